@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import type { Db, DbOrTrx, Dialect } from '../store/db.js';
+import { GENESIS_HASH, hashAuditEntry } from './audit.chain.js';
+import type { AuditEntry, AuditTable } from './audit.table.js';
+
+export interface AuditInput {
+  actor: string;
+  action: string;
+  target?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+function rowToEntry(r: AuditTable): AuditEntry {
+  return { ...r, seq: Number(r.seq), details: JSON.parse(r.details) as Record<string, unknown> };
+}
+
+/**
+ * Appends one entry. Must run inside a transaction so that the entry commits with the change
+ * it records; on PostgreSQL an advisory lock serialises writers from every process.
+ */
+export async function appendAudit(trx: DbOrTrx, dialect: Dialect, input: AuditInput): Promise<AuditEntry> {
+  if (dialect === 'postgres') {
+    await sql`select pg_advisory_xact_lock(7312001)`.execute(trx);
+  }
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const fields = {
+    seq: last ? Number(last.seq) + 1 : 1,
+    at: new Date().toISOString(),
+    actor: input.actor,
+    action: input.action,
+    target: input.target ?? null,
+    ip: input.ip ?? null,
+    details: input.details ?? {},
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  const entry: AuditEntry = { ...fields, hash: hashAuditEntry(fields) };
+  await trx
+    .insertInto('audit_log')
+    .values({ ...entry, details: JSON.stringify(entry.details) })
+    .execute();
+  return entry;
+}
+
+export async function listAudit(
+  db: Db,
+  opts: { afterSeq?: number; limit: number; newestFirst?: boolean },
+): Promise<AuditEntry[]> {
+  let q = db.selectFrom('audit_log').selectAll();
+  if (opts.newestFirst) {
+    if (opts.afterSeq !== undefined) q = q.where('seq', '<', opts.afterSeq);
+    q = q.orderBy('seq', 'desc');
+  } else {
+    if (opts.afterSeq !== undefined) q = q.where('seq', '>', opts.afterSeq);
+    q = q.orderBy('seq', 'asc');
+  }
+  const rows = await q.limit(opts.limit).execute();
+  return rows.map(rowToEntry);
+}
+
+/** Streams the whole log in pages, oldest first, without holding it all in memory. */
+export async function* iterateAudit(db: Db, pageSize = 1000): AsyncGenerator<AuditEntry> {
+  let after = 0;
+  for (;;) {
+    const page = await listAudit(db, { afterSeq: after, limit: pageSize });
+    for (const e of page) yield e;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.seq;
+  }
+}

@@ -1,0 +1,109 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import type { NodeContext } from '../context.js';
+import { principalOf, SESSION_COOKIE } from '../http/access.js';
+import { problemResponses, ProblemSchema } from '../http/schemas.js';
+import {
+  PasswordBody,
+  SecondFactorBody,
+  SessionInfoSchema,
+  SignInBody,
+  StageReply,
+  TotpConfirmBody,
+} from './auth.schemas.js';
+import {
+  changePassword,
+  confirmTotpEnrolment,
+  signIn,
+  signOut,
+  startTotpEnrolment,
+  verifySecondFactor,
+  type Session,
+} from './sessions.service.js';
+
+function sessionInfo(s: Session) {
+  return { stage: s.stage, csrf_token: s.csrfToken, expires_at: s.expiresAt, user: s.user };
+}
+
+function session(req: Parameters<typeof principalOf>[0]): Session {
+  const s = principalOf(req).session;
+  if (!s) throw Object.assign(new Error('this route needs a browser session, not an API token'), { statusCode: 400 });
+  return s;
+}
+
+/** Sign-in: password, then the steps that remain (second factor, new password, TOTP enrolment). */
+export function registerAuthRoutes(app: FastifyInstance, ctx: NodeContext): void {
+  const setCookie = (reply: FastifyReply, token: string, expiresAt: string) =>
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: ctx.settings.cookieSecure,
+      expires: new Date(expiresAt),
+    });
+
+  app.post(
+    '/api/v1/auth/sign-in',
+    {
+      config: { access: { public: true }, rateLimit: { max: ctx.settings.loginRatePerMinute, timeWindow: 60_000 } },
+      schema: { tags: ['auth'], summary: 'Sign in with e-mail and password', body: SignInBody, response: { 200: SessionInfoSchema, 423: ProblemSchema, 429: ProblemSchema, ...problemResponses } },
+    },
+    async (req, reply) => {
+      const body = req.body as { email: string; password: string };
+      const { token, session: s } = await signIn(ctx, body.email, body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+      setCookie(reply, token, s.expiresAt);
+      return sessionInfo(s);
+    },
+  );
+
+  const stepAccess = (stages: Session['stage'][]) => ({ access: { permission: 'self:manage' as const, stages } });
+
+  app.get(
+    '/api/v1/auth/session',
+    { config: stepAccess(['totp', 'password_change', 'totp_enrol']), schema: { tags: ['auth'], summary: 'The current session and its CSRF token', response: { 200: SessionInfoSchema, ...problemResponses } } },
+    async (req) => sessionInfo(session(req)),
+  );
+
+  app.post(
+    '/api/v1/auth/sign-out',
+    { config: stepAccess(['totp', 'password_change', 'totp_enrol']), schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null(), ...problemResponses } } },
+    async (req, reply) => {
+      await signOut(ctx, session(req), req.ip);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/second-factor',
+    { config: stepAccess(['totp']), schema: { tags: ['auth'], summary: 'Give a TOTP code or a recovery code', body: SecondFactorBody, response: { 200: StageReply, 423: ProblemSchema, ...problemResponses } } },
+    async (req) => ({ stage: await verifySecondFactor(ctx, session(req), req.body as { code?: string; recovery_code?: string }, req.ip) }),
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    { config: stepAccess(['password_change']), schema: { tags: ['auth'], summary: 'Change your password', body: PasswordBody, response: { 200: StageReply, 423: ProblemSchema, ...problemResponses } } },
+    async (req) => {
+      const b = req.body as { current_password: string; new_password: string };
+      return { stage: await changePassword(ctx, session(req), b.current_password, b.new_password, req.ip) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/totp/enrolment',
+    {
+      config: stepAccess(['totp_enrol']),
+      schema: { tags: ['auth'], summary: 'Start enrolling a TOTP authenticator', response: { 200: Type.Object({ secret: Type.String(), otpauth_uri: Type.String(), qr_svg: Type.String() }), ...problemResponses } },
+    },
+    async (req) => startTotpEnrolment(ctx, session(req)),
+  );
+
+  app.post(
+    '/api/v1/auth/totp/enrolment/confirm',
+    {
+      config: stepAccess(['totp_enrol']),
+      schema: { tags: ['auth'], summary: 'Confirm the authenticator with a code; returns recovery codes once', body: TotpConfirmBody, response: { 200: Type.Object({ stage: Type.String(), recovery_codes: Type.Array(Type.String()) }), ...problemResponses } },
+    },
+    async (req) => confirmTotpEnrolment(ctx, session(req), (req.body as { code: string }).code, req.ip),
+  );
+}

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Settings come from, in order of precedence: command-line flags, ACCORD_* environment
+ * variables, the node's config file (DIR/accord.json, key `settings`), then defaults.
+ * Any invalid value stops the start with one line that names the setting.
+ */
+export interface Settings {
+  dataDir: string;
+  db: string;
+  dbSchema: string | undefined;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  requireAdminTotp: boolean;
+  sessionTtlMinutes: number;
+  bodyLimitBytes: number;
+  loginMaxFailures: number;
+  lockoutMinutes: number;
+  loginRatePerMinute: number;
+  cookieSecure: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Parser<T> = (raw: unknown) => T;
+type Spec<K extends keyof Settings> = { env: string; parse: Parser<Settings[K]>; default: (s: Partial<Settings>) => Settings[K] };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function text(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new Error('must be a non-empty string');
+  return raw.trim();
+}
+function optionalText(raw: unknown): string | undefined {
+  return raw === undefined || raw === '' ? undefined : text(raw);
+}
+function int(min: number, max: number): Parser<number> {
+  return (raw) => {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+function bool(raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string' && /^(true|1|yes|on)$/i.test(raw)) return true;
+  if (typeof raw === 'string' && /^(false|0|no|off)$/i.test(raw)) return false;
+  throw new Error('must be true or false');
+}
+function url(raw: unknown): string | undefined {
+  const s = optionalText(raw);
+  if (s === undefined) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(s)) throw new Error('must be an http(s) URL');
+  return s.replace(/\/+$/, '');
+}
+
+const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
+  db: { env: 'ACCORD_DB', parse: text, default: (s) => join(s.dataDir ?? '.', 'accord.db') },
+  dbSchema: {
+    env: 'ACCORD_DB_SCHEMA',
+    parse: (raw) => {
+      const s = optionalText(raw);
+      if (s !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error('must be a lowercase SQL identifier');
+      return s;
+    },
+    default: () => undefined,
+  },
+  host: { env: 'ACCORD_HOST', parse: text, default: () => '127.0.0.1' },
+  port: { env: 'ACCORD_PORT', parse: int(0, 65535), default: () => 8480 },
+  publicUrl: { env: 'ACCORD_PUBLIC_URL', parse: url, default: () => undefined },
+  logLevel: {
+    env: 'ACCORD_LOG_LEVEL',
+    parse: (raw) => {
+      if (!LOG_LEVELS.includes(raw as Settings['logLevel'])) throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`);
+      return raw as Settings['logLevel'];
+    },
+    default: () => 'info',
+  },
+  requireAdminTotp: { env: 'ACCORD_REQUIRE_ADMIN_TOTP', parse: bool, default: () => true },
+  sessionTtlMinutes: { env: 'ACCORD_SESSION_TTL_MINUTES', parse: int(5, 60 * 24 * 30), default: () => 720 },
+  bodyLimitBytes: { env: 'ACCORD_BODY_LIMIT_BYTES', parse: int(1024, 64 * 1024 * 1024), default: () => 1024 * 1024 },
+  loginMaxFailures: { env: 'ACCORD_LOGIN_MAX_FAILURES', parse: int(1, 100), default: () => 5 },
+  lockoutMinutes: { env: 'ACCORD_LOCKOUT_MINUTES', parse: int(1, 24 * 60), default: () => 15 },
+  loginRatePerMinute: { env: 'ACCORD_LOGIN_RATE_PER_MINUTE', parse: int(1, 100000), default: () => 20 },
+  cookieSecure: { env: 'ACCORD_COOKIE_SECURE', parse: bool, default: () => false },
+};
+
+export const SETTING_ENV: Record<keyof Settings, string> = {
+  dataDir: 'ACCORD_DATA',
+  ...Object.fromEntries(Object.entries(SPECS).map(([k, v]) => [k, v.env])),
+} as Record<keyof Settings, string>;
+
+export const CONFIG_FILE = 'accord.json';
+
+export function readConfigFile(dataDir: string): Record<string, unknown> {
+  const path = join(dataDir, CONFIG_FILE);
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`invalid config file ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Resolves settings. `flags` holds only the options given on the command line.
+ * @example resolveSettings({ dataDir: './data', port: '9000' }, process.env)
+ */
+export function resolveSettings(
+  flags: Partial<Record<keyof Settings, unknown>>,
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
+  const dataDirRaw = flags.dataDir ?? env.ACCORD_DATA ?? './data';
+  if (typeof dataDirRaw !== 'string' || dataDirRaw === '') throw new ConfigError('invalid setting dataDir (--data, ACCORD_DATA): must be a path');
+  const dataDir = resolve(dataDirRaw);
+  const file = (readConfigFile(dataDir).settings ?? {}) as Record<string, unknown>;
+  const out: Partial<Settings> = { dataDir };
+  for (const [key, spec] of Object.entries(SPECS) as [Exclude<keyof Settings, 'dataDir'>, Spec<Exclude<keyof Settings, 'dataDir'>>][]) {
+    const [raw, source] =
+      flags[key] !== undefined ? [flags[key], `--${kebab(key)}`]
+      : env[spec.env] !== undefined ? [env[spec.env], spec.env]
+      : file[key] !== undefined ? [file[key], `${CONFIG_FILE} settings.${key}`]
+      : [undefined, 'default'];
+    if (raw === undefined) {
+      (out as Record<string, unknown>)[key] = spec.default(out);
+      continue;
+    }
+    try {
+      (out as Record<string, unknown>)[key] = spec.parse(raw);
+    } catch (e) {
+      throw new ConfigError(`invalid setting ${key} (${source}): ${(e as Error).message}, got ${JSON.stringify(raw)}`);
+    }
+  }
+  return out as Settings;
+}
+
+function kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

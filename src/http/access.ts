@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SessionStage } from '../auth/auth.tables.js';
+import { roleMay, type Permission } from '../auth/roles.js';
+import { findSession, type Session } from '../auth/sessions.service.js';
+import { authenticateToken } from '../auth/tokens.service.js';
+import type { User } from '../auth/users.repository.js';
+import type { Actor, NodeContext } from '../context.js';
+import { CsrfError, ForbiddenError, StepRequiredError, UnauthenticatedError } from '../errors.js';
+
+/**
+ * Every route declares who may call it in `config.access`; a route without one does not
+ * start (fail closed). `public` needs nobody; `stages` lets a half-signed-in session reach
+ * the sign-in steps; otherwise a full session or an API token whose role has `permission`.
+ */
+export type Access = { public: true } | { permission: Permission; stages?: SessionStage[] };
+
+export interface Principal {
+  user: User;
+  via: 'session' | 'token';
+  session?: Session;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const SESSION_COOKIE = 'accord_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function actorOf(req: FastifyRequest): Actor {
+  return { ref: req.principal ? `user:${req.principal.user.id}` : 'anonymous', ip: req.ip };
+}
+
+/** The signed-in principal; only call from routes whose access is not public. */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new UnauthenticatedError();
+  return req.principal;
+}
+
+async function resolvePrincipal(ctx: NodeContext, req: FastifyRequest): Promise<Principal | null> {
+  const auth = req.headers.authorization;
+  if (auth !== undefined) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    const user = m ? await authenticateToken(ctx, m[1]!) : null;
+    if (!user) throw new UnauthenticatedError('the API token is unknown, revoked or expired');
+    return { user, via: 'token' };
+  }
+  const cookie = req.cookies[SESSION_COOKIE];
+  if (!cookie) return null;
+  const session = await findSession(ctx, cookie);
+  return session ? { user: session.user, via: 'session', session } : null;
+}
+
+export function registerAccessControl(app: FastifyInstance, ctx: NodeContext): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    // Exempt: the built web app's static files and the OpenAPI browser, both public by nature.
+    if (!route.config?.access && !route.url.startsWith('/api/docs') && route.url !== '/*') {
+      throw new Error(`route ${route.method} ${route.url} declares no access rule`);
+    }
+  });
+  app.addHook('onRequest', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (!access || 'public' in access) {
+      if (access) req.principal = await resolvePrincipal(ctx, req).catch(() => null);
+      return;
+    }
+    const p = await resolvePrincipal(ctx, req);
+    if (!p) throw new UnauthenticatedError();
+    req.principal = p;
+    if (p.session) {
+      const stage = p.session.stage;
+      if (stage !== 'full' && !(access.stages ?? []).includes(stage)) throw new StepRequiredError(stage);
+      if (!SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] !== p.session.csrfToken) throw new CsrfError();
+    }
+    if (!roleMay(p.user.role, access.permission)) throw new ForbiddenError();
+  });
+}

@@ -1,0 +1,84 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256Hex } from '../crypto/canonical.js';
+import { CONFIG_FILE, readConfigFile } from '../config/settings.js';
+
+/** The kinds of competent authority a node can speak for. */
+export const AuthorityKind = {
+  cert: 'cert',
+  lawEnforcement247: 'law_enforcement_24_7',
+  centralAuthority: 'central_authority',
+  diplomatic: 'diplomatic',
+} as const;
+export type AuthorityKind = (typeof AuthorityKind)[keyof typeof AuthorityKind];
+
+export interface NodeDescription {
+  node_id: string;
+  country: string;
+  names: Record<string, string>;
+  authority_kinds: AuthorityKind[];
+  created_at: string;
+}
+
+export interface NodeIdentity extends NodeDescription {
+  suite: 'ed25519';
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+  /** SHA-256 of the raw public key, lowercase hex; read out to peers out of band. */
+  fingerprint: string;
+}
+
+export const KEY_FILE = join('keys', 'node-ed25519.pem');
+
+export function rawPublicKey(pub: KeyObject): Buffer {
+  // The last 32 bytes of an Ed25519 SPKI DER are the raw key.
+  return pub.export({ type: 'spki', format: 'der' }).subarray(-32);
+}
+
+export function fingerprintOf(pub: KeyObject): string {
+  return sha256Hex(rawPublicKey(pub));
+}
+
+/** Groups a fingerprint in blocks of four for reading aloud: `3f2a 9b01 …`. */
+export function formatFingerprint(fp: string): string {
+  return fp.match(/.{1,4}/g)!.join(' ');
+}
+
+export function generateNodeKey(dataDir: string): KeyObject {
+  const path = join(dataDir, KEY_FILE);
+  if (existsSync(path)) throw new Error(`a node key already exists at ${path}`);
+  mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  // mode 0600 and flag 'wx': never readable by others, never overwrites an existing key.
+  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  return privateKey;
+}
+
+export function isInitialised(dataDir: string): boolean {
+  return existsSync(join(dataDir, CONFIG_FILE)) || existsSync(join(dataDir, KEY_FILE));
+}
+
+export function loadIdentity(dataDir: string): NodeIdentity {
+  const cfg = readConfigFile(dataDir);
+  const node = cfg.node as NodeDescription | undefined;
+  const keyPath = join(dataDir, KEY_FILE);
+  if (!node || !existsSync(keyPath)) {
+    throw new Error(`no Accord node in ${dataDir}: run \`accord init --data ${dataDir}\` first`);
+  }
+  const privateKey = createPrivateKey(readFileSync(keyPath));
+  const publicKey = createPublicKey(privateKey);
+  return { ...node, suite: 'ed25519', privateKey, publicKey, fingerprint: fingerprintOf(publicKey) };
+}
+
+export function signBytes(id: NodeIdentity, data: Uint8Array): string {
+  return sign(null, data, id.privateKey).toString('base64url');
+}
+
+export function verifyBytes(pub: KeyObject, data: Uint8Array, signature: string): boolean {
+  return verify(null, data, pub, Buffer.from(signature, 'base64url'));
+}
+
+export function writeConfigFile(dataDir: string, content: Record<string, unknown>): void {
+  writeFileSync(join(dataDir, CONFIG_FILE), JSON.stringify(content, null, 2) + '\n', { mode: 0o640, flag: 'wx' });
+}

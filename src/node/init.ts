@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { appendAudit } from '../audit/audit.repository.js';
+import { resolveSettings, type Settings } from '../config/settings.js';
+import type { NodeContext } from '../context.js';
+import { createUser } from '../auth/users.service.js';
+import { InvalidInputError } from '../errors.js';
+import { openStore } from '../store/db.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { generateNodeKey, isInitialised, loadIdentity, writeConfigFile, type AuthorityKind, type NodeDescription } from './identity.js';
+import { validateNodeDescription } from './node.rules.js';
+
+export interface InitOptions {
+  dataDir: string;
+  nodeId: string;
+  country: string;
+  names: Record<string, string>;
+  authorityKinds?: AuthorityKind[];
+  db?: string;
+  dbSchema?: string;
+  adminEmail?: string;
+  /** Extra settings written into the config file (e.g. requireAdminTotp for a demo). */
+  settings?: Record<string, unknown>;
+}
+
+export interface InitResult {
+  ctx: NodeContext;
+  adminEmail: string;
+  oneTimePassword: string;
+}
+
+export class AlreadyInitialisedError extends Error {
+  override name = 'AlreadyInitialisedError';
+}
+
+/**
+ * Creates a node: key (0600), config file, database with all migrations, first admin.
+ * Refuses, changing nothing, when the folder holds a node already.
+ */
+export async function initNode(o: InitOptions): Promise<InitResult> {
+  if (isInitialised(o.dataDir)) {
+    throw new AlreadyInitialisedError(`${o.dataDir} holds an Accord node already; nothing was changed (remove the folder to start over)`);
+  }
+  const node: NodeDescription = {
+    node_id: o.nodeId,
+    country: o.country.toUpperCase(),
+    names: o.names,
+    authority_kinds: o.authorityKinds ?? [],
+    created_at: new Date().toISOString(),
+  };
+  const problem = validateNodeDescription(node);
+  if (problem) throw new InvalidInputError(problem);
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o750 });
+  const settings: Record<string, unknown> = { ...o.settings };
+  if (o.db) settings.db = o.db;
+  if (o.dbSchema) settings.dbSchema = o.dbSchema;
+  generateNodeKey(o.dataDir);
+  writeConfigFile(o.dataDir, { node, settings });
+
+  const resolved: Settings = resolveSettings({ dataDir: o.dataDir });
+  const store = await openStore({ url: resolved.db, schema: resolved.dbSchema });
+  await migrateToLatest(store.db);
+  const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir) };
+  const adminEmail = o.adminEmail ?? `admin@${o.nodeId}.accord.local`;
+  await store.db.transaction().execute((trx) =>
+    appendAudit(trx, store.dialect, { actor: 'cli', action: 'node.init', target: `node:${node.node_id}`, details: { country: node.country, fingerprint: ctx.identity.fingerprint } }),
+  );
+  const { oneTimePassword } = await createUser(ctx, { ref: 'cli' }, { email: adminEmail, display_name: 'Administrator', role: 'admin' });
+  return { ctx, adminEmail, oneTimePassword: oneTimePassword! };
+}

@@ -1,0 +1,10 @@
+import type { AuditTable } from '../audit/audit.table.js';
+import type { ApiTokensTable, SessionsTable, UsersTable } from '../auth/auth.tables.js';
+
+/** The whole database as one type: each capability contributes its own tables. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditTable;
+}
