@@ -55,8 +55,11 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
         scriptSrc: ["'self'"],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Plain-HTTP nodes (a lab, a demo) must keep working; behind TLS set ACCORD_COOKIE_SECURE.
+        upgradeInsecureRequests: ctx.settings.cookieSecure ? [] : null,
       },
     },
+    hsts: ctx.settings.cookieSecure,
   });
   await app.register(rateLimit, {
     global: false,

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Dialect } from '../../src/store/db.js';
+
+/** Both databases run in every storage test: the embedded default and the production one. */
+export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
+
+export const PG_URL = process.env.ACCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh place for one test's data: a temp folder, and on PostgreSQL a schema of its own. */
+export interface TestDbTarget {
+  dialect: Dialect;
+  dataDir: string;
+  db?: string;
+  dbSchema?: string;
+  cleanup(): Promise<void>;
+}
+
+export function newTestDbTarget(dialect: Dialect): TestDbTarget {
+  const dataDir = mkdtempSync(join(tmpdir(), 'accord-test-'));
+  const nodeDir = join(dataDir, 'node');
+  if (dialect === 'sqlite') {
+    return { dialect, dataDir: nodeDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const dbSchema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  return {
+    dialect,
+    dataDir: nodeDir,
+    db: PG_URL,
+    dbSchema,
+    cleanup: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${dbSchema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
