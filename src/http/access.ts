@@ -27,6 +27,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Every route with its access rule, for the authorization tests and the docs. */
+    accessTable: { method: string; url: string; access: Access | undefined }[];
+  }
 }
 
 export const SESSION_COOKIE = 'accord_session';
@@ -59,7 +63,9 @@ async function resolvePrincipal(ctx: NodeContext, req: FastifyRequest): Promise<
 
 export function registerAccessControl(app: FastifyInstance, ctx: NodeContext): void {
   app.decorateRequest('principal', null);
+  app.decorate('accessTable', []);
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) app.accessTable.push({ method, url: route.url, access: route.config?.access });
     // Exempt: the built web app's static files and the OpenAPI browser, both public by nature.
     if (!route.config?.access && !route.url.startsWith('/api/docs') && route.url !== '/*') {
       throw new Error(`route ${route.method} ${route.url} declares no access rule`);

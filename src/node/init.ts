@@ -58,7 +58,7 @@ export async function initNode(o: InitOptions): Promise<InitResult> {
 
   const resolved: Settings = resolveSettings({ dataDir: o.dataDir });
   const store = await openStore({ url: resolved.db, schema: resolved.dbSchema });
-  await migrateToLatest(store.db);
+  await migrateToLatest(store.db, store.dialect === 'postgres' ? resolved.dbSchema : undefined);
   const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir) };
   const adminEmail = o.adminEmail ?? `admin@${o.nodeId}.accord.local`;
   await store.db.transaction().execute((trx) =>

@@ -8,6 +8,6 @@ import { loadIdentity } from './identity.js';
 export async function openNode(settings: Settings): Promise<NodeContext> {
   const identity = loadIdentity(settings.dataDir);
   const store = await openStore({ url: settings.db, schema: settings.dbSchema });
-  await migrateToLatest(store.db);
+  await migrateToLatest(store.db, store.dialect === 'postgres' ? settings.dbSchema : undefined);
   return { store, settings, identity };
 }

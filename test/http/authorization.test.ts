@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/auth/roles.js';
+import { DIALECTS } from '../_util/db.js';
+import { buildTestApp, buildUser, createTestNode, SessionClient, type TestNode } from '../_util/node.js';
+
+type Who = Role | 'anonymous';
+const ALL: Who[] = [...ROLES];
+const ADMIN_AUDITOR: Who[] = ['admin', 'auditor'];
+const ADMIN: Who[] = ['admin'];
+const PUBLIC: Who[] = ['anonymous', ...ROLES];
+
+/**
+ * The expected access of every API route, written out by hand (not derived from the code's
+ * own permission table), so that a change of rule shows up here. Routes that need a body get
+ * a valid one, so a 4xx other than 401/403 still means "let in".
+ */
+const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }> = {
+  'GET /healthz': { who: PUBLIC },
+  'GET /readyz': { who: PUBLIC },
+  'GET /metrics': { who: PUBLIC },
+  'GET /api/openapi.json': { who: PUBLIC },
+  'POST /api/v1/auth/sign-in': { who: PUBLIC, body: { email: 'nobody@example.org', password: 'x' } },
+  'GET /api/v1/auth/session': { who: ALL, session: true },
+  'POST /api/v1/auth/sign-out': { who: ALL, session: true },
+  'POST /api/v1/auth/second-factor': { who: ALL, body: { code: '123456' }, session: true },
+  'POST /api/v1/auth/password': { who: ALL, body: { current_password: 'x', new_password: 'y' }, session: true },
+  'POST /api/v1/auth/totp/enrolment': { who: ALL, session: true },
+  'POST /api/v1/auth/totp/enrolment/confirm': { who: ALL, body: { code: '123456' }, session: true },
+  'GET /api/v1/node': { who: ALL },
+  'GET /api/v1/users': { who: ADMIN_AUDITOR },
+  'GET /api/v1/users/:id': { who: ADMIN_AUDITOR },
+  'POST /api/v1/users': { who: ADMIN, body: { email: 'new@example.org', display_name: 'New', role: 'analyst' } },
+  'PATCH /api/v1/users/:id': { who: ADMIN, body: { display_name: 'Renamed' } },
+  'POST /api/v1/users/:id/reset': { who: ADMIN, body: {} },
+  'GET /api/v1/tokens': { who: ALL },
+  'POST /api/v1/tokens': { who: ALL, body: { name: 'script' } },
+  'DELETE /api/v1/tokens/:id': { who: ALL },
+  'GET /api/v1/audit': { who: ADMIN_AUDITOR },
+  'GET /api/v1/audit/verify': { who: ADMIN_AUDITOR },
+};
+
+const REFUSED = ['urn:accord:problem:unauthenticated', 'urn:accord:problem:forbidden'];
+
+describe.each(DIALECTS)('authorization of every route for every role on %s', (dialect) => {
+  let node: TestNode;
+  let app: FastifyInstance;
+  const users = {} as Record<Role, { token: string; email: string; password: string }>;
+  let victimId = '';
+
+  beforeAll(async () => {
+    node = await createTestNode(dialect, { requireAdminTotp: false, loginRatePerMinute: 10_000 });
+    app = await buildTestApp(node.ctx);
+    for (const role of ROLES) users[role] = await buildUser(node.ctx, role);
+    victimId = (await buildUser(node.ctx, 'analyst')).user.id;
+  });
+  afterAll(async () => {
+    await app.close();
+    await node.close();
+  });
+
+  it('lists exactly the routes the app serves', () => {
+    const served = app.accessTable.filter((r) => r.method !== 'HEAD' && r.access !== undefined).map((r) => `${r.method} ${r.url}`);
+    expect(served.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [route, rule] of Object.entries(EXPECTED)) {
+    const [method, path] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'DELETE', string];
+    for (const who of ['anonymous', ...ROLES] as Who[]) {
+      const allowed = rule.who.includes(who);
+      it(`${route} ${allowed ? 'lets in' : 'refuses'} ${who}`, async () => {
+        const url = path.replace(':id', path.includes('tokens') ? '00000000-0000-0000-0000-000000000000' : victimId);
+        const payload = rule.body !== undefined ? { payload: rule.body as object } : {};
+        let res;
+        if (who === 'anonymous') {
+          res = await app.inject({ method, url, ...payload });
+        } else if (rule.session) {
+          // Sign-in steps belong to a browser session (with its CSRF token), not to API tokens.
+          const c = new SessionClient(app);
+          await c.signIn(users[who].email, users[who].password);
+          res = await c.request(method, url, rule.body);
+        } else {
+          res = await app.inject({ method, url, headers: { authorization: `Bearer ${users[who].token}` }, ...payload });
+        }
+        expect(res.statusCode).toBeLessThan(500);
+        const type = res.statusCode >= 400 ? (res.json() as { type: string }).type : null;
+        if (allowed) expect(REFUSED).not.toContain(type);
+        else expect([res.statusCode, type]).toEqual(who === 'anonymous' ? [401, REFUSED[0]] : [403, REFUSED[1]]);
+      });
+    }
+  }
+});
