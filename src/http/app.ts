@@ -33,6 +33,9 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
     bodyLimit: ctx.settings.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,
+    // Long path parameters reach the route schema, which refuses them as a 400 problem.
+    maxParamLength: 1000,
+    frameworkErrors: (err, req, reply) => sendProblem(req, reply, err),
   });
   // Bodies are checked as sent (no coercion, unknown fields rejected); query strings are converted.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

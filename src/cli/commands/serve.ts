@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { startServer } from '../../server.js';
 import { nodeOptions, settingsFrom } from '../common.js';
 
 export function serveCommand(): Command {
@@ -9,6 +8,8 @@ export function serveCommand(): Command {
     .option('--port <port>', 'port to listen on, 0 for any free one (env ACCORD_PORT)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env ACCORD_LOG_LEVEL)')
     .action(async (o: Record<string, unknown>) => {
+      // The HTTP stack loads only for the commands that serve.
+      const { startServer } = await import('../../server.js');
       const node = await startServer(settingsFrom(o), { handleSignals: true });
       process.stdout.write(`Accord node ${node.ctx.identity.node_id} listening on ${node.url}\n`);
     });

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { isInitialised } from '../../node/identity.js';
 import { initNode } from '../../node/init.js';
-import { startServer } from '../../server.js';
 import { print, settingsFrom } from '../common.js';
 
 /** One command for a first look: creates a demo node in DIR when there is none, then serves it. */
@@ -31,6 +30,8 @@ export function startCommand(): Command {
           `One-time password:   ${r.oneTimePassword}   (shown once; change it at first sign-in)`,
         ];
       }
+      // The HTTP stack loads only for the commands that serve.
+      const { startServer } = await import('../../server.js');
       const node = await startServer(settingsFrom({ data: dataDir, host: o.host, port: o.port, logLevel: process.env.ACCORD_LOG_LEVEL ?? 'warn' }), { handleSignals: true });
       print(`Accord node ${node.ctx.identity.node_id} is running at ${node.url}`);
       for (const line of credentials) print(line);
