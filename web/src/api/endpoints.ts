@@ -1,0 +1,48 @@
+import { api } from './client.js';
+import type {
+  ApiToken,
+  AuditPage,
+  AuditVerification,
+  NodeInfo,
+  Role,
+  SessionInfo,
+  Stage,
+  TotpEnrolment,
+  User,
+  UserWithPassword,
+} from './types.js';
+
+/** Typed calls to the node's API, one per route the web app uses. */
+export const auth = {
+  signIn: (email: string, password: string) => api.post<SessionInfo>('/api/v1/auth/sign-in', { email, password }, { quiet401: true }),
+  session: () => api.get<SessionInfo>('/api/v1/auth/session', { quiet401: true }),
+  secondFactor: (input: { code: string } | { recovery_code: string }) => api.post<{ stage: Stage }>('/api/v1/auth/second-factor', input, { quiet401: true }),
+  changePassword: (current_password: string, new_password: string) =>
+    api.post<{ stage: Stage }>('/api/v1/auth/password', { current_password, new_password }, { quiet401: true }),
+  startTotpEnrolment: () => api.post<TotpEnrolment>('/api/v1/auth/totp/enrolment'),
+  confirmTotpEnrolment: (code: string) => api.post<{ stage: Stage; recovery_codes: string[] }>('/api/v1/auth/totp/enrolment/confirm', { code }, { quiet401: true }),
+  signOut: () => api.post<void>('/api/v1/auth/sign-out', undefined, { quiet401: true }),
+};
+
+export const node = {
+  info: () => api.get<NodeInfo>('/api/v1/node'),
+};
+
+export const users = {
+  list: () => api.get<User[]>('/api/v1/users'),
+  create: (input: { email: string; display_name: string; role: Role }) => api.post<UserWithPassword>('/api/v1/users', input),
+  update: (id: string, patch: { display_name?: string; role?: Role; disabled?: boolean }) => api.patch<User>(`/api/v1/users/${encodeURIComponent(id)}`, patch),
+  reset: (id: string, resetTotp: boolean) => api.post<UserWithPassword>(`/api/v1/users/${encodeURIComponent(id)}/reset`, { reset_totp: resetTotp }),
+};
+
+export const tokens = {
+  list: () => api.get<ApiToken[]>('/api/v1/tokens'),
+  create: (name: string, expiresInDays?: number) =>
+    api.post<{ token: string; record: ApiToken }>('/api/v1/tokens', expiresInDays === undefined ? { name } : { name, expires_in_days: expiresInDays }),
+  revoke: (id: string) => api.delete<ApiToken>(`/api/v1/tokens/${encodeURIComponent(id)}`),
+};
+
+export const audit = {
+  page: (limit: number, before?: number) => api.get<AuditPage>(`/api/v1/audit?limit=${limit}${before === undefined ? '' : `&before=${before}`}`),
+  verify: () => api.get<AuditVerification>('/api/v1/audit/verify'),
+};

@@ -1,0 +1,84 @@
+import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Role } from '../api/types.js';
+import { NodeInfoContext, useNodeInfoResource } from '../hooks/useNodeInfo.js';
+import { ROUTES, routeOf, useRoute, type RouteName } from '../hooks/useRoute.js';
+import { useSignedIn } from '../hooks/useSession.js';
+import type { Theme } from '../hooks/useTheme.js';
+import { AccountPage } from '../pages/AccountPage.js';
+import { AuditPage } from '../pages/AuditPage.js';
+import { ComingSoonPage } from '../pages/ComingSoonPage.js';
+import { NotFoundPage } from '../pages/NotFoundPage.js';
+import { OverviewPage } from '../pages/OverviewPage.js';
+import { TokensPage } from '../pages/TokensPage.js';
+import { UsersPage } from '../pages/UsersPage.js';
+import { Header } from './Header.js';
+import { navSections, Sidebar } from './Sidebar.js';
+
+function mayOpen(role: Role, route: RouteName): boolean {
+  return navSections(role).some((s) => s.items.includes(route));
+}
+
+/** The signed-in app: header, sidebar and the current page. */
+export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme: () => void }) {
+  const { t } = useTranslation();
+  const { user } = useSignedIn();
+  const { path, navigate } = useRoute();
+  const nodeInfo = useNodeInfoResource();
+  const found = routeOf(path);
+  const route = found && mayOpen(user.role, found) ? found : null;
+
+  useEffect(() => {
+    document.title = route ? `${t(`nav.${route}`)} · ${t('app.name')}` : t('app.name');
+  }, [route, t]);
+
+  function handleAccount() {
+    navigate(ROUTES.account);
+  }
+  function handleHome() {
+    navigate(ROUTES.overview);
+  }
+
+  let page: ReactNode;
+  switch (route) {
+    case 'overview':
+      page = <OverviewPage info={nodeInfo.data} error={nodeInfo.error} />;
+      break;
+    case 'directory':
+    case 'cases':
+    case 'intelligence':
+    case 'norms':
+    case 'federation':
+      page = <ComingSoonPage capability={route} />;
+      break;
+    case 'users':
+      page = <UsersPage />;
+      break;
+    case 'audit':
+      page = <AuditPage />;
+      break;
+    case 'tokens':
+      page = <TokensPage />;
+      break;
+    case 'account':
+      page = <AccountPage />;
+      break;
+    case null:
+      page = <NotFoundPage onHome={handleHome} />;
+  }
+
+  return (
+    <NodeInfoContext.Provider value={nodeInfo.data}>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <Header theme={theme} onToggleTheme={onToggleTheme} onAccount={handleAccount} />
+      <div className="shell">
+        <Sidebar role={user.role} current={route} onNavigate={navigate} />
+        <main id="main" className="content" tabIndex={-1}>
+          {page}
+        </main>
+      </div>
+    </NodeInfoContext.Provider>
+  );
+}

@@ -1,0 +1,28 @@
+import { useId, type ChangeEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Role } from '../api/types.js';
+
+/** A labelled choice of role; `hideLabel` keeps the label for screen readers only (table cells). */
+export function RoleSelect({ label, value, onChange, roles, disabled, hideLabel }: { label: string; value: Role; onChange: (role: Role) => void; roles: readonly Role[]; disabled?: boolean; hideLabel?: boolean }) {
+  const { t } = useTranslation();
+  const id = useId();
+
+  function handleChange(e: ChangeEvent<HTMLSelectElement>) {
+    onChange(e.target.value as Role);
+  }
+
+  return (
+    <div className={hideLabel ? 'inline-field' : 'field'}>
+      <label htmlFor={id} className={hideLabel ? 'visually-hidden' : undefined}>
+        {label}
+      </label>
+      <select id={id} value={value} onChange={handleChange} disabled={disabled}>
+        {roles.map((r) => (
+          <option key={r} value={r}>
+            {t(`roles.${r}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

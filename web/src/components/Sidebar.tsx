@@ -1,0 +1,50 @@
+import type { MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Role } from '../api/types.js';
+import { ROUTES, type RouteName } from '../hooks/useRoute.js';
+
+interface NavSection {
+  title: string;
+  items: RouteName[];
+}
+
+const ADMIN_VIEW: readonly Role[] = ['admin', 'auditor'];
+
+/** The pages this role may open, grouped as the sidebar shows them. */
+export function navSections(role: Role): NavSection[] {
+  const administration: RouteName[] = ADMIN_VIEW.includes(role) ? ['users', 'audit'] : [];
+  return [
+    { title: 'nav.sectionCooperation', items: ['overview', 'directory', 'cases', 'intelligence', 'norms', 'federation'] },
+    ...(administration.length ? [{ title: 'nav.sectionAdministration', items: administration }] : []),
+    { title: 'nav.sectionPersonal', items: ['tokens', 'account'] },
+  ];
+}
+
+export function Sidebar({ role, current, onNavigate }: { role: Role; current: RouteName | null; onNavigate: (path: string) => void }) {
+  const { t } = useTranslation();
+
+  function handleClick(e: MouseEvent<HTMLAnchorElement>) {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    onNavigate(e.currentTarget.getAttribute('href') ?? '/');
+  }
+
+  return (
+    <nav className="sidebar" aria-label={t('nav.label')}>
+      {navSections(role).map((section) => (
+        <div key={section.title} className="nav-section">
+          <p className="nav-title">{t(section.title)}</p>
+          <ul>
+            {section.items.map((name) => (
+              <li key={name}>
+                <a href={ROUTES[name]} aria-current={current === name ? 'page' : undefined} onClick={handleClick} data-nav={name}>
+                  {t(`nav.${name}`)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}
