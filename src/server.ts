@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './config/settings.js';
 import type { NodeContext } from './context.js';
+import { DeliveryWorker } from './federation/delivery.worker.js';
+import { createRegistry } from './federation/federation.service.js';
 import { buildApp } from './http/app.js';
 import { openNode } from './node/open-node.js';
 
@@ -14,14 +16,18 @@ export interface RunningNode {
 /** Opens the node, listens, and stops cleanly on SIGINT/SIGTERM. */
 export async function startServer(settings: Settings, opts: { handleSignals?: boolean } = {}): Promise<RunningNode> {
   const ctx = await openNode(settings);
-  const app = await buildApp(ctx);
+  let worker: DeliveryWorker | undefined;
+  const app = await buildApp(ctx, { registry: createRegistry(), onQueued: () => worker?.kick() });
   await app.listen({ host: settings.host, port: settings.port });
+  worker = new DeliveryWorker(ctx, app.log);
+  worker.start();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = settings.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
+    await worker?.stop();
     await app.close();
     await ctx.store.close();
   })());

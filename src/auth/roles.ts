@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'users:read': ['admin', 'auditor'],
   'users:write': ['admin'],
   'audit:read': ['admin', 'auditor'],
+  'peers:read': ['admin', 'coordinator', 'auditor'],
+  'peers:write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -5,6 +5,7 @@ import { ACCORD_VERSION } from '../node/package-root.js';
 import { auditCommand } from './commands/audit.js';
 import { initCommand } from './commands/init.js';
 import { nodeCommand } from './commands/node.js';
+import { noticeCommand, peerCommand } from './commands/peer.js';
 import { serveCommand } from './commands/serve.js';
 import { startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
     .description('Accord: a sovereign node for international cooperation on ICT security')
     .version(ACCORD_VERSION)
     .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand()]) {
+  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand()]) {
     program.addCommand(cmd);
   }
   return program;

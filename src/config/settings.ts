@@ -21,6 +21,16 @@ export interface Settings {
   lockoutMinutes: number;
   loginRatePerMinute: number;
   cookieSecure: boolean;
+  /** Federation: how old a delivered batch may be (replay window), and clock skew allowed. */
+  replayWindowSeconds: number;
+  clockSkewSeconds: number;
+  /** Messages per delivery batch; larger batches amortise HTTP and signing. */
+  deliveryBatchSize: number;
+  retryBaseMs: number;
+  retryCapMs: number;
+  /** Messages a peer may deliver per second before it is told to slow down (429). */
+  peerRatePerSecond: number;
+  federationBodyLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +98,13 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   lockoutMinutes: { env: 'ACCORD_LOCKOUT_MINUTES', parse: int(1, 24 * 60), default: () => 15 },
   loginRatePerMinute: { env: 'ACCORD_LOGIN_RATE_PER_MINUTE', parse: int(1, 100000), default: () => 20 },
   cookieSecure: { env: 'ACCORD_COOKIE_SECURE', parse: bool, default: () => false },
+  replayWindowSeconds: { env: 'ACCORD_REPLAY_WINDOW_SECONDS', parse: int(10, 86_400), default: () => 600 },
+  clockSkewSeconds: { env: 'ACCORD_CLOCK_SKEW_SECONDS', parse: int(0, 3600), default: () => 60 },
+  deliveryBatchSize: { env: 'ACCORD_DELIVERY_BATCH_SIZE', parse: int(1, 5000), default: () => 500 },
+  retryBaseMs: { env: 'ACCORD_RETRY_BASE_MS', parse: int(10, 600_000), default: () => 1000 },
+  retryCapMs: { env: 'ACCORD_RETRY_CAP_MS', parse: int(100, 86_400_000), default: () => 300_000 },
+  peerRatePerSecond: { env: 'ACCORD_PEER_RATE_PER_SECOND', parse: int(1, 1_000_000), default: () => 50_000 },
+  federationBodyLimitBytes: { env: 'ACCORD_FEDERATION_BODY_LIMIT_BYTES', parse: int(1024, 256 * 1024 * 1024), default: () => 32 * 1024 * 1024 },
 };
 
 export const SETTING_ENV: Record<keyof Settings, string> = {

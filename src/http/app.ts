@@ -14,6 +14,9 @@ import type { NodeContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { ACCORD_VERSION } from '../node/package-root.js';
 import { registerNodeRoutes } from '../node/node.routes.js';
+import { createRegistry } from '../federation/federation.service.js';
+import { registerFederationRoutes } from '../federation/federation.routes.js';
+import type { MessageTypeRegistry } from '../federation/protocol/message-types.js';
 import { registerAccessControl } from './access.js';
 import { registerMetrics } from './metrics.js';
 import { sendProblem } from './problem.js';
@@ -24,6 +27,10 @@ registerAjvFormats();
 
 export interface BuildAppOptions {
   logger?: boolean;
+  /** Message types known to this node; federation's own when not given. */
+  registry?: MessageTypeRegistry;
+  /** Called when a route queued messages, so that delivery starts at once. */
+  onQueued?: () => void;
 }
 
 /** The node's HTTP app: infrastructure plugins, then each capability's routes, then the web app. */
@@ -34,7 +41,7 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
     trustProxy: false,
     return503OnClosing: true,
     // Long path parameters reach the route schema, which refuses them as a 400 problem.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     frameworkErrors: (err, req, reply) => sendProblem(req, reply, err),
   });
   // Bodies are checked as sent (no coercion, unknown fields rejected); query strings are converted.
@@ -92,6 +99,7 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   registerUserRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerFederationRoutes(app, ctx, opts.registry ?? createRegistry(), opts.onQueued ?? (() => {}));
 
   if (webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
   return app;

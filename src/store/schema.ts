@@ -1,5 +1,6 @@
 import type { AuditTable } from '../audit/audit.table.js';
 import type { ApiTokensTable, SessionsTable, UsersTable } from '../auth/auth.tables.js';
+import type { InboxTable, NoticesTable, OutboxTable, PeersTable, ReceiptsTable, SeenBatchesTable } from '../federation/federation.tables.js';
 
 /** The whole database as one type: each capability contributes its own tables. */
 export interface Database {
@@ -7,4 +8,10 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditTable;
+  peers: PeersTable;
+  outbox: OutboxTable;
+  inbox: InboxTable;
+  receipts: ReceiptsTable;
+  seen_batches: SeenBatchesTable;
+  notices: NoticesTable;
 }

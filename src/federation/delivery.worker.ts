@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { NodeContext } from '../context.js';
+import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
+import { newMessageId, publicKeyFromRaw, signEnvelope, type Envelope } from './protocol/envelope.js';
+import { verifyReceipt, type Receipt } from './protocol/receipt.js';
+import { backoffMs } from './rules.js';
+
+const LEASE_MS = 60_000;
+
+export interface DeliveryStats {
+  delivered: number;
+  rejected: number;
+  failedAttempts: number;
+}
+
+/** Sends a signed batch of messages to a peer and returns its verified, signed receipt. */
+export async function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Envelope[], timeoutMs = 30_000): Promise<{ status: number; receipt: Receipt | null; error?: string }> {
+  const batch = signEnvelope(ctx.identity, {
+    v: 1,
+    id: newMessageId(),
+    from: ctx.identity.node_id,
+    to: [peer.node_id],
+    type: 'federation.batch/v1',
+    issued_at: new Date().toISOString(),
+    body: { envelopes },
+  });
+  let res: Response;
+  try {
+    res = await fetch(`${peer.base_url}/federation/v1/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    return { status: 0, receipt: null, error: `unreachable: ${cause ?? (e as Error).message}` };
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { status: res.status, receipt: null, error: `HTTP ${res.status}: not JSON` };
+  }
+  const r = body as Receipt;
+  if (r?.type !== 'federation.receipt') return { status: res.status, receipt: null, error: `HTTP ${res.status}: ${(body as { detail?: string }).detail ?? 'no receipt'}` };
+  if (r.batch_id !== batch.id || r.by !== peer.node_id || !verifyReceipt(r, publicKeyFromRaw(peer.public_key))) {
+    return { status: res.status, receipt: null, error: 'the receipt is not signed by the peer for this batch' };
+  }
+  return { status: res.status, receipt: r };
+}
+
+/**
+ * Delivers the outbox. One worker owns a peer at a time (a lease taken by compare-and-set on
+ * the peer's row, safe across processes on one PostgreSQL) and sends its messages in release
+ * order, batch after batch; failures back off per peer with jitter. At-least-once: a message
+ * is marked delivered only after the peer's signed receipt names it.
+ */
+export class DeliveryWorker {
+  readonly id = `worker-${randomUUID()}`;
+  readonly stats: DeliveryStats = { delivered: 0, rejected: 0, failedAttempts: 0 };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(private ctx: NodeContext, private log?: FastifyBaseLogger, private intervalMs = 250) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Runs a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass()
+      .catch((e) => this.log?.error({ err: e }, 'delivery pass failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  async pass(): Promise<void> {
+    const { db } = this.ctx.store;
+    const now = new Date().toISOString();
+    const due = await db
+      .selectFrom('peers')
+      .select('node_id')
+      .where('status', '=', 'active')
+      .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
+      .where((eb) => eb.exists(eb.selectFrom('outbox').select('id').whereRef('outbox.peer_id', '=', 'peers.node_id').where('outbox.state', '=', 'pending')))
+      .execute();
+    await Promise.all(due.map((p) => this.deliverTo(p.node_id)));
+  }
+
+  private async lease(peerId: string): Promise<boolean> {
+    const now = new Date();
+    const r = await this.ctx.store.db
+      .updateTable('peers')
+      .set({ lease_owner: this.id, lease_until: new Date(now.getTime() + LEASE_MS).toISOString() })
+      .where('node_id', '=', peerId)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now.toISOString()), eb('lease_owner', '=', this.id)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  private async release(peerId: string): Promise<void> {
+    await this.ctx.store.db.updateTable('peers').set({ lease_owner: null, lease_until: null }).where('node_id', '=', peerId).where('lease_owner', '=', this.id).execute();
+  }
+
+  private async deliverTo(peerId: string): Promise<void> {
+    if (!(await this.lease(peerId))) return;
+    try {
+      while (!this.stopped) {
+        const peer = await findPeer(this.ctx.store.db, peerId);
+        if (!peer || peer.status !== 'active') return;
+        const rows = await this.ctx.store.db
+          .selectFrom('outbox')
+          .select(['id', 'envelope'])
+          .where('peer_id', '=', peerId)
+          .where('state', '=', 'pending')
+          .orderBy('seq')
+          .limit(this.ctx.settings.deliveryBatchSize)
+          .execute();
+        if (rows.length === 0) return;
+        const ok = await this.sendOnce(peer, rows.map((r) => JSON.parse(r.envelope) as Envelope));
+        if (!ok) return;
+        await this.lease(peerId); // extend
+      }
+    } finally {
+      await this.release(peerId);
+    }
+  }
+
+  private async sendOnce(peer: PeerRow, envelopes: Envelope[]): Promise<boolean> {
+    const { db } = this.ctx.store;
+    const r = await postBatch(this.ctx, peer, envelopes);
+    const now = new Date().toISOString();
+    if (r.status !== 200 || !r.receipt) {
+      this.stats.failedAttempts++;
+      const failures = Number(peer.failures) + 1;
+      const wait = backoffMs(failures - 1, this.ctx.settings.retryBaseMs, this.ctx.settings.retryCapMs);
+      const reason = r.receipt?.items[0]?.reason;
+      const error = r.error ?? `HTTP ${r.status}: refused (${reason ?? 'no reason'}): ${r.receipt?.items[0]?.detail ?? ''}`.trim();
+      await updatePeer(db, peer.node_id, { failures, last_error: error, last_error_at: now, next_attempt_at: new Date(Date.now() + wait).toISOString() });
+      this.log?.warn({ peer: peer.node_id, error, retry_in_ms: wait }, 'delivery failed');
+      return false;
+    }
+    const receipt = r.receipt;
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('receipts').values({ batch_id: receipt.batch_id, peer_id: peer.node_id, receipt: JSON.stringify(receipt), received_at: now }).execute();
+      const delivered = receipt.items.filter((i) => i.status !== 'rejected').map((i) => i.message_id);
+      for (let i = 0; i < delivered.length; i += 500) {
+        await trx.updateTable('outbox').set({ state: 'delivered', delivered_at: now, receipt_id: receipt.batch_id }).where('peer_id', '=', peer.node_id).where('id', 'in', delivered.slice(i, i + 500)).execute();
+      }
+      for (const item of receipt.items.filter((i) => i.status === 'rejected')) {
+        await trx.updateTable('outbox').set({ state: 'rejected', delivered_at: now, receipt_id: receipt.batch_id, reject_reason: `${item.reason}: ${item.detail ?? ''}` }).where('peer_id', '=', peer.node_id).where('id', '=', item.message_id).execute();
+      }
+      await updatePeer(trx, peer.node_id, { failures: 0, last_contact_at: now, next_attempt_at: null });
+      this.stats.delivered += delivered.length;
+      this.stats.rejected += receipt.items.length - delivered.length;
+    });
+    return true;
+  }
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { NodeContext } from '../context.js';
+import { actorOf } from '../http/access.js';
+import { problemResponses } from '../http/schemas.js';
+import { pingPeer, requestCatchUp, sendNotice } from './federation.service.js';
+import { receiveBatch, type Batch } from './inbox.service.js';
+import { addPeer, listPeers, retryPeerNow, setPeerStatus } from './peers.service.js';
+import { describeSelf } from './protocol/node-description.js';
+import type { MessageTypeRegistry } from './protocol/message-types.js';
+import { BatchSchema, NodeDescriptionSchema, ReceiptSchema } from './protocol/schemas.js';
+
+const PeerParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 63 }) }, { additionalProperties: false });
+const PeerStateSchema = Type.Object({
+  node_id: Type.String(),
+  base_url: Type.String(),
+  country: Type.String(),
+  names: Type.Record(Type.String(), Type.String()),
+  authority_kinds: Type.Array(Type.String()),
+  key_suite: Type.String(),
+  fingerprint: Type.String(),
+  status: Type.String(),
+  added_at: Type.String(),
+  last_contact_at: Type.Union([Type.String(), Type.Null()]),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  last_error_at: Type.Union([Type.String(), Type.Null()]),
+  failures: Type.Integer(),
+  next_attempt_at: Type.Union([Type.String(), Type.Null()]),
+  queue_length: Type.Optional(Type.Integer()),
+  oldest_undelivered_at: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  reachable: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+});
+
+/** The node-to-node protocol (public, authenticated by signatures) and the admin API for peers. */
+export function registerFederationRoutes(app: FastifyInstance, ctx: NodeContext, registry: MessageTypeRegistry, onQueued: () => void): void {
+  app.get(
+    '/federation/v1/node',
+    { config: { access: { public: true } }, schema: { tags: ['federation'], summary: 'This node, self-signed: id, names, public key', response: { 200: NodeDescriptionSchema } } },
+    async () => describeSelf(ctx.identity),
+  );
+
+  app.post(
+    '/federation/v1/inbox',
+    {
+      config: { access: { public: true } },
+      bodyLimit: ctx.settings.federationBodyLimitBytes,
+      schema: {
+        tags: ['federation'],
+        summary: 'Deliver a signed batch of signed messages; answers with a signed receipt',
+        body: BatchSchema,
+        response: { 200: ReceiptSchema, 401: ReceiptSchema, 403: ReceiptSchema, 409: ReceiptSchema, 422: ReceiptSchema, 429: ReceiptSchema, 400: problemResponses[400] },
+      },
+    },
+    async (req, reply) => {
+      const r = await receiveBatch(ctx, registry, req.body as Batch);
+      return reply.status(r.httpStatus).send(r.receipt);
+    },
+  );
+
+  const read = { access: { permission: 'peers:read' as const } };
+  const write = { access: { permission: 'peers:write' as const } };
+  const id = (req: { params: unknown }) => (req.params as { id: string }).id;
+
+  app.get('/api/v1/peers', { config: read, schema: { tags: ['peers'], summary: 'Peers with reachability, queue length and last error', response: { 200: Type.Array(PeerStateSchema), ...problemResponses } } }, () => listPeers(ctx));
+
+  app.post(
+    '/api/v1/peers',
+    {
+      config: write,
+      schema: {
+        tags: ['peers'],
+        summary: "Add a peer by URL and the key fingerprint its operators read out",
+        body: Type.Object({ url: Type.String({ minLength: 8, maxLength: 500 }), fingerprint: Type.String({ minLength: 64, maxLength: 100 }) }, { additionalProperties: false }),
+        response: { 201: PeerStateSchema, 502: problemResponses[400], ...problemResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await addPeer(ctx, actorOf(req), req.body as { url: string; fingerprint: string })),
+  );
+
+  for (const [action, status] of [['suspend', 'suspended'], ['resume', 'active']] as const) {
+    app.post(
+      `/api/v1/peers/:id/${action}`,
+      { config: write, schema: { tags: ['peers'], summary: `${action[0]!.toUpperCase()}${action.slice(1)} a peer`, params: PeerParams, response: { 200: PeerStateSchema, ...problemResponses } } },
+      (req) => setPeerStatus(ctx, actorOf(req), id(req), status),
+    );
+  }
+
+  app.delete(
+    '/api/v1/peers/:id',
+    { config: write, schema: { tags: ['peers'], summary: "Remove a peer: its messages are refused from now on", params: PeerParams, response: { 200: PeerStateSchema, ...problemResponses } } },
+    (req) => setPeerStatus(ctx, actorOf(req), id(req), 'removed'),
+  );
+
+  app.post(
+    '/api/v1/peers/:id/retry',
+    { config: write, schema: { tags: ['peers'], summary: 'Retry delivery now', params: PeerParams, response: { 200: PeerStateSchema, ...problemResponses } } },
+    async (req) => {
+      const p = await retryPeerNow(ctx, actorOf(req), id(req));
+      onQueued();
+      return p;
+    },
+  );
+
+  app.post(
+    '/api/v1/peers/:id/ping',
+    { config: write, schema: { tags: ['peers'], summary: 'Send a signed ping; returns round-trip time and the signed receipt', params: PeerParams, response: { 200: Type.Object({ peer: Type.String(), rtt_ms: Type.Number(), receipt: ReceiptSchema }), 502: problemResponses[400], ...problemResponses } } },
+    (req) => pingPeer(ctx, id(req)),
+  );
+
+  app.post(
+    '/api/v1/peers/:id/catch-up',
+    { config: write, schema: { tags: ['peers'], summary: 'Ask the peer for everything after our last contiguous release number', params: PeerParams, response: { 200: Type.Object({ after_seq: Type.Integer() }), ...problemResponses } } },
+    async (req) => {
+      const r = await requestCatchUp(ctx, actorOf(req), id(req));
+      onQueued();
+      return r;
+    },
+  );
+
+  app.post(
+    '/api/v1/peers/:id/notices',
+    {
+      config: write,
+      schema: {
+        tags: ['peers'],
+        summary: 'Queue a signed notice for the peer',
+        params: PeerParams,
+        body: Type.Object({ subject: Type.String({ minLength: 1, maxLength: 200 }), text: Type.String({ maxLength: 10_000 }) }, { additionalProperties: false }),
+        response: { 202: Type.Object({ message_ids: Type.Array(Type.String()) }), ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { subject: string; text: string };
+      const ids = await sendNotice(ctx, actorOf(req), id(req), b.subject, b.text);
+      onQueued();
+      return reply.status(202).send({ message_ids: ids });
+    },
+  );
+}

@@ -1,0 +1,73 @@
+import type { Actor, NodeContext } from '../context.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import { NotFoundError } from '../errors.js';
+import { CatchUpType, NoticeType, PingType } from './builtin/builtin-types.js';
+import { postBatch } from './delivery.worker.js';
+import { enqueueMessages } from './outbox.service.js';
+import { findPeer } from './peers.repository.js';
+import { PeerUnreachableError } from './peers.service.js';
+import { newMessageId, signEnvelope } from './protocol/envelope.js';
+import { MessageTypeRegistry } from './protocol/message-types.js';
+import type { Receipt } from './protocol/receipt.js';
+
+/** The message types federation itself defines; capabilities register theirs beside them. */
+export function createRegistry(): MessageTypeRegistry {
+  const r = new MessageTypeRegistry();
+  r.register(PingType);
+  r.register(NoticeType);
+  r.register(CatchUpType);
+  return r;
+}
+
+export interface PingResult {
+  peer: string;
+  rtt_ms: number;
+  receipt: Receipt;
+}
+
+/** Sends one signed ping straight to the peer (not through the outbox) and times the receipt. */
+export async function pingPeer(ctx: NodeContext, nodeId: string): Promise<PingResult> {
+  const peer = await findPeer(ctx.store.db, nodeId);
+  if (!peer) throw new NotFoundError(`peer ${nodeId}`);
+  const started = performance.now();
+  const ping = signEnvelope(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [nodeId], type: PingType.type, issued_at: new Date().toISOString(), body: { nonce: newMessageId() } });
+  const r = await postBatch(ctx, peer, [ping], 10_000);
+  const rtt = performance.now() - started;
+  if (!r.receipt) throw new PeerUnreachableError(peer.base_url, r.error ?? `HTTP ${r.status}`);
+  const item = r.receipt.items[0];
+  if (item?.status === 'rejected') throw new PeerUnreachableError(peer.base_url, `the peer refused the ping: ${item.reason} (${item.detail ?? ''})`);
+  return { peer: nodeId, rtt_ms: Math.round(rtt * 10) / 10, receipt: r.receipt };
+}
+
+/** Queues notices for a peer (count > 1 repeats it, for load tests). */
+export async function sendNotice(ctx: NodeContext, actor: Actor, nodeId: string, subject: string, text: string, count = 1): Promise<string[]> {
+  const { db, dialect } = ctx.store;
+  return db.transaction().execute(async (trx) => {
+    const bodies = Array.from({ length: count }, (_, i) => ({ subject: count > 1 ? `${subject} #${i + 1}` : subject, text }));
+    const envs = await enqueueMessages(ctx, trx, nodeId, NoticeType.type, bodies);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'federation.notice_send', target: `peer:${nodeId}`, details: { count, first_id: envs[0]?.id } });
+    return envs.map((e) => e.id);
+  });
+}
+
+/** The highest release number N from `nodeId` such that 1..N have all arrived. */
+export async function contiguousSeqFrom(ctx: NodeContext, nodeId: string): Promise<number> {
+  const rows = await ctx.store.db.selectFrom('inbox').select('seq').where('from_node', '=', nodeId).where('seq', 'is not', null).orderBy('seq').execute();
+  let n = 0;
+  for (const r of rows) {
+    if (Number(r.seq) === n + 1) n++;
+    else if (Number(r.seq) > n + 1) break;
+  }
+  return n;
+}
+
+/** Asks a peer for everything after our last contiguous release number from it. */
+export async function requestCatchUp(ctx: NodeContext, actor: Actor, nodeId: string): Promise<{ after_seq: number }> {
+  const after = await contiguousSeqFrom(ctx, nodeId);
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    await enqueueMessages(ctx, trx, nodeId, CatchUpType.type, [{ after_seq: after }]);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'federation.catch_up', target: `peer:${nodeId}`, details: { after_seq: after } });
+  });
+  return { after_seq: after };
+}

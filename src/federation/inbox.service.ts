@@ -1,0 +1,101 @@
+import type { NodeContext } from '../context.js';
+import { envelopeDigest, publicKeyFromRaw, verifyEnvelopeSignature, type Envelope } from './protocol/envelope.js';
+import type { MessageTypeRegistry } from './protocol/message-types.js';
+import { RejectReason, signReceipt, type Receipt, type ReceiptItem } from './protocol/receipt.js';
+import { findPeer, updatePeer } from './peers.repository.js';
+import { checkFreshness, TokenBucket } from './rules.js';
+
+export type Batch = Envelope<{ envelopes: Envelope[] }>;
+
+export interface ReceiveResult {
+  /** 200 when the batch was taken (items may still be rejected one by one), else the batch-level refusal. */
+  httpStatus: 200 | 401 | 403 | 409 | 422 | 429;
+  receipt: Receipt;
+}
+
+const buckets = new Map<string, TokenBucket>();
+let receivesSincePurge = 0;
+
+function rejectAll(ctx: NodeContext, batch: Batch, reason: RejectReason, detail: string): Receipt {
+  return signReceipt(ctx.identity, {
+    batch_id: batch.id,
+    received_at: new Date().toISOString(),
+    items: batch.body.envelopes.map((e) => ({ message_id: e.id, digest: envelopeDigest(e), status: 'rejected', reason, detail })),
+  });
+}
+
+/**
+ * Receives a batch: checks the sender, its pinned key, the signatures, the recipient, the
+ * replay window, duplicates and the rate; stores and applies what is accepted in one
+ * transaction; and only then answers with a signed receipt. Refused messages leave no trace.
+ */
+export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegistry, batch: Batch): Promise<ReceiveResult> {
+  const { db } = ctx.store;
+  const me = ctx.identity.node_id;
+  const now = new Date();
+  const refuse = (httpStatus: ReceiveResult['httpStatus'], reason: RejectReason, detail: string): ReceiveResult => ({ httpStatus, receipt: rejectAll(ctx, batch, reason, detail) });
+
+  const peer = await findPeer(db, batch.from);
+  if (!peer || peer.status === 'removed') return refuse(403, RejectReason.unknownSender, `${batch.from} is not a peer of ${me}`);
+  if (peer.status === 'suspended') return refuse(403, RejectReason.suspendedSender, `${batch.from} is suspended by ${me}`);
+  if (batch.sig.key !== peer.fingerprint) return refuse(401, RejectReason.wrongKey, 'signed with a key other than the pinned one');
+  const key = publicKeyFromRaw(peer.public_key);
+  if (!verifyEnvelopeSignature(batch, key)) return refuse(401, RejectReason.badSignature, 'the batch signature does not verify');
+  if (!batch.to.includes(me)) return refuse(422, RejectReason.notARecipient, `the batch is addressed to ${batch.to.join(', ')}`);
+  const fresh = checkFreshness(batch.issued_at, now, { maxAgeMs: ctx.settings.replayWindowSeconds * 1000, maxSkewMs: ctx.settings.clockSkewSeconds * 1000 });
+  if (fresh !== 'ok') return refuse(422, fresh === 'from_the_future' ? RejectReason.fromTheFuture : RejectReason.expired, `issued_at ${batch.issued_at} is outside the replay window`);
+  const seen = await db.selectFrom('seen_batches').select('batch_id').where('batch_id', '=', batch.id).executeTakeFirst();
+  if (seen) return refuse(409, RejectReason.replayed, 'this batch was delivered before');
+  let bucket = buckets.get(peer.node_id);
+  if (!bucket) buckets.set(peer.node_id, (bucket = new TokenBucket(ctx.settings.peerRatePerSecond, ctx.settings.peerRatePerSecond * 2)));
+  if (!bucket.take(batch.body.envelopes.length)) return refuse(429, RejectReason.tooLarge, 'rate limit: slow down and retry');
+
+  const items: ReceiptItem[] = [];
+  const ids = batch.body.envelopes.map((e) => e.id);
+  const known = new Set<string>();
+  // Look up duplicates in slices, to stay under the bind-parameter limits of both databases.
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const r of await db.selectFrom('inbox').select('id').where('id', 'in', ids.slice(i, i + 500)).execute()) known.add(r.id);
+  }
+  const skewLimit = now.getTime() + ctx.settings.clockSkewSeconds * 1000;
+  const pending: { e: Envelope; digest: string; typeName: string }[] = [];
+  for (const e of batch.body.envelopes) {
+    const digest = envelopeDigest(e);
+    const reject = (reason: RejectReason, detail: string) => items.push({ message_id: e.id, digest, status: 'rejected', reason, detail });
+    if (e.from !== batch.from) reject(RejectReason.senderMismatch, 'a message inside a batch must come from the batch sender');
+    else if (e.sig.key !== peer.fingerprint || !verifyEnvelopeSignature(e, key)) reject(RejectReason.badSignature, 'the message signature does not verify with the pinned key');
+    else if (!e.to.includes(me)) reject(RejectReason.notARecipient, `addressed to ${e.to.join(', ')}`);
+    else if (!(Date.parse(e.issued_at) <= skewLimit)) reject(RejectReason.fromTheFuture, `issued_at ${e.issued_at} is ahead of our clock`);
+    else if (known.has(e.id)) items.push({ message_id: e.id, digest, status: 'duplicate' });
+    else {
+      const t = registry.get(e.type);
+      if (!t) reject(RejectReason.unknownType, `${me} does not know message type ${e.type}; it knows ${registry.names().join(', ')}`);
+      else if (!t.check.Check(e.body)) reject(RejectReason.invalidBody, `the body does not match the schema of ${e.type}`);
+      else {
+        known.add(e.id);
+        items.push({ message_id: e.id, digest, status: 'accepted' });
+        pending.push({ e, digest, typeName: e.type });
+      }
+    }
+  }
+
+  const receivedAt = now.toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).execute();
+    for (let i = 0; i < pending.length; i += 200) {
+      const slice = pending.slice(i, i + 200);
+      await trx
+        .insertInto('inbox')
+        .values(slice.map(({ e, digest }) => ({ id: e.id, from_node: e.from, seq: e.seq ?? null, type: e.type, envelope: JSON.stringify(e), digest, received_at: receivedAt, batch_id: batch.id })))
+        .execute();
+    }
+    for (const { e, typeName } of pending) await registry.get(typeName)!.def.handle(trx, e);
+    await updatePeer(trx, peer.node_id, { last_contact_at: receivedAt });
+  });
+  if (++receivesSincePurge >= 1000) {
+    receivesSincePurge = 0;
+    const cutoff = new Date(now.getTime() - (ctx.settings.replayWindowSeconds + ctx.settings.clockSkewSeconds) * 1000).toISOString();
+    await db.deleteFrom('seen_batches').where('received_at', '<', cutoff).execute();
+  }
+  return { httpStatus: 200, receipt: signReceipt(ctx.identity, { batch_id: batch.id, received_at: receivedAt, items }) };
+}

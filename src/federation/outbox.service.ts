@@ -1,0 +1,47 @@
+import type { NodeContext } from '../context.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { DbOrTrx } from '../store/db.js';
+import { findPeer } from './peers.repository.js';
+import { reserveSeq } from './peers.service.js';
+import { newMessageId, signEnvelope, type Envelope } from './protocol/envelope.js';
+
+/**
+ * Puts signed messages for one peer in the durable outbox, inside the caller's transaction:
+ * the change that produced them and the messages commit together or not at all.
+ */
+export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[]): Promise<Envelope<B>[]> {
+  const peer = await findPeer(trx, peerId);
+  if (!peer) throw new NotFoundError(`peer ${peerId}`);
+  if (peer.status === 'removed') throw new ConflictError(`peer ${peerId} was removed`);
+  const first = await reserveSeq(trx, peerId, bodies.length);
+  const now = new Date().toISOString();
+  const envelopes = bodies.map((body, i) =>
+    signEnvelope(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [peerId], type, issued_at: now, seq: first + i, body }),
+  );
+  for (let i = 0; i < envelopes.length; i += 200) {
+    await trx
+      .insertInto('outbox')
+      .values(envelopes.slice(i, i + 200).map((e) => ({ id: e.id, peer_id: peerId, seq: e.seq!, type, envelope: JSON.stringify(e), state: 'pending' as const, created_at: now, delivered_at: null, receipt_id: null, reject_reason: null })))
+      .execute();
+  }
+  return envelopes;
+}
+
+/** Marks every message to `peerId` after `afterSeq` for delivery again (a peer's catch-up request). */
+export async function redeliverAfter(trx: DbOrTrx, peerId: string, afterSeq: number): Promise<number> {
+  const r = await trx
+    .updateTable('outbox')
+    .set({ state: 'pending', delivered_at: null, receipt_id: null })
+    .where('peer_id', '=', peerId)
+    .where('seq', '>', afterSeq)
+    .where('state', '=', 'delivered')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function outboxCounts(ctx: NodeContext, peerId?: string): Promise<Record<string, number>> {
+  let q = ctx.store.db.selectFrom('outbox').select(['state', (eb) => eb.fn.countAll<string | number>().as('n')]).groupBy('state');
+  if (peerId) q = q.where('peer_id', '=', peerId);
+  const rows = await q.execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}

@@ -1,0 +1,153 @@
+import { sql } from 'kysely';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Actor, NodeContext } from '../context.js';
+import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import type { PeerStatus } from './federation.tables.js';
+import { findPeer, listPeerRows, rowToPeer, updatePeer, type Peer } from './peers.repository.js';
+import { checkNodeDescription, type SignedNodeDescription } from './protocol/node-description.js';
+
+export class PeerUnreachableError extends AppError {
+  override name = 'PeerUnreachableError';
+  constructor(url: string, why: string) {
+    super(502, 'peer-unreachable', 'Peer unreachable', `could not fetch ${url}: ${why}`);
+  }
+}
+export class FingerprintMismatchError extends AppError {
+  override name = 'FingerprintMismatchError';
+  constructor(expected: string, actual: string) {
+    super(409, 'fingerprint-mismatch', 'Fingerprint mismatch', `the peer's key has fingerprint ${actual}, not the ${expected} you were given; do not add it until you have checked with its operators`, { expected, actual });
+  }
+}
+
+export function normaliseFingerprint(fp: string): string {
+  return fp.replace(/[\s:]/g, '').toLowerCase();
+}
+
+export function normaliseBaseUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InvalidInputError(`not a URL: ${url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidInputError('a peer URL must be http(s)');
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+export async function fetchNodeDescription(baseUrl: string): Promise<SignedNodeDescription> {
+  const url = `${baseUrl}/federation/v1/node`;
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json' } });
+  } catch (e) {
+    throw new PeerUnreachableError(url, (e as Error).message);
+  }
+  if (!res.ok) throw new PeerUnreachableError(url, `HTTP ${res.status}`);
+  return (await res.json()) as SignedNodeDescription;
+}
+
+/**
+ * Adds a peer: fetches its signed description and pins its key only if the key's fingerprint
+ * equals the one its operators read out to ours (checked out of band).
+ */
+export async function addPeer(ctx: NodeContext, actor: Actor, input: { url: string; fingerprint: string }): Promise<Peer> {
+  const baseUrl = normaliseBaseUrl(input.url);
+  const expected = normaliseFingerprint(input.fingerprint);
+  if (!/^[0-9a-f]{64}$/.test(expected)) throw new InvalidInputError('the fingerprint must be 64 hexadecimal digits (spaces allowed)');
+  const d = await fetchNodeDescription(baseUrl);
+  const check = checkNodeDescription(d);
+  if (!check.ok) throw new InvalidInputError(check.why);
+  if (check.fingerprint !== expected) throw new FingerprintMismatchError(expected, check.fingerprint);
+  if (d.node_id === ctx.identity.node_id) throw new InvalidInputError('that is this node itself');
+  const { db, dialect } = ctx.store;
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    const existing = await findPeer(trx, d.node_id);
+    if (existing && existing.status !== 'removed') throw new ConflictError(`peer ${d.node_id} exists already`);
+    const row = {
+      base_url: baseUrl,
+      country: d.country,
+      names: JSON.stringify(d.names),
+      authority_kinds: JSON.stringify(d.authority_kinds),
+      key_suite: d.key_suite,
+      public_key: d.public_key,
+      fingerprint: check.fingerprint,
+      status: 'active' as const,
+      updated_at: now,
+      last_error: null,
+      failures: 0,
+      next_attempt_at: null,
+    };
+    if (existing) await updatePeer(trx, d.node_id, row);
+    else await trx.insertInto('peers').values({ node_id: d.node_id, added_at: now, last_contact_at: now, last_error_at: null, next_seq: 1, lease_owner: null, lease_until: null, ...row }).execute();
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'peer.add', target: `peer:${d.node_id}`, details: { url: baseUrl, fingerprint: check.fingerprint } });
+  });
+  return getPeer(ctx, d.node_id);
+}
+
+export async function getPeer(ctx: NodeContext, nodeId: string): Promise<Peer> {
+  const row = await findPeer(ctx.store.db, nodeId);
+  if (!row) throw new NotFoundError(`peer ${nodeId}`);
+  return rowToPeer(row);
+}
+
+export interface PeerState extends Peer {
+  queue_length: number;
+  oldest_undelivered_at: string | null;
+  reachable: boolean | null;
+}
+
+/** Every peer with its delivery state: queue length, oldest undelivered message, last error. */
+export async function listPeers(ctx: NodeContext): Promise<PeerState[]> {
+  const db = ctx.store.db;
+  const queues = await db
+    .selectFrom('outbox')
+    .select(['peer_id', (eb) => eb.fn.countAll<string | number>().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
+    .where('state', '=', 'pending')
+    .groupBy('peer_id')
+    .execute();
+  const byPeer = new Map(queues.map((q) => [q.peer_id, q]));
+  return (await listPeerRows(db)).map((r) => {
+    const q = byPeer.get(r.node_id);
+    const p = rowToPeer(r);
+    return {
+      ...p,
+      queue_length: Number(q?.n ?? 0),
+      oldest_undelivered_at: (q?.oldest as string | null | undefined) ?? null,
+      reachable: p.last_error_at === null ? (p.last_contact_at ? true : null) : p.last_contact_at !== null && p.last_contact_at > p.last_error_at,
+    };
+  });
+}
+
+export async function setPeerStatus(ctx: NodeContext, actor: Actor, nodeId: string, status: PeerStatus): Promise<Peer> {
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    if (!(await findPeer(trx, nodeId))) throw new NotFoundError(`peer ${nodeId}`);
+    await updatePeer(trx, nodeId, { status });
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: `peer.${status === 'active' ? 'resume' : status === 'suspended' ? 'suspend' : 'remove'}`, target: `peer:${nodeId}` });
+  });
+  return getPeer(ctx, nodeId);
+}
+
+/** Clears the backoff so that the delivery worker tries this peer at once. */
+export async function retryPeerNow(ctx: NodeContext, actor: Actor, nodeId: string): Promise<Peer> {
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    if (!(await findPeer(trx, nodeId))) throw new NotFoundError(`peer ${nodeId}`);
+    await updatePeer(trx, nodeId, { next_attempt_at: null, failures: 0 });
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'peer.retry', target: `peer:${nodeId}` });
+  });
+  return getPeer(ctx, nodeId);
+}
+
+/** Reserves `n` consecutive release numbers for a peer (inside the caller's transaction). */
+export async function reserveSeq(trx: Parameters<typeof findPeer>[0], nodeId: string, n: number): Promise<number> {
+  const r = await trx
+    .updateTable('peers')
+    .set({ next_seq: sql`next_seq + ${n}` })
+    .where('node_id', '=', nodeId)
+    .returning('next_seq')
+    .executeTakeFirst();
+  if (!r) throw new NotFoundError(`peer ${nodeId}`);
+  return Number(r.next_seq) - n;
+}

@@ -1,0 +1,36 @@
+import type { Static, TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import type { DbOrTrx } from '../../store/db.js';
+import type { Envelope } from './envelope.js';
+
+/**
+ * Federation knows no capability: each capability declares its message types here (name,
+ * schema of the body, handler) and the composition root registers them. The handler runs
+ * in the transaction that stores the message, so a message is applied exactly once.
+ */
+export interface MessageType<S extends TSchema = TSchema> {
+  /** `capability.name/vN` — the version is part of the type. */
+  type: string;
+  body: S;
+  handle(trx: DbOrTrx, envelope: Envelope<Static<S>>): Promise<void>;
+  /** Messages that must apply in release order on the receiver. */
+  ordered?: boolean;
+}
+
+export class MessageTypeRegistry {
+  private types = new Map<string, { def: MessageType; check: ReturnType<typeof Compile> }>();
+
+  register<S extends TSchema>(def: MessageType<S>): void {
+    if (!/^[a-z][a-z0-9_.-]*\/v\d+$/.test(def.type)) throw new Error(`message type ${def.type} must look like capability.name/vN`);
+    if (this.types.has(def.type)) throw new Error(`message type ${def.type} is registered twice`);
+    this.types.set(def.type, { def: def as unknown as MessageType, check: Compile(def.body) });
+  }
+
+  get(type: string): { def: MessageType; check: ReturnType<typeof Compile> } | undefined {
+    return this.types.get(type);
+  }
+
+  names(): string[] {
+    return [...this.types.keys()].sort();
+  }
+}

@@ -1,0 +1,58 @@
+import { sign, verify, type KeyObject } from 'node:crypto';
+import { canonicalJson } from '../../crypto/canonical.js';
+import type { NodeIdentity } from '../../node/identity.js';
+import type { Signature } from './envelope.js';
+
+/** Why a message was not accepted; stable codes that both sides log and show. */
+export const RejectReason = {
+  unknownSender: 'unknown_sender',
+  suspendedSender: 'suspended_sender',
+  badSignature: 'bad_signature',
+  wrongKey: 'wrong_key',
+  notARecipient: 'not_a_recipient',
+  expired: 'expired',
+  fromTheFuture: 'from_the_future',
+  replayed: 'replayed',
+  tooLarge: 'too_large',
+  unknownType: 'unknown_type',
+  invalidBody: 'invalid_body',
+  senderMismatch: 'sender_mismatch',
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
+
+export interface ReceiptItem {
+  message_id: string;
+  digest: string;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  reason?: RejectReason;
+  detail?: string;
+}
+
+/**
+ * A signed receipt for one delivered batch: one signature covers every item, so that proof
+ * of delivery costs the receiver one signing per batch rather than per message.
+ */
+export interface Receipt {
+  v: 1;
+  type: 'federation.receipt';
+  batch_id: string;
+  by: string;
+  received_at: string;
+  items: ReceiptItem[];
+  sig: Signature;
+}
+
+export function signReceipt(id: NodeIdentity, r: Omit<Receipt, 'sig' | 'v' | 'type' | 'by'>): Receipt {
+  const unsigned = { v: 1 as const, type: 'federation.receipt' as const, by: id.node_id, ...r };
+  const value = sign(null, Buffer.from(canonicalJson(unsigned)), id.privateKey).toString('base64url');
+  return { ...unsigned, sig: { suite: 'ed25519', key: id.fingerprint, value } };
+}
+
+export function verifyReceipt(r: Receipt, publicKey: KeyObject): boolean {
+  const { sig, ...rest } = r;
+  try {
+    return sig?.suite === 'ed25519' && verify(null, Buffer.from(canonicalJson(rest)), publicKey, Buffer.from(sig.value, 'base64url'));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Pure rules of delivery and acceptance.
+ *
+ * Retry: exponential backoff with "equal jitter" — half of the exponential step is fixed and
+ * half random, so peers that failed together do not retry together, yet the wait still grows.
+ */
+export function backoffMs(attempts: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+  const step = Math.min(capMs, baseMs * 2 ** Math.min(attempts, 30));
+  return Math.round(step / 2 + (step / 2) * random());
+}
+
+export interface Window {
+  /** How old a batch may be when it arrives. */
+  maxAgeMs: number;
+  /** How far ahead of our clock a sender's clock may be. */
+  maxSkewMs: number;
+}
+
+/** A batch's `issued_at` must fall inside the replay window around `now`. */
+export function checkFreshness(issuedAt: string, now: Date, w: Window): 'ok' | 'expired' | 'from_the_future' | 'invalid' {
+  const t = Date.parse(issuedAt);
+  if (!Number.isFinite(t) || !/^\d{4}-\d\d-\d\dT/.test(issuedAt)) return 'invalid';
+  if (t < now.getTime() - w.maxAgeMs) return 'expired';
+  if (t > now.getTime() + w.maxSkewMs) return 'from_the_future';
+  return 'ok';
+}
+
+/** Simple token bucket: `rate` per second, bursts up to `burst`. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  constructor(private rate: number, private burst: number, now = Date.now()) {
+    this.tokens = burst;
+    this.last = now;
+  }
+  take(n: number, now = Date.now()): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
+  }
+}
