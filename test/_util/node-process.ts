@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -17,69 +18,127 @@ export function runCli(args: string[], opts: { input?: string; env?: Record<stri
     input: opts.input ?? '',
     env: { ...process.env, ACCORD_LOG_LEVEL: 'silent', ...opts.env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 120_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+export function runCliJson<T = unknown>(args: string[]): T {
+  const r = runCli([...args, '--json']);
+  if (r.status !== 0) throw new Error(`accord ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
 export interface NodeProcess {
+  nodeId: string;
   url: string;
+  port: number;
   dataDir: string;
   adminEmail: string;
   adminPassword: string;
   fingerprint: string;
   child: ChildProcess;
+  /** SIGTERM and wait. */
   stop(): Promise<void>;
+  /** SIGKILL, no chance to clean up. */
+  kill9(): Promise<void>;
+  /** Starts `accord serve` again on the same folder and port. */
+  restart(): Promise<void>;
+  /** Stops and deletes the folder. */
+  destroy(): Promise<void>;
 }
 
-/** `accord init` then `accord serve` as a child process on a free port, on SQLite. */
-export async function startNodeProcess(opts: { settings?: Record<string, string>; nodeId?: string; initArgs?: string[] } = {}): Promise<NodeProcess> {
-  const root = mkdtempSync(join(tmpdir(), 'accord-proc-'));
-  const dataDir = join(root, 'node');
-  const nodeId = opts.nodeId ?? 'uz-cert';
-  const init = runCli([
-    'init', '--data', dataDir, '--node-id', nodeId, '--country', 'UZ',
-    '--name', 'en=Uzbekistan national CERT', '--name', 'ru=Национальный CERT Узбекистана', '--name', 'uz=Oʻzbekiston milliy CERT',
-    '--authority', 'cert', '--admin-email', 'admin@example.org', '--json', ...(opts.initArgs ?? []),
-  ]);
-  if (init.status !== 0) throw new Error(`accord init failed: ${init.stderr}`);
-  const info = JSON.parse(init.stdout) as { admin_email: string; one_time_password: string; fingerprint: string };
-  const child = spawn(process.execPath, [ACCORD_BIN, 'serve', '--data', dataDir, '--port', '0'], {
-    env: { ...process.env, ACCORD_LOG_LEVEL: 'warn', ...opts.settings },
+export interface StartOptions {
+  settings?: Record<string, string>;
+  nodeId?: string;
+  country?: string;
+  initArgs?: string[];
+}
+
+function spawnServe(dataDir: string, port: number, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [ACCORD_BIN, 'serve', '--data', dataDir, '--port', String(port)], {
+    env: { ...process.env, ACCORD_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((res, rej) => {
+  return new Promise((res, rej) => {
     let out = '';
     const timer = setTimeout(() => rej(new Error(`node did not start: ${stderr}`)), 30_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      rej(new Error(`node exited with ${code}: ${stderr}`));
+    };
+    child.once('exit', onExit);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        res(m[1]!);
+        child.off('exit', onExit);
+        res({ child, url: m[1]! });
       }
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`node exited with ${code}: ${stderr}`));
-    });
   });
-  return {
-    url,
+}
+
+/** `accord init` then `accord serve` as a child process on a free port (SQLite unless initArgs say --db). */
+export async function startNodeProcess(opts: StartOptions = {}): Promise<NodeProcess> {
+  const root = mkdtempSync(join(tmpdir(), 'accord-proc-'));
+  const dataDir = join(root, 'node');
+  const nodeId = opts.nodeId ?? 'uz-cert';
+  const init = runCli([
+    'init', '--data', dataDir, '--node-id', nodeId, '--country', opts.country ?? 'UZ',
+    '--name', 'en=Uzbekistan national CERT', '--name', 'ru=Национальный CERT Узбекистана', '--name', 'uz=Oʻzbekiston milliy CERT',
+    '--authority', 'cert', '--admin-email', 'admin@example.org', '--json', ...(opts.initArgs ?? []),
+  ]);
+  if (init.status !== 0) throw new Error(`accord init failed: ${init.stderr}`);
+  const info = JSON.parse(init.stdout) as { admin_email: string; one_time_password: string; fingerprint: string };
+  const port = await freePort();
+  const env = opts.settings ?? {};
+  const first = await spawnServe(dataDir, port, env);
+  const node: NodeProcess = {
+    nodeId,
+    url: first.url,
+    port,
     dataDir,
     adminEmail: info.admin_email,
     adminPassword: info.one_time_password,
     fingerprint: info.fingerprint,
-    child,
+    child: first.child,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+      if (node.child.exitCode === null && node.child.signalCode === null) {
+        const exited = new Promise((r) => node.child.once('exit', r));
+        node.child.kill('SIGTERM');
         await exited;
       }
+    },
+    kill9: async () => {
+      if (node.child.exitCode === null && node.child.signalCode === null) {
+        const exited = new Promise((r) => node.child.once('exit', r));
+        node.child.kill('SIGKILL');
+        await exited;
+      }
+    },
+    restart: async () => {
+      await node.stop();
+      node.child = (await spawnServe(dataDir, port, env)).child;
+    },
+    destroy: async () => {
+      await node.stop();
       rmSync(root, { recursive: true, force: true });
     },
   };
+  return node;
 }

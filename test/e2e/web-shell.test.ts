@@ -48,7 +48,7 @@ describe('web app shell', { timeout: TIMEOUT }, () => {
 
   afterAll(async () => {
     await browser?.close();
-    await node?.stop();
+    await node?.destroy();
   }, TIMEOUT);
 
   /** A fresh browser profile in English, light scheme; console errors fail the test. */

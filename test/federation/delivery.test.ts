@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoreHandle } from '../../src/store/db.js';
+import { DIALECTS } from '../_util/db.js';
+import { runCli, runCliJson, type NodeProcess } from '../_util/node-process.js';
+import { count, openNodeStore, peerState, startFederation, waitFor } from './_federation.js';
+
+describe.each(DIALECTS)('delivery between node processes on %s', (dialect) => {
+  let a: NodeProcess;
+  let b: NodeProcess;
+  let cleanup: () => Promise<void>;
+  let storeA: StoreHandle;
+  let storeB: StoreHandle;
+
+  beforeAll(async () => {
+    const f = await startFederation(dialect, ['uz-cert', 'kz-cert']);
+    [a, b] = f.nodes as [NodeProcess, NodeProcess];
+    cleanup = f.cleanup;
+    storeA = await openNodeStore(a);
+    storeB = await openNodeStore(b);
+  }, 120_000);
+  afterAll(async () => {
+    await storeA?.close();
+    await storeB?.close();
+    await cleanup?.();
+  });
+
+  it('peer ping prints the round-trip time and the signed receipt', () => {
+    const r = runCliJson<{ rtt_ms: number; receipt: { by: string; items: { status: string }[]; sig: { suite: string } } }>(['peer', 'ping', 'kz-cert', '--data', a.dataDir]);
+    expect(r.rtt_ms).toBeGreaterThan(0);
+    expect(r.receipt).toMatchObject({ by: 'kz-cert', items: [{ status: 'accepted' }], sig: { suite: 'ed25519' } });
+    expect(runCli(['peer', 'ping', 'kz-cert', '--data', a.dataDir]).stdout).toMatch(/^kz-cert: [\d.]+ ms round trip; receipt signed by kz-cert/);
+  });
+
+  it('refuses to add a peer whose key does not have the fingerprint read out', () => {
+    const r = runCli(['peer', 'add', b.url, '--data', a.dataDir, '--fingerprint', 'ab'.repeat(32)]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/the peer's key has fingerprint [0-9a-f]{64}, not the abab/);
+  });
+
+  it('delivers queued notices and keeps the signed receipt as proof', async () => {
+    runCli(['notice', 'send', 'kz-cert', '--data', a.dataDir, '--subject', 'Test', '--text', 'Привет', '--count', '50']);
+    await waitFor('50 notices on B', async () => (await count(storeB, 'notices')) >= 50);
+    await waitFor('outbox drained', async () => (await count(storeA, 'outbox', { state: 'delivered' })) >= 50);
+    const receipts = await storeA.db.selectFrom('receipts').selectAll().execute();
+    expect(receipts.length).toBeGreaterThan(0);
+    const outbox = await storeA.db.selectFrom('outbox').select(['receipt_id', 'state']).execute();
+    expect(outbox.every((o) => o.state === 'delivered' && receipts.some((r) => r.batch_id === o.receipt_id))).toBe(true);
+  });
+
+  it('holds messages while the peer is down, shows why, and delivers them when it is back', async () => {
+    const before = await count(storeB, 'notices');
+    await b.stop();
+    runCli(['notice', 'send', 'kz-cert', '--data', a.dataDir, '--subject', 'While down', '--count', '20']);
+    const down = await waitFor('error recorded', () => {
+      const s = peerState(a, 'kz-cert');
+      return s.last_error ? s : undefined;
+    });
+    expect(down).toMatchObject({ queue_length: 20, reachable: false });
+    expect(down.last_error).toMatch(/unreachable/);
+    expect(down.oldest_undelivered_at).not.toBeNull();
+    await b.restart();
+    await waitFor('delivered after restart', async () => (await count(storeB, 'notices')) === before + 20);
+    await waitFor('queue empty', () => peerState(a, 'kz-cert').queue_length === 0);
+    expect(peerState(a, 'kz-cert').reachable).toBe(true);
+  });
+
+  it('does not deliver to a suspended peer, and refuses messages from a removed one', async () => {
+    runCli(['peer', 'suspend', 'kz-cert', '--data', a.dataDir]);
+    runCli(['notice', 'send', 'kz-cert', '--data', a.dataDir, '--subject', 'held', '--count', '3']);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(peerState(a, 'kz-cert').queue_length).toBe(3);
+    runCli(['peer', 'resume', 'kz-cert', '--data', a.dataDir]);
+    await waitFor('released', () => peerState(a, 'kz-cert').queue_length === 0);
+
+    runCli(['peer', 'remove', 'uz-cert', '--data', b.dataDir]);
+    const ping = runCli(['peer', 'ping', 'kz-cert', '--data', a.dataDir]);
+    expect(ping.stderr).toMatch(/unknown_sender/);
+    // Re-adding restores the link.
+    expect(runCli(['peer', 'add', a.url, '--data', b.dataDir, '--fingerprint', a.fingerprint]).status).toBe(0);
+    expect(runCli(['peer', 'ping', 'kz-cert', '--data', a.dataDir]).status).toBe(0);
+  });
+
+  it('catch-up: a peer that lost messages asks for everything after its last contiguous number and gets it', async () => {
+    runCli(['notice', 'send', 'kz-cert', '--data', a.dataDir, '--subject', 'catch', '--count', '10']);
+    await waitFor('queue empty', () => peerState(a, 'kz-cert').queue_length === 0);
+    // B loses the last 10 messages (as if restored from an older backup).
+    const lost = await storeB.db.selectFrom('inbox').select('id').where('from_node', '=', 'uz-cert').where('type', '=', 'federation.notice/v1').orderBy('seq', 'desc').limit(10).execute();
+    await storeB.db.deleteFrom('notices').where('id', 'in', lost.map((r) => r.id)).execute();
+    await storeB.db.deleteFrom('inbox').where('id', 'in', lost.map((r) => r.id)).execute();
+    const before = await count(storeB, 'notices');
+    const r = runCli(['peer', 'catch-up', 'uz-cert', '--data', b.dataDir]);
+    expect(r.stdout).toMatch(/after release \d+/);
+    await waitFor('caught up', async () => (await count(storeB, 'notices')) === before + 10);
+    // Nothing was applied twice.
+    const dup = await storeB.db.selectFrom('notices').select(['id']).execute();
+    expect(new Set(dup.map((d) => d.id)).size).toBe(dup.length);
+  });
+});
