@@ -16,10 +16,10 @@ export interface RunningNode {
 /** Opens the node, listens, and stops cleanly on SIGINT/SIGTERM. */
 export async function startServer(settings: Settings, opts: { handleSignals?: boolean } = {}): Promise<RunningNode> {
   const ctx = await openNode(settings);
-  let worker: DeliveryWorker | undefined;
-  const app = await buildApp(ctx, { registry: createRegistry(), onQueued: () => worker?.kick() });
+  // onQueued runs only once requests are served, after `worker` exists.
+  const app = await buildApp(ctx, { registry: createRegistry(), onQueued: () => worker.kick() });
+  const worker = new DeliveryWorker(ctx, app.log);
   await app.listen({ host: settings.host, port: settings.port });
-  worker = new DeliveryWorker(ctx, app.log);
   worker.start();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
@@ -27,7 +27,7 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
   const url = settings.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
-    await worker?.stop();
+    await worker.stop();
     await app.close();
     await ctx.store.close();
   })());

@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -18,6 +17,7 @@ import { createRegistry } from '../federation/federation.service.js';
 import { registerFederationRoutes } from '../federation/federation.routes.js';
 import type { MessageTypeRegistry } from '../federation/protocol/message-types.js';
 import { registerAccessControl } from './access.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { registerMetrics } from './metrics.js';
 import { sendProblem } from './problem.js';
 import { registerSystemRoutes } from './system.routes.js';
@@ -56,21 +56,8 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   });
 
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        // Plain-HTTP nodes (a lab, a demo) must keep working; behind TLS set ACCORD_COOKIE_SECURE.
-        upgradeInsecureRequests: ctx.settings.cookieSecure ? [] : null,
-      },
-    },
-    hsts: ctx.settings.cookieSecure,
-  });
+  registerSecurityHeaders(app, ctx.settings);
+
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, c) => new AppError(429, 'rate-limited', 'Too many requests', `too many attempts; retry after ${Math.ceil(c.ttl / 1000)} s`),

@@ -24,6 +24,8 @@ export interface NodeDescription {
 export interface NodeIdentity extends NodeDescription {
   suite: 'ed25519';
   publicKey: KeyObject;
+  /** The raw 32-byte public key, base64url, computed once (exporting a key is costly). */
+  publicKeyRaw: string;
   privateKey: KeyObject;
   /** SHA-256 of the raw public key, lowercase hex; read out to peers out of band. */
   fingerprint: string;
@@ -68,7 +70,7 @@ export function loadIdentity(dataDir: string): NodeIdentity {
   }
   const privateKey = createPrivateKey(readFileSync(keyPath));
   const publicKey = createPublicKey(privateKey);
-  return { ...node, suite: 'ed25519', privateKey, publicKey, fingerprint: fingerprintOf(publicKey) };
+  return { ...node, suite: 'ed25519', privateKey, publicKey, publicKeyRaw: rawPublicKey(publicKey).toString('base64url'), fingerprint: fingerprintOf(publicKey) };
 }
 
 export function signBytes(id: NodeIdentity, data: Uint8Array): string {

@@ -1,4 +1,4 @@
-import { formatFingerprint, rawPublicKey, type NodeIdentity } from './identity.js';
+import { formatFingerprint, type NodeIdentity } from './identity.js';
 import { ACCORD_VERSION } from './package-root.js';
 
 export function describeNode(id: NodeIdentity) {
@@ -8,7 +8,7 @@ export function describeNode(id: NodeIdentity) {
     names: id.names,
     authority_kinds: id.authority_kinds,
     key_suite: id.suite,
-    public_key: rawPublicKey(id.publicKey).toString('base64url'),
+    public_key: id.publicKeyRaw,
     fingerprint: id.fingerprint,
     created_at: id.created_at,
     version: ACCORD_VERSION,

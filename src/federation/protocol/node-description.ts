@@ -1,6 +1,6 @@
 import { sign, verify } from 'node:crypto';
 import { canonicalJson } from '../../crypto/canonical.js';
-import { fingerprintOf, rawPublicKey, type NodeIdentity } from '../../node/identity.js';
+import { fingerprintOf, type NodeIdentity } from '../../node/identity.js';
 import type { Signature } from './envelope.js';
 import { publicKeyFromRaw } from './envelope.js';
 
@@ -25,7 +25,7 @@ export function describeSelf(id: NodeIdentity): SignedNodeDescription {
     names: id.names,
     authority_kinds: id.authority_kinds,
     key_suite: 'ed25519' as const,
-    public_key: rawPublicKey(id.publicKey).toString('base64url'),
+    public_key: id.publicKeyRaw,
     issued_at: new Date().toISOString(),
   };
   const value = sign(null, Buffer.from(canonicalJson(unsigned)), id.privateKey).toString('base64url');
