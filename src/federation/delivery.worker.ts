@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeContext } from '../context.js';
 import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
@@ -6,7 +7,21 @@ import { newMessageId, publicKeyFromRaw, signEnvelope, type Envelope } from './p
 import { verifyReceipt, type Receipt } from './protocol/receipt.js';
 import { backoffMs } from './rules.js';
 
-const LEASE_MS = 60_000;
+// A lease lasts 15 s and is renewed every 5 s while the worker delivers, so a worker that
+// died (kill -9, power cut) blocks its peers for at most 15 s; one restarted on the same host
+// frees its dead predecessor's leases at once.
+const LEASE_MS = 15_000;
+const RENEW_MS = 5_000;
+const HOST = hostname();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export interface DeliveryStats {
   delivered: number;
@@ -59,7 +74,8 @@ export async function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Enve
  * is marked delivered only after the peer's signed receipt names it.
  */
 export class DeliveryWorker {
-  readonly id = `worker-${randomUUID()}`;
+  /** `host:pid:random` — lets a restarted worker recognise leases of dead processes on its host. */
+  readonly id = `${HOST}:${process.pid}:${randomUUID()}`;
   readonly stats: DeliveryStats = { delivered: 0, rejected: 0, failedAttempts: 0 };
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -70,7 +86,22 @@ export class DeliveryWorker {
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.intervalMs);
-    this.kick();
+    this.running = this.freeDeadLeases()
+      .catch((e) => this.log?.error({ err: e }, 'could not free stale leases'))
+      .finally(() => {
+        this.running = null;
+        this.kick();
+      });
+  }
+
+  private async freeDeadLeases(): Promise<void> {
+    const held = await this.ctx.store.db.selectFrom('peers').select(['node_id', 'lease_owner']).where('lease_owner', 'like', `${HOST}:%`).execute();
+    for (const h of held) {
+      const pid = Number(h.lease_owner!.split(':')[1]);
+      if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
+        await this.ctx.store.db.updateTable('peers').set({ lease_owner: null, lease_until: null }).where('node_id', '=', h.node_id).where('lease_owner', '=', h.lease_owner).execute();
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -127,6 +158,7 @@ export class DeliveryWorker {
 
   private async deliverTo(peerId: string): Promise<void> {
     if (!(await this.lease(peerId))) return;
+    const renew = setInterval(() => void this.lease(peerId).catch(() => undefined), RENEW_MS);
     try {
       while (!this.stopped) {
         const peer = await findPeer(this.ctx.store.db, peerId);
@@ -142,9 +174,9 @@ export class DeliveryWorker {
         if (rows.length === 0) return;
         const ok = await this.sendOnce(peer, rows.map((r) => JSON.parse(r.envelope) as Envelope));
         if (!ok) return;
-        await this.lease(peerId); // extend
       }
     } finally {
+      clearInterval(renew);
       await this.release(peerId);
     }
   }
