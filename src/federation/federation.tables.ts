@@ -24,6 +24,8 @@ export interface PeersTable {
   /** Delivery to one peer is owned by one worker at a time (compare-and-set lease). */
   lease_owner: string | null;
   lease_until: string | null;
+  /** JSON: [{ public_key, fingerprint, retired_at }] — accepted only for messages issued before retired_at. */
+  retired_keys: string;
 }
 
 export const OutboxState = { pending: 'pending', delivered: 'delivered', rejected: 'rejected' } as const;

@@ -79,7 +79,7 @@ export async function addPeer(ctx: NodeContext, actor: Actor, input: { url: stri
       next_attempt_at: null,
     };
     if (existing) await updatePeer(trx, d.node_id, row);
-    else await trx.insertInto('peers').values({ node_id: d.node_id, added_at: now, last_contact_at: now, last_error_at: null, next_seq: 1, lease_owner: null, lease_until: null, ...row }).execute();
+    else await trx.insertInto('peers').values({ node_id: d.node_id, added_at: now, last_contact_at: now, last_error_at: null, next_seq: 1, lease_owner: null, lease_until: null, retired_keys: '[]', ...row }).execute();
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'peer.add', target: `peer:${d.node_id}`, details: { url: baseUrl, fingerprint: check.fingerprint } });
   });
   return getPeer(ctx, d.node_id);
