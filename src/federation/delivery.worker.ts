@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeContext } from '../context.js';
+import { reloadIdentityIfChanged } from '../node/identity.js';
+import { KEY_ROTATION_TYPE } from './keyring.js';
 import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
 import { newMessageId, publicKeyFromRaw, signEnvelope, type Envelope } from './protocol/envelope.js';
 import { verifyReceipt, type Receipt } from './protocol/receipt.js';
@@ -130,6 +132,8 @@ export class DeliveryWorker {
 
   async pass(): Promise<void> {
     const { db } = this.ctx.store;
+    // `accord key rotate` may have run in another process.
+    reloadIdentityIfChanged(this.ctx.settings.dataDir, this.ctx.identity);
     const now = new Date().toISOString();
     const due = await db
       .selectFrom('peers')
@@ -163,14 +167,15 @@ export class DeliveryWorker {
       while (!this.stopped) {
         const peer = await findPeer(this.ctx.store.db, peerId);
         if (!peer || peer.status !== 'active') return;
-        const rows = await this.ctx.store.db
-          .selectFrom('outbox')
-          .select(['id', 'envelope'])
-          .where('peer_id', '=', peerId)
-          .where('state', '=', 'pending')
-          .orderBy('seq')
-          .limit(this.ctx.settings.deliveryBatchSize)
-          .execute();
+        const pending = (first: boolean, limit: number) => {
+          let q = this.ctx.store.db.selectFrom('outbox').select(['id', 'envelope']).where('peer_id', '=', peerId).where('state', '=', 'pending');
+          q = first ? q.where('type', '=', KEY_ROTATION_TYPE) : q.where('type', '!=', KEY_ROTATION_TYPE);
+          return q.orderBy('seq').limit(limit).execute();
+        };
+        // A key rotation goes first: the batch is signed with the new key, which the peer
+        // learns from the announcement inside it.
+        const rotations = await pending(true, 10);
+        const rows = [...rotations, ...(await pending(false, this.ctx.settings.deliveryBatchSize - rotations.length))];
         if (rows.length === 0) return;
         const ok = await this.sendOnce(peer, rows.map((r) => JSON.parse(r.envelope) as Envelope));
         if (!ok) return;

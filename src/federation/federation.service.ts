@@ -1,7 +1,7 @@
 import type { Actor, NodeContext } from '../context.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { NotFoundError } from '../errors.js';
-import { CatchUpType, NoticeType, PingType } from './builtin/builtin-types.js';
+import { CatchUpType, KeyRotationType, NoticeType, PingType } from './builtin/builtin-types.js';
 import { postBatch } from './delivery.worker.js';
 import { enqueueMessages } from './outbox.service.js';
 import { findPeer } from './peers.repository.js';
@@ -16,6 +16,7 @@ export function createRegistry(): MessageTypeRegistry {
   r.register(PingType);
   r.register(NoticeType);
   r.register(CatchUpType);
+  r.register(KeyRotationType);
   return r;
 }
 

@@ -1,5 +1,6 @@
 import type { NodeContext } from '../context.js';
-import { envelopeDigest, publicKeyFromRaw, verifyEnvelopeSignature, type Envelope } from './protocol/envelope.js';
+import { keyFor, keyringForBatch, keyringOf } from './keyring.js';
+import { envelopeDigest, verifyEnvelopeSignature, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
 import { RejectReason, signReceipt, type Receipt, type ReceiptItem } from './protocol/receipt.js';
 import { findPeer, updatePeer } from './peers.repository.js';
@@ -38,9 +39,13 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   const peer = await findPeer(db, batch.from);
   if (!peer || peer.status === 'removed') return refuse(403, RejectReason.unknownSender, `${batch.from} is not a peer of ${me}`);
   if (peer.status === 'suspended') return refuse(403, RejectReason.suspendedSender, `${batch.from} is suspended by ${me}`);
-  if (batch.sig.key !== peer.fingerprint) return refuse(401, RejectReason.wrongKey, 'signed with a key other than the pinned one');
-  const key = publicKeyFromRaw(peer.public_key);
-  if (!verifyEnvelopeSignature(batch, key)) return refuse(401, RejectReason.badSignature, 'the batch signature does not verify');
+  const ring = keyringForBatch(keyringOf(peer), batch);
+  // The batch itself is always signed with the sender's current key (sent now, never retired).
+  if (batch.sig.key !== ring.current.fingerprint) {
+    const retired = ring.retired.some((k) => k.fingerprint === batch.sig.key);
+    return refuse(401, retired ? RejectReason.retiredKey : RejectReason.wrongKey, retired ? 'signed with a key the sender has retired' : 'signed with a key other than the pinned one');
+  }
+  if (!verifyEnvelopeSignature(batch, ring.current.key)) return refuse(401, RejectReason.badSignature, 'the batch signature does not verify');
   if (!batch.to.includes(me)) return refuse(422, RejectReason.notARecipient, `the batch is addressed to ${batch.to.join(', ')}`);
   const fresh = checkFreshness(batch.issued_at, now, { maxAgeMs: ctx.settings.replayWindowSeconds * 1000, maxSkewMs: ctx.settings.clockSkewSeconds * 1000 });
   if (fresh !== 'ok') return refuse(422, fresh === 'from_the_future' ? RejectReason.fromTheFuture : RejectReason.expired, `issued_at ${batch.issued_at} is outside the replay window`);
@@ -48,7 +53,7 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   if (seen) return refuse(409, RejectReason.replayed, 'this batch was delivered before');
   let bucket = buckets.get(peer.node_id);
   if (!bucket) buckets.set(peer.node_id, (bucket = new TokenBucket(ctx.settings.peerRatePerSecond, ctx.settings.peerRatePerSecond * 2)));
-  if (!bucket.take(batch.body.envelopes.length)) return refuse(429, RejectReason.tooLarge, 'rate limit: slow down and retry');
+  if (!bucket.take(batch.body.envelopes.length)) return refuse(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
 
   const items: ReceiptItem[] = [];
   const ids = batch.body.envelopes.map((e) => e.id);
@@ -59,11 +64,13 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   }
   const skewLimit = now.getTime() + ctx.settings.clockSkewSeconds * 1000;
   const pending: { e: Envelope; digest: string; typeName: string }[] = [];
+  let k: ReturnType<typeof keyFor>;
   for (const e of batch.body.envelopes) {
     const digest = envelopeDigest(e);
     const reject = (reason: RejectReason, detail: string) => items.push({ message_id: e.id, digest, status: 'rejected', reason, detail });
     if (e.from !== batch.from) reject(RejectReason.senderMismatch, 'a message inside a batch must come from the batch sender');
-    else if (e.sig.key !== peer.fingerprint || !verifyEnvelopeSignature(e, key)) reject(RejectReason.badSignature, 'the message signature does not verify with the pinned key');
+    else if ('reason' in (k = keyFor(ring, e.sig.key, e.issued_at))) reject(k.reason === 'retired_key' ? RejectReason.retiredKey : RejectReason.wrongKey, k.reason === 'retired_key' ? 'signed with a retired key after it was retired' : 'signed with a key other than the pinned one');
+    else if (!verifyEnvelopeSignature(e, k.key)) reject(RejectReason.badSignature, 'the message signature does not verify');
     else if (!e.to.includes(me)) reject(RejectReason.notARecipient, `addressed to ${e.to.join(', ')}`);
     else if (!(Date.parse(e.issued_at) <= skewLimit)) reject(RejectReason.fromTheFuture, `issued_at ${e.issued_at} is ahead of our clock`);
     else if (known.has(e.id)) items.push({ message_id: e.id, digest, status: 'duplicate' });

@@ -9,14 +9,14 @@ import { newMessageId, signEnvelope, type Envelope } from './protocol/envelope.j
  * Puts signed messages for one peer in the durable outbox, inside the caller's transaction:
  * the change that produced them and the messages commit together or not at all.
  */
-export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[]): Promise<Envelope<B>[]> {
+export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[], issuedAt = new Date().toISOString()): Promise<Envelope<B>[]> {
   const peer = await findPeer(trx, peerId);
   if (!peer) throw new NotFoundError(`peer ${peerId}`);
   if (peer.status === 'removed') throw new ConflictError(`peer ${peerId} was removed`);
   const first = await reserveSeq(trx, peerId, bodies.length);
   const now = new Date().toISOString();
   const envelopes = bodies.map((body, i) =>
-    signEnvelope(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [peerId], type, issued_at: now, seq: first + i, body }),
+    signEnvelope(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [peerId], type, issued_at: issuedAt, seq: first + i, body }),
   );
   for (let i = 0; i < envelopes.length; i += 200) {
     await trx

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../crypto/canonical.js';
 import { CONFIG_FILE, readConfigFile } from '../config/settings.js';
@@ -83,4 +83,27 @@ export function verifyBytes(pub: KeyObject, data: Uint8Array, signature: string)
 
 export function writeConfigFile(dataDir: string, content: Record<string, unknown>): void {
   writeFileSync(join(dataDir, CONFIG_FILE), JSON.stringify(content, null, 2) + '\n', { mode: 0o640, flag: 'wx' });
+}
+
+/**
+ * Re-reads the key file when it changed on disk (a rotation by the CLI while the node runs)
+ * and updates the identity in place, so that every holder of it signs with the new key.
+ */
+const seenKeyMtime = new WeakMap<NodeIdentity, number>();
+
+export function reloadIdentityIfChanged(dataDir: string, id: NodeIdentity): void {
+  const path = join(dataDir, KEY_FILE);
+  let pem: Buffer;
+  try {
+    const mtime = statSync(path).mtimeMs;
+    if (seenKeyMtime.get(id) === mtime) return;
+    seenKeyMtime.set(id, mtime);
+    pem = readFileSync(path);
+  } catch {
+    return;
+  }
+  const privateKey = createPrivateKey(pem);
+  const publicKey = createPublicKey(privateKey);
+  const fingerprint = fingerprintOf(publicKey);
+  if (fingerprint !== id.fingerprint) Object.assign(id, { privateKey, publicKey, publicKeyRaw: rawPublicKey(publicKey).toString('base64url'), fingerprint });
 }

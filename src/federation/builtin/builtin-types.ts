@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import type { MessageType } from '../protocol/message-types.js';
+import { checkRotation, KEY_ROTATION_TYPE, keyringOf } from '../keyring.js';
 import { redeliverAfter } from '../outbox.service.js';
+import { findPeer, updatePeer } from '../peers.repository.js';
 
 const PingBody = Type.Object({ nonce: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 const NoticeBody = Type.Object({ subject: Type.String({ minLength: 1, maxLength: 200 }), text: Type.String({ maxLength: 10_000 }) }, { additionalProperties: false });
@@ -33,3 +35,33 @@ export const CatchUpType = {
     await redeliverAfter(trx, e.from, e.body.after_seq);
   },
 } satisfies MessageType<typeof CatchUpBody>;
+
+const Fingerprint = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const KeyRotationBody = Type.Object(
+  {
+    old_fingerprint: Fingerprint,
+    new_public_key: Type.String({ minLength: 43, maxLength: 43 }),
+    new_fingerprint: Fingerprint,
+    effective_at: Type.String({ minLength: 20, maxLength: 40 }),
+    proof: Type.String({ minLength: 10, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * `federation.key_rotation/v1`: the sender's new key, announced under its old one. The peer's
+ * pinned key switches over; the old one stays valid only for messages issued before `effective_at`.
+ */
+export const KeyRotationType = {
+  type: KEY_ROTATION_TYPE,
+  body: KeyRotationBody,
+  handle: async (trx, e) => {
+    const peer = await findPeer(trx, e.from);
+    if (!peer || peer.fingerprint === e.body.new_fingerprint) return;
+    const b = checkRotation(keyringOf(peer), e);
+    // @NOTE: an announcement whose proof fails is ignored: the pinned key stays.
+    if (!b) return;
+    const retired = [...(JSON.parse(peer.retired_keys) as unknown[]), { public_key: peer.public_key, fingerprint: peer.fingerprint, retired_at: b.effective_at }];
+    await updatePeer(trx, e.from, { public_key: b.new_public_key, fingerprint: b.new_fingerprint, retired_keys: JSON.stringify(retired) });
+  },
+} satisfies MessageType<typeof KeyRotationBody>;

@@ -9,6 +9,8 @@ export const RejectReason = {
   suspendedSender: 'suspended_sender',
   badSignature: 'bad_signature',
   wrongKey: 'wrong_key',
+  retiredKey: 'retired_key',
+  rateLimited: 'rate_limited',
   notARecipient: 'not_a_recipient',
   expired: 'expired',
   fromTheFuture: 'from_the_future',

@@ -1,0 +1,88 @@
+import { verify, type KeyObject } from 'node:crypto';
+import { canonicalJson } from '../crypto/canonical.js';
+import { publicKeyFromRaw, verifyEnvelopeSignature, type Envelope } from './protocol/envelope.js';
+import type { PeerRow } from './peers.repository.js';
+
+/**
+ * The keys we accept from one peer: its current key, and retired keys — each only for
+ * messages issued before the moment it was retired. Key rotation (docs/federation-protocol.md)
+ * moves the current key to the retired list.
+ */
+export interface PeerKey {
+  fingerprint: string;
+  publicKey: string;
+  key: KeyObject;
+  retiredAt?: string;
+}
+
+export interface Keyring {
+  current: PeerKey;
+  retired: PeerKey[];
+}
+
+export const KEY_ROTATION_TYPE = 'federation.key_rotation/v1';
+
+export interface KeyRotationBody {
+  old_fingerprint: string;
+  new_public_key: string;
+  new_fingerprint: string;
+  effective_at: string;
+  /** The new key's signature over {node_id, old_fingerprint, new_public_key}: proof of possession. */
+  proof: string;
+}
+
+export function rotationProofInput(nodeId: string, b: Pick<KeyRotationBody, 'old_fingerprint' | 'new_public_key'>): Buffer {
+  return Buffer.from(canonicalJson({ node_id: nodeId, old_fingerprint: b.old_fingerprint, new_public_key: b.new_public_key }));
+}
+
+export function keyringOf(peer: Pick<PeerRow, 'fingerprint' | 'public_key' | 'retired_keys'>): Keyring {
+  const retired = (JSON.parse(peer.retired_keys) as { public_key: string; fingerprint: string; retired_at: string }[]).map((r) => ({
+    fingerprint: r.fingerprint,
+    publicKey: r.public_key,
+    key: publicKeyFromRaw(r.public_key),
+    retiredAt: r.retired_at,
+  }));
+  return { current: { fingerprint: peer.fingerprint, publicKey: peer.public_key, key: publicKeyFromRaw(peer.public_key) }, retired };
+}
+
+/** The key to check a message with, or why there is none. */
+export function keyFor(ring: Keyring, fingerprint: string, issuedAt: string): { key: KeyObject } | { reason: 'wrong_key' | 'retired_key' } {
+  if (fingerprint === ring.current.fingerprint) return { key: ring.current.key };
+  const old = ring.retired.find((k) => k.fingerprint === fingerprint);
+  if (!old) return { reason: 'wrong_key' };
+  // At `retiredAt` itself the old key signs its last message: the rotation announcement.
+  return issuedAt <= old.retiredAt! ? { key: old.key } : { reason: 'retired_key' };
+}
+
+/** Checks a rotation announcement: signed by the current key, with a valid proof from the new one. */
+export function checkRotation(ring: Keyring, e: Envelope): KeyRotationBody | null {
+  if (e.type !== KEY_ROTATION_TYPE || e.sig.key !== ring.current.fingerprint) return null;
+  if (!verifyEnvelopeSignature(e, ring.current.key)) return null;
+  const b = e.body as KeyRotationBody;
+  if (b?.old_fingerprint !== ring.current.fingerprint || typeof b.new_public_key !== 'string' || typeof b.proof !== 'string') return null;
+  try {
+    const newKey = publicKeyFromRaw(b.new_public_key);
+    if (!verify(null, rotationProofInput(e.from, b), newKey, Buffer.from(b.proof, 'base64url'))) return null;
+    return b;
+  } catch {
+    return null;
+  }
+}
+
+/** The keyring after a rotation: the new key is current, the old one retired at `effective_at`. */
+export function rotated(ring: Keyring, b: KeyRotationBody): Keyring {
+  return {
+    current: { fingerprint: b.new_fingerprint, publicKey: b.new_public_key, key: publicKeyFromRaw(b.new_public_key) },
+    retired: [...ring.retired, { ...ring.current, retiredAt: b.effective_at }],
+  };
+}
+
+/** A batch signed with a key we do not know yet may carry, inside, the rotation that announces it. */
+export function keyringForBatch(ring: Keyring, batch: Envelope<{ envelopes: Envelope[] }>): Keyring {
+  if (batch.sig.key === ring.current.fingerprint) return ring;
+  for (const e of batch.body.envelopes) {
+    const b = checkRotation(ring, e);
+    if (b && b.new_fingerprint === batch.sig.key) return rotated(ring, b);
+  }
+  return ring;
+}
