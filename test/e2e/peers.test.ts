@@ -114,6 +114,7 @@ describe('peers page', { timeout: TIMEOUT }, () => {
     // the right one, typed in groups of four as it is read out
     await peers.addPeer(b.url, grouped(b.fingerprint).toUpperCase());
     await peers.row('kz-cert').waitFor();
+    await page.getByRole('table', { name: 'Peers of this node' }).waitFor();
     expect(await peers.fingerprintMismatch.count()).toBe(0);
     await page.getByText('Peer kz-cert was added and its key is pinned.').waitFor();
     expect(await peers.text('kz-cert', 'country')).toBe('KZ');

@@ -2,12 +2,12 @@ import type { Locator, Page } from 'playwright-core';
 
 export type PeerCell = 'name' | 'node-id' | 'country' | 'status' | 'reachable' | 'last-contact' | 'queue' | 'oldest' | 'error';
 
-/** The Federation → Peers page (labels in English; rows and cells found by stable attributes). */
+/** The Federation → Peers page. Buttons and fields by their English labels; the table, rows and cells by stable attributes, so they work in any language. */
 export class PeersPage {
   constructor(readonly page: Page) {}
 
   get table(): Locator {
-    return this.page.getByRole('table', { name: 'Peers of this node' });
+    return this.page.locator('table.peers-table');
   }
 
   get ownFingerprint(): Locator {
@@ -28,7 +28,7 @@ export class PeersPage {
   }
 
   cell(nodeId: string, cell: PeerCell): Locator {
-    return this.row(nodeId).locator(`td[data-cell="${cell}"]`);
+    return this.row(nodeId).locator(`[data-cell="${cell}"]`);
   }
 
   /** The row under a peer where the results of its actions show (ping, notice form, remove confirmation). */
@@ -53,7 +53,7 @@ export class PeersPage {
 
   /** Pings the peer and returns the text of the result (round-trip time and who signed the receipt). */
   async ping(nodeId: string): Promise<string> {
-    await this.row(nodeId).getByRole('button', { name: 'Ping' }).click();
+    await this.row(nodeId).getByRole('button', { name: 'Ping', exact: true }).click();
     const result = this.panel(nodeId).getByTestId('ping-result');
     await result.waitFor();
     return ((await result.textContent()) ?? '').trim();
@@ -62,10 +62,12 @@ export class PeersPage {
   async sendNotice(nodeId: string, subject: string, text: string): Promise<void> {
     await this.row(nodeId).getByRole('button', { name: 'Send notice' }).click();
     const form = this.panel(nodeId).locator('form');
-    await form.getByLabel('Subject').fill(subject);
-    await form.getByLabel('Text').fill(text);
-    await form.getByRole('button', { name: 'Send' }).click();
-    await this.row(nodeId).getByText('The notice is queued for delivery.').waitFor();
+    await form.getByLabel('Subject', { exact: true }).fill(subject);
+    await form.getByLabel('Text', { exact: true }).fill(text);
+    await form.getByRole('button', { name: 'Send', exact: true }).click();
+    const queued = this.panel(nodeId).getByText('The notice is queued for delivery.');
+    await queued.waitFor();
+    await this.panel(nodeId).getByRole('button', { name: 'Close' }).click();
   }
 
   async retryNow(nodeId: string): Promise<void> {
@@ -82,7 +84,7 @@ export class PeersPage {
 
   /** Remove asks first: this clicks Remove, then the confirmation. */
   async remove(nodeId: string): Promise<void> {
-    await this.row(nodeId).getByRole('button', { name: 'Remove' }).click();
+    await this.row(nodeId).getByRole('button', { name: 'Remove', exact: true }).click();
     await this.panel(nodeId).getByRole('button', { name: 'Remove peer' }).click();
   }
 }

@@ -4,6 +4,9 @@ import type {
   AuditPage,
   AuditVerification,
   NodeInfo,
+  Peer,
+  PeerRecord,
+  PingResult,
   Role,
   SessionInfo,
   Stage,
@@ -45,4 +48,17 @@ export const tokens = {
 export const audit = {
   page: (limit: number, before?: number) => api.get<AuditPage>(`/api/v1/audit?limit=${limit}${before === undefined ? '' : `&before=${before}`}`),
   verify: () => api.get<AuditVerification>('/api/v1/audit/verify'),
+};
+
+const peerPath = (id: string) => `/api/v1/peers/${encodeURIComponent(id)}`;
+
+export const peers = {
+  list: () => api.get<Peer[]>('/api/v1/peers'),
+  add: (url: string, fingerprint: string) => api.post<PeerRecord>('/api/v1/peers', { url, fingerprint }),
+  suspend: (id: string) => api.post<PeerRecord>(`${peerPath(id)}/suspend`),
+  resume: (id: string) => api.post<PeerRecord>(`${peerPath(id)}/resume`),
+  retry: (id: string) => api.post<PeerRecord>(`${peerPath(id)}/retry`),
+  remove: (id: string) => api.delete<PeerRecord>(peerPath(id)),
+  ping: (id: string) => api.post<PingResult>(`${peerPath(id)}/ping`),
+  sendNotice: (id: string, subject: string, text: string) => api.post<{ message_ids: string[] }>(`${peerPath(id)}/notices`, { subject, text }),
 };

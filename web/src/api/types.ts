@@ -83,6 +83,51 @@ export interface AuditVerification {
   firstBroken?: { seq: number; reason: string; detail: string };
 }
 
+export type PeerStatus = 'active' | 'suspended' | 'removed';
+
+/** A peer with its delivery state, as GET /api/v1/peers lists it. */
+export interface Peer {
+  node_id: string;
+  base_url: string;
+  country: string;
+  names: Record<string, string>;
+  authority_kinds: string[];
+  key_suite: string;
+  fingerprint: string;
+  status: PeerStatus;
+  added_at: string;
+  last_contact_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  failures: number;
+  next_attempt_at: string | null;
+  queue_length: number;
+  oldest_undelivered_at: string | null;
+  /** null: not known yet (never contacted, never failed). */
+  reachable: boolean | null;
+}
+
+/** A peer as the actions on it return it: without the delivery state. */
+export type PeerRecord = Omit<Peer, 'queue_length' | 'oldest_undelivered_at' | 'reachable'>;
+
+/** A peer's signed receipt for a batch of messages. */
+export interface Receipt {
+  v: number;
+  type: string;
+  batch_id: string;
+  by: string;
+  received_at: string;
+  items: { message_id: string; digest: string; status: string; reason?: string; detail?: string }[];
+  sig: { suite: string; key: string; value: string };
+}
+
+export interface PingResult {
+  /** The peer's node id. */
+  peer: string;
+  rtt_ms: number;
+  receipt: Receipt;
+}
+
 /** RFC 9457 problem details, as every error of the API is returned. */
 export interface Problem {
   type: string;

@@ -10,6 +10,7 @@ import { AuditPage } from '../pages/AuditPage.js';
 import { ComingSoonPage } from '../pages/ComingSoonPage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
 import { OverviewPage } from '../pages/OverviewPage.js';
+import { PeersPage } from '../pages/PeersPage.js';
 import { TokensPage } from '../pages/TokensPage.js';
 import { UsersPage } from '../pages/UsersPage.js';
 import { Header } from './Header.js';
@@ -48,8 +49,10 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
     case 'cases':
     case 'intelligence':
     case 'norms':
-    case 'federation':
       page = <ComingSoonPage capability={route} />;
+      break;
+    case 'federation':
+      page = <PeersPage />;
       break;
     case 'users':
       page = <UsersPage />;

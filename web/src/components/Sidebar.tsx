@@ -9,12 +9,15 @@ interface NavSection {
 }
 
 const ADMIN_VIEW: readonly Role[] = ['admin', 'auditor'];
+/** Roles that may see the federation's peers (the server's peers:read). */
+const PEERS_VIEW: readonly Role[] = ['admin', 'coordinator', 'auditor'];
 
 /** The pages this role may open, grouped as the sidebar shows them. */
 export function navSections(role: Role): NavSection[] {
   const administration: RouteName[] = ADMIN_VIEW.includes(role) ? ['users', 'audit'] : [];
+  const cooperation: RouteName[] = ['overview', 'directory', 'cases', 'intelligence', 'norms', ...(PEERS_VIEW.includes(role) ? (['federation'] as const) : [])];
   return [
-    { title: 'nav.sectionCooperation', items: ['overview', 'directory', 'cases', 'intelligence', 'norms', 'federation'] },
+    { title: 'nav.sectionCooperation', items: cooperation },
     ...(administration.length ? [{ title: 'nav.sectionAdministration', items: administration }] : []),
     { title: 'nav.sectionPersonal', items: ['tokens', 'account'] },
   ];

@@ -15,3 +15,33 @@ export function useFormatDate(): (iso: string | null | undefined) => string {
     [language, t],
   );
 }
+
+const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 7],
+];
+
+/** "2 minutes ago" for the last week, the date before that (the exact time is for a title attribute). */
+export function useFormatRelative(): (iso: string | null | undefined) => string {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
+  const formatDate = useFormatDate();
+  return useCallback(
+    (iso) => {
+      if (!iso) return t('common.none');
+      const at = new Date(iso).getTime();
+      if (Number.isNaN(at)) return iso;
+      let value = Math.round((at - Date.now()) / 1000);
+      if (Math.abs(value) < 5) return t('common.justNow');
+      const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+      for (const [unit, size] of RELATIVE_STEPS) {
+        if (Math.abs(value) < size) return format.format(value, unit);
+        value = Math.round(value / size);
+      }
+      return formatDate(iso);
+    },
+    [language, t, formatDate],
+  );
+}

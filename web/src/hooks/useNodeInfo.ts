@@ -14,8 +14,8 @@ export function useNodeInfo(): NodeInfo | undefined {
   return useContext(NodeInfoContext);
 }
 
-/** The node's name in the given language, else English, else any, else its id. */
-export function nodeName(info: NodeInfo, language: string): string {
+/** A node's name (this one's or a peer's) in the given language, else English, else any, else its id. */
+export function nodeName(info: Pick<NodeInfo, 'names' | 'node_id'>, language: string): string {
   return info.names[language] ?? info.names.en ?? Object.values(info.names)[0] ?? info.node_id;
 }
 
