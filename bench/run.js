@@ -6,28 +6,25 @@
 //      BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_IDLE_WAIT (s, default 5),
 //      BENCH_CPU_PROF=1 (run the server under `node --cpu-prof`, profiles in test-results/bench-prof/),
 //      BENCH_STRICT=1 (exit 1 when a target is missed, not only on errors),
-//      BENCH_ROOT (another Accord checkout whose bin/ and dist/server to measure; default: this one).
+//      BENCH_ROOT (another Accord checkout whose bin/ and dist/server to measure; default: this one),
+//      BENCH_FEDERATION=0 (skip bench/federation.js, which this script runs afterwards as a child process).
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench.json.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import {
+  assertAlive, cli, cpuSeconds, dialectsFromEnv, dropSchema, hasTaskset, log, nCpu, OUT_DIR, PG_URL, posInt,
+  printTable as printRows, procStatus, REPO, ROOT, round, sleep, startServer as start, stopServer,
+} from './lib.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// BENCH_ROOT points at another checkout/build of Accord to compare (e.g. a worktree); default: this one.
-const ROOT = process.env.BENCH_ROOT ? resolve(process.env.BENCH_ROOT) : REPO;
-const CLI = join(ROOT, 'bin', 'accord.js');
-const OUT_DIR = join(REPO, 'test-results');
 const DURATION = posInt(process.env.BENCH_DURATION, 10);
 const IDLE_WAIT = posInt(process.env.BENCH_IDLE_WAIT, 5);
 const WARMUP = Math.min(3, Math.max(1, Math.floor(DURATION / 4)));
-const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DIALECTS = dialectsFromEnv();
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const STRICT = process.env.BENCH_STRICT === '1';
 
@@ -36,77 +33,10 @@ const PASSWORD = 'bench-password-' + randomBytes(6).toString('hex');
 const ANALYST = 'analyst@bench.test';
 const ADMIN = 'admin@bench.test';
 
-function posInt(raw, dflt) {
-  const n = Number(raw);
-  return raw !== undefined && Number.isInteger(n) && n > 0 ? n : dflt;
-}
-
-const log = (...a) => process.stderr.write(a.join(' ') + '\n');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const hasTaskset = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
-const nCpu = cpus().length;
-
-/** Runs the CLI to completion and parses its JSON output. */
-function cli(args, input) {
-  const r = spawnSync(process.execPath, [CLI, ...args, '--json'], { cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' } });
-  if (r.status !== 0) throw new Error(`accord ${args.slice(0, 2).join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
-  return JSON.parse(r.stdout);
-}
-
-function procStatus(pid) {
-  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN);
-  return { rss_mb: round(kb('VmRSS') / 1024, 1), peak_rss_mb: round(kb('VmHWM') / 1024, 1) };
-}
-
-/** User+system CPU seconds of a process so far (all its threads). */
-function cpuSeconds(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
-
-const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 const LOAD_AT_START = loadavg().map((x) => round(x, 2));
 
-async function startServer(dataDir, label) {
-  const nodeArgs = [];
-  if (CPU_PROF) {
-    const dir = join(OUT_DIR, 'bench-prof');
-    mkdirSync(dir, { recursive: true });
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`);
-  }
-  const argv = [process.execPath, ...nodeArgs, CLI, 'serve', '--data', dataDir, '--port', '0'];
-  const [cmd, ...args] = hasTaskset ? ['taskset', '-c', '0', ...argv] : argv;
-  const child = spawn(cmd, args, {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ACCORD_LOG_LEVEL: 'warn', ACCORD_LOGIN_RATE_PER_MINUTE: '100000' },
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => { err += d; if (err.length > 20000) err = err.slice(-10000); });
-  const url = await new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start in 30 s: ${out}${err}`)), 30_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); res(m[1]); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited (${code}): ${out}${err}`)); });
-  });
-  child.stdout.resume();
-  child.once('exit', (code, signal) => { child.exitInfo = { code, signal }; });
-  return { child, url, stderr: () => err };
-}
-
-async function stopServer(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(t);
+function startServer(dataDir, label) {
+  return start(dataDir, { label, cpu: '0', env: { ACCORD_LOGIN_RATE_PER_MINUTE: '100000' }, prof: CPU_PROF ? join(OUT_DIR, 'bench-prof') : null });
 }
 
 function cannon(opts) {
@@ -116,12 +46,6 @@ function cannon(opts) {
 }
 
 /** One load run; reports throughput, latency, failures and the server's CPU use. */
-function assertAlive(child) {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    throw new Error(`the server exited during the bench (code ${child.exitCode}, signal ${child.signalCode})`);
-  }
-}
-
 async function load(child, name, opts) {
   const pid = child.pid;
   assertAlive(child);
@@ -220,17 +144,7 @@ async function benchDialect(dialect) {
       if (tail) log(`[${dialect}] server stderr (tail):\n${tail.slice(-2000)}`);
     }
     rmSync(dataDir, { recursive: true, force: true });
-    if (schema) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      try {
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } catch (e) {
-        log(`[${dialect}] could not drop schema ${schema}: ${e.message}`);
-      } finally {
-        await client.end().catch(() => {});
-      }
-    }
+    if (schema) await dropSchema(schema, `[${dialect}] `);
   }
 }
 
@@ -243,7 +157,6 @@ function verdicts(r) {
 }
 
 function printTable(results) {
-  const cols = ['', ...results.map((r) => r.dialect)];
   const rows = [
     ['GET /api/v1/node  req/s (50 conn)', (r) => r.read_node.requests_per_s],
     ['  per server CPU-second', (r) => r.read_node.requests_per_cpu_s],
@@ -260,12 +173,7 @@ function printTable(results) {
     ['peak RSS MB', (r) => r.peak_rss_mb],
     ...['idle RSS', 'GET /node'].map((t) => [`target: ${t}`, (r) => { const v = r.verdicts.find((x) => x.target.startsWith(t)); return v ? (v.ok ? 'PASS' : 'FAIL') + ` (${v.target})` : '-'; }]),
   ];
-  const cells = rows.map(([label, f]) => [label, ...results.map((r) => String(f(r)))]);
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
-  const line = (vals) => vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  log('\n' + line(cols));
-  log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of cells) log(line(row));
+  printRows(results.map((r) => r.dialect), results, rows);
 }
 
 async function main() {
@@ -273,7 +181,6 @@ async function main() {
     log('dist/server is missing: run `npm run build:server` first');
     process.exit(2);
   }
-  for (const d of DIALECTS) if (!['sqlite', 'postgres'].includes(d)) throw new Error(`unknown dialect in BENCH_DIALECTS: ${d}`);
   // The server gets CPU 0; this process (autocannon) the others, so that the two do not compete.
   if (hasTaskset && nCpu > 1) spawnSync('taskset', ['-a', '-cp', `1-${nCpu - 1}`, String(process.pid)], { stdio: 'ignore' });
   log(`Accord bench: ${DURATION} s per run, dialects ${DIALECTS.join(', ')}, ${nCpu} CPUs, node ${process.version}${hasTaskset ? '' : ' (no taskset: server not pinned)'}`);
@@ -315,7 +222,20 @@ async function main() {
   const missed = results.some((r) => r.verdicts.some((v) => !v.ok));
   if (failed) log('some requests failed (non-2xx or errors): the figures are not trustworthy');
   if (failures.length) log(`dialects that could not be measured: ${failures.map((f) => f.dialect).join(', ')}`);
-  process.exitCode = failed || failures.length || (STRICT && missed) ? 1 : 0;
+  let code = failed || failures.length || (STRICT && missed) ? 1 : 0;
+
+  // Then the federation benchmark (two nodes), in its own process; its JSON goes to
+  // test-results/bench-federation.json, its progress and table to our stderr.
+  if (process.env.BENCH_FEDERATION !== '0') {
+    log('\n=== bench/federation.js ===');
+    const fedCode = await new Promise((res) => {
+      const child = spawn(process.execPath, [join(REPO, 'bench', 'federation.js')], { stdio: ['ignore', 'ignore', 'inherit'] });
+      child.once('exit', (c) => res(c ?? 1));
+      child.once('error', (e) => { log(`could not run bench/federation.js: ${e.message}`); res(1); });
+    });
+    if (fedCode !== 0) code = 1;
+  }
+  process.exitCode = code;
 }
 
 main().catch((e) => {

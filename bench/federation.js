@@ -1,0 +1,393 @@
+#!/usr/bin/env node
+// Accord federation benchmark: signed messages from one node (A) to another (B), end to end
+// (signed at enqueue, sent in signed batches, every signature verified by B, stored, receipted
+// by one signed receipt per batch, marked delivered on A). Two real `accord serve` processes,
+// on SQLite and on PostgreSQL. See bench/README.md.
+//
+//  1. throughput: N messages queued on A while B is suspended (so nothing moves), then B is
+//     resumed and delivery kicked; messages/s until B has stored all N and until A holds a
+//     receipt for all N. Once per batch size.
+//  2. latency: POST /api/v1/peers/B/notices on A at a steady rate (default 1,000/s) for
+//     BENCH_DURATION s; per message: inbox.received_at (B) - outbox.created_at (A), and
+//     outbox.delivered_at (A, receipt processed) - outbox.created_at.
+//
+// Env: BENCH_DURATION (s of steady load, default 10), BENCH_DIALECTS (default "sqlite,postgres"),
+//      BENCH_PG_URL, BENCH_ROOT, BENCH_STRICT=1, BENCH_CPU_PROF=1 (profiles of A and B in
+//      test-results/bench-prof/), BENCH_FED_MESSAGES (default 20000), BENCH_FED_BATCH_SIZES
+//      (default "500,2000"), BENCH_FED_RATE (messages/s for the latency run, default 1000),
+//      BENCH_FED_RUNS (default "throughput,latency").
+// Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-federation.json.
+
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import {
+  assertAlive, cli, cliRun, cpuSeconds, dialectsFromEnv, dropSchema, hasTaskset, log, nCpu, OUT_DIR, PG_URL, posInt,
+  postgresCpuSeconds, printTable, ROOT, runQueueSeconds, round, sleep, startServer, stopServer,
+} from './lib.js';
+
+const DURATION = posInt(process.env.BENCH_DURATION, 10);
+const DIALECTS = dialectsFromEnv();
+const N = posInt(process.env.BENCH_FED_MESSAGES, 20_000);
+const BATCH_SIZES = (process.env.BENCH_FED_BATCH_SIZES ?? '500,2000').split(',').map((s) => posInt(s.trim(), NaN)).filter((n) => n > 0);
+const RATE = posInt(process.env.BENCH_FED_RATE, 1000);
+const RUNS = (process.env.BENCH_FED_RUNS ?? 'throughput,latency').split(',').map((s) => s.trim());
+const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const STRICT = process.env.BENCH_STRICT === '1';
+const WARMUP_MESSAGES = 2000;
+const WARMUP_S = 2;
+
+const TARGETS = { throughput_msgs_per_s_min: 5000 };
+const ADMIN = 'admin@bench.test';
+const A_ID = 'bench-a';
+const B_ID = 'bench-b';
+// A on CPU 0, B on CPU 1; with only one CPU both share it.
+const CPU_A = '0';
+const CPU_B = nCpu > 1 ? '1' : '0';
+const LOAD_AT_START = loadavg().map((x) => round(x, 2));
+
+/** Read-only access to a node's tables from the bench process. */
+async function openReader(dialect, dataDir, schema) {
+  if (dialect === 'sqlite') {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(dataDir, 'accord.db'), { readonly: true, fileMustExist: true });
+    return { all: async (sql) => db.prepare(sql).all(), close: async () => db.close() };
+  }
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  await client.query(`SET search_path TO ${schema}`);
+  return { all: async (sql) => (await client.query(sql)).rows, close: () => client.end() };
+}
+
+const scalar = async (reader, sql) => Number(Object.values((await reader.all(sql))[0])[0]);
+
+/** Two nodes that have added each other as peers, A pinned to CPU 0 and B to CPU 1. */
+async function startPair(dialect, label, env) {
+  const nodes = [];
+  const pair = {
+    nodes,
+    async cleanup() {
+      for (const n of nodes) {
+        if (n.server) {
+          await stopServer(n.server.child);
+          const tail = n.server.stderr().trim();
+          if (tail) log(`[${label}] ${n.id} stderr (tail):\n${tail.slice(-1500)}`);
+        }
+        await n.reader?.close().catch(() => {});
+        rmSync(n.dataDir, { recursive: true, force: true });
+        if (n.schema) await dropSchema(n.schema, `[${label}] `);
+      }
+    },
+  };
+  try {
+    for (const [id, cpu] of [[A_ID, CPU_A], [B_ID, CPU_B]]) {
+      const dataDir = mkdtempSync(join(tmpdir(), `accord-fedbench-${dialect}-${id}-`));
+      const schema = dialect === 'postgres' ? `bench_${randomBytes(6).toString('hex')}` : undefined;
+      const n = { id, cpu, dataDir, schema };
+      nodes.push(n);
+      const init = cli([
+        'init', '--data', dataDir, '--node-id', id, '--country', 'UZ', '--name', `en=Accord ${id}`,
+        '--admin-email', ADMIN, '--no-require-admin-totp',
+        ...(schema ? ['--db', PG_URL, '--db-schema', schema] : []),
+      ]);
+      n.fingerprint = init.fingerprint;
+    }
+    const [a, b] = nodes;
+    a.token = cli(['token', 'create', '--data', a.dataDir, '--user', ADMIN, '--name', 'bench']).token;
+    for (const n of nodes) {
+      n.server = await startServer(n.dataDir, {
+        label: `${label}-${n.id}`, cpu: n.cpu, prof: CPU_PROF ? join(OUT_DIR, 'bench-prof') : null,
+        env: { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000', ...env },
+      });
+      n.pid = n.server.child.pid;
+      n.url = n.server.url;
+    }
+    cli(['peer', 'add', b.url, '--data', a.dataDir, '--fingerprint', b.fingerprint]);
+    cli(['peer', 'add', a.url, '--data', b.dataDir, '--fingerprint', a.fingerprint]);
+    for (const n of nodes) n.reader = await openReader(dialect, n.dataDir, n.schema);
+    log(`[${label}] ${A_ID} pid ${a.pid} at ${a.url}, ${B_ID} pid ${b.pid} at ${b.url}${hasTaskset ? ` (pinned to CPU ${CPU_A} and ${CPU_B})` : ''}`);
+    return pair;
+  } catch (e) {
+    await pair.cleanup();
+    throw e;
+  }
+}
+
+async function api(node, method, path, body) {
+  const res = await fetch(node.url + path, {
+    method,
+    headers: { authorization: `Bearer ${node.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Waits until A has no pending message for B (every one receipted or rejected). */
+async function drain(a, b, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    assertAlive(a.server.child, A_ID);
+    assertAlive(b.server.child, B_ID);
+    if ((await scalar(a.reader, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'`)) === 0) return;
+    if (Date.now() > until) throw new Error(`A still has pending messages after ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+const cpuOf = (nodes) => ({ a: cpuSeconds(nodes[0].pid), b: cpuSeconds(nodes[1].pid), pg: postgresCpuSeconds(), qa: runQueueSeconds(nodes[0].pid), qb: runQueueSeconds(nodes[1].pid) });
+const cpuCores = (c0, c1, wall) => ({
+  a: round((c1.a - c0.a) / wall, 2),
+  b: round((c1.b - c0.b) / wall, 2),
+  postgres: c0.pg === null || c1.pg === null ? null : round((c1.pg - c0.pg) / wall, 2),
+  // share of the wall time A / B were runnable but waited for their core (other processes had it)
+  a_runq_wait: c0.qa === null || c1.qa === null ? null : round((c1.qa - c0.qa) / wall, 2),
+  b_runq_wait: c0.qb === null || c1.qb === null ? null : round((c1.qb - c0.qb) / wall, 2),
+});
+
+async function throughput(dialect, batchSize) {
+  const label = `${dialect} throughput batch ${batchSize}`;
+  const pair = await startPair(dialect, label, { ACCORD_DELIVERY_BATCH_SIZE: String(batchSize) });
+  const [a, b] = pair.nodes;
+  try {
+    // Warm-up (JIT, connections, caches): a few thousand messages delivered the normal way.
+    cliRun(['notice', 'send', B_ID, '--data', a.dataDir, '--subject', 'warm-up', '--count', String(WARMUP_MESSAGES)]);
+    await api(a, 'POST', `/api/v1/peers/${B_ID}/retry`);
+    await drain(a, b);
+    const base = await scalar(b.reader, 'SELECT COUNT(*) AS n FROM inbox');
+
+    // Queue N while B is suspended on A, so that nothing moves until we say so.
+    cliRun(['peer', 'suspend', B_ID, '--data', a.dataDir]);
+    const e0 = performance.now();
+    cliRun(['notice', 'send', B_ID, '--data', a.dataDir, '--subject', 'bench', '--text', 'throughput', '--count', String(N)]);
+    const enqueueS = (performance.now() - e0) / 1000;
+    const pending = await scalar(a.reader, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'`);
+    if (pending !== N) throw new Error(`expected ${N} pending messages on A, found ${pending}`);
+    log(`[${label}] queued ${N} signed messages in ${round(enqueueS, 2)} s (CLI process, incl. start-up: ${round(N / enqueueS)} msg/s)`);
+
+    const c0 = cpuOf(pair.nodes);
+    const t0Iso = new Date().toISOString();
+    const t0 = performance.now();
+    await api(a, 'POST', `/api/v1/peers/${B_ID}/resume`);
+    await api(a, 'POST', `/api/v1/peers/${B_ID}/retry`); // kicks the delivery worker at once
+    let storedS = null;
+    let receiptedS = null;
+    let progress = performance.now();
+    const timeoutS = Math.max(120, N / 100);
+    while (storedS === null || receiptedS === null) {
+      assertAlive(a.server.child, A_ID);
+      assertAlive(b.server.child, B_ID);
+      const now = (performance.now() - t0) / 1000;
+      if (storedS === null && (await scalar(b.reader, 'SELECT COUNT(*) AS n FROM inbox')) >= base + N) storedS = (performance.now() - t0) / 1000;
+      if (receiptedS === null && (await scalar(a.reader, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'`)) === 0) receiptedS = (performance.now() - t0) / 1000;
+      if (now > timeoutS) throw new Error(`not delivered after ${timeoutS} s`);
+      if (performance.now() - progress > 5000) {
+        progress = performance.now();
+        log(`[${label}]   ... ${await scalar(b.reader, 'SELECT COUNT(*) AS n FROM inbox') - base} of ${N} stored on B after ${round(now, 1)} s`);
+      }
+      await sleep(20);
+    }
+    const c1 = cpuOf(pair.nodes);
+    const wall = receiptedS;
+    const batches = await scalar(b.reader, `SELECT COUNT(DISTINCT batch_id) AS n FROM inbox WHERE received_at >= '${t0Iso}'`);
+    const rejected = await scalar(a.reader, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'rejected'`);
+    const notices = await scalar(b.reader, `SELECT COUNT(*) AS n FROM notices`);
+    const cpu = cpuCores(c0, c1, wall);
+    const row = {
+      batch_size: batchSize,
+      messages: N,
+      enqueue_s: round(enqueueS, 2),
+      enqueue_msgs_per_s: round(N / enqueueS),
+      stored_s: round(storedS, 3),
+      receipted_s: round(receiptedS, 3),
+      stored_msgs_per_s: round(N / storedS),
+      msgs_per_s: round(N / receiptedS),
+      batches,
+      avg_batch: batches ? round(N / batches, 1) : null,
+      rejected,
+      notices_on_b: notices,
+      cpu_cores: cpu,
+      // messages per CPU-second of the busier node: what one core would do if nothing else ran on it.
+      msgs_per_busier_node_cpu_s: round(N / (Math.max(cpu.a, cpu.b) * wall)),
+      // CPU microseconds per message on each node: the figure to compare across runs on a busy machine.
+      cpu_us_per_msg: { a: round((cpu.a * wall * 1e6) / N), b: round((cpu.b * wall * 1e6) / N) },
+      loadavg_1m_after: round(loadavg()[0], 2),
+    };
+    log(`[${label}] ${row.msgs_per_s} msg/s end to end (all receipted in ${row.receipted_s} s; all stored on B after ${row.stored_s} s = ${row.stored_msgs_per_s} msg/s), ${batches} batches, CPU A ${cpu.a} B ${cpu.b} (run-queue wait A ${cpu.a_runq_wait} B ${cpu.b_runq_wait})${cpu.postgres !== null ? ` postgres ${cpu.postgres}` : ''}`);
+    return row;
+  } finally {
+    await pair.cleanup();
+  }
+}
+
+function percentiles(xs) {
+  const s = [...xs].sort((x, y) => x - y);
+  const p = (q) => (s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : null);
+  return { n: s.length, p50_ms: p(0.5), p90_ms: p(0.9), p99_ms: p(0.99), max_ms: s.length ? s[s.length - 1] : null, mean_ms: s.length ? round(s.reduce((x, y) => x + y, 0) / s.length, 1) : null };
+}
+
+function cannon(opts) {
+  return new Promise((res, rej) => autocannon(opts, (err, r) => (err ? rej(err) : res(r))));
+}
+
+async function latency(dialect) {
+  const label = `${dialect} latency ${RATE}/s`;
+  const pair = await startPair(dialect, label, {});
+  const [a, b] = pair.nodes;
+  try {
+    const opts = (duration) => ({
+      url: `${a.url}/api/v1/peers/${B_ID}/notices`, method: 'POST', connections: 32, overallRate: RATE, duration,
+      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'latency', text: 'one signed notice, end to end' }),
+    });
+    await cannon(opts(WARMUP_S)); // warm-up, not reported
+    await drain(a, b);
+
+    const startIso = new Date().toISOString();
+    const c0 = cpuOf(pair.nodes);
+    const self0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await cannon(opts(DURATION));
+    const wall = (performance.now() - t0) / 1000;
+    const c1 = cpuOf(pair.nodes);
+    const self = process.cpuUsage(self0);
+    await drain(a, b);
+
+    const sent = await a.reader.all(`SELECT id, created_at, delivered_at, state FROM outbox WHERE created_at >= '${startIso}'`);
+    const got = new Map((await b.reader.all(`SELECT id, received_at, batch_id FROM inbox WHERE received_at >= '${startIso}'`)).map((x) => [x.id, x]));
+    const toB = [];
+    const toReceipt = [];
+    let missing = 0;
+    const batchIds = new Set();
+    for (const m of sent) {
+      const created = Date.parse(m.created_at);
+      const inb = got.get(m.id);
+      if (!inb) { missing++; continue; }
+      batchIds.add(inb.batch_id);
+      toB.push(Date.parse(inb.received_at) - created);
+      if (m.delivered_at) toReceipt.push(Date.parse(m.delivered_at) - created);
+    }
+    const row = {
+      target_rate: RATE,
+      duration_s: DURATION,
+      http_requests_per_s: round(r.requests.average),
+      http_total: r.requests.total,
+      http_non_2xx: r.non2xx,
+      http_errors: r.errors,
+      http_p50_ms: r.latency.p50,
+      http_p99_ms: r.latency.p99,
+      messages: sent.length,
+      achieved_msgs_per_s: round(sent.length / wall),
+      missing_on_b: missing,
+      batches: batchIds.size,
+      avg_batch: batchIds.size ? round(toB.length / batchIds.size, 1) : null,
+      to_b_received: percentiles(toB),
+      to_receipt: percentiles(toReceipt),
+      cpu_cores: { ...cpuCores(c0, c1, wall), load_generator: round((self.user + self.system) / 1e6 / wall, 2) },
+      loadavg_1m_after: round(loadavg()[0], 2),
+    };
+    const l = row.to_b_received;
+    const q = row.to_receipt;
+    log(`[${label}] ${row.achieved_msgs_per_s} msg/s queued (HTTP p50 ${row.http_p50_ms} ms, non-2xx ${row.http_non_2xx}), ${row.batches} batches of ~${row.avg_batch}; created->received by B p50 ${l.p50_ms} p90 ${l.p90_ms} p99 ${l.p99_ms} max ${l.max_ms} ms; created->receipted p50 ${q.p50_ms} p99 ${q.p99_ms} ms; CPU A ${row.cpu_cores.a} B ${row.cpu_cores.b}`);
+    return row;
+  } finally {
+    await pair.cleanup();
+  }
+}
+
+async function benchDialect(dialect) {
+  const out = { dialect, throughput: [], latency: null };
+  if (RUNS.includes('throughput')) for (const bs of BATCH_SIZES) out.throughput.push(await throughput(dialect, bs));
+  if (RUNS.includes('latency')) out.latency = await latency(dialect);
+  return out;
+}
+
+function report(results) {
+  const tp = (bs, f) => (r) => { const x = r.throughput.find((t) => t.batch_size === bs); return x ? f(x) : '-'; };
+  const lat = (f) => (r) => (r.latency ? f(r.latency) : '-');
+  const rows = [];
+  for (const bs of BATCH_SIZES) {
+    rows.push(
+      [`throughput, batch ${bs}: msg/s end to end`, tp(bs, (x) => x.msgs_per_s)],
+      ['  msg/s stored on B', tp(bs, (x) => x.stored_msgs_per_s)],
+      ['  batches (avg size)', tp(bs, (x) => `${x.batches} (${x.avg_batch})`)],
+      ['  CPU cores A / B / postgres', tp(bs, (x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'}`)],
+      ['  msg per CPU-s of busier node', tp(bs, (x) => x.msgs_per_busier_node_cpu_s)],
+      ['  CPU us per message A / B', tp(bs, (x) => `${x.cpu_us_per_msg.a} / ${x.cpu_us_per_msg.b}`)],
+      ['  run-queue wait A / B (0-1)', tp(bs, (x) => `${x.cpu_cores.a_runq_wait} / ${x.cpu_cores.b_runq_wait}`)],
+      ['  enqueue (CLI, signing) msg/s', tp(bs, (x) => x.enqueue_msgs_per_s)],
+      [`  target >= ${TARGETS.throughput_msgs_per_s_min} msg/s`, tp(bs, (x) => (x.msgs_per_s >= TARGETS.throughput_msgs_per_s_min ? 'PASS' : 'FAIL'))],
+    );
+  }
+  rows.push(
+    [`latency at ${RATE}/s: achieved msg/s`, lat((x) => x.achieved_msgs_per_s)],
+    ['  HTTP enqueue p50 / p99 ms', lat((x) => `${x.http_p50_ms} / ${x.http_p99_ms}`)],
+    ['  created->stored on B p50/p90/p99/max', lat((x) => `${x.to_b_received.p50_ms} / ${x.to_b_received.p90_ms} / ${x.to_b_received.p99_ms} / ${x.to_b_received.max_ms}`)],
+    ['  created->receipted p50/p90/p99/max', lat((x) => `${x.to_receipt.p50_ms} / ${x.to_receipt.p90_ms} / ${x.to_receipt.p99_ms} / ${x.to_receipt.max_ms}`)],
+    ['  batches (avg size)', lat((x) => `${x.batches} (${x.avg_batch})`)],
+    ['  CPU cores A / B / postgres / bench', lat((x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'} / ${x.cpu_cores.load_generator}`)],
+    ['  run-queue wait A / B (0-1)', lat((x) => `${x.cpu_cores.a_runq_wait} / ${x.cpu_cores.b_runq_wait}`)],
+    ['  non-2xx / errors / missing on B', lat((x) => `${x.http_non_2xx} / ${x.http_errors} / ${x.missing_on_b}`)],
+  );
+  printTable(results.map((r) => r.dialect), results, rows);
+}
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist', 'server', 'cli', 'main.js'))) {
+    log('dist/server is missing: run `npm run build:server` first');
+    process.exit(2);
+  }
+  // A and B get CPUs 0 and 1; this process (autocannon, polling) the others when there are any.
+  if (hasTaskset && nCpu > 2) spawnSync('taskset', ['-a', '-cp', `2-${nCpu - 1}`, String(process.pid)], { stdio: 'ignore' });
+  log(`Accord federation bench: ${N} messages, batch sizes ${BATCH_SIZES.join(', ')}, ${RATE} msg/s for ${DURATION} s, dialects ${DIALECTS.join(', ')}, ${nCpu} CPUs, node ${process.version}${hasTaskset ? '' : ' (no taskset: nodes not pinned)'}`);
+  if (nCpu < 3) log('note: fewer than 3 CPUs, so the bench process (and PostgreSQL) share the cores of A and B');
+
+  const results = [];
+  const failures = [];
+  for (const d of DIALECTS) {
+    try {
+      results.push(await benchDialect(d));
+    } catch (e) {
+      log(`[${d}] FAILED: ${e.stack ?? e.message}`);
+      failures.push({ dialect: d, error: e.message });
+    }
+  }
+  if (results.length) report(results);
+
+  const out = {
+    date: new Date().toISOString(),
+    root: ROOT,
+    node: process.version,
+    cpus: nCpu,
+    cpu_model: cpus()[0]?.model ?? null,
+    loadavg_at_start: LOAD_AT_START,
+    nodes_pinned: hasTaskset ? { a: CPU_A, b: CPU_B } : null,
+    messages: N,
+    batch_sizes: BATCH_SIZES,
+    rate: RATE,
+    duration_s: DURATION,
+    targets: TARGETS,
+    results,
+    failures,
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'bench-federation.json'), JSON.stringify(out, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  log(`\nwritten to ${join(OUT_DIR, 'bench-federation.json')}`);
+
+  const failed = results.some((r) => (r.latency && r.latency.http_non_2xx + r.latency.http_errors + r.latency.missing_on_b > 0) || r.throughput.some((t) => t.rejected > 0));
+  const missed = results.some((r) => r.throughput.some((t) => t.msgs_per_s < TARGETS.throughput_msgs_per_s_min));
+  if (failed) log('some messages failed (non-2xx, rejected or missing): the figures are not trustworthy');
+  if (failures.length) log(`dialects that could not be measured: ${failures.map((f) => f.dialect).join(', ')}`);
+  process.exitCode = failed || failures.length || (STRICT && missed) ? 1 : 0;
+}
+
+main().catch((e) => {
+  log(`bench failed: ${e.stack ?? e}`);
+  process.exitCode = 1;
+});
