@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Settings } from './config/settings.js';
 import type { NodeContext } from './context.js';
 import { DeliveryWorker } from './federation/delivery.worker.js';
-import { createRegistry } from './federation/federation.service.js';
 import { buildApp } from './http/app.js';
+import { createNodeRegistry } from './node/compose.js';
 import { openNode } from './node/open-node.js';
 
 export interface RunningNode {
@@ -17,7 +17,7 @@ export interface RunningNode {
 export async function startServer(settings: Settings, opts: { handleSignals?: boolean } = {}): Promise<RunningNode> {
   const ctx = await openNode(settings);
   // onQueued runs only once requests are served, after `worker` exists.
-  const app = await buildApp(ctx, { registry: createRegistry(), onQueued: () => worker.kick() });
+  const app = await buildApp(ctx, { registry: createNodeRegistry(), onQueued: () => worker.kick() });
   const worker = new DeliveryWorker(ctx, app.log);
   await app.listen({ host: settings.host, port: settings.port });
   worker.start();

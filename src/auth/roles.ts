@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'audit:read': ['admin', 'auditor'],
   'peers:read': ['admin', 'coordinator', 'auditor'],
   'peers:write': ['admin'],
+  'groups:read': ALL,
+  'groups:write': ['admin', 'coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -3,8 +3,10 @@ import { ConfigError } from '../config/settings.js';
 import { AppError } from '../errors.js';
 import { ACCORD_VERSION } from '../node/package-root.js';
 import { auditCommand } from './commands/audit.js';
+import { groupCommand } from './commands/group.js';
 import { initCommand } from './commands/init.js';
 import { keyCommand } from './commands/key.js';
+import { transferCommand } from './commands/transfer.js';
 import { nodeCommand } from './commands/node.js';
 import { noticeCommand, peerCommand } from './commands/peer.js';
 import { serveCommand } from './commands/serve.js';
@@ -17,7 +19,7 @@ export function buildProgram(): Command {
     .description('Accord: a sovereign node for international cooperation on ICT security')
     .version(ACCORD_VERSION)
     .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand(), keyCommand()]) {
+  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand(), keyCommand(), transferCommand(), groupCommand()]) {
     program.addCommand(cmd);
   }
   return program;

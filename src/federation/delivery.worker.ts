@@ -5,8 +5,8 @@ import type { NodeContext } from '../context.js';
 import { reloadIdentityIfChanged } from '../node/identity.js';
 import { KEY_ROTATION_TYPE } from './keyring.js';
 import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
-import { newMessageId, publicKeyFromRaw, signEnvelope, type Envelope } from './protocol/envelope.js';
-import { verifyReceipt, type Receipt } from './protocol/receipt.js';
+import type { Envelope } from './protocol/envelope.js';
+import { applyReceipt, postBatch } from './transport.js';
 import { backoffMs } from './rules.js';
 
 // A lease lasts 15 s and is renewed every 5 s while the worker delivers, so a worker that
@@ -29,44 +29,6 @@ export interface DeliveryStats {
   delivered: number;
   rejected: number;
   failedAttempts: number;
-}
-
-/** Sends a signed batch of messages to a peer and returns its verified, signed receipt. */
-export async function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Envelope[], timeoutMs = 30_000): Promise<{ status: number; receipt: Receipt | null; error?: string }> {
-  const batch = signEnvelope(ctx.identity, {
-    v: 1,
-    id: newMessageId(),
-    from: ctx.identity.node_id,
-    to: [peer.node_id],
-    type: 'federation.batch/v1',
-    issued_at: new Date().toISOString(),
-    body: { envelopes },
-  });
-  let res: Response;
-  try {
-    res = await fetch(`${peer.base_url}/federation/v1/inbox`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(batch),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    return { status: 0, receipt: null, error: `unreachable: ${cause ?? (e as Error).message}` };
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { status: res.status, receipt: null, error: `HTTP ${res.status}: not JSON` };
-  }
-  const r = body as Receipt;
-  if (r?.type !== 'federation.receipt') return { status: res.status, receipt: null, error: `HTTP ${res.status}: ${(body as { detail?: string }).detail ?? 'no receipt'}` };
-  if (r.batch_id !== batch.id || r.by !== peer.node_id || !verifyReceipt(r, publicKeyFromRaw(peer.public_key))) {
-    return { status: res.status, receipt: null, error: 'the receipt is not signed by the peer for this batch' };
-  }
-  return { status: res.status, receipt: r };
 }
 
 /**
@@ -200,20 +162,9 @@ export class DeliveryWorker {
       this.log?.warn({ peer: peer.node_id, error, retry_in_ms: wait }, 'delivery failed');
       return false;
     }
-    const receipt = r.receipt;
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('receipts').values({ batch_id: receipt.batch_id, peer_id: peer.node_id, receipt: JSON.stringify(receipt), received_at: now }).execute();
-      const delivered = receipt.items.filter((i) => i.status !== 'rejected').map((i) => i.message_id);
-      for (let i = 0; i < delivered.length; i += 500) {
-        await trx.updateTable('outbox').set({ state: 'delivered', delivered_at: now, receipt_id: receipt.batch_id }).where('peer_id', '=', peer.node_id).where('id', 'in', delivered.slice(i, i + 500)).execute();
-      }
-      for (const item of receipt.items.filter((i) => i.status === 'rejected')) {
-        await trx.updateTable('outbox').set({ state: 'rejected', delivered_at: now, receipt_id: receipt.batch_id, reject_reason: `${item.reason}: ${item.detail ?? ''}` }).where('peer_id', '=', peer.node_id).where('id', '=', item.message_id).execute();
-      }
-      await updatePeer(trx, peer.node_id, { failures: 0, last_contact_at: now, next_attempt_at: null });
-      this.stats.delivered += delivered.length;
-      this.stats.rejected += receipt.items.length - delivered.length;
-    });
+    const counts = await applyReceipt(this.ctx, peer.node_id, r.receipt);
+    this.stats.delivered += counts.delivered;
+    this.stats.rejected += counts.rejected;
     return true;
   }
 }

@@ -2,7 +2,7 @@ import type { Actor, NodeContext } from '../context.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { NotFoundError } from '../errors.js';
 import { CatchUpType, KeyRotationType, NoticeType, PingType } from './builtin/builtin-types.js';
-import { postBatch } from './delivery.worker.js';
+import { postBatch } from './transport.js';
 import { enqueueMessages } from './outbox.service.js';
 import { findPeer } from './peers.repository.js';
 import { PeerUnreachableError } from './peers.service.js';

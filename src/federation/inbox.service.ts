@@ -1,6 +1,6 @@
 import type { NodeContext } from '../context.js';
 import { keyFor, keyringForBatch, keyringOf } from './keyring.js';
-import { envelopeDigest, verifyEnvelopeSignature, type Envelope } from './protocol/envelope.js';
+import { envelopeDigest, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
 import { RejectReason, signReceipt, type Receipt, type ReceiptItem } from './protocol/receipt.js';
 import { findPeer, updatePeer } from './peers.repository.js';
@@ -30,7 +30,15 @@ function rejectAll(ctx: NodeContext, batch: Batch, reason: RejectReason, detail:
  * replay window, duplicates and the rate; stores and applies what is accepted in one
  * transaction; and only then answers with a signed receipt. Refused messages leave no trace.
  */
-export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegistry, batch: Batch): Promise<ReceiveResult> {
+export interface ReceiveOptions {
+  /**
+   * A batch carried on a file across an air gap: it may be days old, so the replay window
+   * does not apply; replaying the file is harmless because every message is deduplicated.
+   */
+  offline?: boolean;
+}
+
+export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegistry, batch: Batch, opts: ReceiveOptions = {}): Promise<ReceiveResult> {
   const { db } = ctx.store;
   const me = ctx.identity.node_id;
   const now = new Date();
@@ -48,12 +56,12 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   if (!verifyEnvelopeSignature(batch, ring.current.key)) return refuse(401, RejectReason.badSignature, 'the batch signature does not verify');
   if (!batch.to.includes(me)) return refuse(422, RejectReason.notARecipient, `the batch is addressed to ${batch.to.join(', ')}`);
   const fresh = checkFreshness(batch.issued_at, now, { maxAgeMs: ctx.settings.replayWindowSeconds * 1000, maxSkewMs: ctx.settings.clockSkewSeconds * 1000 });
-  if (fresh !== 'ok') return refuse(422, fresh === 'from_the_future' ? RejectReason.fromTheFuture : RejectReason.expired, `issued_at ${batch.issued_at} is outside the replay window`);
+  if (fresh !== 'ok' && !(opts.offline && fresh === 'expired')) return refuse(422, fresh === 'from_the_future' ? RejectReason.fromTheFuture : RejectReason.expired, `issued_at ${batch.issued_at} is outside the replay window`);
   const seen = await db.selectFrom('seen_batches').select('batch_id').where('batch_id', '=', batch.id).executeTakeFirst();
-  if (seen) return refuse(409, RejectReason.replayed, 'this batch was delivered before');
+  if (seen && !opts.offline) return refuse(409, RejectReason.replayed, 'this batch was delivered before');
   let bucket = buckets.get(peer.node_id);
   if (!bucket) buckets.set(peer.node_id, (bucket = new TokenBucket(ctx.settings.peerRatePerSecond, ctx.settings.peerRatePerSecond * 2)));
-  if (!bucket.take(batch.body.envelopes.length)) return refuse(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
+  if (!opts.offline && !bucket.take(batch.body.envelopes.length)) return refuse(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
 
   const items: ReceiptItem[] = [];
   const ids = batch.body.envelopes.map((e) => e.id);
@@ -64,13 +72,18 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   }
   const skewLimit = now.getTime() + ctx.settings.clockSkewSeconds * 1000;
   const pending: { e: Envelope; digest: string; typeName: string }[] = [];
-  let k: ReturnType<typeof keyFor>;
-  for (const e of batch.body.envelopes) {
+  const keys = batch.body.envelopes.map((e) => keyFor(ring, e.sig.key, e.issued_at));
+  const signed = await Promise.all(batch.body.envelopes.map((e, i) => {
+    const k = keys[i]!;
+    return 'key' in k ? verifyEnvelopeSignatureAsync(e, k.key) : Promise.resolve(false);
+  }));
+  for (const [i, e] of batch.body.envelopes.entries()) {
+    const k = keys[i]!;
     const digest = envelopeDigest(e);
     const reject = (reason: RejectReason, detail: string) => items.push({ message_id: e.id, digest, status: 'rejected', reason, detail });
     if (e.from !== batch.from) reject(RejectReason.senderMismatch, 'a message inside a batch must come from the batch sender');
-    else if ('reason' in (k = keyFor(ring, e.sig.key, e.issued_at))) reject(k.reason === 'retired_key' ? RejectReason.retiredKey : RejectReason.wrongKey, k.reason === 'retired_key' ? 'signed with a retired key after it was retired' : 'signed with a key other than the pinned one');
-    else if (!verifyEnvelopeSignature(e, k.key)) reject(RejectReason.badSignature, 'the message signature does not verify');
+    else if ('reason' in k) reject(k.reason === 'retired_key' ? RejectReason.retiredKey : RejectReason.wrongKey, k.reason === 'retired_key' ? 'signed with a retired key after it was retired' : 'signed with a key other than the pinned one');
+    else if (!signed[i]) reject(RejectReason.badSignature, 'the message signature does not verify');
     else if (!e.to.includes(me)) reject(RejectReason.notARecipient, `addressed to ${e.to.join(', ')}`);
     else if (!(Date.parse(e.issued_at) <= skewLimit)) reject(RejectReason.fromTheFuture, `issued_at ${e.issued_at} is ahead of our clock`);
     else if (known.has(e.id)) items.push({ message_id: e.id, digest, status: 'duplicate' });
@@ -88,7 +101,7 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
 
   const receivedAt = now.toISOString();
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).execute();
+    if (!seen) await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).execute();
     for (let i = 0; i < pending.length; i += 200) {
       const slice = pending.slice(i, i + 200);
       await trx

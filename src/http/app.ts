@@ -13,7 +13,8 @@ import type { NodeContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { ACCORD_VERSION } from '../node/package-root.js';
 import { registerNodeRoutes } from '../node/node.routes.js';
-import { createRegistry } from '../federation/federation.service.js';
+import { createNodeRegistry } from '../node/compose.js';
+import { registerGroupRoutes } from '../groups/groups.routes.js';
 import { registerFederationRoutes } from '../federation/federation.routes.js';
 import type { MessageTypeRegistry } from '../federation/protocol/message-types.js';
 import { registerAccessControl } from './access.js';
@@ -86,7 +87,8 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   registerUserRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
-  registerFederationRoutes(app, ctx, opts.registry ?? createRegistry(), opts.onQueued ?? (() => {}));
+  registerFederationRoutes(app, ctx, opts.registry ?? createNodeRegistry(), opts.onQueued ?? (() => {}));
+  registerGroupRoutes(app, ctx, opts.onQueued ?? (() => {}));
 
   if (webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
   return app;

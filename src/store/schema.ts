@@ -1,5 +1,6 @@
 import type { AuditTable } from '../audit/audit.table.js';
 import type { ApiTokensTable, SessionsTable, UsersTable } from '../auth/auth.tables.js';
+import type { GroupEventsTable } from '../groups/groups.tables.js';
 import type { InboxTable, NoticesTable, OutboxTable, PeersTable, ReceiptsTable, SeenBatchesTable } from '../federation/federation.tables.js';
 
 /** The whole database as one type: each capability contributes its own tables. */
@@ -14,4 +15,5 @@ export interface Database {
   receipts: ReceiptsTable;
   seen_batches: SeenBatchesTable;
   notices: NoticesTable;
+  group_events: GroupEventsTable;
 }

@@ -10,6 +10,8 @@ const ADMIN_AUDITOR: Who[] = ['admin', 'auditor'];
 const ADMIN: Who[] = ['admin'];
 const PUBLIC: Who[] = ['anonymous', ...ROLES];
 const PEERS_READ: Who[] = ['admin', 'coordinator', 'auditor'];
+const ADMIN_COORDINATOR: Who[] = ['admin', 'coordinator'];
+const GROUP_AGREEMENT = { title: 'SCO', instrument: 'SCO Agreement of 16 June 2009', channels: ['federation'], request_types: ['*'], languages: ['ru'], confidentiality: '' };
 
 /**
  * The expected access of every API route, written out by hand (not derived from the code's
@@ -50,6 +52,12 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /api/v1/peers/:id/ping': { who: ADMIN },
   'POST /api/v1/peers/:id/catch-up': { who: ADMIN },
   'POST /api/v1/peers/:id/notices': { who: ADMIN, body: { subject: 'Hello', text: '' } },
+  'GET /api/v1/groups': { who: ALL },
+  'GET /api/v1/groups/:id': { who: ALL },
+  'POST /api/v1/groups': { who: ADMIN_COORDINATOR, body: { name: 'SCO CERTs', level: 'regional', agreement: GROUP_AGREEMENT, members: ['no-such-peer'] } },
+  'POST /api/v1/groups/:id/proposals': { who: ADMIN_COORDINATOR, body: { kind: 'add_member', node: 'no-such-peer' } },
+  'POST /api/v1/groups/:id/proposals/:pid/consent': { who: ADMIN_COORDINATOR },
+  'POST /api/v1/groups/:id/proposals/:pid/refuse': { who: ADMIN_COORDINATOR, body: {} },
 };
 
 const REFUSED = ['urn:accord:problem:unauthenticated', 'urn:accord:problem:forbidden'];

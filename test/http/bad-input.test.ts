@@ -13,6 +13,9 @@ const BODY_ROUTES: { method: 'POST' | 'PATCH'; url: string; wrongTypes: object; 
   { method: 'PATCH', url: '/api/v1/users/:id', wrongTypes: { disabled: 'yes' } },
   { method: 'POST', url: '/api/v1/users/:id/reset', wrongTypes: { reset_totp: 'true' } },
   { method: 'POST', url: '/api/v1/tokens', wrongTypes: { name: 'x', expires_in_days: '30' } },
+  { method: 'POST', url: '/api/v1/groups', wrongTypes: { name: 'G', level: 'planetary', agreement: 'SCO', members: 'kz-cert' } },
+  { method: 'POST', url: '/api/v1/groups/01900000-0000-7000-8000-000000000000/proposals', wrongTypes: { kind: 'add_member', node: 42 } },
+  { method: 'POST', url: '/api/v1/groups/01900000-0000-7000-8000-000000000000/proposals/01900000-0000-7000-8000-000000000001/refuse', wrongTypes: { reason: 7 } },
 ];
 
 describe.each(DIALECTS)('bad input gets a 4xx problem on %s', (dialect) => {

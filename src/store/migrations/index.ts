@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './20261128T120000-node-users-audit.js';
 import * as m0002 from './20261128T170000-federation.js';
 import * as m0003 from './20261128T180000-peer-key-history.js';
+import * as m0004 from './20261128T190000-groups.js';
 
 /** Every migration, in order. Never edit one that has shipped; add a new one. */
 export const migrations: Record<string, Migration> = {
   '20261128T120000-node-users-audit': m0001,
   '20261128T170000-federation': m0002,
   '20261128T180000-peer-key-history': m0003,
+  '20261128T190000-groups': m0004,
 };

@@ -1,0 +1,188 @@
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Actor, NodeContext } from '../context.js';
+import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { enqueueMessages } from '../federation/outbox.service.js';
+import { findPeer } from '../federation/peers.repository.js';
+import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
+import type { DbOrTrx } from '../store/db.js';
+import type { Agreement } from './agreements.js';
+import { GroupMessage, type Change, type Charter, type GroupLevel } from './groups.messages.js';
+import { eventFromEnvelope, insertGroupEvent, listGroupEventRows, listGroupIds, rowToGroupEvent, type GroupEventRow } from './groups.repository.js';
+import { answerOf, answerProblem, changeProblem, foldGroup, participants, roleIn, type GroupRole, type GroupState, type ProposalState } from './groups.rules.js';
+
+export class NotAGroupMemberError extends AppError {
+  override name = 'NotAGroupMemberError';
+  constructor(detail: string) {
+    super(409, 'not-a-group-member', 'Not a group member', detail);
+  }
+}
+
+export interface GroupView extends Omit<GroupState, 'ignored' | 'proposals'> {
+  id: string;
+  my_role: GroupRole;
+  proposals: (ProposalState & { awaiting_me: boolean })[];
+}
+
+export interface GroupHistoryEntry {
+  event_id: string;
+  type: string;
+  kind: string | null;
+  proposal_id: string | null;
+  author: string;
+  created_at: string;
+  received_at: string;
+  /** False when the fold ignores the event (a proposal by a non-member, a second founding). */
+  counted: boolean;
+  signature: Signature;
+  /** The signed envelope this node holds: verifiable with the author's key. */
+  envelope: Envelope;
+}
+
+export interface GroupDetail extends GroupView {
+  history: GroupHistoryEntry[];
+}
+
+export interface NewGroup {
+  name: string;
+  level: GroupLevel;
+  charter?: Charter;
+  agreement: Agreement;
+  /** The other nodes invited (this node is the founder). */
+  members: string[];
+}
+
+function toView(ctx: NodeContext, id: string, s: GroupState): GroupView {
+  const me = ctx.identity.node_id;
+  const { ignored: _ignored, proposals, ...rest } = s;
+  return {
+    id,
+    ...rest,
+    my_role: roleIn(s, me),
+    proposals: proposals.map((p) => ({ ...p, awaiting_me: p.status === 'open' && answerProblem(s, me, p.id) === null && answerOf(s, me, p.id) === null })),
+  };
+}
+
+async function loadState(db: DbOrTrx, groupId: string): Promise<{ rows: GroupEventRow[]; state: GroupState }> {
+  const rows = await listGroupEventRows(db, groupId);
+  const state = foldGroup(rows.map(rowToGroupEvent));
+  if (state.status === 'unknown') throw new NotFoundError(`group ${groupId}`);
+  return { rows, state };
+}
+
+function toDetail(ctx: NodeContext, id: string, rows: GroupEventRow[], s: GroupState): GroupDetail {
+  const ignored = new Set(s.ignored);
+  const history = rows.map((r) => {
+    const envelope = JSON.parse(r.envelope) as Envelope;
+    return { event_id: r.event_id, type: r.type, kind: r.kind, proposal_id: r.proposal_id, author: r.author, created_at: r.created_at, received_at: r.received_at, counted: !ignored.has(r.event_id), signature: envelope.sig, envelope };
+  });
+  return { ...toView(ctx, id, s), history };
+}
+
+export async function getGroup(ctx: NodeContext, groupId: string): Promise<GroupDetail> {
+  const { rows, state } = await loadState(ctx.store.db, groupId);
+  return toDetail(ctx, groupId, rows, state);
+}
+
+/** Every group this node founded, belongs to, was invited to or left. */
+export async function listGroups(ctx: NodeContext): Promise<GroupView[]> {
+  const out: GroupView[] = [];
+  for (const id of await listGroupIds(ctx.store.db)) {
+    const rows = await listGroupEventRows(ctx.store.db, id);
+    out.push(toView(ctx, id, foldGroup(rows.map(rowToGroupEvent))));
+  }
+  return out;
+}
+
+/** The agreement of an active group this node belongs to, for other capabilities; null otherwise. */
+export async function findGroupAgreement(ctx: NodeContext, groupId: string): Promise<Agreement | null> {
+  const s = foldGroup((await listGroupEventRows(ctx.store.db, groupId)).map(rowToGroupEvent));
+  return s.status === 'active' && s.members.includes(ctx.identity.node_id) ? s.agreement : null;
+}
+
+async function requirePeers(trx: DbOrTrx, ids: string[], asInput: boolean): Promise<void> {
+  for (const id of ids) {
+    const p = await findPeer(trx, id);
+    if (p && p.status !== 'removed') continue;
+    const detail = `${id} is not a peer of this node; add it first (accord peer add)`;
+    throw asInput ? new InvalidInputError(detail, { node: id }) : new ConflictError(detail);
+  }
+}
+
+/**
+ * Sends one event to every recipient through the outbox, each copy signed by this node, and
+ * keeps a signed copy addressed to all of them as this node's own record of it.
+ */
+async function emitEvent<B extends { event_id: string; created_at: string }>(ctx: NodeContext, trx: DbOrTrx, type: string, body: B, recipients: string[]): Promise<void> {
+  for (const r of recipients) await enqueueMessages(ctx, trx, r, type, [body]);
+  const own = signEnvelope(ctx.identity, { v: 1, id: body.event_id, from: ctx.identity.node_id, to: recipients, type, issued_at: body.created_at, body });
+  await insertGroupEvent(trx, eventFromEnvelope(own));
+}
+
+function others(ctx: NodeContext, nodes: string[]): string[] {
+  return nodes.filter((n) => n !== ctx.identity.node_id);
+}
+
+/** Founds a group: the proposal to the invited nodes, each of which must consent. */
+export async function createGroup(ctx: NodeContext, actor: Actor, input: NewGroup): Promise<GroupDetail> {
+  const me = ctx.identity.node_id;
+  if (input.members.includes(me)) throw new InvalidInputError('list the other members only: this node is the founder');
+  const change: Change = { kind: 'create', name: input.name, level: input.level, charter: input.charter ?? { quorum: { kind: 'all' } }, agreement: input.agreement, invitees: [...new Set(input.members)] };
+  const problem = changeProblem({ status: 'unknown', level: null, members: [] }, me, change);
+  if (problem) throw new InvalidInputError(problem);
+  const groupId = newMessageId();
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    await requirePeers(trx, change.invitees, true);
+    await emitEvent(ctx, trx, GroupMessage.proposal, { event_id: newMessageId(), group_id: groupId, created_at: new Date().toISOString(), change }, change.invitees);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'group.create', target: `group:${groupId}`, details: { name: input.name, level: input.level, invitees: change.invitees, instrument: input.agreement.instrument } });
+  });
+  return getGroup(ctx, groupId);
+}
+
+/** Proposes a change to a group this node belongs to; it takes effect when the members consent. */
+export async function proposeChange(ctx: NodeContext, actor: Actor, groupId: string, change: Exclude<Change, { kind: 'create' }>): Promise<GroupDetail & { proposal_id: string }> {
+  const me = ctx.identity.node_id;
+  const { db, dialect } = ctx.store;
+  const proposalId = newMessageId();
+  await db.transaction().execute(async (trx) => {
+    const { state, rows } = await loadState(trx, groupId);
+    if (!state.members.includes(me)) throw new NotAGroupMemberError(`${me} is not a member of group ${groupId}`);
+    const problem = changeProblem(state, me, change);
+    if (problem) throw new InvalidInputError(problem);
+    const target = change.kind === 'add_member' || change.kind === 'remove_member' ? [change.node] : [];
+    const recipients = others(ctx, [...new Set([...participants(state), ...target])]);
+    await requirePeers(trx, recipients, change.kind === 'add_member');
+    await emitEvent(ctx, trx, GroupMessage.proposal, { event_id: proposalId, group_id: groupId, created_at: new Date().toISOString(), change }, recipients);
+    if (change.kind === 'add_member') {
+      // The invitee cannot verify a group it never saw: relay the signed history, each event
+      // still signed by its own author (the invitee checks every signature).
+      const envelopes = rows.map((r) => JSON.parse(r.envelope) as Envelope);
+      await enqueueMessages(ctx, trx, change.node, GroupMessage.history, [{ group_id: groupId, envelopes }]);
+    }
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'group.propose', target: `group:${groupId}`, details: { proposal_id: proposalId, change } });
+  });
+  return { ...(await getGroup(ctx, groupId)), proposal_id: proposalId };
+}
+
+/** Consents to or refuses a proposal. Answering again the same way changes nothing. */
+export async function answerProposal(ctx: NodeContext, actor: Actor, groupId: string, proposalId: string, answer: 'consent' | 'refusal', reason?: string): Promise<GroupDetail> {
+  const me = ctx.identity.node_id;
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    const { state } = await loadState(trx, groupId);
+    const before = answerOf(state, me, proposalId);
+    if (before === answer) return;
+    if (before !== null) throw new ConflictError(`this node answered proposal ${proposalId} with a ${before} already`);
+    const problem = answerProblem(state, me, proposalId);
+    if (problem) {
+      if (!state.proposals.some((p) => p.id === proposalId)) throw new NotFoundError(`proposal ${proposalId} in group ${groupId}`);
+      throw state.proposals.find((p) => p.id === proposalId)!.status === 'open' ? new NotAGroupMemberError(problem) : new ConflictError(problem);
+    }
+    const recipients = others(ctx, participants(state));
+    await requirePeers(trx, recipients, false);
+    const body = { event_id: newMessageId(), group_id: groupId, created_at: new Date().toISOString(), proposal_id: proposalId, ...(answer === 'refusal' && reason ? { reason } : {}) };
+    await emitEvent(ctx, trx, answer === 'consent' ? GroupMessage.consent : GroupMessage.refusal, body, recipients);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: answer === 'consent' ? 'group.consent' : 'group.refuse', target: `group:${groupId}`, details: { proposal_id: proposalId, ...(reason ? { reason } : {}) } });
+  });
+  return getGroup(ctx, groupId);
+}

@@ -1,0 +1,13 @@
+import { createRegistry } from '../federation/federation.service.js';
+import type { MessageTypeRegistry } from '../federation/protocol/message-types.js';
+import { registerGroupMessages } from '../groups/groups.messages.js';
+
+/**
+ * The composition root of the protocol: federation's own message types plus every
+ * capability's. Federation imports no capability; capabilities are added here.
+ */
+export function createNodeRegistry(): MessageTypeRegistry {
+  const r = createRegistry();
+  registerGroupMessages(r);
+  return r;
+}
