@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { resolveSettings } from '../../src/config/settings.js';
 import { openStore, type StoreHandle } from '../../src/store/db.js';
 import type { Dialect } from '../../src/store/db.js';
@@ -64,4 +65,34 @@ export async function count(store: StoreHandle, table: 'notices' | 'inbox' | 'ou
   let q = store.db.selectFrom(table as 'outbox').select((eb) => eb.fn.countAll<string | number>().as('n'));
   if (where) q = q.where('state', '=', where.state as 'pending');
   return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+export interface TwoNodes {
+  a: NodeProcess;
+  b: NodeProcess;
+  storeA: StoreHandle;
+  storeB: StoreHandle;
+}
+
+/**
+ * Registers hooks that start uz-cert (a) and kz-cert (b) as peered processes before the
+ * suite, open both databases, and tear everything down after it. Read the fields in tests
+ * or in a later beforeAll.
+ */
+export function useTwoNodes(dialect: Dialect, settings: Record<string, string> = {}): TwoNodes {
+  const fx = {} as TwoNodes;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const f = await startFederation(dialect, ['uz-cert', 'kz-cert'], settings);
+    cleanup = f.cleanup;
+    [fx.a, fx.b] = f.nodes as [NodeProcess, NodeProcess];
+    fx.storeA = await openNodeStore(fx.a);
+    fx.storeB = await openNodeStore(fx.b);
+  }, 120_000);
+  afterAll(async () => {
+    await fx.storeA?.close();
+    await fx.storeB?.close();
+    await cleanup?.();
+  });
+  return fx;
 }

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoreHandle } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import { runCli, type NodeProcess } from '../_util/node-process.js';
-import { count, openNodeStore, startFederation, waitFor } from './_federation.js';
+import { count, useTwoNodes, waitFor } from './_federation.js';
 
 const N = 10_000;
 
@@ -19,25 +19,10 @@ async function expectExactlyOnce(storeA: StoreHandle, storeB: StoreHandle, total
 }
 
 describe.each(DIALECTS)('kill -9 in the middle of a stream of %i messages on %s', (dialect) => {
-  let a: NodeProcess;
-  let b: NodeProcess;
-  let storeA: StoreHandle;
-  let storeB: StoreHandle;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    // Small batches make the stream long enough to be cut in the middle.
-    const f = await startFederation(dialect, ['uz-cert', 'kz-cert'], { ACCORD_DELIVERY_BATCH_SIZE: '50' });
-    [a, b] = f.nodes as [NodeProcess, NodeProcess];
-    cleanup = f.cleanup;
-    storeA = await openNodeStore(a);
-    storeB = await openNodeStore(b);
-  }, 120_000);
-  afterAll(async () => {
-    await storeA?.close();
-    await storeB?.close();
-    await cleanup?.();
-  });
+  let a: NodeProcess, b: NodeProcess, storeA: StoreHandle, storeB: StoreHandle;
+  // Small batches make the stream long enough to be cut in the middle.
+  const fx = useTwoNodes(dialect, { ACCORD_DELIVERY_BATCH_SIZE: '50' });
+  beforeAll(() => void ({ a, b, storeA, storeB } = fx));
 
   it('loses nothing and applies nothing twice when the sender is killed', async () => {
     expect(runCli(['notice', 'send', 'kz-cert', '--data', a.dataDir, '--subject', 'stream-1', '--count', String(N)]).status).toBe(0);

@@ -1,28 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoreHandle } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import { runCli, runCliJson, type NodeProcess } from '../_util/node-process.js';
-import { count, openNodeStore, peerState, startFederation, waitFor } from './_federation.js';
+import { count, peerState, useTwoNodes, waitFor } from './_federation.js';
 
 describe.each(DIALECTS)('delivery between node processes on %s', (dialect) => {
-  let a: NodeProcess;
-  let b: NodeProcess;
-  let cleanup: () => Promise<void>;
-  let storeA: StoreHandle;
-  let storeB: StoreHandle;
-
-  beforeAll(async () => {
-    const f = await startFederation(dialect, ['uz-cert', 'kz-cert']);
-    [a, b] = f.nodes as [NodeProcess, NodeProcess];
-    cleanup = f.cleanup;
-    storeA = await openNodeStore(a);
-    storeB = await openNodeStore(b);
-  }, 120_000);
-  afterAll(async () => {
-    await storeA?.close();
-    await storeB?.close();
-    await cleanup?.();
-  });
+  let a: NodeProcess, b: NodeProcess, storeA: StoreHandle, storeB: StoreHandle;
+  const fx = useTwoNodes(dialect);
+  beforeAll(() => void ({ a, b, storeA, storeB } = fx));
 
   it('peer ping prints the round-trip time and the signed receipt', () => {
     const r = runCliJson<{ rtt_ms: number; receipt: { by: string; items: { status: string }[]; sig: { suite: string } } }>(['peer', 'ping', 'kz-cert', '--data', a.dataDir]);

@@ -7,7 +7,7 @@ import { fingerprintOf, loadIdentity, rawPublicKey, type NodeIdentity } from '..
 import type { StoreHandle } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import type { NodeProcess } from '../_util/node-process.js';
-import { count, openNodeStore, startFederation } from './_federation.js';
+import { count, useTwoNodes } from './_federation.js';
 
 function strangerIdentity(nodeId: string): NodeIdentity {
   const { privateKey } = generateKeyPairSync('ed25519');
@@ -16,11 +16,8 @@ function strangerIdentity(nodeId: string): NodeIdentity {
 }
 
 describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
-  let a: NodeProcess;
-  let b: NodeProcess;
-  let idA: NodeIdentity;
-  let storeB: StoreHandle;
-  let cleanup: () => Promise<void>;
+  let b: NodeProcess, storeB: StoreHandle, idA: NodeIdentity;
+  const fx = useTwoNodes(dialect, { ACCORD_FEDERATION_BODY_LIMIT_BYTES: '200000' });
 
   const notice = (over: Partial<Envelope> = {}, id: NodeIdentity = idA): Envelope =>
     signEnvelope(id, { v: 1, id: newMessageId(), from: id.node_id, to: ['kz-cert'], type: NoticeType.type, issued_at: new Date().toISOString(), body: { subject: 'check', text: 'x' }, ...over } as Envelope);
@@ -31,16 +28,9 @@ describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
     return { status: res.status, json: (await res.json()) as Receipt & { type: string } };
   }
 
-  beforeAll(async () => {
-    const f = await startFederation(dialect, ['uz-cert', 'kz-cert'], { ACCORD_FEDERATION_BODY_LIMIT_BYTES: '200000' });
-    [a, b] = f.nodes as [NodeProcess, NodeProcess];
-    cleanup = f.cleanup;
-    idA = loadIdentity(a.dataDir);
-    storeB = await openNodeStore(b);
-  }, 120_000);
-  afterAll(async () => {
-    await storeB?.close();
-    await cleanup?.();
+  beforeAll(() => {
+    ({ b, storeB } = fx);
+    idA = loadIdentity(fx.a.dataDir);
   });
 
   it('accepts a good batch, stores it, and answers with a receipt signed by the receiver', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NoticeType } from '../../src/federation/builtin/builtin-types.js';
 import { newMessageId, signEnvelope, type Envelope } from '../../src/federation/protocol/envelope.js';
 import type { Receipt } from '../../src/federation/protocol/receipt.js';
@@ -6,24 +6,12 @@ import { loadIdentity, type NodeIdentity } from '../../src/node/identity.js';
 import type { StoreHandle } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import { runCli, runCliJson, type NodeProcess } from '../_util/node-process.js';
-import { count, openNodeStore, startFederation, waitFor } from './_federation.js';
+import { count, useTwoNodes, waitFor } from './_federation.js';
 
 describe.each(DIALECTS)('key rotation on %s', (dialect) => {
-  let a: NodeProcess;
-  let b: NodeProcess;
-  let storeB: StoreHandle;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const f = await startFederation(dialect, ['uz-cert', 'kz-cert']);
-    [a, b] = f.nodes as [NodeProcess, NodeProcess];
-    cleanup = f.cleanup;
-    storeB = await openNodeStore(b);
-  }, 120_000);
-  afterAll(async () => {
-    await storeB?.close();
-    await cleanup?.();
-  });
+  let a: NodeProcess, b: NodeProcess, storeB: StoreHandle;
+  const fx = useTwoNodes(dialect);
+  beforeAll(() => void ({ a, b, storeB } = fx));
 
   const signedWith = (id: NodeIdentity, issuedAt = new Date().toISOString()) => {
     const e = signEnvelope(id, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: NoticeType.type, issued_at: issuedAt, body: { subject: 'old key', text: '' } } as Envelope);

@@ -1,36 +1,24 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoreHandle } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import { runCli, type NodeProcess } from '../_util/node-process.js';
-import { count, openNodeStore, peerState, startFederation } from './_federation.js';
+import { count, peerState, useTwoNodes } from './_federation.js';
 
 describe.each(DIALECTS)('air-gapped transfer on files on %s', (dialect) => {
-  let a: NodeProcess;
-  let b: NodeProcess;
-  let storeA: StoreHandle;
-  let storeB: StoreHandle;
-  let cleanup: () => Promise<void>;
+  let a: NodeProcess, b: NodeProcess, storeA: StoreHandle, storeB: StoreHandle;
+  const fx = useTwoNodes(dialect);
   const dir = mkdtempSync(join(tmpdir(), 'accord-transfer-'));
   const file = join(dir, 'to-kz.json');
   const receipt = join(dir, 'receipt.json');
 
   beforeAll(async () => {
-    const f = await startFederation(dialect, ['uz-cert', 'kz-cert']);
-    [a, b] = f.nodes as [NodeProcess, NodeProcess];
-    cleanup = f.cleanup;
+    ({ a, b, storeA, storeB } = fx);
     // From now on the link is cut: both nodes stopped, only files cross.
     await a.stop();
     await b.stop();
-    storeA = await openNodeStore(a);
-    storeB = await openNodeStore(b);
-  }, 120_000);
-  afterAll(async () => {
-    await storeA?.close();
-    await storeB?.close();
-    await cleanup?.();
   });
 
   it('carries messages out, and the signed receipt back', async () => {
