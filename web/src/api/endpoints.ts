@@ -2,11 +2,15 @@ import { api } from './client.js';
 import type {
   ApiToken,
   AuditPage,
+  Group,
+  GroupDetail,
+  NewGroup,
   AuditVerification,
   NodeInfo,
   Peer,
   PeerRecord,
   PingResult,
+  ProposedChange,
   Role,
   SessionInfo,
   Stage,
@@ -61,4 +65,16 @@ export const peers = {
   remove: (id: string) => api.delete<PeerRecord>(peerPath(id)),
   ping: (id: string) => api.post<PingResult>(`${peerPath(id)}/ping`),
   sendNotice: (id: string, subject: string, text: string) => api.post<{ message_ids: string[] }>(`${peerPath(id)}/notices`, { subject, text }),
+};
+
+const groupPath = (id: string) => `/api/v1/groups/${encodeURIComponent(id)}`;
+const proposalPath = (id: string, pid: string) => `${groupPath(id)}/proposals/${encodeURIComponent(pid)}`;
+
+export const groups = {
+  list: () => api.get<Group[]>('/api/v1/groups'),
+  get: (id: string) => api.get<GroupDetail>(groupPath(id)),
+  create: (input: NewGroup) => api.post<GroupDetail>('/api/v1/groups', input),
+  propose: (id: string, change: ProposedChange) => api.post<GroupDetail & { proposal_id: string }>(`${groupPath(id)}/proposals`, change),
+  consent: (id: string, pid: string) => api.post<GroupDetail>(`${proposalPath(id, pid)}/consent`),
+  refuse: (id: string, pid: string, reason?: string) => api.post<GroupDetail>(`${proposalPath(id, pid)}/refuse`, reason ? { reason } : {}),
 };

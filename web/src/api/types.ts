@@ -136,3 +136,96 @@ export interface Problem {
   detail?: string;
   [extra: string]: unknown;
 }
+
+export const GROUP_LEVELS = ['bilateral', 'regional', 'global'] as const;
+export type GroupLevel = (typeof GROUP_LEVELS)[number];
+export type GroupStatus = 'unknown' | 'proposed' | 'active' | 'refused';
+export type GroupRole = 'member' | 'founder' | 'invited' | 'former' | 'none';
+export type ProposalStatus = 'open' | 'adopted' | 'refused' | 'void';
+
+/** The legal instrument behind a group and what it allows; every list is an allow-list (`*` allows anything). */
+export interface Agreement {
+  title: string;
+  instrument: string;
+  channels: string[];
+  request_types: string[];
+  languages: string[];
+  confidentiality: string;
+}
+
+export type Quorum = { kind: 'all' } | { kind: 'at_least'; n: number };
+export interface Charter {
+  quorum: Quorum;
+}
+
+export type GroupChange =
+  | { kind: 'create'; name: string; level: GroupLevel; charter: Charter; agreement: Agreement; invitees: string[] }
+  | { kind: 'add_member'; node: string }
+  | { kind: 'remove_member'; node: string }
+  | { kind: 'change_agreement'; agreement: Agreement }
+  | { kind: 'change_charter'; charter: Charter };
+export type ProposedChange = Exclude<GroupChange, { kind: 'create' }>;
+export type ChangeKind = GroupChange['kind'];
+
+export interface GroupProposal {
+  id: string;
+  author: string;
+  created_at: string;
+  change: GroupChange;
+  status: ProposalStatus;
+  /** The nodes whose consent counts. */
+  voters: string[];
+  /** How many voters must consent. */
+  needed: number;
+  /** A node being added, who must accept too. */
+  invitee: string | null;
+  consents: string[];
+  refusals: { node: string; reason?: string }[];
+  decided_at: string | null;
+  void_reason: string | null;
+  /** This node is asked and has not answered yet. */
+  awaiting_me: boolean;
+}
+
+/** A group as GET /api/v1/groups lists it: the state folded from its signed events. */
+export interface Group {
+  id: string;
+  status: GroupStatus;
+  name: string | null;
+  level: GroupLevel | null;
+  charter: Charter;
+  agreement: Agreement | null;
+  founder: string | null;
+  members: string[];
+  my_role: GroupRole;
+  proposals: GroupProposal[];
+  membership: { at: string; node: string; change: 'joined' | 'left'; proposal_id: string }[];
+}
+
+/** One signed event of a group's history. */
+export interface GroupHistoryEntry {
+  event_id: string;
+  type: 'proposal' | 'consent' | 'refusal';
+  kind: ChangeKind | null;
+  proposal_id: string | null;
+  author: string;
+  created_at: string;
+  received_at: string;
+  /** False when the fold ignores the event (a proposal by a non-member, a second founding). */
+  counted: boolean;
+  signature: { suite: string; key: string; value: string };
+  envelope: unknown;
+}
+
+export interface GroupDetail extends Group {
+  history: GroupHistoryEntry[];
+}
+
+export interface NewGroup {
+  name: string;
+  level: GroupLevel;
+  charter?: Charter;
+  agreement: Agreement;
+  /** The other nodes invited; this node is the founder. */
+  members: string[];
+}

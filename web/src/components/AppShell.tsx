@@ -8,6 +8,7 @@ import type { Theme } from '../hooks/useTheme.js';
 import { AccountPage } from '../pages/AccountPage.js';
 import { AuditPage } from '../pages/AuditPage.js';
 import { ComingSoonPage } from '../pages/ComingSoonPage.js';
+import { GroupsPage } from '../pages/GroupsPage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
 import { OverviewPage } from '../pages/OverviewPage.js';
 import { PeersPage } from '../pages/PeersPage.js';
@@ -53,6 +54,9 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       break;
     case 'federation':
       page = <PeersPage />;
+      break;
+    case 'groups':
+      page = <GroupsPage path={path} navigate={navigate} />;
       break;
     case 'users':
       page = <UsersPage />;

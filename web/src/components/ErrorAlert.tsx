@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.js';
 
-const DETAILED = new Set(['invalid-input', 'conflict', 'not-found', 'peer-unreachable']);
+const DETAILED = new Set(['invalid-input', 'conflict', 'not-found', 'peer-unreachable', 'not-a-group-member']);
 
 /** Shows an error in the user's language; for input problems the server's detail is added. */
 export function ErrorAlert({ error }: { error: unknown }) {

@@ -10,14 +10,18 @@ interface NavSection {
 
 const ADMIN_VIEW: readonly Role[] = ['admin', 'auditor'];
 /** Roles that may see the federation's peers (the server's peers:read). */
-const PEERS_VIEW: readonly Role[] = ['admin', 'coordinator', 'auditor'];
+export const PEERS_VIEW: readonly Role[] = ['admin', 'coordinator', 'auditor'];
+/** Roles that may change groups (the server's groups:write); every role may see them. */
+export const GROUPS_EDIT: readonly Role[] = ['admin', 'coordinator'];
 
 /** The pages this role may open, grouped as the sidebar shows them. */
 export function navSections(role: Role): NavSection[] {
   const administration: RouteName[] = ADMIN_VIEW.includes(role) ? ['users', 'audit'] : [];
-  const cooperation: RouteName[] = ['overview', 'directory', 'cases', 'intelligence', 'norms', ...(PEERS_VIEW.includes(role) ? (['federation'] as const) : [])];
+  const cooperation: RouteName[] = ['overview', 'directory', 'cases', 'intelligence', 'norms'];
+  const federation: RouteName[] = [...(PEERS_VIEW.includes(role) ? (['federation'] as const) : []), 'groups'];
   return [
     { title: 'nav.sectionCooperation', items: cooperation },
+    { title: 'nav.sectionFederation', items: federation },
     ...(administration.length ? [{ title: 'nav.sectionAdministration', items: administration }] : []),
     { title: 'nav.sectionPersonal', items: ['tokens', 'account'] },
   ];

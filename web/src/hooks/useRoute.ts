@@ -8,6 +8,7 @@ export const ROUTES = {
   intelligence: '/intelligence',
   norms: '/norms',
   federation: '/federation',
+  groups: '/groups',
   users: '/users',
   audit: '/audit',
   tokens: '/tokens',
@@ -15,10 +16,20 @@ export const ROUTES = {
 } as const;
 export type RouteName = keyof typeof ROUTES;
 
+/** Pages with sub-pages: `/groups/ID` is the groups page showing one group. */
+const NESTED: readonly RouteName[] = ['groups'];
+
 export function routeOf(path: string): RouteName | null {
   const clean = path.replace(/\/+$/, '') || '/';
-  const hit = (Object.entries(ROUTES) as [RouteName, string][]).find(([, p]) => p === clean);
+  const hit = (Object.entries(ROUTES) as [RouteName, string][]).find(([name, p]) => p === clean || (NESTED.includes(name) && clean.startsWith(`${p}/`)));
   return hit ? hit[0] : null;
+}
+
+/** The part of the path after a nested page's own path (`/groups/ID` → `ID`), or null. */
+export function subPathOf(path: string, route: RouteName): string | null {
+  const prefix = `${ROUTES[route]}/`;
+  const rest = path.startsWith(prefix) ? path.slice(prefix.length).replace(/\/+$/, '') : '';
+  return rest ? decodeURIComponent(rest) : null;
 }
 
 /** A minimal history-API router: the server answers any page path with index.html. */

@@ -1,0 +1,175 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startNodeProcess, type NodeProcess } from '../_util/node-process.js';
+import { GroupsPage } from './page-models/groups-page.js';
+import { ShellPage } from './page-models/shell-page.js';
+import { SignInPage } from './page-models/sign-in-page.js';
+
+/** Federation → Groups in Chromium: a bilateral group founded on one node and consented to on the other. */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const RESULTS = resolve(ROOT, 'test-results');
+const NEW_PASSWORD = 'correct horse battery staple 1';
+const TIMEOUT = 180_000;
+/** Long enough for a delivery plus at least two 5-second refreshes of the page. */
+const POLL = { timeout: 30_000, interval: 250 };
+const GROUP = 'Uzbekistan – Kazakhstan';
+const TITLE = 'UZ–KZ cooperation';
+const INSTRUMENT = 'Bilateral intergovernmental agreement';
+
+function shot(name: string): string {
+  return resolve(RESULTS, `groups-${name}.png`);
+}
+
+describe('groups page', { timeout: TIMEOUT }, () => {
+  let a: NodeProcess;
+  let b: NodeProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(resolve(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is not built: run `npm run build:web` first');
+    if (!existsSync(resolve(ROOT, 'dist/server'))) throw new Error('dist/server is not built: run `npm run build:server` first');
+    mkdirSync(RESULTS, { recursive: true });
+    // short backoff so that a delivery that failed once is retried within a second
+    const settings = { ACCORD_RETRY_BASE_MS: '200', ACCORD_RETRY_CAP_MS: '1000' };
+    [a, b] = await Promise.all([
+      startNodeProcess({ nodeId: 'uz-cert', initArgs: ['--no-require-admin-totp'], settings }),
+      startNodeProcess({ nodeId: 'kz-cert', country: 'KZ', initArgs: ['--no-require-admin-totp'], settings }),
+    ]);
+    // each node must know the other: group events go both ways
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const added = runCli(['peer', 'add', to.url, '--data', from.dataDir, '--fingerprint', to.fingerprint]);
+      expect(added.status, added.stderr).toBe(0);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await Promise.all([a?.destroy(), b?.destroy()]);
+  }, TIMEOUT);
+
+  /** A fresh English browser profile; page errors and unexpected console errors are collected. */
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ locale: 'en-US', colorScheme: 'light', viewport: { width: 1440, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      // the session probe before sign-in logs a failed request (401); that is expected
+      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(`console: ${m.text()}`);
+    });
+    return page;
+  }
+
+  /** Signs in to a node as its first admin, replaces the one-time password, and opens Groups. */
+  async function signInToGroups(node: NodeProcess): Promise<{ page: Page; shell: ShellPage; groups: GroupsPage }> {
+    const page = await newPage();
+    const signIn = new SignInPage(page);
+    const shell = new ShellPage(page);
+    await signIn.goto(node.url);
+    await signIn.signIn(node.adminEmail, node.adminPassword);
+    await signIn.changePassword(node.adminPassword, NEW_PASSWORD);
+    await shell.waitForShell();
+    await shell.open('groups');
+    await shell.heading('Groups').waitFor();
+    return { page, shell, groups: new GroupsPage(page) };
+  }
+
+  it('founds a bilateral group on one node, consents on the other, and both show it active with its signed history', async () => {
+    const onA = await signInToGroups(a);
+    expect(await onA.shell.navLink('groups').textContent()).toBe('Groups');
+    await onA.page.getByText('No groups yet.').waitFor();
+
+    // a bilateral group has exactly two members: the form says so before the server does
+    await onA.groups.create({ name: GROUP, level: 'Global', members: [], title: TITLE, instrument: INSTRUMENT });
+    await onA.groups.createForm.getByText('Choose at least one peer to invite.').waitFor();
+
+    await onA.groups.create({ name: GROUP, level: 'Bilateral', members: ['kz-cert'], title: TITLE, instrument: INSTRUMENT, channels: 'federation', languages: 'ru, en', confidentiality: 'Used only for the purposes of the request.' });
+    await onA.page.getByText(`Group “${GROUP}” is proposed.`).waitFor();
+    await onA.groups.row(GROUP).waitFor();
+    expect(await onA.groups.text(GROUP, 'status')).toBe('Proposed');
+    expect(await onA.groups.text(GROUP, 'level')).toBe('Bilateral');
+    expect(await onA.groups.text(GROUP, 'agreement')).toBe(TITLE);
+    expect(await onA.groups.text(GROUP, 'members')).toBe('0');
+
+    await onA.groups.open(GROUP);
+    expect(await onA.groups.status()).toBe('proposed');
+    expect(await onA.groups.agreement()).toMatchObject({ Title: TITLE, Instrument: INSTRUMENT, Channels: 'federation', 'Working languages': 'ru, en' });
+    const founding = onA.groups.proposal('Found the group');
+    expect(await founding.locator('[data-cell="pending"] [data-node]').getAttribute('data-node')).toBe('kz-cert');
+    expect(await founding.getByRole('button', { name: 'Consent' }).count()).toBe(0); // the founder's proposal is its consent
+
+    // on B the invitation arrives by federation; B's admin consents
+    const onB = await signInToGroups(b);
+    await onB.groups.row(GROUP).waitFor({ timeout: POLL.timeout });
+    expect(await onB.groups.text(GROUP, 'name')).toContain('Awaiting your answer: 1');
+    await onB.groups.open(GROUP);
+    expect(await onB.groups.status()).toBe('proposed');
+    expect(await onB.page.getByText('This node is invited.').count()).toBe(1);
+    await onB.page.getByRole('button', { name: 'Consent' }).waitFor();
+    await onB.shell.screenshot(shot('invited'));
+    await onB.groups.consent('Found the group');
+    await expect.poll(() => onB.groups.status(), POLL).toBe('active');
+    expect((await onB.groups.members()).sort()).toEqual(['kz-cert', 'uz-cert']);
+    expect(await onB.groups.member('kz-cert').textContent()).toContain('this node');
+
+    // A's page refreshes by itself: the group is active with both members
+    await expect.poll(() => onA.groups.status(), POLL).toBe('active');
+    expect((await onA.groups.members()).sort()).toEqual(['kz-cert', 'uz-cert']);
+    expect(await onA.groups.member('uz-cert').textContent()).toContain('this node');
+    expect(await onA.groups.proposals.count()).toBe(0);
+    await onA.page.getByText('No open proposals.').waitFor();
+    await onA.page.getByText('All members must consent').waitFor();
+
+    // the signed history: A's founding proposal and B's consent, each with its signer's key
+    const events = await onA.groups.events();
+    expect(events.map(({ type, kind, author, counted }) => ({ type, kind, author, counted }))).toEqual([
+      { type: 'proposal', kind: 'create', author: 'uz-cert', counted: 'true' },
+      { type: 'consent', kind: null, author: 'kz-cert', counted: 'true' },
+    ]);
+    expect(events[0]!.key).toBe(a.fingerprint);
+    expect(events[1]!.key).toBe(b.fingerprint);
+    expect(await onA.groups.history.locator('[data-cell="event"]').allTextContents()).toEqual(['Proposal: Found the group', 'Consent']);
+
+    // members of an active group may propose changes
+    const propose = onA.page.locator('form', { has: onA.page.getByRole('heading', { name: 'Propose' }) });
+    await propose.waitFor();
+    // a bilateral group keeps its two members: only its agreement and quorum can change
+    expect(await propose.getByLabel('Change', { exact: true }).locator('option').allTextContents()).toEqual(['Change the agreement', 'Change the quorum']);
+    await onA.shell.screenshot(shot('en'));
+
+    // the page in Russian and Uzbek
+    await onA.shell.selectLanguage('ru');
+    await onA.page.getByRole('heading', { level: 2, name: 'Подписанная история' }).waitFor();
+    expect(await onA.groups.summary.textContent()).toContain('Двусторонняя');
+    expect(await onA.groups.summary.textContent()).toContain('Активна');
+    await onA.shell.screenshot(shot('ru'));
+    await onA.shell.selectLanguage('uz');
+    await onA.page.getByRole('heading', { level: 2, name: 'Imzolangan tarix' }).waitFor();
+    expect(await onA.groups.summary.textContent()).toContain('Ikki tomonlama');
+    expect(await onA.groups.summary.textContent()).toContain('Faol');
+    await onA.shell.screenshot(shot('uz'));
+    await onA.shell.selectLanguage('en');
+
+    // back to the list: active, two members
+    await onA.page.getByRole('button', { name: 'All groups' }).click();
+    await expect.poll(() => onA.groups.text(GROUP, 'status'), POLL).toBe('Active');
+    expect(await onA.groups.text(GROUP, 'members')).toBe('2');
+    expect(errors).toEqual([]);
+  });
+});
