@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Many tests run real node processes; on a busy 2-core machine they need room.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     fileParallelism: true,
     maxWorkers: 2,
   },
