@@ -3,6 +3,7 @@ import type { Settings } from './config/settings.js';
 import type { NodeContext } from './context.js';
 import { DeliveryWorker } from './federation/delivery.worker.js';
 import { buildApp } from './http/app.js';
+import { NotificationWorker } from './notifications/notifications.worker.js';
 import { createNodeRegistry } from './node/compose.js';
 import { openNode } from './node/open-node.js';
 
@@ -21,6 +22,8 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
   const worker = new DeliveryWorker(ctx, app.log);
   await app.listen({ host: settings.host, port: settings.port });
   worker.start();
+  const notifier = new NotificationWorker(ctx, app.log);
+  notifier.start();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
@@ -28,6 +31,7 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     await worker.stop();
+    await notifier.stop();
     await app.close();
     await ctx.store.close();
   })());

@@ -18,10 +18,14 @@ export const PERMISSIONS = {
   'users:read': ['admin', 'auditor'],
   'users:write': ['admin'],
   'audit:read': ['admin', 'auditor'],
+  'directory:read': ALL,
+  'directory:write': ['admin', 'coordinator'],
   'peers:read': ['admin', 'coordinator', 'auditor'],
   'peers:write': ['admin'],
   'groups:read': ALL,
   'groups:write': ['admin', 'coordinator'],
+  'notifications:own': ALL,
+  'notifications:all': ['admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

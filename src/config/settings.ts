@@ -31,6 +31,13 @@ export interface Settings {
   /** Messages a peer may deliver per second before it is told to slow down (429). */
   peerRatePerSecond: number;
   federationBodyLimitBytes: number;
+  /** Directory: an entry published longer ago than this is flagged as stale. */
+  directoryStaleAfterDays: number;
+  /** Notifications: `smtp(s)://user:pass@host:port`; undefined = e-mail off (rows recorded as skipped). */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  notifyMaxAttempts: number;
+  notifyRetryBaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -104,7 +111,20 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   retryBaseMs: { env: 'ACCORD_RETRY_BASE_MS', parse: int(10, 600_000), default: () => 1000 },
   retryCapMs: { env: 'ACCORD_RETRY_CAP_MS', parse: int(100, 86_400_000), default: () => 300_000 },
   peerRatePerSecond: { env: 'ACCORD_PEER_RATE_PER_SECOND', parse: int(1, 1_000_000), default: () => 50_000 },
+  directoryStaleAfterDays: { env: 'ACCORD_DIRECTORY_STALE_AFTER_DAYS', parse: int(1, 3650), default: () => 90 },
   federationBodyLimitBytes: { env: 'ACCORD_FEDERATION_BODY_LIMIT_BYTES', parse: int(1024, 256 * 1024 * 1024), default: () => 32 * 1024 * 1024 },
+  smtpUrl: {
+    env: 'ACCORD_SMTP_URL',
+    parse: (raw) => {
+      const s = optionalText(raw);
+      if (s !== undefined && !/^smtps?:\/\/[^\s/]+(\/[^\s]*)?$/.test(s)) throw new Error('must be an smtp:// or smtps:// URL');
+      return s;
+    },
+    default: () => undefined,
+  },
+  smtpFrom: { env: 'ACCORD_SMTP_FROM', parse: text, default: () => 'Accord <accord@localhost>' },
+  notifyMaxAttempts: { env: 'ACCORD_NOTIFY_MAX_ATTEMPTS', parse: int(1, 100), default: () => 8 },
+  notifyRetryBaseMs: { env: 'ACCORD_NOTIFY_RETRY_BASE_MS', parse: int(10, 3_600_000), default: () => 10_000 },
 };
 
 export const SETTING_ENV: Record<keyof Settings, string> = {

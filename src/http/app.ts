@@ -13,8 +13,10 @@ import type { NodeContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { ACCORD_VERSION } from '../node/package-root.js';
 import { registerNodeRoutes } from '../node/node.routes.js';
+import { registerDirectoryRoutes } from '../directory/directory.routes.js';
 import { createNodeRegistry } from '../node/compose.js';
 import { registerGroupRoutes } from '../groups/groups.routes.js';
+import { registerNotificationRoutes } from '../notifications/notifications.routes.js';
 import { registerFederationRoutes } from '../federation/federation.routes.js';
 import type { MessageTypeRegistry } from '../federation/protocol/message-types.js';
 import { registerAccessControl } from './access.js';
@@ -89,6 +91,8 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   registerAuditRoutes(app, ctx);
   registerFederationRoutes(app, ctx, opts.registry ?? createNodeRegistry(), opts.onQueued ?? (() => {}));
   registerGroupRoutes(app, ctx, opts.onQueued ?? (() => {}));
+  registerNotificationRoutes(app, ctx);
+  registerDirectoryRoutes(app, ctx);
 
   if (webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
   return app;

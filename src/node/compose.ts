@@ -1,5 +1,6 @@
 import { createRegistry } from '../federation/federation.service.js';
 import type { MessageTypeRegistry } from '../federation/protocol/message-types.js';
+import { registerDirectoryMessages } from '../directory/directory.messages.js';
 import { registerGroupMessages } from '../groups/groups.messages.js';
 
 /**
@@ -9,5 +10,6 @@ import { registerGroupMessages } from '../groups/groups.messages.js';
 export function createNodeRegistry(): MessageTypeRegistry {
   const r = createRegistry();
   registerGroupMessages(r);
+  registerDirectoryMessages(r);
   return r;
 }

@@ -1,10 +1,14 @@
 import type { AuditTable } from '../audit/audit.table.js';
 import type { ApiTokensTable, SessionsTable, UsersTable } from '../auth/auth.tables.js';
+import type { NotificationPreferencesTable, NotificationsTable } from '../notifications/notifications.tables.js';
 import type { GroupEventsTable } from '../groups/groups.tables.js';
 import type { InboxTable, NoticesTable, OutboxTable, PeersTable, ReceiptsTable, SeenBatchesTable } from '../federation/federation.tables.js';
 
 /** The whole database as one type: each capability contributes its own tables. */
+import type { DirectoryEntriesTable } from '../directory/directory.tables.js';
+
 export interface Database {
+  directory_entries: DirectoryEntriesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
@@ -16,4 +20,6 @@ export interface Database {
   seen_batches: SeenBatchesTable;
   notices: NoticesTable;
   group_events: GroupEventsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
 }

@@ -41,6 +41,12 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'DELETE /api/v1/tokens/:id': { who: ALL },
   'GET /api/v1/audit': { who: ADMIN_AUDITOR },
   'GET /api/v1/audit/verify': { who: ADMIN_AUDITOR },
+  'GET /api/v1/directory': { who: ALL },
+  'GET /api/v1/directory/export': { who: ALL },
+  'GET /api/v1/directory/own': { who: ALL },
+  'PUT /api/v1/directory/own': { who: ['admin', 'coordinator'], body: { authority_names: { en: 'X' }, authority_kinds: ['cert'], time_zone: 'UTC', languages: ['en'], contacts: [{ id: 'a', role: 'technical_cert', names: { en: 'A' }, languages: ['en'], hours: { always: true }, channels: [{ kind: 'email', value: 'a@example.org' }] }] } },
+  'POST /api/v1/directory/own/confirm': { who: ['admin', 'coordinator'], body: {} },
+  'GET /api/v1/directory/nodes/:id': { who: ALL },
   'GET /federation/v1/node': { who: PUBLIC },
   'POST /federation/v1/inbox': { who: PUBLIC, body: {} },
   'GET /api/v1/peers': { who: PEERS_READ },
@@ -58,6 +64,12 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /api/v1/groups/:id/proposals': { who: ADMIN_COORDINATOR, body: { kind: 'add_member', node: 'no-such-peer' } },
   'POST /api/v1/groups/:id/proposals/:pid/consent': { who: ADMIN_COORDINATOR },
   'POST /api/v1/groups/:id/proposals/:pid/refuse': { who: ADMIN_COORDINATOR, body: {} },
+  'GET /api/v1/notifications': { who: ALL },
+  'GET /api/v1/notifications/all': { who: ADMIN_AUDITOR },
+  'GET /api/v1/notifications/preferences': { who: ALL },
+  'PUT /api/v1/notifications/preferences': { who: ALL, body: { kinds: { 'case.deadline': 'email' } } },
+  'POST /api/v1/notifications/webhook-secret': { who: ALL },
+  'POST /api/v1/notifications/test': { who: ALL },
 };
 
 const REFUSED = ['urn:accord:problem:unauthenticated', 'urn:accord:problem:forbidden'];

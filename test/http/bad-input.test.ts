@@ -4,7 +4,7 @@ import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, SessionClient, type TestNode } from '../_util/node.js';
 
 /** Every route that takes a body, with a field of the wrong type for each. */
-const BODY_ROUTES: { method: 'POST' | 'PATCH'; url: string; wrongTypes: object; session?: boolean }[] = [
+const BODY_ROUTES: { method: 'POST' | 'PATCH' | 'PUT'; url: string; wrongTypes: object; session?: boolean }[] = [
   { method: 'POST', url: '/api/v1/auth/sign-in', wrongTypes: { email: 42, password: ['x'] } },
   { method: 'POST', url: '/api/v1/auth/second-factor', wrongTypes: { code: 123456 }, session: true },
   { method: 'POST', url: '/api/v1/auth/password', wrongTypes: { current_password: true, new_password: null }, session: true },
@@ -16,6 +16,7 @@ const BODY_ROUTES: { method: 'POST' | 'PATCH'; url: string; wrongTypes: object; 
   { method: 'POST', url: '/api/v1/groups', wrongTypes: { name: 'G', level: 'planetary', agreement: 'SCO', members: 'kz-cert' } },
   { method: 'POST', url: '/api/v1/groups/01900000-0000-7000-8000-000000000000/proposals', wrongTypes: { kind: 'add_member', node: 42 } },
   { method: 'POST', url: '/api/v1/groups/01900000-0000-7000-8000-000000000000/proposals/01900000-0000-7000-8000-000000000001/refuse', wrongTypes: { reason: 7 } },
+  { method: 'PUT', url: '/api/v1/notifications/preferences', wrongTypes: { kinds: { 'ping_test.request': 'pigeon' }, webhook_url: 42 } },
 ];
 
 describe.each(DIALECTS)('bad input gets a 4xx problem on %s', (dialect) => {

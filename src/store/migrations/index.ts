@@ -3,6 +3,8 @@ import * as m0001 from './20261128T120000-node-users-audit.js';
 import * as m0002 from './20261128T170000-federation.js';
 import * as m0003 from './20261128T180000-peer-key-history.js';
 import * as m0004 from './20261128T190000-groups.js';
+import * as m0005 from './20261128T200000-notifications.js';
+import * as m0006 from './20261128T220000-directory.js';
 
 /** Every migration, in order. Never edit one that has shipped; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '20261128T170000-federation': m0002,
   '20261128T180000-peer-key-history': m0003,
   '20261128T190000-groups': m0004,
+  '20261128T200000-notifications': m0005,
+  '20261128T220000-directory': m0006,
 };

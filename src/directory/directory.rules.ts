@@ -1,0 +1,53 @@
+import type { DirectoryEntry } from './directory.schemas.js';
+
+/**
+ * Freshness of an entry, the single rule every screen, export and search uses:
+ * - `expired`: past its validity — must not be relied on;
+ * - `stale`: published longer ago than the agreed period — may be out of date;
+ * - `expiring`: valid, but due for re-confirmation within `warnDays`;
+ * - `valid`.
+ */
+export type Freshness = 'valid' | 'expiring' | 'stale' | 'expired';
+
+export function freshnessOf(e: Pick<DirectoryEntry, 'published_at' | 'valid_until'>, now: Date, staleAfterDays: number, warnDays = 14): Freshness {
+  const t = now.getTime();
+  if (Date.parse(e.valid_until) <= t) return 'expired';
+  if (Date.parse(e.published_at) + staleAfterDays * 86_400_000 <= t) return 'stale';
+  if (Date.parse(e.valid_until) - warnDays * 86_400_000 <= t) return 'expiring';
+  return 'valid';
+}
+
+/** Lower-case text over which the directory is searched: names in every language, contact names and channels. */
+export function searchTextOf(e: DirectoryEntry): string {
+  const parts = [e.node_id, e.country, ...Object.values(e.authority_names)];
+  for (const c of e.contacts) parts.push(...Object.values(c.names), ...c.channels.map((ch) => ch.value));
+  return normaliseForSearch(parts.join(' \u0001 '));
+}
+
+/** Case-folded, accent-insensitive form (so "ozbekiston" finds "Oʻzbekiston"). */
+export function normaliseForSearch(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f\u02bb\u02bc\u2018\u2019']/g, '')
+    .toLowerCase();
+}
+
+export function kindsOf(e: DirectoryEntry): string {
+  return `,${[...new Set([...e.authority_kinds, ...e.contacts.map((c) => c.role)])].join(',')},`;
+}
+
+/** Rows as CSV (RFC 4180): one line per contact, with the authority repeated. */
+export function entriesToCsv(rows: { entry: DirectoryEntry; freshness: Freshness }[], lang: string): string {
+  const esc = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const name = (n: Record<string, string>) => n[lang] ?? n.en ?? Object.values(n)[0] ?? '';
+  const header = ['node_id', 'country', 'authority', 'version', 'freshness', 'valid_until', 'contact', 'role', 'languages', 'hours', 'time_zone', 'phone', 'email', 'accord'];
+  const lines = [header.join(',')];
+  for (const { entry: e, freshness } of rows) {
+    for (const c of e.contacts) {
+      const ch = (k: string) => c.channels.filter((x) => x.kind === k).map((x) => x.value).join('; ');
+      const hours = c.hours.always ? '24/7' : `${(c.hours.days ?? []).join('')} ${c.hours.from ?? ''}-${c.hours.to ?? ''}`.trim();
+      lines.push([e.node_id, e.country, name(e.authority_names), String(e.version), freshness, e.valid_until, name(c.names), c.role, c.languages.join(' '), hours, e.time_zone, ch('phone'), ch('email'), ch('accord')].map(esc).join(','));
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}

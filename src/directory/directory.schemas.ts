@@ -1,0 +1,81 @@
+import { Type, type Static } from 'typebox';
+
+/** The roles of contact points the conventions name (24/7 network, CERTs, diplomacy, MLA). */
+export const ContactRole = {
+  lawEnforcement247: 'law_enforcement_24_7',
+  technicalCert: 'technical_cert',
+  diplomatic: 'diplomatic',
+  centralAuthority: 'central_authority',
+} as const;
+export type ContactRole = (typeof ContactRole)[keyof typeof ContactRole];
+
+const Lang = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' });
+const Names = Type.Record(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }), Type.String({ minLength: 1, maxLength: 200 }), { minProperties: 1 });
+
+export const ChannelSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('phone'), Type.Literal('email'), Type.Literal('accord')]),
+    value: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+export const HoursSchema = Type.Object(
+  {
+    /** true: staffed around the clock (the 24/7 network). */
+    always: Type.Boolean(),
+    days: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { maxItems: 7, uniqueItems: true })),
+    from: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })),
+    to: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ContactSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    role: Type.Union([Type.Literal(ContactRole.lawEnforcement247), Type.Literal(ContactRole.technicalCert), Type.Literal(ContactRole.diplomatic), Type.Literal(ContactRole.centralAuthority)]),
+    names: Names,
+    languages: Type.Array(Lang, { minItems: 1, maxItems: 20 }),
+    hours: HoursSchema,
+    channels: Type.Array(ChannelSchema, { minItems: 1, maxItems: 10 }),
+    /** Order in which contacts are tried when nobody answers (lower first). */
+    escalation_order: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+/** What a coordinator edits. */
+export const EntryInputSchema = Type.Object(
+  {
+    authority_names: Names,
+    authority_kinds: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 4 }),
+    time_zone: Type.String({ minLength: 1, maxLength: 64 }),
+    languages: Type.Array(Lang, { minItems: 1, maxItems: 20 }),
+    contacts: Type.Array(ContactSchema, { minItems: 1, maxItems: 100 }),
+    /** Days from now until the entry must be re-confirmed (default 180). */
+    valid_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 730 })),
+    /** Publish to the members of these groups; all active peers when absent. */
+    groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type EntryInput = Static<typeof EntryInputSchema>;
+
+/** A published, versioned directory entry — the body of `directory.entry/v1`. */
+export const EntrySchema = Type.Object(
+  {
+    node_id: Type.String({ minLength: 2, maxLength: 63 }),
+    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+    version: Type.Integer({ minimum: 1 }),
+    authority_names: Names,
+    authority_kinds: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 4 }),
+    time_zone: Type.String({ minLength: 1, maxLength: 64 }),
+    languages: Type.Array(Lang, { minItems: 1, maxItems: 20 }),
+    contacts: Type.Array(ContactSchema, { minItems: 1, maxItems: 100 }),
+    published_at: Type.String({ minLength: 20, maxLength: 40 }),
+    valid_until: Type.String({ minLength: 20, maxLength: 40 }),
+  },
+  { additionalProperties: false },
+);
+export type DirectoryEntry = Static<typeof EntrySchema>;

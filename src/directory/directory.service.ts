@@ -1,0 +1,137 @@
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Actor, NodeContext } from '../context.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { enqueueMessages } from '../federation/outbox.service.js';
+import { getGroup } from '../groups/groups.service.js';
+import { DirectoryEntryType } from './directory.messages.js';
+import { findEntryRow, searchEntryRows, storeEntry, type EntryRow } from './directory.repository.js';
+import { entriesToCsv, freshnessOf, normaliseForSearch, type Freshness } from './directory.rules.js';
+import type { DirectoryEntry, EntryInput } from './directory.schemas.js';
+
+export interface DirectoryListing {
+  entry: DirectoryEntry;
+  own: boolean;
+  freshness: Freshness;
+  received_at: string;
+  /** Fingerprint of the key that signed the envelope it came in (peers' entries). */
+  signed_by: string | null;
+}
+
+function toListing(ctx: NodeContext, r: EntryRow, now = new Date()): DirectoryListing {
+  const entry = JSON.parse(r.entry) as DirectoryEntry;
+  const envelope = r.envelope ? (JSON.parse(r.envelope) as { sig?: { key?: string } }) : null;
+  return { entry, own: Boolean(r.is_own), freshness: freshnessOf(r, now, ctx.settings.directoryStaleAfterDays), received_at: r.received_at, signed_by: envelope?.sig?.key ?? null };
+}
+
+export async function getOwnEntry(ctx: NodeContext): Promise<DirectoryListing | null> {
+  const r = await findEntryRow(ctx.store.db, ctx.identity.node_id);
+  return r ? toListing(ctx, r) : null;
+}
+
+export async function getEntry(ctx: NodeContext, nodeId: string): Promise<DirectoryListing> {
+  const r = await findEntryRow(ctx.store.db, nodeId);
+  if (!r) throw new NotFoundError(`directory entry of ${nodeId}`);
+  return toListing(ctx, r);
+}
+
+/** Who receives our entry: the members of the chosen groups, or every active peer. */
+async function recipients(ctx: NodeContext, groups: string[] | undefined): Promise<string[]> {
+  const me = ctx.identity.node_id;
+  if (!groups || groups.length === 0) {
+    return (await ctx.store.db.selectFrom('peers').select('node_id').where('status', '=', 'active').execute()).map((p) => p.node_id);
+  }
+  const out = new Set<string>();
+  for (const g of groups) for (const m of (await getGroup(ctx, g)).members) if (m !== me) out.add(m);
+  return [...out];
+}
+
+/**
+ * Saves this node's entry as a new version and publishes it, signed, to the chosen groups
+ * (or all active peers) through the outbox — in one transaction.
+ */
+export async function publishOwnEntry(ctx: NodeContext, actor: Actor, input: EntryInput): Promise<DirectoryListing & { published_to: string[] }> {
+  const ids = input.contacts.map((c) => c.id);
+  if (new Set(ids).size !== ids.length) throw new InvalidInputError('contact ids must be unique');
+  for (const c of input.contacts) {
+    if (!c.hours.always && (!c.hours.from || !c.hours.to)) throw new InvalidInputError(`contact ${c.id}: give working hours (from, to) or mark it as always staffed`);
+  }
+  const to = await recipients(ctx, input.groups);
+  const { db, dialect } = ctx.store;
+  const now = new Date();
+  const current = await findEntryRow(db, ctx.identity.node_id);
+  const entry: DirectoryEntry = {
+    node_id: ctx.identity.node_id,
+    country: ctx.identity.country,
+    version: (current ? Number(current.version) : 0) + 1,
+    authority_names: input.authority_names,
+    authority_kinds: input.authority_kinds,
+    time_zone: input.time_zone,
+    languages: input.languages,
+    contacts: input.contacts,
+    published_at: now.toISOString(),
+    valid_until: new Date(now.getTime() + (input.valid_days ?? 180) * 86_400_000).toISOString(),
+  };
+  await db.transaction().execute(async (trx) => {
+    await storeEntry(trx, entry, { envelope: null, isOwn: true });
+    for (const peer of to) await enqueueMessages(ctx, trx, peer, DirectoryEntryType.type, [entry]);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'directory.publish', target: `directory:${entry.node_id}`, details: { version: entry.version, valid_until: entry.valid_until, to } });
+  });
+  return { ...(await getOwnEntry(ctx))!, published_to: to };
+}
+
+/** Re-confirms the current entry unchanged: a new version with a new validity period. */
+export async function confirmOwnEntry(ctx: NodeContext, actor: Actor, validDays?: number): Promise<DirectoryListing & { published_to: string[] }> {
+  const own = await getOwnEntry(ctx);
+  if (!own) throw new NotFoundError('this node has no directory entry yet');
+  const { authority_names, authority_kinds, time_zone, languages, contacts } = own.entry;
+  return publishOwnEntry(ctx, actor, { authority_names, authority_kinds, time_zone, languages, contacts, ...(validDays ? { valid_days: validDays } : {}) });
+}
+
+export interface DirectoryQuery {
+  q?: string;
+  country?: string;
+  kind?: string;
+  group?: string;
+  freshness?: Freshness;
+}
+
+export async function searchDirectory(ctx: NodeContext, query: DirectoryQuery): Promise<DirectoryListing[]> {
+  const nodeIds = query.group ? (await getGroup(ctx, query.group)).members : undefined;
+  const rows = await searchEntryRows(ctx.store.db, {
+    text: query.q ? normaliseForSearch(query.q.trim()) : undefined,
+    country: query.country?.toUpperCase(),
+    kind: query.kind,
+    nodeIds,
+  });
+  const now = new Date();
+  const out = rows.map((r) => toListing(ctx, r, now));
+  return query.freshness ? out.filter((l) => l.freshness === query.freshness) : out;
+}
+
+/**
+ * The same search as JSON text, built from the stored entry text without parsing and
+ * re-serialising every entry: a search over hundreds of entries stays a few milliseconds.
+ */
+export async function searchDirectoryJson(ctx: NodeContext, query: DirectoryQuery): Promise<string> {
+  const nodeIds = query.group ? (await getGroup(ctx, query.group)).members : undefined;
+  const rows = await searchEntryRows(ctx.store.db, {
+    text: query.q ? normaliseForSearch(query.q.trim()) : undefined,
+    country: query.country?.toUpperCase(),
+    kind: query.kind,
+    nodeIds,
+  });
+  const now = new Date();
+  const parts: string[] = [];
+  for (const r of rows) {
+    const freshness = freshnessOf(r, now, ctx.settings.directoryStaleAfterDays);
+    if (query.freshness && freshness !== query.freshness) continue;
+    const signedBy = r.envelope ? ((JSON.parse(r.envelope) as { sig?: { key?: string } }).sig?.key ?? null) : null;
+    parts.push(`{"entry":${r.entry},"own":${Boolean(r.is_own)},"freshness":"${freshness}","received_at":${JSON.stringify(r.received_at)},"signed_by":${JSON.stringify(signedBy)}}`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+export async function exportDirectory(ctx: NodeContext, query: DirectoryQuery, format: 'csv' | 'json', lang: string): Promise<string> {
+  const rows = await searchDirectory(ctx, query);
+  return format === 'csv' ? entriesToCsv(rows, lang) : JSON.stringify(rows, null, 2);
+}

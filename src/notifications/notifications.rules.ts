@@ -1,0 +1,116 @@
+import { backoffMs } from '../federation/rules.js';
+import type { NotificationChannel } from './notifications.tables.js';
+
+/**
+ * Pure rules of notifications: which channels a user gets for an event kind, and when a
+ * failed attempt is retried.
+ */
+
+/** Events that notify people. Other capabilities name these, never string literals. */
+export const NotificationKind = {
+  pingTestRequest: 'ping_test.request',
+  pingTestEscalation: 'ping_test.escalation',
+  pingTestResult: 'ping_test.result',
+  directoryExpiring: 'directory.expiring',
+  caseDeadline: 'case.deadline',
+  /** Sent on demand by a user to check their channels. */
+  test: 'notification.test',
+} as const;
+export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
+export const NOTIFICATION_KINDS = Object.values(NotificationKind);
+
+export const ChannelPreference = { email: 'email', webhook: 'webhook', both: 'both', none: 'none' } as const;
+export type ChannelPreference = (typeof ChannelPreference)[keyof typeof ChannelPreference];
+export const CHANNEL_PREFERENCES = Object.values(ChannelPreference);
+
+export type KindPreferences = Record<NotificationKind, ChannelPreference>;
+
+/** What a user gets before choosing: e-mail for ping tests and expiring entries, both for tests. */
+export const DEFAULT_PREFERENCES: KindPreferences = {
+  'ping_test.request': 'email',
+  'ping_test.escalation': 'email',
+  'ping_test.result': 'email',
+  'directory.expiring': 'email',
+  'case.deadline': 'none',
+  'notification.test': 'both',
+};
+
+export function isNotificationKind(s: string): s is NotificationKind {
+  return (NOTIFICATION_KINDS as string[]).includes(s);
+}
+
+/** Stored choices over the defaults; unknown kinds and values (from older versions) are ignored. */
+export function resolvePreferences(stored: Record<string, unknown> | null | undefined): KindPreferences {
+  const out = { ...DEFAULT_PREFERENCES };
+  for (const [k, v] of Object.entries(stored ?? {})) {
+    if (isNotificationKind(k) && (CHANNEL_PREFERENCES as unknown[]).includes(v)) out[k] = v as ChannelPreference;
+  }
+  return out;
+}
+
+export interface PlannedDelivery {
+  channel: NotificationChannel;
+  /** Set when the row is recorded as skipped instead of queued. */
+  skipReason?: string;
+}
+
+/**
+ * The rows one event gives one user: a queued row per chosen channel, or a skipped row that
+ * says why (kind turned off, e-mail not configured on this node, no webhook URL).
+ * Every event is recorded, so 'none' still gives one skipped row.
+ */
+export function planDeliveries(pref: ChannelPreference, can: { email: boolean; webhook: boolean }): PlannedDelivery[] {
+  switch (pref) {
+    case 'none':
+      return [{ channel: 'none', skipReason: 'turned off in the preferences' }];
+    case 'email':
+      return [emailPlan(can.email)];
+    case 'webhook':
+      return [webhookPlan(can.webhook)];
+    case 'both':
+      return [emailPlan(can.email), webhookPlan(can.webhook)];
+  }
+}
+
+function emailPlan(enabled: boolean): PlannedDelivery {
+  return enabled ? { channel: 'email' } : { channel: 'email', skipReason: 'e-mail is not configured on this node (ACCORD_SMTP_URL)' };
+}
+function webhookPlan(hasUrl: boolean): PlannedDelivery {
+  return hasUrl ? { channel: 'webhook' } : { channel: 'webhook', skipReason: 'no webhook URL in the preferences' };
+}
+
+/** Waits grow from the base up to an hour, with equal jitter (see federation/rules.ts). */
+export const NOTIFY_RETRY_CAP_MS = 3_600_000;
+
+/**
+ * After attempt number `attempts` (1-based) failed: give up, or wait. A permanent refusal
+ * (SMTP 5xx, HTTP 4xx other than 408/425/429) gives up at once.
+ */
+export function afterFailure(
+  attempts: number,
+  o: { maxAttempts: number; baseMs: number; permanent?: boolean; capMs?: number; random?: () => number },
+): { giveUp: true } | { giveUp: false; delayMs: number } {
+  if (o.permanent || attempts >= o.maxAttempts) return { giveUp: true };
+  return { giveUp: false, delayMs: backoffMs(attempts - 1, o.baseMs, o.capMs ?? NOTIFY_RETRY_CAP_MS, o.random) };
+}
+
+/** Whether an SMTP reply code or HTTP status means "do not try again". */
+export function isPermanentFailure(f: { smtpCode?: number; httpStatus?: number }): boolean {
+  if (f.smtpCode !== undefined) return f.smtpCode >= 500 && f.smtpCode < 600;
+  if (f.httpStatus !== undefined) return f.httpStatus >= 400 && f.httpStatus < 500 && ![408, 425, 429].includes(f.httpStatus);
+  return false;
+}
+
+/** A webhook URL: http(s), no credentials, at most 2000 characters. */
+export function checkWebhookUrl(s: string): string | null {
+  if (s.length > 2000) return 'webhook_url must have at most 2000 characters';
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return 'webhook_url must be an http(s) URL';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'webhook_url must be an http(s) URL';
+  if (u.username || u.password) return 'webhook_url must not contain credentials';
+  return null;
+}

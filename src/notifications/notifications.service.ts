@@ -1,0 +1,224 @@
+import type { Selectable } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Actor, NodeContext } from '../context.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import type { DbOrTrx } from '../store/db.js';
+import { checkWebhookUrl, NotificationKind, planDeliveries, resolvePreferences, type ChannelPreference, type KindPreferences } from './notifications.rules.js';
+import type { NotificationChannel, NotificationsTable, NotificationState } from './notifications.tables.js';
+import { newWebhookSecret } from './webhook.js';
+
+export interface NotifyInput {
+  kind: NotificationKind;
+  /** Users notified through their own preferences. */
+  userIds?: string[];
+  /** A direct address (e.g. a directory contact), notified whatever the preferences. */
+  to?: { email?: string; webhook?: string; webhookSecret?: string };
+  subject: string;
+  text: string;
+  html?: string;
+  link?: string;
+  data?: Record<string, unknown>;
+}
+
+/** The API view of one notification row (never a secret). */
+export interface Notification {
+  id: string;
+  user_id: string | null;
+  kind: string;
+  channel: NotificationChannel;
+  recipient: string;
+  subject: string;
+  text: string;
+  link: string | null;
+  data: Record<string, unknown>;
+  state: NotificationState;
+  attempts: number;
+  next_attempt_at: string | null;
+  response: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export type NotificationRow = Selectable<NotificationsTable>;
+
+export function rowToNotification(r: NotificationRow): Notification {
+  return {
+    id: r.id,
+    user_id: r.user_id,
+    kind: r.kind,
+    channel: r.channel,
+    recipient: r.recipient,
+    subject: r.subject,
+    text: r.body_text,
+    link: r.link,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    state: r.state,
+    attempts: Number(r.attempts),
+    next_attempt_at: r.next_attempt_at,
+    response: r.response,
+    last_error: r.last_error,
+    created_at: r.created_at,
+    sent_at: r.sent_at,
+  };
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+
+/**
+ * Records notifications in the caller's transaction: they commit (and are then sent by the
+ * NotificationWorker) with the change that caused them, or not at all. Never sends here.
+ * One row per user and channel; a kind turned off, e-mail not configured or a missing
+ * webhook gives a `skipped` row, so every notification is on record.
+ * @example await notify(ctx, trx, { kind: NotificationKind.pingTestRequest, userIds: [id], subject: 'Ping test', text: 'Please confirm' })
+ */
+export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput): Promise<Notification[]> {
+  const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
+  if (subject === '' || subject.length > 300) throw new InvalidInputError('subject must have 1 to 300 characters');
+  if (input.text.length > 100_000 || (input.html?.length ?? 0) > 200_000) throw new InvalidInputError('the notification text is too long');
+  const now = new Date().toISOString();
+  const base = {
+    kind: input.kind,
+    subject,
+    body_text: input.text,
+    body_html: input.html ?? null,
+    link: input.link ?? null,
+    data: JSON.stringify(input.data ?? {}),
+    attempts: 0,
+    next_attempt_at: null,
+    last_error: null,
+    lease_owner: null,
+    lease_until: null,
+    created_at: now,
+    sent_at: null,
+  };
+  const rows: NotificationRow[] = [];
+  const add = (userId: string | null, channel: NotificationChannel, recipient: string, skipReason?: string, webhookSecret: string | null = null) =>
+    rows.push({ ...base, id: uuidv7(), user_id: userId, channel, recipient, webhook_secret: webhookSecret, state: skipReason ? 'skipped' : 'pending', response: skipReason ?? null });
+
+  const ids = [...new Set(input.userIds ?? [])];
+  if (ids.length > 0) {
+    const users = await trx.selectFrom('users').select(['id', 'email', 'disabled']).where('id', 'in', ids).execute();
+    const prefs = await trx.selectFrom('notification_preferences').selectAll().where('user_id', 'in', ids).execute();
+    const byUser = new Map(prefs.map((p) => [p.user_id, p]));
+    for (const u of users) {
+      const p = byUser.get(u.id);
+      if (u.disabled) {
+        add(u.id, 'none', '', 'the account is disabled');
+        continue;
+      }
+      const pref = resolvePreferences(p ? (JSON.parse(p.kinds) as Record<string, unknown>) : null)[input.kind];
+      for (const d of planDeliveries(pref, { email: ctx.settings.smtpUrl !== undefined, webhook: Boolean(p?.webhook_url) })) {
+        add(u.id, d.channel, d.channel === 'email' ? u.email : d.channel === 'webhook' ? (p?.webhook_url ?? '') : '', d.skipReason);
+      }
+    }
+  }
+  if (input.to?.email !== undefined) {
+    if (!EMAIL.test(input.to.email)) throw new InvalidInputError('to.email must be an e-mail address');
+    add(null, 'email', input.to.email, ctx.settings.smtpUrl === undefined ? 'e-mail is not configured on this node (ACCORD_SMTP_URL)' : undefined);
+  }
+  if (input.to?.webhook !== undefined) {
+    const bad = checkWebhookUrl(input.to.webhook);
+    if (bad) throw new InvalidInputError(bad);
+    add(null, 'webhook', input.to.webhook, undefined, input.to.webhookSecret ?? null);
+  }
+  if (rows.length > 0) await trx.insertInto('notifications').values(rows).execute();
+  return rows.map(rowToNotification);
+}
+
+export interface NotificationPreferences {
+  kinds: KindPreferences;
+  webhook_url: string | null;
+  webhook_secret_set: boolean;
+  /** Only right after it was generated; never again. */
+  webhook_secret?: string;
+}
+
+export async function getPreferences(db: DbOrTrx, userId: string): Promise<NotificationPreferences> {
+  const p = await db.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return {
+    kinds: resolvePreferences(p ? (JSON.parse(p.kinds) as Record<string, unknown>) : null),
+    webhook_url: p?.webhook_url ?? null,
+    webhook_secret_set: Boolean(p?.webhook_secret),
+  };
+}
+
+async function savePreferences(trx: DbOrTrx, userId: string, v: { kinds: KindPreferences; webhook_url: string | null; webhook_secret: string | null }): Promise<void> {
+  const row = { kinds: JSON.stringify(v.kinds), webhook_url: v.webhook_url, webhook_secret: v.webhook_secret, updated_at: new Date().toISOString() };
+  await trx
+    .insertInto('notification_preferences')
+    .values({ user_id: userId, ...row })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet(row))
+    .execute();
+}
+
+/**
+ * Changes some kinds and/or the webhook URL (null removes it). Setting a webhook URL when no
+ * secret exists yet generates one, returned once in `webhook_secret`.
+ */
+export async function setPreferences(
+  ctx: NodeContext,
+  actor: Actor,
+  userId: string,
+  input: { kinds?: Partial<Record<NotificationKind, ChannelPreference>>; webhook_url?: string | null },
+): Promise<NotificationPreferences> {
+  if (input.webhook_url !== undefined && input.webhook_url !== null) {
+    const bad = checkWebhookUrl(input.webhook_url);
+    if (bad) throw new InvalidInputError(bad);
+  }
+  const { db, dialect } = ctx.store;
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    if (!user) throw new NotFoundError(`user ${userId}`);
+    const old = await trx.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    const kinds = { ...resolvePreferences(old ? (JSON.parse(old.kinds) as Record<string, unknown>) : null), ...input.kinds };
+    const webhookUrl = input.webhook_url !== undefined ? input.webhook_url : (old?.webhook_url ?? null);
+    let secret = old?.webhook_secret ?? null;
+    const generated = webhookUrl !== null && secret === null ? newWebhookSecret() : undefined;
+    if (generated) secret = generated;
+    await savePreferences(trx, userId, { kinds, webhook_url: webhookUrl, webhook_secret: secret });
+    await appendAudit(trx, dialect, {
+      actor: actor.ref,
+      ip: actor.ip,
+      action: 'notifications.preferences',
+      target: `user:${userId}`,
+      details: { kinds: input.kinds ?? {}, ...(input.webhook_url !== undefined ? { webhook_url: input.webhook_url } : {}) },
+    });
+    return { kinds, webhook_url: webhookUrl, webhook_secret_set: secret !== null, ...(generated ? { webhook_secret: generated } : {}) };
+  });
+}
+
+/** Replaces the user's webhook secret; the new one is returned once. */
+export async function rotateWebhookSecret(ctx: NodeContext, actor: Actor, userId: string): Promise<{ webhook_secret: string }> {
+  const { db, dialect } = ctx.store;
+  return db.transaction().execute(async (trx) => {
+    const current = await getPreferences(trx, userId);
+    const secret = newWebhookSecret();
+    await savePreferences(trx, userId, { kinds: current.kinds, webhook_url: current.webhook_url, webhook_secret: secret });
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'notifications.webhook_secret', target: `user:${userId}` });
+    return { webhook_secret: secret };
+  });
+}
+
+/** Notifications newest first; page with `before` (the last id of the previous page). */
+export async function listNotifications(db: DbOrTrx, o: { userId?: string; before?: string; limit: number }): Promise<{ notifications: Notification[]; next_before: string | null }> {
+  let q = db.selectFrom('notifications').selectAll().orderBy('id', 'desc').limit(o.limit);
+  if (o.userId !== undefined) q = q.where('user_id', '=', o.userId);
+  if (o.before !== undefined) q = q.where('id', '<', o.before);
+  const rows = await q.execute();
+  return { notifications: rows.map(rowToNotification), next_before: rows.length === o.limit ? rows[rows.length - 1]!.id : null };
+}
+
+/** A test notification to the user through the channels of the `notification.test` kind. */
+export async function sendTestNotification(ctx: NodeContext, userId: string): Promise<Notification[]> {
+  return ctx.store.db.transaction().execute((trx) =>
+    notify(ctx, trx, {
+      kind: NotificationKind.test,
+      userIds: [userId],
+      subject: 'Accord test notification',
+      text: `This is a test notification from the Accord node ${ctx.identity.node_id}. If you read it, this channel works.`,
+      data: { node: ctx.identity.node_id },
+    }),
+  );
+}

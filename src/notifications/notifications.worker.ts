@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
+import type { NodeContext } from '../context.js';
+import { afterFailure, isPermanentFailure } from './notifications.rules.js';
+import type { NotificationChannel } from './notifications.tables.js';
+import type { NotificationRow } from './notifications.service.js';
+import { createMailer, MailSendError, type Mailer } from './smtp.js';
+import { postWebhook, WebhookSendError } from './webhook.js';
+
+// A row is leased while it is being sent; a worker that died frees it when the lease ends.
+// The lease outlasts the longest attempt (every phase of a send has a timeout), so a row is
+// never sent twice by two live workers.
+const LEASE_MS = 120_000;
+
+export interface NotificationWorkerOptions {
+  intervalMs?: number;
+  /** Timeout of each phase of an SMTP conversation, and of a webhook call. */
+  timeoutMs?: number;
+  /** Sends in flight at once, per channel: a dead mail server holds e-mail slots only. */
+  concurrency?: Partial<Record<'email' | 'webhook', number>>;
+}
+
+export interface NotificationStats {
+  sent: number;
+  failedAttempts: number;
+  gaveUp: number;
+}
+
+/**
+ * Sends the `notifications` queue. Each pass leases due rows by compare-and-set (safe across
+ * processes on one PostgreSQL) and starts their sends without waiting for them, so a slow or
+ * silent SMTP server never delays webhooks, other passes or HTTP requests. A failed attempt
+ * backs off (notifications.rules.ts `afterFailure`); after ACCORD_NOTIFY_MAX_ATTEMPTS, or a
+ * permanent refusal, the row is `failed`. At-least-once: a crash between the server's 250
+ * and our update sends the row again after its lease.
+ */
+export class NotificationWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID()}`;
+  readonly stats: NotificationStats = { sent: 0, failedAttempts: 0, gaveUp: 0 };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private inFlight = new Map<string, Promise<void>>();
+  private inFlightBy: Record<'email' | 'webhook', number> = { email: 0, webhook: 0 };
+  private mailer: { url: string; from: string; mailer: Mailer } | null = null;
+  private readonly intervalMs: number;
+  private readonly timeoutMs: number;
+  private readonly concurrency: Record<'email' | 'webhook', number>;
+
+  constructor(private ctx: NodeContext, private log?: FastifyBaseLogger, opts: NotificationWorkerOptions = {}) {
+    this.intervalMs = opts.intervalMs ?? 500;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.concurrency = { email: opts.concurrency?.email ?? 4, webhook: opts.concurrency?.webhook ?? 16 };
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.kick();
+  }
+
+  /** Stops polling; waits for sends in flight at most `graceMs` (their leases cover the rest). */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight.values()]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    this.mailer?.mailer.close();
+  }
+
+  /** Runs a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass()
+      .catch((e) => this.log?.error({ err: e }, 'notification pass failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Resolves when the current pass and every send it started are done (for tests). */
+  async idle(): Promise<void> {
+    while (this.running || this.inFlight.size > 0) {
+      await this.running;
+      await Promise.allSettled([...this.inFlight.values()]);
+    }
+  }
+
+  async pass(): Promise<void> {
+    for (const channel of ['webhook', 'email'] as const) {
+      const free = this.concurrency[channel] - this.inFlightBy[channel];
+      if (free <= 0) continue;
+      const now = new Date().toISOString();
+      const due = await this.ctx.store.db
+        .selectFrom('notifications')
+        .select('id')
+        .where('state', '=', 'pending')
+        .where('channel', '=', channel)
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+        .orderBy('id')
+        .limit(free)
+        .execute();
+      for (const { id } of due) {
+        const row = await this.lease(id);
+        if (!row || this.stopped) continue;
+        this.inFlightBy[channel]++;
+        const p = this.attempt(row)
+          .catch((e) => this.log?.error({ err: e, notification: id }, 'notification attempt failed unexpectedly'))
+          .finally(() => {
+            this.inFlightBy[channel]--;
+            this.inFlight.delete(id);
+          });
+        this.inFlight.set(id, p);
+      }
+    }
+  }
+
+  private async lease(id: string): Promise<NotificationRow | null> {
+    const now = new Date();
+    const r = await this.ctx.store.db
+      .updateTable('notifications')
+      .set({ lease_owner: this.id, lease_until: new Date(now.getTime() + LEASE_MS).toISOString() })
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now.toISOString())]))
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return null;
+    return (await this.ctx.store.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  }
+
+  private getMailer(): Mailer | null {
+    const { smtpUrl, smtpFrom } = this.ctx.settings;
+    if (smtpUrl === undefined) return null;
+    if (!this.mailer || this.mailer.url !== smtpUrl || this.mailer.from !== smtpFrom) {
+      this.mailer?.mailer.close();
+      this.mailer = { url: smtpUrl, from: smtpFrom, mailer: createMailer(smtpUrl, smtpFrom, this.timeoutMs) };
+    }
+    return this.mailer.mailer;
+  }
+
+  private async send(row: NotificationRow & { channel: Exclude<NotificationChannel, 'none'> }): Promise<string> {
+    if (row.channel === 'email') {
+      const mailer = this.getMailer();
+      if (!mailer) throw new MailSendError('e-mail is not configured on this node (ACCORD_SMTP_URL)');
+      const text = row.link ? `${row.body_text}\n\n${row.link}` : row.body_text;
+      return mailer.send({ to: row.recipient, subject: row.subject, text, html: row.body_html });
+    }
+    let secret = row.webhook_secret;
+    if (row.user_id !== null) {
+      const p = await this.ctx.store.db.selectFrom('notification_preferences').select('webhook_secret').where('user_id', '=', row.user_id).executeTakeFirst();
+      secret = p?.webhook_secret ?? null;
+    }
+    const payload = {
+      id: row.id,
+      kind: row.kind,
+      node: this.ctx.identity.node_id,
+      subject: row.subject,
+      text: row.body_text,
+      link: row.link,
+      data: JSON.parse(row.data) as unknown,
+      created_at: row.created_at,
+      sent_at: new Date().toISOString(),
+      attempt: Number(row.attempts) + 1,
+    };
+    const r = await postWebhook(row.recipient, payload, { secret, id: row.id, kind: row.kind, timeoutMs: this.timeoutMs });
+    return `HTTP ${r.status}`;
+  }
+
+  private async attempt(row: NotificationRow): Promise<void> {
+    const { db } = this.ctx.store;
+    const attempts = Number(row.attempts) + 1;
+    const mine = (q: ReturnType<typeof db.updateTable<'notifications'>>) => q.where('id', '=', row.id).where('lease_owner', '=', this.id);
+    if (row.channel === 'none') {
+      await mine(db.updateTable('notifications')).set({ state: 'skipped', lease_owner: null, lease_until: null }).execute();
+      return;
+    }
+    try {
+      const response = await this.send(row as NotificationRow & { channel: 'email' | 'webhook' });
+      this.stats.sent++;
+      await mine(db.updateTable('notifications'))
+        .set({ state: 'sent', attempts, response: response.slice(0, 1000), last_error: null, sent_at: new Date().toISOString(), next_attempt_at: null, lease_owner: null, lease_until: null })
+        .execute();
+    } catch (e) {
+      this.stats.failedAttempts++;
+      const err = e as Error & { smtpCode?: number; httpStatus?: number };
+      const permanent = e instanceof MailSendError || e instanceof WebhookSendError ? isPermanentFailure({ smtpCode: err.smtpCode, httpStatus: err.httpStatus }) : false;
+      const next = afterFailure(attempts, { maxAttempts: this.ctx.settings.notifyMaxAttempts, baseMs: this.ctx.settings.notifyRetryBaseMs, permanent });
+      const error = err.message.slice(0, 1000);
+      if (next.giveUp) {
+        this.stats.gaveUp++;
+        await mine(db.updateTable('notifications')).set({ state: 'failed', attempts, last_error: error, next_attempt_at: null, lease_owner: null, lease_until: null }).execute();
+        this.log?.warn({ notification: row.id, channel: row.channel, error, attempts }, 'notification failed for good');
+      } else {
+        const at = new Date(Date.now() + next.delayMs).toISOString();
+        await mine(db.updateTable('notifications')).set({ attempts, last_error: error, next_attempt_at: at, lease_owner: null, lease_until: null }).execute();
+        this.log?.warn({ notification: row.id, channel: row.channel, error, retry_in_ms: next.delayMs }, 'notification attempt failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newMessageId, signEnvelope, type Envelope } from '../../src/federation/protocol/envelope.js';
+import type { Receipt } from '../../src/federation/protocol/receipt.js';
+import { loadIdentity } from '../../src/node/identity.js';
+import { DIALECTS } from '../_util/db.js';
+import { runCliJson, type NodeProcess } from '../_util/node-process.js';
+import { useTwoNodes, waitFor } from '../federation/_federation.js';
+import { buildEntryInput } from './_entries.js';
+
+describe.each(DIALECTS)('directory entries travel between nodes on %s', (dialect) => {
+  let a: NodeProcess, b: NodeProcess;
+  let tokenA = '';
+  let tokenB = '';
+  const fx = useTwoNodes(dialect);
+  beforeAll(() => {
+    ({ a, b } = fx);
+    tokenA = runCliJson<{ token: string }>(['token', 'create', '--data', a.dataDir, '--user', a.adminEmail, '--name', 't']).token;
+    tokenB = runCliJson<{ token: string }>(['token', 'create', '--data', b.dataDir, '--user', b.adminEmail, '--name', 't']).token;
+  });
+
+  const api = async (n: NodeProcess, token: string, path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${n.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+    return { status: res.status, json: (await res.json()) as never };
+  };
+
+  it('a published entry reaches the peer, signed, and newer versions replace it', async () => {
+    const pub = await api(a, tokenA, '/api/v1/directory/own', { method: 'PUT', body: JSON.stringify(buildEntryInput()) });
+    expect(pub.json).toMatchObject({ published_to: ['kz-cert'], entry: { version: 1 } });
+    const seen = await waitFor('the entry on B', async () => {
+      const r = await api(b, tokenB, '/api/v1/directory?q=oʻzbekiston');
+      return (r.json as unknown[]).length === 1 ? (r.json as { entry: { node_id: string; version: number }; own: boolean; signed_by: string; freshness: string }[])[0] : undefined;
+    });
+    expect(seen).toMatchObject({ entry: { node_id: 'uz-cert', version: 1 }, own: false, signed_by: a.fingerprint, freshness: 'valid' });
+
+    await api(a, tokenA, '/api/v1/directory/own/confirm', { method: 'POST', body: '{}' });
+    await waitFor('version 2 on B', async () => (await api(b, tokenB, '/api/v1/directory/nodes/uz-cert')).json['entry' as never]?.['version' as never] === 2);
+  });
+
+  it('ignores an entry a node publishes about another node, and keeps the newest version', async () => {
+    const idA = loadIdentity(a.dataDir);
+    const forged = { ...buildEntryInput(), node_id: 'kz-cert', country: 'KZ', version: 99, published_at: new Date().toISOString(), valid_until: new Date(Date.now() + 86_400_000).toISOString() };
+    delete (forged as { valid_days?: number }).valid_days;
+    delete (forged as { groups?: string[] }).groups;
+    const old = { ...forged, node_id: 'uz-cert', country: 'UZ', version: 1 };
+    const env = (body: unknown) => signEnvelope(idA, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'directory.entry/v1', issued_at: new Date().toISOString(), body } as Envelope);
+    const batch = signEnvelope(idA, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'federation.batch/v1', issued_at: new Date().toISOString(), body: { envelopes: [env(forged), env(old)] } } as Envelope);
+    const res = await fetch(`${b.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+    expect(((await res.json()) as Receipt).items.map((i) => i.status)).toEqual(['accepted', 'accepted']);
+    expect((await api(b, tokenB, '/api/v1/directory/nodes/kz-cert')).status).toBe(404);
+    expect((await api(b, tokenB, '/api/v1/directory/nodes/uz-cert')).json['entry' as never]?.['version' as never]).toBe(2);
+  });
+});

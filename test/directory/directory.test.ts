@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../_util/db.js';
+import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
+import { buildEntryInput } from './_entries.js';
+
+describe.each(DIALECTS)('the directory on %s', (dialect) => {
+  let node: TestNode;
+  let app: FastifyInstance;
+  let coordinator: Record<string, string>;
+  let analyst: Record<string, string>;
+
+  beforeAll(async () => {
+    node = await createTestNode(dialect, {}, 'uz-cert');
+    app = await buildTestApp(node.ctx);
+    coordinator = { authorization: `Bearer ${(await buildUser(node.ctx, 'coordinator')).token}` };
+    analyst = { authorization: `Bearer ${(await buildUser(node.ctx, 'analyst')).token}` };
+  });
+  afterAll(async () => {
+    await app.close();
+    await node.close();
+  });
+
+  it('has no own entry before the first publication', async () => {
+    expect((await app.inject({ url: '/api/v1/directory/own', headers: analyst })).json()).toBeNull();
+  });
+
+  it('publishes versions of the own entry, valid for the period asked', async () => {
+    const r1 = await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload: buildEntryInput({ valid_days: 90 }) });
+    expect(r1.statusCode).toBe(200);
+    expect(r1.json()).toMatchObject({ own: true, freshness: 'valid', published_to: [], entry: { node_id: 'uz-cert', country: 'UZ', version: 1 } });
+    const days = (Date.parse(r1.json().entry.valid_until) - Date.now()) / 86_400_000;
+    expect(Math.round(days)).toBe(90);
+    const r2 = await app.inject({ method: 'POST', url: '/api/v1/directory/own/confirm', headers: coordinator, payload: {} });
+    expect(r2.json().entry.version).toBe(2);
+    expect(Math.round((Date.parse(r2.json().entry.valid_until) - Date.now()) / 86_400_000)).toBe(180);
+  });
+
+  it('finds entries by a name in any language, accents and case aside, and filters by country and kind', async () => {
+    const q = async (query: string) => (await app.inject({ url: `/api/v1/directory?${query}`, headers: analyst })).json().map((l: { entry: { node_id: string } }) => l.entry.node_id);
+    expect(await q('q=национальный')).toEqual(['uz-cert']);
+    expect(await q('q=OZBEKISTON')).toEqual(['uz-cert']);
+    expect(await q('q=Hodisalar')).toEqual(['uz-cert']);
+    expect(await q('q=%25')).toEqual([]); // a wildcard is searched for, not expanded
+    expect(await q('country=uz&kind=law_enforcement_24_7')).toEqual(['uz-cert']);
+    expect(await q('country=KZ')).toEqual([]);
+    expect(await q('kind=diplomatic')).toEqual([]);
+  });
+
+  it('flags stale and expired entries everywhere they are shown', async () => {
+    const db = node.ctx.store.db;
+    const entry = async () => (await db.selectFrom('directory_entries').select('entry').executeTakeFirstOrThrow()).entry;
+    await db.updateTable('directory_entries').set({ published_at: '2020-01-01T00:00:00.000Z', entry: (await entry()).replace(/"published_at":"[^"]+"/, '"published_at":"2020-01-01T00:00:00.000Z"') }).execute();
+    expect((await app.inject({ url: '/api/v1/directory/own', headers: analyst })).json().freshness).toBe('stale');
+    expect((await app.inject({ url: '/api/v1/directory?freshness=stale', headers: analyst })).json()).toHaveLength(1);
+    await db.updateTable('directory_entries').set({ valid_until: '2021-01-01T00:00:00.000Z', entry: (await entry()).replace(/"valid_until":"[^"]+"/, '"valid_until":"2021-01-01T00:00:00.000Z"') }).execute();
+    expect((await app.inject({ url: '/api/v1/directory/nodes/uz-cert', headers: analyst })).json().freshness).toBe('expired');
+    const csv = (await app.inject({ url: '/api/v1/directory/export?format=csv', headers: analyst })).body;
+    expect(csv).toContain(',expired,');
+    // Re-confirming makes it valid again.
+    await app.inject({ method: 'POST', url: '/api/v1/directory/own/confirm', headers: coordinator, payload: {} });
+    expect((await app.inject({ url: '/api/v1/directory/own', headers: analyst })).json().freshness).toBe('valid');
+  });
+
+  it('exports CSV with one line per contact, in the language asked, and JSON', async () => {
+    const res = await app.inject({ url: '/api/v1/directory/export?format=csv&lang=ru', headers: analyst });
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="accord-directory-\d{4}-\d\d-\d\d\.csv"/);
+    const lines = res.body.trim().split('\r\n');
+    expect(lines[0]).toBe('node_id,country,authority,version,freshness,valid_until,contact,role,languages,hours,time_zone,phone,email,accord');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain('Национальный CERT Узбекистана');
+    expect(lines[1]).toContain('Дежурный офицер,law_enforcement_24_7,ru en,24/7,Asia/Tashkent,+998 71 000 00 00');
+    expect(lines[2]).toContain('12345 09:00-18:00');
+    const json = (await app.inject({ url: '/api/v1/directory/export?format=json', headers: analyst })).json();
+    expect(json[0].entry.contacts).toHaveLength(2);
+  });
+
+  it('refuses bad entries with a clear 400 and keeps the published version', async () => {
+    const before = (await app.inject({ url: '/api/v1/directory/own', headers: analyst })).json().entry.version;
+    const bad = [
+      { ...buildEntryInput(), contacts: [] },
+      buildEntryInput({ contacts: [{ ...buildEntryInput().contacts[0]!, role: 'emperor' as never }] }),
+      buildEntryInput({ contacts: [{ ...buildEntryInput().contacts[1]!, hours: { always: false } }] }),
+      buildEntryInput({ contacts: [buildEntryInput().contacts[0]!, buildEntryInput().contacts[0]!] }),
+      buildEntryInput({ contacts: [{ ...buildEntryInput().contacts[0]!, hours: { always: false, from: '25:00', to: '18:00' } }] }),
+      { ...buildEntryInput(), owner: 'me' },
+    ];
+    for (const payload of bad) {
+      const r = await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload });
+      expect(r.statusCode, JSON.stringify(r.json())).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload: buildEntryInput({ contacts: [{ ...buildEntryInput().contacts[1]!, hours: { always: false } }] }) })).json().detail).toMatch(/give working hours/);
+    expect((await app.inject({ url: '/api/v1/directory/own', headers: analyst })).json().entry.version).toBe(before);
+    expect((await app.inject({ url: '/api/v1/directory?country=Uzbekistan', headers: analyst })).statusCode).toBe(400);
+    expect((await app.inject({ url: '/api/v1/directory/nodes/nobody', headers: analyst })).statusCode).toBe(404);
+  });
+});
