@@ -2,6 +2,9 @@ import { api } from './client.js';
 import type {
   ApiToken,
   AuditPage,
+  DirectoryEntryInput,
+  DirectoryFilters,
+  DirectoryListing,
   Group,
   GroupDetail,
   NewGroup,
@@ -11,6 +14,7 @@ import type {
   PeerRecord,
   PingResult,
   ProposedChange,
+  PublishedListing,
   Role,
   SessionInfo,
   Stage,
@@ -77,4 +81,22 @@ export const groups = {
   propose: (id: string, change: ProposedChange) => api.post<GroupDetail & { proposal_id: string }>(`${groupPath(id)}/proposals`, change),
   consent: (id: string, pid: string) => api.post<GroupDetail>(`${proposalPath(id, pid)}/consent`),
   refuse: (id: string, pid: string, reason?: string) => api.post<GroupDetail>(`${proposalPath(id, pid)}/refuse`, reason ? { reason } : {}),
+};
+
+/** The query string of the directory's filters (empty ones left out), with extra parameters. */
+export function directoryQuery(filters: DirectoryFilters, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filters, ...extra })) if (typeof v === 'string' && v.trim()) params.set(k, v.trim());
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}
+
+export const directory = {
+  search: (filters: DirectoryFilters) => api.get<DirectoryListing[]>(`/api/v1/directory${directoryQuery(filters)}`),
+  /** A download link (cookies authenticate GETs): CSV or JSON of the filtered directory, names in `lang`. */
+  exportUrl: (filters: DirectoryFilters, format: 'csv' | 'json', lang: string) => `/api/v1/directory/export${directoryQuery(filters, { format, lang })}`,
+  own: () => api.get<DirectoryListing | null>('/api/v1/directory/own'),
+  publish: (input: DirectoryEntryInput) => api.put<PublishedListing>('/api/v1/directory/own', input),
+  confirm: (validDays?: number) => api.post<PublishedListing>('/api/v1/directory/own/confirm', validDays ? { valid_days: validDays } : {}),
+  node: (id: string) => api.get<DirectoryListing>(`/api/v1/directory/nodes/${encodeURIComponent(id)}`),
 };

@@ -229,3 +229,73 @@ export interface NewGroup {
   /** The other nodes invited; this node is the founder. */
   members: string[];
 }
+
+/** Roles of directory contacts (the 24/7 network, CERTs, diplomacy, mutual legal assistance). */
+export const CONTACT_ROLES = ['law_enforcement_24_7', 'technical_cert', 'diplomatic', 'central_authority'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+export const FRESHNESS = ['valid', 'expiring', 'stale', 'expired'] as const;
+export type Freshness = (typeof FRESHNESS)[number];
+/** Names by language code (`{ en: …, ru: … }`). */
+export type LocalNames = Record<string, string>;
+
+export interface ContactChannel {
+  kind: 'phone' | 'email' | 'accord';
+  value: string;
+}
+
+export interface ContactHours {
+  always: boolean;
+  /** ISO weekdays, 1 = Monday. */
+  days?: number[];
+  from?: string;
+  to?: string;
+}
+
+export interface DirectoryContact {
+  id: string;
+  role: ContactRole;
+  names: LocalNames;
+  languages: string[];
+  hours: ContactHours;
+  channels: ContactChannel[];
+  escalation_order?: number;
+}
+
+export interface DirectoryEntryInput {
+  authority_names: LocalNames;
+  authority_kinds: string[];
+  time_zone: string;
+  languages: string[];
+  contacts: DirectoryContact[];
+  valid_days?: number;
+  /** Publish to these groups' members; all active peers when absent. */
+  groups?: string[];
+}
+
+export interface DirectoryEntry extends Omit<DirectoryEntryInput, 'valid_days' | 'groups'> {
+  node_id: string;
+  country: string;
+  version: number;
+  published_at: string;
+  valid_until: string;
+}
+
+export interface DirectoryListing {
+  entry: DirectoryEntry;
+  own: boolean;
+  freshness: Freshness;
+  received_at: string;
+  signed_by: string | null;
+}
+
+export interface PublishedListing extends DirectoryListing {
+  published_to: string[];
+}
+
+export interface DirectoryFilters {
+  q?: string;
+  country?: string;
+  kind?: string;
+  group?: string;
+  freshness?: Freshness | '';
+}

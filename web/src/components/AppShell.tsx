@@ -8,6 +8,7 @@ import type { Theme } from '../hooks/useTheme.js';
 import { AccountPage } from '../pages/AccountPage.js';
 import { AuditPage } from '../pages/AuditPage.js';
 import { ComingSoonPage } from '../pages/ComingSoonPage.js';
+import { DirectoryPage } from '../pages/DirectoryPage.js';
 import { GroupsPage } from '../pages/GroupsPage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
 import { OverviewPage } from '../pages/OverviewPage.js';
@@ -47,6 +48,8 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       page = <OverviewPage info={nodeInfo.data} error={nodeInfo.error} />;
       break;
     case 'directory':
+      page = <DirectoryPage path={path} navigate={navigate} />;
+      break;
     case 'cases':
     case 'intelligence':
     case 'norms':

@@ -16,8 +16,8 @@ export const ROUTES = {
 } as const;
 export type RouteName = keyof typeof ROUTES;
 
-/** Pages with sub-pages: `/groups/ID` is the groups page showing one group. */
-const NESTED: readonly RouteName[] = ['groups'];
+/** Pages with sub-pages: `/groups/ID` is the groups page showing one group, `/directory/own` this node's entry. */
+const NESTED: readonly RouteName[] = ['groups', 'directory'];
 
 export function routeOf(path: string): RouteName | null {
   const clean = path.replace(/\/+$/, '') || '/';
