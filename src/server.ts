@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './config/settings.js';
 import type { NodeContext } from './context.js';
+import { sweepPingTests } from './directory/ping-tests.service.js';
 import { DeliveryWorker } from './federation/delivery.worker.js';
 import { buildApp } from './http/app.js';
 import { NotificationWorker } from './notifications/notifications.worker.js';
@@ -18,7 +19,7 @@ export interface RunningNode {
 export async function startServer(settings: Settings, opts: { handleSignals?: boolean } = {}): Promise<RunningNode> {
   const ctx = await openNode(settings);
   // onQueued runs only once requests are served, after `worker` exists.
-  const app = await buildApp(ctx, { registry: createNodeRegistry(), onQueued: () => worker.kick() });
+  const app = await buildApp(ctx, { registry: createNodeRegistry(ctx), onQueued: () => worker.kick() });
   const worker = new DeliveryWorker(ctx, app.log);
   await app.listen({ host: settings.host, port: settings.port });
   worker.start();
@@ -28,8 +29,12 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = settings.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  // Links in e-mails (ping tests) point here unless ACCORD_PUBLIC_URL says otherwise.
+  settings.publicUrl = url;
+  const sweeper = setInterval(() => void sweepPingTests(ctx).catch((err: unknown) => app.log.error({ err }, 'ping test sweep failed')), 5_000);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
+    clearInterval(sweeper);
     await worker.stop();
     await notifier.stop();
     await app.close();

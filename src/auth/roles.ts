@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'audit:read': ['admin', 'auditor'],
   'directory:read': ALL,
   'directory:write': ['admin', 'coordinator'],
+  /** Answer a ping test: anyone who may stand duty. */
+  'ping:answer': ['admin', 'coordinator', 'officer', 'analyst'],
   'peers:read': ['admin', 'coordinator', 'auditor'],
   'peers:write': ['admin'],
   'groups:read': ALL,

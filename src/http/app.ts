@@ -14,6 +14,7 @@ import { AppError } from '../errors.js';
 import { ACCORD_VERSION } from '../node/package-root.js';
 import { registerNodeRoutes } from '../node/node.routes.js';
 import { registerDirectoryRoutes } from '../directory/directory.routes.js';
+import { registerPingTestRoutes } from '../directory/ping-tests.routes.js';
 import { createNodeRegistry } from '../node/compose.js';
 import { registerGroupRoutes } from '../groups/groups.routes.js';
 import { registerNotificationRoutes } from '../notifications/notifications.routes.js';
@@ -89,10 +90,11 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   registerUserRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
-  registerFederationRoutes(app, ctx, opts.registry ?? createNodeRegistry(), opts.onQueued ?? (() => {}));
+  registerFederationRoutes(app, ctx, opts.registry ?? createNodeRegistry(ctx), opts.onQueued ?? (() => {}));
   registerGroupRoutes(app, ctx, opts.onQueued ?? (() => {}));
   registerNotificationRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
+  registerPingTestRoutes(app, ctx);
 
   if (webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
   return app;

@@ -6,9 +6,11 @@ import type { InboxTable, NoticesTable, OutboxTable, PeersTable, ReceiptsTable, 
 
 /** The whole database as one type: each capability contributes its own tables. */
 import type { DirectoryEntriesTable } from '../directory/directory.tables.js';
+import type { PingTestsTable } from '../directory/ping-tests.tables.js';
 
 export interface Database {
   directory_entries: DirectoryEntriesTable;
+  ping_tests: PingTestsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -37,7 +37,7 @@ export function transferCommand(): Command {
       withNode(o, async (ctx) => {
         const { importTransfer } = await import('../../federation/transfer.service.js');
         const { createNodeRegistry } = await import('../../node/compose.js');
-        const r = await importTransfer(ctx, createNodeRegistry(), CLI, readJsonFile(path));
+        const r = await importTransfer(ctx, createNodeRegistry(ctx), CLI, readJsonFile(path));
         writeFileSync(o.receiptOut as string, JSON.stringify(r));
         if (o.json) return printJson(r.receipt);
         const by = (s: string) => r.receipt.items.filter((i) => i.status === s).length;

@@ -5,6 +5,7 @@ import * as m0003 from './20261128T180000-peer-key-history.js';
 import * as m0004 from './20261128T190000-groups.js';
 import * as m0005 from './20261128T200000-notifications.js';
 import * as m0006 from './20261128T220000-directory.js';
+import * as m0007 from './20261128T230000-ping-tests.js';
 
 /** Every migration, in order. Never edit one that has shipped; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261128T190000-groups': m0004,
   '20261128T200000-notifications': m0005,
   '20261128T220000-directory': m0006,
+  '20261128T230000-ping-tests': m0007,
 };

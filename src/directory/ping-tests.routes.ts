@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { NodeContext } from '../context.js';
+import { actorOf, principalOf } from '../http/access.js';
+import { IdParams, problemResponses } from '../http/schemas.js';
+import { confirmPingTest, listPingTests, pingTestStats, startPingTests } from './ping-tests.service.js';
+
+const PingTestSchema = Type.Object({
+  id: Type.String(),
+  direction: Type.String(),
+  peer_node: Type.String(),
+  started_at: Type.String(),
+  deadline_at: Type.String(),
+  window_minutes: Type.Integer(),
+  status: Type.String(),
+  escalation_level: Type.Integer(),
+  confirmed_at: Type.Union([Type.String(), Type.Null()]),
+  confirmed_by: Type.Union([Type.String(), Type.Null()]),
+  response_ms: Type.Union([Type.Integer(), Type.Null()]),
+});
+const Stats = Type.Object({
+  sent: Type.Integer(),
+  answered: Type.Integer(),
+  unanswered: Type.Integer(),
+  pending: Type.Integer(),
+  response_rate: Type.Union([Type.Number(), Type.Null()]),
+  median_ms: Type.Union([Type.Number(), Type.Null()]),
+  p90_ms: Type.Union([Type.Number(), Type.Null()]),
+});
+const Token = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
+}
+
+/** Ping tests: start and see them (coordinators), answer them (duty staff, or the e-mail link). */
+export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): void {
+  const read = { access: { permission: 'directory:read' as const } };
+  const write = { access: { permission: 'directory:write' as const } };
+
+  app.post(
+    '/api/v1/ping-tests',
+    {
+      config: write,
+      schema: {
+        tags: ['directory'],
+        summary: 'Start a ping test of a node or of every member of a group',
+        body: Type.Object({ node_id: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })), group_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), window_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_080 })) }, { additionalProperties: false }),
+        response: { 201: Type.Array(PingTestSchema), ...problemResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await startPingTests(ctx, actorOf(req), req.body as { node_id?: string; group_id?: string; window_minutes?: number })),
+  );
+
+  app.get(
+    '/api/v1/ping-tests',
+    { config: read, schema: { tags: ['directory'], summary: 'Ping tests sent and received, newest first', querystring: Type.Object({ direction: Type.Optional(Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')])) }, { additionalProperties: false }), response: { 200: Type.Array(PingTestSchema), ...problemResponses } } },
+    (req) => listPingTests(ctx, (req.query as { direction?: 'outgoing' | 'incoming' }).direction),
+  );
+
+  app.get(
+    '/api/v1/ping-tests/stats',
+    { config: read, schema: { tags: ['directory'], summary: 'Response rate and times per node and per group', response: { 200: Type.Object({ nodes: Type.Record(Type.String(), Stats), groups: Type.Record(Type.String(), Stats) }), ...problemResponses } } },
+    () => pingTestStats(ctx),
+  );
+
+  app.post(
+    '/api/v1/ping-tests/:id/confirm',
+    { config: { access: { permission: 'ping:answer' as const } }, schema: { tags: ['directory'], summary: 'Confirm a received ping test as the signed-in user', params: IdParams, response: { 200: PingTestSchema, ...problemResponses } } },
+    (req) => {
+      const p = principalOf(req);
+      return confirmPingTest(ctx, actorOf(req), { id: (req.params as { id: string }).id, name: `${p.user.display_name} <${p.user.email}>` });
+    },
+  );
+
+  // The link in the e-mail: GET shows a button (mail scanners fetch links; only people press
+  // buttons), POST confirms. Plain HTML and a form: no script, no sign-in, the token is the proof.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+    scope.get(
+      '/ping-tests/confirm',
+      { config: { access: { public: true } }, schema: { hide: true, querystring: Type.Object({ token: Token }, { additionalProperties: false }) } },
+      (req, reply) =>
+        reply.type('text/html; charset=utf-8').send(
+          page('Accord ping test', `<h1>Ping test</h1><p>${ctx.identity.node_id} was asked to confirm that its point of contact answers.</p><form method="post" action="/ping-tests/confirm"><input type="hidden" name="token" value="${(req.query as { token: string }).token}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Confirm</button></form>`),
+        ),
+    );
+    scope.post(
+      '/ping-tests/confirm',
+      { config: { access: { public: true } }, schema: { hide: true, body: Type.Object({ token: Token }, { additionalProperties: false }) } },
+      async (req, reply) => {
+        const t = await confirmPingTest(ctx, { ref: 'contact', ip: req.ip }, { token: (req.body as { token: string }).token });
+        return reply.type('text/html; charset=utf-8').send(page('Accord ping test', `<h1>Thank you</h1><p>Confirmed at ${t.confirmed_at}. ${t.peer_node} has been told.</p>`));
+      },
+    );
+  });
+}

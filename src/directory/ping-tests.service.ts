@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Actor, NodeContext } from '../context.js';
+import { sha256Hex } from '../crypto/canonical.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { enqueueMessages } from '../federation/outbox.service.js';
+import { newMessageId } from '../federation/protocol/envelope.js';
+import { getGroup } from '../groups/groups.service.js';
+import { notify } from '../notifications/notifications.service.js';
+import type { DbOrTrx } from '../store/db.js';
+import { findEntryRow } from './directory.repository.js';
+import type { DirectoryEntry } from './directory.schemas.js';
+import { contactsInOrder, dueEscalationLevel, pingStats, type PingStats } from './ping-tests.rules.js';
+import type { PingTestsTable } from './ping-tests.tables.js';
+
+export const PING_TEST_TYPE = 'directory.ping_test/v1';
+export const PING_ACK_TYPE = 'directory.ping_ack/v1';
+
+/** Starts a ping test of one node or of every member of a group. */
+export async function startPingTests(ctx: NodeContext, actor: Actor, input: { node_id?: string; group_id?: string; window_minutes?: number }): Promise<PingTestsTable[]> {
+  const window = input.window_minutes ?? 60;
+  const me = ctx.identity.node_id;
+  let targets: string[];
+  if (input.node_id) targets = [input.node_id];
+  else if (input.group_id) targets = (await getGroup(ctx, input.group_id)).members.filter((m) => m !== me);
+  else throw new InvalidInputError('name a node_id or a group_id');
+  if (targets.length === 0) throw new InvalidInputError('nobody to test');
+  const { db, dialect } = ctx.store;
+  const now = new Date();
+  const rows: PingTestsTable[] = targets.map((peer) => ({
+    id: newMessageId(),
+    direction: 'outgoing',
+    peer_node: peer,
+    started_at: now.toISOString(),
+    deadline_at: new Date(now.getTime() + window * 60_000).toISOString(),
+    window_minutes: window,
+    status: 'pending',
+    token_hash: null,
+    escalation_level: 0,
+    confirmed_at: null,
+    confirmed_by: null,
+    response_ms: null,
+  }));
+  await db.transaction().execute(async (trx) => {
+    for (const r of rows) {
+      await trx.insertInto('ping_tests').values(r).execute();
+      await enqueueMessages(ctx, trx, r.peer_node, PING_TEST_TYPE, [{ test_id: r.id, window_minutes: window, started_at: r.started_at }]);
+    }
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'ping_test.start', details: { targets, window_minutes: window, group_id: input.group_id ?? null } });
+  });
+  return rows;
+}
+
+async function ownEntry(ctx: NodeContext, db: DbOrTrx): Promise<DirectoryEntry | null> {
+  const r = await findEntryRow(db, ctx.identity.node_id);
+  return r ? (JSON.parse(r.entry) as DirectoryEntry) : null;
+}
+
+async function coordinators(db: DbOrTrx): Promise<string[]> {
+  return (await db.selectFrom('users').select('id').where('role', 'in', ['admin', 'coordinator']).where('disabled', '=', 0).execute()).map((u) => u.id);
+}
+
+/** Asks one contact (by e-mail) and the node's coordinators (by their preferences) to confirm. */
+async function askContact(ctx: NodeContext, trx: DbOrTrx, test: { id: string; peer_node: string; deadline_at: string }, token: string, level: number): Promise<void> {
+  const contacts = contactsInOrder(await ownEntry(ctx, trx));
+  const contact = contacts[level];
+  const email = contact?.channels.find((c) => c.kind === 'email')?.value;
+  const base = ctx.settings.publicUrl ?? `http://${ctx.settings.host}:${ctx.settings.port}`;
+  const link = `${base}/ping-tests/confirm?token=${token}`;
+  const kind = level === 0 ? 'ping_test.request' : 'ping_test.escalation';
+  const subject = `${level === 0 ? 'Ping test' : 'Ping test (escalated)'} from ${test.peer_node}: please confirm before ${test.deadline_at}`;
+  const text = `The point of contact ${test.peer_node} asks ${ctx.identity.node_id} to confirm that its contacts answer.\nConfirm here: ${link}\nor in Accord under Directory > Ping tests.`;
+  if (email) await notify(ctx, trx, { kind, to: { email }, subject, text, link, data: { test_id: test.id, contact: contact!.id } });
+  await notify(ctx, trx, { kind, userIds: await coordinators(trx), subject, text, link, data: { test_id: test.id } });
+}
+
+/** Handler of `directory.ping_test/v1` on the node asked. */
+export async function receivePingTest(ctx: NodeContext, trx: DbOrTrx, from: string, body: { test_id: string; window_minutes: number; started_at: string }): Promise<void> {
+  if (await trx.selectFrom('ping_tests').select('id').where('id', '=', body.test_id).executeTakeFirst()) return;
+  const token = randomBytes(24).toString('base64url');
+  const now = new Date();
+  const row: PingTestsTable = {
+    id: body.test_id,
+    direction: 'incoming',
+    peer_node: from,
+    // The window runs from arrival: a test that waited in a queue still gives people their time.
+    started_at: now.toISOString(),
+    deadline_at: new Date(now.getTime() + body.window_minutes * 60_000).toISOString(),
+    window_minutes: body.window_minutes,
+    status: 'pending',
+    token_hash: sha256Hex(token),
+    escalation_level: 0,
+    confirmed_at: null,
+    confirmed_by: null,
+    response_ms: null,
+  };
+  await trx.insertInto('ping_tests').values(row).execute();
+  await askContact(ctx, trx, row, token, 0);
+}
+
+/** Confirms an incoming test, by the link's token or by a signed-in user; tells the asking node. */
+export async function confirmPingTest(ctx: NodeContext, actor: Actor, by: { token: string } | { id: string; name: string }): Promise<PingTestsTable> {
+  const { db, dialect } = ctx.store;
+  return db.transaction().execute(async (trx) => {
+    let q = trx.selectFrom('ping_tests').selectAll().where('direction', '=', 'incoming');
+    q = 'token' in by ? q.where('token_hash', '=', sha256Hex(by.token)) : q.where('id', '=', by.id);
+    const t = await q.executeTakeFirst();
+    if (!t) throw new NotFoundError('ping test');
+    if (t.status !== 'pending') return t;
+    const now = new Date();
+    if (t.deadline_at <= now.toISOString()) throw new InvalidInputError('the window of this ping test has closed');
+    const confirmedBy = 'token' in by ? 'contact (e-mail link)' : by.name;
+    await trx.updateTable('ping_tests').set({ status: 'answered', confirmed_at: now.toISOString(), confirmed_by: confirmedBy }).where('id', '=', t.id).execute();
+    await enqueueMessages(ctx, trx, t.peer_node, PING_ACK_TYPE, [{ test_id: t.id, confirmed_at: now.toISOString(), confirmed_by: confirmedBy }]);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'ping_test.confirm', target: `ping_test:${t.id}`, details: { peer: t.peer_node } });
+    return { ...t, status: 'answered', confirmed_at: now.toISOString(), confirmed_by: confirmedBy };
+  });
+}
+
+/** Handler of `directory.ping_ack/v1` on the node that asked. */
+export async function receivePingAck(trx: DbOrTrx, from: string, body: { test_id: string; confirmed_at: string; confirmed_by: string }): Promise<void> {
+  const t = await trx.selectFrom('ping_tests').selectAll().where('id', '=', body.test_id).where('direction', '=', 'outgoing').where('peer_node', '=', from).executeTakeFirst();
+  if (!t || t.status === 'answered') return;
+  const ms = Math.max(0, Date.parse(body.confirmed_at) - Date.parse(t.started_at));
+  await trx.updateTable('ping_tests').set({ status: 'answered', confirmed_at: body.confirmed_at, confirmed_by: body.confirmed_by.slice(0, 200), response_ms: ms }).where('id', '=', t.id).execute();
+}
+
+/** Escalates incoming tests to the next contact when a share of the window passes; closes expired tests. */
+export async function sweepPingTests(ctx: NodeContext, now = new Date()): Promise<void> {
+  const { db } = ctx.store;
+  await db.updateTable('ping_tests').set({ status: 'unanswered' }).where('status', '=', 'pending').where('deadline_at', '<=', now.toISOString()).execute();
+  const pending = await db.selectFrom('ping_tests').selectAll().where('status', '=', 'pending').where('direction', '=', 'incoming').execute();
+  if (pending.length === 0) return;
+  const n = contactsInOrder(await ownEntry(ctx, db)).length;
+  for (const t of pending) {
+    const due = dueEscalationLevel(t.started_at, Number(t.window_minutes), n, now);
+    if (due <= Number(t.escalation_level)) continue;
+    await db.transaction().execute(async (trx) => {
+      // A new link for the next contact; the earlier links stay valid through the same test.
+      const token = randomBytes(24).toString('base64url');
+      await trx.updateTable('ping_tests').set({ escalation_level: due, token_hash: sha256Hex(token) }).where('id', '=', t.id).execute();
+      await askContact(ctx, trx, t, token, due);
+    });
+  }
+}
+
+export function listPingTests(ctx: NodeContext, direction?: 'outgoing' | 'incoming'): Promise<PingTestsTable[]> {
+  let q = ctx.store.db.selectFrom('ping_tests').selectAll().orderBy('started_at', 'desc').limit(500);
+  if (direction) q = q.where('direction', '=', direction);
+  return q.execute();
+}
+
+/** Response rate and times of outgoing tests, per node and per group. */
+export async function pingTestStats(ctx: NodeContext): Promise<{ nodes: Record<string, PingStats>; groups: Record<string, PingStats> }> {
+  const rows = await ctx.store.db.selectFrom('ping_tests').select(['peer_node', 'status', 'response_ms']).where('direction', '=', 'outgoing').execute();
+  const byNode = new Map<string, typeof rows>();
+  for (const r of rows) byNode.set(r.peer_node, [...(byNode.get(r.peer_node) ?? []), r]);
+  const nodes = Object.fromEntries([...byNode].map(([n, rs]) => [n, pingStats(rs)]));
+  const groups: Record<string, PingStats> = {};
+  const { listGroups } = await import('../groups/groups.service.js');
+  for (const g of await listGroups(ctx)) groups[g.id] = pingStats(rows.filter((r) => g.members.includes(r.peer_node)));
+  return { nodes, groups };
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../_util/db.js';
+import { runCliJson, type NodeProcess } from '../_util/node-process.js';
+import { startMailbox } from '../_util/smtp.js';
+import { useTwoNodes, waitFor } from '../federation/_federation.js';
+import { buildEntryInput } from './_entries.js';
+
+type Api = (n: NodeProcess, path: string, init?: RequestInit) => Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe.each(DIALECTS)('ping tests between nodes on %s', (dialect) => {
+  let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+  const settings: Record<string, string> = {};
+  beforeAll(async () => {
+    mailbox = await startMailbox();
+    settings.ACCORD_SMTP_URL = mailbox.url;
+    settings.ACCORD_SMTP_FROM = 'accord@example.org';
+  });
+  afterAll(() => mailbox?.close());
+  const fx = useTwoNodes(dialect, settings);
+  const tokens = new Map<string, string>();
+  let a: NodeProcess, b: NodeProcess;
+  const api: Api = async (n, path, init = {}) => {
+    const res = await fetch(`${n.url}${path}`, { ...init, headers: { authorization: `Bearer ${tokens.get(n.nodeId)}`, 'content-type': 'application/json', ...init.headers } });
+    return { status: res.status, json: await res.json() };
+  };
+
+  beforeAll(async () => {
+    ({ a, b } = fx);
+    for (const n of [a, b]) tokens.set(n.nodeId, runCliJson<{ token: string }>(['token', 'create', '--data', n.dataDir, '--user', n.adminEmail, '--name', 't']).token);
+    const entry = buildEntryInput();
+    entry.contacts = entry.contacts.map((c, i) => ({ ...c, channels: [{ kind: 'email', value: i === 0 ? 'duty@kz.example' : 'backup@kz.example' }] }));
+    expect((await api(b, '/api/v1/directory/own', { method: 'PUT', body: JSON.stringify(entry) })).status).toBe(200);
+  });
+
+  it('the contact confirms through the link in the e-mail, and the asking node sees the answer and its time', async () => {
+    const started = await api(a, '/api/v1/ping-tests', { method: 'POST', body: JSON.stringify({ node_id: 'kz-cert', window_minutes: 30 }) });
+    expect(started.status).toBe(201);
+    const testId = started.json[0].id;
+    const mail = await waitFor('the e-mail to the 24/7 contact', () => mailbox.mails.find((m) => m.to.includes('duty@kz.example') && m.text.includes('/ping-tests/confirm?token=')));
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/ping-tests\/confirm\?token=[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    expect(link.startsWith(b.url)).toBe(true);
+
+    // Opening the link changes nothing (mail scanners open links); pressing the button confirms.
+    const pageRes = await fetch(link);
+    expect(await pageRes.text()).toContain('<button type="submit"');
+    expect((await api(a, '/api/v1/ping-tests?direction=outgoing')).json[0].status).toBe('pending');
+    const token = new URL(link).searchParams.get('token')!;
+    const confirm = await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    expect(await confirm.text()).toContain('Thank you');
+
+    const answered = await waitFor('the answer on the asking node', async () => {
+      const t = (await api(a, '/api/v1/ping-tests?direction=outgoing')).json.find((x: { id: string }) => x.id === testId);
+      return t?.status === 'answered' ? t : undefined;
+    });
+    expect(answered.confirmed_by).toBe('contact (e-mail link)');
+    expect(answered.response_ms).toBeGreaterThan(0);
+    const stats = (await api(a, '/api/v1/ping-tests/stats')).json;
+    expect(stats.nodes['kz-cert']).toMatchObject({ sent: 1, answered: 1, response_rate: 1 });
+    // Pressing again changes nothing; an unknown token is refused.
+    expect((await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` })).status).toBe(200);
+    expect((await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'x'.repeat(32)}` })).status).toBe(404);
+  });
+
+  it('a duty officer signed in on the node asked can confirm too', async () => {
+    const started = await api(a, '/api/v1/ping-tests', { method: 'POST', body: JSON.stringify({ node_id: 'kz-cert', window_minutes: 30 }) });
+    const id = started.json[0].id;
+    await waitFor('the test on B', async () => (await api(b, '/api/v1/ping-tests?direction=incoming')).json.some((t: { id: string }) => t.id === id));
+    const r = await api(b, `/api/v1/ping-tests/${id}/confirm`, { method: 'POST', body: '{}' });
+    expect(r.json).toMatchObject({ status: 'answered', confirmed_by: expect.stringContaining(b.adminEmail) });
+    await waitFor('answered on A', async () => (await api(a, '/api/v1/ping-tests?direction=outgoing')).json.find((t: { id: string }) => t.id === id)?.status === 'answered');
+  });
+
+  it.runIf(dialect === 'sqlite')('escalates to the next contact when nobody answers, then counts the test unanswered', async () => {
+    const started = await api(a, '/api/v1/ping-tests', { method: 'POST', body: JSON.stringify({ node_id: 'kz-cert', window_minutes: 1 }) });
+    const id = started.json[0].id;
+    // Two contacts share the one-minute window: the backup is asked after 30 s.
+    await waitFor('the escalation e-mail', () => mailbox.mails.find((m) => m.to.includes('backup@kz.example')), 60_000);
+    const closed = await waitFor('unanswered on A', async () => {
+      const t = (await api(a, '/api/v1/ping-tests?direction=outgoing')).json.find((x: { id: string }) => x.id === id);
+      return t?.status === 'unanswered' ? t : undefined;
+    }, 60_000);
+    expect(closed.response_ms).toBeNull();
+    const stats = (await api(a, '/api/v1/ping-tests/stats')).json.nodes['kz-cert'];
+    expect(stats).toMatchObject({ sent: 3, answered: 2, unanswered: 1 });
+    expect(stats.response_rate).toBeCloseTo(2 / 3);
+  }, 150_000);
+
+  it('refuses a ping test without a target or of an unknown node', async () => {
+    expect((await api(a, '/api/v1/ping-tests', { method: 'POST', body: '{}' })).json.detail).toMatch(/node_id or a group_id/);
+    expect((await api(a, '/api/v1/ping-tests', { method: 'POST', body: JSON.stringify({ node_id: 'nobody' }) })).status).toBe(404);
+    expect((await api(a, '/api/v1/ping-tests', { method: 'POST', body: JSON.stringify({ node_id: 'kz-cert', window_minutes: 0 }) })).status).toBe(400);
+  });
+});
