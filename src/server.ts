@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './config/settings.js';
 import type { NodeContext } from './context.js';
+import { remindToReconfirm } from './directory/directory-reminder.js';
 import { sweepPingTests } from './directory/ping-tests.service.js';
 import { DeliveryWorker } from './federation/delivery.worker.js';
 import { buildApp } from './http/app.js';
@@ -31,7 +32,10 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
   const url = settings.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   // Links in e-mails (ping tests) point here unless ACCORD_PUBLIC_URL says otherwise.
   settings.publicUrl = url;
-  const sweeper = setInterval(() => void sweepPingTests(ctx).catch((err: unknown) => app.log.error({ err }, 'ping test sweep failed')), 5_000);
+  const sweeper = setInterval(() => {
+    void sweepPingTests(ctx).catch((err: unknown) => app.log.error({ err }, 'ping test sweep failed'));
+    void remindToReconfirm(ctx).catch((err: unknown) => app.log.error({ err }, 'directory reminder failed'));
+  }, 5_000);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     clearInterval(sweeper);

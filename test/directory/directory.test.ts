@@ -97,3 +97,25 @@ describe.each(DIALECTS)('the directory on %s', (dialect) => {
     expect((await app.inject({ url: '/api/v1/directory/nodes/nobody', headers: analyst })).statusCode).toBe(404);
   });
 });
+
+describe.each(DIALECTS)('the reminder to re-confirm on %s', (dialect) => {
+  it('asks the coordinators once per version when the entry is about to run out', async () => {
+    const node = await createTestNode(dialect, {}, 'uz-cert');
+    try {
+      const { remindToReconfirm } = await import('../../src/directory/directory-reminder.js');
+      const { publishOwnEntry } = await import('../../src/directory/directory.service.js');
+      const coordinator = await buildUser(node.ctx, 'coordinator');
+      expect(await remindToReconfirm(node.ctx)).toBe(false); // no entry yet
+      await publishOwnEntry(node.ctx, { ref: 'test' }, buildEntryInput({ valid_days: 30 }));
+      expect(await remindToReconfirm(node.ctx)).toBe(false); // valid for a month
+      await publishOwnEntry(node.ctx, { ref: 'test' }, buildEntryInput({ valid_days: 7 }));
+      expect(await remindToReconfirm(node.ctx)).toBe(true);
+      expect(await remindToReconfirm(node.ctx)).toBe(false); // once per version
+      const sent = await node.ctx.store.db.selectFrom('notifications').select(['user_id', 'kind', 'subject']).where('kind', '=', 'directory.expiring').execute();
+      expect(sent.map((n) => n.user_id)).toEqual(expect.arrayContaining([coordinator.user.id]));
+      expect(sent[0]!.subject).toMatch(/needs re-confirmation/);
+    } finally {
+      await node.close();
+    }
+  });
+});
