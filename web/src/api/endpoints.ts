@@ -13,6 +13,10 @@ import type {
   Peer,
   PeerRecord,
   PingResult,
+  PingTarget,
+  PingTest,
+  PingTestDirection,
+  PingTestStats,
   ProposedChange,
   PublishedListing,
   Role,
@@ -99,4 +103,11 @@ export const directory = {
   publish: (input: DirectoryEntryInput) => api.put<PublishedListing>('/api/v1/directory/own', input),
   confirm: (validDays?: number) => api.post<PublishedListing>('/api/v1/directory/own/confirm', validDays ? { valid_days: validDays } : {}),
   node: (id: string) => api.get<DirectoryListing>(`/api/v1/directory/nodes/${encodeURIComponent(id)}`),
+};
+
+export const pingTests = {
+  list: (direction?: PingTestDirection) => api.get<PingTest[]>(`/api/v1/ping-tests${direction ? `?direction=${direction}` : ''}`),
+  stats: () => api.get<PingTestStats>('/api/v1/ping-tests/stats'),
+  start: (target: PingTarget, windowMinutes: number) => api.post<PingTest[]>('/api/v1/ping-tests', { ...target, window_minutes: windowMinutes }),
+  confirm: (id: string) => api.post<PingTest>(`/api/v1/ping-tests/${encodeURIComponent(id)}/confirm`),
 };

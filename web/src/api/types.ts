@@ -299,3 +299,40 @@ export interface DirectoryFilters {
   group?: string;
   freshness?: Freshness | '';
 }
+
+export type PingTestStatus = 'pending' | 'answered' | 'unanswered';
+export type PingTestDirection = 'outgoing' | 'incoming';
+
+/** A ping test this node sent (outgoing) or was asked to answer (incoming). */
+export interface PingTest {
+  id: string;
+  direction: PingTestDirection;
+  peer_node: string;
+  started_at: string;
+  deadline_at: string;
+  window_minutes: number;
+  status: PingTestStatus;
+  escalation_level: number;
+  confirmed_at: string | null;
+  confirmed_by: string | null;
+  response_ms: number | null;
+}
+
+/** Results of the ping tests of one node or group; the rate is 0..1, null before any test closed. */
+export interface PingStats {
+  sent: number;
+  answered: number;
+  unanswered: number;
+  pending: number;
+  response_rate: number | null;
+  median_ms: number | null;
+  p90_ms: number | null;
+}
+
+export interface PingTestStats {
+  nodes: Record<string, PingStats>;
+  groups: Record<string, PingStats>;
+}
+
+/** What to test: one node or every member of a group. */
+export type PingTarget = { node_id: string } | { group_id: string };

@@ -45,3 +45,21 @@ export function useFormatRelative(): (iso: string | null | undefined) => string 
     [language, t, formatDate],
   );
 }
+
+/** A duration for people: "45 s", "2 min 5 s", "3 h 20 min". */
+export function useFormatDuration(): (ms: number | null | undefined) => string {
+  const { t } = useTranslation();
+  return useCallback(
+    (ms) => {
+      if (ms === null || ms === undefined || !Number.isFinite(ms)) return t('common.none');
+      const total = Math.max(0, Math.round(ms / 1000));
+      const h = Math.floor(total / 3600);
+      const m = Math.floor((total % 3600) / 60);
+      const s = total % 60;
+      if (h > 0) return t('pingTests.duration.hours', { h, m });
+      if (m > 0) return t('pingTests.duration.minutes', { m, s });
+      return t('pingTests.duration.seconds', { s });
+    },
+    [t],
+  );
+}

@@ -7,6 +7,7 @@ import { DirectorySearch } from '../components/DirectorySearch.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { OwnEntryForm } from '../components/OwnEntryForm.js';
 import { PageHeader } from '../components/PageHeader.js';
+import { PingTests } from '../components/PingTests.js';
 import { DIRECTORY_EDIT, useOwnEntry } from '../hooks/useDirectory.js';
 import { useFormatDate } from '../hooks/useFormat.js';
 import { useNodeDirectory } from '../hooks/useGroups.js';
@@ -15,11 +16,14 @@ import { ROUTES, subPathOf } from '../hooks/useRoute.js';
 import { useSignedIn } from '../hooks/useSession.js';
 
 const OWN = 'own';
+const PING_TESTS = 'ping-tests';
 
-/** The 24/7 points-of-contact directory: search, and this node's own entry. */
+/** The 24/7 points-of-contact directory: search, this node's own entry, and ping tests of the contacts. */
 export function DirectoryPage({ path, navigate }: { path: string; navigate: (path: string) => void }) {
   const { t } = useTranslation();
-  const own = subPathOf(path, 'directory') === OWN;
+  const tab = subPathOf(path, 'directory');
+  const own = tab === OWN;
+  const ping = tab === PING_TESTS;
   const loadGroups = useCallback(() => groupsApi.list().catch(() => [] as Group[]), []);
   const { data: groups } = useResource(loadGroups);
 
@@ -33,14 +37,17 @@ export function DirectoryPage({ path, navigate }: { path: string; navigate: (pat
     <>
       <PageHeader title={t('directory.title')} intro={t('directory.intro')} />
       <nav className="tabs" aria-label={t('directory.tabsLabel')}>
-        <a href={ROUTES.directory} aria-current={own ? undefined : 'page'} onClick={handleTab} data-tab="search">
+        <a href={ROUTES.directory} aria-current={own || ping ? undefined : 'page'} onClick={handleTab} data-tab="search">
           {t('directory.tabSearch')}
         </a>
         <a href={`${ROUTES.directory}/${OWN}`} aria-current={own ? 'page' : undefined} onClick={handleTab} data-tab="own">
           {t('directory.tabOwn')}
         </a>
+        <a href={`${ROUTES.directory}/${PING_TESTS}`} aria-current={ping ? 'page' : undefined} onClick={handleTab} data-tab="ping-tests">
+          {t('directory.tabPingTests')}
+        </a>
       </nav>
-      {own ? <OwnEntry groups={groups ?? []} /> : <DirectorySearch groups={groups ?? []} />}
+      {own ? <OwnEntry groups={groups ?? []} /> : ping ? <PingTests groups={groups ?? []} /> : <DirectorySearch groups={groups ?? []} />}
     </>
   );
 }
