@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './db.js';
 import { migrations } from './migrations/index.js';
 
@@ -9,10 +9,30 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-/** With a PostgreSQL schema, Kysely's bookkeeping tables live in it too (not in another schema's). */
+/** True when every known migration is recorded as applied (the usual case on every start). */
+async function isCurrent(db: Db): Promise<boolean> {
+  try {
+    const r = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(r.rows.map((x) => x.name));
+    return Object.keys(migrations).every((m) => applied.has(m));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Applies pending migrations. With a PostgreSQL schema, Kysely's bookkeeping tables live in
+ * it too (not in another schema's). A node already at the latest version skips Kysely's
+ * migrator, whose introspection reads every schema of the database: on a server shared by
+ * many nodes a schema dropped meanwhile makes that read fail, so it is retried once.
+ */
 export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {
+  if (await isCurrent(db)) return [];
   const migrator = new Migrator({ db, provider: new StaticProvider(), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    const raceWithDroppedSchema = (error as { code?: string }).code === '3F000' && !(schema && String((error as Error).message).includes(`"${schema}"`));
+    if (attempt >= 2 || !raceWithDroppedSchema) throw error instanceof Error ? error : new Error(String(error));
+  }
 }
