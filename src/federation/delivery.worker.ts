@@ -7,6 +7,7 @@ import { KEY_ROTATION_TYPE } from './keyring.js';
 import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
 import type { Envelope } from './protocol/envelope.js';
 import { applyReceipt, postBatch } from './transport.js';
+import { SerialPass } from '../util/serial-pass.js';
 import { backoffMs } from './rules.js';
 
 // A lease lasts 15 s and is renewed every 5 s while the worker delivers, so a worker that
@@ -42,20 +43,15 @@ export class DeliveryWorker {
   readonly id = `${HOST}:${process.pid}:${randomUUID()}`;
   readonly stats: DeliveryStats = { delivered: 0, rejected: 0, failedAttempts: 0 };
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly runner = new SerialPass(() => this.pass(), (err) => this.log?.error({ err }, 'delivery pass failed'));
   private stopped = false;
+  private leasesFreed = false;
 
   constructor(private ctx: NodeContext, private log?: FastifyBaseLogger, private intervalMs = 250) {}
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.intervalMs);
-    this.running = this.freeDeadLeases()
-      .catch((e) => this.log?.error({ err: e }, 'could not free stale leases'))
-      .finally(() => {
-        this.running = null;
-        this.kick();
-      });
+    this.kick();
   }
 
   private async freeDeadLeases(): Promise<void> {
@@ -71,29 +67,20 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.runner.stop();
   }
 
   /** Runs a pass now (or right after the current one). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((e) => this.log?.error({ err: e }, 'delivery pass failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.runner.kick();
   }
 
   async pass(): Promise<void> {
     const { db } = this.ctx.store;
+    if (!this.leasesFreed) {
+      await this.freeDeadLeases();
+      this.leasesFreed = true;
+    }
     // `accord key rotate` may have run in another process.
     reloadIdentityIfChanged(this.ctx.settings.dataDir, this.ctx.identity);
     const now = new Date().toISOString();

@@ -1,3 +1,4 @@
+import { SerialPass } from '../util/serial-pass.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
@@ -39,8 +40,7 @@ export class NotificationWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID()}`;
   readonly stats: NotificationStats = { sent: 0, failedAttempts: 0, gaveUp: 0 };
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly runner = new SerialPass(() => this.pass(), (err) => this.log?.error({ err }, 'notification pass failed'));
   private stopped = false;
   private inFlight = new Map<string, Promise<void>>();
   private inFlightBy: Record<'email' | 'webhook', number> = { email: 0, webhook: 0 };
@@ -64,7 +64,7 @@ export class NotificationWorker {
   async stop(graceMs = 5_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.runner.stop();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
@@ -73,26 +73,13 @@ export class NotificationWorker {
 
   /** Runs a pass now (or right after the current one). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((e) => this.log?.error({ err: e }, 'notification pass failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.runner.kick();
   }
 
   /** Resolves when the current pass and every send it started are done (for tests). */
   async idle(): Promise<void> {
-    while (this.running || this.inFlight.size > 0) {
-      await this.running;
+    while (this.runner.busy || this.inFlight.size > 0) {
+      await this.runner.settle();
       await Promise.allSettled([...this.inFlight.values()]);
     }
   }
