@@ -1,19 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startNodeProcess, type NodeProcess } from '../_util/node-process.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
+import type { NodeProcess } from '../_util/node-process.js';
 import { GroupsPage } from './page-models/groups-page.js';
 import { ShellPage } from './page-models/shell-page.js';
-import { SignInPage } from './page-models/sign-in-page.js';
 
 /** Federation → Groups in Chromium: a bilateral group founded on one node and consented to on the other. */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const RESULTS = resolve(ROOT, 'test-results');
-const NEW_PASSWORD = 'correct horse battery staple 1';
-const TIMEOUT = 180_000;
 /** Long enough for a delivery plus at least two 5-second refreshes of the page. */
 const POLL = { timeout: 30_000, interval: 250 };
 const GROUP = 'Uzbekistan – Kazakhstan';
@@ -25,66 +19,17 @@ function shot(name: string): string {
 }
 
 describe('groups page', { timeout: TIMEOUT }, () => {
+  const fx = useTwoNodeBrowser();
+  const errors = fx.errors;
   let a: NodeProcess;
   let b: NodeProcess;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    if (!existsSync(resolve(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is not built: run `npm run build:web` first');
-    if (!existsSync(resolve(ROOT, 'dist/server'))) throw new Error('dist/server is not built: run `npm run build:server` first');
-    mkdirSync(RESULTS, { recursive: true });
-    // short backoff so that a delivery that failed once is retried within a second
-    const settings = { ACCORD_RETRY_BASE_MS: '200', ACCORD_RETRY_CAP_MS: '1000' };
-    [a, b] = await Promise.all([
-      startNodeProcess({ nodeId: 'uz-cert', initArgs: ['--no-require-admin-totp'], settings }),
-      startNodeProcess({ nodeId: 'kz-cert', country: 'KZ', initArgs: ['--no-require-admin-totp'], settings }),
-    ]);
-    // each node must know the other: group events go both ways
-    for (const [from, to] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      const added = runCli(['peer', 'add', to.url, '--data', from.dataDir, '--fingerprint', to.fingerprint]);
-      expect(added.status, added.stderr).toBe(0);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-  }, TIMEOUT);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await Promise.all([a?.destroy(), b?.destroy()]);
-  }, TIMEOUT);
-
-  /** A fresh English browser profile; page errors and unexpected console errors are collected. */
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US', colorScheme: 'light', viewport: { width: 1440, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // the session probe before sign-in logs a failed request (401); that is expected
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(`console: ${m.text()}`);
-    });
-    return page;
-  }
+  beforeAll(() => {
+    ({ a, b } = fx);
+  });
 
   /** Signs in to a node as its first admin, replaces the one-time password, and opens Groups. */
   async function signInToGroups(node: NodeProcess): Promise<{ page: Page; shell: ShellPage; groups: GroupsPage }> {
-    const page = await newPage();
-    const signIn = new SignInPage(page);
-    const shell = new ShellPage(page);
-    await signIn.goto(node.url);
-    await signIn.signIn(node.adminEmail, node.adminPassword);
-    await signIn.changePassword(node.adminPassword, NEW_PASSWORD);
-    await shell.waitForShell();
+    const { page, shell } = await fx.signInAsAdmin(node);
     await shell.open('groups');
     await shell.heading('Groups').waitFor();
     return { page, shell, groups: new GroupsPage(page) };
