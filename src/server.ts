@@ -20,8 +20,9 @@ export interface RunningNode {
 export async function startServer(settings: Settings, opts: { handleSignals?: boolean } = {}): Promise<RunningNode> {
   const ctx = await openNode(settings);
   // onQueued runs only once requests are served, after `worker` exists.
-  const app = await buildApp(ctx, { registry: createNodeRegistry(ctx), onQueued: () => worker.kick() });
-  const worker = new DeliveryWorker(ctx, app.log);
+  const registry = createNodeRegistry(ctx);
+  const app = await buildApp(ctx, { registry, onQueued: () => worker.kick() });
+  const worker = new DeliveryWorker(ctx, app.log, (type) => registry.get(type)?.def.ordered === true);
   await app.listen({ host: settings.host, port: settings.port });
   worker.start();
   const notifier = new NotificationWorker(ctx, app.log);

@@ -26,6 +26,8 @@ export interface Settings {
   clockSkewSeconds: number;
   /** Messages per delivery batch; larger batches amortise HTTP and signing. */
   deliveryBatchSize: number;
+  /** Batches in flight to one peer at a time; 1 sends strictly one after another. */
+  deliveryWindow: number;
   retryBaseMs: number;
   retryCapMs: number;
   /** Messages a peer may deliver per second before it is told to slow down (429). */
@@ -108,6 +110,7 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   replayWindowSeconds: { env: 'ACCORD_REPLAY_WINDOW_SECONDS', parse: int(10, 86_400), default: () => 600 },
   clockSkewSeconds: { env: 'ACCORD_CLOCK_SKEW_SECONDS', parse: int(0, 3600), default: () => 60 },
   deliveryBatchSize: { env: 'ACCORD_DELIVERY_BATCH_SIZE', parse: int(1, 5000), default: () => 500 },
+  deliveryWindow: { env: 'ACCORD_DELIVERY_WINDOW', parse: int(1, 8), default: () => 3 },
   retryBaseMs: { env: 'ACCORD_RETRY_BASE_MS', parse: int(10, 600_000), default: () => 1000 },
   retryCapMs: { env: 'ACCORD_RETRY_CAP_MS', parse: int(100, 86_400_000), default: () => 300_000 },
   peerRatePerSecond: { env: 'ACCORD_PEER_RATE_PER_SECOND', parse: int(1, 1_000_000), default: () => 50_000 },

@@ -5,8 +5,8 @@ import type { NodeContext } from '../context.js';
 import { reloadIdentityIfChanged } from '../node/identity.js';
 import { KEY_ROTATION_TYPE } from './keyring.js';
 import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
-import type { Envelope } from './protocol/envelope.js';
-import { applyReceipt, postBatch } from './transport.js';
+import { applyReceipt, buildBatchText, postBatchText } from './transport.js';
+import { DeliveryWindow } from './delivery-window.js';
 import { SerialPass } from '../util/serial-pass.js';
 import { backoffMs } from './rules.js';
 
@@ -35,8 +35,9 @@ export interface DeliveryStats {
 /**
  * Delivers the outbox. One worker owns a peer at a time (a lease taken by compare-and-set on
  * the peer's row, safe across processes on one PostgreSQL) and sends its messages in release
- * order, batch after batch; failures back off per peer with jitter. At-least-once: a message
- * is marked delivered only after the peer's signed receipt names it.
+ * order, with up to `deliveryWindow` batches in flight so that both sides work at once;
+ * failures back off per peer with jitter. At-least-once: a message is marked delivered only
+ * after the peer's signed receipt names it.
  */
 export class DeliveryWorker {
   /** `host:pid:random` — lets a restarted worker recognise leases of dead processes on its host. */
@@ -47,7 +48,13 @@ export class DeliveryWorker {
   private stopped = false;
   private leasesFreed = false;
 
-  constructor(private ctx: NodeContext, private log?: FastifyBaseLogger, private intervalMs = 250) {}
+  constructor(
+    private ctx: NodeContext,
+    private log?: FastifyBaseLogger,
+    /** Message types that must apply in release order (MessageType.ordered). */
+    private isOrdered: (type: string) => boolean = () => false,
+    private intervalMs = 250,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.intervalMs);
@@ -112,32 +119,59 @@ export class DeliveryWorker {
   private async deliverTo(peerId: string): Promise<void> {
     if (!(await this.lease(peerId))) return;
     const renew = setInterval(() => void this.lease(peerId).catch(() => undefined), RENEW_MS);
+    const window = new DeliveryWindow(this.ctx.settings.deliveryWindow);
+    let batches = 0;
     try {
-      while (!this.stopped) {
+      while (!this.stopped && !window.failed) {
         const peer = await findPeer(this.ctx.store.db, peerId);
-        if (!peer || peer.status !== 'active') return;
-        const pending = (first: boolean, limit: number) => {
-          let q = this.ctx.store.db.selectFrom('outbox').select(['id', 'envelope']).where('peer_id', '=', peerId).where('state', '=', 'pending');
-          q = first ? q.where('type', '=', KEY_ROTATION_TYPE) : q.where('type', '!=', KEY_ROTATION_TYPE);
-          return q.orderBy('seq').limit(limit).execute();
-        };
-        // A key rotation goes first: the batch is signed with the new key, which the peer
-        // learns from the announcement inside it.
-        const rotations = await pending(true, 10);
-        const rows = [...rotations, ...(await pending(false, this.ctx.settings.deliveryBatchSize - rotations.length))];
-        if (rows.length === 0) return;
-        const ok = await this.sendOnce(peer, rows.map((r) => JSON.parse(r.envelope) as Envelope));
-        if (!ok) return;
+        if (!peer || peer.status !== 'active') break;
+        // A key rotation goes first and alone in the pipe: the batch is signed with the new
+        // key, which the peer learns from the announcement inside it.
+        const rotations = await this.pending(peerId, { rotation: true, limit: 10 });
+        if (rotations.length > 0) {
+          await window.drain();
+          const rows = [...rotations, ...(await this.pending(peerId, { limit: this.ctx.settings.deliveryBatchSize - rotations.length }))];
+          if (!(await this.sendOnce(peer, rows))) break;
+          continue;
+        }
+        const rows = await this.pending(peerId, { afterSeq: window.cursor, limit: this.ctx.settings.deliveryBatchSize });
+        if (rows.length === 0) {
+          // Nothing beyond what is in flight: wait for it, then look again from the start,
+          // which also picks up messages whose transaction committed after later ones.
+          if (window.empty) break;
+          await window.drain();
+          continue;
+        }
+        // Messages that must apply in release order travel with nothing else in flight.
+        const ordered = rows.some((r) => this.isOrdered(r.type));
+        if (ordered) await window.drain();
+        window.cursor = Number(rows[rows.length - 1]!.seq);
+        const sent = this.sendOnce(peer, rows).catch((err: unknown) => {
+          this.log?.error({ err, peer: peerId }, 'delivery of a batch failed');
+          return false;
+        });
+        await window.add(sent);
+        // Now and then, and for ordered messages at once, let the pipe empty: the next batch
+        // then starts from the lowest pending release number again.
+        if (ordered || ++batches % 16 === 0) await window.drain();
       }
+      await window.drain();
     } finally {
       clearInterval(renew);
       await this.release(peerId);
     }
   }
 
-  private async sendOnce(peer: PeerRow, envelopes: Envelope[]): Promise<boolean> {
+  private pending(peerId: string, o: { rotation?: boolean; afterSeq?: number; limit: number }) {
+    let q = this.ctx.store.db.selectFrom('outbox').select(['id', 'seq', 'type', 'envelope']).where('peer_id', '=', peerId).where('state', '=', 'pending');
+    q = o.rotation ? q.where('type', '=', KEY_ROTATION_TYPE) : q.where('type', '!=', KEY_ROTATION_TYPE);
+    if (o.afterSeq !== undefined) q = q.where('seq', '>', o.afterSeq);
+    return q.orderBy('seq').limit(o.limit).execute();
+  }
+
+  private async sendOnce(peer: PeerRow, rows: { envelope: string }[]): Promise<boolean> {
     const { db } = this.ctx.store;
-    const r = await postBatch(this.ctx, peer, envelopes);
+    const r = await postBatchText(peer, buildBatchText(this.ctx, peer.node_id, rows.map((row) => row.envelope)));
     const now = new Date().toISOString();
     if (r.status !== 200 || !r.receipt) {
       this.stats.failedAttempts++;

@@ -1,6 +1,7 @@
 import type { NodeContext } from '../context.js';
+import type { DbOrTrx } from '../store/db.js';
 import { keyFor, keyringForBatch, keyringOf } from './keyring.js';
-import { envelopeDigest, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
+import { canonicalForms, envelopeDigest, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
 import { RejectReason, signReceipt, type Receipt, type ReceiptItem } from './protocol/receipt.js';
 import { findPeer, updatePeer } from './peers.repository.js';
@@ -12,6 +13,18 @@ export interface ReceiveResult {
   /** 200 when the batch was taken (items may still be rejected one by one), else the batch-level refusal. */
   httpStatus: 200 | 401 | 403 | 409 | 422 | 429;
   receipt: Receipt;
+}
+
+/** Runs the handlers in batch order; a run of messages of one type goes to its bulk handler at once. */
+async function applyInOrder(trx: DbOrTrx, registry: MessageTypeRegistry, envelopes: Envelope[]): Promise<void> {
+  for (let i = 0; i < envelopes.length; ) {
+    const def = registry.get(envelopes[i]!.type)!.def;
+    let j = i + 1;
+    while (j < envelopes.length && envelopes[j]!.type === def.type) j++;
+    if (def.handleMany) await def.handleMany(trx, envelopes.slice(i, j));
+    else for (const e of envelopes.slice(i, j)) await def.handle(trx, e);
+    i = j;
+  }
 }
 
 const buckets = new Map<string, TokenBucket>();
@@ -53,7 +66,11 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
     const retired = ring.retired.some((k) => k.fingerprint === batch.sig.key);
     return refuse(401, retired ? RejectReason.retiredKey : RejectReason.wrongKey, retired ? 'signed with a key the sender has retired' : 'signed with a key other than the pinned one');
   }
-  if (!verifyEnvelopeSignature(batch, ring.current.key)) return refuse(401, RejectReason.badSignature, 'the batch signature does not verify');
+  // Each envelope is canonicalised once: its forms serve its own signature, its digest and
+  // the batch's signing input, whose body is the envelopes' canonical JSON.
+  const forms = batch.body.envelopes.map((e) => canonicalForms(e));
+  const batchInput = canonicalForms(batch, `{"envelopes":[${forms.map((f) => f.full).join(',')}]}`).unsigned;
+  if (!verifyEnvelopeSignature(batch, ring.current.key, batchInput)) return refuse(401, RejectReason.badSignature, 'the batch signature does not verify');
   if (!batch.to.includes(me)) return refuse(422, RejectReason.notARecipient, `the batch is addressed to ${batch.to.join(', ')}`);
   const fresh = checkFreshness(batch.issued_at, now, { maxAgeMs: ctx.settings.replayWindowSeconds * 1000, maxSkewMs: ctx.settings.clockSkewSeconds * 1000 });
   if (fresh !== 'ok' && !(opts.offline && fresh === 'expired')) return refuse(422, fresh === 'from_the_future' ? RejectReason.fromTheFuture : RejectReason.expired, `issued_at ${batch.issued_at} is outside the replay window`);
@@ -64,22 +81,24 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   if (!opts.offline && !bucket.take(batch.body.envelopes.length)) return refuse(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
 
   const items: ReceiptItem[] = [];
-  const ids = batch.body.envelopes.map((e) => e.id);
+  const envelopes = batch.body.envelopes;
+  const ids = envelopes.map((e) => e.id);
   const known = new Set<string>();
   // Look up duplicates in slices, to stay under the bind-parameter limits of both databases.
   for (let i = 0; i < ids.length; i += 500) {
     for (const r of await db.selectFrom('inbox').select('id').where('id', 'in', ids.slice(i, i + 500)).execute()) known.add(r.id);
   }
   const skewLimit = now.getTime() + ctx.settings.clockSkewSeconds * 1000;
-  const pending: { e: Envelope; digest: string; typeName: string }[] = [];
-  const keys = batch.body.envelopes.map((e) => keyFor(ring, e.sig.key, e.issued_at));
-  const signed = await Promise.all(batch.body.envelopes.map((e, i) => {
+  const pending: { e: Envelope; digest: string; canonical: string; item: ReceiptItem }[] = [];
+  const keys = envelopes.map((e) => keyFor(ring, e.sig.key, e.issued_at));
+  const signed = await Promise.all(envelopes.map((e, i) => {
     const k = keys[i]!;
-    return 'key' in k ? verifyEnvelopeSignatureAsync(e, k.key) : Promise.resolve(false);
+    return 'key' in k ? verifyEnvelopeSignatureAsync(e, k.key, forms[i]!.unsigned) : Promise.resolve(false);
   }));
-  for (const [i, e] of batch.body.envelopes.entries()) {
+  for (const [i, e] of envelopes.entries()) {
     const k = keys[i]!;
-    const digest = envelopeDigest(e);
+    const canonical = forms[i]!.full;
+    const digest = envelopeDigest(e, canonical);
     const reject = (reason: RejectReason, detail: string) => items.push({ message_id: e.id, digest, status: 'rejected', reason, detail });
     if (e.from !== batch.from) reject(RejectReason.senderMismatch, 'a message inside a batch must come from the batch sender');
     else if ('reason' in k) reject(k.reason === 'retired_key' ? RejectReason.retiredKey : RejectReason.wrongKey, k.reason === 'retired_key' ? 'signed with a retired key after it was retired' : 'signed with a key other than the pinned one');
@@ -93,23 +112,34 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
       else if (!t.check.Check(e.body)) reject(RejectReason.invalidBody, `the body does not match the schema of ${e.type}`);
       else {
         known.add(e.id);
-        items.push({ message_id: e.id, digest, status: 'accepted' });
-        pending.push({ e, digest, typeName: e.type });
+        const item: ReceiptItem = { message_id: e.id, digest, status: 'accepted' };
+        items.push(item);
+        pending.push({ e, digest, canonical, item });
       }
     }
   }
 
   const receivedAt = now.toISOString();
   await db.transaction().execute(async (trx) => {
-    if (!seen) await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).execute();
+    if (!seen) await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
+    // Another batch carrying the same message may be stored concurrently (a retry while the
+    // first attempt was still in flight): the insert keeps one, and only that one is applied.
+    const stored = new Set<string>();
     for (let i = 0; i < pending.length; i += 200) {
-      const slice = pending.slice(i, i + 200);
-      await trx
+      const rows = await trx
         .insertInto('inbox')
-        .values(slice.map(({ e, digest }) => ({ id: e.id, from_node: e.from, seq: e.seq ?? null, type: e.type, envelope: JSON.stringify(e), digest, received_at: receivedAt, batch_id: batch.id })))
+        .values(pending.slice(i, i + 200).map(({ e, digest, canonical }) => ({ id: e.id, from_node: e.from, seq: e.seq ?? null, type: e.type, envelope: canonical, digest, received_at: receivedAt, batch_id: batch.id })))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
         .execute();
+      for (const r of rows) stored.add(r.id);
     }
-    for (const { e, typeName } of pending) await registry.get(typeName)!.def.handle(trx, e);
+    const apply: Envelope[] = [];
+    for (const p of pending) {
+      if (stored.has(p.e.id)) apply.push(p.e);
+      else p.item.status = 'duplicate';
+    }
+    await applyInOrder(trx, registry, apply);
     await updatePeer(trx, peer.node_id, { last_contact_at: receivedAt });
   });
   if (++receivesSincePurge >= 1000) {

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import type { DbOrTrx } from '../store/db.js';
 import { findPeer } from './peers.repository.js';
 import { reserveSeq } from './peers.service.js';
-import { newMessageId, signEnvelope, type Envelope } from './protocol/envelope.js';
+import { newMessageId, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
 
 /**
  * Puts signed messages for one peer in the durable outbox, inside the caller's transaction:
@@ -15,16 +15,18 @@ export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId:
   if (peer.status === 'removed') throw new ConflictError(`peer ${peerId} was removed`);
   const first = await reserveSeq(trx, peerId, bodies.length);
   const now = new Date().toISOString();
-  const envelopes = bodies.map((body, i) =>
-    signEnvelope(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [peerId], type, issued_at: issuedAt, seq: first + i, body }),
+  // The outbox keeps each envelope as its canonical JSON: batches are assembled from that text
+  // as it is, without parsing or canonicalising it again.
+  const signed = bodies.map((body, i) =>
+    signEnvelopeCanonical(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [peerId], type, issued_at: issuedAt, seq: first + i, body }),
   );
-  for (let i = 0; i < envelopes.length; i += 200) {
+  for (let i = 0; i < signed.length; i += 200) {
     await trx
       .insertInto('outbox')
-      .values(envelopes.slice(i, i + 200).map((e) => ({ id: e.id, peer_id: peerId, seq: e.seq!, type, envelope: JSON.stringify(e), state: 'pending' as const, created_at: now, delivered_at: null, receipt_id: null, reject_reason: null })))
+      .values(signed.slice(i, i + 200).map(({ envelope: e, canonical }) => ({ id: e.id, peer_id: peerId, seq: e.seq!, type, envelope: canonical, state: 'pending' as const, created_at: now, delivered_at: null, receipt_id: null, reject_reason: null })))
       .execute();
   }
-  return envelopes;
+  return signed.map((s) => s.envelope);
 }
 
 /** Marks every message to `peerId` after `afterSeq` for delivery again (a peer's catch-up request). */

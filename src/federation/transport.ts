@@ -1,20 +1,26 @@
 import type { NodeContext } from '../context.js';
 import type { Batch } from './inbox.service.js';
 import { updatePeer, type PeerRow } from './peers.repository.js';
-import { newMessageId, publicKeyFromRaw, signEnvelope, type Envelope } from './protocol/envelope.js';
+import { canonicalJson } from '../crypto/canonical.js';
+import { newMessageId, publicKeyFromRaw, signEnvelope, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
 import { verifyReceipt, type Receipt } from './protocol/receipt.js';
 
 /** Wraps signed messages for one peer in a signed batch, issued now. */
 export function buildBatch(ctx: NodeContext, peerId: string, envelopes: Envelope[]): Batch {
-  return signEnvelope(ctx.identity, {
-    v: 1,
-    id: newMessageId(),
-    from: ctx.identity.node_id,
-    to: [peerId],
-    type: 'federation.batch/v1',
-    issued_at: new Date().toISOString(),
-    body: { envelopes },
-  });
+  return signEnvelope(ctx.identity, batchHeader(ctx, peerId, { envelopes }));
+}
+
+function batchHeader<B>(ctx: NodeContext, peerId: string, body: B) {
+  return { v: 1 as const, id: newMessageId(), from: ctx.identity.node_id, to: [peerId], type: 'federation.batch/v1', issued_at: new Date().toISOString(), body };
+}
+
+/**
+ * The same batch as the text that goes on the wire, assembled from the envelopes' canonical
+ * JSON (as the outbox stores it): canonical JSON is JSON, so nothing is parsed or re-encoded.
+ */
+export function buildBatchText(ctx: NodeContext, peerId: string, canonicalEnvelopes: string[]): { id: string; text: string } {
+  const { envelope, canonical } = signEnvelopeCanonical(ctx.identity, batchHeader(ctx, peerId, null), `{"envelopes":[${canonicalEnvelopes.join(',')}]}`);
+  return { id: envelope.id, text: canonical };
 }
 
 /** A receipt is proof only if the peer signed it, for this very batch. */
@@ -22,15 +28,25 @@ export function receiptIsFor(receipt: Receipt, batchId: string, peer: Pick<PeerR
   return receipt?.type === 'federation.receipt' && receipt.batch_id === batchId && receipt.by === peer.node_id && verifyReceipt(receipt, publicKeyFromRaw(peer.public_key));
 }
 
+export interface PostResult {
+  status: number;
+  receipt: Receipt | null;
+  error?: string;
+}
+
 /** Sends a signed batch of messages to a peer and returns its verified, signed receipt. */
-export async function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Envelope[], timeoutMs = 30_000): Promise<{ status: number; receipt: Receipt | null; error?: string }> {
-  const batch = buildBatch(ctx, peer.node_id, envelopes);
+export function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Envelope[], timeoutMs = 30_000): Promise<PostResult> {
+  return postBatchText(peer, buildBatchText(ctx, peer.node_id, envelopes.map((e) => canonicalJson(e))), timeoutMs);
+}
+
+/** As postBatch, for a batch already assembled by buildBatchText. */
+export async function postBatchText(peer: PeerRow, batch: { id: string; text: string }, timeoutMs = 30_000): Promise<PostResult> {
   let res: Response;
   try {
     res = await fetch(`${peer.base_url}/federation/v1/inbox`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(batch),
+      body: batch.text,
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {

@@ -52,6 +52,15 @@ describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
     expect(await count(storeB, 'notices')).toBe(before + 1);
   });
 
+  it('applies a message once when two batches carrying it arrive at the same time (a retry racing the first attempt)', async () => {
+    const e = notice();
+    const before = await count(storeB, 'notices');
+    const [r1, r2] = await Promise.all([post(batch([e])), post(batch([e]))]);
+    expect([r1.status, r2.status]).toEqual([200, 200]);
+    expect([r1.json.items[0]!.status, r2.json.items[0]!.status].sort()).toEqual(['accepted', 'duplicate']);
+    expect(await count(storeB, 'notices')).toBe(before + 1);
+  });
+
   describe('refusals that leave no trace', () => {
     let before = { notices: 0, inbox: 0 };
     beforeAll(async () => {

@@ -1,4 +1,6 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import type { DbOrTrx } from '../../store/db.js';
+import type { Envelope } from '../protocol/envelope.js';
 import type { MessageType } from '../protocol/message-types.js';
 import { checkRotation, KEY_ROTATION_TYPE, keyringOf } from '../keyring.js';
 import { redeliverAfter } from '../outbox.service.js';
@@ -15,13 +17,23 @@ export const PingType = {
   handle: async () => {},
 } satisfies MessageType<typeof PingBody>;
 
+async function storeNotices(trx: DbOrTrx, es: Envelope<Static<typeof NoticeBody>>[]): Promise<void> {
+  const receivedAt = new Date().toISOString();
+  // 200 rows × 6 columns stays under SQLite's bind-parameter limit.
+  for (let i = 0; i < es.length; i += 200) {
+    await trx
+      .insertInto('notices')
+      .values(es.slice(i, i + 200).map((e) => ({ id: e.id, from_node: e.from, subject: e.body.subject, text: e.body.text, issued_at: e.issued_at, received_at: receivedAt })))
+      .execute();
+  }
+}
+
 /** `federation.notice/v1`: a short notice from one node's operators to another's. */
 export const NoticeType = {
   type: 'federation.notice/v1',
   body: NoticeBody,
-  handle: async (trx, e) => {
-    await trx.insertInto('notices').values({ id: e.id, from_node: e.from, subject: e.body.subject, text: e.body.text, issued_at: e.issued_at, received_at: new Date().toISOString() }).execute();
-  },
+  handle: (trx, e) => storeNotices(trx, [e]),
+  handleMany: storeNotices,
 } satisfies MessageType<typeof NoticeBody>;
 
 /**

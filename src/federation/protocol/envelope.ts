@@ -36,32 +36,68 @@ export function newMessageId(): string {
   return uuidv7();
 }
 
-function signingInput(e: UnsignedEnvelope | Omit<Envelope, 'sig'>): Buffer {
-  return Buffer.from(canonicalJson(e), 'utf8');
+/**
+ * The RFC 8785 form of an envelope without and with its signature. Members are canonicalised
+ * one by one and joined in key order (UTF-16 order, as RFC 8785 sorts), so a caller that
+ * already holds the canonical body (a batch, whose body is its envelopes) passes it in and
+ * nothing is canonicalised twice.
+ */
+export interface CanonicalForms {
+  unsigned: string;
+  full: string;
+}
+
+export function canonicalForms(e: UnsignedEnvelope | Envelope, canonicalBody?: string): CanonicalForms {
+  const members = e as unknown as Record<string, unknown>;
+  const keys = Object.keys(members)
+    .filter((k) => members[k] !== undefined)
+    .sort();
+  const unsigned: string[] = [];
+  const full: string[] = [];
+  for (const k of keys) {
+    const member = `${JSON.stringify(k)}:${k === 'body' && canonicalBody !== undefined ? canonicalBody : canonicalJson(members[k])}`;
+    full.push(member);
+    if (k !== 'sig') unsigned.push(member);
+  }
+  return { unsigned: `{${unsigned.join(',')}}`, full: `{${full.join(',')}}` };
+}
+
+function signatureOver(id: NodeIdentity, unsigned: string): Signature {
+  return { suite: 'ed25519', key: id.fingerprint, value: sign(null, Buffer.from(unsigned, 'utf8'), id.privateKey).toString('base64url') };
 }
 
 export function signEnvelope<B>(id: NodeIdentity, e: UnsignedEnvelope<B>): Envelope<B> {
-  const value = sign(null, signingInput(e), id.privateKey).toString('base64url');
-  return { ...e, sig: { suite: 'ed25519', key: id.fingerprint, value } };
+  return { ...e, sig: signatureOver(id, canonicalForms(e).unsigned) };
 }
 
-export function verifyEnvelopeSignature(e: Envelope, publicKey: KeyObject): boolean {
-  if (e.sig?.suite !== 'ed25519' || typeof e.sig.value !== 'string') return false;
-  const { sig, ...rest } = e;
+/** Signs and returns the envelope with its canonical JSON, which is what the outbox stores and sends. */
+export function signEnvelopeCanonical<B>(id: NodeIdentity, e: UnsignedEnvelope<B>, canonicalBody?: string): { envelope: Envelope<B>; canonical: string } {
+  const { unsigned } = canonicalForms(e, canonicalBody);
+  const sig = signatureOver(id, unsigned);
+  // `sig` sorts between `seq` and `to`; rebuilding from members keeps the order right.
+  const envelope = { ...e, sig };
+  return { envelope, canonical: canonicalForms(envelope, canonicalBody).full };
+}
+
+function verifiable(e: Envelope): boolean {
+  return e.sig?.suite === 'ed25519' && typeof e.sig.value === 'string';
+}
+
+export function verifyEnvelopeSignature(e: Envelope, publicKey: KeyObject, unsigned?: string): boolean {
+  if (!verifiable(e)) return false;
   try {
-    return verify(null, signingInput(rest), publicKey, Buffer.from(sig.value, 'base64url'));
+    return verify(null, Buffer.from(unsigned ?? canonicalForms(e).unsigned, 'utf8'), publicKey, Buffer.from(e.sig.value, 'base64url'));
   } catch {
     return false;
   }
 }
 
 /** As verifyEnvelopeSignature, on libuv's thread pool: a batch's signatures verify in parallel. */
-export function verifyEnvelopeSignatureAsync(e: Envelope, publicKey: KeyObject): Promise<boolean> {
-  if (e.sig?.suite !== 'ed25519' || typeof e.sig.value !== 'string') return Promise.resolve(false);
-  const { sig, ...rest } = e;
+export function verifyEnvelopeSignatureAsync(e: Envelope, publicKey: KeyObject, unsigned?: string): Promise<boolean> {
+  if (!verifiable(e)) return Promise.resolve(false);
   return new Promise((resolve) => {
     try {
-      verify(null, signingInput(rest), publicKey, Buffer.from(sig.value, 'base64url'), (err, ok) => resolve(!err && ok));
+      verify(null, Buffer.from(unsigned ?? canonicalForms(e).unsigned, 'utf8'), publicKey, Buffer.from(e.sig.value, 'base64url'), (err, ok) => resolve(!err && ok));
     } catch {
       resolve(false);
     }
@@ -69,8 +105,8 @@ export function verifyEnvelopeSignatureAsync(e: Envelope, publicKey: KeyObject):
 }
 
 /** The digest a receipt names: SHA-256 over the canonical JSON of the whole signed envelope. */
-export function envelopeDigest(e: Envelope): string {
-  return sha256Hex(canonicalJson(e));
+export function envelopeDigest(e: Envelope, full?: string): string {
+  return sha256Hex(full ?? canonicalJson(e));
 }
 
 /** A raw 32-byte Ed25519 public key (base64url) as a KeyObject. */

@@ -13,6 +13,11 @@ export interface MessageType<S extends TSchema = TSchema> {
   type: string;
   body: S;
   handle(trx: DbOrTrx, envelope: Envelope<Static<S>>): Promise<void>;
+  /**
+   * Applies a run of consecutive messages of this type in one go (bulk inserts); when absent,
+   * `handle` runs once per message. Same transaction, same exactly-once guarantee.
+   */
+  handleMany?(trx: DbOrTrx, envelopes: Envelope<Static<S>>[]): Promise<void>;
   /** Messages that must apply in release order on the receiver. */
   ordered?: boolean;
 }

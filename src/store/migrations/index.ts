@@ -6,6 +6,9 @@ import * as m0004 from './20261128T190000-groups.js';
 import * as m0005 from './20261128T200000-notifications.js';
 import * as m0006 from './20261128T220000-directory.js';
 import * as m0007 from './20261128T230000-ping-tests.js';
+import * as m0008 from './20261129T010000-ping-schedules.js';
+import * as m0009 from './20261129T020000-directory-search.js';
+import * as m0010 from './20261129T030000-outbox-canonical.js';
 
 /** Every migration, in order. Never edit one that has shipped; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +19,7 @@ export const migrations: Record<string, Migration> = {
   '20261128T200000-notifications': m0005,
   '20261128T220000-directory': m0006,
   '20261128T230000-ping-tests': m0007,
+  '20261129T010000-ping-schedules': m0008,
+  '20261129T020000-directory-search': m0009,
+  '20261129T030000-outbox-canonical': m0010,
 };
