@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Settings } from './config/settings.js';
 import type { NodeContext } from './context.js';
 import { remindToReconfirm } from './directory/directory-reminder.js';
+import { runDuePingSchedules } from './directory/ping-schedules.service.js';
 import { sweepPingTests } from './directory/ping-tests.service.js';
 import { DeliveryWorker } from './federation/delivery.worker.js';
 import { buildApp } from './http/app.js';
@@ -34,7 +35,11 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
   // Links in e-mails (ping tests) point here unless ACCORD_PUBLIC_URL says otherwise.
   settings.publicUrl = url;
   const sweeper = setInterval(() => {
-    void sweepPingTests(ctx).catch((err: unknown) => app.log.error({ err }, 'ping test sweep failed'));
+    // Due schedules start their tests, then the sweep escalates and closes; one failing does not stop the other.
+    void runDuePingSchedules(ctx)
+      .catch((err: unknown) => app.log.error({ err }, 'scheduled ping tests failed'))
+      .then(() => sweepPingTests(ctx))
+      .catch((err: unknown) => app.log.error({ err }, 'ping test sweep failed'));
     void remindToReconfirm(ctx).catch((err: unknown) => app.log.error({ err }, 'directory reminder failed'));
   }, 5_000);
   let stopping: Promise<void> | undefined;

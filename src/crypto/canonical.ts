@@ -8,6 +8,29 @@ export function canonicalJson(value: unknown): string {
   return out;
 }
 
+/**
+ * RFC 8785 of an object, member by member: strings, finite numbers and arrays of strings are
+ * written directly (RFC 8785 writes them exactly as JSON.stringify does), anything else goes
+ * through canonicalJson; `preset` supplies members already in canonical form.
+ */
+export function canonicalMembers(obj: Record<string, unknown>, preset: Record<string, string> = {}, omit?: string): string {
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined && k !== omit)
+    .sort();
+  let out = '{';
+  for (const k of keys) {
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(k)}:${preset[k] ?? canonicalMember(obj[k])}`;
+  }
+  return `${out}}`;
+}
+
+function canonicalMember(v: unknown): string {
+  if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return JSON.stringify(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return JSON.stringify(v);
+  return canonicalJson(v);
+}
+
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }

@@ -36,9 +36,19 @@ export function kindsOf(e: DirectoryEntry): string {
   return `,${[...new Set([...e.authority_kinds, ...e.contacts.map((c) => c.role)])].join(',')},`;
 }
 
+/**
+ * One CSV field (RFC 4180) that is safe to open in a spreadsheet: text a spreadsheet would
+ * run as a formula (starting with = + - @, tab or CR) gets a leading apostrophe — unless it is
+ * only a number or a phone number ("+998 71 …"), which cannot call anything.
+ */
+export function csvField(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) && !/^[+-]?[\d\s()./-]*$/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
 /** Rows as CSV (RFC 4180): one line per contact, with the authority repeated. */
 export function entriesToCsv(rows: { entry: DirectoryEntry; freshness: Freshness }[], lang: string): string {
-  const esc = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const esc = csvField;
   const name = (n: Record<string, string>) => n[lang] ?? n.en ?? Object.values(n)[0] ?? '';
   const header = ['node_id', 'country', 'authority', 'version', 'freshness', 'valid_until', 'contact', 'role', 'languages', 'hours', 'time_zone', 'phone', 'email', 'accord'];
   const lines = [header.join(',')];

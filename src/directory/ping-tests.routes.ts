@@ -3,6 +3,9 @@ import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
 import { actorOf, principalOf } from '../http/access.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
+import { registerPingScheduleRoutes } from './ping-schedules.routes.js';
+import { exportPingTests, pingTestHistory } from './ping-tests.reports.js';
+import type { HistoryBucket } from './ping-tests.rules.js';
 import { confirmPingTest, listPingTests, pingTestStats, startPingTests } from './ping-tests.service.js';
 
 const PingTestSchema = Type.Object({
@@ -17,6 +20,13 @@ const PingTestSchema = Type.Object({
   confirmed_at: Type.Union([Type.String(), Type.Null()]),
   confirmed_by: Type.Union([Type.String(), Type.Null()]),
   response_ms: Type.Union([Type.Integer(), Type.Null()]),
+  schedule_id: Type.Union([Type.String(), Type.Null()]),
+});
+/** In lists, with the peer's state now (a peer down or a stale entry explains a test that stays unanswered). */
+const PingTestListing = Type.Object({
+  ...PingTestSchema.properties,
+  peer_reachable: Type.Union([Type.Boolean(), Type.Null()]),
+  peer_freshness: Type.Union([...['valid', 'expiring', 'stale', 'expired'].map((f) => Type.Literal(f)), Type.Null()]),
 });
 const Stats = Type.Object({
   sent: Type.Integer(),
@@ -26,6 +36,28 @@ const Stats = Type.Object({
   response_rate: Type.Union([Type.Number(), Type.Null()]),
   median_ms: Type.Union([Type.Number(), Type.Null()]),
   p90_ms: Type.Union([Type.Number(), Type.Null()]),
+});
+const History = Type.Object({
+  bucket: Type.Union([Type.Literal('month'), Type.Literal('quarter')]),
+  series: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      kind: Type.Union([Type.Literal('node'), Type.Literal('group')]),
+      id: Type.String(),
+      points: Type.Array(
+        Type.Object({
+          period: Type.String({ description: '2026-11 or 2026-Q4 (UTC)' }),
+          started: Type.Integer(),
+          answered: Type.Integer(),
+          unanswered: Type.Integer(),
+          pending: Type.Integer(),
+          response_rate: Type.Union([Type.Number(), Type.Null()]),
+          median_ms: Type.Union([Type.Number(), Type.Null()]),
+          p90_ms: Type.Union([Type.Number(), Type.Null()]),
+        }),
+      ),
+    }),
+  ),
 });
 const Token = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
 
@@ -37,6 +69,7 @@ function page(title: string, body: string): string {
 export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): void {
   const read = { access: { permission: 'directory:read' as const } };
   const write = { access: { permission: 'directory:write' as const } };
+  registerPingScheduleRoutes(app, ctx);
 
   app.post(
     '/api/v1/ping-tests',
@@ -54,7 +87,7 @@ export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): 
 
   app.get(
     '/api/v1/ping-tests',
-    { config: read, schema: { tags: ['directory'], summary: 'Ping tests sent and received, newest first', querystring: Type.Object({ direction: Type.Optional(Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')])) }, { additionalProperties: false }), response: { 200: Type.Array(PingTestSchema), ...problemResponses } } },
+    { config: read, schema: { tags: ['directory'], summary: 'Ping tests sent and received, newest first, with the state of each peer', querystring: Type.Object({ direction: Type.Optional(Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')])) }, { additionalProperties: false }), response: { 200: Type.Array(PingTestListing), ...problemResponses } } },
     (req) => listPingTests(ctx, (req.query as { direction?: 'outgoing' | 'incoming' }).direction),
   );
 
@@ -62,6 +95,36 @@ export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): 
     '/api/v1/ping-tests/stats',
     { config: read, schema: { tags: ['directory'], summary: 'Response rate and times per node and per group', response: { 200: Type.Object({ nodes: Type.Record(Type.String(), Stats), groups: Type.Record(Type.String(), Stats) }), ...problemResponses } } },
     () => pingTestStats(ctx),
+  );
+
+  app.get(
+    '/api/v1/ping-tests/history',
+    {
+      config: read,
+      schema: {
+        tags: ['directory'],
+        summary: 'Response rate and times per node and per group, by month or quarter',
+        querystring: Type.Object({ bucket: Type.Optional(Type.Union([Type.Literal('month'), Type.Literal('quarter')])) }, { additionalProperties: false }),
+        response: { 200: History, ...problemResponses },
+      },
+    },
+    (req) => pingTestHistory(ctx, (req.query as { bucket?: HistoryBucket }).bucket ?? 'month'),
+  );
+
+  app.get(
+    '/api/v1/ping-tests/export',
+    {
+      config: read,
+      schema: { tags: ['directory'], summary: 'Export every ping test as CSV or JSON', querystring: Type.Object({ format: Type.Union([Type.Literal('csv'), Type.Literal('json')]) }, { additionalProperties: false }) },
+    },
+    async (req, reply) => {
+      const { format } = req.query as { format: 'csv' | 'json' };
+      const stamp = new Date().toISOString().slice(0, 10);
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="accord-ping-tests-${stamp}.${format}"`)
+        .send(await exportPingTests(ctx, format));
+    },
   );
 
   app.post(

@@ -4,11 +4,13 @@ import type { Actor, NodeContext } from '../context.js';
 import { sha256Hex } from '../crypto/canonical.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
+import { listPeers } from '../federation/peers.service.js';
 import { newMessageId } from '../federation/protocol/envelope.js';
 import { getGroup } from '../groups/groups.service.js';
 import { notify } from '../notifications/notifications.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { findEntryRow } from './directory.repository.js';
+import { freshnessOf, type Freshness } from './directory.rules.js';
 import type { DirectoryEntry } from './directory.schemas.js';
 import { contactsInOrder, dueEscalationLevel, pingStats, type PingStats } from './ping-tests.rules.js';
 import type { PingTestsTable } from './ping-tests.tables.js';
@@ -16,18 +18,26 @@ import type { PingTestsTable } from './ping-tests.tables.js';
 export const PING_TEST_TYPE = 'directory.ping_test/v1';
 export const PING_ACK_TYPE = 'directory.ping_ack/v1';
 
-/** Starts a ping test of one node or of every member of a group. */
-export async function startPingTests(ctx: NodeContext, actor: Actor, input: { node_id?: string; group_id?: string; window_minutes?: number }): Promise<PingTestsTable[]> {
-  const window = input.window_minutes ?? 60;
+/** The nodes a ping test of a node or of a group asks (this node left out). */
+export async function pingTargets(ctx: NodeContext, input: { node_id?: string | null; group_id?: string | null }): Promise<string[]> {
   const me = ctx.identity.node_id;
   let targets: string[];
   if (input.node_id) targets = [input.node_id];
   else if (input.group_id) targets = (await getGroup(ctx, input.group_id)).members.filter((m) => m !== me);
   else throw new InvalidInputError('name a node_id or a group_id');
   if (targets.length === 0) throw new InvalidInputError('nobody to test');
-  const { db, dialect } = ctx.store;
-  const now = new Date();
-  const rows: PingTestsTable[] = targets.map((peer) => ({
+  return targets;
+}
+
+/** Records outgoing tests and queues them, signed, inside the caller's transaction. */
+export async function insertPingTests(
+  ctx: NodeContext,
+  trx: DbOrTrx,
+  actor: Actor,
+  run: { targets: string[]; window_minutes: number; group_id: string | null; schedule_id: string | null; now: Date },
+): Promise<PingTestsTable[]> {
+  const { now, window_minutes: window } = run;
+  const rows: PingTestsTable[] = run.targets.map((peer) => ({
     id: newMessageId(),
     direction: 'outgoing',
     peer_node: peer,
@@ -40,15 +50,26 @@ export async function startPingTests(ctx: NodeContext, actor: Actor, input: { no
     confirmed_at: null,
     confirmed_by: null,
     response_ms: null,
+    schedule_id: run.schedule_id,
   }));
-  await db.transaction().execute(async (trx) => {
-    for (const r of rows) {
-      await trx.insertInto('ping_tests').values(r).execute();
-      await enqueueMessages(ctx, trx, r.peer_node, PING_TEST_TYPE, [{ test_id: r.id, window_minutes: window, started_at: r.started_at }]);
-    }
-    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'ping_test.start', details: { targets, window_minutes: window, group_id: input.group_id ?? null } });
+  for (const r of rows) {
+    await trx.insertInto('ping_tests').values(r).execute();
+    await enqueueMessages(ctx, trx, r.peer_node, PING_TEST_TYPE, [{ test_id: r.id, window_minutes: window, started_at: r.started_at }]);
+  }
+  await appendAudit(trx, ctx.store.dialect, {
+    actor: actor.ref,
+    ip: actor.ip,
+    action: 'ping_test.start',
+    details: { targets: run.targets, window_minutes: window, group_id: run.group_id, ...(run.schedule_id ? { schedule_id: run.schedule_id } : {}) },
   });
   return rows;
+}
+
+/** Starts a ping test of one node or of every member of a group. */
+export async function startPingTests(ctx: NodeContext, actor: Actor, input: { node_id?: string; group_id?: string; window_minutes?: number }): Promise<PingTestsTable[]> {
+  const targets = await pingTargets(ctx, input);
+  const run = { targets, window_minutes: input.window_minutes ?? 60, group_id: input.group_id ?? null, schedule_id: null, now: new Date() };
+  return ctx.store.db.transaction().execute((trx) => insertPingTests(ctx, trx, actor, run));
 }
 
 async function ownEntry(ctx: NodeContext, db: DbOrTrx): Promise<DirectoryEntry | null> {
@@ -93,6 +114,7 @@ export async function receivePingTest(ctx: NodeContext, trx: DbOrTrx, from: stri
     confirmed_at: null,
     confirmed_by: null,
     response_ms: null,
+    schedule_id: null,
   };
   await trx.insertInto('ping_tests').values(row).execute();
   await askContact(ctx, trx, row, token, 0);
@@ -144,10 +166,22 @@ export async function sweepPingTests(ctx: NodeContext, now = new Date()): Promis
   }
 }
 
-export function listPingTests(ctx: NodeContext, direction?: 'outgoing' | 'incoming'): Promise<PingTestsTable[]> {
-  let q = ctx.store.db.selectFrom('ping_tests').selectAll().orderBy('started_at', 'desc').limit(500);
+/** A test with the state of its peer now: whether deliveries reach it, and how fresh its directory entry is. */
+export type PingTestView = PingTestsTable & { peer_reachable: boolean | null; peer_freshness: Freshness | null };
+
+export async function listPingTests(ctx: NodeContext, direction?: 'outgoing' | 'incoming'): Promise<PingTestView[]> {
+  const { db } = ctx.store;
+  let q = db.selectFrom('ping_tests').selectAll().orderBy('started_at', 'desc').limit(500);
   if (direction) q = q.where('direction', '=', direction);
-  return q.execute();
+  const rows = await q.execute();
+  if (rows.length === 0) return [];
+  // Reachability as the peers API computes it; freshness by the directory's one rule.
+  const reachable = new Map((await listPeers(ctx)).map((p) => [p.node_id, p.reachable]));
+  const peerIds = [...new Set(rows.map((r) => r.peer_node))];
+  const entries = await db.selectFrom('directory_entries').select(['node_id', 'published_at', 'valid_until']).where('node_id', 'in', peerIds).execute();
+  const now = new Date();
+  const freshness = new Map(entries.map((e) => [e.node_id, freshnessOf(e, now, ctx.settings.directoryStaleAfterDays)]));
+  return rows.map((r) => ({ ...r, peer_reachable: reachable.get(r.peer_node) ?? null, peer_freshness: freshness.get(r.peer_node) ?? null }));
 }
 
 /** Response rate and times of outgoing tests, per node and per group. */

@@ -19,4 +19,6 @@ export interface PingTestsTable {
   confirmed_at: string | null;
   confirmed_by: string | null;
   response_ms: number | null;
+  /** Outgoing: the schedule that started it (null when started by hand, and on the node asked). */
+  schedule_id: string | null;
 }

@@ -53,6 +53,8 @@ export function registerFederationRoutes(app: FastifyInstance, ctx: NodeContext,
     },
     async (req, reply) => {
       const r = await receiveBatch(ctx, registry, req.body as Batch);
+      // Canonical JSON is JSON of the receipt schema; a string goes out without re-serialising.
+      if (r.text !== undefined) return reply.status(r.httpStatus).type('application/json; charset=utf-8').send(r.text);
       return reply.status(r.httpStatus).send(r.receipt);
     },
   );

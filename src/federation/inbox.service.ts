@@ -3,7 +3,7 @@ import type { DbOrTrx } from '../store/db.js';
 import { keyFor, keyringForBatch, keyringOf } from './keyring.js';
 import { canonicalForms, envelopeDigest, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
-import { RejectReason, signReceipt, type Receipt, type ReceiptItem } from './protocol/receipt.js';
+import { RejectReason, signReceipt, signReceiptCanonical, type Receipt, type ReceiptItem } from './protocol/receipt.js';
 import { findPeer, updatePeer } from './peers.repository.js';
 import { checkFreshness, TokenBucket } from './rules.js';
 
@@ -13,6 +13,8 @@ export interface ReceiveResult {
   /** 200 when the batch was taken (items may still be rejected one by one), else the batch-level refusal. */
   httpStatus: 200 | 401 | 403 | 409 | 422 | 429;
   receipt: Receipt;
+  /** The receipt's canonical JSON, when it was written already: sent as it is. */
+  text?: string;
 }
 
 /** Runs the handlers in batch order; a run of messages of one type goes to its bulk handler at once. */
@@ -147,5 +149,6 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
     const cutoff = new Date(now.getTime() - (ctx.settings.replayWindowSeconds + ctx.settings.clockSkewSeconds) * 1000).toISOString();
     await db.deleteFrom('seen_batches').where('received_at', '<', cutoff).execute();
   }
-  return { httpStatus: 200, receipt: signReceipt(ctx.identity, { batch_id: batch.id, received_at: receivedAt, items }) };
+  const { receipt, canonical } = signReceiptCanonical(ctx.identity, { batch_id: batch.id, received_at: receivedAt, items });
+  return { httpStatus: 200, receipt, text: canonical };
 }

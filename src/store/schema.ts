@@ -7,10 +7,12 @@ import type { InboxTable, NoticesTable, OutboxTable, PeersTable, ReceiptsTable, 
 /** The whole database as one type: each capability contributes its own tables. */
 import type { DirectoryEntriesTable } from '../directory/directory.tables.js';
 import type { PingTestsTable } from '../directory/ping-tests.tables.js';
+import type { PingSchedulesTable } from '../directory/ping-schedules.tables.js';
 
 export interface Database {
   directory_entries: DirectoryEntriesTable;
   ping_tests: PingTestsTable;
+  ping_schedules: PingSchedulesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -17,6 +17,7 @@ const BODY_ROUTES: { method: 'POST' | 'PATCH' | 'PUT'; url: string; wrongTypes: 
   { method: 'POST', url: '/api/v1/groups/01900000-0000-7000-8000-000000000000/proposals', wrongTypes: { kind: 'add_member', node: 42 } },
   { method: 'POST', url: '/api/v1/groups/01900000-0000-7000-8000-000000000000/proposals/01900000-0000-7000-8000-000000000001/refuse', wrongTypes: { reason: 7 } },
   { method: 'PUT', url: '/api/v1/notifications/preferences', wrongTypes: { kinds: { 'ping_test.request': 'pigeon' }, webhook_url: 42 } },
+  { method: 'POST', url: '/api/v1/ping-schedules', wrongTypes: { node_id: 42, interval_days: '91', first_run_at: 'soon' } },
 ];
 
 describe.each(DIALECTS)('bad input gets a 4xx problem on %s', (dialect) => {
@@ -79,6 +80,10 @@ describe.each(DIALECTS)('bad input gets a 4xx problem on %s', (dialect) => {
       ['/api/v1/audit?sort=desc', 400],
       [`/api/v1/users/${'x'.repeat(200)}`, 400],
       ['/api/v1/users/%E0%A4%A', 400],
+      ['/api/v1/ping-tests/history?bucket=week', 400],
+      ['/api/v1/ping-tests/history?bucket=month&node=kz-cert', 400],
+      ['/api/v1/ping-tests/export', 400],
+      ['/api/v1/ping-tests/export?format=xlsx', 400],
     ];
     for (const [url, status] of cases) {
       const res = await app.inject({ method: 'GET', url, headers: h });
@@ -91,6 +96,7 @@ describe.each(DIALECTS)('bad input gets a 4xx problem on %s', (dialect) => {
     const h = { authorization: `Bearer ${adminToken}` };
     expect((await app.inject({ method: 'GET', url: '/api/v1/users/00000000-0000-0000-0000-000000000000', headers: h })).json()).toMatchObject({ status: 404, type: 'urn:accord:problem:not-found' });
     expect((await app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: h })).json()).toMatchObject({ status: 404 });
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/ping-schedules/00000000-0000-0000-0000-000000000000', headers: h })).json()).toMatchObject({ status: 404, type: 'urn:accord:problem:not-found' });
   });
 
   it('refuses domain-invalid values with a 400 that says why, and writes nothing', async () => {

@@ -1,6 +1,6 @@
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { canonicalJson, sha256Hex } from '../../crypto/canonical.js';
+import { canonicalJson, canonicalMembers, sha256Hex } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
 
 /**
@@ -49,17 +49,12 @@ export interface CanonicalForms {
 
 export function canonicalForms(e: UnsignedEnvelope | Envelope, canonicalBody?: string): CanonicalForms {
   const members = e as unknown as Record<string, unknown>;
-  const keys = Object.keys(members)
-    .filter((k) => members[k] !== undefined)
-    .sort();
-  const unsigned: string[] = [];
-  const full: string[] = [];
-  for (const k of keys) {
-    const member = `${JSON.stringify(k)}:${k === 'body' && canonicalBody !== undefined ? canonicalBody : canonicalJson(members[k])}`;
-    full.push(member);
-    if (k !== 'sig') unsigned.push(member);
-  }
-  return { unsigned: `{${unsigned.join(',')}}`, full: `{${full.join(',')}}` };
+  const preset: Record<string, string> = { body: canonicalBody ?? canonicalJson(e.body) };
+  const unsigned = canonicalMembers(members, preset, 'sig');
+  if (!('sig' in e) || e.sig === undefined) return { unsigned, full: unsigned };
+  const sig: unknown = e.sig;
+  preset.sig = sig !== null && typeof sig === 'object' && !Array.isArray(sig) ? canonicalMembers(sig as Record<string, unknown>) : canonicalJson(sig);
+  return { unsigned, full: canonicalMembers(members, preset) };
 }
 
 function signatureOver(id: NodeIdentity, unsigned: string): Signature {

@@ -1,5 +1,5 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from '../../crypto/canonical.js';
+import { canonicalJson, canonicalMembers } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
 import type { Signature } from './envelope.js';
 
@@ -45,9 +45,19 @@ export interface Receipt {
 }
 
 export function signReceipt(id: NodeIdentity, r: Omit<Receipt, 'sig' | 'v' | 'type' | 'by'>): Receipt {
+  return signReceiptCanonical(id, r).receipt;
+}
+
+/**
+ * Signs a receipt and returns it with its canonical JSON, which the inbox sends as it is: a
+ * receipt for thousands of messages is written once, item by item, and not serialised again.
+ */
+export function signReceiptCanonical(id: NodeIdentity, r: Omit<Receipt, 'sig' | 'v' | 'type' | 'by'>): { receipt: Receipt; canonical: string } {
   const unsigned = { v: 1 as const, type: 'federation.receipt' as const, by: id.node_id, ...r };
-  const value = sign(null, Buffer.from(canonicalJson(unsigned)), id.privateKey).toString('base64url');
-  return { ...unsigned, sig: { suite: 'ed25519', key: id.fingerprint, value } };
+  const preset = { items: `[${r.items.map((i) => canonicalMembers(i as unknown as Record<string, unknown>)).join(',')}]` };
+  const value = sign(null, Buffer.from(canonicalMembers(unsigned, preset)), id.privateKey).toString('base64url');
+  const receipt: Receipt = { ...unsigned, sig: { suite: 'ed25519', key: id.fingerprint, value } };
+  return { receipt, canonical: canonicalMembers(receipt as unknown as Record<string, unknown>, { ...preset, sig: canonicalMembers(receipt.sig as unknown as Record<string, unknown>) }) };
 }
 
 export function verifyReceipt(r: Receipt, publicKey: KeyObject): boolean {
