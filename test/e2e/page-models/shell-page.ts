@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 
-export type NavItem = 'overview' | 'directory' | 'cases' | 'intelligence' | 'norms' | 'federation' | 'groups' | 'users' | 'audit' | 'tokens' | 'account';
+export type NavItem = 'overview' | 'directory' | 'cases' | 'intelligence' | 'norms' | 'federation' | 'groups' | 'users' | 'audit' | 'notifications' | 'tokens' | 'account';
 
 /** The signed-in app shell: header (node, language, theme, user menu) and sidebar. */
 export class ShellPage {

@@ -7,12 +7,20 @@ import type {
   DirectoryListing,
   Group,
   GroupDetail,
+  HistoryBucket,
   NewGroup,
+  NewPingSchedule,
+  NotificationPage,
+  NotificationPreferences,
+  NotificationPreferencesChange,
+  NotificationRecord,
   AuditVerification,
   NodeInfo,
   Peer,
   PeerRecord,
+  PingHistory,
   PingResult,
+  PingSchedule,
   PingTarget,
   PingTest,
   PingTestDirection,
@@ -110,4 +118,22 @@ export const pingTests = {
   stats: () => api.get<PingTestStats>('/api/v1/ping-tests/stats'),
   start: (target: PingTarget, windowMinutes: number) => api.post<PingTest[]>('/api/v1/ping-tests', { ...target, window_minutes: windowMinutes }),
   confirm: (id: string) => api.post<PingTest>(`/api/v1/ping-tests/${encodeURIComponent(id)}/confirm`),
+  history: (bucket: HistoryBucket) => api.get<PingHistory>(`/api/v1/ping-tests/history?bucket=${bucket}`),
+  /** A download link (cookies authenticate GETs): every ping test as CSV or JSON. */
+  exportUrl: (format: 'csv' | 'json') => `/api/v1/ping-tests/export?format=${format}`,
+};
+
+export const pingSchedules = {
+  list: () => api.get<PingSchedule[]>('/api/v1/ping-schedules'),
+  create: (input: NewPingSchedule) => api.post<PingSchedule>('/api/v1/ping-schedules', input),
+  remove: (id: string) => api.delete<void>(`/api/v1/ping-schedules/${encodeURIComponent(id)}`),
+};
+
+export const notifications = {
+  /** The signed-in user's notifications, newest first. */
+  list: (limit: number) => api.get<NotificationPage>(`/api/v1/notifications?limit=${limit}`),
+  preferences: () => api.get<NotificationPreferences>('/api/v1/notifications/preferences'),
+  setPreferences: (change: NotificationPreferencesChange) => api.put<NotificationPreferences>('/api/v1/notifications/preferences', change),
+  rotateWebhookSecret: () => api.post<{ webhook_secret: string }>('/api/v1/notifications/webhook-secret'),
+  sendTest: () => api.post<{ notifications: NotificationRecord[] }>('/api/v1/notifications/test'),
 };

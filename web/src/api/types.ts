@@ -316,6 +316,10 @@ export interface PingTest {
   confirmed_at: string | null;
   confirmed_by: string | null;
   response_ms: number | null;
+  /** Whether the peer answers federation traffic now; null while unknown (absent from older nodes). */
+  peer_reachable?: boolean | null;
+  /** How fresh the peer's directory entry is here; null when none was received. */
+  peer_freshness?: Freshness | null;
 }
 
 /** Results of the ping tests of one node or group; the rate is 0..1, null before any test closed. */
@@ -336,3 +340,95 @@ export interface PingTestStats {
 
 /** What to test: one node or every member of a group. */
 export type PingTarget = { node_id: string } | { group_id: string };
+
+/** Ping tests repeated at an interval, of one node or of every member of a group. */
+export interface PingSchedule {
+  id: string;
+  node_id: string | null;
+  group_id: string | null;
+  interval_days: number;
+  window_minutes: number;
+  next_run_at: string;
+  last_run_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export type NewPingSchedule = PingTarget & { interval_days: number; window_minutes?: number; first_run_at?: string };
+
+export const HISTORY_BUCKETS = ['month', 'quarter'] as const;
+export type HistoryBucket = (typeof HISTORY_BUCKETS)[number];
+
+/** The ping tests of one period (`2026-11` or `2026-Q4`); rate 0..1 and times null before any test closed. */
+export interface PingHistoryPoint {
+  period: string;
+  started: number;
+  answered: number;
+  unanswered: number;
+  pending: number;
+  response_rate: number | null;
+  median_ms: number | null;
+  p90_ms: number | null;
+}
+
+export interface PingHistorySeries {
+  /** `node:<id>` or `group:<id>`. */
+  key: string;
+  kind: 'node' | 'group';
+  id: string;
+  points: PingHistoryPoint[];
+}
+
+export interface PingHistory {
+  bucket: HistoryBucket;
+  series: PingHistorySeries[];
+}
+
+/** The events that notify people, in the order the preferences show them (the server may add more). */
+export const NOTIFICATION_KINDS = ['ping_test.request', 'ping_test.escalation', 'ping_test.result', 'directory.expiring', 'case.deadline', 'notification.test'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const CHANNEL_PREFERENCES = ['email', 'webhook', 'both', 'none'] as const;
+export type ChannelPreference = (typeof CHANNEL_PREFERENCES)[number];
+
+/** The signed-in user's channel per kind and webhook; `webhook_secret` only right after one was generated. */
+export interface NotificationPreferences {
+  kinds: Record<string, ChannelPreference>;
+  webhook_url: string | null;
+  webhook_secret_set: boolean;
+  webhook_secret?: string;
+}
+
+export interface NotificationPreferencesChange {
+  kinds?: Record<string, ChannelPreference>;
+  /** null removes the webhook. */
+  webhook_url?: string | null;
+}
+
+export type NotificationChannel = 'email' | 'webhook' | 'none';
+export type NotificationState = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/** One recorded notification: one channel of one event for one user. */
+export interface NotificationRecord {
+  id: string;
+  user_id: string | null;
+  kind: string;
+  channel: NotificationChannel;
+  recipient: string;
+  subject: string;
+  text: string;
+  link: string | null;
+  data: Record<string, unknown>;
+  state: NotificationState;
+  attempts: number;
+  next_attempt_at: string | null;
+  /** The SMTP server's reply, `HTTP <status>`, or why it was skipped. */
+  response: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface NotificationPage {
+  notifications: NotificationRecord[];
+  next_before: string | null;
+}

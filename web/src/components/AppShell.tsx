@@ -11,6 +11,7 @@ import { ComingSoonPage } from '../pages/ComingSoonPage.js';
 import { DirectoryPage } from '../pages/DirectoryPage.js';
 import { GroupsPage } from '../pages/GroupsPage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
+import { NotificationsPage } from '../pages/NotificationsPage.js';
 import { OverviewPage } from '../pages/OverviewPage.js';
 import { PeersPage } from '../pages/PeersPage.js';
 import { TokensPage } from '../pages/TokensPage.js';
@@ -66,6 +67,9 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       break;
     case 'audit':
       page = <AuditPage />;
+      break;
+    case 'notifications':
+      page = <NotificationsPage />;
       break;
     case 'tokens':
       page = <TokensPage />;

@@ -5,6 +5,7 @@ import { useFormatDate, useFormatDuration, useFormatRelative } from '../hooks/us
 import { useNodeDirectory } from '../hooks/useGroups.js';
 import { useAction } from '../hooks/useResource.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { PeerStateBadges } from './PeerStateBadges.js';
 
 const STATUS_CLASS: Record<PingTestStatus, string> = { pending: 'status status-warn', answered: 'status status-on', unanswered: 'status status-off status-strong' };
 
@@ -52,7 +53,7 @@ export function IncomingTests({ tests, mayAnswer, onConfirm }: { tests: PingTest
             return (
               <li key={x.id} className="alert alert-warn ping-request" data-test={x.id} data-peer={x.peer_node}>
                 <p className="ping-request-text">
-                  <strong>{t('pingTests.asks', { node: label(x.peer_node).name })}</strong>
+                  <strong>{t('pingTests.asks', { node: label(x.peer_node).name })}</strong> <PeerStateBadges test={x} />
                 </p>
                 <p>
                   <span className="ping-countdown" data-testid="countdown">
@@ -78,7 +79,7 @@ export function IncomingTests({ tests, mayAnswer, onConfirm }: { tests: PingTest
           <ul className="plain ping-history">
             {history.map((x) => (
               <li key={x.id} data-test={x.id} data-peer={x.peer_node}>
-                <PingStatusBadge status={x.status} /> {label(x.peer_node).name} · {formatDate(x.started_at)}
+                <PingStatusBadge status={x.status} /> {label(x.peer_node).name} · {formatDate(x.started_at)} <PeerStateBadges test={x} />
                 {x.confirmed_by && <span className="hint"> · {t('pingTests.confirmedBy', { name: x.confirmed_by })}</span>}
               </li>
             ))}
@@ -118,7 +119,7 @@ export function OutgoingTests({ tests }: { tests: PingTest[] }) {
               {tests.map((x) => (
                 <tr key={x.id} data-test={x.id} data-peer={x.peer_node}>
                   <td data-cell="node">
-                    {label(x.peer_node).name} <span className="hint">{x.peer_node}</span>
+                    {label(x.peer_node).name} <span className="hint">{x.peer_node}</span> <PeerStateBadges test={x} />
                   </td>
                   <td data-cell="status">
                     <PingStatusBadge status={x.status} />

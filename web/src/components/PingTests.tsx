@@ -1,14 +1,21 @@
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Group } from '../api/types.js';
 import { useNodeDirectory } from '../hooks/useGroups.js';
 import { PING_ANSWER, PING_START, usePingTests } from '../hooks/usePingTests.js';
 import { useSignedIn } from '../hooks/useSession.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { PingHistory } from './PingHistory.js';
+import { PingSchedules } from './PingSchedules.js';
+import { PingTestExport } from './PingTestExport.js';
 import { PingTestForm } from './PingTestForm.js';
 import { IncomingTests, OutgoingTests } from './PingTestLists.js';
 import { PingTestResults } from './PingTestResults.js';
 
-/** Directory → Ping tests: do the points of contact answer? Tests asked of us first, then ours of others and their results. */
+/**
+ * Directory → Ping tests: do the points of contact answer? Tests asked of us first, then
+ * starting and scheduling ours, our tests of others, their results now and over time, and export.
+ */
 export function PingTests({ groups }: { groups: Group[] }) {
   const { t } = useTranslation();
   const { user } = useSignedIn();
@@ -16,6 +23,8 @@ export function PingTests({ groups }: { groups: Group[] }) {
   const { data, error, loading, incoming, outgoing, stats, start, confirm } = usePingTests();
   const mayStart = PING_START.includes(user.role);
   const mayAnswer = PING_ANSWER.includes(user.role);
+  // the history is reloaded when the results change, not on a timer of its own
+  const resultsVersion = useMemo(() => JSON.stringify(stats), [stats]);
 
   if (loading && data === undefined) return <p role="status">{t('app.loading')}</p>;
   return (
@@ -24,8 +33,11 @@ export function PingTests({ groups }: { groups: Group[] }) {
       <ErrorAlert error={error} />
       <IncomingTests tests={incoming} mayAnswer={mayAnswer} onConfirm={confirm} />
       {mayStart && <PingTestForm peers={peers} groups={groups} onStart={start} />}
+      <PingSchedules peers={peers} groups={groups} mayEdit={mayStart} />
       <OutgoingTests tests={outgoing} />
       <PingTestResults nodes={stats.nodes} groups={stats.groups} outgoing={outgoing} groupList={groups} />
+      <PingHistory groups={groups} version={resultsVersion} />
+      <PingTestExport />
     </div>
   );
 }

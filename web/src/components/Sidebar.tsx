@@ -23,7 +23,7 @@ export function navSections(role: Role): NavSection[] {
     { title: 'nav.sectionCooperation', items: cooperation },
     { title: 'nav.sectionFederation', items: federation },
     ...(administration.length ? [{ title: 'nav.sectionAdministration', items: administration }] : []),
-    { title: 'nav.sectionPersonal', items: ['tokens', 'account'] },
+    { title: 'nav.sectionPersonal', items: ['notifications', 'tokens', 'account'] },
   ];
 }
 

@@ -63,3 +63,20 @@ export function useFormatDuration(): (ms: number | null | undefined) => string {
     [t],
   );
 }
+
+/** A period of the ping-test history for people: `2026-11` → "Nov 2026", `2026-Q4` → "Q4 2026" (in the UI language). */
+export function useFormatPeriod(): (period: string) => string {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
+  return useCallback(
+    (period) => {
+      const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+      if (quarter) return t('pingTests.history.quarterLabel', { year: quarter[1], q: quarter[2] });
+      const month = /^(\d{4})-(\d{2})$/.exec(period);
+      if (!month) return period;
+      const d = new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1));
+      return new Intl.DateTimeFormat(language, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
+    },
+    [language, t],
+  );
+}

@@ -11,6 +11,7 @@ export const ROUTES = {
   groups: '/groups',
   users: '/users',
   audit: '/audit',
+  notifications: '/notifications',
   tokens: '/tokens',
   account: '/account',
 } as const;
