@@ -17,6 +17,8 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
+const STOP_GRACE_MS = 5_000;
+
 /** Opens the node, listens, and stops cleanly on SIGINT/SIGTERM. */
 export async function startServer(settings: Settings, opts: { handleSignals?: boolean } = {}): Promise<RunningNode> {
   const ctx = await openNode(settings);
@@ -45,8 +47,9 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     clearInterval(sweeper);
-    await worker.stop();
-    await notifier.stop();
+    // A pass stuck on a slow peer or mail server must not hold the shutdown: delivery and
+    // notifications are durable and at-least-once, so an abandoned attempt is simply retried.
+    await Promise.all([worker.stop(), notifier.stop()].map((p) => Promise.race([p, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())])));
     await app.close();
     await ctx.store.close();
   })());

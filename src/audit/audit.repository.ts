@@ -20,6 +20,12 @@ function rowToEntry(r: AuditTable): AuditEntry {
  * it records; on PostgreSQL an advisory lock serialises writers from every process.
  */
 export async function appendAudit(trx: DbOrTrx, dialect: Dialect, input: AuditInput): Promise<AuditEntry> {
+  return (await appendAuditMany(trx, dialect, [input]))[0]!;
+}
+
+/** Appends several entries, chained in the order given, with one lock and one read of the head. */
+export async function appendAuditMany(trx: DbOrTrx, dialect: Dialect, inputs: AuditInput[]): Promise<AuditEntry[]> {
+  if (inputs.length === 0) return [];
   if (dialect === 'postgres') {
     await sql`select pg_advisory_xact_lock(7312001)`.execute(trx);
   }
@@ -29,22 +35,23 @@ export async function appendAudit(trx: DbOrTrx, dialect: Dialect, input: AuditIn
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const fields = {
-    seq: last ? Number(last.seq) + 1 : 1,
-    at: new Date().toISOString(),
-    actor: input.actor,
-    action: input.action,
-    target: input.target ?? null,
-    ip: input.ip ?? null,
-    details: input.details ?? {},
-    prev_hash: last?.hash ?? GENESIS_HASH,
-  };
-  const entry: AuditEntry = { ...fields, hash: hashAuditEntry(fields) };
-  await trx
-    .insertInto('audit_log')
-    .values({ ...entry, details: JSON.stringify(entry.details) })
-    .execute();
-  return entry;
+  let seq = last ? Number(last.seq) : 0;
+  let prev = last?.hash ?? GENESIS_HASH;
+  const at = new Date().toISOString();
+  const entries = inputs.map((input): AuditEntry => {
+    const fields = { seq: ++seq, at, actor: input.actor, action: input.action, target: input.target ?? null, ip: input.ip ?? null, details: input.details ?? {}, prev_hash: prev };
+    const entry = { ...fields, hash: hashAuditEntry(fields) };
+    prev = entry.hash;
+    return entry;
+  });
+  // 100 rows × 9 columns stays under SQLite's bind-parameter limit.
+  for (let i = 0; i < entries.length; i += 100) {
+    await trx
+      .insertInto('audit_log')
+      .values(entries.slice(i, i + 100).map((e) => ({ ...e, details: JSON.stringify(e.details) })))
+      .execute();
+  }
+  return entries;
 }
 
 export async function listAudit(

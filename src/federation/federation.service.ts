@@ -1,5 +1,6 @@
 import type { Actor, NodeContext } from '../context.js';
-import { appendAudit } from '../audit/audit.repository.js';
+import { appendAudit, appendAuditMany } from '../audit/audit.repository.js';
+import { GroupCommit } from '../util/group-commit.js';
 import { NotFoundError } from '../errors.js';
 import { CatchUpType, KeyRotationType, NoticeType, PingType } from './builtin/builtin-types.js';
 import { postBatch } from './transport.js';
@@ -40,14 +41,48 @@ export async function pingPeer(ctx: NodeContext, nodeId: string): Promise<PingRe
   return { peer: nodeId, rtt_ms: Math.round(rtt * 10) / 10, receipt: r.receipt };
 }
 
+interface NoticeRequest {
+  actor: Actor;
+  nodeId: string;
+  subject: string;
+  text: string;
+  count: number;
+}
+
 /** Queues notices for a peer (count > 1 repeats it, for load tests). */
-export async function sendNotice(ctx: NodeContext, actor: Actor, nodeId: string, subject: string, text: string, count = 1): Promise<string[]> {
+export function sendNotice(ctx: NodeContext, actor: Actor, nodeId: string, subject: string, text: string, count = 1): Promise<string[]> {
+  let g = noticeCommits.get(ctx);
+  if (!g) noticeCommits.set(ctx, (g = new GroupCommit((reqs: NoticeRequest[]) => queueNotices(ctx, reqs))));
+  return g.submit({ actor, nodeId, subject, text, count });
+}
+
+// Notices sent at the same moment share one transaction: one release-number reservation per
+// peer and one audit-chain lock for all of them, instead of one each.
+const noticeCommits = new WeakMap<NodeContext, GroupCommit<NoticeRequest, string[]>>();
+
+async function queueNotices(ctx: NodeContext, reqs: NoticeRequest[]): Promise<string[][]> {
   const { db, dialect } = ctx.store;
   return db.transaction().execute(async (trx) => {
-    const bodies = Array.from({ length: count }, (_, i) => ({ subject: count > 1 ? `${subject} #${i + 1}` : subject, text }));
-    const envs = await enqueueMessages(ctx, trx, nodeId, NoticeType.type, bodies);
-    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'federation.notice_send', target: `peer:${nodeId}`, details: { count, first_id: envs[0]?.id } });
-    return envs.map((e) => e.id);
+    const ids: string[][] = reqs.map(() => []);
+    for (const peer of new Set(reqs.map((r) => r.nodeId))) {
+      const mine = reqs.flatMap((r, i) => (r.nodeId === peer ? [i] : []));
+      const bodies = mine.flatMap((i) => {
+        const r = reqs[i]!;
+        return Array.from({ length: r.count }, (_, k) => ({ subject: r.count > 1 ? `${r.subject} #${k + 1}` : r.subject, text: r.text }));
+      });
+      const envs = await enqueueMessages(ctx, trx, peer, NoticeType.type, bodies);
+      let at = 0;
+      for (const i of mine) {
+        ids[i] = envs.slice(at, at + reqs[i]!.count).map((e) => e.id);
+        at += reqs[i]!.count;
+      }
+    }
+    await appendAuditMany(
+      trx,
+      dialect,
+      reqs.map((r, i) => ({ actor: r.actor.ref, ip: r.actor.ip, action: 'federation.notice_send', target: `peer:${r.nodeId}`, details: { count: r.count, first_id: ids[i]![0] } })),
+    );
+    return ids;
   });
 }
 

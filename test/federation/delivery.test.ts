@@ -32,6 +32,26 @@ describe.each(DIALECTS)('delivery between node processes on %s', (dialect) => {
     expect(outbox.every((o) => o.state === 'delivered' && receipts.some((r) => r.batch_id === o.receipt_id))).toBe(true);
   });
 
+  it('notices posted at the same moment share transactions: every one gets its own number, audit entry and delivery', async () => {
+    const token = runCliJson<{ token: string }>(['token', 'create', '--data', a.dataDir, '--user', a.adminEmail, '--name', 'burst']).token;
+    const before = { notices: await count(storeB, 'notices'), outbox: await count(storeA, 'outbox') };
+    const post = (i: number, peer = 'kz-cert') =>
+      fetch(`${a.url}/api/v1/peers/${peer}/notices`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ subject: `burst ${i}`, text: 'x' }) });
+    // One request in the burst names an unknown peer: it alone fails.
+    const res = await Promise.all([...Array.from({ length: 60 }, (_, i) => post(i)), post(60, 'nobody')]);
+    expect(res.slice(0, 60).map((r) => r.status)).toEqual(Array(60).fill(202));
+    expect(res[60]!.status).toBe(404);
+    const ids = (await Promise.all(res.slice(0, 60).map(async (r) => ((await r.json()) as { message_ids: string[] }).message_ids))).flat();
+    expect(new Set(ids).size).toBe(60);
+    const seqs = (await storeA.db.selectFrom('outbox').select('seq').where('id', 'in', ids).execute()).map((r) => Number(r.seq)).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => seqs[0]! + i));
+    expect(await count(storeA, 'outbox')).toBe(before.outbox + 60);
+    const audited = await storeA.db.selectFrom('audit_log').select('details').where('action', '=', 'federation.notice_send').execute();
+    expect(ids.every((id) => audited.some((e) => (JSON.parse(e.details) as { first_id: string }).first_id === id))).toBe(true);
+    expect(runCli(['audit', 'verify', '--data', a.dataDir]).status).toBe(0);
+    await waitFor('the burst on B', async () => (await count(storeB, 'notices')) >= before.notices + 60);
+  });
+
   it('holds messages while the peer is down, shows why, and delivers them when it is back', async () => {
     const before = await count(storeB, 'notices');
     await b.stop();
