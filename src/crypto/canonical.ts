@@ -20,14 +20,18 @@ export function canonicalMembers(obj: Record<string, unknown>, preset: Record<st
   let out = '{';
   for (const k of keys) {
     if (out.length > 1) out += ',';
-    out += `${JSON.stringify(k)}:${preset[k] ?? canonicalMember(obj[k])}`;
+    // Own members only: `preset.toString` must not find Object.prototype's.
+    out += `${JSON.stringify(k)}:${Object.hasOwn(preset, k) ? preset[k] : canonicalMember(obj[k])}`;
   }
   return `${out}}`;
 }
 
+// Plain JSON data (what JSON.parse gives) is written here; anything else (toJSON, class
+// instances, non-finite numbers) is left to the library, which knows every corner.
 function canonicalMember(v: unknown): string {
-  if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return JSON.stringify(v);
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return JSON.stringify(v);
+  if (typeof v === 'string' || typeof v === 'boolean' || v === null || (typeof v === 'number' && Number.isFinite(v))) return JSON.stringify(v);
+  if (Array.isArray(v) && v.every((x) => x !== undefined && typeof x !== 'function' && typeof x !== 'symbol')) return `[${v.map(canonicalMember).join(',')}]`;
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && !('toJSON' in v)) return canonicalMembers(v as Record<string, unknown>);
   return canonicalJson(v);
 }
 

@@ -49,7 +49,7 @@ export interface CanonicalForms {
 
 export function canonicalForms(e: UnsignedEnvelope | Envelope, canonicalBody?: string): CanonicalForms {
   const members = e as unknown as Record<string, unknown>;
-  const preset: Record<string, string> = { body: canonicalBody ?? canonicalJson(e.body) };
+  const preset: Record<string, string> = canonicalBody === undefined ? {} : { body: canonicalBody };
   const unsigned = canonicalMembers(members, preset, 'sig');
   if (!('sig' in e) || e.sig === undefined) return { unsigned, full: unsigned };
   const sig: unknown = e.sig;
