@@ -28,15 +28,16 @@ const PingTestListing = Type.Object({
   peer_reachable: Type.Union([Type.Boolean(), Type.Null()]),
   peer_freshness: Type.Union([...['valid', 'expiring', 'stale', 'expired'].map((f) => Type.Literal(f)), Type.Null()]),
 });
-const Stats = Type.Object({
-  sent: Type.Integer(),
+/** Outcomes and response times of a set of tests: a node, a group, a period. */
+const Outcomes = {
   answered: Type.Integer(),
   unanswered: Type.Integer(),
   pending: Type.Integer(),
   response_rate: Type.Union([Type.Number(), Type.Null()]),
   median_ms: Type.Union([Type.Number(), Type.Null()]),
   p90_ms: Type.Union([Type.Number(), Type.Null()]),
-});
+};
+const Stats = Type.Object({ sent: Type.Integer(), ...Outcomes });
 const History = Type.Object({
   bucket: Type.Union([Type.Literal('month'), Type.Literal('quarter')]),
   series: Type.Array(
@@ -45,16 +46,7 @@ const History = Type.Object({
       kind: Type.Union([Type.Literal('node'), Type.Literal('group')]),
       id: Type.String(),
       points: Type.Array(
-        Type.Object({
-          period: Type.String({ description: '2026-11 or 2026-Q4 (UTC)' }),
-          started: Type.Integer(),
-          answered: Type.Integer(),
-          unanswered: Type.Integer(),
-          pending: Type.Integer(),
-          response_rate: Type.Union([Type.Number(), Type.Null()]),
-          median_ms: Type.Union([Type.Number(), Type.Null()]),
-          p90_ms: Type.Union([Type.Number(), Type.Null()]),
-        }),
+        Type.Object({ period: Type.String({ description: '2026-11 or 2026-Q4 (UTC)' }), started: Type.Integer(), ...Outcomes }),
       ),
     }),
   ),
