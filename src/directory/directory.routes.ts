@@ -32,7 +32,8 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: NodeContext):
     {
       config: read,
       schema: { tags: ['directory'], summary: 'Search the directory of points of contact (names in any language)', querystring: Type.Object(QueryFields, { additionalProperties: false }), response: { 200: Type.Array(ListingSchema), ...problemResponses } },
-      // The body is assembled from stored JSON (see searchDirectoryJson); the schema documents it.
+      // The body is UTF-8 bytes assembled from the stored JSON (see searchDirectoryJson) and
+      // sent as they are; the schema documents it.
       serializerCompiler: () => (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
     },
     async (req, reply) => reply.type('application/json; charset=utf-8').send(await searchDirectoryJson(ctx, req.query as DirectoryQuery)),

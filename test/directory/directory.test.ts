@@ -119,3 +119,74 @@ describe.each(DIALECTS)('the reminder to re-confirm on %s', (dialect) => {
     }
   });
 });
+
+describe.each(DIALECTS)('search answers on %s', (dialect) => {
+  // A peer's entry as it arrives: names in several scripts, with quotes and a backslash.
+  const signer = 'ab'.repeat(32);
+  const peerEntry = {
+    ...buildEntryInput({ authority_names: { en: 'Kazakhstan "cyber" police \\ unit', ru: 'Киберполиция Казахстана', zh: '哈萨克斯坦网络警察 🚓' } }),
+    node_id: 'kz-police',
+    country: 'KZ',
+    version: 3,
+    published_at: new Date().toISOString(),
+    valid_until: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+  };
+  let node: TestNode;
+  let app: FastifyInstance;
+  let analyst: Record<string, string>;
+
+  beforeAll(async () => {
+    node = await createTestNode(dialect, {}, 'uz-cert');
+    app = await buildTestApp(node.ctx);
+    analyst = { authorization: `Bearer ${(await buildUser(node.ctx, 'analyst')).token}` };
+    const { publishOwnEntry } = await import('../../src/directory/directory.service.js');
+    const { storeEntry } = await import('../../src/directory/directory.repository.js');
+    await publishOwnEntry(node.ctx, { ref: 'test' }, buildEntryInput());
+    const envelope = JSON.stringify({ v: 1, id: 'm1', from: 'kz-police', to: ['uz-cert'], type: 'directory.entry/v1', issued_at: peerEntry.published_at, body: peerEntry, sig: { suite: 'ed25519', key: signer, value: 'x' } });
+    await storeEntry(node.ctx.store.db, peerEntry, { envelope, isOwn: false });
+  });
+  afterAll(async () => {
+    await app.close();
+    await node.close();
+  });
+
+  const search = (query: string) => app.inject({ url: `/api/v1/directory${query}`, headers: analyst });
+
+  it('answers with the stored entries byte for byte, with their signer, as the export does', async () => {
+    const res = await search('');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
+    const list = res.json();
+    expect(list.map((l: { entry: { node_id: string }; own: boolean; signed_by: string | null; freshness: string }) => [l.entry.node_id, l.own, l.signed_by, l.freshness])).toEqual([
+      ['kz-police', false, signer, 'valid'],
+      ['uz-cert', true, null, 'valid'],
+    ]);
+    expect(list[0].entry).toEqual(peerEntry);
+    const stored = await node.ctx.store.db.selectFrom('directory_entries').select(['node_id', 'entry', 'received_at']).orderBy('country').execute();
+    for (const r of stored) expect(res.rawPayload.includes(Buffer.from(r.entry))).toBe(true);
+    expect(list[0].received_at).toBe(stored[0]!.received_at);
+    // The parsed path (the JSON export) gives the same listings.
+    expect((await app.inject({ url: '/api/v1/directory/export?format=json', headers: analyst })).json()).toEqual(list);
+    expect((await search('?q=nobody-at-all')).body).toBe('[]');
+  });
+
+  it('searches every script and the characters LIKE treats specially', async () => {
+    const ids = async (query: string) => (await search(query)).json().map((l: { entry: { node_id: string } }) => l.entry.node_id);
+    expect(await ids(`?q=${encodeURIComponent('КИБЕРПОЛИЦИЯ')}`)).toEqual(['kz-police']);
+    expect(await ids(`?q=${encodeURIComponent('网络警察')}`)).toEqual(['kz-police']);
+    expect(await ids(`?q=${encodeURIComponent('"cyber" police \\')}`)).toEqual(['kz-police']);
+    expect(await ids('?q=_')).toEqual([]); // a wildcard is searched for, not expanded
+    expect(await ids('?q=cert')).toEqual(['kz-police', 'uz-cert']); // e-mail addresses (channels)
+    expect(await ids('?country=kz&kind=law_enforcement_24_7&freshness=valid')).toEqual(['kz-police']);
+    expect(await ids('?freshness=expired')).toEqual([]);
+  });
+
+  it('fills the signer column from the stored envelopes when the migration runs', async () => {
+    const m = await import('../../src/store/migrations/20261129T020000-directory-search.js');
+    await m.down(node.ctx.store.db as never);
+    await m.up(node.ctx.store.db as never);
+    const list = (await search('')).json();
+    expect(list.map((l: { signed_by: string | null }) => l.signed_by)).toEqual([signer, null]);
+  });
+});
