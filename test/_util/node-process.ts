@@ -105,9 +105,17 @@ export async function startNodeProcess(opts: StartOptions = {}): Promise<NodePro
   ]);
   if (init.status !== 0) throw new Error(`accord init failed: ${init.stderr}`);
   const info = JSON.parse(init.stdout) as { admin_email: string; one_time_password: string; fingerprint: string };
-  const port = await freePort();
   const env = opts.settings ?? {};
-  const first = await spawnServe(dataDir, port, env);
+  // A free port can be taken by a parallel test before the node binds it: try another.
+  let port = 0;
+  let first: Awaited<ReturnType<typeof spawnServe>> | undefined;
+  for (let attempt = 1; !first; attempt++) {
+    port = await freePort();
+    first = await spawnServe(dataDir, port, env).catch((e: Error) => {
+      if (attempt >= 5 || !e.message.includes('EADDRINUSE')) throw e;
+      return undefined;
+    });
+  }
   const node: NodeProcess = {
     nodeId,
     url: first.url,
