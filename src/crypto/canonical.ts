@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import canonicalizeImpl from 'canonicalize';
 
 /** RFC 8785 (JCS) canonical JSON: the only form Accord ever hashes or signs. */
@@ -14,16 +14,26 @@ export function canonicalJson(value: unknown): string {
  * through canonicalJson; `preset` supplies members already in canonical form.
  */
 export function canonicalMembers(obj: Record<string, unknown>, preset: Record<string, string> = {}, omit?: string): string {
+  return canonicalMembersWithAndWithout(obj, omit, preset).without;
+}
+
+/**
+ * An object's RFC 8785 form with and without one member (an envelope with and without its
+ * signature), in one pass: each member is written once and used by both.
+ */
+export function canonicalMembersWithAndWithout(obj: Record<string, unknown>, omit: string | undefined, preset: Record<string, string> = {}): { with: string; without: string } {
   const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined && k !== omit)
+    .filter((k) => obj[k] !== undefined)
     .sort();
-  let out = '{';
+  let all = '';
+  let rest = '';
   for (const k of keys) {
-    if (out.length > 1) out += ',';
     // Own members only: `preset.toString` must not find Object.prototype's.
-    out += `${JSON.stringify(k)}:${Object.hasOwn(preset, k) ? preset[k] : canonicalMember(obj[k])}`;
+    const member = `${JSON.stringify(k)}:${Object.hasOwn(preset, k) ? preset[k] : canonicalMember(obj[k])}`;
+    all += all === '' ? member : `,${member}`;
+    if (k !== omit) rest += rest === '' ? member : `,${member}`;
   }
-  return `${out}}`;
+  return { with: `{${all}}`, without: `{${rest}}` };
 }
 
 // Plain JSON data (what JSON.parse gives) is written here; anything else (toJSON, class
@@ -35,8 +45,11 @@ function canonicalMember(v: unknown): string {
   return canonicalJson(v);
 }
 
+// crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per digest.
+const oneShot = (nodeCrypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
+
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : nodeCrypto.createHash('sha256').update(data).digest('hex');
 }
 
 /** SHA-256 over the canonical JSON of `value`, lowercase hex. */

@@ -7,6 +7,7 @@ import { KEY_ROTATION_TYPE } from './keyring.js';
 import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
 import { applyReceipt, buildBatchText, postBatchText } from './transport.js';
 import { DeliveryWindow } from './delivery-window.js';
+import { isPending, isPendingRotation } from './outbox.conditions.js';
 import { SerialPass } from '../util/serial-pass.js';
 import { backoffMs } from './rules.js';
 
@@ -96,7 +97,7 @@ export class DeliveryWorker {
       .select('node_id')
       .where('status', '=', 'active')
       .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
-      .where((eb) => eb.exists(eb.selectFrom('outbox').select('id').whereRef('outbox.peer_id', '=', 'peers.node_id').where('outbox.state', '=', 'pending')))
+      .where((eb) => eb.exists(eb.selectFrom('outbox').select('id').whereRef('outbox.peer_id', '=', 'peers.node_id').where(isPending)))
       .execute();
     await Promise.all(due.map((p) => this.deliverTo(p.node_id)));
   }
@@ -163,8 +164,8 @@ export class DeliveryWorker {
   }
 
   private pending(peerId: string, o: { rotation?: boolean; afterSeq?: number; limit: number }) {
-    let q = this.ctx.store.db.selectFrom('outbox').select(['id', 'seq', 'type', 'envelope']).where('peer_id', '=', peerId).where('state', '=', 'pending');
-    q = o.rotation ? q.where('type', '=', KEY_ROTATION_TYPE) : q.where('type', '!=', KEY_ROTATION_TYPE);
+    let q = this.ctx.store.db.selectFrom('outbox').select(['id', 'seq', 'type', 'envelope']).where('peer_id', '=', peerId);
+    q = o.rotation ? q.where(isPendingRotation) : q.where(isPending).where('type', '!=', KEY_ROTATION_TYPE);
     if (o.afterSeq !== undefined) q = q.where('seq', '>', o.afterSeq);
     return q.orderBy('seq').limit(o.limit).execute();
   }

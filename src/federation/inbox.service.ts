@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { NodeContext } from '../context.js';
 import type { DbOrTrx } from '../store/db.js';
 import { keyFor, keyringForBatch, keyringOf } from './keyring.js';
@@ -93,9 +94,12 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   const skewLimit = now.getTime() + ctx.settings.clockSkewSeconds * 1000;
   const pending: { e: Envelope; digest: string; canonical: string; item: ReceiptItem }[] = [];
   const keys = envelopes.map((e) => keyFor(ring, e.sig.key, e.issued_at));
+  // With more than one core the signatures verify in parallel on libuv's thread pool; on one
+  // core handing them over would only add work, so they verify here.
+  const verifyOne = availableParallelism() > 1 ? verifyEnvelopeSignatureAsync : verifyEnvelopeSignature;
   const signed = await Promise.all(envelopes.map((e, i) => {
     const k = keys[i]!;
-    return 'key' in k ? verifyEnvelopeSignatureAsync(e, k.key, forms[i]!.unsigned) : Promise.resolve(false);
+    return 'key' in k ? verifyOne(e, k.key, forms[i]!.unsigned) : false;
   }));
   for (const [i, e] of envelopes.entries()) {
     const k = keys[i]!;

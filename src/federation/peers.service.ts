@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { PeerStatus } from './federation.tables.js';
+import { isPending } from './outbox.conditions.js';
 import { findPeer, listPeerRows, rowToPeer, updatePeer, type Peer } from './peers.repository.js';
 import { checkNodeDescription, type SignedNodeDescription } from './protocol/node-description.js';
 
@@ -103,7 +104,7 @@ export async function listPeers(ctx: NodeContext): Promise<PeerState[]> {
   const queues = await db
     .selectFrom('outbox')
     .select(['peer_id', (eb) => eb.fn.countAll<string | number>().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
-    .where('state', '=', 'pending')
+    .where(isPending)
     .groupBy('peer_id')
     .execute();
   const byPeer = new Map(queues.map((q) => [q.peer_id, q]));

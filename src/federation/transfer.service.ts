@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { receiveBatch, type Batch } from './inbox.service.js';
+import { isPending } from './outbox.conditions.js';
 import { findPeer } from './peers.repository.js';
 import type { Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
@@ -29,7 +30,7 @@ export interface TransferFile {
 export async function exportForPeer(ctx: NodeContext, actor: Actor, peerId: string, max = 5000): Promise<TransferFile | null> {
   const { db, dialect } = ctx.store;
   if (!(await findPeer(db, peerId))) throw new NotFoundError(`peer ${peerId}`);
-  const rows = await db.selectFrom('outbox').select('envelope').where('peer_id', '=', peerId).where('state', '=', 'pending').orderBy('seq').limit(max).execute();
+  const rows = await db.selectFrom('outbox').select('envelope').where('peer_id', '=', peerId).where(isPending).orderBy('seq').limit(max).execute();
   if (rows.length === 0) return null;
   const batch = buildBatch(ctx, peerId, rows.map((r) => JSON.parse(r.envelope) as Envelope));
   await db.transaction().execute((trx) => appendAudit(trx, dialect, { actor: actor.ref, action: 'federation.transfer_export', target: `peer:${peerId}`, details: { batch_id: batch.id, messages: rows.length } }));

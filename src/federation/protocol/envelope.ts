@@ -1,6 +1,6 @@
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { canonicalJson, canonicalMembers, sha256Hex } from '../../crypto/canonical.js';
+import { canonicalJson, canonicalMembers, canonicalMembersWithAndWithout, sha256Hex } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
 
 /**
@@ -50,11 +50,10 @@ export interface CanonicalForms {
 export function canonicalForms(e: UnsignedEnvelope | Envelope, canonicalBody?: string): CanonicalForms {
   const members = e as unknown as Record<string, unknown>;
   const preset: Record<string, string> = canonicalBody === undefined ? {} : { body: canonicalBody };
-  const unsigned = canonicalMembers(members, preset, 'sig');
-  if (!('sig' in e) || e.sig === undefined) return { unsigned, full: unsigned };
-  const sig: unknown = e.sig;
-  preset.sig = sig !== null && typeof sig === 'object' && !Array.isArray(sig) ? canonicalMembers(sig as Record<string, unknown>) : canonicalJson(sig);
-  return { unsigned, full: canonicalMembers(members, preset) };
+  const sig: unknown = members.sig;
+  if (sig !== undefined) preset.sig = sig !== null && typeof sig === 'object' && !Array.isArray(sig) ? canonicalMembers(sig as Record<string, unknown>) : canonicalJson(sig);
+  const forms = canonicalMembersWithAndWithout(members, 'sig', preset);
+  return { unsigned: forms.without, full: forms.with };
 }
 
 function signatureOver(id: NodeIdentity, unsigned: string): Signature {

@@ -9,6 +9,7 @@ import * as m0007 from './20261128T230000-ping-tests.js';
 import * as m0008 from './20261129T010000-ping-schedules.js';
 import * as m0009 from './20261129T020000-directory-search.js';
 import * as m0010 from './20261129T030000-outbox-canonical.js';
+import * as m0011 from './20261129T040000-outbox-pending-indexes.js';
 
 /** Every migration, in order. Never edit one that has shipped; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T010000-ping-schedules': m0008,
   '20261129T020000-directory-search': m0009,
   '20261129T030000-outbox-canonical': m0010,
+  '20261129T040000-outbox-pending-indexes': m0011,
 };
