@@ -1,6 +1,7 @@
 /**
- * Coalesces calls into shared transactions ("group commit"): the first call runs at once;
- * calls that arrive while it runs wait and then go together in the next one. Where every
+ * Coalesces calls into shared transactions ("group commit"): the first call runs at the end of
+ * the current turn of the event loop, with every call made until then; calls that arrive while
+ * it runs wait and then go together in the next one. Where every
  * write takes the same lock (a peer's release number, the audit chain), one transaction for
  * many callers holds that lock once instead of once per caller.
  */
@@ -17,12 +18,16 @@ export class GroupCommit<I, O> {
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (!this.running) void this.run();
+      if (this.running) return;
+      // The first call waits for the end of this turn of the event loop, so that calls from
+      // every request read in the same turn share its transaction. Without that wait an
+      // embedded database, which never yields mid-transaction, would commit each call alone.
+      this.running = true;
+      setImmediate(() => void this.run());
     });
   }
 
   private async run(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length > 0) {
         const calls = this.queue.splice(0, this.maxBatch);
