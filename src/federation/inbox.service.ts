@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { NodeContext } from '../context.js';
 import type { DbOrTrx } from '../store/db.js';
+import { insertRows } from '../store/insert-rows.js';
 import { keyFor, keyringForBatch, keyringOf } from './keyring.js';
 import { canonicalForms, envelopeDigest, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
@@ -130,16 +131,15 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
     if (!seen) await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
     // Another batch carrying the same message may be stored concurrently (a retry while the
     // first attempt was still in flight): the insert keeps one, and only that one is applied.
-    const stored = new Set<string>();
-    for (let i = 0; i < pending.length; i += 200) {
-      const rows = await trx
-        .insertInto('inbox')
-        .values(pending.slice(i, i + 200).map(({ e, digest, canonical }) => ({ id: e.id, from_node: e.from, seq: e.seq ?? null, type: e.type, envelope: canonical, digest, received_at: receivedAt, batch_id: batch.id })))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .execute();
-      for (const r of rows) stored.add(r.id);
-    }
+    const stored = new Set(
+      await insertRows(
+        trx,
+        'inbox',
+        { id: 'text', from_node: 'text', seq: 'integer', type: 'text', envelope: 'text', digest: 'text', received_at: 'text', batch_id: 'text' },
+        pending.map(({ e, digest, canonical }) => ({ id: e.id, from_node: e.from, seq: e.seq ?? null, type: e.type, envelope: canonical, digest, received_at: receivedAt, batch_id: batch.id })),
+        { skipConflictsOn: 'id' },
+      ),
+    );
     const apply: Envelope[] = [];
     for (const p of pending) {
       if (stored.has(p.e.id)) apply.push(p.e);

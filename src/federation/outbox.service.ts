@@ -1,6 +1,7 @@
 import type { NodeContext } from '../context.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { DbOrTrx } from '../store/db.js';
+import { insertRows } from '../store/insert-rows.js';
 import { findPeer } from './peers.repository.js';
 import { reserveSeq } from './peers.service.js';
 import { newMessageId, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
@@ -20,12 +21,12 @@ export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId:
   const signed = bodies.map((body, i) =>
     signEnvelopeCanonical(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [peerId], type, issued_at: issuedAt, seq: first + i, body }),
   );
-  for (let i = 0; i < signed.length; i += 200) {
-    await trx
-      .insertInto('outbox')
-      .values(signed.slice(i, i + 200).map(({ envelope: e, canonical }) => ({ id: e.id, peer_id: peerId, seq: e.seq!, type, envelope: canonical, state: 'pending' as const, created_at: now, delivered_at: null, receipt_id: null, reject_reason: null })))
-      .execute();
-  }
+  await insertRows(
+    trx,
+    'outbox',
+    { id: 'text', peer_id: 'text', seq: 'integer', type: 'text', envelope: 'text', state: 'text', created_at: 'text', delivered_at: 'text', receipt_id: 'text', reject_reason: 'text' },
+    signed.map(({ envelope: e, canonical }) => ({ id: e.id, peer_id: peerId, seq: e.seq!, type, envelope: canonical, state: 'pending' as const, created_at: now, delivered_at: null, receipt_id: null, reject_reason: null })),
+  );
   return signed.map((s) => s.envelope);
 }
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { DbOrTrx } from '../../store/db.js';
+import { insertRows } from '../../store/insert-rows.js';
 import type { Envelope } from '../protocol/envelope.js';
 import type { MessageType } from '../protocol/message-types.js';
 import { checkRotation, KEY_ROTATION_TYPE, keyringOf } from '../keyring.js';
@@ -19,13 +20,12 @@ export const PingType = {
 
 async function storeNotices(trx: DbOrTrx, es: Envelope<Static<typeof NoticeBody>>[]): Promise<void> {
   const receivedAt = new Date().toISOString();
-  // 200 rows × 6 columns stays under SQLite's bind-parameter limit.
-  for (let i = 0; i < es.length; i += 200) {
-    await trx
-      .insertInto('notices')
-      .values(es.slice(i, i + 200).map((e) => ({ id: e.id, from_node: e.from, subject: e.body.subject, text: e.body.text, issued_at: e.issued_at, received_at: receivedAt })))
-      .execute();
-  }
+  await insertRows(
+    trx,
+    'notices',
+    { id: 'text', from_node: 'text', subject: 'text', text: 'text', issued_at: 'text', received_at: 'text' },
+    es.map((e) => ({ id: e.id, from_node: e.from, subject: e.body.subject, text: e.body.text, issued_at: e.issued_at, received_at: receivedAt })),
+  );
 }
 
 /** `federation.notice/v1`: a short notice from one node's operators to another's. */
