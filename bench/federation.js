@@ -40,6 +40,7 @@ const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const STRICT = process.env.BENCH_STRICT === '1';
 const WARMUP_MESSAGES = 2000;
 const WARMUP_S = 2;
+const LATENCY_CONNECTIONS = 64;
 
 const TARGETS = { throughput_msgs_per_s_min: 5000 };
 const ADMIN = 'admin@bench.test';
@@ -251,8 +252,10 @@ async function latency(dialect) {
   const pair = await startPair(dialect, label, {});
   const [a, b] = pair.nodes;
   try {
+    // Each connection has one request open at a time and paces itself at RATE / connections;
+    // 64 of them keep up the rate while a few answers are slow.
     const opts = (duration) => ({
-      url: `${a.url}/api/v1/peers/${B_ID}/notices`, method: 'POST', connections: 32, overallRate: RATE, duration,
+      url: `${a.url}/api/v1/peers/${B_ID}/notices`, method: 'POST', connections: LATENCY_CONNECTIONS, overallRate: RATE, duration,
       headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ subject: 'latency', text: 'one signed notice, end to end' }),
     });

@@ -6,7 +6,7 @@ import { keyFor, keyringForBatch, keyringOf } from './keyring.js';
 import { canonicalForms, envelopeDigest, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
 import { RejectReason, signReceipt, signReceiptCanonical, type Receipt, type ReceiptItem } from './protocol/receipt.js';
-import { findPeer, updatePeer } from './peers.repository.js';
+import { findPeer, recordContact } from './peers.repository.js';
 import { checkFreshness, TokenBucket } from './rules.js';
 
 export type Batch = Envelope<{ envelopes: Envelope[] }>;
@@ -146,8 +146,8 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
       else p.item.status = 'duplicate';
     }
     await applyInOrder(trx, registry, apply);
-    await updatePeer(trx, peer.node_id, { last_contact_at: receivedAt });
   });
+  await recordContact(db, peer.node_id, receivedAt, { clearFailures: false });
   if (++receivesSincePurge >= 1000) {
     receivesSincePurge = 0;
     const cutoff = new Date(now.getTime() - (ctx.settings.replayWindowSeconds + ctx.settings.clockSkewSeconds) * 1000).toISOString();

@@ -51,3 +51,27 @@ export function listPeerRows(db: DbOrTrx): Promise<PeerRow[]> {
 export async function updatePeer(db: DbOrTrx, nodeId: string, patch: Partial<PeersTable>): Promise<void> {
   await db.updateTable('peers').set({ ...patch, updated_at: new Date().toISOString() }).where('node_id', '=', nodeId).execute();
 }
+
+/**
+ * Records a successful exchange with a peer: the time of contact and, for deliveries, that
+ * no failure is pending. It runs after the exchange has committed, not inside it, and writes
+ * only when an admin would see a difference (a failure to clear, an error newer than the last
+ * contact, or a contact time over a second old): batches in flight at once would otherwise
+ * queue on the peer's row, each holding it until its commit.
+ */
+export async function recordContact(db: DbOrTrx, nodeId: string, at: string, opts: { clearFailures: boolean }): Promise<void> {
+  const staleBefore = new Date(Date.parse(at) - 1000).toISOString();
+  await db
+    .updateTable('peers')
+    .set({ last_contact_at: at, updated_at: at, ...(opts.clearFailures ? { failures: 0, next_attempt_at: null } : {}) })
+    .where('node_id', '=', nodeId)
+    .where((eb) =>
+      eb.or([
+        eb('last_contact_at', 'is', null),
+        eb('last_contact_at', '<', staleBefore),
+        eb.and([eb('last_error_at', 'is not', null), eb('last_error_at', '>=', eb.ref('last_contact_at'))]),
+        ...(opts.clearFailures ? [eb('failures', '<>', 0), eb('next_attempt_at', 'is not', null)] : []),
+      ]),
+    )
+    .execute();
+}

@@ -1,6 +1,6 @@
 import type { NodeContext } from '../context.js';
 import type { Batch } from './inbox.service.js';
-import { updatePeer, type PeerRow } from './peers.repository.js';
+import { recordContact, type PeerRow } from './peers.repository.js';
 import { canonicalJson } from '../crypto/canonical.js';
 import { newMessageId, publicKeyFromRaw, signEnvelope, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
 import { verifyReceipt, type Receipt } from './protocol/receipt.js';
@@ -94,7 +94,7 @@ export async function applyReceipt(ctx: NodeContext, peerId: string, receipt: Re
     for (const item of rejected) {
       await trx.updateTable('outbox').set({ state: 'rejected', delivered_at: now, receipt_id: receipt.batch_id, reject_reason: `${item.reason}: ${item.detail ?? ''}` }).where('id', '=', item.message_id).execute();
     }
-    await updatePeer(trx, peerId, { failures: 0, last_contact_at: now, next_attempt_at: null });
   });
+  await recordContact(ctx.store.db, peerId, now, { clearFailures: true });
   return { delivered: delivered.length, rejected: rejected.length };
 }
