@@ -2,7 +2,7 @@ import { PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
 import type { DbOrTrx } from './db.js';
 import type { Database } from './schema.js';
 
-/** The PostgreSQL type of each column of the rows, for the arrays they travel in. */
+/** The PostgreSQL type of each column, to read it back from the JSON the rows travel in. */
 export type ColumnTypes<T extends keyof Database> = Record<keyof Insertable<Database[T]> & string, 'text' | 'integer' | 'bigint'>;
 
 export interface InsertRowsOptions {
@@ -12,18 +12,20 @@ export interface InsertRowsOptions {
 
 /**
  * Inserts many rows and returns the `id` of each row inserted. On PostgreSQL the rows travel
- * as one array per column, unnested by the server: a multi-row VALUES statement with thousands
- * of parameters costs PostgreSQL about as much to parse as to insert (measured: 56 against
- * 30 µs of server CPU per inbox row). SQLite prepares (and caches) VALUES statements cheaply.
+ * as one JSON parameter that the server turns back into rows: a multi-row VALUES statement
+ * with thousands of parameters costs PostgreSQL about as much to parse as to insert (measured:
+ * 56 against 23 µs of server CPU per inbox row), and JSON.stringify is cheaper for the node
+ * than the driver's quoting of one array per column (11 against 18 µs per row). SQLite
+ * prepares (and caches) VALUES statements cheaply.
  */
 export async function insertRows<T extends keyof Database & string>(db: DbOrTrx, table: T, types: ColumnTypes<T>, rows: Insertable<Database[T]>[], opts: InsertRowsOptions = {}): Promise<string[]> {
   if (rows.length === 0) return [];
   const columns = Object.keys(types) as (keyof Insertable<Database[T]> & string)[];
   const ids: string[] = [];
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    const arrays = columns.map((c) => sql`${rows.map((r) => r[c] ?? null)}::${sql.raw(types[c])}[]`);
+    const shape = sql.join(columns.map((c) => sql`${sql.ref(c)} ${sql.raw(types[c])}`));
     const conflict = opts.skipConflictsOn ? sql`ON CONFLICT (${sql.ref(opts.skipConflictsOn)}) DO NOTHING` : sql``;
-    const r = await sql<{ id: string }>`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) SELECT * FROM unnest(${sql.join(arrays)}) ${conflict} RETURNING id`.execute(db);
+    const r = await sql<{ id: string }>`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(${shape}) ${conflict} RETURNING id`.execute(db);
     return r.rows.map((x) => x.id);
   }
   // Rows × columns stays under SQLite's bind-parameter limit.
