@@ -7,7 +7,7 @@ import { canonicalForms, envelopeDigest, verifyEnvelopeSignature, verifyEnvelope
 import type { MessageTypeRegistry } from './protocol/message-types.js';
 import { RejectReason, signReceipt, signReceiptCanonical, type Receipt, type ReceiptItem } from './protocol/receipt.js';
 import { findPeer, recordContact } from './peers.repository.js';
-import { checkFreshness, TokenBucket } from './rules.js';
+import { checkFreshness, holdsNul, TokenBucket } from './rules.js';
 
 export type Batch = Envelope<{ envelopes: Envelope[] }>;
 
@@ -117,6 +117,7 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
       const t = registry.get(e.type);
       if (!t) reject(RejectReason.unknownType, `${me} does not know message type ${e.type}; it knows ${registry.names().join(', ')}`);
       else if (!t.check.Check(e.body)) reject(RejectReason.invalidBody, `the body does not match the schema of ${e.type}`);
+      else if (holdsNul(e.body)) reject(RejectReason.invalidBody, 'the body holds U+0000, which a node cannot store');
       else {
         known.add(e.id);
         const item: ReceiptItem = { message_id: e.id, digest, status: 'accepted' };

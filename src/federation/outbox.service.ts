@@ -1,9 +1,10 @@
 import type { NodeContext } from '../context.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { DbOrTrx } from '../store/db.js';
 import { insertRows } from '../store/insert-rows.js';
 import { findPeer } from './peers.repository.js';
 import { reserveSeq } from './peers.service.js';
+import { holdsNul } from './rules.js';
 import { newMessageId, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
 
 /**
@@ -11,6 +12,7 @@ import { newMessageId, signEnvelopeCanonical, type Envelope } from './protocol/e
  * the change that produced them and the messages commit together or not at all.
  */
 export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[], issuedAt = new Date().toISOString()): Promise<Envelope<B>[]> {
+  if (bodies.some(holdsNul)) throw new InvalidInputError('text holding U+0000 cannot be sent: a node cannot store it');
   const peer = await findPeer(trx, peerId);
   if (!peer) throw new NotFoundError(`peer ${peerId}`);
   if (peer.status === 'removed') throw new ConflictError(`peer ${peerId} was removed`);

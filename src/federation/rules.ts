@@ -41,3 +41,15 @@ export class TokenBucket {
     return true;
   }
 }
+
+/**
+ * Whether a message body holds U+0000 in any string (or member name). PostgreSQL text cannot
+ * store it, so such a message would fail its whole batch on every attempt and block the queue
+ * behind it: it is refused on its own instead, on both databases alike.
+ */
+export function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || holdsNul(v));
+  return false;
+}

@@ -52,6 +52,15 @@ describe.each(DIALECTS)('delivery between node processes on %s', (dialect) => {
     await waitFor('the burst on B', async () => (await count(storeB, 'notices')) >= before.notices + 60);
   });
 
+  it('refuses to queue text holding U+0000 with a 400 problem, and queues nothing', async () => {
+    const token = runCliJson<{ token: string }>(['token', 'create', '--data', a.dataDir, '--user', a.adminEmail, '--name', 'nul']).token;
+    const before = await count(storeA, 'outbox');
+    const res = await fetch(`${a.url}/api/v1/peers/kz-cert/notices`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ subject: 'nul \u0000', text: 'x' }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/U\+0000/);
+    expect(await count(storeA, 'outbox')).toBe(before);
+  });
+
   it('holds messages while the peer is down, shows why, and delivers them when it is back', async () => {
     const before = await count(storeB, 'notices');
     await b.stop();

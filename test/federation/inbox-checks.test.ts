@@ -139,6 +139,18 @@ describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
       expect(reasons(r)).toEqual(['invalid_body']);
     });
 
+    it('a body holding U+0000, which a node cannot store, refused alone while the rest of the batch is stored', async () => {
+      const bad = notice({ body: { subject: 'nul \u0000 inside', text: 'x' } } as Partial<Envelope>);
+      const good = notice();
+      const r = await post(batch([bad, good]));
+      expect(r.status).toBe(200);
+      before.notices += 1;
+      before.inbox += 1;
+      expect(r.json.items.map((i) => [i.message_id, i.status, i.reason ?? null])).toEqual([[bad.id, 'rejected', 'invalid_body'], [good.id, 'accepted', null]]);
+      expect(await storeB.db.selectFrom('inbox').select('id').where('id', 'in', [bad.id, good.id]).execute()).toEqual([{ id: good.id }]);
+      expect(await storeB.db.selectFrom('notices').select('id').where('id', '=', bad.id).executeTakeFirst()).toBeUndefined();
+    });
+
     it('malformed JSON and envelopes that are not envelopes, with 400 problems', async () => {
       expect((await post('{"v":1,')).status).toBe(400);
       const r = await post({ ...batch([notice()]), extra: true });
