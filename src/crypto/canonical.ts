@@ -14,27 +14,28 @@ export function canonicalJson(value: unknown): string {
  * through canonicalJson; `preset` supplies members already in canonical form.
  */
 export function canonicalMembers(obj: Record<string, unknown>, preset: Record<string, string> = {}, omit?: string): string {
-  return canonicalMembersWithAndWithout(obj, omit, preset).without;
+  return joinMembers(writeMembers(obj, preset, omit));
 }
 
 /**
  * An object's RFC 8785 form with and without one member (an envelope with and without its
- * signature), in one pass: each member is written once and used by both.
+ * signature): each member is written once and used by both.
  */
-export function canonicalMembersWithAndWithout(obj: Record<string, unknown>, omit: string | undefined, preset: Record<string, string> = {}): { with: string; without: string } {
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  let all = '';
-  let rest = '';
-  for (const k of keys) {
-    // Own members only: `preset.toString` must not find Object.prototype's.
-    const member = `${JSON.stringify(k)}:${Object.hasOwn(preset, k) ? preset[k] : canonicalMember(obj[k])}`;
-    all += all === '' ? member : `,${member}`;
-    if (k !== omit) rest += rest === '' ? member : `,${member}`;
-  }
-  return { with: `{${all}}`, without: `{${rest}}` };
+export function canonicalMembersWithAndWithout(obj: Record<string, unknown>, omit: string, preset: Record<string, string> = {}): { with: string; without: string } {
+  const all = writeMembers(obj, preset);
+  return { with: joinMembers(all), without: joinMembers(all.filter((m) => m.key !== omit)) };
 }
+
+/** Each defined member as `"key":value`, in key order (UTF-16 code units, as RFC 8785 sorts). */
+function writeMembers(obj: Record<string, unknown>, preset: Record<string, string>, omit?: string): { key: string; text: string }[] {
+  // Own members of `preset` only: `preset.toString` must not find Object.prototype's.
+  return Object.keys(obj)
+    .filter((k) => obj[k] !== undefined && k !== omit)
+    .sort()
+    .map((key) => ({ key, text: `${JSON.stringify(key)}:${Object.hasOwn(preset, key) ? preset[key] : canonicalMember(obj[key])}` }));
+}
+
+const joinMembers = (members: { text: string }[]): string => `{${members.map((m) => m.text).join(',')}}`;
 
 // Plain JSON data (what JSON.parse gives) is written here; anything else (toJSON, class
 // instances, non-finite numbers) is left to the library, which knows every corner.

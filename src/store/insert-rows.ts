@@ -21,7 +21,6 @@ export interface InsertRowsOptions {
 export async function insertRows<T extends keyof Database & string>(db: DbOrTrx, table: T, types: ColumnTypes<T>, rows: Insertable<Database[T]>[], opts: InsertRowsOptions = {}): Promise<string[]> {
   if (rows.length === 0) return [];
   const columns = Object.keys(types) as (keyof Insertable<Database[T]> & string)[];
-  const ids: string[] = [];
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     const shape = sql.join(columns.map((c) => sql`${sql.ref(c)} ${sql.raw(types[c])}`));
     const conflict = opts.skipConflictsOn ? sql`ON CONFLICT (${sql.ref(opts.skipConflictsOn)}) DO NOTHING` : sql``;
@@ -31,6 +30,7 @@ export async function insertRows<T extends keyof Database & string>(db: DbOrTrx,
   // Rows × columns stays under SQLite's bind-parameter limit.
   const perStatement = Math.max(1, Math.floor(1600 / columns.length));
   const loose = db as unknown as Kysely<Record<string, { id: string }>>;
+  const ids: string[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     let q = loose.insertInto(table).values(rows.slice(i, i + perStatement) as never[]);
     if (opts.skipConflictsOn) q = q.onConflict((oc) => oc.column(opts.skipConflictsOn as 'id').doNothing());

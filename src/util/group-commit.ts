@@ -1,9 +1,9 @@
 /**
  * Coalesces calls into shared transactions ("group commit"): the first call runs at the end of
  * the current turn of the event loop, with every call made until then; calls that arrive while
- * it runs wait and then go together in the next one. Where every
- * write takes the same lock (a peer's release number, the audit chain), one transaction for
- * many callers holds that lock once instead of once per caller.
+ * it runs wait and then go together in the next one. Where every write takes the same lock (a
+ * peer's release number, the audit chain), one transaction for many callers holds that lock
+ * once instead of once per caller.
  */
 export class GroupCommit<I, O> {
   private queue: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];

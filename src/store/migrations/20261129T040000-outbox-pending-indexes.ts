@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely';
  * delivery reads them in release order without walking the delivered history, settling a
  * message takes it out of the index instead of adding an entry, and the (rare) pending key
  * rotation is found without reading every pending row. Queries spell the conditions as in
- * the indexes (outbox.conditions.ts).
+ * the indexes (outbox.conditions.ts). The type is written out, not imported: a migration
+ * must not change when the code does.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX outbox_pending_seq_idx ON outbox (peer_id, seq) WHERE state = 'pending'`.execute(db);
