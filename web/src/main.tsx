@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
-import { applyTheme, initialTheme } from './hooks/useTheme.js';
+import { App } from './app/App.js';
 import { setupI18n } from './i18n/index.js';
+import { applyTheme, initialTheme } from './shared/hooks/useTheme.js';
 import './styles.css';
 
 // Theme first, so the page never flashes in the wrong colours.

@@ -1,0 +1,98 @@
+import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Role } from '../api/types.js';
+import { AuditPage } from '../audit/AuditPage.js';
+import { AccountPage } from '../auth/AccountPage.js';
+import { TokensPage } from '../auth/TokensPage.js';
+import { UsersPage } from '../auth/UsersPage.js';
+import { useSignedIn } from '../auth/useSession.js';
+import { DirectoryPage } from '../directory/DirectoryPage.js';
+import { PeersPage } from '../federation/PeersPage.js';
+import { GroupsPage } from '../groups/GroupsPage.js';
+import { OverviewPage } from '../node/OverviewPage.js';
+import { NodeInfoContext, useNodeInfoResource } from '../node/useNodeInfo.js';
+import { NotificationsPage } from '../notifications/NotificationsPage.js';
+import { ROUTES, routeOf, useRoute, type RouteName } from '../shared/hooks/useRoute.js';
+import type { Theme } from '../shared/hooks/useTheme.js';
+import { ComingSoonPage } from './ComingSoonPage.js';
+import { Header } from './Header.js';
+import { NotFoundPage } from './NotFoundPage.js';
+import { navSections, Sidebar } from './Sidebar.js';
+
+function mayOpen(role: Role, route: RouteName): boolean {
+  return navSections(role).some((s) => s.items.includes(route));
+}
+
+/** The signed-in app: header, sidebar and the current page. */
+export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme: () => void }) {
+  const { t } = useTranslation();
+  const { user } = useSignedIn();
+  const { path, navigate } = useRoute();
+  const nodeInfo = useNodeInfoResource();
+  const found = routeOf(path);
+  const route = found && mayOpen(user.role, found) ? found : null;
+
+  useEffect(() => {
+    document.title = route ? `${t(`nav.${route}`)} · ${t('app.name')}` : t('app.name');
+  }, [route, t]);
+
+  function handleAccount() {
+    navigate(ROUTES.account);
+  }
+  function handleHome() {
+    navigate(ROUTES.overview);
+  }
+
+  let page: ReactNode;
+  switch (route) {
+    case 'overview':
+      page = <OverviewPage info={nodeInfo.data} error={nodeInfo.error} />;
+      break;
+    case 'directory':
+      page = <DirectoryPage path={path} navigate={navigate} />;
+      break;
+    case 'cases':
+    case 'intelligence':
+    case 'norms':
+      page = <ComingSoonPage capability={route} />;
+      break;
+    case 'federation':
+      page = <PeersPage />;
+      break;
+    case 'groups':
+      page = <GroupsPage path={path} navigate={navigate} />;
+      break;
+    case 'users':
+      page = <UsersPage />;
+      break;
+    case 'audit':
+      page = <AuditPage />;
+      break;
+    case 'notifications':
+      page = <NotificationsPage />;
+      break;
+    case 'tokens':
+      page = <TokensPage />;
+      break;
+    case 'account':
+      page = <AccountPage />;
+      break;
+    case null:
+      page = <NotFoundPage onHome={handleHome} />;
+  }
+
+  return (
+    <NodeInfoContext.Provider value={nodeInfo.data}>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <Header theme={theme} onToggleTheme={onToggleTheme} onAccount={handleAccount} />
+      <div className="shell">
+        <Sidebar role={user.role} current={route} onNavigate={navigate} />
+        <main id="main" className="content" tabIndex={-1}>
+          {page}
+        </main>
+      </div>
+    </NodeInfoContext.Provider>
+  );
+}

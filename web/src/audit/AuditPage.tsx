@@ -1,0 +1,102 @@
+import { useTranslation } from 'react-i18next';
+import type { AuditVerification } from '../api/types.js';
+import { useFormatDate } from '../shared/hooks/useFormat.js';
+import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { PageHeader } from '../shared/ui/PageHeader.js';
+import { useAudit } from './useAudit.js';
+
+function VerificationResult({ result }: { result: AuditVerification }) {
+  const { t } = useTranslation();
+  if (result.ok) {
+    return (
+      <p className="alert alert-success" role="status" data-testid="audit-verify">
+        {t('audit.verifyOk', { checked: result.checked, lastSeq: result.lastSeq })}
+      </p>
+    );
+  }
+  const broken = result.firstBroken;
+  return (
+    <p className="alert alert-error" role="alert" data-testid="audit-verify">
+      {t('audit.verifyBroken', { seq: broken?.seq ?? '?', reason: broken?.reason ?? '', detail: broken?.detail ?? '' })}
+    </p>
+  );
+}
+
+/** The hash-chained audit log, newest first, with chain verification. */
+export function AuditPage() {
+  const { t } = useTranslation();
+  const formatDate = useFormatDate();
+  const audit = useAudit();
+  const entries = audit.data?.entries;
+
+  function handleVerify() {
+    void audit.verify();
+  }
+
+  return (
+    <>
+      <PageHeader title={t('audit.title')} intro={t('audit.intro')}>
+        <button type="button" onClick={handleVerify} disabled={audit.verifying}>
+          {audit.verifying ? t('audit.verifying') : t('audit.verify')}
+        </button>
+      </PageHeader>
+      {audit.verification && <VerificationResult result={audit.verification} />}
+      <ErrorAlert error={audit.verifyError ?? audit.error} />
+      <section className="card table-card">
+        {audit.loading && !entries && <p role="status">{t('app.loading')}</p>}
+        {entries && entries.length === 0 && <p>{t('audit.empty')}</p>}
+        {entries && entries.length > 0 && (
+          <div className="table-scroll">
+            <table className="audit-table">
+              <caption>{t('audit.tableCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('audit.seq')}</th>
+                  <th scope="col">{t('audit.at')}</th>
+                  <th scope="col">{t('audit.actor')}</th>
+                  <th scope="col">{t('audit.action')}</th>
+                  <th scope="col">{t('audit.target')}</th>
+                  <th scope="col">{t('audit.ip')}</th>
+                  <th scope="col">{t('audit.details')}</th>
+                  <th scope="col">{t('audit.hash')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr key={e.seq}>
+                    <td>{e.seq}</td>
+                    <td className="nowrap">{formatDate(e.at)}</td>
+                    <td>
+                      <code>{e.actor}</code>
+                    </td>
+                    <td>
+                      <code>{e.action}</code>
+                    </td>
+                    <td>{e.target ? <code>{e.target}</code> : t('common.none')}</td>
+                    <td>{e.ip ?? t('common.none')}</td>
+                    <td>{Object.keys(e.details).length ? <code className="wrap">{JSON.stringify(e.details)}</code> : t('common.none')}</td>
+                    <td>
+                      <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <nav className="pager" aria-label={t('audit.title')}>
+          <button type="button" className="secondary" onClick={audit.newest}>
+            {t('audit.newest')}
+          </button>
+          <button type="button" className="secondary" onClick={audit.newer} disabled={!audit.hasNewer}>
+            {t('audit.newer')}
+          </button>
+          <span>{t('audit.page', { n: audit.page + 1 })}</span>
+          <button type="button" className="secondary" onClick={audit.older} disabled={!audit.hasOlder}>
+            {t('audit.older')}
+          </button>
+        </nav>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAction } from '../shared/hooks/useResource.js';
+import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { Field } from '../shared/ui/Field.js';
+
+/** Name and optional lifetime of a new API token. */
+export function CreateTokenForm({ onCreate, onCreated }: { onCreate: (name: string, days?: number) => Promise<string>; onCreated: (name: string, token: string) => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('');
+  const { busy, error, run } = useAction();
+
+  async function handleSubmit(e: FormEvent) {
+    e.preventDefault();
+    const trimmed = name.trim();
+    const token = await run(() => onCreate(trimmed, days.trim() === '' ? undefined : Number(days)));
+    if (token) {
+      setName('');
+      setDays('');
+      onCreated(trimmed, token);
+    }
+  }
+
+  return (
+    <form className="form form-inline" onSubmit={handleSubmit} aria-labelledby="create-token-title">
+      <h2 id="create-token-title">{t('tokens.createTitle')}</h2>
+      <ErrorAlert error={error} />
+      <div className="form-grid">
+        <Field label={t('tokens.name')} name="token-name" autoComplete="off" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        <Field
+          label={t('tokens.expiresInDays')}
+          hint={t('tokens.expiresHint')}
+          name="token-days"
+          type="number"
+          min={1}
+          max={3650}
+          inputMode="numeric"
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+        />
+      </div>
+      <button type="submit" disabled={busy}>
+        {t('tokens.create')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,38 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { auth } from '../api/endpoints.js';
+import type { Stage } from '../api/types.js';
+import { useAction } from '../shared/hooks/useResource.js';
+import { ValidationError } from '../shared/ui/ErrorAlert.js';
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** The change-password form's values, its checks, and the call. */
+export function usePasswordChange(onChanged: (stage: Stage) => void) {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [done, setDone] = useState(false);
+  const action = useAction();
+  const { run } = action;
+
+  const submit = useCallback(async () => {
+    setDone(false);
+    const result = await run(async () => {
+      if (next.length < MIN_PASSWORD_LENGTH) throw new ValidationError(t('errors.passwordTooShort', { min: MIN_PASSWORD_LENGTH }));
+      if (next !== confirm) throw new ValidationError(t('errors.passwordMismatch'));
+      if (next === current) throw new ValidationError(t('errors.passwordSame'));
+      return auth.changePassword(current, next);
+    });
+    if (result) {
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setDone(true);
+      onChanged(result.stage);
+    }
+  }, [run, current, next, confirm, t, onChanged]);
+
+  return { current, setCurrent, next, setNext, confirm, setConfirm, submit, done, busy: action.busy, error: action.error };
+}

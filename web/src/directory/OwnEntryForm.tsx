@@ -1,0 +1,135 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DirectoryEntry, DirectoryEntryInput, Group, PublishedListing } from '../api/types.js';
+import { useAction } from '../shared/hooks/useResource.js';
+import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
+import { Field } from '../shared/ui/Field.js';
+import { codesOf, contactDraftOf, ContactFields, contactOf, newContact, type ContactDraft } from './ContactFields.js';
+import { AUTHORITY_KINDS, DEFAULT_VALID_DAYS } from './useDirectory.js';
+
+interface EntryDraft {
+  names: { en: string; ru: string; uz: string };
+  kinds: string[];
+  timeZone: string;
+  languages: string;
+  contacts: ContactDraft[];
+  validDays: string;
+  groups: string[];
+}
+
+function draftOf(entry: DirectoryEntry | null): EntryDraft {
+  if (!entry) {
+    return { names: { en: '', ru: '', uz: '' }, kinds: [], timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, languages: 'en, ru', contacts: [newContact()], validDays: String(DEFAULT_VALID_DAYS), groups: [] };
+  }
+  const n = entry.authority_names;
+  return { names: { en: n.en ?? '', ru: n.ru ?? '', uz: n.uz ?? '' }, kinds: entry.authority_kinds, timeZone: entry.time_zone, languages: entry.languages.join(', '), contacts: entry.contacts.map(contactDraftOf), validDays: String(DEFAULT_VALID_DAYS), groups: [] };
+}
+
+/** Edits this node's directory entry and publishes it as a new signed version. */
+export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEntry | null; groups: Group[]; onPublish: (input: DirectoryEntryInput) => Promise<PublishedListing> }) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<EntryDraft>(() => draftOf(entry));
+  const { busy, error, run } = useAction();
+  const kindsId = useId();
+  const member = groups.filter((g) => g.status === 'active');
+
+  const set = <K extends keyof EntryDraft>(key: K, v: EntryDraft[K]) => setDraft((d) => ({ ...d, [key]: v }));
+  const toggle = (list: string[], item: string, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
+
+  function inputOf(d: EntryDraft): DirectoryEntryInput {
+    const names = Object.fromEntries(Object.entries(d.names).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v));
+    if (!names.en) throw new ValidationError(t('directory.needNameEn'));
+    if (d.kinds.length === 0) throw new ValidationError(t('directory.needKind'));
+    if (d.contacts.length === 0) throw new ValidationError(t('directory.needContact'));
+    for (const c of d.contacts) {
+      if (!c.phone.trim() && !c.email.trim()) throw new ValidationError(t('directory.needChannel'));
+      if (!c.always && c.days.length === 0) throw new ValidationError(t('directory.needDays'));
+    }
+    const validDays = Number(d.validDays);
+    if (!Number.isInteger(validDays) || validDays < 1 || validDays > 730) throw new ValidationError(t('directory.validDaysRange'));
+    return {
+      authority_names: names,
+      authority_kinds: d.kinds,
+      time_zone: d.timeZone.trim(),
+      languages: codesOf(d.languages),
+      contacts: d.contacts.map((c, i) => contactOf(c, i)),
+      valid_days: validDays,
+      ...(d.groups.length ? { groups: d.groups } : {}),
+    };
+  }
+
+  async function handleSubmit(e: FormEvent) {
+    e.preventDefault();
+    await run(() => onPublish(inputOf(draft)));
+  }
+
+  return (
+    <form className="form own-entry-form" onSubmit={handleSubmit} aria-labelledby="own-entry-form-title">
+      <h2 id="own-entry-form-title">{t('directory.editTitle')}</h2>
+      <p className="intro">{t('directory.editIntro')}</p>
+      <fieldset className="fieldset">
+        <legend>{t('directory.authority')}</legend>
+        <div className="form-grid">
+          <Field label={t('directory.authorityEn')} required maxLength={200} value={draft.names.en} onChange={(e) => set('names', { ...draft.names, en: e.target.value })} />
+          <Field label={t('directory.authorityRu')} maxLength={200} value={draft.names.ru} onChange={(e) => set('names', { ...draft.names, ru: e.target.value })} />
+          <Field label={t('directory.authorityUz')} maxLength={200} value={draft.names.uz} onChange={(e) => set('names', { ...draft.names, uz: e.target.value })} />
+          <Field label={t('directory.timeZone')} hint={t('directory.timeZoneHint')} required maxLength={64} value={draft.timeZone} onChange={(e) => set('timeZone', e.target.value)} />
+          <Field label={t('directory.authorityLanguages')} hint={t('directory.languagesHint')} required value={draft.languages} onChange={(e) => set('languages', e.target.value)} />
+        </div>
+        <p className="field-label" id={kindsId}>
+          {t('directory.kinds')}
+        </p>
+        <ul className="plain checklist" aria-labelledby={kindsId}>
+          {AUTHORITY_KINDS.map((k) => (
+            <li key={k}>
+              <label className="inline-field">
+                <input type="checkbox" name="authority-kind" value={k} checked={draft.kinds.includes(k)} onChange={(e) => set('kinds', toggle(draft.kinds, k, e.target.checked))} />
+                {t(`directory.kind.${k}`)}
+              </label>
+            </li>
+          ))}
+        </ul>
+      </fieldset>
+      <h3>{t('directory.contacts')}</h3>
+      {draft.contacts.map((c, i) => (
+        <ContactFields
+          key={c.id}
+          index={i}
+          value={c}
+          onChange={(next) => set('contacts', draft.contacts.map((x) => (x.id === c.id ? next : x)))}
+          onRemove={draft.contacts.length > 1 ? () => set('contacts', draft.contacts.filter((x) => x.id !== c.id)) : undefined}
+        />
+      ))}
+      <div className="button-row add-contact">
+        <button type="button" className="secondary" onClick={() => set('contacts', [...draft.contacts, newContact()])}>
+          {t('directory.addContact')}
+        </button>
+      </div>
+      <fieldset className="fieldset">
+        <legend>{t('directory.publication')}</legend>
+        <div className="form-grid">
+          <Field label={t('directory.validDays')} type="number" min={1} max={730} required value={draft.validDays} onChange={(e) => set('validDays', e.target.value)} />
+        </div>
+        <p className="hint">{t('directory.groupsHint')}</p>
+        {member.length === 0 ? (
+          <p className="muted">{t('directory.noGroups')}</p>
+        ) : (
+          <ul className="plain checklist">
+            {member.map((g) => (
+              <li key={g.id}>
+                <label className="inline-field">
+                  <input type="checkbox" name="publish-group" value={g.id} checked={draft.groups.includes(g.id)} onChange={(e) => set('groups', toggle(draft.groups, g.id, e.target.checked))} />
+                  {g.name ?? g.id}
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
+      </fieldset>
+      <ErrorAlert error={error} />
+      <button type="submit" disabled={busy}>
+        {busy ? t('directory.publishing') : t('directory.publish')}
+      </button>
+    </form>
+  );
+}

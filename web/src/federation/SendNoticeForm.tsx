@@ -1,0 +1,45 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAction } from '../shared/hooks/useResource.js';
+import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { Field } from '../shared/ui/Field.js';
+
+/** Subject and text of a signed notice for one peer; it is queued and delivered by the outbox. */
+export function SendNoticeForm({ peerId, onSend, onSent, onCancel }: { peerId: string; onSend: (subject: string, text: string) => Promise<string[]>; onSent: () => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const { busy, error, run } = useAction();
+  const titleId = useId();
+  const textId = useId();
+
+  async function handleSubmit(e: FormEvent) {
+    e.preventDefault();
+    const ids = await run(() => onSend(subject.trim(), text));
+    if (ids) {
+      setSubject('');
+      setText('');
+      onSent();
+    }
+  }
+
+  return (
+    <form className="form notice-form" onSubmit={handleSubmit} aria-labelledby={titleId}>
+      <h3 id={titleId}>{t('peers.noticeTitle', { id: peerId })}</h3>
+      <ErrorAlert error={error} />
+      <Field label={t('peers.noticeSubject')} name="notice-subject" autoComplete="off" required maxLength={200} value={subject} onChange={(e) => setSubject(e.target.value)} />
+      <div className="field">
+        <label htmlFor={textId}>{t('peers.noticeText')}</label>
+        <textarea id={textId} name="notice-text" rows={3} maxLength={10_000} value={text} onChange={(e) => setText(e.target.value)} />
+      </div>
+      <div className="button-row">
+        <button type="submit" disabled={busy}>
+          {t('peers.noticeSend')}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,86 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { GROUP_LEVELS, type GroupDetail, type GroupLevel, type NewGroup, type Peer } from '../api/types.js';
+import { useAction } from '../shared/hooks/useResource.js';
+import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
+import { Field } from '../shared/ui/Field.js';
+import { agreementOf, AgreementFields, EMPTY_AGREEMENT } from './AgreementFields.js';
+import { charterOf, QuorumField } from './QuorumField.js';
+import type { NodeLabel } from './useGroups.js';
+
+/** Founds a group with peers of this node; each of them must consent before the group is active. */
+export function CreateGroupForm({ peers, label, onCreate, onCreated }: { peers: Peer[]; label: (id: string) => NodeLabel; onCreate: (input: NewGroup) => Promise<GroupDetail>; onCreated: (group: GroupDetail) => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState('');
+  const [level, setLevel] = useState<GroupLevel>('bilateral');
+  const [quorum, setQuorum] = useState('');
+  const [agreement, setAgreement] = useState(EMPTY_AGREEMENT);
+  const [members, setMembers] = useState<string[]>([]);
+  const { busy, error, run } = useAction();
+  const levelId = useId();
+  const candidates = peers.filter((p) => p.status !== 'removed');
+
+  function toggle(id: string, on: boolean) {
+    setMembers((m) => (on ? [...m, id] : m.filter((x) => x !== id)));
+  }
+
+  async function handleSubmit(e: FormEvent) {
+    e.preventDefault();
+    const created = await run(async () => {
+      if (members.length === 0) throw new ValidationError(t('groups.membersNone'));
+      if (level === 'bilateral' && members.length !== 1) throw new ValidationError(t('groups.bilateralOne'));
+      return onCreate({ name: name.trim(), level, charter: charterOf(quorum), agreement: agreementOf(agreement), members });
+    });
+    if (created) {
+      setName('');
+      setQuorum('');
+      setAgreement(EMPTY_AGREEMENT);
+      setMembers([]);
+      onCreated(created);
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={handleSubmit} aria-labelledby="create-group-title">
+      <h2 id="create-group-title">{t('groups.createTitle')}</h2>
+      <p className="intro">{t('groups.createIntro')}</p>
+      <ErrorAlert error={error} />
+      <div className="form-grid">
+        <Field label={t('groups.name')} name="group-name" autoComplete="off" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+        <div className="field">
+          <label htmlFor={levelId}>{t('groups.levelLabel')}</label>
+          <select id={levelId} name="group-level" value={level} onChange={(e) => setLevel(e.target.value as GroupLevel)}>
+            {GROUP_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {t(`groups.level.${l}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <QuorumField value={quorum} onChange={setQuorum} />
+      </div>
+      <fieldset className="fieldset">
+        <legend>{t('groups.members')}</legend>
+        <p className="hint">{level === 'bilateral' ? t('groups.membersHintBilateral') : t('groups.membersHint')}</p>
+        {candidates.length === 0 ? (
+          <p className="muted">{t('groups.noPeers')}</p>
+        ) : (
+          <ul className="plain checklist">
+            {candidates.map((p) => (
+              <li key={p.node_id}>
+                <label className="inline-field">
+                  <input type="checkbox" name="group-member" value={p.node_id} checked={members.includes(p.node_id)} onChange={(e) => toggle(p.node_id, e.target.checked)} />
+                  {label(p.node_id).name} <code className="hint">{p.node_id}</code>
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
+      </fieldset>
+      <AgreementFields value={agreement} onChange={setAgreement} />
+      <button type="submit" disabled={busy}>
+        {busy ? t('groups.creating') : t('groups.create')}
+      </button>
+    </form>
+  );
+}

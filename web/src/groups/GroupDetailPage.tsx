@@ -1,0 +1,136 @@
+import { useTranslation } from 'react-i18next';
+import type { Group } from '../api/types.js';
+import { GROUPS_EDIT } from '../app/Sidebar.js';
+import { useSignedIn } from '../auth/useSession.js';
+import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { PageHeader } from '../shared/ui/PageHeader.js';
+import { GroupStatusBadge, LevelBadge, NodeRef } from './GroupBadges.js';
+import { GroupHistory } from './GroupHistory.js';
+import { ProposalCard, type ProposalActions } from './ProposalCard.js';
+import { ProposeForm } from './ProposeForm.js';
+import { useQuorumText } from './QuorumField.js';
+import { GROUPS_REFRESH_MS, useGroup, useNodeDirectory, type NodeLabel } from './useGroups.js';
+
+/** Members of an active group; for a proposed one, the founder and whom it invited. */
+function Members({ group, label }: { group: Group; label: (id: string) => NodeLabel }) {
+  const { t } = useTranslation();
+  const founding = group.proposals.find((p) => p.change.kind === 'create');
+  const invited = group.status === 'proposed' && founding?.change.kind === 'create' ? founding.change.invitees : [];
+  return (
+    <>
+      {group.members.length === 0 && <p className="muted">{t('groups.noMembersYet')}</p>}
+      <ul className="plain node-list" data-testid="group-members">
+        {group.members.map((m) => (
+          <li key={m} data-member={m}>
+            <NodeRef id={m} label={label} /> <code className="hint">{m}</code>
+          </li>
+        ))}
+      </ul>
+      {invited.length > 0 && group.founder && (
+        <dl className="facts">
+          <dt>{t('groups.founder')}</dt>
+          <dd>
+            <NodeRef id={group.founder} label={label} />
+          </dd>
+          <dt>{t('groups.invited')}</dt>
+          <dd>
+            {invited.map((n) => (
+              <NodeRef key={n} id={n} label={label} />
+            ))}
+          </dd>
+        </dl>
+      )}
+    </>
+  );
+}
+
+/** A list from an agreement, or "any" for `*` and a dash for none. */
+function AllowList({ items }: { items: string[] }) {
+  const { t } = useTranslation();
+  if (items.length === 0) return <span className="muted">{t('common.none')}</span>;
+  return <>{items.map((i) => (i === '*' ? t('groups.any') : i)).join(', ')}</>;
+}
+
+/** One group: members, agreement, charter, open proposals, the propose form and the signed history. */
+export function GroupDetailPage({ id, onBack }: { id: string; onBack: () => void }) {
+  const { t } = useTranslation();
+  const { user } = useSignedIn();
+  const { data: g, error, loading, propose, consent, refuse } = useGroup(id);
+  const directory = useNodeDirectory();
+  const quorumText = useQuorumText();
+  const editable = GROUPS_EDIT.includes(user.role);
+  const actions: ProposalActions = { onConsent: consent, onRefuse: refuse };
+  const open = g?.proposals.filter((p) => p.status === 'open') ?? [];
+
+  return (
+    <>
+      <PageHeader title={g?.name ?? t('groups.title')} intro={t('groups.detailIntro')}>
+        <button type="button" className="secondary" onClick={onBack}>
+          {t('groups.back')}
+        </button>
+      </PageHeader>
+      <ErrorAlert error={error} />
+      {loading && !g && <p role="status">{t('app.loading')}</p>}
+      {g && (
+        <>
+          <p className="group-summary" data-testid="group-summary">
+            <LevelBadge level={g.level} /> <GroupStatusBadge status={g.status} /> <span className="hint">{t(`groups.role.${g.my_role}`)}</span>
+          </p>
+          <div className="card-grid">
+            <section className="card" aria-labelledby="group-members-title">
+              <h2 id="group-members-title">{t('groups.members')}</h2>
+              <Members group={g} label={directory.label} />
+              <h3>{t('groups.charter')}</h3>
+              <p data-testid="group-quorum">{quorumText(g.charter.quorum)}</p>
+            </section>
+            <section className="card" aria-labelledby="group-agreement-title">
+              <h2 id="group-agreement-title">{t('groups.agreement')}</h2>
+              {g.agreement ? (
+                <dl className="facts" data-testid="group-agreement">
+                  <dt>{t('groups.agreementTitle')}</dt>
+                  <dd>{g.agreement.title}</dd>
+                  <dt>{t('groups.instrument')}</dt>
+                  <dd>{g.agreement.instrument}</dd>
+                  <dt>{t('groups.channels')}</dt>
+                  <dd>
+                    <AllowList items={g.agreement.channels} />
+                  </dd>
+                  <dt>{t('groups.requestTypes')}</dt>
+                  <dd>
+                    <AllowList items={g.agreement.request_types} />
+                  </dd>
+                  <dt>{t('groups.languages')}</dt>
+                  <dd>
+                    <AllowList items={g.agreement.languages} />
+                  </dd>
+                  <dt>{t('groups.confidentiality')}</dt>
+                  <dd>{g.agreement.confidentiality || t('common.none')}</dd>
+                </dl>
+              ) : (
+                <p className="muted">{t('common.none')}</p>
+              )}
+            </section>
+          </div>
+          <section className="card" aria-labelledby="group-proposals-title">
+            <h2 id="group-proposals-title">{t('groups.openProposals')}</h2>
+            <p className="hint refresh-note">{t('groups.autoRefresh', { seconds: GROUPS_REFRESH_MS / 1000 })}</p>
+            {open.length === 0 && <p className="muted">{t('groups.noOpenProposals')}</p>}
+            {open.map((p) => (
+              <ProposalCard key={p.id} proposal={p} label={directory.label} editable={editable} actions={actions} />
+            ))}
+          </section>
+          {editable && g.status === 'active' && g.my_role === 'member' && (
+            <section className="card">
+              <ProposeForm group={g} peers={directory.peers} label={directory.label} onPropose={propose} />
+            </section>
+          )}
+          <section className="card" aria-labelledby="group-history-title">
+            <h2 id="group-history-title">{t('groups.history')}</h2>
+            <p className="intro">{t('groups.historyIntro')}</p>
+            <GroupHistory history={g.history} label={directory.label} />
+          </section>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,137 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { GroupProposal } from '../api/types.js';
+import { useFormatDate } from '../shared/hooks/useFormat.js';
+import { useAction } from '../shared/hooks/useResource.js';
+import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { NodeRef, ProposalStatusBadge } from './GroupBadges.js';
+import { useQuorumText } from './QuorumField.js';
+import type { NodeLabel } from './useGroups.js';
+
+export interface ProposalActions {
+  onConsent: (pid: string) => Promise<unknown>;
+  onRefuse: (pid: string, reason?: string) => Promise<unknown>;
+}
+
+/** The change a proposal makes, in words. */
+function ChangeText({ proposal, label }: { proposal: GroupProposal; label: (id: string) => NodeLabel }) {
+  const { t } = useTranslation();
+  const quorumText = useQuorumText();
+  const c = proposal.change;
+  const kind = t(`groups.change.${c.kind}`);
+  switch (c.kind) {
+    case 'add_member':
+    case 'remove_member':
+      return (
+        <>
+          {kind}: <NodeRef id={c.node} label={label} />
+        </>
+      );
+    case 'change_agreement':
+      return <>{`${kind}: ${c.agreement.title}`}</>;
+    case 'change_charter':
+      return <>{`${kind}: ${quorumText(c.charter.quorum)}`}</>;
+    case 'create':
+      return <>{`${kind}: ${c.name}`}</>;
+  }
+}
+
+function NodeList({ ids, label, empty }: { ids: string[]; label: (id: string) => NodeLabel; empty: string }) {
+  if (ids.length === 0) return <span className="muted">{empty}</span>;
+  return (
+    <ul className="plain node-list">
+      {ids.map((id) => (
+        <li key={id}>
+          <NodeRef id={id} label={label} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A proposal: who consented, who is still asked, and this node's answer when it is asked. */
+export function ProposalCard({ proposal: p, label, editable, actions }: { proposal: GroupProposal; label: (id: string) => NodeLabel; editable: boolean; actions: ProposalActions }) {
+  const { t } = useTranslation();
+  const formatDate = useFormatDate();
+  const { busy, error, run } = useAction();
+  const [refusing, setRefusing] = useState(false);
+  const [reason, setReason] = useState('');
+  const reasonId = useId();
+  const asked = [...p.voters, ...(p.invitee ? [p.invitee] : [])];
+  const pending = asked.filter((n) => !p.consents.includes(n) && !p.refusals.some((r) => r.node === n));
+  const yes = p.voters.filter((v) => p.consents.includes(v)).length;
+
+  async function handleConsent() {
+    await run(() => actions.onConsent(p.id));
+  }
+  async function handleRefuse() {
+    const done = await run(() => actions.onRefuse(p.id, reason.trim() || undefined));
+    if (done) setRefusing(false);
+  }
+
+  return (
+    <article className="proposal" data-proposal={p.id} aria-labelledby={`proposal-${p.id}`}>
+      <h3 id={`proposal-${p.id}`}>
+        <ChangeText proposal={p} label={label} /> <ProposalStatusBadge status={p.status} />
+      </h3>
+      <p className="hint">{t('groups.proposedBy', { at: formatDate(p.created_at) })} <NodeRef id={p.author} label={label} /></p>
+      <dl className="facts">
+        <dt>{t('groups.consentsCount')}</dt>
+        <dd data-cell="progress">{t('groups.progress', { yes, needed: p.needed })}</dd>
+        <dt>{t('groups.consented')}</dt>
+        <dd data-cell="consented">
+          <NodeList ids={p.consents} label={label} empty={t('common.none')} />
+        </dd>
+        <dt>{t('groups.stillNeeded')}</dt>
+        <dd data-cell="pending">
+          <NodeList ids={pending} label={label} empty={t('common.none')} />
+        </dd>
+        {p.refusals.length > 0 && (
+          <>
+            <dt>{t('groups.refusedBy')}</dt>
+            <dd data-cell="refused">
+              <ul className="plain node-list">
+                {p.refusals.map((r) => (
+                  <li key={r.node}>
+                    <NodeRef id={r.node} label={label} />
+                    {r.reason && <span className="hint">{r.reason}</span>}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+      </dl>
+      {p.awaiting_me && (
+        <div className="proposal-answer">
+          <p className="alert alert-info">{editable ? t('groups.askedYou') : t('groups.askedYouReadOnly')}</p>
+          <ErrorAlert error={error} />
+          {editable && !refusing && (
+            <div className="button-row">
+              <button type="button" onClick={handleConsent} disabled={busy}>
+                {t('groups.consent')}
+              </button>
+              <button type="button" className="secondary danger" onClick={() => setRefusing(true)} disabled={busy}>
+                {t('groups.refuse')}
+              </button>
+            </div>
+          )}
+          {editable && refusing && (
+            <div className="field">
+              <label htmlFor={reasonId}>{t('groups.refuseReason')}</label>
+              <textarea id={reasonId} rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
+              <div className="button-row">
+                <button type="button" className="danger" onClick={handleRefuse} disabled={busy}>
+                  {t('groups.refuseYes')}
+                </button>
+                <button type="button" className="secondary" onClick={() => setRefusing(false)}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            </div>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
