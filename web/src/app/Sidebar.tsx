@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../api/types.js';
+import { PEERS_VIEW } from '../federation/usePeers.js';
 import { ROUTES, type RouteName } from '../shared/hooks/useRoute.js';
 
 interface NavSection {
@@ -9,10 +10,6 @@ interface NavSection {
 }
 
 const ADMIN_VIEW: readonly Role[] = ['admin', 'auditor'];
-/** Roles that may see the federation's peers (the server's peers:read). */
-export const PEERS_VIEW: readonly Role[] = ['admin', 'coordinator', 'auditor'];
-/** Roles that may change groups (the server's groups:write); every role may see them. */
-export const GROUPS_EDIT: readonly Role[] = ['admin', 'coordinator'];
 
 /** The pages this role may open, grouped as the sidebar shows them. */
 export function navSections(role: Role): NavSection[] {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { groups as groupsApi } from '../api/endpoints.js';
 import type { Group } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
-import { useNodeDirectory } from '../groups/useGroups.js';
+import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useAction, useResource } from '../shared/hooks/useResource.js';
 import { ROUTES, subPathOf } from '../shared/hooks/useRoute.js';

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HISTORY_BUCKETS, type Group, type PingHistorySeries } from '../api/types.js';
-import { useNodeDirectory } from '../groups/useGroups.js';
+import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PingHistoryChart, PingHistoryTable } from './PingHistoryChart.js';
 import { usePingHistory } from './usePingHistory.js';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Group, Peer, PingSchedule } from '../api/types.js';
-import { useNodeDirectory } from '../groups/useGroups.js';
+import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PingScheduleForm } from './PingScheduleForm.js';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PingTest, PingTestStatus } from '../api/types.js';
-import { useNodeDirectory } from '../groups/useGroups.js';
+import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { useFormatDate, useFormatDuration, useFormatRelative } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Group, PingStats, PingTest } from '../api/types.js';
-import { useNodeDirectory } from '../groups/useGroups.js';
+import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { useFormatDuration } from '../shared/hooks/useFormat.js';
 
 /** How many of a node's latest tests the little chart shows. */

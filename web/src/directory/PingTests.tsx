@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Group } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
-import { useNodeDirectory } from '../groups/useGroups.js';
+import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PingHistory } from './PingHistory.js';
 import { PingSchedules } from './PingSchedules.js';

@@ -1,8 +1,11 @@
 import { useCallback } from 'react';
 import { peers } from '../api/endpoints.js';
-import type { PeerRecord, PingResult } from '../api/types.js';
+import type { PeerRecord, PingResult, Role } from '../api/types.js';
 import { useAutoRefresh } from '../shared/hooks/useAutoRefresh.js';
 import { useResource } from '../shared/hooks/useResource.js';
+
+/** Roles that may see the federation's peers (the server's peers:read). */
+export const PEERS_VIEW: readonly Role[] = ['admin', 'coordinator', 'auditor'];
 
 /** How often the peers list is reloaded while the page is visible. */
 export const PEERS_REFRESH_MS = 5000;

@@ -1,12 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GROUP_LEVELS, type GroupDetail, type GroupLevel, type NewGroup, type Peer } from '../api/types.js';
+import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
 import { agreementOf, AgreementFields, EMPTY_AGREEMENT } from './AgreementFields.js';
 import { charterOf, QuorumField } from './QuorumField.js';
-import type { NodeLabel } from './useGroups.js';
 
 /** Founds a group with peers of this node; each of them must consent before the group is active. */
 export function CreateGroupForm({ peers, label, onCreate, onCreated }: { peers: Peer[]; label: (id: string) => NodeLabel; onCreate: (input: NewGroup) => Promise<GroupDetail>; onCreated: (group: GroupDetail) => void }) {

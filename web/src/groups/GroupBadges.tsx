@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { GroupLevel, GroupStatus, ProposalStatus } from '../api/types.js';
-import type { NodeLabel } from './useGroups.js';
+import type { NodeLabel } from '../federation/useNodeDirectory.js';
 
 const GROUP_STATUS_CLASS: Record<GroupStatus, string> = { unknown: 'status', proposed: 'status status-warn', active: 'status status-on', refused: 'status status-off' };
 const PROPOSAL_STATUS_CLASS: Record<ProposalStatus, string> = { open: 'status status-warn', adopted: 'status status-on', refused: 'status status-off', void: 'status' };

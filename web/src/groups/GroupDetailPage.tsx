@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Group } from '../api/types.js';
-import { GROUPS_EDIT } from '../app/Sidebar.js';
 import { useSignedIn } from '../auth/useSession.js';
+import { useNodeDirectory, type NodeLabel } from '../federation/useNodeDirectory.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { GroupStatusBadge, LevelBadge, NodeRef } from './GroupBadges.js';
@@ -9,7 +9,7 @@ import { GroupHistory } from './GroupHistory.js';
 import { ProposalCard, type ProposalActions } from './ProposalCard.js';
 import { ProposeForm } from './ProposeForm.js';
 import { useQuorumText } from './QuorumField.js';
-import { GROUPS_REFRESH_MS, useGroup, useNodeDirectory, type NodeLabel } from './useGroups.js';
+import { GROUPS_EDIT, GROUPS_REFRESH_MS, useGroup } from './useGroups.js';
 
 /** Members of an active group; for a proposed one, the founder and whom it invited. */
 function Members({ group, label }: { group: Group; label: (id: string) => NodeLabel }) {

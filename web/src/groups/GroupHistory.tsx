@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { GroupHistoryEntry } from '../api/types.js';
+import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { NodeRef, ShortFingerprint } from './GroupBadges.js';
-import type { NodeLabel } from './useGroups.js';
 
 /** What a history event did, in words: "Proposal: add a member", "Consent", "Refusal". */
 export function useEventText(): (e: Pick<GroupHistoryEntry, 'type' | 'kind'>) => string {

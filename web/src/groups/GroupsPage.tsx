@@ -1,15 +1,15 @@
 import { useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupDetail } from '../api/types.js';
-import { GROUPS_EDIT } from '../app/Sidebar.js';
 import { useSignedIn } from '../auth/useSession.js';
+import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { ROUTES, subPathOf } from '../shared/hooks/useRoute.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { CreateGroupForm } from './CreateGroupForm.js';
 import { GroupStatusBadge, LevelBadge } from './GroupBadges.js';
 import { GroupDetailPage } from './GroupDetailPage.js';
-import { GROUPS_REFRESH_MS, useGroups, useNodeDirectory } from './useGroups.js';
+import { GROUPS_EDIT, GROUPS_REFRESH_MS, useGroups } from './useGroups.js';
 
 export function groupPath(id: string): string {
   return `${ROUTES.groups}/${encodeURIComponent(id)}`;

@@ -1,12 +1,12 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupProposal } from '../api/types.js';
+import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { NodeRef, ProposalStatusBadge } from './GroupBadges.js';
 import { useQuorumText } from './QuorumField.js';
-import type { NodeLabel } from './useGroups.js';
 
 export interface ProposalActions {
   onConsent: (pid: string) => Promise<unknown>;

@@ -1,11 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupDetail, Peer, ProposedChange } from '../api/types.js';
+import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
 import { agreementOf, AgreementFields, draftOf } from './AgreementFields.js';
 import { charterOf, QuorumField } from './QuorumField.js';
-import type { NodeLabel } from './useGroups.js';
 
 type Kind = ProposedChange['kind'];
 const KINDS: readonly Kind[] = ['add_member', 'remove_member', 'change_agreement', 'change_charter'];
