@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, hashAuditEntry, verifyAuditChain } from './audit.chain.js';
-import type { AuditEntry } from './audit.table.js';
+import type { AuditEntry } from './audit.tables.js';
 
 function chain(n: number): AuditEntry[] {
   const out: AuditEntry[] = [];

@@ -1,5 +1,5 @@
 import { canonicalHash } from '../crypto/canonical.js';
-import type { AuditEntry } from './audit.table.js';
+import type { AuditEntry } from './audit.tables.js';
 
 /**
  * The audit log is a hash chain: each entry's hash covers its own fields and the previous

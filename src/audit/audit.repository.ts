@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTrx, Dialect } from '../store/db.js';
 import { GENESIS_HASH, hashAuditEntry } from './audit.chain.js';
-import type { AuditEntry, AuditTable } from './audit.table.js';
+import type { AuditEntry, AuditTable } from './audit.tables.js';
 
 export interface AuditInput {
   actor: string;

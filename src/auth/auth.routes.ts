@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { principalOf, SESSION_COOKIE } from '../http/access.js';
+import { principalOf, SESSION_COOKIE } from '../auth/access.js';
 import { problemResponses, ProblemSchema } from '../http/schemas.js';
 import {
   PasswordBody,

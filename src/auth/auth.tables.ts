@@ -49,3 +49,11 @@ export interface ApiTokensTable {
   revoked_at: string | null;
   last_used_at: string | null;
 }
+
+declare module '../store/schema.js' {
+  interface Database {
+    users: UsersTable;
+    sessions: SessionsTable;
+    api_tokens: ApiTokensTable;
+  }
+}

@@ -9,30 +9,18 @@ export const Role = {
 export type Role = (typeof Role)[keyof typeof Role];
 export const ROLES = Object.values(Role);
 
-const ALL: readonly Role[] = ROLES;
+/** Every role; for permissions everyone holds. */
+export const ALL_ROLES: readonly Role[] = ROLES;
 
-/** Who may do what. Routes name a permission; this table is the single source of truth. */
-export const PERMISSIONS = {
-  'node:read': ALL,
-  'self:manage': ALL,
-  'users:read': ['admin', 'auditor'],
-  'users:write': ['admin'],
-  'audit:read': ['admin', 'auditor'],
-  'directory:read': ALL,
-  'directory:write': ['admin', 'coordinator'],
-  /** Answer a ping test: anyone who may stand duty. */
-  'ping:answer': ['admin', 'coordinator', 'officer', 'analyst'],
-  'peers:read': ['admin', 'coordinator', 'auditor'],
-  'peers:write': ['admin'],
-  'groups:read': ALL,
-  'groups:write': ['admin', 'coordinator'],
-  'notifications:own': ALL,
-  'notifications:all': ['admin', 'auditor'],
-} as const satisfies Record<string, readonly Role[]>;
-export type Permission = keyof typeof PERMISSIONS;
+/**
+ * A permission names an action, `area:verb`. Each capability declares its own with the roles
+ * that hold them (its descriptor's `permissions`); the composition root gathers them into one
+ * table, and a route naming a permission nobody declared refuses to start.
+ */
+export type Permission = string;
 
-export function roleMay(role: Role, permission: Permission): boolean {
-  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+export function roleMay(table: ReadonlyMap<string, readonly Role[]>, role: Role, permission: Permission): boolean {
+  return table.get(permission)?.includes(role) ?? false;
 }
 
 export function isRole(s: string): s is Role {

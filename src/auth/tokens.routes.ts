@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { actorOf, principalOf } from '../http/access.js';
+import { actorOf, principalOf } from '../auth/access.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
 import { ApiTokenSchema, NewTokenBody } from './auth.schemas.js';
 import { createToken, listTokens, revokeToken } from './tokens.service.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { actorOf } from '../http/access.js';
+import { actorOf } from '../auth/access.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
 import { NewUserBody, ResetBody, UserPatchBody, UserSchema, UserWithPassword } from './auth.schemas.js';
 import { createUser, getUser, listUsers, resetUser, updateUser, type NewUser, type UserPatch } from './users.service.js';

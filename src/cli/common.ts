@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolveSettings, type Settings } from '../config/settings.js';
 import type { NodeContext } from '../context.js';
-import { openNode } from '../node/open-node.js';
+import { openNode } from '../app/open-node.js';
 
 /** The options every command that opens a node accepts; each also reads ACCORD_* variables. */
 export function nodeOptions(cmd: Command): Command {

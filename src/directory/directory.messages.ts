@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { NodeContext } from '../context.js';
-import type { MessageType, MessageTypeRegistry } from '../federation/protocol/message-types.js';
+import type { MessageType } from '../federation/protocol/message-types.js';
 import { EntrySchema } from './directory.schemas.js';
 import { storeEntry } from './directory.repository.js';
 import { PING_ACK_TYPE, PING_TEST_TYPE, receivePingAck, receivePingTest } from './ping-tests.service.js';
@@ -25,21 +24,19 @@ const Timestamp = Type.String({ minLength: 20, maxLength: 40 });
 const PingTestBody = Type.Object({ test_id: Type.String({ format: 'uuid' }), window_minutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }), started_at: Timestamp }, { additionalProperties: false });
 const PingAckBody = Type.Object({ test_id: Type.String({ format: 'uuid' }), confirmed_at: Timestamp, confirmed_by: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
 
-/** The directory's message types; ping tests need the node (to notify its contacts). */
-export function registerDirectoryMessages(r: MessageTypeRegistry, ctx?: NodeContext): void {
-  r.register(DirectoryEntryType);
-  r.register({
-    type: PING_TEST_TYPE,
-    body: PingTestBody,
-    handle: async (trx, e) => {
-      // Only a registry built for the schemas (docs) lacks the node; it never receives.
-      if (!ctx) throw new Error('a ping test arrived at a registry without a node');
-      await receivePingTest(ctx, trx, e.from, e.body);
-    },
-  } satisfies MessageType<typeof PingTestBody>);
-  r.register({
-    type: PING_ACK_TYPE,
-    body: PingAckBody,
-    handle: (trx, e) => receivePingAck(trx, e.from, e.body),
-  } satisfies MessageType<typeof PingAckBody>);
-}
+/** `directory.ping_test/v1`: a peer asks this node's contacts to confirm within a window. */
+export const PingTestType = {
+  type: PING_TEST_TYPE,
+  body: PingTestBody,
+  handle: (trx, e, ctx) => receivePingTest(ctx, trx, e.from, e.body),
+} satisfies MessageType<typeof PingTestBody>;
+
+/** `directory.ping_ack/v1`: a human at the peer confirmed one of our ping tests. */
+export const PingAckType = {
+  type: PING_ACK_TYPE,
+  body: PingAckBody,
+  handle: (trx, e) => receivePingAck(trx, e.from, e.body),
+} satisfies MessageType<typeof PingAckBody>;
+
+/** The directory's message types (its descriptor lists them). */
+export const directoryMessages = [DirectoryEntryType, PingTestType, PingAckType];

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { actorOf } from '../http/access.js';
+import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { EntryInputSchema, EntrySchema, type EntryInput } from './directory.schemas.js';
 import { confirmOwnEntry, exportDirectory, getEntry, getOwnEntry, publishOwnEntry, searchDirectoryJson, type DirectoryQuery } from './directory.service.js';

@@ -61,3 +61,12 @@ export function entriesToCsv(rows: { entry: DirectoryEntry; freshness: Freshness
   }
   return lines.join('\r\n') + '\r\n';
 }
+
+/** The directory's notification kinds (declared in its descriptor). */
+export const DirectoryNotification = {
+  pingTestRequest: 'ping_test.request',
+  pingTestEscalation: 'ping_test.escalation',
+  /** Reserved for the result of a ping test this node started. */
+  pingTestResult: 'ping_test.result',
+  expiring: 'directory.expiring',
+} as const;

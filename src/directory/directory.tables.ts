@@ -15,3 +15,9 @@ export interface DirectoryEntriesTable {
   received_at: string;
   is_own: number;
 }
+
+declare module '../store/schema.js' {
+  interface Database {
+    directory_entries: DirectoryEntriesTable;
+  }
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { actorOf } from '../http/access.js';
+import { actorOf } from '../auth/access.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
 import { createPingSchedule, deletePingSchedule, listPingSchedules, type NewPingSchedule } from './ping-schedules.service.js';
 

@@ -11,3 +11,9 @@ export interface PingSchedulesTable {
   created_by: string;
   created_at: string;
 }
+
+declare module '../store/schema.js' {
+  interface Database {
+    ping_schedules: PingSchedulesTable;
+  }
+}

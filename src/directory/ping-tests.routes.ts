@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { actorOf, principalOf } from '../http/access.js';
+import { actorOf, principalOf } from '../auth/access.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
 import { registerPingScheduleRoutes } from './ping-schedules.routes.js';
 import { exportPingTests, pingTestHistory } from './ping-tests.reports.js';

@@ -10,7 +10,7 @@ import { getGroup } from '../groups/groups.service.js';
 import { notify } from '../notifications/notifications.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { findEntryRow } from './directory.repository.js';
-import { freshnessOf, type Freshness } from './directory.rules.js';
+import { DirectoryNotification, freshnessOf, type Freshness } from './directory.rules.js';
 import type { DirectoryEntry } from './directory.schemas.js';
 import { contactsInOrder, dueEscalationLevel, pingStats, type PingStats } from './ping-tests.rules.js';
 import type { PingTestsTable } from './ping-tests.tables.js';
@@ -88,7 +88,7 @@ async function askContact(ctx: NodeContext, trx: DbOrTrx, test: { id: string; pe
   const email = contact?.channels.find((c) => c.kind === 'email')?.value;
   const base = ctx.settings.publicUrl ?? `http://${ctx.settings.host}:${ctx.settings.port}`;
   const link = `${base}/ping-tests/confirm?token=${token}`;
-  const kind = level === 0 ? 'ping_test.request' : 'ping_test.escalation';
+  const kind = level === 0 ? DirectoryNotification.pingTestRequest : DirectoryNotification.pingTestEscalation;
   const subject = `${level === 0 ? 'Ping test' : 'Ping test (escalated)'} from ${test.peer_node}: please confirm before ${test.deadline_at}`;
   const text = `The point of contact ${test.peer_node} asks ${ctx.identity.node_id} to confirm that its contacts answer.\nConfirm here: ${link}\nor in Accord under Directory > Ping tests.`;
   if (email) await notify(ctx, trx, { kind, to: { email }, subject, text, link, data: { test_id: test.id, contact: contact!.id } });

@@ -22,3 +22,9 @@ export interface PingTestsTable {
   /** Outgoing: the schedule that started it (null when started by hand, and on the node asked). */
   schedule_id: string | null;
 }
+
+declare module '../store/schema.js' {
+  interface Database {
+    ping_tests: PingTestsTable;
+  }
+}

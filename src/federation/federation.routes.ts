@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { actorOf } from '../http/access.js';
+import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { pingPeer, requestCatchUp, sendNotice } from './federation.service.js';
 import { receiveBatch, type Batch } from './inbox.service.js';

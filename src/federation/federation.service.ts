@@ -2,24 +2,13 @@ import type { Actor, NodeContext } from '../context.js';
 import { appendAudit, appendAuditMany } from '../audit/audit.repository.js';
 import { GroupCommit } from '../util/group-commit.js';
 import { NotFoundError } from '../errors.js';
-import { CatchUpType, KeyRotationType, NoticeType, PingType } from './builtin/builtin-types.js';
+import { CatchUpType, NoticeType, PingType } from './builtin/builtin-types.js';
 import { postBatch } from './transport.js';
 import { enqueueMessages } from './outbox.service.js';
 import { findPeer } from './peers.repository.js';
 import { PeerUnreachableError } from './peers.service.js';
 import { newMessageId, signEnvelope } from './protocol/envelope.js';
-import { MessageTypeRegistry } from './protocol/message-types.js';
 import type { Receipt } from './protocol/receipt.js';
-
-/** The message types federation itself defines; capabilities register theirs beside them. */
-export function createRegistry(): MessageTypeRegistry {
-  const r = new MessageTypeRegistry();
-  r.register(PingType);
-  r.register(NoticeType);
-  r.register(CatchUpType);
-  r.register(KeyRotationType);
-  return r;
-}
 
 export interface PingResult {
   peer: string;

@@ -77,3 +77,14 @@ export interface NoticesTable {
   issued_at: string;
   received_at: string;
 }
+
+declare module '../store/schema.js' {
+  interface Database {
+    peers: PeersTable;
+    outbox: OutboxTable;
+    inbox: InboxTable;
+    receipts: ReceiptsTable;
+    seen_batches: SeenBatchesTable;
+    notices: NoticesTable;
+  }
+}

@@ -20,13 +20,13 @@ export interface ReceiveResult {
 }
 
 /** Runs the handlers in batch order; a run of messages of one type goes to its bulk handler at once. */
-async function applyInOrder(trx: DbOrTrx, registry: MessageTypeRegistry, envelopes: Envelope[]): Promise<void> {
+async function applyInOrder(ctx: NodeContext, trx: DbOrTrx, registry: MessageTypeRegistry, envelopes: Envelope[]): Promise<void> {
   for (let i = 0; i < envelopes.length; ) {
     const def = registry.get(envelopes[i]!.type)!.def;
     let j = i + 1;
     while (j < envelopes.length && envelopes[j]!.type === def.type) j++;
-    if (def.handleMany) await def.handleMany(trx, envelopes.slice(i, j));
-    else for (const e of envelopes.slice(i, j)) await def.handle(trx, e);
+    if (def.handleMany) await def.handleMany(trx, envelopes.slice(i, j), ctx);
+    else for (const e of envelopes.slice(i, j)) await def.handle(trx, e, ctx);
     i = j;
   }
 }
@@ -146,7 +146,7 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
       if (stored.has(p.e.id)) apply.push(p.e);
       else p.item.status = 'duplicate';
     }
-    await applyInOrder(trx, registry, apply);
+    await applyInOrder(ctx, trx, registry, apply);
   });
   await recordContact(db, peer.node_id, receivedAt, { clearFailures: false });
   if (++receivesSincePurge >= 1000) {

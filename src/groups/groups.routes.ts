@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { actorOf } from '../http/access.js';
+import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { AgreementSchema } from './agreements.js';
 import { ChangeSchema, CharterSchema, LevelSchema, NodeIdSchema, UuidSchema, type Change } from './groups.messages.js';

@@ -25,3 +25,9 @@ export interface GroupEventsTable {
   sig_key: string;
   received_at: string;
 }
+
+declare module '../store/schema.js' {
+  interface Database {
+    group_events: GroupEventsTable;
+  }
+}

@@ -1,9 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's Prometheus registry: other parts of the node (the job runner) add their metrics to it. */
+    metricsRegistry: Registry;
+  }
+}
+
 /** Prometheus metrics, one registry per app so that tests can run several nodes in a process. */
 export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
+  app.decorate('metricsRegistry', registry);
   collectDefaultMetrics({ register: registry, prefix: 'accord_' });
   const requests = new Counter({
     name: 'accord_http_requests_total',

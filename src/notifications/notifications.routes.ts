@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
-import { actorOf, principalOf } from '../http/access.js';
+import { actorOf, principalOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
-import { CHANNEL_PREFERENCES, NOTIFICATION_KINDS, type ChannelPreference, type NotificationKind } from './notifications.rules.js';
+import { CHANNEL_PREFERENCES, type ChannelPreference, type NotificationKind } from './notifications.rules.js';
 import { getPreferences, listNotifications, rotateWebhookSecret, sendTestNotification, setPreferences } from './notifications.service.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const ChannelPreferenceSchema = Type.Union(CHANNEL_PREFERENCES.map((c) => Type.Literal(c)));
-const KindsSchema = (optional: boolean) =>
-  Type.Object(Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, optional ? Type.Optional(ChannelPreferenceSchema) : ChannelPreferenceSchema])), { additionalProperties: false });
+// One field per notification kind the node's capabilities declared.
+const KindsSchema = (kinds: readonly string[], optional: boolean) =>
+  Type.Object(Object.fromEntries(kinds.map((k) => [k, optional ? Type.Optional(ChannelPreferenceSchema) : ChannelPreferenceSchema])), { additionalProperties: false });
 
 const NotificationSchema = Type.Object({
   id: Type.String(),
@@ -34,23 +35,23 @@ const PageQuery = Type.Object(
   { before: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
   { additionalProperties: false },
 );
-const PreferencesSchema = Type.Object({
-  kinds: KindsSchema(false),
-  webhook_url: Nullable(Type.String()),
-  webhook_secret_set: Type.Boolean(),
-  webhook_secret: Type.Optional(Type.String({ description: 'Only when just generated; shown once' })),
-});
-const PreferencesBody = Type.Object(
-  {
-    kinds: Type.Optional(KindsSchema(true)),
-    webhook_url: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 2000, pattern: '^https?://' }))),
-  },
-  { additionalProperties: false },
-);
-
 /** Each user's notifications and preferences; admins and auditors may list everyone's. */
 export function registerNotificationRoutes(app: FastifyInstance, ctx: NodeContext): void {
   const own = { access: { permission: 'notifications:own' as const } };
+  const kinds = ctx.catalog.notificationKinds.map((k) => k.kind);
+  const PreferencesSchema = Type.Object({
+    kinds: KindsSchema(kinds, false),
+    webhook_url: Nullable(Type.String()),
+    webhook_secret_set: Type.Boolean(),
+    webhook_secret: Type.Optional(Type.String({ description: 'Only when just generated; shown once' })),
+  });
+  const PreferencesBody = Type.Object(
+    {
+      kinds: Type.Optional(KindsSchema(kinds, true)),
+      webhook_url: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 2000, pattern: '^https?://' }))),
+    },
+    { additionalProperties: false },
+  );
   const tags = ['notifications'];
 
   app.get(
@@ -77,7 +78,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: NodeContex
   app.get(
     '/api/v1/notifications/preferences',
     { config: own, schema: { tags, summary: 'Your channel for each kind of event, and your webhook', response: { 200: PreferencesSchema, ...problemResponses } } },
-    (req) => getPreferences(ctx.store.db, principalOf(req).user.id),
+    (req) => getPreferences(ctx, principalOf(req).user.id),
   );
 
   app.put(

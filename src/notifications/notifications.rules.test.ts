@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, checkWebhookUrl, DEFAULT_PREFERENCES, isPermanentFailure, NOTIFICATION_KINDS, planDeliveries, resolvePreferences } from './notifications.rules.js';
+import { standardAssembly } from '../app/standard.js';
+import { afterFailure, checkWebhookUrl, defaultPreferences, isPermanentFailure, planDeliveries, resolvePreferences } from './notifications.rules.js';
 import { signWebhookBody } from './webhook.js';
 
 describe('notification rules', () => {
-  it('has a default for every kind: e-mail for ping tests and expiring entries, none for case deadlines', () => {
-    expect(Object.keys(DEFAULT_PREFERENCES).sort()).toEqual([...NOTIFICATION_KINDS].sort());
+  const kinds = standardAssembly().catalog.notificationKinds;
+  const DEFAULT_PREFERENCES = defaultPreferences(kinds);
+
+  it('has a default for every kind the capabilities declare: e-mail for ping tests and expiring entries, none for case deadlines', () => {
+    expect(Object.keys(DEFAULT_PREFERENCES).sort()).toEqual(['case.deadline', 'directory.expiring', 'notification.test', 'ping_test.escalation', 'ping_test.request', 'ping_test.result']);
     expect(DEFAULT_PREFERENCES['ping_test.request']).toBe('email');
     expect(DEFAULT_PREFERENCES['ping_test.escalation']).toBe('email');
     expect(DEFAULT_PREFERENCES['directory.expiring']).toBe('email');
@@ -12,7 +16,7 @@ describe('notification rules', () => {
   });
 
   it('lays stored choices over the defaults and ignores unknown kinds and values', () => {
-    const p = resolvePreferences({ 'case.deadline': 'webhook', 'ping_test.request': 'carrier-pigeon', 'no.such.kind': 'email' });
+    const p = resolvePreferences(kinds, { 'case.deadline': 'webhook', 'ping_test.request': 'carrier-pigeon', 'no.such.kind': 'email' });
     expect(p['case.deadline']).toBe('webhook');
     expect(p['ping_test.request']).toBe('email');
     expect(p).not.toHaveProperty('no.such.kind');

@@ -1,4 +1,5 @@
 import { backoffMs } from '../federation/rules.js';
+import type { NotificationKindDef } from '../capability.js';
 import type { NotificationChannel } from './notifications.tables.js';
 
 /**
@@ -6,18 +7,20 @@ import type { NotificationChannel } from './notifications.tables.js';
  * failed attempt is retried.
  */
 
-/** Events that notify people. Other capabilities name these, never string literals. */
+/**
+ * A kind of event that notifies people, `area.event`. Each capability declares its own kinds
+ * with their default channel (its descriptor's `notificationKinds`); the composition root
+ * gathers them into `ctx.catalog.notificationKinds`.
+ */
+export type NotificationKind = string;
+
+/** The kinds notifications itself declares. */
 export const NotificationKind = {
-  pingTestRequest: 'ping_test.request',
-  pingTestEscalation: 'ping_test.escalation',
-  pingTestResult: 'ping_test.result',
-  directoryExpiring: 'directory.expiring',
-  caseDeadline: 'case.deadline',
   /** Sent on demand by a user to check their channels. */
   test: 'notification.test',
+  /** Reserved for the deadlines of cooperation requests (cases). */
+  caseDeadline: 'case.deadline',
 } as const;
-export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
-export const NOTIFICATION_KINDS = Object.values(NotificationKind);
 
 export const ChannelPreference = { email: 'email', webhook: 'webhook', both: 'both', none: 'none' } as const;
 export type ChannelPreference = (typeof ChannelPreference)[keyof typeof ChannelPreference];
@@ -25,25 +28,16 @@ export const CHANNEL_PREFERENCES = Object.values(ChannelPreference);
 
 export type KindPreferences = Record<NotificationKind, ChannelPreference>;
 
-/** What a user gets before choosing: e-mail for ping tests and expiring entries, both for tests. */
-export const DEFAULT_PREFERENCES: KindPreferences = {
-  'ping_test.request': 'email',
-  'ping_test.escalation': 'email',
-  'ping_test.result': 'email',
-  'directory.expiring': 'email',
-  'case.deadline': 'none',
-  'notification.test': 'both',
-};
-
-export function isNotificationKind(s: string): s is NotificationKind {
-  return (NOTIFICATION_KINDS as string[]).includes(s);
+/** What a user gets before choosing: each kind's declared default. */
+export function defaultPreferences(kinds: readonly NotificationKindDef[]): KindPreferences {
+  return Object.fromEntries(kinds.map((k) => [k.kind, k.defaultChannel]));
 }
 
 /** Stored choices over the defaults; unknown kinds and values (from older versions) are ignored. */
-export function resolvePreferences(stored: Record<string, unknown> | null | undefined): KindPreferences {
-  const out = { ...DEFAULT_PREFERENCES };
+export function resolvePreferences(kinds: readonly NotificationKindDef[], stored: Record<string, unknown> | null | undefined): KindPreferences {
+  const out = defaultPreferences(kinds);
   for (const [k, v] of Object.entries(stored ?? {})) {
-    if (isNotificationKind(k) && (CHANNEL_PREFERENCES as unknown[]).includes(v)) out[k] = v as ChannelPreference;
+    if (k in out && (CHANNEL_PREFERENCES as unknown[]).includes(v)) out[k] = v as ChannelPreference;
   }
   return out;
 }

@@ -71,9 +71,11 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
  * NotificationWorker) with the change that caused them, or not at all. Never sends here.
  * One row per user and channel; a kind turned off, e-mail not configured or a missing
  * webhook gives a `skipped` row, so every notification is on record.
- * @example await notify(ctx, trx, { kind: NotificationKind.pingTestRequest, userIds: [id], subject: 'Ping test', text: 'Please confirm' })
+ * @example await notify(ctx, trx, { kind: 'ping_test.request', userIds: [id], subject: 'Ping test', text: 'Please confirm' })
  */
 export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput): Promise<Notification[]> {
+  // A kind no capability declared has no default and no place in anyone's preferences.
+  if (!ctx.catalog.notificationKinds.some((k) => k.kind === input.kind)) throw new Error(`notification kind ${input.kind} is not declared by any capability`);
   const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
   if (subject === '' || subject.length > 300) throw new InvalidInputError('subject must have 1 to 300 characters');
   if (input.text.length > 100_000 || (input.html?.length ?? 0) > 200_000) throw new InvalidInputError('the notification text is too long');
@@ -108,7 +110,7 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
         add(u.id, 'none', '', 'the account is disabled');
         continue;
       }
-      const pref = resolvePreferences(p ? (JSON.parse(p.kinds) as Record<string, unknown>) : null)[input.kind];
+      const pref = resolvePreferences(ctx.catalog.notificationKinds, p ? (JSON.parse(p.kinds) as Record<string, unknown>) : null)[input.kind];
       for (const d of planDeliveries(pref, { email: ctx.settings.smtpUrl !== undefined, webhook: Boolean(p?.webhook_url) })) {
         add(u.id, d.channel, d.channel === 'email' ? u.email : d.channel === 'webhook' ? (p?.webhook_url ?? '') : '', d.skipReason);
       }
@@ -135,10 +137,10 @@ export interface NotificationPreferences {
   webhook_secret?: string;
 }
 
-export async function getPreferences(db: DbOrTrx, userId: string): Promise<NotificationPreferences> {
+export async function getPreferences(ctx: NodeContext, userId: string, db: DbOrTrx = ctx.store.db): Promise<NotificationPreferences> {
   const p = await db.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).executeTakeFirst();
   return {
-    kinds: resolvePreferences(p ? (JSON.parse(p.kinds) as Record<string, unknown>) : null),
+    kinds: resolvePreferences(ctx.catalog.notificationKinds, p ? (JSON.parse(p.kinds) as Record<string, unknown>) : null),
     webhook_url: p?.webhook_url ?? null,
     webhook_secret_set: Boolean(p?.webhook_secret),
   };
@@ -172,7 +174,8 @@ export async function setPreferences(
     const user = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (!user) throw new NotFoundError(`user ${userId}`);
     const old = await trx.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).executeTakeFirst();
-    const kinds = { ...resolvePreferences(old ? (JSON.parse(old.kinds) as Record<string, unknown>) : null), ...input.kinds };
+    const kinds: KindPreferences = { ...resolvePreferences(ctx.catalog.notificationKinds, old ? (JSON.parse(old.kinds) as Record<string, unknown>) : null) };
+    for (const [k, v] of Object.entries(input.kinds ?? {})) if (v !== undefined) kinds[k] = v;
     const webhookUrl = input.webhook_url !== undefined ? input.webhook_url : (old?.webhook_url ?? null);
     let secret = old?.webhook_secret ?? null;
     const generated = webhookUrl !== null && secret === null ? newWebhookSecret() : undefined;
@@ -193,7 +196,7 @@ export async function setPreferences(
 export async function rotateWebhookSecret(ctx: NodeContext, actor: Actor, userId: string): Promise<{ webhook_secret: string }> {
   const { db, dialect } = ctx.store;
   return db.transaction().execute(async (trx) => {
-    const current = await getPreferences(trx, userId);
+    const current = await getPreferences(ctx, userId, trx);
     const secret = newWebhookSecret();
     await savePreferences(trx, userId, { kinds: current.kinds, webhook_url: current.webhook_url, webhook_secret: secret });
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'notifications.webhook_secret', target: `user:${userId}` });

@@ -49,3 +49,10 @@ export interface NotificationPreferencesTable {
   webhook_secret: string | null;
   updated_at: string;
 }
+
+declare module '../store/schema.js' {
+  interface Database {
+    notifications: NotificationsTable;
+    notification_preferences: NotificationPreferencesTable;
+  }
+}

@@ -1,16 +1,16 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './db.js';
-import { migrations } from './migrations/index.js';
 
-/** Migrations come from an explicit map so they work bundled and from the CLI alike. */
+/** Migrations come from an explicit map (the composition root gathers them) so they work bundled and from the CLI alike. */
 class StaticProvider implements MigrationProvider {
+  constructor(private migrations: Record<string, Migration>) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return migrations;
+    return this.migrations;
   }
 }
 
 /** True when every known migration is recorded as applied (the usual case on every start). */
-async function isCurrent(db: Db): Promise<boolean> {
+async function isCurrent(db: Db, migrations: Record<string, Migration>): Promise<boolean> {
   try {
     const r = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
     const applied = new Set(r.rows.map((x) => x.name));
@@ -26,9 +26,9 @@ async function isCurrent(db: Db): Promise<boolean> {
  * migrator, whose introspection reads every schema of the database: on a server shared by
  * many nodes a schema dropped meanwhile makes that read fail, so it is retried once.
  */
-export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {
-  if (await isCurrent(db)) return [];
-  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(schema ? { migrationTableSchema: schema } : {}) });
+export async function migrateToLatest(db: Db, migrations: Record<string, Migration>, schema?: string): Promise<string[]> {
+  if (await isCurrent(db, migrations)) return [];
+  const migrator = new Migrator({ db, provider: new StaticProvider(migrations), ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

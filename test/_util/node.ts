@@ -3,8 +3,8 @@ import { createUser } from '../../src/auth/users.service.js';
 import { createToken } from '../../src/auth/tokens.service.js';
 import type { Role } from '../../src/auth/roles.js';
 import type { NodeContext } from '../../src/context.js';
-import { buildApp } from '../../src/http/app.js';
-import { initNode } from '../../src/node/init.js';
+import { buildApp } from '../../src/app/build-app.js';
+import { initNode } from '../../src/app/init-node.js';
 import type { Dialect } from '../../src/store/db.js';
 import { newTestDbTarget } from './db.js';
 

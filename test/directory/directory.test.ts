@@ -183,7 +183,7 @@ describe.each(DIALECTS)('search answers on %s', (dialect) => {
   });
 
   it('fills the signer column from the stored envelopes when the migration runs', async () => {
-    const m = await import('../../src/store/migrations/20261129T020000-directory-search.js');
+    const m = await import('../../src/directory/migrations/20261129T020000-directory-search.js');
     await m.down(node.ctx.store.db as never);
     await m.up(node.ctx.store.db as never);
     const list = (await search('')).json();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config/settings.js';
 import { sweepPingTests } from '../../src/directory/ping-tests.service.js';
-import { openNode } from '../../src/node/open-node.js';
+import { openNode } from '../../src/app/open-node.js';
 import { DIALECTS } from '../_util/db.js';
 import { runCliJson, type NodeProcess } from '../_util/node-process.js';
 import { useTwoNodes, waitFor } from '../federation/_federation.js';

@@ -5,7 +5,7 @@ import { storeEntry } from '../../src/directory/directory.repository.js';
 import type { DirectoryEntry } from '../../src/directory/directory.schemas.js';
 import { runDuePingSchedules } from '../../src/directory/ping-schedules.service.js';
 import { PING_EXPORT_FIELDS } from '../../src/directory/ping-tests.rules.js';
-import { openNode } from '../../src/node/open-node.js';
+import { openNode } from '../../src/app/open-node.js';
 import type { DbOrTrx } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { protocolSchemas } from '../../src/federation/protocol/export-schemas.js';
-import { createNodeRegistry } from '../../src/node/compose.js';
+import { createNodeRegistry } from '../../src/app/standard.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'docs', 'federation-protocol', 'schemas');
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config/settings.js';
 import { enqueueMessages } from '../../src/federation/outbox.service.js';
 import { newMessageId } from '../../src/federation/protocol/envelope.js';
-import { openNode } from '../../src/node/open-node.js';
+import { openNode } from '../../src/app/open-node.js';
 import type { StoreHandle } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import { runCli, runCliJson, type NodeProcess } from '../_util/node-process.js';

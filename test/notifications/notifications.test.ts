@@ -4,6 +4,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { FastifyInstance } from 'fastify';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryNotification } from '../../src/directory/directory.rules.js';
 import { NotificationKind } from '../../src/notifications/notifications.rules.js';
 import { listNotifications, notify, type Notification, type NotifyInput } from '../../src/notifications/notifications.service.js';
 import { NotificationWorker } from '../../src/notifications/notifications.worker.js';
@@ -138,7 +139,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
 
   it('e-mails a user through a real SMTP conversation, with the subject and recipient, and records the reply', async () => {
     const { user } = await buildUser(node.ctx, 'officer');
-    const [n] = await send({ kind: NotificationKind.pingTestRequest, userIds: [user.id], subject: 'Ping test: please confirm', text: 'Confirm within 30 minutes.', link: 'https://node.example/ping/1' });
+    const [n] = await send({ kind: DirectoryNotification.pingTestRequest, userIds: [user.id], subject: 'Ping test: please confirm', text: 'Confirm within 30 minutes.', link: 'https://node.example/ping/1' });
     expect(n).toMatchObject({ channel: 'email', recipient: user.email, state: 'pending' });
     const done = await settled(n!.id);
     expect(done).toMatchObject({ state: 'sent', attempts: 1 });
@@ -157,7 +158,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     expect(secret).toMatch(/^whsec_/);
     expect((await api(token, 'GET', '/api/v1/notifications/preferences')).json()).toEqual({ kinds: expect.objectContaining({ 'ping_test.result': 'webhook' }), webhook_url: hook.url, webhook_secret_set: true });
 
-    const [n] = await send({ kind: NotificationKind.pingTestResult, userIds: [user.id], subject: 'Ping test answered', text: 'kz-cert answered in 4 min', data: { node: 'kz-cert', minutes: 4 } });
+    const [n] = await send({ kind: DirectoryNotification.pingTestResult, userIds: [user.id], subject: 'Ping test answered', text: 'kz-cert answered in 4 min', data: { node: 'kz-cert', minutes: 4 } });
     expect(n).toMatchObject({ channel: 'webhook', recipient: hook.url });
     expect(await settled(n!.id)).toMatchObject({ state: 'sent', response: 'HTTP 204' });
     const call = hook.calls.find((c) => c.headers['x-accord-delivery'] === n!.id)!;
@@ -169,7 +170,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     // A rotated secret signs the next call; the old one no longer verifies.
     const rotated = (await api(token, 'POST', '/api/v1/notifications/webhook-secret')).json().webhook_secret as string;
     expect(rotated).not.toBe(secret);
-    const [m] = await send({ kind: NotificationKind.pingTestResult, userIds: [user.id], subject: 'Again', text: 'x' });
+    const [m] = await send({ kind: DirectoryNotification.pingTestResult, userIds: [user.id], subject: 'Again', text: 'x' });
     await settled(m!.id);
     const again = hook.calls.find((c) => c.headers['x-accord-delivery'] === m!.id)!;
     expect(validSignature(rotated, again.body, again.headers['x-accord-signature'])).toBe(true);
@@ -181,7 +182,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     await api(token, 'PUT', '/api/v1/notifications/preferences', { kinds: { 'ping_test.request': 'none', 'ping_test.escalation': 'both' }, webhook_url: hook.url });
     const mailsBefore = smtp.mails.length;
     const hooksBefore = hook.calls.length;
-    const off = await send({ kind: NotificationKind.pingTestRequest, userIds: [user.id], subject: 'Ping', text: 'x' });
+    const off = await send({ kind: DirectoryNotification.pingTestRequest, userIds: [user.id], subject: 'Ping', text: 'x' });
     expect(off).toEqual([expect.objectContaining({ channel: 'none', state: 'skipped', response: 'turned off in the preferences' })]);
     const deadline = await send({ kind: NotificationKind.caseDeadline, userIds: [user.id], subject: 'Deadline', text: 'x' });
     expect(deadline).toEqual([expect.objectContaining({ channel: 'none', state: 'skipped' })]); // the default for case deadlines
@@ -189,7 +190,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     expect(smtp.mails.length).toBe(mailsBefore);
     expect(hook.calls.length).toBe(hooksBefore);
 
-    const both = await send({ kind: NotificationKind.pingTestEscalation, userIds: [user.id], subject: 'Escalation', text: 'nobody answered' });
+    const both = await send({ kind: DirectoryNotification.pingTestEscalation, userIds: [user.id], subject: 'Escalation', text: 'nobody answered' });
     expect(both.map((n) => n.channel).sort()).toEqual(['email', 'webhook']);
     for (const n of both) expect(await settled(n.id)).toMatchObject({ state: 'sent' });
     expect((await rowsOf(user.id)).map((n) => n.kind)).toEqual(['ping_test.escalation', 'ping_test.escalation', 'case.deadline', 'ping_test.request']);
@@ -198,7 +199,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   it('retries a mail server that closes the connection or answers 451, with backoff, and delivers once it recovers', async () => {
     const { user } = await buildUser(node.ctx, 'officer');
     smtp.faults.push('close', '451', '451');
-    const [n] = await send({ kind: NotificationKind.directoryExpiring, userIds: [user.id], subject: 'Your directory entry expires soon', text: 'Renew it.' });
+    const [n] = await send({ kind: DirectoryNotification.expiring, userIds: [user.id], subject: 'Your directory entry expires soon', text: 'Renew it.' });
     const done = await settled(n!.id);
     expect(done).toMatchObject({ state: 'sent', attempts: 4 });
     expect(smtp.faults).toEqual([]);
@@ -206,7 +207,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('gives up at once on a permanent refusal (550)', async () => {
-    const [n] = await send({ kind: NotificationKind.pingTestRequest, to: { email: 'reject-me@example.org' }, subject: 'Ping', text: 'x' });
+    const [n] = await send({ kind: DirectoryNotification.pingTestRequest, to: { email: 'reject-me@example.org' }, subject: 'Ping', text: 'x' });
     const done = await settled(n!.id);
     expect(done).toMatchObject({ state: 'failed', attempts: 1 });
     expect(done.last_error).toMatch(/550/);
@@ -247,7 +248,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     node.ctx.settings.smtpUrl = undefined;
     try {
       const { user } = await buildUser(node.ctx, 'auditor');
-      const [n] = await send({ kind: NotificationKind.pingTestRequest, userIds: [user.id], subject: 'Ping', text: 'x' });
+      const [n] = await send({ kind: DirectoryNotification.pingTestRequest, userIds: [user.id], subject: 'Ping', text: 'x' });
       expect(n).toMatchObject({ channel: 'email', state: 'skipped', response: expect.stringMatching(/ACCORD_SMTP_URL/) });
     } finally {
       node.ctx.settings.smtpUrl = smtp.url;

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { AuthorityKind } from '../../node/identity.js';
 import { formatFingerprint } from '../../node/identity.js';
-import { initNode } from '../../node/init.js';
+import { initNode } from '../../app/init-node.js';
 import { print, printJson } from '../common.js';
 
 /** `--name "ru=Узбекистан CERT"` → { ru: … }; a name without `lang=` is English. */

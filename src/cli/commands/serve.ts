@@ -9,7 +9,7 @@ export function serveCommand(): Command {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env ACCORD_LOG_LEVEL)')
     .action(async (o: Record<string, unknown>) => {
       // The HTTP stack loads only for the commands that serve.
-      const { startServer } = await import('../../server.js');
+      const { startServer } = await import('../../app/server.js');
       const node = await startServer(settingsFrom(o), { handleSignals: true });
       process.stdout.write(`Accord node ${node.ctx.identity.node_id} listening on ${node.url}\n`);
     });

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { isInitialised, type AuthorityKind } from '../../node/identity.js';
-import { initNode } from '../../node/init.js';
+import { initNode } from '../../app/init-node.js';
 import { print, settingsFrom } from '../common.js';
 
 interface DemoNode {
@@ -49,7 +49,7 @@ export function startCommand(): Command {
         credentials.set(d.id, `${r.adminEmail} / ${r.oneTimePassword}`);
       }
       // The HTTP stack loads only for the commands that serve.
-      const { startServer } = await import('../../server.js');
+      const { startServer } = await import('../../app/server.js');
       const { addPeer, listPeers } = await import('../../federation/peers.service.js');
       const nodes: Awaited<ReturnType<typeof startServer>>[] = [];
       for (const [i, d] of DEMO.entries()) {

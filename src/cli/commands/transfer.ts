@@ -36,8 +36,8 @@ export function transferCommand(): Command {
     .action((path: string, o: Record<string, unknown>) =>
       withNode(o, async (ctx) => {
         const { importTransfer } = await import('../../federation/transfer.service.js');
-        const { createNodeRegistry } = await import('../../node/compose.js');
-        const r = await importTransfer(ctx, createNodeRegistry(ctx), CLI, readJsonFile(path));
+        const { createNodeRegistry } = await import('../../app/standard.js');
+        const r = await importTransfer(ctx, createNodeRegistry(), CLI, readJsonFile(path));
         writeFileSync(o.receiptOut as string, JSON.stringify(r));
         if (o.json) return printJson(r.receipt);
         const by = (s: string) => r.receipt.items.filter((i) => i.status === s).length;

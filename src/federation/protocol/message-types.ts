@@ -1,23 +1,25 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import type { NodeContext } from '../../context.js';
 import type { DbOrTrx } from '../../store/db.js';
 import type { Envelope } from './envelope.js';
 
 /**
  * Federation knows no capability: each capability declares its message types here (name,
- * schema of the body, handler) and the composition root registers them. The handler runs
- * in the transaction that stores the message, so a message is applied exactly once.
+ * schema of the body, handler) in its descriptor and the composition root registers them. The
+ * handler runs in the transaction that stores the message, so a message is applied exactly
+ * once; it gets the receiving node's context as a parameter.
  */
 export interface MessageType<S extends TSchema = TSchema> {
   /** `capability.name/vN` — the version is part of the type. */
   type: string;
   body: S;
-  handle(trx: DbOrTrx, envelope: Envelope<Static<S>>): Promise<void>;
+  handle(trx: DbOrTrx, envelope: Envelope<Static<S>>, ctx: NodeContext): Promise<void>;
   /**
    * Applies a run of consecutive messages of this type in one go (bulk inserts); when absent,
    * `handle` runs once per message. Same transaction, same exactly-once guarantee.
    */
-  handleMany?(trx: DbOrTrx, envelopes: Envelope<Static<S>>[]): Promise<void>;
+  handleMany?(trx: DbOrTrx, envelopes: Envelope<Static<S>>[], ctx: NodeContext): Promise<void>;
   /** Messages that must apply in release order on the receiver. */
   ordered?: boolean;
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SessionStage } from '../auth/auth.tables.js';
-import { roleMay, type Permission } from '../auth/roles.js';
-import { findSession, type Session } from '../auth/sessions.service.js';
-import { authenticateToken } from '../auth/tokens.service.js';
-import type { User } from '../auth/users.repository.js';
+import type { SessionStage } from './auth.tables.js';
+import { roleMay, type Permission } from './roles.js';
+import { findSession, type Session } from './sessions.service.js';
+import { authenticateToken } from './tokens.service.js';
+import type { User } from './users.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { CsrfError, ForbiddenError, StepRequiredError, UnauthenticatedError } from '../errors.js';
 
@@ -67,8 +67,13 @@ export function registerAccessControl(app: FastifyInstance, ctx: NodeContext): v
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) app.accessTable.push({ method, url: route.url, access: route.config?.access });
     // Exempt: the built web app's static files and the OpenAPI browser, both public by nature.
-    if (!route.config?.access && !route.url.startsWith('/api/docs') && route.url !== '/*') {
+    const access = route.config?.access;
+    if (!access && !route.url.startsWith('/api/docs') && route.url !== '/*') {
       throw new Error(`route ${route.method} ${route.url} declares no access rule`);
+    }
+    // A permission no capability declared would lock everyone out, or hide a typo: fail at start.
+    if (access && 'permission' in access && !ctx.catalog.permissions.has(access.permission)) {
+      throw new Error(`route ${route.method} ${route.url} names the unknown permission ${access.permission}`);
     }
   });
   app.addHook('onRequest', async (req) => {
@@ -85,6 +90,6 @@ export function registerAccessControl(app: FastifyInstance, ctx: NodeContext): v
       if (stage !== 'full' && !(access.stages ?? []).includes(stage)) throw new StepRequiredError(stage);
       if (!SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] !== p.session.csrfToken) throw new CsrfError();
     }
-    if (!roleMay(p.user.role, access.permission)) throw new ForbiddenError();
+    if (!roleMay(ctx.catalog.permissions, p.user.role, access.permission)) throw new ForbiddenError();
   });
 }

@@ -6,8 +6,10 @@ import { createUser } from '../auth/users.service.js';
 import { InvalidInputError } from '../errors.js';
 import { openStore } from '../store/db.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { generateNodeKey, isInitialised, loadIdentity, writeConfigFile, type AuthorityKind, type NodeDescription } from './identity.js';
-import { validateNodeDescription } from './node.rules.js';
+import { generateNodeKey, isInitialised, loadIdentity, writeConfigFile, type AuthorityKind, type NodeDescription } from '../node/identity.js';
+import { validateNodeDescription } from '../node/node.rules.js';
+import type { Assembly } from './assembly.js';
+import { standardAssembly } from './standard.js';
 
 export interface InitOptions {
   dataDir: string;
@@ -36,7 +38,7 @@ export class AlreadyInitialisedError extends Error {
  * Creates a node: key (0600), config file, database with all migrations, first admin.
  * Refuses, changing nothing, when the folder holds a node already.
  */
-export async function initNode(o: InitOptions): Promise<InitResult> {
+export async function initNode(o: InitOptions, assembly: Assembly = standardAssembly()): Promise<InitResult> {
   if (isInitialised(o.dataDir)) {
     throw new AlreadyInitialisedError(`${o.dataDir} holds an Accord node already; nothing was changed (remove the folder to start over)`);
   }
@@ -58,8 +60,8 @@ export async function initNode(o: InitOptions): Promise<InitResult> {
 
   const resolved: Settings = resolveSettings({ dataDir: o.dataDir });
   const store = await openStore({ url: resolved.db, schema: resolved.dbSchema });
-  await migrateToLatest(store.db, store.dialect === 'postgres' ? resolved.dbSchema : undefined);
-  const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir) };
+  await migrateToLatest(store.db, assembly.migrations, store.dialect === 'postgres' ? resolved.dbSchema : undefined);
+  const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir), catalog: assembly.catalog };
   const adminEmail = o.adminEmail ?? `admin@${o.nodeId}.accord.local`;
   await store.db.transaction().execute((trx) =>
     appendAudit(trx, store.dialect, { actor: 'cli', action: 'node.init', target: `node:${node.node_id}`, details: { country: node.country, fingerprint: ctx.identity.fingerprint } }),

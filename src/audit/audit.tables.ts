@@ -22,3 +22,9 @@ export interface AuditEntry {
   prev_hash: string;
   hash: string;
 }
+
+declare module '../store/schema.js' {
+  interface Database {
+    audit_log: AuditTable;
+  }
+}

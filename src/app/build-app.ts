@@ -5,39 +5,32 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerAuditRoutes } from '../audit/audit.routes.js';
-import { registerAuthRoutes } from '../auth/auth.routes.js';
-import { registerTokenRoutes } from '../auth/tokens.routes.js';
-import { registerUserRoutes } from '../auth/users.routes.js';
 import type { NodeContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { ACCORD_VERSION } from '../node/package-root.js';
-import { registerNodeRoutes } from '../node/node.routes.js';
-import { registerDirectoryRoutes } from '../directory/directory.routes.js';
-import { registerPingTestRoutes } from '../directory/ping-tests.routes.js';
-import { createNodeRegistry } from '../node/compose.js';
-import { registerGroupRoutes } from '../groups/groups.routes.js';
-import { registerNotificationRoutes } from '../notifications/notifications.routes.js';
-import { registerFederationRoutes } from '../federation/federation.routes.js';
 import type { MessageTypeRegistry } from '../federation/protocol/message-types.js';
-import { registerAccessControl } from './access.js';
-import { registerSecurityHeaders } from './security-headers.js';
-import { registerMetrics } from './metrics.js';
-import { sendProblem } from './problem.js';
-import { registerSystemRoutes } from './system.routes.js';
-import { findWebRoot } from './web-root.js';
+import { registerAccessControl } from '../auth/access.js';
+import { registerSecurityHeaders } from '../http/security-headers.js';
+import { registerMetrics } from '../http/metrics.js';
+import { sendProblem } from '../http/problem.js';
+import { registerSystemRoutes } from '../http/system.routes.js';
+import { findWebRoot } from '../http/web-root.js';
+import type { Assembly } from './assembly.js';
+import { standardAssembly } from './standard.js';
 
 registerAjvFormats();
 
 export interface BuildAppOptions {
   logger?: boolean;
+  /** The capabilities to serve; the standard list when not given. */
+  assembly?: Assembly;
   /** Message types known to this node; federation's own when not given. */
   registry?: MessageTypeRegistry;
   /** Called when a route queued messages, so that delivery starts at once. */
   onQueued?: () => void;
 }
 
-/** The node's HTTP app: infrastructure plugins, then each capability's routes, then the web app. */
+/** The node's HTTP app: infrastructure plugins, then the routes of each capability in the list, then the web app. */
 export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : { level: ctx.settings.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -85,16 +78,9 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   const metrics = registerMetrics(app);
 
   registerSystemRoutes(app, ctx, metrics);
-  registerNodeRoutes(app, ctx);
-  registerAuthRoutes(app, ctx);
-  registerUserRoutes(app, ctx);
-  registerTokenRoutes(app, ctx);
-  registerAuditRoutes(app, ctx);
-  registerFederationRoutes(app, ctx, opts.registry ?? createNodeRegistry(ctx), opts.onQueued ?? (() => {}));
-  registerGroupRoutes(app, ctx, opts.onQueued ?? (() => {}));
-  registerNotificationRoutes(app, ctx);
-  registerDirectoryRoutes(app, ctx);
-  registerPingTestRoutes(app, ctx);
+  const assembly = opts.assembly ?? standardAssembly();
+  const deps = { registry: opts.registry ?? assembly.createRegistry(), onQueued: opts.onQueued ?? (() => {}) };
+  for (const c of assembly.capabilities) c.routes?.(app, ctx, deps);
 
   if (webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
   return app;

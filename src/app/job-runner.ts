@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { JobDef } from '../capability.js';
+import type { NodeContext } from '../context.js';
+import { SerialPass } from '../util/serial-pass.js';
+
+/** A claim outlives any sane run; a process that died holding one delays that job by this much at most. */
+const MIN_LEASE_MS = 60_000;
+
+export interface JobRunnerOptions {
+  /** How often the runner looks for due jobs. */
+  tickMs?: number;
+  metrics?: Registry;
+}
+
+/**
+ * The node's one runner for periodic and deadline work, declared by capabilities (`jobs`).
+ * Each tick reads the `jobs` table once; a due job is claimed by compare-and-set on its row
+ * (`next_run_at` moves forward in the same statement), so among several processes on one
+ * PostgreSQL exactly one runs it. Jobs run independently: a slow one never delays another.
+ * A failure is logged, counted in /metrics and recorded on the row; the job runs again at
+ * its next time.
+ */
+export class JobRunner {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID()}`;
+  private readonly byName: Map<string, JobDef>;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly pass = new SerialPass(() => this.tick(), (err) => this.log.error({ err }, 'job runner pass failed'));
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly tickMs: number;
+  private readonly runs?: Counter<'job' | 'outcome'>;
+  private readonly duration?: Histogram<'job'>;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    jobs: readonly JobDef[],
+    private readonly log: FastifyBaseLogger,
+    opts: JobRunnerOptions = {},
+  ) {
+    this.byName = new Map(jobs.map((j) => [j.name, j]));
+    this.tickMs = opts.tickMs ?? 1_000;
+    if (opts.metrics) {
+      this.runs = new Counter({ name: 'accord_job_runs_total', help: 'Scheduled job runs by job and outcome (ok, failed)', labelNames: ['job', 'outcome'] as const, registers: [opts.metrics] });
+      this.duration = new Histogram({ name: 'accord_job_duration_seconds', help: 'Scheduled job run time', labelNames: ['job'] as const, buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [opts.metrics] });
+    }
+  }
+
+  /** Records every job (a new one is due at once) and starts ticking. */
+  async start(): Promise<void> {
+    const now = new Date().toISOString();
+    if (this.byName.size > 0) {
+      await this.ctx.store.db
+        .insertInto('jobs')
+        .values([...this.byName.keys()].map((name) => ({ name, next_run_at: now, runs: 0, failures: 0 })))
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+    }
+    this.timer = setInterval(() => this.pass.kick(), this.tickMs);
+    this.pass.kick();
+  }
+
+  /** Stops claiming; waits for runs in progress at most `graceMs` and gives their claims back. */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.pass.stop();
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running.values()]), new Promise((r) => (t = setTimeout(r, graceMs)))]);
+    clearTimeout(t);
+  }
+
+  /** Resolves when the current tick and the runs it started are done (for tests). */
+  async idle(): Promise<void> {
+    await this.pass.settle();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Looks for due jobs now (for tests and after a change that makes one due). */
+  kick(): void {
+    this.pass.kick();
+  }
+
+  private async tick(): Promise<void> {
+    const now = new Date();
+    const iso = now.toISOString();
+    const rows = await this.ctx.store.db.selectFrom('jobs').select(['name', 'next_run_at', 'claimed_until']).where('next_run_at', '<=', iso).execute();
+    for (const r of rows) {
+      const job = this.byName.get(r.name);
+      if (!job || this.stopped || this.running.has(job.name) || (r.claimed_until !== null && r.claimed_until > iso)) continue;
+      if (await this.claim(job, now)) {
+        const p = this.run(job, now).finally(() => this.running.delete(job.name));
+        this.running.set(job.name, p);
+      }
+    }
+  }
+
+  /** Compare-and-set: only the process whose update matched the due, unclaimed row runs the job. */
+  private async claim(job: JobDef, now: Date): Promise<boolean> {
+    const iso = now.toISOString();
+    const r = await this.ctx.store.db
+      .updateTable('jobs')
+      .set({
+        claimed_by: this.id,
+        claimed_until: new Date(now.getTime() + Math.max(MIN_LEASE_MS, 2 * job.everyMs)).toISOString(),
+        next_run_at: new Date(now.getTime() + job.everyMs).toISOString(),
+        last_started_at: iso,
+      })
+      .where('name', '=', job.name)
+      .where('next_run_at', '<=', iso)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', iso)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  private async run(job: JobDef, now: Date): Promise<void> {
+    const started = performance.now();
+    let error: string | null = null;
+    try {
+      await job.run(this.ctx, { log: this.log, now });
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+      this.log.error({ err, job: job.name }, 'job failed');
+    }
+    this.runs?.inc({ job: job.name, outcome: error === null ? 'ok' : 'failed' });
+    this.duration?.observe({ job: job.name }, (performance.now() - started) / 1000);
+    await this.ctx.store.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        claimed_by: null,
+        claimed_until: null,
+        last_finished_at: new Date().toISOString(),
+        last_error: error,
+        runs: eb('runs', '+', 1),
+        failures: eb('failures', '+', error === null ? 0 : 1),
+      }))
+      .where('name', '=', job.name)
+      .where('claimed_by', '=', this.id)
+      .execute()
+      .catch((err: unknown) => this.log.error({ err, job: job.name }, 'could not record a job run'));
+  }
+}

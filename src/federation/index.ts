@@ -1,0 +1,16 @@
+import type { Capability } from '../capability.js';
+import { CatchUpType, KeyRotationType, NoticeType, PingType } from './builtin/builtin-types.js';
+import { registerFederationRoutes } from './federation.routes.js';
+
+/** Peers, signed envelopes, the outbox and inbox: the transport every capability sends through. */
+export const federation: Capability = {
+  name: 'federation',
+  permissions: {
+    'peers:read': ['admin', 'coordinator', 'auditor'],
+    'peers:write': ['admin'],
+  },
+  tables: ['peers', 'outbox', 'inbox', 'receipts', 'seen_batches', 'notices'],
+  messages: [PingType, NoticeType, CatchUpType, KeyRotationType],
+  routes: (app, ctx, deps) => registerFederationRoutes(app, ctx, deps.registry, deps.onQueued),
+  webPages: ['/federation'],
+};

@@ -1,0 +1,19 @@
+import { ALL_ROLES } from '../auth/roles.js';
+import type { Capability } from '../capability.js';
+import * as migration20261128T190000 from './migrations/20261128T190000-groups.js';
+import { GroupConsentType, GroupHistoryType, GroupProposalType, GroupRefusalType } from './groups.messages.js';
+import { registerGroupRoutes } from './groups.routes.js';
+
+/** Bilateral, regional and global groups whose membership changes by the members' consent. */
+export const groups: Capability = {
+  name: 'groups',
+  permissions: {
+    'groups:read': ALL_ROLES,
+    'groups:write': ['admin', 'coordinator'],
+  },
+  tables: ['group_events'],
+  migrations: { '20261128T190000-groups': migration20261128T190000 },
+  messages: [GroupProposalType, GroupConsentType, GroupRefusalType, GroupHistoryType],
+  routes: (app, ctx, deps) => registerGroupRoutes(app, ctx, deps.onQueued),
+  webPages: ['/groups'],
+};
