@@ -3,6 +3,7 @@ import type { AuditVerification } from '../api/types.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { useAudit } from './useAudit.js';
 
 function VerificationResult({ result }: { result: AuditVerification }) {
@@ -43,47 +44,32 @@ export function AuditPage() {
       {audit.verification && <VerificationResult result={audit.verification} />}
       <ErrorAlert error={audit.verifyError ?? audit.error} />
       <section className="card table-card">
-        {audit.loading && !entries && <p role="status">{t('app.loading')}</p>}
-        {entries && entries.length === 0 && <p>{t('audit.empty')}</p>}
-        {entries && entries.length > 0 && (
-          <div className="table-scroll">
-            <table className="audit-table">
-              <caption>{t('audit.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('audit.seq')}</th>
-                  <th scope="col">{t('audit.at')}</th>
-                  <th scope="col">{t('audit.actor')}</th>
-                  <th scope="col">{t('audit.action')}</th>
-                  <th scope="col">{t('audit.target')}</th>
-                  <th scope="col">{t('audit.ip')}</th>
-                  <th scope="col">{t('audit.details')}</th>
-                  <th scope="col">{t('audit.hash')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.seq}>
-                    <td>{e.seq}</td>
-                    <td className="nowrap">{formatDate(e.at)}</td>
-                    <td>
-                      <code>{e.actor}</code>
-                    </td>
-                    <td>
-                      <code>{e.action}</code>
-                    </td>
-                    <td>{e.target ? <code>{e.target}</code> : t('common.none')}</td>
-                    <td>{e.ip ?? t('common.none')}</td>
-                    <td>{Object.keys(e.details).length ? <code className="wrap">{JSON.stringify(e.details)}</code> : t('common.none')}</td>
-                    <td>
-                      <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ResourceTable
+          rows={entries}
+          loading={audit.loading}
+          emptyText={t('audit.empty')}
+          className="audit-table"
+          caption={t('audit.tableCaption')}
+          columns={[t('audit.seq'), t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.target'), t('audit.ip'), t('audit.details'), t('audit.hash')]}
+          renderRow={(e) => (
+            <tr key={e.seq}>
+              <td>{e.seq}</td>
+              <td className="nowrap">{formatDate(e.at)}</td>
+              <td>
+                <code>{e.actor}</code>
+              </td>
+              <td>
+                <code>{e.action}</code>
+              </td>
+              <td>{e.target ? <code>{e.target}</code> : t('common.none')}</td>
+              <td>{e.ip ?? t('common.none')}</td>
+              <td>{Object.keys(e.details).length ? <code className="wrap">{JSON.stringify(e.details)}</code> : t('common.none')}</td>
+              <td>
+                <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
+              </td>
+            </tr>
+          )}
+        />
         <nav className="pager" aria-label={t('audit.title')}>
           <button type="button" className="secondary" onClick={audit.newest}>
             {t('audit.newest')}

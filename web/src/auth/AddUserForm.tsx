@@ -4,6 +4,7 @@ import { ROLES, type Role, type UserWithPassword } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { RoleSelect } from './RoleSelect.js';
 
 /** E-mail, name and role of a new user; the server returns a one-time password. */
@@ -34,9 +35,7 @@ export function AddUserForm({ onCreate, onCreated }: { onCreate: (input: { email
         <Field label={t('users.displayName')} name="new-user-name" autoComplete="off" required value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
         <RoleSelect label={t('users.role')} value={role} onChange={setRole} roles={ROLES} />
       </div>
-      <button type="submit" disabled={busy}>
-        {t('users.add')}
-      </button>
+      <FormActions label={t('users.add')} busy={busy} />
     </form>
   );
 }

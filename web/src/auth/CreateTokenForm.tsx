@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 
 /** Name and optional lifetime of a new API token. */
 export function CreateTokenForm({ onCreate, onCreated }: { onCreate: (name: string, days?: number) => Promise<string>; onCreated: (name: string, token: string) => void }) {
@@ -40,9 +41,7 @@ export function CreateTokenForm({ onCreate, onCreated }: { onCreate: (name: stri
           onChange={(e) => setDays(e.target.value)}
         />
       </div>
-      <button type="submit" disabled={busy}>
-        {t('tokens.create')}
-      </button>
+      <FormActions label={t('tokens.create')} busy={busy} />
     </form>
   );
 }

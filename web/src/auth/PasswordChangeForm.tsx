@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Stage } from '../api/types.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { MIN_PASSWORD_LENGTH, usePasswordChange } from './usePasswordChange.js';
 
 /** Current password plus the new one twice; used both as a sign-in step and on the Account page. */
@@ -52,9 +53,7 @@ export function PasswordChangeForm({ oneTime, onChanged }: { oneTime: boolean; o
         value={form.confirm}
         onChange={(e) => form.setConfirm(e.target.value)}
       />
-      <button type="submit" disabled={form.busy}>
-        {t('passwordChange.submit')}
-      </button>
+      <FormActions label={t('passwordChange.submit')} busy={form.busy} />
     </form>
   );
 }

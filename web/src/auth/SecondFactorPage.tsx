@@ -4,6 +4,7 @@ import { auth } from '../api/endpoints.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { AuthCard } from './AuthCard.js';
 import { useSession } from './useSession.js';
 
@@ -53,9 +54,7 @@ export function SecondFactorPage() {
             onChange={(e) => setCode(e.target.value)}
           />
         )}
-        <button type="submit" disabled={busy}>
-          {t('secondFactor.submit')}
-        </button>
+        <FormActions label={t('secondFactor.submit')} busy={busy} />
         <button type="button" className="link" onClick={handleSwitch}>
           {useRecovery ? t('secondFactor.useCode') : t('secondFactor.useRecovery')}
         </button>

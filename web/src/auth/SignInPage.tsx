@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { AuthCard } from './AuthCard.js';
 import { useSession } from './useSession.js';
 
@@ -38,9 +39,7 @@ export function SignInPage({ notice }: { notice?: 'signed-out' | 'expired' }) {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <button type="submit" disabled={busy}>
-          {busy ? t('signIn.submitting') : t('signIn.submit')}
-        </button>
+        <FormActions label={t('signIn.submit')} busyLabel={t('signIn.submitting')} busy={busy} />
       </form>
     </AuthCard>
   );

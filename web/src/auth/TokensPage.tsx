@@ -6,6 +6,7 @@ import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { OneTimeSecret } from '../shared/ui/OneTimeSecret.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { CreateTokenForm } from './CreateTokenForm.js';
 import { useTokens } from './useTokens.js';
 
@@ -42,48 +43,34 @@ export function TokensPage() {
         <CreateTokenForm onCreate={createToken} onCreated={handleCreated} />
       </section>
       <section className="card table-card">
-        {loading && !data && <p role="status">{t('app.loading')}</p>}
-        {data && data.length === 0 && <p>{t('tokens.empty')}</p>}
-        {data && data.length > 0 && (
-          <div className="table-scroll">
-            <table>
-              <caption>{t('tokens.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('tokens.name')}</th>
-                  <th scope="col">{t('tokens.createdAt')}</th>
-                  <th scope="col">{t('tokens.expiresAt')}</th>
-                  <th scope="col">{t('tokens.lastUsed')}</th>
-                  <th scope="col">{t('tokens.status')}</th>
-                  <th scope="col">{t('tokens.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((token) => {
-                  const status = statusOf(token);
-                  return (
-                    <tr key={token.id}>
-                      <td>{token.name}</td>
-                      <td>{formatDate(token.created_at)}</td>
-                      <td>{token.expires_at ? formatDate(token.expires_at) : t('common.never')}</td>
-                      <td>{token.last_used_at ? formatDate(token.last_used_at) : t('common.never')}</td>
-                      <td>
-                        <span className={status === 'active' ? 'status status-on' : 'status status-off'}>{t(`tokens.${status}`)}</span>
-                      </td>
-                      <td className="actions">
-                        {status === 'active' && (
-                          <button type="button" className="secondary small" onClick={() => handleRevoke(token.id)} disabled={busy} aria-label={t('tokens.revokeNamed', { name: token.name })}>
-                            {t('tokens.revoke')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ResourceTable
+          rows={data}
+          loading={loading}
+          emptyText={t('tokens.empty')}
+          caption={t('tokens.tableCaption')}
+          columns={[t('tokens.name'), t('tokens.createdAt'), t('tokens.expiresAt'), t('tokens.lastUsed'), t('tokens.status'), t('tokens.actions')]}
+          renderRow={(token) => {
+            const status = statusOf(token);
+            return (
+              <tr key={token.id}>
+                <td>{token.name}</td>
+                <td>{formatDate(token.created_at)}</td>
+                <td>{token.expires_at ? formatDate(token.expires_at) : t('common.never')}</td>
+                <td>{token.last_used_at ? formatDate(token.last_used_at) : t('common.never')}</td>
+                <td>
+                  <span className={status === 'active' ? 'status status-on' : 'status status-off'}>{t(`tokens.${status}`)}</span>
+                </td>
+                <td className="actions">
+                  {status === 'active' && (
+                    <button type="button" className="secondary small" onClick={() => handleRevoke(token.id)} disabled={busy} aria-label={t('tokens.revokeNamed', { name: token.name })}>
+                      {t('tokens.revoke')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          }}
+        />
       </section>
     </>
   );

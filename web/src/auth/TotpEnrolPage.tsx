@@ -5,6 +5,8 @@ import type { TotpEnrolment } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
+import { LoadState } from '../shared/ui/LoadState.js';
 import { AuthCard } from './AuthCard.js';
 import { useSession } from './useSession.js';
 
@@ -43,8 +45,7 @@ export function TotpEnrolPage() {
 
   return (
     <AuthCard title={t('totpEnrol.title')} intro={t('totpEnrol.intro')}>
-      <ErrorAlert error={start.error} />
-      {!enrolment && start.busy && <p role="status">{t('totpEnrol.starting')}</p>}
+      <LoadState error={start.error} loading={!enrolment && start.busy} loadingText={t('totpEnrol.starting')} />
       {enrolment && (
         <>
           <div className="qr">
@@ -69,9 +70,7 @@ export function TotpEnrolPage() {
               value={code}
               onChange={(e) => setCode(e.target.value)}
             />
-            <button type="submit" disabled={confirm.busy}>
-              {t('totpEnrol.submit')}
-            </button>
+            <FormActions label={t('totpEnrol.submit')} busy={confirm.busy} />
           </form>
         </>
       )}

@@ -5,6 +5,7 @@ import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { OneTimeSecret } from '../shared/ui/OneTimeSecret.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { AddUserForm } from './AddUserForm.js';
 import { UserRow, type UserRowActions } from './UserRow.js';
 import { useSignedIn } from './useSession.js';
@@ -56,30 +57,14 @@ export function UsersPage() {
         </section>
       )}
       <section className="card table-card">
-        {loading && !data && <p role="status">{t('app.loading')}</p>}
-        {data && data.length === 0 && <p>{t('users.empty')}</p>}
-        {data && data.length > 0 && (
-          <div className="table-scroll">
-            <table>
-              <caption>{t('users.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.email')}</th>
-                  <th scope="col">{t('users.displayName')}</th>
-                  <th scope="col">{t('users.role')}</th>
-                  <th scope="col">{t('users.status')}</th>
-                  <th scope="col">{t('users.totp')}</th>
-                  {editable && <th scope="col">{t('users.actions')}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((u) => (
-                  <UserRow key={u.id} user={u} editable={editable} isSelf={u.id === me.id} busy={busy} actions={actions} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ResourceTable
+          rows={data}
+          loading={loading}
+          emptyText={t('users.empty')}
+          caption={t('users.tableCaption')}
+          columns={[t('users.email'), t('users.displayName'), t('users.role'), t('users.status'), t('users.totp'), editable && t('users.actions')]}
+          renderRow={(u) => <UserRow key={u.id} user={u} editable={editable} isSelf={u.id === me.id} busy={busy} actions={actions} />}
+        />
       </section>
     </>
   );

@@ -8,6 +8,7 @@ import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useAction, useResource } from '../shared/hooks/useResource.js';
 import { ROUTES, subPathOf } from '../shared/hooks/useRoute.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { LoadState } from '../shared/ui/LoadState.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { DirectoryCard, FreshnessBadge } from './DirectoryCard.js';
 import { DirectorySearch } from './DirectorySearch.js';
@@ -63,7 +64,7 @@ function OwnEntry({ groups }: { groups: Group[] }) {
   const editable = (DIRECTORY_EDIT as readonly string[]).includes(user.role);
   const due = data && data.freshness !== 'valid';
 
-  if (loading && data === undefined) return <p role="status">{t('app.loading')}</p>;
+  if (loading && data === undefined) return <LoadState loading />;
   return (
     <>
       <ErrorAlert error={error ?? confirmError} />

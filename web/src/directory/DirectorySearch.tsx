@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { directory } from '../api/endpoints.js';
 import { CONTACT_ROLES, FRESHNESS, type DirectoryFilters, type Group } from '../api/types.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
-import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormActions } from '../shared/ui/FormActions.js';
+import { LoadState } from '../shared/ui/LoadState.js';
 import { DirectoryCard } from './DirectoryCard.js';
 import { useDirectorySearch } from './useDirectory.js';
 
@@ -89,28 +90,23 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
             </div>
           </div>
           {!countryValid && <p className="hint field-error">{t('directory.countryHint')}</p>}
-          <div className="button-row">
-            <button type="submit">{t('directory.searchButton')}</button>
-            <button type="button" className="secondary" onClick={handleReset}>
-              {t('directory.reset')}
-            </button>
+          <FormActions label={t('directory.searchButton')} onCancel={handleReset} cancelLabel={t('directory.reset')}>
             <a className="button secondary" href={directory.exportUrl(query, 'csv', language)} download data-testid="export-csv">
               {t('directory.exportCsv')}
             </a>
             <a className="button secondary" href={directory.exportUrl(query, 'json', language)} download data-testid="export-json">
               {t('directory.exportJson')}
             </a>
-          </div>
+          </FormActions>
         </form>
       </section>
-      <ErrorAlert error={error} />
-      {loading && !data && <p role="status">{t('app.loading')}</p>}
+      <LoadState error={error} loading={loading && !data} />
       {data && (
         <p className="hint" role="status" data-testid="directory-count">
           {t('directory.resultCount', { n: data.length })}
         </p>
       )}
-      {data && data.length === 0 && <p className="card">{t('directory.empty')}</p>}
+      <LoadState empty={data?.length === 0} emptyText={t('directory.empty')} emptyClassName="card" />
       <div className="directory-results">
         {data?.map((l) => (
           <DirectoryCard key={l.entry.node_id} listing={l} />

@@ -4,6 +4,7 @@ import type { DirectoryEntry, DirectoryEntryInput, Group, PublishedListing } fro
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { codesOf, contactDraftOf, ContactFields, contactOf, newContact, type ContactDraft } from './ContactFields.js';
 import { AUTHORITY_KINDS, DEFAULT_VALID_DAYS } from './useDirectory.js';
 
@@ -127,9 +128,7 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
         )}
       </fieldset>
       <ErrorAlert error={error} />
-      <button type="submit" disabled={busy}>
-        {busy ? t('directory.publishing') : t('directory.publish')}
-      </button>
+      <FormActions label={t('directory.publish')} busyLabel={t('directory.publishing')} busy={busy} />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HISTORY_BUCKETS, type Group, type PingHistorySeries } from '../api/types.js';
 import { useNodeDirectory } from '../federation/useNodeDirectory.js';
-import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { LoadState } from '../shared/ui/LoadState.js';
 import { PingHistoryChart, PingHistoryTable } from './PingHistoryChart.js';
 import { usePingHistory } from './usePingHistory.js';
 
@@ -54,8 +54,7 @@ export function PingHistory({ groups, version }: { groups: Group[]; version: str
         <BucketToggle value={bucket} onChange={setBucket} />
       </div>
       <p className="hint">{t('pingTests.history.intro')}</p>
-      <ErrorAlert error={error} />
-      {data && series.length === 0 && <p className="hint">{t('pingTests.history.none')}</p>}
+      <LoadState error={error} empty={Boolean(data) && series.length === 0} emptyText={t('pingTests.history.none')} emptyClassName="hint" />
       {series.length > 0 && (
         <>
           <Legend />

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { HistoryBucket, PingHistoryPoint, PingHistorySeries } from '../api/types.js';
 import { useFormatDuration, useFormatPeriod } from '../shared/hooks/useFormat.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 
 /** Geometry of one chart: a response-rate panel above a response-time panel, a column per period. */
 const G = { left: 52, col: 60, bar: 32, rateTop: 18, rateH: 56, timeTop: 100, timeH: 56, labelY: 174, height: 182, minWidth: 340 };
@@ -103,34 +104,22 @@ export function PingHistoryTable({ series }: { series: PingHistorySeries }) {
   return (
     <details className="history-figures">
       <summary>{t('pingTests.history.showTable')}</summary>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('pingTests.history.colPeriod')}</th>
-              <th scope="col">{t('pingTests.history.colStarted')}</th>
-              <th scope="col">{t('pingTests.colRate')}</th>
-              <th scope="col">{t('pingTests.colMedian')}</th>
-              <th scope="col">{t('pingTests.colP90')}</th>
-              <th scope="col">{t('pingTests.history.colOpen')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {series.points.map((p) => (
-              <tr key={p.period} data-period={p.period}>
-                <th scope="row">{formatPeriod(p.period)}</th>
-                <td className="number">{p.started}</td>
-                <td className="number" data-cell="rate">
-                  {p.response_rate === null ? t('common.none') : `${Math.round(p.response_rate * 100)}\u00a0%`} <span className="hint">{t('pingTests.countsText', { answered: p.answered, sent: p.answered + p.unanswered })}</span>
-                </td>
-                <td className="number">{formatDuration(p.median_ms)}</td>
-                <td className="number">{formatDuration(p.p90_ms)}</td>
-                <td className="number">{p.pending}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ResourceTable
+        rows={series.points}
+        columns={[t('pingTests.history.colPeriod'), t('pingTests.history.colStarted'), t('pingTests.colRate'), t('pingTests.colMedian'), t('pingTests.colP90'), t('pingTests.history.colOpen')]}
+        renderRow={(p) => (
+          <tr key={p.period} data-period={p.period}>
+            <th scope="row">{formatPeriod(p.period)}</th>
+            <td className="number">{p.started}</td>
+            <td className="number" data-cell="rate">
+              {p.response_rate === null ? t('common.none') : `${Math.round(p.response_rate * 100)}\u00a0%`} <span className="hint">{t('pingTests.countsText', { answered: p.answered, sent: p.answered + p.unanswered })}</span>
+            </td>
+            <td className="number">{formatDuration(p.median_ms)}</td>
+            <td className="number">{formatDuration(p.p90_ms)}</td>
+            <td className="number">{p.pending}</td>
+          </tr>
+        )}
+      />
     </details>
   );
 }

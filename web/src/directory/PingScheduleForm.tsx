@@ -4,6 +4,7 @@ import type { Group, NewPingSchedule, Peer, PingSchedule } from '../api/types.js
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { isWindow, PingTargetPicker, WindowField, type TargetKind } from './PingTestFields.js';
 import { MAX_INTERVAL_DAYS, MIN_INTERVAL_DAYS, SCHEDULE_PRESETS, type SchedulePreset } from './usePingSchedules.js';
 import { DEFAULT_WINDOW_MINUTES } from './usePingTests.js';
@@ -111,9 +112,7 @@ export function PingScheduleForm({ peers, groups, onCreate }: { peers: Peer[]; g
           </p>
         </div>
       </PingTargetPicker>
-      <button type="submit" disabled={busy || !valid}>
-        {busy ? t('pingTests.schedules.submitting') : t('pingTests.schedules.submit')}
-      </button>
+      <FormActions label={t('pingTests.schedules.submit')} busyLabel={t('pingTests.schedules.submitting')} busy={busy} disabled={!valid} />
     </form>
   );
 }

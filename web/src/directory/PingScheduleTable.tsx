@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { PingSchedule } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
 import { useFormatDate, useFormatDuration, useFormatRelative } from '../shared/hooks/useFormat.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { presetOf } from './usePingSchedules.js';
 
 /** What a schedule tests, for people: a node's name or a group's. */
@@ -48,31 +49,42 @@ function ScheduleRow({ s, targetName, mayDelete, busy, onDelete }: { s: PingSche
   );
 }
 
-/** The scheduled ping tests, next due first, with a delete button for those who may change them. */
-export function PingScheduleTable({ schedules, targetName, mayDelete, busy, onDelete }: { schedules: PingSchedule[]; targetName: ScheduleTargetName; mayDelete: boolean; busy: boolean; onDelete: (s: PingSchedule) => void }) {
+/** The scheduled ping tests (undefined until loaded), next due first, with a delete button for those who may change them. */
+export function PingScheduleTable({
+  schedules,
+  loading,
+  targetName,
+  mayDelete,
+  busy,
+  onDelete,
+}: {
+  schedules: PingSchedule[] | undefined;
+  loading: boolean;
+  targetName: ScheduleTargetName;
+  mayDelete: boolean;
+  busy: boolean;
+  onDelete: (s: PingSchedule) => void;
+}) {
   const { t } = useTranslation();
-  if (schedules.length === 0) return <p className="hint">{t('pingTests.schedules.none')}</p>;
   return (
-    <div className="table-scroll">
-      <table className="ping-schedule-table" data-testid="ping-schedule-table">
-        <caption>{t('pingTests.schedules.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('pingTests.schedules.colTarget')}</th>
-            <th scope="col">{t('pingTests.schedules.colInterval')}</th>
-            <th scope="col">{t('pingTests.schedules.colWindow')}</th>
-            <th scope="col">{t('pingTests.schedules.colNext')}</th>
-            <th scope="col">{t('pingTests.schedules.colLast')}</th>
-            <th scope="col">{t('pingTests.schedules.colCreated')}</th>
-            {mayDelete && <th scope="col">{t('pingTests.schedules.colActions')}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {schedules.map((s) => (
-            <ScheduleRow key={s.id} s={s} targetName={targetName} mayDelete={mayDelete} busy={busy} onDelete={onDelete} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ResourceTable
+      rows={schedules}
+      loading={loading}
+      emptyText={t('pingTests.schedules.none')}
+      emptyClassName="hint"
+      className="ping-schedule-table"
+      testId="ping-schedule-table"
+      caption={t('pingTests.schedules.caption')}
+      columns={[
+        t('pingTests.schedules.colTarget'),
+        t('pingTests.schedules.colInterval'),
+        t('pingTests.schedules.colWindow'),
+        t('pingTests.schedules.colNext'),
+        t('pingTests.schedules.colLast'),
+        t('pingTests.schedules.colCreated'),
+        mayDelete && t('pingTests.schedules.colActions'),
+      ]}
+      renderRow={(s) => <ScheduleRow key={s.id} s={s} targetName={targetName} mayDelete={mayDelete} busy={busy} onDelete={onDelete} />}
+    />
   );
 }

@@ -47,7 +47,7 @@ export function PingSchedules({ peers, groups, mayEdit }: { peers: Peer[]; group
           {t('pingTests.schedules.deleted', { target: deleted })}
         </p>
       )}
-      {loading && data === undefined ? <p role="status">{t('app.loading')}</p> : data && <PingScheduleTable schedules={data} targetName={targetName} mayDelete={mayEdit} busy={busy} onDelete={(s) => void handleDelete(s)} />}
+      <PingScheduleTable schedules={data} loading={loading} targetName={targetName} mayDelete={mayEdit} busy={busy} onDelete={(s) => void handleDelete(s)} />
     </section>
   );
 }

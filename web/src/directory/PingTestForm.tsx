@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Group, Peer, PingTarget, PingTest } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { isWindow, PingTargetPicker, WindowField, type TargetKind } from './PingTestFields.js';
 import { DEFAULT_WINDOW_MINUTES } from './usePingTests.js';
 
@@ -42,9 +43,7 @@ export function PingTestForm({ peers, groups, onStart }: { peers: Peer[]; groups
       <PingTargetPicker peers={peers} groups={groups} kind={kind} target={target} onChange={handleTarget}>
         <WindowField value={windowText} onChange={setWindowText} />
       </PingTargetPicker>
-      <button type="submit" disabled={busy || !target || !windowValid}>
-        {busy ? t('pingTests.starting') : t('pingTests.start')}
-      </button>
+      <FormActions label={t('pingTests.start')} busyLabel={t('pingTests.starting')} busy={busy} disabled={!target || !windowValid} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { useFormatDate, useFormatDuration, useFormatRelative } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { PeerStateBadges } from './PeerStateBadges.js';
 
 const STATUS_CLASS: Record<PingTestStatus, string> = { pending: 'status status-warn', answered: 'status status-on', unanswered: 'status status-off status-strong' };
@@ -101,40 +102,28 @@ export function OutgoingTests({ tests }: { tests: PingTest[] }) {
   return (
     <section className="card" data-testid="ping-outgoing">
       <h2>{t('pingTests.outgoingTitle')}</h2>
-      {tests.length === 0 ? (
-        <p className="hint">{t('pingTests.outgoingNone')}</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="ping-tests-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('pingTests.colNode')}</th>
-                <th scope="col">{t('pingTests.colStatus')}</th>
-                <th scope="col">{t('pingTests.colResponse')}</th>
-                <th scope="col">{t('pingTests.colStarted')}</th>
-                <th scope="col">{t('pingTests.colDeadline')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tests.map((x) => (
-                <tr key={x.id} data-test={x.id} data-peer={x.peer_node}>
-                  <td data-cell="node">
-                    {label(x.peer_node).name} <span className="hint">{x.peer_node}</span> <PeerStateBadges test={x} />
-                  </td>
-                  <td data-cell="status">
-                    <PingStatusBadge status={x.status} />
-                  </td>
-                  <td data-cell="response">{x.response_ms === null ? t('common.none') : formatDuration(x.response_ms)}</td>
-                  <td data-cell="started" title={formatDate(x.started_at)}>
-                    {formatRelative(x.started_at)}
-                  </td>
-                  <td data-cell="deadline">{formatDate(x.deadline_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        rows={tests}
+        emptyText={t('pingTests.outgoingNone')}
+        emptyClassName="hint"
+        className="ping-tests-table"
+        columns={[t('pingTests.colNode'), t('pingTests.colStatus'), t('pingTests.colResponse'), t('pingTests.colStarted'), t('pingTests.colDeadline')]}
+        renderRow={(x) => (
+          <tr key={x.id} data-test={x.id} data-peer={x.peer_node}>
+            <td data-cell="node">
+              {label(x.peer_node).name} <span className="hint">{x.peer_node}</span> <PeerStateBadges test={x} />
+            </td>
+            <td data-cell="status">
+              <PingStatusBadge status={x.status} />
+            </td>
+            <td data-cell="response">{x.response_ms === null ? t('common.none') : formatDuration(x.response_ms)}</td>
+            <td data-cell="started" title={formatDate(x.started_at)}>
+              {formatRelative(x.started_at)}
+            </td>
+            <td data-cell="deadline">{formatDate(x.deadline_at)}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Group, PingStats, PingTest } from '../api/types.js';
 import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { useFormatDuration } from '../shared/hooks/useFormat.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 
 /** How many of a node's latest tests the little chart shows. */
 const CHART_TESTS = 12;
@@ -72,21 +73,6 @@ function StatsCells({ s }: { s: PingStats }) {
   );
 }
 
-function StatsHead({ first, chart }: { first: string; chart?: boolean }) {
-  const { t } = useTranslation();
-  return (
-    <thead>
-      <tr>
-        <th scope="col">{first}</th>
-        <th scope="col">{t('pingTests.colRate')}</th>
-        <th scope="col">{t('pingTests.colMedian')}</th>
-        <th scope="col">{t('pingTests.colP90')}</th>
-        <th scope="col">{t('pingTests.colCounts')}</th>
-        {chart && <th scope="col">{t('pingTests.colChart')}</th>}
-      </tr>
-    </thead>
-  );
-}
 
 /** Results per node (with a chart of the latest response times) and per group. */
 export function PingTestResults({ nodes, groups, outgoing, groupList }: { nodes: Record<string, PingStats>; groups: Record<string, PingStats>; outgoing: PingTest[]; groupList: Group[] }) {
@@ -95,51 +81,48 @@ export function PingTestResults({ nodes, groups, outgoing, groupList }: { nodes:
   const nodeIds = Object.keys(nodes).sort((a, b) => label(a).name.localeCompare(label(b).name));
   const groupIds = Object.keys(groups);
   const groupName = (id: string) => groupList.find((g) => g.id === id)?.name ?? id;
+  const statsColumns = [t('pingTests.colRate'), t('pingTests.colMedian'), t('pingTests.colP90'), t('pingTests.colCounts')];
 
   return (
     <section className="card ping-results" data-testid="ping-results">
       <h2>{t('pingTests.resultsTitle')}</h2>
       <p className="hint">{t('pingTests.resultsIntro')}</p>
-      {nodeIds.length === 0 ? (
-        <p className="hint">{t('pingTests.resultsNone')}</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="ping-stats-table" data-testid="ping-stats-nodes">
-            <caption>{t('pingTests.byNode')}</caption>
-            <StatsHead first={t('pingTests.colNode')} chart />
-            <tbody>
-              {nodeIds.map((id) => (
-                <tr key={id} data-node={id}>
-                  <th scope="row" data-cell="name">
-                    {label(id).name} <span className="hint">{id}</span>
-                  </th>
-                  <StatsCells s={nodes[id]!} />
-                  <td data-cell="chart">
-                    <ResponseChart tests={outgoing.filter((x) => x.peer_node === id)} name={label(id).name} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        rows={nodeIds}
+        emptyText={t('pingTests.resultsNone')}
+        emptyClassName="hint"
+        className="ping-stats-table"
+        testId="ping-stats-nodes"
+        caption={t('pingTests.byNode')}
+        columns={[t('pingTests.colNode'), ...statsColumns, t('pingTests.colChart')]}
+        renderRow={(id) => (
+          <tr key={id} data-node={id}>
+            <th scope="row" data-cell="name">
+              {label(id).name} <span className="hint">{id}</span>
+            </th>
+            <StatsCells s={nodes[id]!} />
+            <td data-cell="chart">
+              <ResponseChart tests={outgoing.filter((x) => x.peer_node === id)} name={label(id).name} />
+            </td>
+          </tr>
+        )}
+      />
       {groupIds.length > 0 && (
-        <div className="table-scroll">
-          <table className="ping-stats-table" data-testid="ping-stats-groups">
-            <caption>{t('pingTests.byGroup')}</caption>
-            <StatsHead first={t('pingTests.colGroup')} />
-            <tbody>
-              {groupIds.map((id) => (
-                <tr key={id} data-group={id}>
-                  <th scope="row" data-cell="name">
-                    {groupName(id)}
-                  </th>
-                  <StatsCells s={groups[id]!} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ResourceTable
+          rows={groupIds}
+          className="ping-stats-table"
+          testId="ping-stats-groups"
+          caption={t('pingTests.byGroup')}
+          columns={[t('pingTests.colGroup'), ...statsColumns]}
+          renderRow={(id) => (
+            <tr key={id} data-group={id}>
+              <th scope="row" data-cell="name">
+                {groupName(id)}
+              </th>
+              <StatsCells s={groups[id]!} />
+            </tr>
+          )}
+        />
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import type { Group } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
 import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { LoadState } from '../shared/ui/LoadState.js';
 import { PingHistory } from './PingHistory.js';
 import { PingSchedules } from './PingSchedules.js';
 import { PingTestExport } from './PingTestExport.js';
@@ -26,7 +27,7 @@ export function PingTests({ groups }: { groups: Group[] }) {
   // the history is reloaded when the results change, not on a timer of its own
   const resultsVersion = useMemo(() => JSON.stringify(stats), [stats]);
 
-  if (loading && data === undefined) return <p role="status">{t('app.loading')}</p>;
+  if (loading && data === undefined) return <LoadState loading />;
   return (
     <div className="ping-tests">
       <p className="hint ping-tests-intro">{t('pingTests.intro')}</p>

@@ -6,6 +6,7 @@ import { groupFingerprint } from '../node/useNodeInfo.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 
 /** The security warning when the peer's key is not the one its operators read out. */
 function FingerprintMismatch({ error }: { error: ApiError }) {
@@ -72,9 +73,7 @@ export function AddPeerForm({ onAdd, onAdded }: { onAdd: (url: string, fingerpri
           onChange={(e) => setFingerprint(e.target.value)}
         />
       </div>
-      <button type="submit" disabled={busy}>
-        {busy ? t('peers.adding') : t('peers.add')}
-      </button>
+      <FormActions label={t('peers.add')} busyLabel={t('peers.adding')} busy={busy} />
     </form>
   );
 }

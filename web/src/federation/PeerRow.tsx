@@ -5,7 +5,8 @@ import { nodeName } from '../node/useNodeInfo.js';
 import { useFormatDate, useFormatRelative } from '../shared/hooks/useFormat.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
 import { useAction } from '../shared/hooks/useResource.js';
-import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormActions } from '../shared/ui/FormActions.js';
+import { LoadState } from '../shared/ui/LoadState.js';
 import { PingResult } from './PingResult.js';
 import { SendNoticeForm } from './SendNoticeForm.js';
 import type { PeerStatusAction } from './usePeers.js';
@@ -160,8 +161,7 @@ export function PeerRow({ peer, editable, busy, columns, actions }: { peer: Peer
           <td colSpan={columns}>
             {panel === 'ping' && (
               <>
-                {pinging.busy && <p role="status">{t('peers.pinging')}</p>}
-                <ErrorAlert error={pinging.error} />
+                <LoadState error={pinging.error} loading={pinging.busy} loadingText={t('peers.pinging')} />
                 {ping && <PingResult result={ping} />}
                 <button type="button" className="secondary small" onClick={handleClosePanel}>
                   {t('common.close')}
@@ -180,14 +180,7 @@ export function PeerRow({ peer, editable, busy, columns, actions }: { peer: Peer
             {panel === 'remove' && (
               <div className="alert alert-error" role="alertdialog" aria-labelledby={`remove-${peer.node_id}`}>
                 <p id={`remove-${peer.node_id}`}>{t('peers.removeConfirm', { name, id: peer.node_id })}</p>
-                <div className="button-row">
-                  <button type="button" className="danger" onClick={handleConfirmRemove} disabled={busy}>
-                    {t('peers.removeYes')}
-                  </button>
-                  <button type="button" className="secondary" onClick={handleClosePanel}>
-                    {t('common.cancel')}
-                  </button>
-                </div>
+                <FormActions label={t('peers.removeYes')} danger busy={busy} onConfirm={() => void handleConfirmRemove()} onCancel={handleClosePanel} />
               </div>
             )}
           </td>

@@ -6,6 +6,7 @@ import { groupFingerprint, useNodeInfo } from '../node/useNodeInfo.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { AddPeerForm } from './AddPeerForm.js';
 import { PeerRow, type PeerRowActions } from './PeerRow.js';
 import { PEERS_REFRESH_MS, usePeers, type PeerStatusAction } from './usePeers.js';
@@ -34,11 +35,12 @@ export function PeersPage() {
   const { busy, error: actionError, run } = useAction();
   const [added, setAdded] = useState<string | null>(null);
   const editable = user.role === 'admin';
-  const columns = editable ? 8 : 7;
 
   function handleAdded(peer: PeerRecord) {
     setAdded(peer.node_id);
   }
+
+  const headings = [t('peers.peer'), t('peers.status'), t('peers.reachable'), t('peers.lastContact'), t('peers.queue'), t('peers.oldest'), t('peers.lastError'), ...(editable ? [t('peers.actions')] : [])];
 
   const actions: PeerRowActions = {
     onChange: (peer: Peer, action: PeerStatusAction) => run(() => changePeer(peer.node_id, action)),
@@ -63,32 +65,15 @@ export function PeersPage() {
       )}
       <section className="card table-card">
         <p className="hint refresh-note">{t('peers.autoRefresh', { seconds: PEERS_REFRESH_MS / 1000 })}</p>
-        {loading && !data && <p role="status">{t('app.loading')}</p>}
-        {data && data.length === 0 && <p>{t('peers.empty')}</p>}
-        {data && data.length > 0 && (
-          <div className="table-scroll">
-            <table className="peers-table">
-              <caption>{t('peers.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('peers.peer')}</th>
-                  <th scope="col">{t('peers.status')}</th>
-                  <th scope="col">{t('peers.reachable')}</th>
-                  <th scope="col">{t('peers.lastContact')}</th>
-                  <th scope="col">{t('peers.queue')}</th>
-                  <th scope="col">{t('peers.oldest')}</th>
-                  <th scope="col">{t('peers.lastError')}</th>
-                  {editable && <th scope="col">{t('peers.actions')}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((p) => (
-                  <PeerRow key={p.node_id} peer={p} editable={editable} busy={busy} columns={columns} actions={actions} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ResourceTable
+          rows={data}
+          loading={loading}
+          emptyText={t('peers.empty')}
+          className="peers-table"
+          caption={t('peers.tableCaption')}
+          columns={headings}
+          renderRow={(p) => <PeerRow key={p.node_id} peer={p} editable={editable} busy={busy} columns={headings.length} actions={actions} />}
+        />
       </section>
     </>
   );

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 
 /** Subject and text of a signed notice for one peer; it is queued and delivered by the outbox. */
 export function SendNoticeForm({ peerId, onSend, onSent, onCancel }: { peerId: string; onSend: (subject: string, text: string) => Promise<string[]>; onSent: () => void; onCancel: () => void }) {
@@ -32,14 +33,7 @@ export function SendNoticeForm({ peerId, onSend, onSent, onCancel }: { peerId: s
         <label htmlFor={textId}>{t('peers.noticeText')}</label>
         <textarea id={textId} name="notice-text" rows={3} maxLength={10_000} value={text} onChange={(e) => setText(e.target.value)} />
       </div>
-      <div className="button-row">
-        <button type="submit" disabled={busy}>
-          {t('peers.noticeSend')}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions label={t('peers.noticeSend')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

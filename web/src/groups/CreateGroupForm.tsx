@@ -5,6 +5,7 @@ import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { agreementOf, AgreementFields, EMPTY_AGREEMENT } from './AgreementFields.js';
 import { charterOf, QuorumField } from './QuorumField.js';
 
@@ -78,9 +79,7 @@ export function CreateGroupForm({ peers, label, onCreate, onCreated }: { peers: 
         )}
       </fieldset>
       <AgreementFields value={agreement} onChange={setAgreement} />
-      <button type="submit" disabled={busy}>
-        {busy ? t('groups.creating') : t('groups.create')}
-      </button>
+      <FormActions label={t('groups.create')} busyLabel={t('groups.creating')} busy={busy} />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Group } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
 import { useNodeDirectory, type NodeLabel } from '../federation/useNodeDirectory.js';
-import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { LoadState } from '../shared/ui/LoadState.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { GroupStatusBadge, LevelBadge, NodeRef } from './GroupBadges.js';
 import { GroupHistory } from './GroupHistory.js';
@@ -69,8 +69,7 @@ export function GroupDetailPage({ id, onBack }: { id: string; onBack: () => void
           {t('groups.back')}
         </button>
       </PageHeader>
-      <ErrorAlert error={error} />
-      {loading && !g && <p role="status">{t('app.loading')}</p>}
+      <LoadState error={error} loading={loading && !g} />
       {g && (
         <>
           <p className="group-summary" data-testid="group-summary">

@@ -6,6 +6,7 @@ import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { ROUTES, subPathOf } from '../shared/hooks/useRoute.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { CreateGroupForm } from './CreateGroupForm.js';
 import { GroupStatusBadge, LevelBadge } from './GroupBadges.js';
 import { GroupDetailPage } from './GroupDetailPage.js';
@@ -58,49 +59,37 @@ function GroupList({ onOpen }: { onOpen: (id: string) => void }) {
       )}
       <section className="card table-card">
         <p className="hint refresh-note">{t('groups.autoRefresh', { seconds: GROUPS_REFRESH_MS / 1000 })}</p>
-        {loading && !data && <p role="status">{t('app.loading')}</p>}
-        {data && data.length === 0 && <p>{t('groups.empty')}</p>}
-        {data && data.length > 0 && (
-          <div className="table-scroll">
-            <table className="groups-table">
-              <caption>{t('groups.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('groups.name')}</th>
-                  <th scope="col">{t('groups.levelLabel')}</th>
-                  <th scope="col">{t('groups.statusLabel')}</th>
-                  <th scope="col">{t('groups.memberCount')}</th>
-                  <th scope="col">{t('groups.agreement')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((g) => {
-                  const waiting = g.proposals.filter((p) => p.awaiting_me).length;
-                  return (
-                    <tr key={g.id} data-group={g.id}>
-                      <td data-cell="name">
-                        <a href={groupPath(g.id)} data-group-id={g.id} onClick={handleOpen}>
-                          {g.name ?? g.id}
-                        </a>
-                        {waiting > 0 && <span className="hint">{t('groups.awaitingYou', { n: waiting })}</span>}
-                      </td>
-                      <td data-cell="level">
-                        <LevelBadge level={g.level} />
-                      </td>
-                      <td data-cell="status">
-                        <GroupStatusBadge status={g.status} />
-                      </td>
-                      <td data-cell="members" className="number">
-                        {g.members.length}
-                      </td>
-                      <td data-cell="agreement">{g.agreement?.title ?? t('common.none')}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ResourceTable
+          rows={data}
+          loading={loading}
+          emptyText={t('groups.empty')}
+          className="groups-table"
+          caption={t('groups.tableCaption')}
+          columns={[t('groups.name'), t('groups.levelLabel'), t('groups.statusLabel'), t('groups.memberCount'), t('groups.agreement')]}
+          renderRow={(g) => {
+            const waiting = g.proposals.filter((p) => p.awaiting_me).length;
+            return (
+              <tr key={g.id} data-group={g.id}>
+                <td data-cell="name">
+                  <a href={groupPath(g.id)} data-group-id={g.id} onClick={handleOpen}>
+                    {g.name ?? g.id}
+                  </a>
+                  {waiting > 0 && <span className="hint">{t('groups.awaitingYou', { n: waiting })}</span>}
+                </td>
+                <td data-cell="level">
+                  <LevelBadge level={g.level} />
+                </td>
+                <td data-cell="status">
+                  <GroupStatusBadge status={g.status} />
+                </td>
+                <td data-cell="members" className="number">
+                  {g.members.length}
+                </td>
+                <td data-cell="agreement">{g.agreement?.title ?? t('common.none')}</td>
+              </tr>
+            );
+          }}
+        />
       </section>
     </>
   );

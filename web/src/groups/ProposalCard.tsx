@@ -5,6 +5,7 @@ import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { NodeRef, ProposalStatusBadge } from './GroupBadges.js';
 import { useQuorumText } from './QuorumField.js';
 
@@ -107,27 +108,17 @@ export function ProposalCard({ proposal: p, label, editable, actions }: { propos
           <p className="alert alert-info">{editable ? t('groups.askedYou') : t('groups.askedYouReadOnly')}</p>
           <ErrorAlert error={error} />
           {editable && !refusing && (
-            <div className="button-row">
-              <button type="button" onClick={handleConsent} disabled={busy}>
-                {t('groups.consent')}
-              </button>
+            <FormActions label={t('groups.consent')} busy={busy} onConfirm={() => void handleConsent()}>
               <button type="button" className="secondary danger" onClick={() => setRefusing(true)} disabled={busy}>
                 {t('groups.refuse')}
               </button>
-            </div>
+            </FormActions>
           )}
           {editable && refusing && (
             <div className="field">
               <label htmlFor={reasonId}>{t('groups.refuseReason')}</label>
               <textarea id={reasonId} rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
-              <div className="button-row">
-                <button type="button" className="danger" onClick={handleRefuse} disabled={busy}>
-                  {t('groups.refuseYes')}
-                </button>
-                <button type="button" className="secondary" onClick={() => setRefusing(false)}>
-                  {t('common.cancel')}
-                </button>
-              </div>
+              <FormActions label={t('groups.refuseYes')} danger busy={busy} onConfirm={() => void handleRefuse()} onCancel={() => setRefusing(false)} />
             </div>
           )}
         </div>

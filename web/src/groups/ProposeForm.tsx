@@ -4,6 +4,7 @@ import type { GroupDetail, Peer, ProposedChange } from '../api/types.js';
 import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { agreementOf, AgreementFields, draftOf } from './AgreementFields.js';
 import { charterOf, QuorumField } from './QuorumField.js';
 
@@ -89,9 +90,7 @@ export function ProposeForm({ group, peers, label, onPropose }: { group: GroupDe
         {kind === 'change_charter' && <QuorumField value={quorum} onChange={setQuorum} />}
       </div>
       {kind === 'change_agreement' && <AgreementFields value={agreement} onChange={setAgreement} />}
-      <button type="submit" disabled={busy}>
-        {t('groups.propose')}
-      </button>
+      <FormActions label={t('groups.propose')} busy={busy} />
     </form>
   );
 }

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { CHANNEL_PREFERENCES, type ChannelPreference, type NotificationPreferences, type NotificationPreferencesChange } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormActions } from '../shared/ui/FormActions.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { orderedKinds, useKindName } from './useNotifications.js';
 
 function KindRow({ kind, value, onChange }: { kind: string; value: ChannelPreference; onChange: (value: ChannelPreference) => void }) {
@@ -71,24 +73,13 @@ export function ChannelPreferencesForm({ preferences, email, onSave }: { prefere
           {t('notifications.webhookMissing')}
         </p>
       )}
-      <div className="table-scroll">
-        <table className="channel-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('notifications.colEvent')}</th>
-              <th scope="col">{t('notifications.colChannel')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {kinds.map((k) => (
-              <KindRow key={k} kind={k} value={draft[k] ?? 'none'} onChange={(v) => handleChange(k, v)} />
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <button type="submit" disabled={busy || !dirty}>
-        {busy ? t('notifications.saving') : t('notifications.saveChannels')}
-      </button>
+      <ResourceTable
+        rows={kinds}
+        className="channel-table"
+        columns={[t('notifications.colEvent'), t('notifications.colChannel')]}
+        renderRow={(k) => <KindRow key={k} kind={k} value={draft[k] ?? 'none'} onChange={(v) => handleChange(k, v)} />}
+      />
+      <FormActions label={t('notifications.saveChannels')} busyLabel={t('notifications.saving')} busy={busy} disabled={!dirty} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { NotificationRecord, NotificationState } from '../api/types.js';
 import { useFormatDate, useFormatRelative } from '../shared/hooks/useFormat.js';
+import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { useKindName } from './useNotifications.js';
 
 const STATE_CLASS: Record<NotificationState, string> = { pending: 'status status-warn', sent: 'status status-on', failed: 'status status-off status-strong', skipped: 'status' };
@@ -63,30 +64,14 @@ export function NotificationList({ items, canShowMore, onShowMore, refreshSecond
     <section className="card notification-list" aria-labelledby="notification-list-title" data-testid="notification-list">
       <h2 id="notification-list-title">{t('notifications.listTitle')}</h2>
       <p className="hint refresh-note">{t('notifications.listIntro', { seconds: refreshSeconds })}</p>
-      {items.length === 0 ? (
-        <p>{t('notifications.listEmpty')}</p>
-      ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">{t('notifications.listTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('notifications.colTime')}</th>
-                <th scope="col">{t('notifications.colEvent')}</th>
-                <th scope="col">{t('notifications.colChannel')}</th>
-                <th scope="col">{t('notifications.colRecipient')}</th>
-                <th scope="col">{t('notifications.colState')}</th>
-                <th scope="col">{t('notifications.colDetails')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((n) => (
-                <NotificationRow key={n.id} n={n} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        rows={items}
+        emptyText={t('notifications.listEmpty')}
+        caption={t('notifications.listTitle')}
+        captionClassName="visually-hidden"
+        columns={[t('notifications.colTime'), t('notifications.colEvent'), t('notifications.colChannel'), t('notifications.colRecipient'), t('notifications.colState'), t('notifications.colDetails')]}
+        renderRow={(n) => <NotificationRow key={n.id} n={n} />}
+      />
       {canShowMore && (
         <div className="pager">
           <button type="button" className="secondary" onClick={onShowMore}>

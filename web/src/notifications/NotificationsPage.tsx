@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useSignedIn } from '../auth/useSession.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { LoadState } from '../shared/ui/LoadState.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { ChannelPreferencesForm } from './ChannelPreferencesForm.js';
 import { NotificationList } from './NotificationList.js';
@@ -18,8 +19,7 @@ export function NotificationsPage() {
   return (
     <>
       <PageHeader title={t('notifications.title')} intro={t('notifications.intro')} />
-      <ErrorAlert error={preferences.error} />
-      {preferences.loading && !preferences.data && <p role="status">{t('app.loading')}</p>}
+      <LoadState error={preferences.error} loading={preferences.loading && !preferences.data} />
       {preferences.data && (
         <div className="notification-settings">
           <ChannelPreferencesForm preferences={preferences.data} email={user.email} onSave={preferences.save} />

@@ -4,6 +4,7 @@ import type { NotificationPreferences, NotificationPreferencesChange } from '../
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
+import { FormActions } from '../shared/ui/FormActions.js';
 import { OneTimeSecret } from '../shared/ui/OneTimeSecret.js';
 
 type Done = 'saved' | 'removed' | null;
@@ -77,16 +78,13 @@ export function WebhookSettings({
         aria-invalid={error ? true : undefined}
         className="wide-input"
       />
-      <div className="button-row">
-        <button type="submit" disabled={busy || unchanged}>
-          {t('notifications.saveWebhook')}
-        </button>
+      <FormActions label={t('notifications.saveWebhook')} busy={busy} disabled={unchanged}>
         {preferences.webhook_url && (
           <button type="button" className="secondary danger" disabled={busy} onClick={() => void handleRemove()}>
             {t('notifications.removeWebhook')}
           </button>
         )}
-      </div>
+      </FormActions>
       <h3 className="webhook-secret-title">{t('notifications.secretTitle')}</h3>
       <p data-testid="webhook-secret-state">{preferences.webhook_secret_set ? t('notifications.secretSet') : t('notifications.secretNotSet')}</p>
       {preferences.webhook_secret_set && (

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormActions } from './FormActions.js';
 
 /** A secret the server shows once (one-time password, API token), with a copy button. */
 export function OneTimeSecret({ message, secret, onClose, testId }: { message: string; secret: string; onClose: () => void; testId?: string }) {
@@ -24,14 +25,7 @@ export function OneTimeSecret({ message, secret, onClose, testId }: { message: s
         </code>
       </p>
       <p className="muted">{t('common.oneTimeNotice')}</p>
-      <div className="button-row">
-        <button type="button" onClick={handleCopy}>
-          {copied ? t('common.copied') : t('common.copy')}
-        </button>
-        <button type="button" className="secondary" onClick={onClose}>
-          {t('common.close')}
-        </button>
-      </div>
+      <FormActions label={copied ? t('common.copied') : t('common.copy')} onConfirm={() => void handleCopy()} onCancel={onClose} cancelLabel={t('common.close')} />
     </div>
   );
 }
