@@ -3,6 +3,7 @@ import { appendAudit, appendAuditMany } from '../audit/audit.repository.js';
 import { GroupCommit } from '../util/group-commit.js';
 import { NotFoundError } from '../errors.js';
 import { CatchUpType, NoticeType, PingType } from './builtin/builtin-types.js';
+import { checkRelease } from './release-gate.js';
 import { postBatch } from './transport.js';
 import { enqueueMessages } from './outbox.service.js';
 import { findPeer } from './peers.repository.js';
@@ -20,8 +21,10 @@ export interface PingResult {
 export async function pingPeer(ctx: NodeContext, nodeId: string): Promise<PingResult> {
   const peer = await findPeer(ctx.store.db, nodeId);
   if (!peer) throw new NotFoundError(`peer ${nodeId}`);
+  const body = { nonce: newMessageId() };
+  checkRelease(ctx, nodeId, PingType.type, [body]);
   const started = performance.now();
-  const ping = signEnvelope(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [nodeId], type: PingType.type, issued_at: new Date().toISOString(), body: { nonce: newMessageId() } });
+  const ping = signEnvelope(ctx.identity, { v: 1, id: newMessageId(), from: ctx.identity.node_id, to: [nodeId], type: PingType.type, issued_at: new Date().toISOString(), body });
   const r = await postBatch(ctx, peer, [ping], 10_000);
   const rtt = performance.now() - started;
   if (!r.receipt) throw new PeerUnreachableError(peer.base_url, r.error ?? `HTTP ${r.status}`);

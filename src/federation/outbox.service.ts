@@ -1,21 +1,26 @@
+import { appendAudit } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { DbOrTrx } from '../store/db.js';
 import { insertRows } from '../store/insert-rows.js';
 import { findPeer } from './peers.repository.js';
 import { reserveSeq } from './peers.service.js';
+import { checkRelease } from './release-gate.js';
 import { holdsNul } from './rules.js';
 import { newMessageId, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
 
 /**
  * Puts signed messages for one peer in the durable outbox, inside the caller's transaction:
- * the change that produced them and the messages commit together or not at all.
+ * the change that produced them and the messages commit together or not at all. This is the
+ * only way into the outbox: each body passes the release gate first, and the audit log
+ * records what was released to whom.
  */
 export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[], issuedAt = new Date().toISOString()): Promise<Envelope<B>[]> {
   if (bodies.some(holdsNul)) throw new InvalidInputError('text holding U+0000 cannot be sent: a node cannot store it');
   const peer = await findPeer(trx, peerId);
   if (!peer) throw new NotFoundError(`peer ${peerId}`);
   if (peer.status === 'removed') throw new ConflictError(`peer ${peerId} was removed`);
+  checkRelease(ctx, peerId, type, bodies);
   const first = await reserveSeq(trx, peerId, bodies.length);
   const now = new Date().toISOString();
   // The outbox keeps each envelope as its canonical JSON: batches are assembled from that text
@@ -29,6 +34,12 @@ export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId:
     { id: 'text', peer_id: 'text', seq: 'integer', type: 'text', envelope: 'text', state: 'text', created_at: 'text', delivered_at: 'text', receipt_id: 'text', reject_reason: 'text' },
     signed.map(({ envelope: e, canonical }) => ({ id: e.id, peer_id: peerId, seq: e.seq!, type, envelope: canonical, state: 'pending' as const, created_at: now, delivered_at: null, receipt_id: null, reject_reason: null })),
   );
+  await appendAudit(trx, ctx.store.dialect, {
+    actor: 'system',
+    action: 'federation.release',
+    target: `peer:${peerId}`,
+    details: { type, count: signed.length, first_seq: first, first_id: signed[0]?.envelope.id ?? null },
+  });
   return signed.map((s) => s.envelope);
 }
 
