@@ -13,6 +13,7 @@ import { registerAccessControl } from '../auth/access.js';
 import { registerSecurityHeaders } from '../http/security-headers.js';
 import { registerMetrics } from '../http/metrics.js';
 import { sendProblem } from '../http/problem.js';
+import { ProblemSchema } from '../http/schemas.js';
 import { registerSystemRoutes } from '../http/system.routes.js';
 import { findWebRoot } from '../http/web-root.js';
 import type { Assembly } from './assembly.js';
@@ -60,6 +61,7 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
     errorResponseBuilder: (_req, c) => new AppError(429, 'rate-limited', 'Too many requests', `too many attempts; retry after ${Math.ceil(c.ttl / 1000)} s`),
   });
   await app.register(swagger, {
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Accord node API', version: ACCORD_VERSION, description: 'The HTTP API of one Accord node. Errors are application/problem+json (RFC 9457).' },
@@ -72,6 +74,8 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
       security: [{ session: [] }, { token: [] }],
     },
   });
+  // Shared schemas appear once, under their $id, in the OpenAPI document's components.
+  app.addSchema(ProblemSchema);
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   registerAccessControl(app, ctx);

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { NodeContext } from '../context.js';
 import { principalOf, SESSION_COOKIE } from '../auth/access.js';
-import { problemResponses, ProblemSchema } from '../http/schemas.js';
+import { problemResponses, ProblemRef } from '../http/schemas.js';
 import {
   PasswordBody,
   SecondFactorBody,
@@ -46,7 +46,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: NodeContext): void
     '/api/v1/auth/sign-in',
     {
       config: { access: { public: true }, rateLimit: { max: ctx.settings.loginRatePerMinute, timeWindow: 60_000 } },
-      schema: { tags: ['auth'], summary: 'Sign in with e-mail and password', body: SignInBody, response: { 200: SessionInfoSchema, 423: ProblemSchema, 429: ProblemSchema, ...problemResponses } },
+      schema: { tags: ['auth'], summary: 'Sign in with e-mail and password', body: SignInBody, response: { 200: SessionInfoSchema, 423: ProblemRef, 429: ProblemRef, ...problemResponses } },
     },
     async (req, reply) => {
       const body = req.body as { email: string; password: string };
@@ -76,13 +76,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: NodeContext): void
 
   app.post(
     '/api/v1/auth/second-factor',
-    { config: stepAccess(['totp']), schema: { tags: ['auth'], summary: 'Give a TOTP code or a recovery code', body: SecondFactorBody, response: { 200: StageReply, 423: ProblemSchema, ...problemResponses } } },
+    { config: stepAccess(['totp']), schema: { tags: ['auth'], summary: 'Give a TOTP code or a recovery code', body: SecondFactorBody, response: { 200: StageReply, 423: ProblemRef, ...problemResponses } } },
     async (req) => ({ stage: await verifySecondFactor(ctx, session(req), req.body as { code?: string; recovery_code?: string }, req.ip) }),
   );
 
   app.post(
     '/api/v1/auth/password',
-    { config: stepAccess(['password_change']), schema: { tags: ['auth'], summary: 'Change your password', body: PasswordBody, response: { 200: StageReply, 423: ProblemSchema, ...problemResponses } } },
+    { config: stepAccess(['password_change']), schema: { tags: ['auth'], summary: 'Change your password', body: PasswordBody, response: { 200: StageReply, 423: ProblemRef, ...problemResponses } } },
     async (req) => {
       const b = req.body as { current_password: string; new_password: string };
       return { stage: await changePassword(ctx, session(req), b.current_password, b.new_password, req.ip) };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
+import type { DbOrTrx } from '../store/db.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { generateOneTimePassword, hashPassword, passwordProblem } from './passwords.js';
 import { isRole, type Role } from './roles.js';
@@ -131,4 +132,22 @@ export async function resetUser(ctx: NodeContext, actor: Actor, id: string, opts
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'user.reset', target: `user:${id}`, details: { reset_totp: Boolean(opts.resetTotp) } });
   });
   return { user: await getUser(ctx, id), oneTimePassword };
+}
+
+// For other parts of the node, which never read the users table themselves.
+
+/** Ids of the enabled users holding one of `roles` (e.g. whom to tell about a ping test). */
+export async function enabledUserIdsWithRoles(db: DbOrTrx, roles: readonly Role[]): Promise<string[]> {
+  return (await db.selectFrom('users').select('id').where('role', 'in', [...roles]).where('disabled', '=', 0).execute()).map((u) => u.id);
+}
+
+/** Where to reach users: address and whether the account is disabled; unknown ids are left out. */
+export async function userAddresses(db: DbOrTrx, ids: readonly string[]): Promise<{ id: string; email: string; disabled: boolean }[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('users').select(['id', 'email', 'disabled']).where('id', 'in', [...ids]).execute();
+  return rows.map((r) => ({ id: r.id, email: r.email, disabled: Boolean(r.disabled) }));
+}
+
+export async function userExists(db: DbOrTrx, id: string): Promise<boolean> {
+  return (await findUserById(db, id)) !== undefined;
 }

@@ -1,5 +1,6 @@
 import type { NodeContext } from '../context.js';
-import { notify } from '../notifications/notifications.service.js';
+import { enabledUserIdsWithRoles } from '../auth/users.service.js';
+import { notifiedSince, notify } from '../notifications/notifications.service.js';
 import { findEntryRow } from './directory.repository.js';
 import { DirectoryNotification, freshnessOf } from './directory.rules.js';
 
@@ -13,9 +14,8 @@ export async function remindToReconfirm(ctx: NodeContext, now = new Date()): Pro
   if (!row) return false;
   const f = freshnessOf(row, now, ctx.settings.directoryStaleAfterDays);
   if (f === 'valid') return false;
-  const already = await db.selectFrom('notifications').select('id').where('kind', '=', DirectoryNotification.expiring).where('created_at', '>=', row.published_at).limit(1).executeTakeFirst();
-  if (already) return false;
-  const users = (await db.selectFrom('users').select('id').where('role', 'in', ['admin', 'coordinator']).where('disabled', '=', 0).execute()).map((u) => u.id);
+  if (await notifiedSince(db, DirectoryNotification.expiring, row.published_at)) return false;
+  const users = await enabledUserIdsWithRoles(db, ['admin', 'coordinator']);
   if (users.length === 0) return false;
   const base = ctx.settings.publicUrl ?? '';
   await db.transaction().execute((trx) =>

@@ -2,6 +2,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
+import { activePeerIds } from '../federation/peers.service.js';
 import { getGroup } from '../groups/groups.service.js';
 import { DirectoryEntryType } from './directory.messages.js';
 import { findEntryRow, searchEntryJsonRows, searchEntryRows, storeEntry, type EntryFilter, type EntryRow } from './directory.repository.js';
@@ -38,7 +39,7 @@ export async function getEntry(ctx: NodeContext, nodeId: string): Promise<Direct
 async function recipients(ctx: NodeContext, groups: string[] | undefined): Promise<string[]> {
   const me = ctx.identity.node_id;
   if (!groups || groups.length === 0) {
-    return (await ctx.store.db.selectFrom('peers').select('node_id').where('status', '=', 'active').execute()).map((p) => p.node_id);
+    return activePeerIds(ctx);
   }
   const out = new Set<string>();
   for (const g of groups) for (const m of (await getGroup(ctx, g)).members) if (m !== me) out.add(m);

@@ -4,6 +4,7 @@ import type { Actor, NodeContext } from '../context.js';
 import { sha256Hex } from '../crypto/canonical.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
+import { enabledUserIdsWithRoles } from '../auth/users.service.js';
 import { listPeers } from '../federation/peers.service.js';
 import { newMessageId } from '../federation/protocol/envelope.js';
 import { getGroup } from '../groups/groups.service.js';
@@ -77,8 +78,8 @@ async function ownEntry(ctx: NodeContext, db: DbOrTrx): Promise<DirectoryEntry |
   return r ? (JSON.parse(r.entry) as DirectoryEntry) : null;
 }
 
-async function coordinators(db: DbOrTrx): Promise<string[]> {
-  return (await db.selectFrom('users').select('id').where('role', 'in', ['admin', 'coordinator']).where('disabled', '=', 0).execute()).map((u) => u.id);
+function coordinators(db: DbOrTrx): Promise<string[]> {
+  return enabledUserIdsWithRoles(db, ['admin', 'coordinator']);
 }
 
 /** Asks one contact (by e-mail) and the node's coordinators (by their preferences) to confirm. */

@@ -86,6 +86,11 @@ export async function addPeer(ctx: NodeContext, actor: Actor, input: { url: stri
   return getPeer(ctx, d.node_id);
 }
 
+/** The peers messages go to now (neither suspended nor removed). */
+export async function activePeerIds(ctx: NodeContext): Promise<string[]> {
+  return (await ctx.store.db.selectFrom('peers').select('node_id').where('status', '=', 'active').execute()).map((p) => p.node_id);
+}
+
 export async function getPeer(ctx: NodeContext, nodeId: string): Promise<Peer> {
   const row = await findPeer(ctx.store.db, nodeId);
   if (!row) throw new NotFoundError(`peer ${nodeId}`);

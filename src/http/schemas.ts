@@ -8,16 +8,19 @@ export const ProblemSchema = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
   },
-  { additionalProperties: true, description: 'RFC 9457 problem details' },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
+
+/** A problem response; the schema itself is registered once (components.schemas.Problem in the OpenAPI document). */
+export const ProblemRef = Type.Ref('Problem');
 
 /** The error responses every authenticated route can give. */
 export const problemResponses = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
+  400: ProblemRef,
+  401: ProblemRef,
+  403: ProblemRef,
+  404: ProblemRef,
+  409: ProblemRef,
 };
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });

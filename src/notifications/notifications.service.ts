@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
+import { userAddresses, userExists } from '../auth/users.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { checkWebhookUrl, NotificationKind, planDeliveries, resolvePreferences, type ChannelPreference, type KindPreferences } from './notifications.rules.js';
 import type { NotificationChannel, NotificationsTable, NotificationState } from './notifications.tables.js';
@@ -101,7 +102,7 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
 
   const ids = [...new Set(input.userIds ?? [])];
   if (ids.length > 0) {
-    const users = await trx.selectFrom('users').select(['id', 'email', 'disabled']).where('id', 'in', ids).execute();
+    const users = await userAddresses(trx, ids);
     const prefs = await trx.selectFrom('notification_preferences').selectAll().where('user_id', 'in', ids).execute();
     const byUser = new Map(prefs.map((p) => [p.user_id, p]));
     for (const u of users) {
@@ -127,6 +128,11 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
   }
   if (rows.length > 0) await trx.insertInto('notifications').values(rows).execute();
   return rows.map(rowToNotification);
+}
+
+/** Whether anyone was notified of `kind` at or after `since` (e.g. a reminder already sent). */
+export async function notifiedSince(db: DbOrTrx, kind: NotificationKind, since: string): Promise<boolean> {
+  return (await db.selectFrom('notifications').select('id').where('kind', '=', kind).where('created_at', '>=', since).limit(1).executeTakeFirst()) !== undefined;
 }
 
 export interface NotificationPreferences {
@@ -171,8 +177,7 @@ export async function setPreferences(
   }
   const { db, dialect } = ctx.store;
   return db.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-    if (!user) throw new NotFoundError(`user ${userId}`);
+    if (!(await userExists(trx, userId))) throw new NotFoundError(`user ${userId}`);
     const old = await trx.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).executeTakeFirst();
     const kinds: KindPreferences = { ...resolvePreferences(ctx.catalog.notificationKinds, old ? (JSON.parse(old.kinds) as Record<string, unknown>) : null) };
     for (const [k, v] of Object.entries(input.kinds ?? {})) if (v !== undefined) kinds[k] = v;
