@@ -1,5 +1,32 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+// The dependency direction of ../shared/ARCHITECTURE.md: the node's own parts (kernel) never
+// import a capability, the composition root or the CLI; a capability never imports the
+// composition root, and reaches another capability only through what that one exports for
+// others (its services, rules, schemas, descriptor), never its repositories, tables or migrations.
+const KERNEL = ['store', 'http', 'audit', 'auth', 'federation', 'crypto', 'util', 'config', 'node'].map((d) => `./src/${d}`);
+const KERNEL_FILES = ['./src/context.ts', './src/capability.ts', './src/errors.ts'];
+const CAPABILITIES = ['groups', 'directory', 'notifications', 'cases', 'evidence', 'intel', 'norms'];
+const ROOT = ['./src/app', './src/cli'];
+
+const dependencyZones = [
+  {
+    target: [...KERNEL, ...KERNEL_FILES],
+    from: [...CAPABILITIES.map((c) => `./src/${c}`), ...ROOT],
+    message: 'the node\'s own parts never import a capability or the composition root (capabilities plug in through src/app/capabilities.ts)',
+  },
+  ...CAPABILITIES.map((c) => ({ target: `./src/${c}`, from: ROOT, message: 'a capability never imports the composition root or the CLI' })),
+  ...CAPABILITIES.flatMap((c) =>
+    CAPABILITIES.filter((o) => o !== c).map((o) => ({
+      target: `./src/${c}`,
+      from: [`./src/${o}/**/*.repository.ts`, `./src/${o}/**/*.tables.ts`, `./src/${o}/migrations/**`],
+      message: `${c} reaches ${o}'s data only through ${o}'s exported functions (services), never its repository, tables or migrations`,
+    })),
+  ),
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'data/**', 'bench/**/*.js', 'bin/**'] },
@@ -13,5 +40,24 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['src/**/*.ts', 'web/src/**/*.ts', 'web/src/**/*.tsx'],
+    ignores: ['**/*.test.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      // Type-only imports are erased and do not count; a value cycle fails the check.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: dependencyZones }] },
   },
 );
