@@ -1,6 +1,7 @@
 import { useId, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../api/types.js';
+import { Options } from '../shared/ui/Field.js';
 
 /** A labelled choice of role; `hideLabel` keeps the label for screen readers only (table cells). */
 export function RoleSelect({ label, value, onChange, roles, disabled, hideLabel }: { label: string; value: Role; onChange: (role: Role) => void; roles: readonly Role[]; disabled?: boolean; hideLabel?: boolean }) {
@@ -17,11 +18,7 @@ export function RoleSelect({ label, value, onChange, roles, disabled, hideLabel 
         {label}
       </label>
       <select id={id} value={value} onChange={handleChange} disabled={disabled}>
-        {roles.map((r) => (
-          <option key={r} value={r}>
-            {t(`roles.${r}`)}
-          </option>
-        ))}
+        <Options values={roles} label={(r) => t(`roles.${r}`)} />
       </select>
     </div>
   );

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { AuthCard } from './AuthCard.js';
+import { TotpCodeField } from './TotpCodeField.js';
 import { useSession } from './useSession.js';
 
 /** The TOTP code, or one of the recovery codes. */
@@ -41,18 +42,7 @@ export function SecondFactorPage() {
         {useRecovery ? (
           <Field key="recovery" label={t('secondFactor.recoveryCode')} name="recovery-code" autoComplete="off" required value={code} onChange={(e) => setCode(e.target.value)} />
         ) : (
-          <Field
-            key="code"
-            label={t('secondFactor.code')}
-            name="totp-code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 ]*"
-            maxLength={7}
-            required
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
+          <TotpCodeField key="code" label={t('secondFactor.code')} value={code} onChange={setCode} />
         )}
         <FormActions label={t('secondFactor.submit')} busy={busy} />
         <button type="button" className="link" onClick={handleSwitch}>

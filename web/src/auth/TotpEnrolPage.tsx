@@ -4,10 +4,10 @@ import { auth } from '../api/endpoints.js';
 import type { TotpEnrolment } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
-import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { LoadState } from '../shared/ui/LoadState.js';
 import { AuthCard } from './AuthCard.js';
+import { TotpCodeField } from './TotpCodeField.js';
 import { useSession } from './useSession.js';
 
 /** The key in groups of four, easier to type into an app by hand. */
@@ -59,17 +59,7 @@ export function TotpEnrolPage() {
           </p>
           <form className="form" onSubmit={handleSubmit}>
             <ErrorAlert error={confirm.error} />
-            <Field
-              label={t('totpEnrol.code')}
-              name="totp-code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9 ]*"
-              maxLength={7}
-              required
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
+            <TotpCodeField label={t('totpEnrol.code')} value={code} onChange={setCode} />
             <FormActions label={t('totpEnrol.submit')} busy={confirm.busy} />
           </form>
         </>

@@ -1,8 +1,8 @@
-import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONTACT_ROLES, type ContactRole, type DirectoryContact } from '../api/types.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
-import { Field } from '../shared/ui/Field.js';
+import { CheckList } from '../shared/ui/CheckList.js';
+import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { weekdayName } from './DirectoryCard.js';
 
 /** One contact as the editor holds it: text fields as typed. */
@@ -64,27 +64,15 @@ export function contactOf(d: ContactDraft, escalation: number): DirectoryContact
 export function ContactFields({ value, index, onChange, onRemove }: { value: ContactDraft; index: number; onChange: (next: ContactDraft) => void; onRemove?: () => void }) {
   const { t } = useTranslation();
   const { language } = useLanguage();
-  const roleId = useId();
   const set = <K extends keyof ContactDraft>(key: K, v: ContactDraft[K]) => onChange({ ...value, [key]: v });
-
-  function toggleDay(day: number, on: boolean) {
-    set('days', on ? [...value.days, day] : value.days.filter((d) => d !== day));
-  }
 
   return (
     <fieldset className="fieldset contact-fields" data-contact-form={index}>
       <legend>{t('directory.contactN', { n: index + 1 })}</legend>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={roleId}>{t('directory.roleLabel')}</label>
-          <select id={roleId} value={value.role} onChange={(e) => set('role', e.target.value as ContactRole)}>
-            {CONTACT_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`directory.role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label={t('directory.roleLabel')} value={value.role} onChange={(e) => set('role', e.target.value as ContactRole)}>
+          <Options values={CONTACT_ROLES} label={(r) => t(`directory.role.${r}`)} />
+        </SelectField>
         <Field label={t('directory.nameEn')} required maxLength={200} value={value.nameEn} onChange={(e) => set('nameEn', e.target.value)} />
         <Field label={t('directory.nameRu')} maxLength={200} value={value.nameRu} onChange={(e) => set('nameRu', e.target.value)} />
         <Field label={t('directory.contactLanguages')} hint={t('directory.languagesHint')} required value={value.languages} onChange={(e) => set('languages', e.target.value)} />
@@ -97,16 +85,7 @@ export function ContactFields({ value, index, onChange, onRemove }: { value: Con
       </label>
       {!value.always && (
         <div className="hours-fields">
-          <ul className="plain checklist" aria-label={t('directory.days')}>
-            {WEEK.map((d) => (
-              <li key={d}>
-                <label className="inline-field">
-                  <input type="checkbox" checked={value.days.includes(d)} onChange={(e) => toggleDay(d, e.target.checked)} />
-                  {weekdayName(d, language)}
-                </label>
-              </li>
-            ))}
-          </ul>
+          <CheckList items={WEEK} checked={value.days} onChange={(days) => set('days', days)} label={(d) => weekdayName(d, language)} aria-label={t('directory.days')} />
           <div className="form-grid">
             <Field label={t('directory.from')} type="time" required value={value.from} onChange={(e) => set('from', e.target.value)} />
             <Field label={t('directory.to')} type="time" required value={value.to} onChange={(e) => set('to', e.target.value)} />

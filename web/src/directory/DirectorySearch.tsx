@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { directory } from '../api/endpoints.js';
 import { CONTACT_ROLES, FRESHNESS, type DirectoryFilters, type Group } from '../api/types.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
+import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { LoadState } from '../shared/ui/LoadState.js';
 import { DirectoryCard } from './DirectoryCard.js';
@@ -17,7 +18,7 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
   const [filters, setFilters] = useState<DirectoryFilters>(EMPTY);
   const [query, setQuery] = useState<DirectoryFilters>(EMPTY);
   const { data, error, loading, reload } = useDirectorySearch(query);
-  const ids = { q: useId(), country: useId(), kind: useId(), group: useId(), freshness: useId() };
+  const queryId = useId();
   const countryValid = !filters.country || /^[A-Za-z]{2}$/.test(filters.country);
 
   function set(name: keyof DirectoryFilters) {
@@ -48,46 +49,26 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
         <form className="form directory-filters" role="search" onSubmit={handleSubmit} aria-label={t('directory.searchLabel')}>
           <div className="form-grid">
             <div className="field field-wide">
-              <label htmlFor={ids.q}>{t('directory.search')}</label>
-              <input id={ids.q} type="search" name="q" maxLength={200} value={filters.q} onChange={set('q')} placeholder={t('directory.searchPlaceholder')} />
+              <label htmlFor={queryId}>{t('directory.search')}</label>
+              <input id={queryId} type="search" name="q" maxLength={200} value={filters.q} onChange={set('q')} placeholder={t('directory.searchPlaceholder')} />
             </div>
-            <div className="field">
-              <label htmlFor={ids.country}>{t('directory.country')}</label>
-              <input id={ids.country} name="country" maxLength={2} size={4} value={filters.country} onChange={set('country')} aria-invalid={!countryValid} placeholder="UZ" />
-            </div>
-            <div className="field">
-              <label htmlFor={ids.kind}>{t('directory.kindLabel')}</label>
-              <select id={ids.kind} name="kind" value={filters.kind} onChange={set('kind')}>
-                <option value="">{t('directory.any')}</option>
-                {CONTACT_ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {t(`directory.role.${r}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={ids.group}>{t('directory.group')}</label>
-              <select id={ids.group} name="group" value={filters.group} onChange={set('group')}>
-                <option value="">{t('directory.any')}</option>
-                {groups.map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name ?? g.id}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={ids.freshness}>{t('directory.freshnessLabel')}</label>
-              <select id={ids.freshness} name="freshness" value={filters.freshness} onChange={set('freshness')}>
-                <option value="">{t('directory.any')}</option>
-                {FRESHNESS.map((f) => (
-                  <option key={f} value={f}>
-                    {t(`directory.freshness.${f}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <Field label={t('directory.country')} name="country" maxLength={2} size={4} value={filters.country} onChange={set('country')} aria-invalid={!countryValid} placeholder="UZ" />
+            <SelectField label={t('directory.kindLabel')} name="kind" value={filters.kind} onChange={set('kind')}>
+              <option value="">{t('directory.any')}</option>
+              <Options values={CONTACT_ROLES} label={(r) => t(`directory.role.${r}`)} />
+            </SelectField>
+            <SelectField label={t('directory.group')} name="group" value={filters.group} onChange={set('group')}>
+              <option value="">{t('directory.any')}</option>
+              {groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name ?? g.id}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField label={t('directory.freshnessLabel')} name="freshness" value={filters.freshness} onChange={set('freshness')}>
+              <option value="">{t('directory.any')}</option>
+              <Options values={FRESHNESS} label={(f) => t(`directory.freshness.${f}`)} />
+            </SelectField>
           </div>
           {!countryValid && <p className="hint field-error">{t('directory.countryHint')}</p>}
           <FormActions label={t('directory.searchButton')} onCancel={handleReset} cancelLabel={t('directory.reset')}>

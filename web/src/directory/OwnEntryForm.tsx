@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, DirectoryEntryInput, Group, PublishedListing } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
+import { CheckList } from '../shared/ui/CheckList.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
 import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
@@ -35,7 +36,6 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
   const member = groups.filter((g) => g.status === 'active');
 
   const set = <K extends keyof EntryDraft>(key: K, v: EntryDraft[K]) => setDraft((d) => ({ ...d, [key]: v }));
-  const toggle = (list: string[], item: string, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
 
   function inputOf(d: EntryDraft): DirectoryEntryInput {
     const names = Object.fromEntries(Object.entries(d.names).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v));
@@ -80,16 +80,7 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
         <p className="field-label" id={kindsId}>
           {t('directory.kinds')}
         </p>
-        <ul className="plain checklist" aria-labelledby={kindsId}>
-          {AUTHORITY_KINDS.map((k) => (
-            <li key={k}>
-              <label className="inline-field">
-                <input type="checkbox" name="authority-kind" value={k} checked={draft.kinds.includes(k)} onChange={(e) => set('kinds', toggle(draft.kinds, k, e.target.checked))} />
-                {t(`directory.kind.${k}`)}
-              </label>
-            </li>
-          ))}
-        </ul>
+        <CheckList items={AUTHORITY_KINDS} checked={draft.kinds} onChange={(kinds) => set('kinds', kinds)} name="authority-kind" label={(k) => t(`directory.kind.${k}`)} aria-labelledby={kindsId} />
       </fieldset>
       <h3>{t('directory.contacts')}</h3>
       {draft.contacts.map((c, i) => (
@@ -115,16 +106,13 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
         {member.length === 0 ? (
           <p className="muted">{t('directory.noGroups')}</p>
         ) : (
-          <ul className="plain checklist">
-            {member.map((g) => (
-              <li key={g.id}>
-                <label className="inline-field">
-                  <input type="checkbox" name="publish-group" value={g.id} checked={draft.groups.includes(g.id)} onChange={(e) => set('groups', toggle(draft.groups, g.id, e.target.checked))} />
-                  {g.name ?? g.id}
-                </label>
-              </li>
-            ))}
-          </ul>
+          <CheckList
+            items={member.map((g) => g.id)}
+            checked={draft.groups}
+            onChange={(ids) => set('groups', ids)}
+            name="publish-group"
+            label={(id) => member.find((g) => g.id === id)?.name ?? id}
+          />
         )}
       </fieldset>
       <ErrorAlert error={error} />

@@ -4,6 +4,7 @@ import type { Group, NewPingSchedule, Peer, PingSchedule } from '../api/types.js
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { isWindow, PingTargetPicker, WindowField, type TargetKind } from './PingTestFields.js';
 import { MAX_INTERVAL_DAYS, MIN_INTERVAL_DAYS, SCHEDULE_PRESETS, type SchedulePreset } from './usePingSchedules.js';
@@ -21,30 +22,25 @@ function firstRunOf(text: string): string | undefined | null {
 /** How often: a preset (monthly, quarterly, half-yearly, yearly) or another number of days. */
 function IntervalFields({ choice, days, onChoice, onDays }: { choice: IntervalChoice; days: string; onChoice: (c: IntervalChoice) => void; onDays: (d: string) => void }) {
   const { t } = useTranslation();
-  const id = useId();
   const n = Number(days);
   const valid = Number.isInteger(n) && n >= MIN_INTERVAL_DAYS && n <= MAX_INTERVAL_DAYS;
   return (
     <>
-      <div className="field">
-        <label htmlFor={`${id}-interval`}>{t('pingTests.schedules.interval')}</label>
-        <select id={`${id}-interval`} value={choice} onChange={(e) => onChoice(e.target.value as IntervalChoice)}>
-          {(Object.keys(SCHEDULE_PRESETS) as SchedulePreset[]).map((p) => (
-            <option key={p} value={p}>
-              {t(`pingTests.schedules.preset.${p}`)}
-            </option>
-          ))}
-          <option value="custom">{t('pingTests.schedules.preset.custom')}</option>
-        </select>
-      </div>
+      <SelectField label={t('pingTests.schedules.interval')} value={choice} onChange={(e) => onChoice(e.target.value as IntervalChoice)}>
+        <Options values={Object.keys(SCHEDULE_PRESETS) as SchedulePreset[]} label={(p) => t(`pingTests.schedules.preset.${p}`)} />
+        <option value="custom">{t('pingTests.schedules.preset.custom')}</option>
+      </SelectField>
       {choice === 'custom' && (
-        <div className="field">
-          <label htmlFor={`${id}-days`}>{t('pingTests.schedules.intervalDays')}</label>
-          <input id={`${id}-days`} type="number" min={MIN_INTERVAL_DAYS} max={MAX_INTERVAL_DAYS} value={days} onChange={(e) => onDays(e.target.value)} aria-invalid={!valid} aria-describedby={`${id}-days-hint`} />
-          <p id={`${id}-days-hint`} className={valid ? 'hint' : 'field-error'}>
-            {t('pingTests.schedules.intervalRange', { min: MIN_INTERVAL_DAYS, max: MAX_INTERVAL_DAYS })}
-          </p>
-        </div>
+        <Field
+          label={t('pingTests.schedules.intervalDays')}
+          hint={t('pingTests.schedules.intervalRange', { min: MIN_INTERVAL_DAYS, max: MAX_INTERVAL_DAYS })}
+          invalid={!valid}
+          type="number"
+          min={MIN_INTERVAL_DAYS}
+          max={MAX_INTERVAL_DAYS}
+          value={days}
+          onChange={(e) => onDays(e.target.value)}
+        />
       )}
     </>
   );
@@ -104,13 +100,14 @@ export function PingScheduleForm({ peers, groups, onCreate }: { peers: Peer[]; g
       <PingTargetPicker peers={peers} groups={groups} kind={kind} target={target} onChange={handleTarget}>
         <IntervalFields choice={choice} days={days} onChoice={handleChoice} onDays={setDays} />
         <WindowField value={windowText} onChange={setWindowText} />
-        <div className="field">
-          <label htmlFor={`${id}-first`}>{t('pingTests.schedules.firstRun')}</label>
-          <input id={`${id}-first`} type="datetime-local" value={firstRunText} onChange={(e) => setFirstRunText(e.target.value)} aria-invalid={firstRun === null} aria-describedby={`${id}-first-hint`} />
-          <p id={`${id}-first-hint`} className={firstRun === null ? 'field-error' : 'hint'}>
-            {firstRun === null ? t('pingTests.schedules.firstRunInvalid') : t('pingTests.schedules.firstRunHint')}
-          </p>
-        </div>
+        <Field
+          label={t('pingTests.schedules.firstRun')}
+          hint={firstRun === null ? t('pingTests.schedules.firstRunInvalid') : t('pingTests.schedules.firstRunHint')}
+          invalid={firstRun === null}
+          type="datetime-local"
+          value={firstRunText}
+          onChange={(e) => setFirstRunText(e.target.value)}
+        />
       </PingTargetPicker>
       <FormActions label={t('pingTests.schedules.submit')} busyLabel={t('pingTests.schedules.submitting')} busy={busy} disabled={!valid} />
     </form>

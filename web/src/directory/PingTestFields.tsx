@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Group, Peer } from '../api/types.js';
 import { nodeName } from '../node/useNodeInfo.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
+import { Field, SelectField } from '../shared/ui/Field.js';
 import { MAX_WINDOW_MINUTES } from './usePingTests.js';
 
 export type TargetKind = 'node' | 'group';
@@ -38,9 +39,7 @@ export function PingTargetPicker({
         ))}
       </fieldset>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`${id}-target`}>{kind === 'node' ? t('pingTests.targetNode') : t('pingTests.targetGroup')}</label>
-        <select id={`${id}-target`} value={target} onChange={(e) => onChange(kind, e.target.value)} required>
+        <SelectField label={kind === 'node' ? t('pingTests.targetNode') : t('pingTests.targetGroup')} value={target} onChange={(e) => onChange(kind, e.target.value)} required>
           <option value="">{t('pingTests.choose')}</option>
           {kind === 'node'
             ? peers.map((p) => (
@@ -53,8 +52,7 @@ export function PingTargetPicker({
                   {g.name ?? g.id}
                 </option>
               ))}
-          </select>
-        </div>
+        </SelectField>
         {children}
       </div>
     </>
@@ -64,16 +62,18 @@ export function PingTargetPicker({
 /** The window field of a ping test or schedule, with its range check; `valid` says whether the text is a window. */
 export function WindowField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
   const { t } = useTranslation();
-  const id = useId();
   const valid = isWindow(value);
   return (
-    <div className="field">
-      <label htmlFor={`${id}-window`}>{t('pingTests.window')}</label>
-      <input id={`${id}-window`} type="number" min={1} max={MAX_WINDOW_MINUTES} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={!valid} aria-describedby={`${id}-window-hint`} />
-      <p id={`${id}-window-hint`} className={valid ? 'hint' : 'field-error'}>
-        {valid ? t('pingTests.windowHint') : t('pingTests.windowRange', { max: MAX_WINDOW_MINUTES })}
-      </p>
-    </div>
+    <Field
+      label={t('pingTests.window')}
+      hint={valid ? t('pingTests.windowHint') : t('pingTests.windowRange', { max: MAX_WINDOW_MINUTES })}
+      invalid={!valid}
+      type="number"
+      min={1}
+      max={MAX_WINDOW_MINUTES}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
   );
 }
 

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
-import { Field } from '../shared/ui/Field.js';
+import { Field, TextAreaField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 
 /** Subject and text of a signed notice for one peer; it is queued and delivered by the outbox. */
@@ -12,7 +12,6 @@ export function SendNoticeForm({ peerId, onSend, onSent, onCancel }: { peerId: s
   const [text, setText] = useState('');
   const { busy, error, run } = useAction();
   const titleId = useId();
-  const textId = useId();
 
   async function handleSubmit(e: FormEvent) {
     e.preventDefault();
@@ -29,10 +28,7 @@ export function SendNoticeForm({ peerId, onSend, onSent, onCancel }: { peerId: s
       <h3 id={titleId}>{t('peers.noticeTitle', { id: peerId })}</h3>
       <ErrorAlert error={error} />
       <Field label={t('peers.noticeSubject')} name="notice-subject" autoComplete="off" required maxLength={200} value={subject} onChange={(e) => setSubject(e.target.value)} />
-      <div className="field">
-        <label htmlFor={textId}>{t('peers.noticeText')}</label>
-        <textarea id={textId} name="notice-text" rows={3} maxLength={10_000} value={text} onChange={(e) => setText(e.target.value)} />
-      </div>
+      <TextAreaField label={t('peers.noticeText')} name="notice-text" rows={3} maxLength={10_000} value={text} onChange={(e) => setText(e.target.value)} />
       <FormActions label={t('peers.noticeSend')} busy={busy} onCancel={onCancel} />
     </form>
   );

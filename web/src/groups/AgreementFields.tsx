@@ -1,7 +1,6 @@
-import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Agreement } from '../api/types.js';
-import { Field } from '../shared/ui/Field.js';
+import { Field, TextAreaField } from '../shared/ui/Field.js';
 
 /** An agreement as typed: the allow-lists as comma-separated text. */
 export interface AgreementDraft {
@@ -38,7 +37,6 @@ export function draftOf(a: Agreement | null): AgreementDraft {
 /** The fields of an agreement: title, instrument, the three allow-lists and the confidentiality terms. */
 export function AgreementFields({ value, onChange }: { value: AgreementDraft; onChange: (next: AgreementDraft) => void }) {
   const { t } = useTranslation();
-  const confidentialityId = useId();
   const set = (key: keyof AgreementDraft) => (e: { target: { value: string } }) => onChange({ ...value, [key]: e.target.value });
 
   return (
@@ -51,10 +49,7 @@ export function AgreementFields({ value, onChange }: { value: AgreementDraft; on
         <Field label={t('groups.requestTypes')} hint={t('groups.listHint')} name="agreement-request-types" autoComplete="off" spellCheck={false} value={value.request_types} onChange={set('request_types')} />
         <Field label={t('groups.languages')} hint={t('groups.languagesHint')} name="agreement-languages" autoComplete="off" spellCheck={false} value={value.languages} onChange={set('languages')} />
       </div>
-      <div className="field">
-        <label htmlFor={confidentialityId}>{t('groups.confidentiality')}</label>
-        <textarea id={confidentialityId} name="agreement-confidentiality" rows={2} maxLength={4000} value={value.confidentiality} onChange={set('confidentiality')} />
-      </div>
+      <TextAreaField label={t('groups.confidentiality')} name="agreement-confidentiality" rows={2} maxLength={4000} value={value.confidentiality} onChange={set('confidentiality')} />
     </fieldset>
   );
 }

@@ -1,10 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GROUP_LEVELS, type GroupDetail, type GroupLevel, type NewGroup, type Peer } from '../api/types.js';
 import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
+import { CheckList } from '../shared/ui/CheckList.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
-import { Field } from '../shared/ui/Field.js';
+import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { agreementOf, AgreementFields, EMPTY_AGREEMENT } from './AgreementFields.js';
 import { charterOf, QuorumField } from './QuorumField.js';
@@ -18,12 +19,7 @@ export function CreateGroupForm({ peers, label, onCreate, onCreated }: { peers: 
   const [agreement, setAgreement] = useState(EMPTY_AGREEMENT);
   const [members, setMembers] = useState<string[]>([]);
   const { busy, error, run } = useAction();
-  const levelId = useId();
   const candidates = peers.filter((p) => p.status !== 'removed');
-
-  function toggle(id: string, on: boolean) {
-    setMembers((m) => (on ? [...m, id] : m.filter((x) => x !== id)));
-  }
 
   async function handleSubmit(e: FormEvent) {
     e.preventDefault();
@@ -48,16 +44,9 @@ export function CreateGroupForm({ peers, label, onCreate, onCreated }: { peers: 
       <ErrorAlert error={error} />
       <div className="form-grid">
         <Field label={t('groups.name')} name="group-name" autoComplete="off" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-        <div className="field">
-          <label htmlFor={levelId}>{t('groups.levelLabel')}</label>
-          <select id={levelId} name="group-level" value={level} onChange={(e) => setLevel(e.target.value as GroupLevel)}>
-            {GROUP_LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {t(`groups.level.${l}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label={t('groups.levelLabel')} name="group-level" value={level} onChange={(e) => setLevel(e.target.value as GroupLevel)}>
+          <Options values={GROUP_LEVELS} label={(l) => t(`groups.level.${l}`)} />
+        </SelectField>
         <QuorumField value={quorum} onChange={setQuorum} />
       </div>
       <fieldset className="fieldset">
@@ -66,16 +55,17 @@ export function CreateGroupForm({ peers, label, onCreate, onCreated }: { peers: 
         {candidates.length === 0 ? (
           <p className="muted">{t('groups.noPeers')}</p>
         ) : (
-          <ul className="plain checklist">
-            {candidates.map((p) => (
-              <li key={p.node_id}>
-                <label className="inline-field">
-                  <input type="checkbox" name="group-member" value={p.node_id} checked={members.includes(p.node_id)} onChange={(e) => toggle(p.node_id, e.target.checked)} />
-                  {label(p.node_id).name} <code className="hint">{p.node_id}</code>
-                </label>
-              </li>
-            ))}
-          </ul>
+          <CheckList
+            items={candidates.map((p) => p.node_id)}
+            checked={members}
+            onChange={setMembers}
+            name="group-member"
+            label={(id) => (
+              <>
+                {label(id).name} <code className="hint">{id}</code>
+              </>
+            )}
+          />
         )}
       </fieldset>
       <AgreementFields value={agreement} onChange={setAgreement} />

@@ -1,10 +1,11 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupProposal } from '../api/types.js';
 import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { TextAreaField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { NodeRef, ProposalStatusBadge } from './GroupBadges.js';
 import { useQuorumText } from './QuorumField.js';
@@ -57,7 +58,6 @@ export function ProposalCard({ proposal: p, label, editable, actions }: { propos
   const { busy, error, run } = useAction();
   const [refusing, setRefusing] = useState(false);
   const [reason, setReason] = useState('');
-  const reasonId = useId();
   const asked = [...p.voters, ...(p.invitee ? [p.invitee] : [])];
   const pending = asked.filter((n) => !p.consents.includes(n) && !p.refusals.some((r) => r.node === n));
   const yes = p.voters.filter((v) => p.consents.includes(v)).length;
@@ -115,11 +115,9 @@ export function ProposalCard({ proposal: p, label, editable, actions }: { propos
             </FormActions>
           )}
           {editable && refusing && (
-            <div className="field">
-              <label htmlFor={reasonId}>{t('groups.refuseReason')}</label>
-              <textarea id={reasonId} rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <TextAreaField label={t('groups.refuseReason')} rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)}>
               <FormActions label={t('groups.refuseYes')} danger busy={busy} onConfirm={() => void handleRefuse()} onCancel={() => setRefusing(false)} />
-            </div>
+            </TextAreaField>
           )}
         </div>
       )}

@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupDetail, Peer, ProposedChange } from '../api/types.js';
 import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
+import { Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { agreementOf, AgreementFields, draftOf } from './AgreementFields.js';
 import { charterOf, QuorumField } from './QuorumField.js';
@@ -23,8 +24,6 @@ export function ProposeForm({ group, peers, label, onPropose }: { group: GroupDe
   const [quorum, setQuorum] = useState('');
   const [sent, setSent] = useState(false);
   const { busy, error, run } = useAction();
-  const kindId = useId();
-  const nodeId = useId();
   const addable = peers.filter((p) => p.status !== 'removed' && !group.members.includes(p.node_id)).map((p) => p.node_id);
   const removable = group.members.filter((m) => !label(m).self);
   const choices = kind === 'add_member' ? addable : removable;
@@ -64,28 +63,14 @@ export function ProposeForm({ group, peers, label, onPropose }: { group: GroupDe
       )}
       <ErrorAlert error={error} />
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={kindId}>{t('groups.proposalKind')}</label>
-          <select id={kindId} name="proposal-kind" value={kind} onChange={(e) => handleKind(e.target.value as Kind)}>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {t(`groups.change.${k}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label={t('groups.proposalKind')} name="proposal-kind" value={kind} onChange={(e) => handleKind(e.target.value as Kind)}>
+          <Options values={kinds} label={(k) => t(`groups.change.${k}`)} />
+        </SelectField>
         {(kind === 'add_member' || kind === 'remove_member') && (
-          <div className="field">
-            <label htmlFor={nodeId}>{kind === 'add_member' ? t('groups.nodeToAdd') : t('groups.nodeToRemove')}</label>
-            <select id={nodeId} name="proposal-node" value={node} onChange={(e) => setNode(e.target.value)} required>
-              <option value="">{choices.length ? t('groups.chooseNode') : t('groups.noChoice')}</option>
-              {choices.map((id) => (
-                <option key={id} value={id}>
-                  {`${label(id).name} (${id})`}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField label={kind === 'add_member' ? t('groups.nodeToAdd') : t('groups.nodeToRemove')} name="proposal-node" value={node} onChange={(e) => setNode(e.target.value)} required>
+            <option value="">{choices.length ? t('groups.chooseNode') : t('groups.noChoice')}</option>
+            <Options values={choices} label={(id) => `${label(id).name} (${id})`} />
+          </SelectField>
         )}
         {kind === 'change_charter' && <QuorumField value={quorum} onChange={setQuorum} />}
       </div>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CHANNEL_PREFERENCES, type ChannelPreference, type NotificationPreferences, type NotificationPreferencesChange } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { Options } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { orderedKinds, useKindName } from './useNotifications.js';
@@ -21,11 +22,7 @@ function KindRow({ kind, value, onChange }: { kind: string; value: ChannelPrefer
       </th>
       <td>
         <select id={id} value={value} aria-describedby={`${id}-hint`} onChange={(e) => onChange(e.target.value as ChannelPreference)}>
-          {CHANNEL_PREFERENCES.map((c) => (
-            <option key={c} value={c}>
-              {t(`notifications.channel.${c}`)}
-            </option>
-          ))}
+          <Options values={CHANNEL_PREFERENCES} label={(c) => t(`notifications.channel.${c}`)} />
         </select>
       </td>
     </tr>
