@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { JobDef } from '../capability.js';
 import type { NodeContext } from '../context.js';
+import { newWorkerId } from '../util/ids.js';
 import { SerialPass } from '../util/serial-pass.js';
 
 /** A claim outlives any sane run; a process that died holding one delays that job by this much at most. */
@@ -24,7 +23,7 @@ export interface JobRunnerOptions {
  * its next time.
  */
 export class JobRunner {
-  readonly id = `${hostname()}:${process.pid}:${randomUUID()}`;
+  readonly id = newWorkerId();
   private readonly byName: Map<string, JobDef>;
   private readonly running = new Map<string, Promise<void>>();
   private readonly pass = new SerialPass(() => this.tick(), (err) => this.log.error({ err }, 'job runner pass failed'));

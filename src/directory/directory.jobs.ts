@@ -1,5 +1,5 @@
 import type { JobDef } from '../capability.js';
-import { remindToReconfirm } from './directory-reminder.js';
+import { remindToReconfirm } from './directory-reminder.service.js';
 import { runDuePingSchedules } from './ping-schedules.service.js';
 import { sweepPingTests } from './ping-tests.service.js';
 

@@ -2,7 +2,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { findPeer } from '../federation/peers.repository.js';
-import { newMessageId } from '../federation/protocol/envelope.js';
+import { newId } from '../util/ids.js';
 import { getGroup } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { nextSlot } from './ping-schedules.rules.js';
@@ -38,7 +38,7 @@ export async function createPingSchedule(ctx: NodeContext, actor: Actor, input: 
   }
   const now = new Date().toISOString();
   const row: PingSchedulesTable = {
-    id: newMessageId(),
+    id: newId(),
     node_id: input.node_id ?? null,
     group_id: input.group_id ?? null,
     interval_days: input.interval_days,

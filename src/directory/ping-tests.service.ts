@@ -6,7 +6,7 @@ import { InvalidInputError, NotFoundError } from '../errors.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { enabledUserIdsWithRoles } from '../auth/users.service.js';
 import { listPeers } from '../federation/peers.service.js';
-import { newMessageId } from '../federation/protocol/envelope.js';
+import { newId } from '../util/ids.js';
 import { getGroup } from '../groups/groups.service.js';
 import { notify } from '../notifications/notifications.service.js';
 import type { DbOrTrx } from '../store/db.js';
@@ -39,7 +39,7 @@ export async function insertPingTests(
 ): Promise<PingTestsTable[]> {
   const { now, window_minutes: window } = run;
   const rows: PingTestsTable[] = run.targets.map((peer) => ({
-    id: newMessageId(),
+    id: newId(),
     direction: 'outgoing',
     peer_node: peer,
     started_at: now.toISOString(),

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeContext } from '../context.js';
 import { reloadIdentityIfChanged } from '../node/identity.js';
@@ -9,14 +7,14 @@ import { applyReceipt, buildBatchText, postBatchText } from './transport.js';
 import { DeliveryWindow } from './delivery-window.js';
 import { isPending, isPendingRotation } from './outbox.conditions.js';
 import { SerialPass } from '../util/serial-pass.js';
-import { backoffMs } from './rules.js';
+import { backoffMs } from '../util/backoff.js';
+import { HOST, newWorkerId } from '../util/ids.js';
 
 // A lease lasts 15 s and is renewed every 5 s while the worker delivers, so a worker that
 // died (kill -9, power cut) blocks its peers for at most 15 s; one restarted on the same host
 // frees its dead predecessor's leases at once.
 const LEASE_MS = 15_000;
 const RENEW_MS = 5_000;
-const HOST = hostname();
 
 function isAlive(pid: number): boolean {
   try {
@@ -42,7 +40,7 @@ export interface DeliveryStats {
  */
 export class DeliveryWorker {
   /** `host:pid:random` — lets a restarted worker recognise leases of dead processes on its host. */
-  readonly id = `${HOST}:${process.pid}:${randomUUID()}`;
+  readonly id = newWorkerId();
   readonly stats: DeliveryStats = { delivered: 0, rejected: 0, failedAttempts: 0 };
   private timer: NodeJS.Timeout | null = null;
   private readonly runner = new SerialPass(() => this.pass(), (err) => this.log?.error({ err }, 'delivery pass failed'));

@@ -7,7 +7,7 @@ import { canonicalForms, envelopeDigest, verifyEnvelopeSignature, verifyEnvelope
 import type { MessageTypeRegistry } from './protocol/message-types.js';
 import { RejectReason, signReceipt, signReceiptCanonical, type Receipt, type ReceiptItem } from './protocol/receipt.js';
 import { findPeer, recordContact } from './peers.repository.js';
-import { checkFreshness, holdsNul, TokenBucket } from './rules.js';
+import { checkFreshness, holdsNul, TokenBucket } from './delivery.rules.js';
 
 export type Batch = Envelope<{ envelopes: Envelope[] }>;
 

@@ -6,7 +6,7 @@ import { insertRows } from '../store/insert-rows.js';
 import { findPeer } from './peers.repository.js';
 import { reserveSeq } from './peers.service.js';
 import { checkRelease } from './release-gate.js';
-import { holdsNul } from './rules.js';
+import { holdsNul } from './delivery.rules.js';
 import { newMessageId, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
 
 /**

@@ -1,4 +1,4 @@
-import { backoffMs } from '../federation/rules.js';
+import { backoffMs } from '../util/backoff.js';
 import type { NotificationKindDef } from '../capability.js';
 import type { NotificationChannel } from './notifications.tables.js';
 

@@ -1,10 +1,10 @@
 import type { Selectable } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { userAddresses, userExists } from '../auth/users.service.js';
 import type { DbOrTrx } from '../store/db.js';
+import { newId } from '../util/ids.js';
 import { checkWebhookUrl, NotificationKind, planDeliveries, resolvePreferences, type ChannelPreference, type KindPreferences } from './notifications.rules.js';
 import type { NotificationChannel, NotificationsTable, NotificationState } from './notifications.tables.js';
 import { newWebhookSecret } from './webhook.js';
@@ -98,7 +98,7 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
   };
   const rows: NotificationRow[] = [];
   const add = (userId: string | null, channel: NotificationChannel, recipient: string, skipReason?: string, webhookSecret: string | null = null) =>
-    rows.push({ ...base, id: uuidv7(), user_id: userId, channel, recipient, webhook_secret: webhookSecret, state: skipReason ? 'skipped' : 'pending', response: skipReason ?? null });
+    rows.push({ ...base, id: newId(), user_id: userId, channel, recipient, webhook_secret: webhookSecret, state: skipReason ? 'skipped' : 'pending', response: skipReason ?? null });
 
   const ids = [...new Set(input.userIds ?? [])];
   if (ids.length > 0) {

@@ -1,6 +1,5 @@
+import { newWorkerId } from '../util/ids.js';
 import { SerialPass } from '../util/serial-pass.js';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeContext } from '../context.js';
 import { afterFailure, isPermanentFailure } from './notifications.rules.js';
@@ -37,7 +36,7 @@ export interface NotificationStats {
  * and our update sends the row again after its lease.
  */
 export class NotificationWorker {
-  readonly id = `${hostname()}:${process.pid}:${randomUUID()}`;
+  readonly id = newWorkerId();
   readonly stats: NotificationStats = { sent: 0, failedAttempts: 0, gaveUp: 0 };
   private timer: NodeJS.Timeout | null = null;
   private readonly runner = new SerialPass(() => this.pass(), (err) => this.log?.error({ err }, 'notification pass failed'));

@@ -102,7 +102,7 @@ describe.each(DIALECTS)('the reminder to re-confirm on %s', (dialect) => {
   it('asks the coordinators once per version when the entry is about to run out', async () => {
     const node = await createTestNode(dialect, {}, 'uz-cert');
     try {
-      const { remindToReconfirm } = await import('../../src/directory/directory-reminder.js');
+      const { remindToReconfirm } = await import('../../src/directory/directory-reminder.service.js');
       const { publishOwnEntry } = await import('../../src/directory/directory.service.js');
       const coordinator = await buildUser(node.ctx, 'coordinator');
       expect(await remindToReconfirm(node.ctx)).toBe(false); // no entry yet

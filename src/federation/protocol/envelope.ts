@@ -1,5 +1,5 @@
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../util/ids.js';
 import { canonicalJson, canonicalMembers, canonicalMembersWithAndWithout, sha256Hex } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
 
@@ -32,8 +32,9 @@ export interface Envelope<B = unknown> extends UnsignedEnvelope<B> {
   sig: Signature;
 }
 
+/** A message id is a time-ordered UUID, like every other id. */
 export function newMessageId(): string {
-  return uuidv7();
+  return newId();
 }
 
 /**

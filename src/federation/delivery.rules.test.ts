@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdsNul } from './rules.js';
+import { holdsNul } from './delivery.rules.js';
 
 describe('a body holding U+0000', () => {
   it('is found in any string, member name or array element, however deep', () => {

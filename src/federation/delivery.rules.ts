@@ -1,13 +1,4 @@
-/**
- * Pure rules of delivery and acceptance.
- *
- * Retry: exponential backoff with "equal jitter" — half of the exponential step is fixed and
- * half random, so peers that failed together do not retry together, yet the wait still grows.
- */
-export function backoffMs(attempts: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const step = Math.min(capMs, baseMs * 2 ** Math.min(attempts, 30));
-  return Math.round(step / 2 + (step / 2) * random());
-}
+/** Pure rules of delivery and acceptance (retry waits: util/backoff.ts). */
 
 export interface Window {
   /** How old a batch may be when it arrives. */
