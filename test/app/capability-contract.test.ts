@@ -52,7 +52,16 @@ const fixture: Capability = {
   routes: (app, ctx) => {
     app.get('/api/v1/fixture/items', { config: { access: { permission: 'fixture:read' } } }, () => raw(ctx).selectFrom('fixture_items').selectAll().execute());
   },
-  jobs: [{ name: 'fixture.tick', everyMs: 60_000, run: async (ctx) => void jobRuns.push(ctx.identity.node_id) }],
+  jobs: [
+    { name: 'fixture.tick', everyMs: 60_000, run: async (ctx) => void jobRuns.push(ctx.identity.node_id) },
+    {
+      name: 'fixture.broken',
+      everyMs: 60_000,
+      run: async () => {
+        throw new Error('the fixture job always fails');
+      },
+    },
+  ],
   release: (_ctx, q) => ((q.body as { text?: string }).text?.includes('classified') ? 'the fixture never releases classified text' : true),
 };
 
@@ -155,6 +164,20 @@ describe('the capability list', () => {
     afterAll(async () => {
       await Promise.all([a?.stop(), b?.stop()]);
       await Promise.all(targets.map((t) => t.cleanup()));
+    });
+
+    it('runs its jobs in the running node, counting runs and failures in /metrics and on the job row', async () => {
+      const metric = (text: string, job: string, outcome: string) => new RegExp(`accord_job_runs_total\\{job="${job}",outcome="${outcome}"\\} 1\\b`).test(text);
+      const deadline = Date.now() + 30_000;
+      let text = '';
+      while (!(metric(text, 'fixture.tick', 'ok') && metric(text, 'fixture.broken', 'failed')) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        text = (await a.app.inject({ method: 'GET', url: '/metrics' })).body;
+      }
+      expect(metric(text, 'fixture.tick', 'ok')).toBe(true);
+      expect(metric(text, 'fixture.broken', 'failed')).toBe(true);
+      const row = await a.ctx.store.db.selectFrom('jobs').selectAll().where('name', '=', 'fixture.broken').executeTakeFirstOrThrow();
+      expect({ failures: Number(row.failures), last_error: row.last_error, claimed_by: row.claimed_by }).toEqual({ failures: 1, last_error: 'the fixture job always fails', claimed_by: null });
     });
 
     it("delivers the capability's message type to the peer, whose handler gets the peer's context", async () => {
