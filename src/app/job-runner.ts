@@ -4,6 +4,7 @@ import type { JobDef } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { newWorkerId } from '../util/ids.js';
 import { SerialPass } from '../util/serial-pass.js';
+import { settleWithin } from '../util/settle-within.js';
 
 /** A claim outlives any sane run; a process that died holding one delays that job by this much at most. */
 const MIN_LEASE_MS = 60_000;
@@ -66,9 +67,7 @@ export class JobRunner {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.pass.stop();
-    let t: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.running.values()]), new Promise((r) => (t = setTimeout(r, graceMs)))]);
-    clearTimeout(t);
+    await settleWithin(this.running.values(), graceMs);
   }
 
   /** Resolves when the current tick and the runs it started are done (for tests). */

@@ -5,6 +5,7 @@ import { DeliveryWorker } from '../federation/delivery.worker.js';
 import { NotificationWorker } from '../notifications/notifications.worker.js';
 import type { Assembly } from './assembly.js';
 import { buildApp } from './build-app.js';
+import { settleWithin } from '../util/settle-within.js';
 import { JobRunner } from './job-runner.js';
 import { openNode } from './open-node.js';
 import { standardAssembly } from './standard.js';
@@ -43,7 +44,7 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
   const stop = () => (stopping ??= (async () => {
     // A pass stuck on a slow peer or mail server must not hold the shutdown: delivery and
     // notifications are durable and at-least-once, so an abandoned attempt is simply retried.
-    await Promise.all([worker.stop(), notifier.stop(), jobs.stop()].map((p) => Promise.race([p, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())])));
+    await settleWithin([worker.stop(), notifier.stop(), jobs.stop()], STOP_GRACE_MS);
     await app.close();
     await ctx.store.close();
   })());

@@ -1,5 +1,6 @@
 import { newWorkerId } from '../util/ids.js';
 import { SerialPass } from '../util/serial-pass.js';
+import { settleWithin } from '../util/settle-within.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeContext } from '../context.js';
 import { afterFailure, isPermanentFailure } from './notifications.rules.js';
@@ -64,9 +65,7 @@ export class NotificationWorker {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.runner.stop();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.inFlight.values()]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await settleWithin(this.inFlight.values(), graceMs);
     this.mailer?.mailer.close();
   }
 
