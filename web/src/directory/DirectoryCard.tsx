@@ -2,18 +2,14 @@ import { useTranslation } from 'react-i18next';
 import type { ContactChannel, ContactHours, DirectoryContact, DirectoryListing, Freshness } from '../api/types.js';
 import { useFormatDate, useFormatRelative } from '../shared/hooks/useFormat.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
+import { StatusBadge } from '../shared/ui/StatusBadge.js';
 import { localName } from './useDirectory.js';
 
 const FRESHNESS_CLASS: Record<Freshness, string> = { valid: 'status status-on', expiring: 'status status-warn', stale: 'status status-warn status-strong', expired: 'status status-off status-strong' };
 
 /** Valid, expiring, stale or expired: colour and text. */
 export function FreshnessBadge({ freshness }: { freshness: Freshness }) {
-  const { t } = useTranslation();
-  return (
-    <span className={FRESHNESS_CLASS[freshness]} data-freshness={freshness}>
-      {t(`directory.freshness.${freshness}`)}
-    </span>
-  );
+  return <StatusBadge value={freshness} classes={FRESHNESS_CLASS} messages="directory.freshness" attr="freshness" />;
 }
 
 /** ISO weekday 1–7 (Monday first) in the UI language, short. */

@@ -6,18 +6,14 @@ import { useFormatDate, useFormatDuration, useFormatRelative } from '../shared/h
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { ResourceTable } from '../shared/ui/ResourceTable.js';
+import { StatusBadge } from '../shared/ui/StatusBadge.js';
 import { PeerStateBadges } from './PeerStateBadges.js';
 
 const STATUS_CLASS: Record<PingTestStatus, string> = { pending: 'status status-warn', answered: 'status status-on', unanswered: 'status status-off status-strong' };
 
 /** Pending, answered or unanswered: colour and text. */
 export function PingStatusBadge({ status }: { status: PingTestStatus }) {
-  const { t } = useTranslation();
-  return (
-    <span className={STATUS_CLASS[status]} data-status={status}>
-      {t(`pingTests.status.${status}`)}
-    </span>
-  );
+  return <StatusBadge value={status} classes={STATUS_CLASS} messages="pingTests.status" />;
 }
 
 /** The current time, ticking every second (for countdowns). */

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { GroupLevel, GroupStatus, ProposalStatus } from '../api/types.js';
 import type { NodeLabel } from '../federation/useNodeDirectory.js';
+import { StatusBadge } from '../shared/ui/StatusBadge.js';
 
 const GROUP_STATUS_CLASS: Record<GroupStatus, string> = { unknown: 'status', proposed: 'status status-warn', active: 'status status-on', refused: 'status status-off' };
 const PROPOSAL_STATUS_CLASS: Record<ProposalStatus, string> = { open: 'status status-warn', adopted: 'status status-on', refused: 'status status-off', void: 'status' };
@@ -18,22 +19,12 @@ export function LevelBadge({ level }: { level: GroupLevel | null }) {
 
 /** Proposed, active or refused. */
 export function GroupStatusBadge({ status }: { status: GroupStatus }) {
-  const { t } = useTranslation();
-  return (
-    <span className={GROUP_STATUS_CLASS[status]} data-status={status}>
-      {t(`groups.status.${status}`)}
-    </span>
-  );
+  return <StatusBadge value={status} classes={GROUP_STATUS_CLASS} messages="groups.status" />;
 }
 
 /** Open, adopted, refused or void. */
 export function ProposalStatusBadge({ status }: { status: ProposalStatus }) {
-  const { t } = useTranslation();
-  return (
-    <span className={PROPOSAL_STATUS_CLASS[status]} data-status={status}>
-      {t(`groups.proposalStatus.${status}`)}
-    </span>
-  );
+  return <StatusBadge value={status} classes={PROPOSAL_STATUS_CLASS} messages="groups.proposalStatus" />;
 }
 
 /** A node by name with its id on hover; this node is marked. */

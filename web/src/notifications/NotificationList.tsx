@@ -2,17 +2,13 @@ import { useTranslation } from 'react-i18next';
 import type { NotificationRecord, NotificationState } from '../api/types.js';
 import { useFormatDate, useFormatRelative } from '../shared/hooks/useFormat.js';
 import { ResourceTable } from '../shared/ui/ResourceTable.js';
+import { StatusBadge } from '../shared/ui/StatusBadge.js';
 import { useKindName } from './useNotifications.js';
 
 const STATE_CLASS: Record<NotificationState, string> = { pending: 'status status-warn', sent: 'status status-on', failed: 'status status-off status-strong', skipped: 'status' };
 
 function NotificationStateBadge({ state }: { state: NotificationState }) {
-  const { t } = useTranslation();
-  return (
-    <span className={STATE_CLASS[state]} data-state={state}>
-      {t(`notifications.state.${state}`)}
-    </span>
-  );
+  return <StatusBadge value={state} classes={STATE_CLASS} messages="notifications.state" attr="state" />;
 }
 
 /** Why a notification is as it is: the server's reply or reason, the last error, attempts and the next one. */
