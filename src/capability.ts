@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Migration } from 'kysely';
 import type { Role } from './auth/roles.js';
 import type { NodeContext } from './context.js';
@@ -23,8 +24,8 @@ export interface Capability {
   migrations?: Record<string, Migration>;
   /** Message types it sends and receives over federation. */
   messages?: MessageType[];
-  /** Registers its HTTP routes. */
-  routes?(app: FastifyInstance, ctx: NodeContext, deps: RouteDeps): void;
+  /** Registers its HTTP routes; each route's TypeBox schemas type its handler's request. */
+  routes?(app: TypedApp, ctx: NodeContext, deps: RouteDeps): void;
   /** Periodic and deadline work, run by the node's one job runner. */
   jobs?: JobDef[];
   /** A rule of the outbox's release gate: may this body go to this peer? Every one must agree. */
@@ -32,6 +33,9 @@ export interface Capability {
   /** Its pages in the web app (client-side paths), served with the app's index page. */
   webPages?: string[];
 }
+
+/** The node's HTTP app as routes see it: request body, query and params are typed by the route's TypeBox schemas. */
+export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export type ChannelDefault = 'email' | 'webhook' | 'both' | 'none';
 

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { problemResponses } from '../http/schemas.js';
 import { listAudit } from './audit.repository.js';
@@ -25,7 +25,7 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerAuditRoutes(app: FastifyInstance, ctx: NodeContext): void {
+export function registerAuditRoutes(app: TypedApp, ctx: NodeContext): void {
   const read = { access: { permission: 'audit:read' as const } };
   app.get(
     '/api/v1/audit',
@@ -39,9 +39,8 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: NodeContext): voi
       },
     },
     async (req) => {
-      const q = req.query as { before?: number; limit?: number };
-      const limit = q.limit ?? 100;
-      const entries = await listAudit(ctx.store.db, { afterSeq: q.before, limit, newestFirst: true });
+      const limit = req.query.limit ?? 100;
+      const entries = await listAudit(ctx.store.db, { afterSeq: req.query.before, limit, newestFirst: true });
       return { entries, next_before: entries.length === limit ? entries[entries.length - 1]!.seq : null };
     },
   );

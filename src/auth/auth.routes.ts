@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { principalOf, SESSION_COOKIE } from '../auth/access.js';
 import { problemResponses, ProblemRef } from '../http/schemas.js';
@@ -32,7 +33,7 @@ function session(req: Parameters<typeof principalOf>[0]): Session {
 }
 
 /** Sign-in: password, then the steps that remain (second factor, new password, TOTP enrolment). */
-export function registerAuthRoutes(app: FastifyInstance, ctx: NodeContext): void {
+export function registerAuthRoutes(app: TypedApp, ctx: NodeContext): void {
   const setCookie = (reply: FastifyReply, token: string, expiresAt: string) =>
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
@@ -49,8 +50,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: NodeContext): void
       schema: { tags: ['auth'], summary: 'Sign in with e-mail and password', body: SignInBody, response: { 200: SessionInfoSchema, 423: ProblemRef, 429: ProblemRef, ...problemResponses } },
     },
     async (req, reply) => {
-      const body = req.body as { email: string; password: string };
-      const { token, session: s } = await signIn(ctx, body.email, body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+      const { token, session: s } = await signIn(ctx, req.body.email, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
       setCookie(reply, token, s.expiresAt);
       return sessionInfo(s);
     },
@@ -70,22 +70,22 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: NodeContext): void
     async (req, reply) => {
       await signOut(ctx, session(req), req.ip);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   app.post(
     '/api/v1/auth/second-factor',
     { config: stepAccess(['totp']), schema: { tags: ['auth'], summary: 'Give a TOTP code or a recovery code', body: SecondFactorBody, response: { 200: StageReply, 423: ProblemRef, ...problemResponses } } },
-    async (req) => ({ stage: await verifySecondFactor(ctx, session(req), req.body as { code?: string; recovery_code?: string }, req.ip) }),
+    async (req) => ({ stage: await verifySecondFactor(ctx, session(req), req.body, req.ip) }),
   );
 
   app.post(
     '/api/v1/auth/password',
     { config: stepAccess(['password_change']), schema: { tags: ['auth'], summary: 'Change your password', body: PasswordBody, response: { 200: StageReply, 423: ProblemRef, ...problemResponses } } },
     async (req) => {
-      const b = req.body as { current_password: string; new_password: string };
-      return { stage: await changePassword(ctx, session(req), b.current_password, b.new_password, req.ip) };
+      const { current_password, new_password } = req.body;
+      return { stage: await changePassword(ctx, session(req), current_password, new_password, req.ip) };
     },
   );
 
@@ -104,6 +104,6 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: NodeContext): void
       config: stepAccess(['totp_enrol']),
       schema: { tags: ['auth'], summary: 'Confirm the authenticator with a code; returns recovery codes once', body: TotpConfirmBody, response: { 200: Type.Object({ stage: Type.String(), recovery_codes: Type.Array(Type.String()) }), ...problemResponses } },
     },
-    async (req) => confirmTotpEnrolment(ctx, session(req), (req.body as { code: string }).code, req.ip),
+    async (req) => confirmTotpEnrolment(ctx, session(req), req.body.code, req.ip),
   );
 }

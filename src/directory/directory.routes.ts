@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
-import { EntryInputSchema, EntrySchema, type EntryInput } from './directory.schemas.js';
-import { confirmOwnEntry, exportDirectory, getEntry, getOwnEntry, publishOwnEntry, searchDirectoryJson, type DirectoryQuery } from './directory.service.js';
+import { EntryInputSchema, EntrySchema } from './directory.schemas.js';
+import { confirmOwnEntry, exportDirectory, getEntry, getOwnEntry, publishOwnEntry, searchDirectoryJson } from './directory.service.js';
 
-const FreshnessSchema = Type.Union(['valid', 'expiring', 'stale', 'expired'].map((f) => Type.Literal(f)));
+const FreshnessSchema = Type.Union([Type.Literal('valid'), Type.Literal('expiring'), Type.Literal('stale'), Type.Literal('expired')]);
 const ListingSchema = Type.Object({
   entry: EntrySchema,
   own: Type.Boolean(),
@@ -23,7 +23,7 @@ const QueryFields = {
   freshness: Type.Optional(FreshnessSchema),
 };
 
-export function registerDirectoryRoutes(app: FastifyInstance, ctx: NodeContext): void {
+export function registerDirectoryRoutes(app: TypedApp, ctx: NodeContext): void {
   const read = { access: { permission: 'directory:read' as const } };
   const write = { access: { permission: 'directory:write' as const } };
 
@@ -36,7 +36,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: NodeContext):
       // sent as they are; the schema documents it.
       serializerCompiler: () => (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
     },
-    async (req, reply) => reply.type('application/json; charset=utf-8').send(await searchDirectoryJson(ctx, req.query as DirectoryQuery)),
+    async (req, reply) => reply.type('application/json; charset=utf-8').send(await searchDirectoryJson(ctx, req.query)),
   );
 
   app.get(
@@ -50,7 +50,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: NodeContext):
       },
     },
     async (req, reply) => {
-      const { format, lang, ...query } = req.query as DirectoryQuery & { format: 'csv' | 'json'; lang?: string };
+      const { format, lang, ...query } = req.query;
       const body = await exportDirectory(ctx, query, format, lang ?? 'en');
       const stamp = new Date().toISOString().slice(0, 10);
       return reply
@@ -69,7 +69,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: NodeContext):
   app.put(
     '/api/v1/directory/own',
     { config: write, schema: { tags: ['directory'], summary: "Save and publish this node's entry as a new signed version", body: EntryInputSchema, response: { 200: PublishedSchema, ...problemResponses } } },
-    (req) => publishOwnEntry(ctx, actorOf(req), req.body as EntryInput),
+    (req) => publishOwnEntry(ctx, actorOf(req), req.body),
   );
 
   app.post(
@@ -78,12 +78,12 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: NodeContext):
       config: write,
       schema: { tags: ['directory'], summary: 'Re-confirm the entry unchanged for a new validity period', body: Type.Optional(Type.Object({ valid_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 730 })) }, { additionalProperties: false })), response: { 200: PublishedSchema, ...problemResponses } },
     },
-    (req) => confirmOwnEntry(ctx, actorOf(req), (req.body as { valid_days?: number } | undefined)?.valid_days),
+    (req) => confirmOwnEntry(ctx, actorOf(req), req.body?.valid_days),
   );
 
   app.get(
     '/api/v1/directory/nodes/:id',
     { config: read, schema: { tags: ['directory'], summary: "One node's entry, with freshness and signer", params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 63 }) }, { additionalProperties: false }), response: { 200: ListingSchema, ...problemResponses } } },
-    (req) => getEntry(ctx, (req.params as { id: string }).id),
+    (req) => getEntry(ctx, req.params.id),
   );
 }

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { actorOf } from '../auth/access.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
-import { createPingSchedule, deletePingSchedule, listPingSchedules, type NewPingSchedule } from './ping-schedules.service.js';
+import { createPingSchedule, deletePingSchedule, listPingSchedules } from './ping-schedules.service.js';
 
 const NullableText = Type.Union([Type.String(), Type.Null()]);
 
@@ -32,14 +32,14 @@ const NewScheduleBody = Type.Object(
 );
 
 /** Scheduled ping tests: coordinators create and delete them; everyone may see them. */
-export function registerPingScheduleRoutes(app: FastifyInstance, ctx: NodeContext): void {
+export function registerPingScheduleRoutes(app: TypedApp, ctx: NodeContext): void {
   const read = { access: { permission: 'directory:read' as const } };
   const write = { access: { permission: 'directory:write' as const } };
 
   app.post(
     '/api/v1/ping-schedules',
     { config: write, schema: { tags: ['directory'], summary: 'Schedule a ping test of a node or a group, repeated every interval_days', body: NewScheduleBody, response: { 201: PingScheduleSchema, ...problemResponses } } },
-    async (req, reply) => reply.status(201).send(await createPingSchedule(ctx, actorOf(req), req.body as NewPingSchedule)),
+    async (req, reply) => reply.status(201).send(await createPingSchedule(ctx, actorOf(req), req.body)),
   );
 
   app.get(
@@ -52,8 +52,8 @@ export function registerPingScheduleRoutes(app: FastifyInstance, ctx: NodeContex
     '/api/v1/ping-schedules/:id',
     { config: write, schema: { tags: ['directory'], summary: 'Delete a schedule (the tests it started stay)', params: IdParams, response: { 204: Type.Null(), ...problemResponses } } },
     async (req, reply) => {
-      await deletePingSchedule(ctx, actorOf(req), (req.params as { id: string }).id);
-      return reply.status(204).send();
+      await deletePingSchedule(ctx, actorOf(req), req.params.id);
+      return reply.status(204).send(null);
     },
   );
 }

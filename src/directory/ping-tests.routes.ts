@@ -1,11 +1,10 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { actorOf, principalOf } from '../auth/access.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
 import { registerPingScheduleRoutes } from './ping-schedules.routes.js';
 import { exportPingTests, pingTestHistory } from './ping-tests.reports.js';
-import type { HistoryBucket } from './ping-tests.rules.js';
 import { confirmPingTest, listPingTests, pingTestStats, startPingTests } from './ping-tests.service.js';
 
 const PingTestSchema = Type.Object({
@@ -26,7 +25,7 @@ const PingTestSchema = Type.Object({
 const PingTestListing = Type.Object({
   ...PingTestSchema.properties,
   peer_reachable: Type.Union([Type.Boolean(), Type.Null()]),
-  peer_freshness: Type.Union([...['valid', 'expiring', 'stale', 'expired'].map((f) => Type.Literal(f)), Type.Null()]),
+  peer_freshness: Type.Union([Type.Literal('valid'), Type.Literal('expiring'), Type.Literal('stale'), Type.Literal('expired'), Type.Null()]),
 });
 /** Outcomes and response times of a set of tests: a node, a group, a period. */
 const Outcomes = {
@@ -58,7 +57,7 @@ function page(title: string, body: string): string {
 }
 
 /** Ping tests: start and see them (coordinators), answer them (duty staff, or the e-mail link). */
-export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): void {
+export function registerPingTestRoutes(app: TypedApp, ctx: NodeContext): void {
   const read = { access: { permission: 'directory:read' as const } };
   const write = { access: { permission: 'directory:write' as const } };
   registerPingScheduleRoutes(app, ctx);
@@ -74,13 +73,13 @@ export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): 
         response: { 201: Type.Array(PingTestSchema), ...problemResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await startPingTests(ctx, actorOf(req), req.body as { node_id?: string; group_id?: string; window_minutes?: number })),
+    async (req, reply) => reply.status(201).send(await startPingTests(ctx, actorOf(req), req.body)),
   );
 
   app.get(
     '/api/v1/ping-tests',
     { config: read, schema: { tags: ['directory'], summary: 'Ping tests sent and received, newest first, with the state of each peer', querystring: Type.Object({ direction: Type.Optional(Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')])) }, { additionalProperties: false }), response: { 200: Type.Array(PingTestListing), ...problemResponses } } },
-    (req) => listPingTests(ctx, (req.query as { direction?: 'outgoing' | 'incoming' }).direction),
+    (req) => listPingTests(ctx, req.query.direction),
   );
 
   app.get(
@@ -100,7 +99,7 @@ export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): 
         response: { 200: History, ...problemResponses },
       },
     },
-    (req) => pingTestHistory(ctx, (req.query as { bucket?: HistoryBucket }).bucket ?? 'month'),
+    (req) => pingTestHistory(ctx, req.query.bucket ?? 'month'),
   );
 
   app.get(
@@ -110,7 +109,7 @@ export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): 
       schema: { tags: ['directory'], summary: 'Export every ping test as CSV or JSON', querystring: Type.Object({ format: Type.Union([Type.Literal('csv'), Type.Literal('json')]) }, { additionalProperties: false }) },
     },
     async (req, reply) => {
-      const { format } = req.query as { format: 'csv' | 'json' };
+      const { format } = req.query;
       const stamp = new Date().toISOString().slice(0, 10);
       return reply
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
@@ -124,27 +123,27 @@ export function registerPingTestRoutes(app: FastifyInstance, ctx: NodeContext): 
     { config: { access: { permission: 'ping:answer' as const } }, schema: { tags: ['directory'], summary: 'Confirm a received ping test as the signed-in user', params: IdParams, response: { 200: PingTestSchema, ...problemResponses } } },
     (req) => {
       const p = principalOf(req);
-      return confirmPingTest(ctx, actorOf(req), { id: (req.params as { id: string }).id, name: `${p.user.display_name} <${p.user.email}>` });
+      return confirmPingTest(ctx, actorOf(req), { id: req.params.id, name: `${p.user.display_name} <${p.user.email}>` });
     },
   );
 
   // The link in the e-mail: GET shows a button (mail scanners fetch links; only people press
   // buttons), POST confirms. Plain HTML and a form: no script, no sign-in, the token is the proof.
-  app.register(async (scope) => {
+  app.register(async (scope: TypedApp) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
     scope.get(
       '/ping-tests/confirm',
       { config: { access: { public: true } }, schema: { hide: true, querystring: Type.Object({ token: Token }, { additionalProperties: false }) } },
       (req, reply) =>
         reply.type('text/html; charset=utf-8').send(
-          page('Accord ping test', `<h1>Ping test</h1><p>${ctx.identity.node_id} was asked to confirm that its point of contact answers.</p><form method="post" action="/ping-tests/confirm"><input type="hidden" name="token" value="${(req.query as { token: string }).token}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Confirm</button></form>`),
+          page('Accord ping test', `<h1>Ping test</h1><p>${ctx.identity.node_id} was asked to confirm that its point of contact answers.</p><form method="post" action="/ping-tests/confirm"><input type="hidden" name="token" value="${req.query.token}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Confirm</button></form>`),
         ),
     );
     scope.post(
       '/ping-tests/confirm',
       { config: { access: { public: true } }, schema: { hide: true, body: Type.Object({ token: Token }, { additionalProperties: false }) } },
       async (req, reply) => {
-        const t = await confirmPingTest(ctx, { ref: 'contact', ip: req.ip }, { token: (req.body as { token: string }).token });
+        const t = await confirmPingTest(ctx, { ref: 'contact', ip: req.ip }, { token: req.body.token });
         return reply.type('text/html; charset=utf-8').send(page('Accord ping test', `<h1>Thank you</h1><p>Confirmed at ${t.confirmed_at}. ${t.peer_node} has been told.</p>`));
       },
     );

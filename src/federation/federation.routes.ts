@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { pingPeer, requestCatchUp, sendNotice } from './federation.service.js';
-import { receiveBatch, type Batch } from './inbox.service.js';
+import { receiveBatch } from './inbox.service.js';
 import { addPeer, listPeers, retryPeerNow, setPeerStatus } from './peers.service.js';
 import { describeSelf } from './protocol/node-description.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
@@ -32,7 +32,7 @@ const PeerStateSchema = Type.Object({
 });
 
 /** The node-to-node protocol (public, authenticated by signatures) and the admin API for peers. */
-export function registerFederationRoutes(app: FastifyInstance, ctx: NodeContext, registry: MessageTypeRegistry, onQueued: () => void): void {
+export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, registry: MessageTypeRegistry, onQueued: () => void): void {
   app.get(
     '/federation/v1/node',
     { config: { access: { public: true } }, schema: { tags: ['federation'], summary: 'This node, self-signed: id, names, public key', response: { 200: NodeDescriptionSchema } } },
@@ -52,7 +52,7 @@ export function registerFederationRoutes(app: FastifyInstance, ctx: NodeContext,
       },
     },
     async (req, reply) => {
-      const r = await receiveBatch(ctx, registry, req.body as Batch);
+      const r = await receiveBatch(ctx, registry, req.body);
       // Canonical JSON is JSON of the receipt schema; a string goes out without re-serialising.
       if (r.text !== undefined) return reply.status(r.httpStatus).type('application/json; charset=utf-8').send(r.text);
       return reply.status(r.httpStatus).send(r.receipt);
@@ -61,7 +61,6 @@ export function registerFederationRoutes(app: FastifyInstance, ctx: NodeContext,
 
   const read = { access: { permission: 'peers:read' as const } };
   const write = { access: { permission: 'peers:write' as const } };
-  const id = (req: { params: unknown }) => (req.params as { id: string }).id;
 
   app.get('/api/v1/peers', { config: read, schema: { tags: ['peers'], summary: 'Peers with reachability, queue length and last error', response: { 200: Type.Array(PeerStateSchema), ...problemResponses } } }, () => listPeers(ctx));
 
@@ -76,28 +75,28 @@ export function registerFederationRoutes(app: FastifyInstance, ctx: NodeContext,
         response: { 201: PeerStateSchema, 502: problemResponses[400], ...problemResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await addPeer(ctx, actorOf(req), req.body as { url: string; fingerprint: string })),
+    async (req, reply) => reply.status(201).send(await addPeer(ctx, actorOf(req), req.body)),
   );
 
   for (const [action, status] of [['suspend', 'suspended'], ['resume', 'active']] as const) {
     app.post(
       `/api/v1/peers/:id/${action}`,
       { config: write, schema: { tags: ['peers'], summary: `${action[0]!.toUpperCase()}${action.slice(1)} a peer`, params: PeerParams, response: { 200: PeerStateSchema, ...problemResponses } } },
-      (req) => setPeerStatus(ctx, actorOf(req), id(req), status),
+      (req) => setPeerStatus(ctx, actorOf(req), req.params.id, status),
     );
   }
 
   app.delete(
     '/api/v1/peers/:id',
     { config: write, schema: { tags: ['peers'], summary: "Remove a peer: its messages are refused from now on", params: PeerParams, response: { 200: PeerStateSchema, ...problemResponses } } },
-    (req) => setPeerStatus(ctx, actorOf(req), id(req), 'removed'),
+    (req) => setPeerStatus(ctx, actorOf(req), req.params.id, 'removed'),
   );
 
   app.post(
     '/api/v1/peers/:id/retry',
     { config: write, schema: { tags: ['peers'], summary: 'Retry delivery now', params: PeerParams, response: { 200: PeerStateSchema, ...problemResponses } } },
     async (req) => {
-      const p = await retryPeerNow(ctx, actorOf(req), id(req));
+      const p = await retryPeerNow(ctx, actorOf(req), req.params.id);
       onQueued();
       return p;
     },
@@ -106,14 +105,14 @@ export function registerFederationRoutes(app: FastifyInstance, ctx: NodeContext,
   app.post(
     '/api/v1/peers/:id/ping',
     { config: write, schema: { tags: ['peers'], summary: 'Send a signed ping; returns round-trip time and the signed receipt', params: PeerParams, response: { 200: Type.Object({ peer: Type.String(), rtt_ms: Type.Number(), receipt: ReceiptSchema }), 502: problemResponses[400], ...problemResponses } } },
-    (req) => pingPeer(ctx, id(req)),
+    (req) => pingPeer(ctx, req.params.id),
   );
 
   app.post(
     '/api/v1/peers/:id/catch-up',
     { config: write, schema: { tags: ['peers'], summary: 'Ask the peer for everything after our last contiguous release number', params: PeerParams, response: { 200: Type.Object({ after_seq: Type.Integer() }), ...problemResponses } } },
     async (req) => {
-      const r = await requestCatchUp(ctx, actorOf(req), id(req));
+      const r = await requestCatchUp(ctx, actorOf(req), req.params.id);
       onQueued();
       return r;
     },
@@ -132,8 +131,7 @@ export function registerFederationRoutes(app: FastifyInstance, ctx: NodeContext,
       },
     },
     async (req, reply) => {
-      const b = req.body as { subject: string; text: string };
-      const ids = await sendNotice(ctx, actorOf(req), id(req), b.subject, b.text);
+      const ids = await sendNotice(ctx, actorOf(req), req.params.id, req.body.subject, req.body.text);
       onQueued();
       return reply.status(202).send({ message_ids: ids });
     },

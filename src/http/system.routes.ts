@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 
-export function registerSystemRoutes(app: FastifyInstance, ctx: NodeContext, metrics: Registry): void {
+export function registerSystemRoutes(app: TypedApp, ctx: NodeContext, metrics: Registry): void {
   const pub = { access: { public: true } } as const;
   app.get('/healthz', { config: pub, schema: { tags: ['system'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { problemResponses } from '../http/schemas.js';
 import { describeNode } from './node.service.js';
@@ -16,7 +16,7 @@ export const NodeInfoSchema = Type.Object({
   version: Type.String(),
 });
 
-export function registerNodeRoutes(app: FastifyInstance, ctx: NodeContext): void {
+export function registerNodeRoutes(app: TypedApp, ctx: NodeContext): void {
   app.get(
     '/api/v1/node',
     {

@@ -1,13 +1,18 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { actorOf, principalOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
-import { CHANNEL_PREFERENCES, type ChannelPreference, type NotificationKind } from './notifications.rules.js';
+import { ChannelPreference } from './notifications.rules.js';
 import { getPreferences, listNotifications, rotateWebhookSecret, sendTestNotification, setPreferences } from './notifications.service.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const ChannelPreferenceSchema = Type.Union(CHANNEL_PREFERENCES.map((c) => Type.Literal(c)));
+const ChannelPreferenceSchema = Type.Union([
+  Type.Literal(ChannelPreference.email),
+  Type.Literal(ChannelPreference.webhook),
+  Type.Literal(ChannelPreference.both),
+  Type.Literal(ChannelPreference.none),
+]);
 // One field per notification kind the node's capabilities declared.
 const KindsSchema = (kinds: readonly string[], optional: boolean) =>
   Type.Object(Object.fromEntries(kinds.map((k) => [k, optional ? Type.Optional(ChannelPreferenceSchema) : ChannelPreferenceSchema])), { additionalProperties: false });
@@ -36,7 +41,7 @@ const PageQuery = Type.Object(
   { additionalProperties: false },
 );
 /** Each user's notifications and preferences; admins and auditors may list everyone's. */
-export function registerNotificationRoutes(app: FastifyInstance, ctx: NodeContext): void {
+export function registerNotificationRoutes(app: TypedApp, ctx: NodeContext): void {
   const own = { access: { permission: 'notifications:own' as const } };
   const kinds = ctx.catalog.notificationKinds.map((k) => k.kind);
   const PreferencesSchema = Type.Object({
@@ -57,10 +62,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: NodeContex
   app.get(
     '/api/v1/notifications',
     { config: own, schema: { tags, summary: 'Your notifications, newest first; page with ?before=<id>', querystring: PageQuery, response: { 200: NotificationPage, ...problemResponses } } },
-    (req) => {
-      const q = req.query as { before?: string; limit?: number };
-      return listNotifications(ctx.store.db, { userId: principalOf(req).user.id, before: q.before, limit: q.limit ?? 50 });
-    },
+    (req) => listNotifications(ctx.store.db, { userId: principalOf(req).user.id, before: req.query.before, limit: req.query.limit ?? 50 }),
   );
 
   app.get(
@@ -69,10 +71,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: NodeContex
       config: { access: { permission: 'notifications:all' as const } },
       schema: { tags, summary: "Every user's notifications, newest first", querystring: PageQuery, response: { 200: NotificationPage, ...problemResponses } },
     },
-    (req) => {
-      const q = req.query as { before?: string; limit?: number };
-      return listNotifications(ctx.store.db, { before: q.before, limit: q.limit ?? 50 });
-    },
+    (req) => listNotifications(ctx.store.db, { before: req.query.before, limit: req.query.limit ?? 50 }),
   );
 
   app.get(
@@ -87,8 +86,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: NodeContex
       config: own,
       schema: { tags, summary: 'Change your preferences (a new webhook gets a secret, shown once)', body: PreferencesBody, response: { 200: PreferencesSchema, ...problemResponses } },
     },
-    (req) =>
-      setPreferences(ctx, actorOf(req), principalOf(req).user.id, req.body as { kinds?: Partial<Record<NotificationKind, ChannelPreference>>; webhook_url?: string | null }),
+    (req) => setPreferences(ctx, actorOf(req), principalOf(req).user.id, req.body),
   );
 
   app.post(
