@@ -2,7 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import { findPeer, type PeerRow } from '../federation/peers.repository.js';
 import { publicKeyFromRaw, verifyEnvelopeSignature, type Envelope } from '../federation/protocol/envelope.js';
 import type { DbOrTrx } from '../store/db.js';
-import type { Change } from './groups.messages.js';
+import type { Change } from './groups.schemas.js';
 import type { GroupEvent } from './groups.rules.js';
 import type { GroupEventsTable, GroupEventType } from './groups.tables.js';
 

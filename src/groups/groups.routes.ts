@@ -4,7 +4,7 @@ import type { NodeContext } from '../context.js';
 import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { AgreementSchema } from './agreements.js';
-import { ChangeSchema, CharterSchema, LevelSchema, NodeIdSchema, UuidSchema, type Change } from './groups.messages.js';
+import { ChangeSchema, CharterSchema, LevelSchema, NodeIdSchema, UuidSchema, type Change } from './groups.schemas.js';
 import { answerProposal, createGroup, getGroup, listGroups, proposeChange, type NewGroup } from './groups.service.js';
 
 const GroupParams = Type.Object({ id: UuidSchema }, { additionalProperties: false });

@@ -1,5 +1,5 @@
 import type { Agreement } from './agreements.js';
-import type { Change, Charter, GroupLevel, Quorum } from './groups.messages.js';
+import type { Change, Charter, GroupLevel, Quorum } from './groups.schemas.js';
 
 /**
  * The state of a group as a pure fold over its signed events.

@@ -6,8 +6,8 @@ import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
 import type { DbOrTrx } from '../store/db.js';
 import type { Agreement } from './agreements.js';
-import { GroupMessage, type Change, type Charter, type GroupLevel } from './groups.messages.js';
 import { eventFromEnvelope, insertGroupEvent, listGroupEventRows, listGroupIds, rowToGroupEvent, type GroupEventRow } from './groups.repository.js';
+import { GroupMessage, type Change, type Charter, type GroupLevel } from './groups.schemas.js';
 import { answerOf, answerProblem, changeProblem, foldGroup, participants, roleIn, type GroupRole, type GroupState, type ProposalState } from './groups.rules.js';
 
 export class NotAGroupMemberError extends AppError {
