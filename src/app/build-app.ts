@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { registerAjvFormats, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { NodeContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -81,10 +81,12 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   registerAccessControl(app, ctx);
   const metrics = registerMetrics(app);
 
-  registerSystemRoutes(app, ctx, metrics);
+  // Routes are typed by their schemas (TypeBox type provider): no casts of body, query or params.
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  registerSystemRoutes(typed, ctx, metrics);
   const assembly = opts.assembly ?? standardAssembly();
   const deps = { registry: opts.registry ?? assembly.createRegistry(), onQueued: opts.onQueued ?? (() => {}) };
-  for (const c of assembly.capabilities) c.routes?.(app, ctx, deps);
+  for (const c of assembly.capabilities) c.routes?.(typed, ctx, deps);
 
   if (webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
   return app;

@@ -1,11 +1,14 @@
 import { Type } from 'typebox';
-import { ROLES } from './roles.js';
+import { Role } from './roles.js';
+
+// Written out (not mapped from ROLES) so that TypeBox infers the literal union for the handlers.
+const RoleSchema = Type.Union([Type.Literal(Role.admin), Type.Literal(Role.coordinator), Type.Literal(Role.officer), Type.Literal(Role.analyst), Type.Literal(Role.auditor)]);
 
 export const UserSchema = Type.Object({
   id: Type.String(),
   email: Type.String(),
   display_name: Type.String(),
-  role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+  role: RoleSchema,
   disabled: Type.Boolean(),
   totp_enabled: Type.Boolean(),
   must_change_password: Type.Boolean(),
@@ -15,7 +18,7 @@ export const UserSchema = Type.Object({
   updated_at: Type.String(),
 });
 
-export const StageSchema = Type.Union(['totp', 'password_change', 'totp_enrol', 'full'].map((s) => Type.Literal(s)));
+export const StageSchema = Type.Union([Type.Literal('totp'), Type.Literal('password_change'), Type.Literal('totp_enrol'), Type.Literal('full')]);
 
 export const SessionInfoSchema = Type.Object({
   stage: StageSchema,
@@ -43,7 +46,7 @@ export const NewUserBody = Type.Object(
   {
     email: Type.String({ minLength: 3, maxLength: 254 }),
     display_name: Type.String({ minLength: 1, maxLength: 200 }),
-    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+    role: RoleSchema,
     password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   },
   { additionalProperties: false },
@@ -51,7 +54,7 @@ export const NewUserBody = Type.Object(
 export const UserPatchBody = Type.Object(
   {
     display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    role: Type.Optional(Type.Union(ROLES.map((r) => Type.Literal(r)))),
+    role: Type.Optional(RoleSchema),
     disabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },

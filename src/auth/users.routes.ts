@@ -6,7 +6,7 @@ import { IdParams, problemResponses } from '../http/schemas.js';
 import { NewUserBody, ResetBody, UserPatchBody, UserSchema, UserWithPassword } from './auth.schemas.js';
 import { createUser, getUser, listUsers, resetUser, updateUser } from './users.service.js';
 
-function withPassword(r: { user: unknown; oneTimePassword?: string }) {
+function withPassword<U>(r: { user: U; oneTimePassword?: string }): { user: U; one_time_password?: string } {
   return r.oneTimePassword ? { user: r.user, one_time_password: r.oneTimePassword } : { user: r.user };
 }
 
@@ -25,11 +25,7 @@ export function registerUserRoutes(app: TypedApp, ctx: NodeContext): void {
   app.post(
     '/api/v1/users',
     { config: write, schema: { tags: ['users'], summary: 'Add a user; without a password a one-time password is returned', body: NewUserBody, response: { 201: UserWithPassword, ...problemResponses } } },
-    async (req, reply) => {
-      const created = await createUser(ctx, actorOf(req), req.body);
-      reply.status(201);
-      return withPassword(created);
-    },
+    async (req, reply) => reply.status(201).send(withPassword(await createUser(ctx, actorOf(req), req.body))),
   );
 
   app.patch(
