@@ -38,12 +38,16 @@ export function kindsOf(e: DirectoryEntry): string {
 
 /**
  * One CSV field (RFC 4180) that is safe to open in a spreadsheet: text a spreadsheet would
- * run as a formula (starting with = + - @, tab or CR) gets a leading apostrophe — unless it is
- * only a number or a phone number ("+998 71 …"), which cannot call anything.
+ * run as a formula (starting with = + - @, tab or CR, also after leading whitespace, which
+ * some spreadsheets skip) gets a leading apostrophe — unless it is only a number or a phone
+ * number ("+998 71 …"), which cannot call anything. A field holding `;` is quoted, so that a
+ * spreadsheet splitting on semicolons keeps it one cell.
  */
 export function csvField(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) && !/^[+-]?[\d\s()./-]*$/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const head = v.replace(/^[\s\u00a0\ufeff]+/, '');
+  const formula = /^[=+\-@\t\r]/.test(v) || /^[=+\-@]/.test(head);
+  const safe = formula && !/^[+-]?[\d\s()./-]*$/.test(head) ? `'${v}` : v;
+  return /[",;\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** Rows as CSV (RFC 4180): one line per contact, with the authority repeated. */

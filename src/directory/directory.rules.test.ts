@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { csvField } from './directory.rules.js';
+
+describe('csvField', () => {
+  it('neutralises formulas hidden behind leading whitespace', () => {
+    for (const v of [' =1+1', '  +SUM(A1)', '\u00a0@cmd', ' \t-2+3*cmd|x', '\n=HYPERLINK("http://evil.example")']) {
+      expect(csvField(v).replace(/^"/, '').startsWith("'"), JSON.stringify(v)).toBe(true);
+    }
+    // Numbers and phone numbers stay as they are, spaces or not.
+    expect(csvField(' +998 71 000 00 00')).toBe(' +998 71 000 00 00');
+    expect(csvField('plain text')).toBe('plain text');
+  });
+
+  it('quotes cells holding a semicolon, so that spreadsheets splitting on ; keep one cell', () => {
+    expect(csvField('a;=1+1')).toBe('"a;=1+1"');
+    expect(csvField('x@example.org; y@example.org')).toBe('"x@example.org; y@example.org"');
+  });
+});
