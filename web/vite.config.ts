@@ -12,7 +12,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // Source maps publish the app's source; build them only on request (ACCORD_WEB_SOURCEMAPS=1).
+    sourcemap: process.env.ACCORD_WEB_SOURCEMAPS === '1',
     // The CSP forbids inline scripts; keep every asset a file.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -48,6 +49,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect, close: () => db.destroy() };
   }
+  keepPrivate(opts.url);
   const sqlite = new BetterSqlite3(opts.url);
   // WAL lets readers proceed while one writer commits; busy_timeout waits instead of failing.
   sqlite.pragma('journal_mode = WAL');
@@ -55,8 +57,24 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   cachePreparedStatements(sqlite);
+  // SQLite gives the -wal and -shm files the main file's mode; make sure of it for older nodes.
+  for (const suffix of ['-wal', '-shm']) keepPrivate(opts.url + suffix, false);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect, close: () => db.destroy() };
+}
+
+/**
+ * The database holds password hashes and secrets: only the node's own user may read it (0600),
+ * whatever the umask or the folder it is put in. Creates the file so that it never exists
+ * with a wider mode, and narrows an existing one.
+ */
+function keepPrivate(path: string, create = true): void {
+  if (path === ':memory:' || path === '') return;
+  if (!existsSync(path)) {
+    if (!create) return;
+    closeSync(openSync(path, 'a', 0o600));
+  }
+  chmodSync(path, 0o600);
 }
 
 /**
