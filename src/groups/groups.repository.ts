@@ -1,57 +1,42 @@
-import type { Insertable, Selectable } from 'kysely';
-import { findPeer, type PeerRow } from '../federation/peers.repository.js';
-import { publicKeyFromRaw, verifyEnvelopeSignature, type Envelope } from '../federation/protocol/envelope.js';
+import type { Selectable } from 'kysely';
+import { defineEventLog, listEvents, storeEvent, storeRelayed, type RelayResult } from '../federation/event-log/event-log.js';
+import type { Envelope } from '../federation/protocol/envelope.js';
 import type { DbOrTrx } from '../store/db.js';
-import type { Change } from './groups.schemas.js';
+import { ConsentBody, GroupMessage, ProposalBody, RefusalBody, type GroupEventBody } from './groups.schemas.js';
 import type { GroupEvent } from './groups.rules.js';
-import type { GroupEventsTable, GroupEventType } from './groups.tables.js';
+import type { GroupEventsTable } from './groups.tables.js';
 
 export type GroupEventRow = Selectable<GroupEventsTable>;
 
-/** An event's signed time may differ this much from its envelope's; beyond it the event is not kept. */
-const MAX_CLOCK_GAP_MS = 10 * 60_000;
+/**
+ * Groups keep their signed history in the shared event log (src/federation/event-log), one
+ * log per group, in the `group_events` table that groups own. `proposal_id` and `kind` are
+ * copied out of the body so that answers and foundings can be found without parsing.
+ */
+export const groupEventLog = defineEventLog({
+  table: 'group_events',
+  logColumn: 'group_id',
+  kinds: [
+    { message: GroupMessage.proposal, type: 'proposal', body: ProposalBody },
+    { message: GroupMessage.consent, type: 'consent', body: ConsentBody },
+    { message: GroupMessage.refusal, type: 'refusal', body: RefusalBody },
+  ],
+  logOf: (b: GroupEventBody) => b.group_id,
+  columns: (b: GroupEventBody) => ({ proposal_id: 'proposal_id' in b ? b.proposal_id : null, kind: 'change' in b ? b.change.kind : null }),
+});
 
-const TYPE_BY_MESSAGE: Record<string, GroupEventType> = {
-  'groups.proposal/v1': 'proposal',
-  'groups.consent/v1': 'consent',
-  'groups.refusal/v1': 'refusal',
-};
-
-interface EventBody {
-  event_id: string;
-  group_id: string;
-  created_at: string;
-  proposal_id?: string;
-  change?: { kind: string };
+/** Stores a group event (received or this node's own) once; ignored when its time is implausible. */
+export async function storeGroupEvent(db: DbOrTrx, e: Envelope<unknown>): Promise<void> {
+  await storeEvent(db, groupEventLog, e);
 }
 
-/** The row for a received or sent event envelope; null when it is not a group event or its time is implausible. */
-export function eventFromEnvelope(e: Envelope<unknown>, receivedAt = new Date().toISOString()): Insertable<GroupEventsTable> | null {
-  const type = TYPE_BY_MESSAGE[e.type];
-  const b = e.body as EventBody;
-  if (!type || Math.abs(Date.parse(b.created_at) - Date.parse(e.issued_at)) > MAX_CLOCK_GAP_MS) return null;
-  return {
-    event_id: b.event_id,
-    group_id: b.group_id,
-    type,
-    author: e.from,
-    created_at: b.created_at,
-    proposal_id: b.proposal_id ?? null,
-    kind: b.change?.kind ?? null,
-    envelope: JSON.stringify(e),
-    sig_key: e.sig.key,
-    received_at: receivedAt,
-  };
+/** The events of a group that another member relayed to this node, each verified against its author's key. */
+export function storeRelayedHistory(trx: DbOrTrx, me: string, groupId: string, envelopes: readonly unknown[]): Promise<RelayResult> {
+  return storeRelayed(trx, groupEventLog, { me, logId: groupId }, envelopes);
 }
 
-/** Stores an event once: a second copy (another delivery, a relayed history) is ignored. */
-export async function insertGroupEvent(db: DbOrTrx, row: Insertable<GroupEventsTable> | null): Promise<void> {
-  if (!row) return;
-  await db.insertInto('group_events').values(row).onConflict((oc) => oc.column('event_id').doNothing()).execute();
-}
-
-export async function listGroupEventRows(db: DbOrTrx, groupId: string): Promise<GroupEventRow[]> {
-  return db.selectFrom('group_events').selectAll().where('group_id', '=', groupId).orderBy('created_at').orderBy('event_id').execute();
+export function listGroupEventRows(db: DbOrTrx, groupId: string): Promise<GroupEventRow[]> {
+  return listEvents(db, groupEventLog, groupId);
 }
 
 /** Every group this node has a founding proposal of. */
@@ -61,49 +46,16 @@ export async function listGroupIds(db: DbOrTrx): Promise<string[]> {
 }
 
 export function rowToGroupEvent(r: GroupEventRow): GroupEvent {
-  const body = (JSON.parse(r.envelope) as Envelope<EventBody & { change: Change; reason?: string }>).body;
+  const body = (JSON.parse(r.envelope) as Envelope<GroupEventBody>).body;
   const base = { id: r.event_id, author: r.author, created_at: r.created_at };
   switch (r.type) {
     case 'proposal':
-      return { ...base, type: 'proposal', change: body.change };
+      return { ...base, type: 'proposal', change: (body as ProposalBody).change };
     case 'consent':
       return { ...base, type: 'consent', proposal_id: r.proposal_id! };
-    case 'refusal':
-      return { ...base, type: 'refusal', proposal_id: r.proposal_id!, ...(body.reason !== undefined ? { reason: body.reason } : {}) };
+    case 'refusal': {
+      const reason = (body as RefusalBody).reason;
+      return { ...base, type: 'refusal', proposal_id: r.proposal_id!, ...(reason !== undefined ? { reason } : {}) };
+    }
   }
-}
-
-/** The author's key that signed at `issuedAt`: the pinned one, or one it retired later (key rotation). */
-function signingKeyOf(peer: PeerRow, fingerprint: string, issuedAt: string): string | null {
-  if (peer.fingerprint === fingerprint) return peer.public_key;
-  let retired: { public_key: string; fingerprint: string; retired_at: string }[] = [];
-  try {
-    retired = JSON.parse(peer.retired_keys) as typeof retired;
-  } catch {
-    return null;
-  }
-  return retired.find((k) => k.fingerprint === fingerprint && issuedAt < k.retired_at)?.public_key ?? null;
-}
-
-/**
- * Stores the events another member relayed to an invitee, each only if it is a group event of
- * that group signed by its author's pinned key: a relay cannot forge or alter an event.
- */
-export async function storeRelayedHistory(trx: DbOrTrx, me: string, groupId: string, envelopes: unknown[], bodyFits: (type: string, body: unknown) => boolean): Promise<number> {
-  let stored = 0;
-  const now = new Date().toISOString();
-  for (const raw of envelopes) {
-    const e = raw as Envelope<EventBody>;
-    if (typeof e !== 'object' || e === null || typeof e.from !== 'string' || typeof e.type !== 'string' || typeof e.issued_at !== 'string' || typeof e.sig?.key !== 'string') continue;
-    if (e.from === me || !TYPE_BY_MESSAGE[e.type] || !bodyFits(e.type, e.body) || e.body.group_id !== groupId) continue;
-    const peer = await findPeer(trx, e.from);
-    if (!peer || peer.status === 'removed') continue;
-    const key = signingKeyOf(peer, e.sig.key, e.issued_at);
-    if (!key || !verifyEnvelopeSignature(e as Envelope, publicKeyFromRaw(key))) continue;
-    const row = eventFromEnvelope(e, now);
-    if (!row) continue;
-    await insertGroupEvent(trx, row);
-    stored++;
-  }
-  return stored;
 }

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compareEvents } from '../federation/event-log/event-log.rules.js';
 import type { Agreement } from './agreements.js';
 import type { Change } from './groups.schemas.js';
-import { answerProblem, compareEvents, foldGroup, participants, roleIn, type GroupEvent } from './groups.rules.js';
+import { answerProblem, foldGroup, participants, roleIn, type GroupEvent } from './groups.rules.js';
 
 const AGREEMENT: Agreement = { title: 'SCO', instrument: 'SCO Agreement of 16 June 2009', channels: ['federation'], request_types: ['*'], languages: ['ru', 'en'], confidentiality: '' };
 

@@ -1,18 +1,20 @@
+import { foldEvents } from '../federation/event-log/event-log.rules.js';
 import type { Agreement } from './agreements.js';
 import type { Change, Charter, GroupLevel, Quorum } from './groups.schemas.js';
 
 /**
  * The state of a group as a pure fold over its signed events.
  *
- * Algorithm: deduplicate events by id, sort them by (created_at, id) and apply them one by
- * one. A proposal opens; a consent or refusal is recorded against its proposal (even if the
- * proposal sorts later, which clock skew between nodes can cause; a node's first answer
- * counts). After every event, each open proposal in order is checked against the *current*
- * members and charter: adopted when enough voters consented (and every invitee accepted),
- * refused when that can no longer happen, void when it no longer makes sense (adding a member
- * twice). An adoption changes the members, so the check restarts until nothing moves. Because
- * the result depends only on the set of events, every node that holds the same events computes
- * the same state, whatever the order or duplication of delivery.
+ * Algorithm: deduplicate events by id, sort them by (created_at, id) — the fold order of the
+ * shared event log (src/federation/event-log) — and apply them one by one. A proposal opens;
+ * a consent or refusal is recorded against its proposal (even if the proposal sorts later,
+ * which clock skew between nodes can cause; a node's first answer counts). After every event,
+ * each open proposal in order is checked against the *current* members and charter: adopted
+ * when enough voters consented (and every invitee accepted), refused when that can no longer
+ * happen, void when it no longer makes sense (adding a member twice). An adoption changes the
+ * members, so the check restarts until nothing moves. Because the result depends only on the
+ * set of events, every node that holds the same events computes the same state, whatever the
+ * order or duplication of delivery.
  *
  * Who must agree:
  * - create: every invitee (the founder's consent is its proposal). Nobody owns the group after.
@@ -76,10 +78,6 @@ export interface GroupState {
 }
 
 const DEFAULT_CHARTER: Charter = { quorum: { kind: 'all' } };
-
-export function compareEvents(a: { created_at: string; id: string }, b: { created_at: string; id: string }): number {
-  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
 
 export function quorumNeeded(q: Quorum, voters: number): number {
   return q.kind === 'all' ? voters : Math.min(q.n, voters);
@@ -210,22 +208,19 @@ export function emptyGroupState(): GroupState {
 
 /** The group's state from its events, in any order and with duplicates (see the header). */
 export function foldGroup(events: readonly GroupEvent[]): GroupState {
-  const byId = new Map<string, GroupEvent>();
-  for (const e of events) if (!byId.has(e.id)) byId.set(e.id, e);
-  const s = emptyGroupState();
   const answers: Answers = new Map();
-  for (const e of [...byId.values()].sort(compareEvents)) {
+  return foldEvents(events, emptyGroupState(), (s, e) => {
     if (e.type === 'proposal') {
       const c = e.change;
       if (c.kind === 'create') {
         if (s.founder !== null) {
           s.ignored.push(e.id);
-          continue;
+          return s;
         }
         Object.assign(s, { status: 'proposed', founder: e.author, name: c.name, level: c.level, charter: c.charter, agreement: c.agreement });
       } else if (s.status !== 'active' || !s.members.includes(e.author)) {
         s.ignored.push(e.id);
-        continue;
+        return s;
       }
       const problem = c.kind === 'create' ? changeProblem(s, e.author, c) : null;
       s.proposals.push({
@@ -249,8 +244,8 @@ export function foldGroup(events: readonly GroupEvent[]): GroupState {
       if (!a.has(e.author)) a.set(e.author, { consent: e.type === 'consent', ...(e.type === 'refusal' && e.reason !== undefined ? { reason: e.reason } : {}) });
     }
     settle(s, answers, e.created_at);
-  }
-  return s;
+    return s;
+  });
 }
 
 /** Everyone an event about the group goes to: members, and the nodes open proposals concern. */

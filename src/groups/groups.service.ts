@@ -1,12 +1,13 @@
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { envelopesOf } from '../federation/event-log/event-log.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
 import type { DbOrTrx } from '../store/db.js';
 import type { Agreement } from './agreements.js';
-import { eventFromEnvelope, insertGroupEvent, listGroupEventRows, listGroupIds, rowToGroupEvent, type GroupEventRow } from './groups.repository.js';
+import { listGroupEventRows, listGroupIds, rowToGroupEvent, storeGroupEvent, type GroupEventRow } from './groups.repository.js';
 import { GroupMessage, type Change, type Charter, type GroupLevel } from './groups.schemas.js';
 import { answerOf, answerProblem, changeProblem, foldGroup, participants, roleIn, type GroupRole, type GroupState, type ProposalState } from './groups.rules.js';
 
@@ -115,7 +116,7 @@ async function requirePeers(trx: DbOrTrx, ids: string[], asInput: boolean): Prom
 async function emitEvent<B extends { event_id: string; created_at: string }>(ctx: NodeContext, trx: DbOrTrx, type: string, body: B, recipients: string[]): Promise<void> {
   for (const r of recipients) await enqueueMessages(ctx, trx, r, type, [body]);
   const own = signEnvelope(ctx.identity, { v: 1, id: body.event_id, from: ctx.identity.node_id, to: recipients, type, issued_at: body.created_at, body });
-  await insertGroupEvent(trx, eventFromEnvelope(own));
+  await storeGroupEvent(trx, own);
 }
 
 function others(ctx: NodeContext, nodes: string[]): string[] {
@@ -156,8 +157,7 @@ export async function proposeChange(ctx: NodeContext, actor: Actor, groupId: str
     if (change.kind === 'add_member') {
       // The invitee cannot verify a group it never saw: relay the signed history, each event
       // still signed by its own author (the invitee checks every signature).
-      const envelopes = rows.map((r) => JSON.parse(r.envelope) as Envelope);
-      await enqueueMessages(ctx, trx, change.node, GroupMessage.history, [{ group_id: groupId, envelopes }]);
+      await enqueueMessages(ctx, trx, change.node, GroupMessage.history, [{ group_id: groupId, envelopes: envelopesOf(rows) }]);
     }
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'group.propose', target: `group:${groupId}`, details: { proposal_id: proposalId, change } });
   });
