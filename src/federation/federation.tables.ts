@@ -24,7 +24,7 @@ export interface PeersTable {
   /** Delivery to one peer is owned by one worker at a time (compare-and-set lease). */
   lease_owner: string | null;
   lease_until: string | null;
-  /** JSON: [{ public_key, fingerprint, retired_at }] — accepted only for messages issued before retired_at. */
+  /** JSON: [{ public_key, fingerprint, retired_at }] — accepted only for messages issued at or before retired_at (the rotation announcement itself is signed at that instant). */
   retired_keys: string;
 }
 
