@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Peer, PingResult as PingResultData } from '../api/types.js';
+import type { Peer, PeerStatus, PingResult as PingResultData } from '../api/types.js';
 import { nodeName } from '../node/useNodeInfo.js';
 import { useFormatDate, useFormatRelative } from '../shared/hooks/useFormat.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
@@ -19,7 +19,7 @@ export interface PeerRowActions {
 
 type Panel = 'ping' | 'notice' | 'sent' | 'remove' | null;
 
-const STATUS_CLASS = { active: 'status status-on', suspended: 'status status-warn', removed: 'status status-off' } as const;
+const STATUS_CLASS: Record<PeerStatus, string> = { active: 'status status-on', suspended: 'status status-warn', removed: 'status status-off' };
 
 /** Reachability in colour and in words: yes, no or not known yet. */
 function Reachable({ value }: { value: boolean | null }) {
@@ -107,7 +107,7 @@ export function PeerRow({ peer, editable, busy, columns, actions }: { peer: Peer
           <span className={STATUS_CLASS[peer.status]}>{t(`peers.state.${peer.status}`)}</span>
         </td>
         <td data-cell="reachable">
-          <Reachable value={peer.reachable} />
+          <Reachable value={peer.reachable ?? null} />
         </td>
         <td data-cell="last-contact">
           <When iso={peer.last_contact_at} empty={t('common.never')} />
@@ -116,7 +116,7 @@ export function PeerRow({ peer, editable, busy, columns, actions }: { peer: Peer
           {peer.queue_length}
         </td>
         <td data-cell="oldest">
-          <When iso={peer.oldest_undelivered_at} empty={t('common.none')} />
+          <When iso={peer.oldest_undelivered_at ?? null} empty={t('common.none')} />
         </td>
         <td data-cell="error">
           {peer.last_error ? (

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { GroupLevel, GroupStatus, ProposalStatus } from '../api/types.js';
+import type { Group, GroupStatus, ProposalStatus } from '../api/types.js';
 import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { StatusBadge } from '../shared/ui/StatusBadge.js';
 
@@ -7,7 +7,7 @@ const GROUP_STATUS_CLASS: Record<GroupStatus, string> = { unknown: 'status', pro
 const PROPOSAL_STATUS_CLASS: Record<ProposalStatus, string> = { open: 'status status-warn', adopted: 'status status-on', refused: 'status status-off', void: 'status' };
 
 /** Bilateral, regional or global. */
-export function LevelBadge({ level }: { level: GroupLevel | null }) {
+export function LevelBadge({ level }: { level: Group['level'] }) {
   const { t } = useTranslation();
   if (!level) return <span className="muted">{t('common.none')}</span>;
   return (

@@ -35,8 +35,9 @@ export function ChannelPreferencesForm({ preferences, email, onSave }: { prefere
   const [draft, setDraft] = useState<Record<string, ChannelPreference>>(preferences.kinds);
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useAction();
-  const kinds = orderedKinds(preferences.kinds);
-  const changed = Object.fromEntries(kinds.filter((k) => draft[k] !== preferences.kinds[k]).map((k) => [k, draft[k]!]));
+  const current: Record<string, ChannelPreference> = preferences.kinds;
+  const kinds = orderedKinds(current);
+  const changed = Object.fromEntries(kinds.filter((k) => draft[k] !== current[k]).map((k) => [k, draft[k]!]));
   const dirty = Object.keys(changed).length > 0;
   const needsWebhook = !preferences.webhook_url && kinds.some((k) => draft[k] === 'webhook' || draft[k] === 'both');
 
