@@ -1,4 +1,4 @@
-import type { Problem } from './types.js';
+import type { Body, Method, PathOf, PathParams, Problem, Query, Res } from './types.js';
 
 /** An API call that failed; `problem` is the server's problem+json body (or one made up for network errors). */
 export class ApiError extends Error {
@@ -76,10 +76,19 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body, options),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  delete: <T>(path: string) => request<T>('DELETE', path),
-};
+/** A call's path parameters, query and body, each required exactly when the API requires it. */
+type Init<P extends PathOf<M>, M extends Method> = RequestOptions &
+  (PathParams<P, M> extends undefined ? { path?: never } : { path: PathParams<P, M> }) & { query?: Query<P, M> } & (Body<P, M> extends undefined ? { body?: never } : { body: Body<P, M> });
+type Args<P extends PathOf<M>, M extends Method> = object extends Init<P, M> ? [init?: Init<P, M>] : [init: Init<P, M>];
+
+/** A call by the API's own path (`/api/v1/users/{id}`): a path, parameter or body the API does not have fails to compile. */
+function typed<M extends Method>(method: M) {
+  return <P extends PathOf<M>>(path: P, ...[init]: Args<P, M>): Promise<Res<P, M>> => {
+    const { path: params, query, body, ...options } = (init ?? {}) as { path?: Record<string, string>; query?: Record<string, unknown>; body?: unknown } & RequestOptions;
+    const url = params ? path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? '')) : path;
+    const qs = query ? new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString() : '';
+    return request<Res<P, M>>(method.toUpperCase(), qs ? `${url}?${qs}` : url, body, options);
+  };
+}
+
+export const api = { get: typed('get'), post: typed('post'), put: typed('put'), patch: typed('patch'), delete: typed('delete') };

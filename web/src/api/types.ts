@@ -14,7 +14,7 @@ type Json<R> = R extends { content: { 'application/json': infer T } } ? T : unde
 /** The JSON of a call's success response (undefined for 204). */
 export type Res<P extends PathOf<M>, M extends Method> = Op<P, M> extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 202 | 204>]> : never;
 /** The JSON body a call takes (undefined when it takes none). */
-export type Body<P extends PathOf<M>, M extends Method> = Op<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : undefined;
+export type Body<P extends PathOf<M>, M extends Method> = Op<P, M> extends { requestBody?: infer R } ? (R extends { content: { 'application/json': infer B } } ? B : undefined) : undefined;
 /** A call's path parameters (`{ id }`), its query parameters. */
 export type PathParams<P extends PathOf<M>, M extends Method> = Op<P, M> extends { parameters: { path: infer T } } ? T : undefined;
 export type Query<P extends PathOf<M>, M extends Method> = NonNullable<Op<P, M>['parameters']['query']>;
@@ -96,6 +96,8 @@ export type DirectoryFilters = Omit<Query<'/api/v1/directory', 'get'>, 'freshnes
 // ping tests
 /** A ping test this node sent (outgoing) or was asked to answer (incoming). */
 export type PingTest = Res<'/api/v1/ping-tests', 'get'>[number];
+/** A ping test as starting and confirming return it: without the peer's state. */
+export type PingTestRecord = Res<'/api/v1/ping-tests/{id}/confirm', 'post'>;
 export type PingTestStatus = PingTest['status'];
 export type PingTestDirection = NonNullable<Query<'/api/v1/ping-tests', 'get'>['direction']>;
 export type PingTestStats = Res<'/api/v1/ping-tests/stats', 'get'>;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { auth } from '../api/endpoints.js';
-import type { TotpEnrolment } from '../api/types.js';
+import type { Stage, TotpEnrolment } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { FormActions } from '../shared/ui/FormActions.js';
@@ -36,7 +36,8 @@ export function TotpEnrolPage() {
   async function handleSubmit(e: FormEvent) {
     e.preventDefault();
     const result = await confirm.run(() => auth.confirmTotpEnrolment(code.replace(/\s+/g, '')));
-    if (result) showRecoveryCodes(result.recovery_codes, result.stage);
+    // the route declares its stage a plain string; it is the session's stage
+    if (result) showRecoveryCodes(result.recovery_codes, result.stage as Stage);
   }
 
   function handleSignOut() {

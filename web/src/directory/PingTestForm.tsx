@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Group, Peer, PingTarget, PingTest } from '../api/types.js';
+import type { Group, Peer, PingTarget, PingTestRecord } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { FormActions } from '../shared/ui/FormActions.js';
@@ -8,7 +8,7 @@ import { isWindow, PingTargetPicker, WindowField, type TargetKind } from './Ping
 import { DEFAULT_WINDOW_MINUTES } from './usePingTests.js';
 
 /** Starts a ping test of one peer or of every member of a group. */
-export function PingTestForm({ peers, groups, onStart }: { peers: Peer[]; groups: Group[]; onStart: (target: PingTarget, windowMinutes: number) => Promise<PingTest[]> }) {
+export function PingTestForm({ peers, groups, onStart }: { peers: Peer[]; groups: Group[]; onStart: (target: PingTarget, windowMinutes: number) => Promise<PingTestRecord[]> }) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<TargetKind>('node');
   const [target, setTarget] = useState('');

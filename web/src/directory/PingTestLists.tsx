@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PingTest, PingTestStatus } from '../api/types.js';
+import type { PingTest, PingTestRecord, PingTestStatus } from '../api/types.js';
 import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { useFormatDate, useFormatDuration, useFormatRelative } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
@@ -27,7 +27,7 @@ function useNow(): number {
 }
 
 /** "Waiting for our answer": received tests still open, with a big Confirm button; the earlier ones below. */
-export function IncomingTests({ tests, mayAnswer, onConfirm }: { tests: PingTest[]; mayAnswer: boolean; onConfirm: (id: string) => Promise<PingTest> }) {
+export function IncomingTests({ tests, mayAnswer, onConfirm }: { tests: PingTest[]; mayAnswer: boolean; onConfirm: (id: string) => Promise<PingTestRecord> }) {
   const { t } = useTranslation();
   const { label } = useNodeDirectory();
   const formatDate = useFormatDate();

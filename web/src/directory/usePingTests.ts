@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { pingTests } from '../api/endpoints.js';
-import type { PingTarget, PingTest, PingTestStats, Role } from '../api/types.js';
+import type { PingTarget, PingTest, PingTestRecord, PingTestStats, Role } from '../api/types.js';
 import { useAutoRefresh } from '../shared/hooks/useAutoRefresh.js';
 import { useResource } from '../shared/hooks/useResource.js';
 
@@ -29,7 +29,7 @@ export function usePingTests() {
   useAutoRefresh(reload, PING_TESTS_REFRESH_MS);
 
   const start = useCallback(
-    async (target: PingTarget, windowMinutes: number): Promise<PingTest[]> => {
+    async (target: PingTarget, windowMinutes: number): Promise<PingTestRecord[]> => {
       const started = await pingTests.start(target, windowMinutes);
       await reload();
       return started;
@@ -38,9 +38,10 @@ export function usePingTests() {
   );
 
   const confirm = useCallback(
-    async (id: string): Promise<PingTest> => {
+    async (id: string): Promise<PingTestRecord> => {
       const confirmed = await pingTests.confirm(id);
-      setData((d) => d && { ...d, tests: d.tests.map((x) => (x.id === id ? confirmed : x)) });
+      // the answer has no peer state: keep the listed one until the reload
+      setData((d) => d && { ...d, tests: d.tests.map((x) => (x.id === id ? { ...x, ...confirmed } : x)) });
       void reload();
       return confirmed;
     },
