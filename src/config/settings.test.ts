@@ -31,6 +31,19 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings({ dataDir: mkdtempSync(join(tmpdir(), 'x')) }, { ACCORD_REQUIRE_ADMIN_TOTP: 'maybe' })).toThrow(/requireAdminTotp.*true or false/);
   });
 
+  it('never prints the password of a URL it refuses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accord-cfg-'));
+    let message = '';
+    try {
+      resolveSettings({ dataDir: dir }, { ACCORD_SMTP_URL: 'smtp://mailer:hunter2-s3cret@mail.example.org:587 bad' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/invalid setting smtpUrl \(ACCORD_SMTP_URL\)/);
+    expect(message).toContain('mail.example.org');
+    expect(message).not.toContain('hunter2-s3cret');
+  });
+
   it('reports a config file that is not JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'accord-cfg-'));
     writeFileSync(join(dir, 'accord.json'), '{ nope');

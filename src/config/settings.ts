@@ -33,6 +33,8 @@ export interface Settings {
   /** Messages a peer may deliver per second before it is told to slow down (429). */
   peerRatePerSecond: number;
   federationBodyLimitBytes: number;
+  /** Requests to the federation inbox per minute from one source address. */
+  inboxRatePerMinute: number;
   /** Directory: an entry published longer ago than this is flagged as stale. */
   directoryStaleAfterDays: number;
   /** Notifications: `smtp(s)://user:pass@host:port`; undefined = e-mail off (rows recorded as skipped). */
@@ -40,6 +42,11 @@ export interface Settings {
   smtpFrom: string;
   notifyMaxAttempts: number;
   notifyRetryBaseMs: number;
+  /**
+   * Webhook targets allowed although they resolve to a loopback, private, link-local or
+   * otherwise internal address: host names, IP addresses or CIDR ranges. Empty: none.
+   */
+  webhookAllow: string[];
 }
 
 export class ConfigError extends Error {
@@ -76,6 +83,22 @@ function url(raw: unknown): string | undefined {
   if (s === undefined) return undefined;
   if (!/^https?:\/\/[^\s]+$/.test(s)) throw new Error('must be an http(s) URL');
   return s.replace(/\/+$/, '');
+}
+
+/** Comma-separated (or a JSON array of) host names, IP addresses and CIDR ranges. */
+function hostList(raw: unknown): string[] {
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+  if (!items || items.some((i) => typeof i !== 'string')) throw new Error('must be a comma-separated list of hosts, addresses or CIDR ranges');
+  const out = (items as string[]).map((i) => i.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter((i) => i !== '');
+  for (const i of out) if (!/^[a-z0-9.:_-]+(\/\d{1,3})?$/.test(i)) throw new Error(`"${i}" is not a host, address or CIDR range`);
+  return out;
+}
+
+/** A value as it may be printed: the password of any URL in it is hidden. */
+function redactCredentials(raw: unknown): unknown {
+  if (typeof raw === 'string') return raw.replace(/(\/\/[^/\s:@]*):[^@\s]*@/g, '$1:***@');
+  if (Array.isArray(raw)) return raw.map(redactCredentials);
+  return raw;
 }
 
 const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
@@ -116,6 +139,7 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   peerRatePerSecond: { env: 'ACCORD_PEER_RATE_PER_SECOND', parse: int(1, 1_000_000), default: () => 50_000 },
   directoryStaleAfterDays: { env: 'ACCORD_DIRECTORY_STALE_AFTER_DAYS', parse: int(1, 3650), default: () => 90 },
   federationBodyLimitBytes: { env: 'ACCORD_FEDERATION_BODY_LIMIT_BYTES', parse: int(1024, 256 * 1024 * 1024), default: () => 32 * 1024 * 1024 },
+  inboxRatePerMinute: { env: 'ACCORD_INBOX_RATE_PER_MINUTE', parse: int(1, 10_000_000), default: () => 6000 },
   smtpUrl: {
     env: 'ACCORD_SMTP_URL',
     parse: (raw) => {
@@ -128,6 +152,7 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   smtpFrom: { env: 'ACCORD_SMTP_FROM', parse: text, default: () => 'Accord <accord@localhost>' },
   notifyMaxAttempts: { env: 'ACCORD_NOTIFY_MAX_ATTEMPTS', parse: int(1, 100), default: () => 8 },
   notifyRetryBaseMs: { env: 'ACCORD_NOTIFY_RETRY_BASE_MS', parse: int(10, 3_600_000), default: () => 10_000 },
+  webhookAllow: { env: 'ACCORD_WEBHOOK_ALLOW', parse: hostList, default: () => [] },
 };
 
 export const SETTING_ENV: Record<keyof Settings, string> = {
@@ -173,7 +198,7 @@ export function resolveSettings(
     try {
       (out as Record<string, unknown>)[key] = spec.parse(raw);
     } catch (e) {
-      throw new ConfigError(`invalid setting ${key} (${source}): ${(e as Error).message}, got ${JSON.stringify(raw)}`);
+      throw new ConfigError(`invalid setting ${key} (${source}): ${(e as Error).message}, got ${JSON.stringify(redactCredentials(raw))}`);
     }
   }
   return out as Settings;

@@ -71,7 +71,7 @@ export function registerNotificationRoutes(app: TypedApp, ctx: NodeContext): voi
       config: { access: { permission: 'notifications:all' as const } },
       schema: { tags, summary: "Every user's notifications, newest first", querystring: PageQuery, response: { 200: NotificationPage, ...problemResponses } },
     },
-    (req) => listNotifications(ctx.store.db, { before: req.query.before, limit: req.query.limit ?? 50 }),
+    (req) => listNotifications(ctx.store.db, { viewerId: principalOf(req).user.id, before: req.query.before, limit: req.query.limit ?? 50 }),
   );
 
   app.get(

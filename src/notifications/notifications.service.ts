@@ -1,13 +1,15 @@
+import { isIP } from 'node:net';
 import type { Selectable } from 'kysely';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { AppError, InvalidInputError, NotFoundError } from '../errors.js';
 import { userAddresses, userExists } from '../auth/users.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { newId } from '../util/ids.js';
 import { checkWebhookUrl, NotificationKind, planDeliveries, resolvePreferences, type ChannelPreference, type KindPreferences } from './notifications.rules.js';
 import type { NotificationChannel, NotificationsTable, NotificationState } from './notifications.tables.js';
 import { newWebhookSecret } from './webhook.js';
+import { isInternalAddress, parseWebhookAllow, resolveWebhookTarget, WebhookTargetError } from './webhook-target.js';
 
 export interface NotifyInput {
   kind: NotificationKind;
@@ -124,6 +126,10 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
   if (input.to?.webhook !== undefined) {
     const bad = checkWebhookUrl(input.to.webhook);
     if (bad) throw new InvalidInputError(bad);
+    // No DNS inside the caller's transaction: a literal address is checked here, a name when sent.
+    const host = new URL(input.to.webhook).hostname.replace(/^\[(.*)\]$/, '$1');
+    const allow = parseWebhookAllow(ctx.settings.webhookAllow);
+    if (isIP(host) && isInternalAddress(host) && !allow.hosts.has(host) && !allow.ranges.check(host, isIP(host) === 4 ? 'ipv4' : 'ipv6')) throw new InvalidInputError(new WebhookTargetError(host).message);
     add(null, 'webhook', input.to.webhook, undefined, input.to.webhookSecret ?? null);
   }
   if (rows.length > 0) await trx.insertInto('notifications').values(rows).execute();
@@ -174,6 +180,13 @@ export async function setPreferences(
   if (input.webhook_url !== undefined && input.webhook_url !== null) {
     const bad = checkWebhookUrl(input.webhook_url);
     if (bad) throw new InvalidInputError(bad);
+    // Checked now for a clear answer, and again at each send (DNS may have changed).
+    try {
+      await resolveWebhookTarget(input.webhook_url, parseWebhookAllow(ctx.settings.webhookAllow));
+    } catch (e) {
+      if (e instanceof WebhookTargetError) throw new InvalidInputError(e.message);
+      throw e;
+    }
   }
   const { db, dialect } = ctx.store;
   return db.transaction().execute(async (trx) => {
@@ -209,24 +222,63 @@ export async function rotateWebhookSecret(ctx: NodeContext, actor: Actor, userId
   });
 }
 
-/** Notifications newest first; page with `before` (the last id of the previous page). */
-export async function listNotifications(db: DbOrTrx, o: { userId?: string; before?: string; limit: number }): Promise<{ notifications: Notification[]; next_before: string | null }> {
+/**
+ * Another person's notification as an overseer (admin, auditor) may see it: its link is a
+ * credential (a ping test's confirmation token), so it is left out, from the text too.
+ */
+export function withoutLink(n: Notification): Notification {
+  let text = n.link ? n.text.split(n.link).join('[link hidden]') : n.text;
+  text = text.replace(/([?&](?:token|secret|code)=)[^&\s]+/gi, '$1[hidden]');
+  return { ...n, link: null, text };
+}
+
+/**
+ * Notifications newest first; page with `before` (the last id of the previous page). With
+ * `viewerId`, notifications of anyone else are shown without their links (withoutLink).
+ */
+export async function listNotifications(db: DbOrTrx, o: { userId?: string; viewerId?: string; before?: string; limit: number }): Promise<{ notifications: Notification[]; next_before: string | null }> {
   let q = db.selectFrom('notifications').selectAll().orderBy('id', 'desc').limit(o.limit);
   if (o.userId !== undefined) q = q.where('user_id', '=', o.userId);
   if (o.before !== undefined) q = q.where('id', '<', o.before);
   const rows = await q.execute();
-  return { notifications: rows.map(rowToNotification), next_before: rows.length === o.limit ? rows[rows.length - 1]!.id : null };
+  const view = (r: NotificationRow) => (o.viewerId !== undefined && r.user_id !== o.viewerId ? withoutLink(rowToNotification(r)) : rowToNotification(r));
+  return { notifications: rows.map(view), next_before: rows.length === o.limit ? rows[rows.length - 1]!.id : null };
 }
 
-/** A test notification to the user through the channels of the `notification.test` kind. */
+/** Test sends a user may make per window: enough to check a channel, too few to probe with. */
+export const TEST_SENDS_PER_WINDOW = 5;
+export const TEST_SEND_WINDOW_MS = 10 * 60_000;
+
+export class TooManyTestsError extends AppError {
+  override name = 'TooManyTestsError';
+  constructor() {
+    super(429, 'too-many-requests', 'Too many requests', `at most ${TEST_SENDS_PER_WINDOW} test notifications per ${TEST_SEND_WINDOW_MS / 60_000} minutes; try again later`);
+  }
+}
+
+/**
+ * A test notification to the user through the channels of the `notification.test` kind,
+ * at most TEST_SENDS_PER_WINDOW per window, counted on the notifications recorded (so every
+ * process of the node counts the same).
+ */
 export async function sendTestNotification(ctx: NodeContext, userId: string): Promise<Notification[]> {
-  return ctx.store.db.transaction().execute((trx) =>
-    notify(ctx, trx, {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const since = new Date(Date.now() - TEST_SEND_WINDOW_MS).toISOString();
+    // One send records a row per channel, all with the same created_at.
+    const sent = await trx
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.count<string | number>('created_at').distinct().as('n'))
+      .where('kind', '=', NotificationKind.test)
+      .where('user_id', '=', userId)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    if (Number(sent.n) >= TEST_SENDS_PER_WINDOW) throw new TooManyTestsError();
+    return notify(ctx, trx, {
       kind: NotificationKind.test,
       userIds: [userId],
       subject: 'Accord test notification',
       text: `This is a test notification from the Accord node ${ctx.identity.node_id}. If you read it, this channel works.`,
       data: { node: ctx.identity.node_id },
-    }),
-  );
+    });
+  });
 }

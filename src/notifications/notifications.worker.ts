@@ -8,6 +8,7 @@ import type { NotificationChannel } from './notifications.tables.js';
 import type { NotificationRow } from './notifications.service.js';
 import { createMailer, MailSendError, type Mailer } from './smtp.js';
 import { postWebhook, WebhookSendError } from './webhook.js';
+import { parseWebhookAllow } from './webhook-target.js';
 
 // A row is leased while it is being sent; a worker that died frees it when the lease ends.
 // The lease outlasts the longest attempt (every phase of a send has a timeout), so a row is
@@ -159,7 +160,7 @@ export class NotificationWorker {
       sent_at: new Date().toISOString(),
       attempt: Number(row.attempts) + 1,
     };
-    const r = await postWebhook(row.recipient, payload, { secret, id: row.id, kind: row.kind, timeoutMs: this.timeoutMs });
+    const r = await postWebhook(row.recipient, payload, { secret, id: row.id, kind: row.kind, timeoutMs: this.timeoutMs, allow: parseWebhookAllow(this.ctx.settings.webhookAllow) });
     return `HTTP ${r.status}`;
   }
 
@@ -180,17 +181,19 @@ export class NotificationWorker {
     } catch (e) {
       this.stats.failedAttempts++;
       const err = e as Error & { smtpCode?: number; httpStatus?: number };
-      const permanent = e instanceof MailSendError || e instanceof WebhookSendError ? isPermanentFailure({ smtpCode: err.smtpCode, httpStatus: err.httpStatus }) : false;
+      const permanent = (e instanceof WebhookSendError && e.permanent) || (e instanceof MailSendError || e instanceof WebhookSendError ? isPermanentFailure({ smtpCode: err.smtpCode, httpStatus: err.httpStatus }) : false);
       const next = afterFailure(attempts, { maxAttempts: this.ctx.settings.notifyMaxAttempts, baseMs: this.ctx.settings.notifyRetryBaseMs, permanent });
+      // The row (shown to the user) keeps the short message; the details go to the log only.
       const error = err.message.slice(0, 1000);
+      const detail = e instanceof WebhookSendError ? e.detail : undefined;
       if (next.giveUp) {
         this.stats.gaveUp++;
         await mine(db.updateTable('notifications')).set({ state: 'failed', attempts, last_error: error, next_attempt_at: null, lease_owner: null, lease_until: null }).execute();
-        this.log?.warn({ notification: row.id, channel: row.channel, error, attempts }, 'notification failed for good');
+        this.log?.warn({ notification: row.id, channel: row.channel, error, detail, attempts }, 'notification failed for good');
       } else {
         const at = new Date(Date.now() + next.delayMs).toISOString();
         await mine(db.updateTable('notifications')).set({ attempts, last_error: error, next_attempt_at: at, lease_owner: null, lease_until: null }).execute();
-        this.log?.warn({ notification: row.id, channel: row.channel, error, retry_in_ms: next.delayMs }, 'notification attempt failed');
+        this.log?.warn({ notification: row.id, channel: row.channel, error, detail, retry_in_ms: next.delayMs }, 'notification attempt failed');
       }
     }
   }

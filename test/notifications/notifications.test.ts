@@ -117,7 +117,8 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   beforeAll(async () => {
     smtp = await startSmtp();
     hook = await startReceiver();
-    node = await createTestNode(dialect, { requireAdminTotp: false, smtpUrl: smtp.url, smtpFrom: 'Accord <accord@test.example>', notifyRetryBaseMs: 20, notifyMaxAttempts: 6 });
+    // The test receivers listen on 127.0.0.1, which webhooks may reach only when allowed.
+    node = await createTestNode(dialect, { requireAdminTotp: false, smtpUrl: smtp.url, smtpFrom: 'Accord <accord@test.example>', notifyRetryBaseMs: 20, notifyMaxAttempts: 6, webhookAllow: '127.0.0.1' });
     app = await buildTestApp(node.ctx);
     worker = new NotificationWorker(node.ctx, undefined, { intervalMs: 20, timeoutMs: 400 });
     worker.start();
@@ -271,6 +272,27 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     expect((await api(a.token, 'GET', '/api/v1/notifications/all')).statusCode).toBe(403);
   });
 
+  it("shows admins and auditors everyone's notifications without the links (tokens) of others", async () => {
+    const a = await buildUser(node.ctx, 'officer');
+    const auditor = await buildUser(node.ctx, 'auditor');
+    const secretLink = 'http://node.example/ping-tests/confirm?token=SeCrEt-token-of-someone-else-123';
+    const text = `Confirm here: ${secretLink}\nor in Accord.`;
+    await send({ kind: DirectoryNotification.pingTestRequest, userIds: [a.user.id], subject: 'Others ping', text, link: secretLink });
+    await send({ kind: DirectoryNotification.pingTestRequest, to: { email: 'duty@elsewhere.example' }, subject: 'Contact ping', text, link: secretLink });
+    await send({ kind: DirectoryNotification.pingTestRequest, userIds: [auditor.user.id], subject: 'My ping', text, link: secretLink });
+    const all = (await api(auditor.token, 'GET', '/api/v1/notifications/all?limit=500')).json().notifications as Notification[];
+    const others = all.filter((n) => n.subject === 'Others ping' || n.subject === 'Contact ping');
+    expect(others.length).toBeGreaterThanOrEqual(2);
+    for (const n of others) {
+      expect(n.link).toBeNull();
+      expect(JSON.stringify(n)).not.toContain('SeCrEt-token');
+      expect(n.text).toContain('Confirm here:');
+    }
+    // The viewer's own notifications, and each user's own list, keep their links.
+    expect(all.find((n) => n.subject === 'My ping')).toMatchObject({ link: secretLink, text });
+    expect((await api(a.token, 'GET', '/api/v1/notifications')).json().notifications[0]).toMatchObject({ link: secretLink, text });
+  });
+
   it('refuses bad preferences with a 400 problem and changes nothing', async () => {
     const { token } = await buildUser(node.ctx, 'officer');
     const bad: object[] = [
@@ -290,6 +312,77 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     for (const q of ['limit=0', 'limit=abc', `before=${'x'.repeat(200)}`, 'sort=asc']) {
       expect((await api(token, 'GET', `/api/v1/notifications?${q}`)).statusCode, q).toBe(400);
     }
+  });
+
+  it('refuses webhooks to loopback, private, link-local, unique-local and metadata addresses, in every spelling', async () => {
+    const { token } = await buildUser(node.ctx, 'auditor');
+    const internal = [
+      'http://localhost:8480/',
+      'http://127.0.0.1:22/',
+      'http://[::1]:5432/',
+      'http://167772161/', // 10.0.0.1 as a decimal number
+      'http://0x0a.0.0.1/',
+      'http://10.1.2.3/',
+      'http://172.16.0.1/',
+      'http://192.168.1.1/',
+      'http://100.64.0.1/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://0.0.0.0:8480/',
+      'http://[fd00::1]/',
+      'http://[fe80::1]/',
+      'http://[::]/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://[::ffff:169.254.169.254]/',
+    ];
+    node.ctx.settings.webhookAllow = [];
+    try {
+      for (const webhook_url of internal) {
+        const res = await api(token, 'PUT', '/api/v1/notifications/preferences', { webhook_url });
+        expect(res.statusCode, webhook_url).toBe(400);
+        expect(res.json().detail).toMatch(/public address/);
+      }
+      expect((await api(token, 'GET', '/api/v1/notifications/preferences')).json().webhook_url).toBeNull();
+      await expect(send({ kind: NotificationKind.test, to: { webhook: 'http://192.168.0.10/' }, subject: 'x', text: 'x' })).rejects.toThrow(/public address/);
+    } finally {
+      node.ctx.settings.webhookAllow = ['127.0.0.1'];
+    }
+    // What the operator allows (ACCORD_WEBHOOK_ALLOW) is accepted.
+    expect((await api(token, 'PUT', '/api/v1/notifications/preferences', { webhook_url: 'http://127.0.0.1:22/' })).statusCode).toBe(200);
+  });
+
+  it('checks the address again when sending, and shows the user no connection details', async () => {
+    const { user, token } = await buildUser(node.ctx, 'analyst');
+    const closedPort = await freePort();
+    expect((await api(token, 'PUT', '/api/v1/notifications/preferences', { kinds: { 'ping_test.result': 'webhook' }, webhook_url: `http://127.0.0.1:${closedPort}/hook` })).statusCode).toBe(200);
+    const [dead] = await send({ kind: DirectoryNotification.pingTestResult, userIds: [user.id], subject: 'x', text: 'x' });
+    const failed = await settled(dead!.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.last_error).toBe('the webhook could not be reached');
+
+    // Allowed when saved, no longer when sent (the setting changed; DNS may do the same): nothing goes out.
+    expect((await api(token, 'PUT', '/api/v1/notifications/preferences', { webhook_url: hook.url })).statusCode).toBe(200);
+    const before = hook.calls.length;
+    node.ctx.settings.webhookAllow = [];
+    try {
+      const [n] = await send({ kind: DirectoryNotification.pingTestResult, userIds: [user.id], subject: 'x', text: 'x' });
+      const refused = await settled(n!.id);
+      expect(refused).toMatchObject({ state: 'failed', attempts: 1 });
+      expect(refused.last_error).toMatch(/not allowed/);
+      expect(refused.last_error).not.toContain('127.0.0.1');
+      expect(hook.calls.length).toBe(before);
+    } finally {
+      node.ctx.settings.webhookAllow = ['127.0.0.1'];
+    }
+  });
+
+  it('limits test sends per user', async () => {
+    const { token } = await buildUser(node.ctx, 'auditor');
+    for (let i = 0; i < 5; i++) expect((await api(token, 'POST', '/api/v1/notifications/test')).statusCode).toBe(202);
+    const res = await api(token, 'POST', '/api/v1/notifications/test');
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    // Another user is not held back.
+    expect((await api((await buildUser(node.ctx, 'auditor')).token, 'POST', '/api/v1/notifications/test')).statusCode).toBe(202);
   });
 
   it('audits preference changes and secret rotations', async () => {
