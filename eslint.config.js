@@ -28,6 +28,22 @@ const dependencyZones = [
   ),
 ];
 
+// The web app's direction (web/README.md): shared/ uses only api/ and i18n/; a capability may use
+// shared/, auth/, node/ and federation/ but never app/ nor another capability; api/ and i18n/ use neither.
+const WEB_CAPABILITIES = ['node', 'auth', 'audit', 'federation', 'groups', 'directory', 'notifications'];
+const WEB_FOUNDATION = ['auth', 'node', 'federation'];
+const web = (d) => `./web/src/${d}`;
+const webZones = [
+  { target: ['api', 'i18n'].map(web), from: ['shared', 'app', ...WEB_CAPABILITIES].map(web), message: 'api/ and i18n/ import nothing of the app' },
+  { target: web('shared'), from: ['app', ...WEB_CAPABILITIES].map(web), message: 'shared/ imports only api/ and i18n/' },
+  ...WEB_CAPABILITIES.map((c) => ({ target: web(c), from: web('app'), message: 'a capability never imports app/ (only app/ knows every capability)' })),
+  ...WEB_CAPABILITIES.map((c) => ({
+    target: web(c),
+    from: WEB_CAPABILITIES.filter((o) => o !== c && !WEB_FOUNDATION.includes(o)).map(web),
+    message: `${c} may use shared/, auth/, node/ and federation/, not another capability`,
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'data/**', 'bench/**/*.js', 'bin/**'] },
   js.configs.recommended,
@@ -59,5 +75,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { 'import-x/no-restricted-paths': ['error', { zones: dependencyZones }] },
+  },
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: webZones }] },
   },
 );
