@@ -31,10 +31,20 @@ export interface BuildAppOptions {
   onQueued?: () => void;
 }
 
+// A secret in a link (the ping-test token) must not reach the logs with the request URL.
+const logUrl = (url: string) => url.replace(/([?&](?:token|secret|code|password)=)[^&#]*/gi, '$1[redacted]');
+
 /** The node's HTTP app: infrastructure plugins, then the routes of each capability in the list, then the web app. */
 export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: ctx.settings.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger:
+      opts.logger === false ? false : (
+        {
+          level: ctx.settings.logLevel,
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+          serializers: { req: (req) => ({ method: req.method, url: logUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }) },
+        }
+      ),
     bodyLimit: ctx.settings.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,

@@ -1,4 +1,4 @@
-import type { DirectoryEntry } from './directory.schemas.js';
+import { MAX_VALID_DAYS, type DirectoryEntry } from './directory.schemas.js';
 
 /**
  * Freshness of an entry, the single rule every screen, export and search uses:
@@ -15,6 +15,30 @@ export function freshnessOf(e: Pick<DirectoryEntry, 'published_at' | 'valid_unti
   if (Date.parse(e.published_at) + staleAfterDays * 86_400_000 <= t) return 'stale';
   if (Date.parse(e.valid_until) - warnDays * 86_400_000 <= t) return 'expiring';
   return 'valid';
+}
+
+const DAY_MS = 86_400_000;
+
+/** A timestamp as milliseconds, or NaN unless it is a full ISO 8601 date and time. */
+export function parseTimestamp(s: string): number {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(s) ? Date.parse(s) : NaN;
+}
+
+/**
+ * Why a peer's entry must not be stored, or null: it must describe the pinned peer (its
+ * country), be published no later than the envelope that carries it was issued (with the
+ * clock skew allowed), and be valid for at most MAX_VALID_DAYS after its publication.
+ */
+export function peerEntryProblem(e: DirectoryEntry, pinned: { country: string }, issuedAt: string, skewMs: number): string | null {
+  if (e.country !== pinned.country) return `country ${e.country} is not the pinned peer's ${pinned.country}`;
+  const published = parseTimestamp(e.published_at);
+  const validUntil = parseTimestamp(e.valid_until);
+  const issued = parseTimestamp(issuedAt);
+  if (Number.isNaN(published) || Number.isNaN(validUntil) || Number.isNaN(issued)) return 'published_at and valid_until must be ISO 8601 timestamps';
+  if (published > issued + skewMs) return 'published_at is after the envelope was issued';
+  if (validUntil <= published) return 'valid_until is not after published_at';
+  if (validUntil > published + MAX_VALID_DAYS * DAY_MS) return `valid_until is more than ${MAX_VALID_DAYS} days after published_at`;
+  return null;
 }
 
 /** Lower-case text over which the directory is searched: names in every language, contact names and channels. */

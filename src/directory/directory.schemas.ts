@@ -45,6 +45,9 @@ export const ContactSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The longest validity an entry may have, from its publication (days). */
+export const MAX_VALID_DAYS = 730;
+
 /** What a coordinator edits. */
 export const EntryInputSchema = Type.Object(
   {
@@ -54,7 +57,7 @@ export const EntryInputSchema = Type.Object(
     languages: Type.Array(Lang, { minItems: 1, maxItems: 20 }),
     contacts: Type.Array(ContactSchema, { minItems: 1, maxItems: 100 }),
     /** Days from now until the entry must be re-confirmed (default 180). */
-    valid_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 730 })),
+    valid_days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VALID_DAYS })),
     /** Publish to the members of these groups; all active peers when absent. */
     groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 })),
   },

@@ -9,6 +9,7 @@ import * as m20261128T220000 from './migrations/20261128T220000-directory.js';
 import * as m20261128T230000 from './migrations/20261128T230000-ping-tests.js';
 import * as m20261129T010000 from './migrations/20261129T010000-ping-schedules.js';
 import * as m20261129T020000 from './migrations/20261129T020000-directory-search.js';
+import * as m20261201T150000 from './migrations/20261201T150000-ping-test-tokens.js';
 
 /** The 24/7 directory of points of contact, and ping tests that check the contacts answer. */
 export const directory: Capability = {
@@ -25,12 +26,13 @@ export const directory: Capability = {
     { kind: DirectoryNotification.pingTestResult, defaultChannel: 'email' },
     { kind: DirectoryNotification.expiring, defaultChannel: 'email' },
   ],
-  tables: ['directory_entries', 'ping_tests', 'ping_schedules'],
+  tables: ['directory_entries', 'ping_tests', 'ping_test_tokens', 'ping_schedules'],
   migrations: {
     '20261128T220000-directory': m20261128T220000,
     '20261128T230000-ping-tests': m20261128T230000,
     '20261129T010000-ping-schedules': m20261129T010000,
     '20261129T020000-directory-search': m20261129T020000,
+    '20261201T150000-ping-test-tokens': m20261201T150000,
   },
   messages: directoryMessages,
   routes: (app, ctx) => {

@@ -2,10 +2,12 @@ import { Type } from 'typebox';
 import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { actorOf, principalOf } from '../auth/access.js';
+import { NotFoundError } from '../errors.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
 import { registerPingScheduleRoutes } from './ping-schedules.routes.js';
 import { exportPingTests, pingTestHistory } from './ping-tests.reports.js';
-import { confirmPingTest, listPingTests, pingTestStats, startPingTests } from './ping-tests.service.js';
+import type { PingTestsTable } from './ping-tests.tables.js';
+import { confirmPingTest, listPingTests, pingTestByToken, pingTestState, PingTestClosedError, pingTestStats, startPingTests } from './ping-tests.service.js';
 
 const PingTestSchema = Type.Object({
   id: Type.String(),
@@ -51,6 +53,8 @@ const History = Type.Object({
   ),
 });
 const Token = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
+
+const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
@@ -121,30 +125,54 @@ export function registerPingTestRoutes(app: TypedApp, ctx: NodeContext): void {
   app.post(
     '/api/v1/ping-tests/:id/confirm',
     { config: { access: { permission: 'ping:answer' as const } }, schema: { tags: ['directory'], summary: 'Confirm a received ping test as the signed-in user', params: IdParams, response: { 200: PingTestSchema, ...problemResponses } } },
-    (req) => {
+    async (req) => {
       const p = principalOf(req);
-      return confirmPingTest(ctx, actorOf(req), { id: req.params.id, name: `${p.user.display_name} <${p.user.email}>` });
+      const { already: _already, ...t } = await confirmPingTest(ctx, actorOf(req), { id: req.params.id, name: `${p.user.display_name} <${p.user.email}>` });
+      return t;
     },
   );
 
   // The link in the e-mail: GET shows a button (mail scanners fetch links; only people press
   // buttons), POST confirms. Plain HTML and a form: no script, no sign-in, the token is the proof.
+  // Each page says what really happened: confirmed now, confirmed before, or too late.
+  const title = 'Accord ping test';
+  const answeredPage = (t: PingTestsTable) =>
+    page(title, `<h1>Already confirmed</h1><p>This ping test from ${esc(t.peer_node)} was confirmed at ${esc(t.confirmed_at)} by ${esc(t.confirmed_by)}. Nothing more to do.</p>`);
+  const closedPage = (t: PingTestsTable) =>
+    page(title, `<h1>Too late</h1><p>The window of this ping test from ${esc(t.peer_node)} closed at ${esc(t.deadline_at)}. Nothing was recorded and ${esc(t.peer_node)} was not told; it counts the test as unanswered.</p>`);
+  const unknownPage = page(title, '<h1>Link not valid</h1><p>This confirmation link is not known on this node. Check that you opened the whole link from the e-mail.</p>');
   app.register(async (scope: TypedApp) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
     scope.get(
       '/ping-tests/confirm',
       { config: { access: { public: true } }, schema: { hide: true, querystring: Type.Object({ token: Token }, { additionalProperties: false }) } },
-      (req, reply) =>
-        reply.type('text/html; charset=utf-8').send(
-          page('Accord ping test', `<h1>Ping test</h1><p>${ctx.identity.node_id} was asked to confirm that its point of contact answers.</p><form method="post" action="/ping-tests/confirm"><input type="hidden" name="token" value="${req.query.token}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Confirm</button></form>`),
-        ),
+      async (req, reply) => {
+        reply.type('text/html; charset=utf-8');
+        const t = await pingTestByToken(ctx.store.db, req.query.token);
+        if (!t) return reply.status(404).send(unknownPage);
+        const state = pingTestState(t);
+        if (state === 'answered') return reply.send(answeredPage(t));
+        if (state === 'closed') return reply.status(410).send(closedPage(t));
+        return reply.send(
+          page(title, `<h1>Ping test</h1><p>${esc(t.peer_node)} asks ${esc(ctx.identity.node_id)} to confirm that its point of contact answers, before ${esc(t.deadline_at)}.</p><form method="post" action="/ping-tests/confirm"><input type="hidden" name="token" value="${esc(req.query.token)}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Confirm</button></form>`),
+        );
+      },
     );
     scope.post(
       '/ping-tests/confirm',
       { config: { access: { public: true } }, schema: { hide: true, body: Type.Object({ token: Token }, { additionalProperties: false }) } },
       async (req, reply) => {
-        const t = await confirmPingTest(ctx, { ref: 'contact', ip: req.ip }, { token: req.body.token });
-        return reply.type('text/html; charset=utf-8').send(page('Accord ping test', `<h1>Thank you</h1><p>Confirmed at ${t.confirmed_at}. ${t.peer_node} has been told.</p>`));
+        reply.type('text/html; charset=utf-8');
+        let t: Awaited<ReturnType<typeof confirmPingTest>>;
+        try {
+          t = await confirmPingTest(ctx, { ref: 'contact', ip: req.ip }, { token: req.body.token });
+        } catch (e) {
+          if (e instanceof PingTestClosedError) return reply.status(410).send(closedPage(e.test));
+          if (e instanceof NotFoundError) return reply.status(404).send(unknownPage);
+          throw e;
+        }
+        if (t.already) return reply.send(answeredPage(t));
+        return reply.send(page(title, `<h1>Thank you</h1><p>Confirmed at ${esc(t.confirmed_at)}. ${esc(t.peer_node)} has been told.</p>`));
       },
     );
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { sha256Hex } from '../crypto/canonical.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { enabledUserIdsWithRoles } from '../auth/users.service.js';
 import { listPeers } from '../federation/peers.service.js';
@@ -11,7 +11,7 @@ import { getGroup } from '../groups/groups.service.js';
 import { notify } from '../notifications/notifications.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { findEntryRow } from './directory.repository.js';
-import { DirectoryNotification, freshnessOf, type Freshness } from './directory.rules.js';
+import { DirectoryNotification, freshnessOf, parseTimestamp, type Freshness } from './directory.rules.js';
 import type { DirectoryEntry } from './directory.schemas.js';
 import { contactsInOrder, dueEscalationLevel, pingStats, type PingStats } from './ping-tests.rules.js';
 import type { PingTestsTable } from './ping-tests.tables.js';
@@ -118,34 +118,66 @@ export async function receivePingTest(ctx: NodeContext, trx: DbOrTrx, from: stri
     schedule_id: null,
   };
   await trx.insertInto('ping_tests').values(row).execute();
+  await trx.insertInto('ping_test_tokens').values({ token_hash: row.token_hash!, test_id: row.id, level: 0, created_at: row.started_at }).execute();
   await askContact(ctx, trx, row, token, 0);
 }
 
-/** Confirms an incoming test, by the link's token or by a signed-in user; tells the asking node. */
-export async function confirmPingTest(ctx: NodeContext, actor: Actor, by: { token: string } | { id: string; name: string }): Promise<PingTestsTable> {
+/** The incoming test a confirmation link belongs to (any contact's link, whatever the test's state). */
+export async function pingTestByToken(db: DbOrTrx, token: string): Promise<PingTestsTable | undefined> {
+  const link = await db.selectFrom('ping_test_tokens').select('test_id').where('token_hash', '=', sha256Hex(token)).executeTakeFirst();
+  if (!link) return undefined;
+  return db.selectFrom('ping_tests').selectAll().where('id', '=', link.test_id).where('direction', '=', 'incoming').executeTakeFirst();
+}
+
+/** Whether a test can still be confirmed; `closed` once its window has passed, even before the sweep marks it. */
+export function pingTestState(t: Pick<PingTestsTable, 'status' | 'deadline_at'>, now = new Date()): 'open' | 'answered' | 'closed' {
+  if (t.status === 'answered') return 'answered';
+  if (t.status === 'unanswered' || t.deadline_at <= now.toISOString()) return 'closed';
+  return 'open';
+}
+
+/** A test whose window closed before it was confirmed: nothing is recorded or sent. */
+export class PingTestClosedError extends ConflictError {
+  override name = 'PingTestClosedError';
+  constructor(readonly test: PingTestsTable) {
+    super(`the window of this ping test closed at ${test.deadline_at}; nothing was recorded`);
+  }
+}
+
+/**
+ * Confirms an incoming test, by any of its links' tokens or by a signed-in user, and tells the
+ * asking node. A test already answered is returned as it is (`already`); a closed one is refused.
+ */
+export async function confirmPingTest(ctx: NodeContext, actor: Actor, by: { token: string } | { id: string; name: string }): Promise<PingTestsTable & { already: boolean }> {
   const { db, dialect } = ctx.store;
   return db.transaction().execute(async (trx) => {
-    let q = trx.selectFrom('ping_tests').selectAll().where('direction', '=', 'incoming');
-    q = 'token' in by ? q.where('token_hash', '=', sha256Hex(by.token)) : q.where('id', '=', by.id);
-    const t = await q.executeTakeFirst();
+    const t = 'token' in by ? await pingTestByToken(trx, by.token) : await trx.selectFrom('ping_tests').selectAll().where('direction', '=', 'incoming').where('id', '=', by.id).executeTakeFirst();
     if (!t) throw new NotFoundError('ping test');
-    if (t.status !== 'pending') return t;
     const now = new Date();
-    if (t.deadline_at <= now.toISOString()) throw new InvalidInputError('the window of this ping test has closed');
+    const state = pingTestState(t, now);
+    if (state === 'answered') return { ...t, already: true };
+    if (state === 'closed') throw new PingTestClosedError(t);
     const confirmedBy = 'token' in by ? 'contact (e-mail link)' : by.name;
     await trx.updateTable('ping_tests').set({ status: 'answered', confirmed_at: now.toISOString(), confirmed_by: confirmedBy }).where('id', '=', t.id).execute();
     await enqueueMessages(ctx, trx, t.peer_node, PING_ACK_TYPE, [{ test_id: t.id, confirmed_at: now.toISOString(), confirmed_by: confirmedBy }]);
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'ping_test.confirm', target: `ping_test:${t.id}`, details: { peer: t.peer_node } });
-    return { ...t, status: 'answered', confirmed_at: now.toISOString(), confirmed_by: confirmedBy };
+    return { ...t, status: 'answered', confirmed_at: now.toISOString(), confirmed_by: confirmedBy, already: false };
   });
 }
 
-/** Handler of `directory.ping_ack/v1` on the node that asked. */
-export async function receivePingAck(trx: DbOrTrx, from: string, body: { test_id: string; confirmed_at: string; confirmed_by: string }): Promise<void> {
+/**
+ * Handler of `directory.ping_ack/v1` on the node that asked. The confirmation time must be a
+ * timestamp within the test (from its start to when the acknowledgement was issued, give or
+ * take the clock skew); an acknowledgement that is not is ignored.
+ */
+export async function receivePingAck(trx: DbOrTrx, from: string, body: { test_id: string; confirmed_at: string; confirmed_by: string }, env: { issuedAt: string; skewMs: number }): Promise<void> {
   const t = await trx.selectFrom('ping_tests').selectAll().where('id', '=', body.test_id).where('direction', '=', 'outgoing').where('peer_node', '=', from).executeTakeFirst();
   if (!t || t.status === 'answered') return;
-  const ms = Math.max(0, Date.parse(body.confirmed_at) - Date.parse(t.started_at));
-  await trx.updateTable('ping_tests').set({ status: 'answered', confirmed_at: body.confirmed_at, confirmed_by: body.confirmed_by.slice(0, 200), response_ms: ms }).where('id', '=', t.id).execute();
+  const at = parseTimestamp(body.confirmed_at);
+  const issued = parseTimestamp(env.issuedAt);
+  if (Number.isNaN(at) || Number.isNaN(issued) || at > issued + env.skewMs || at < Date.parse(t.started_at) - env.skewMs) return;
+  const ms = Math.max(0, at - Date.parse(t.started_at));
+  await trx.updateTable('ping_tests').set({ status: 'answered', confirmed_at: new Date(at).toISOString(), confirmed_by: body.confirmed_by.slice(0, 200), response_ms: ms }).where('id', '=', t.id).execute();
 }
 
 /** Escalates incoming tests to the next contact when a share of the window passes; closes expired tests. */
@@ -159,9 +191,10 @@ export async function sweepPingTests(ctx: NodeContext, now = new Date()): Promis
     const due = dueEscalationLevel(t.started_at, Number(t.window_minutes), n, now);
     if (due <= Number(t.escalation_level)) continue;
     await db.transaction().execute(async (trx) => {
-      // A new link for the next contact; the earlier links stay valid through the same test.
+      // A new link for the next contact; the earlier links stay valid until the deadline.
       const token = randomBytes(24).toString('base64url');
       await trx.updateTable('ping_tests').set({ escalation_level: due, token_hash: sha256Hex(token) }).where('id', '=', t.id).execute();
+      await trx.insertInto('ping_test_tokens').values({ token_hash: sha256Hex(token), test_id: t.id, level: due, created_at: now.toISOString() }).execute();
       await askContact(ctx, trx, t, token, due);
     });
   }

@@ -12,7 +12,7 @@ export interface PingTestsTable {
   deadline_at: string;
   window_minutes: number;
   status: PingStatus;
-  /** Incoming: SHA-256 of the secret in the confirmation link. */
+  /** Incoming: SHA-256 of the secret in the latest confirmation link (every link: ping_test_tokens). */
   token_hash: string | null;
   /** Incoming: how many contacts have been asked so far, minus one. */
   escalation_level: number;
@@ -23,8 +23,18 @@ export interface PingTestsTable {
   schedule_id: string | null;
 }
 
+/** Incoming: each contact's confirmation link (SHA-256 of its secret), valid until the test's deadline. */
+export interface PingTestTokensTable {
+  token_hash: string;
+  test_id: string;
+  /** The escalation level of the contact it was sent to. */
+  level: number;
+  created_at: string;
+}
+
 declare module '../store/schema.js' {
   interface Database {
     ping_tests: PingTestsTable;
+    ping_test_tokens: PingTestTokensTable;
   }
 }

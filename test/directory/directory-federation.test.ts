@@ -49,4 +49,44 @@ describe.each(DIALECTS)('directory entries travel between nodes on %s', (dialect
     expect((await api(b, tokenB, '/api/v1/directory/nodes/kz-cert')).status).toBe(404);
     expect((await api(b, tokenB, '/api/v1/directory/nodes/uz-cert')).json['entry' as never]?.['version' as never]).toBe(2);
   });
+
+  it("checks a peer's entry against the pinned peer and bounds its dates; ignores an acknowledgement with a bad time", async () => {
+    const idA = loadIdentity(a.dataDir);
+    const now = Date.now();
+    const entry = (over: Record<string, unknown>) => {
+      const e: Record<string, unknown> = { ...buildEntryInput(), node_id: 'uz-cert', country: 'UZ', version: 50, published_at: new Date(now).toISOString(), valid_until: new Date(now + 86_400_000).toISOString(), ...over };
+      delete e.valid_days;
+      delete e.groups;
+      return e;
+    };
+    const send = async (items: { type: string; body: unknown }[]) => {
+      const envs = items.map((i) => signEnvelope(idA, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: i.type, issued_at: new Date().toISOString(), body: i.body } as Envelope));
+      const batch = signEnvelope(idA, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'federation.batch/v1', issued_at: new Date().toISOString(), body: { envelopes: envs } } as Envelope);
+      const res = await fetch(`${b.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+      return ((await res.json()) as Receipt).items.map((i) => i.status);
+    };
+    const before = (await api(b, tokenB, '/api/v1/directory/nodes/uz-cert')).json['entry' as never];
+    const bad = [
+      entry({ country: 'KZ' }), // uz-cert was pinned as UZ
+      entry({ valid_until: '9999-12-31T23:59:59.000Z' }),
+      entry({ valid_until: new Date(now + 800 * 86_400_000).toISOString() }),
+      entry({ published_at: 'not-a-date-but-long-enough' }),
+      entry({ published_at: new Date(now + 30 * 86_400_000).toISOString(), valid_until: new Date(now + 60 * 86_400_000).toISOString() }),
+      entry({ valid_until: new Date(now - 1000).toISOString() }),
+    ];
+    await send(bad.map((body) => ({ type: 'directory.entry/v1', body })));
+    expect((await api(b, tokenB, '/api/v1/directory/nodes/uz-cert')).json['entry' as never]).toEqual(before);
+
+    const started = await api(b, tokenB, '/api/v1/ping-tests', { method: 'POST', body: JSON.stringify({ node_id: 'uz-cert', window_minutes: 30 }) });
+    const testId = (started.json as { id: string }[])[0]!.id;
+    const mine = async () => ((await api(b, tokenB, '/api/v1/ping-tests?direction=outgoing')).json as { id: string; status: string; confirmed_at: string | null }[]).find((t) => t.id === testId)!;
+    await send([
+      { type: 'directory.ping_ack/v1', body: { test_id: testId, confirmed_at: 'not-a-date-but-long-enough', confirmed_by: 'x' } },
+      { type: 'directory.ping_ack/v1', body: { test_id: testId, confirmed_at: '9999-12-31T23:59:59.000Z', confirmed_by: 'x' } },
+    ]);
+    expect(await mine()).toMatchObject({ status: 'pending', confirmed_at: null });
+    const at = new Date().toISOString();
+    await send([{ type: 'directory.ping_ack/v1', body: { test_id: testId, confirmed_at: at, confirmed_by: 'duty' } }]);
+    expect(await mine()).toMatchObject({ status: 'answered', confirmed_at: at });
+  });
 });

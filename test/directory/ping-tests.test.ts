@@ -14,6 +14,8 @@ describe.each(DIALECTS)('ping tests between nodes on %s', (dialect) => {
     mailbox = await startMailbox();
     settings.ACCORD_SMTP_URL = mailbox.url;
     settings.ACCORD_SMTP_FROM = 'accord@example.org';
+    // Request logs on, to check that they never carry a link's secret.
+    settings.ACCORD_LOG_LEVEL = 'info';
   });
   afterAll(() => mailbox?.close());
   const fx = useTwoNodes(dialect, settings);
@@ -24,8 +26,10 @@ describe.each(DIALECTS)('ping tests between nodes on %s', (dialect) => {
     return { status: res.status, json: await res.json() };
   };
 
+  let logB = '';
   beforeAll(async () => {
     ({ a, b } = fx);
+    b.child.stdout!.on('data', (d: Buffer) => (logB += d.toString()));
     for (const n of [a, b]) tokens.set(n.nodeId, runCliJson<{ token: string }>(['token', 'create', '--data', n.dataDir, '--user', n.adminEmail, '--name', 't']).token);
     const entry = buildEntryInput();
     entry.contacts = entry.contacts.map((c, i) => ({ ...c, channels: [{ kind: 'email', value: i === 0 ? 'duty@kz.example' : 'backup@kz.example' }] }));
@@ -56,9 +60,19 @@ describe.each(DIALECTS)('ping tests between nodes on %s', (dialect) => {
     expect(answered.response_ms).toBeGreaterThan(0);
     const stats = (await api(a, '/api/v1/ping-tests/stats')).json;
     expect(stats.nodes['kz-cert']).toMatchObject({ sent: 1, answered: 1, response_rate: 1 });
-    // Pressing again changes nothing; an unknown token is refused.
-    expect((await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` })).status).toBe(200);
-    expect((await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'x'.repeat(32)}` })).status).toBe(404);
+    // Pressing again or opening the link again says so, and changes nothing; an unknown token is refused with a page.
+    const again = await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Already confirmed');
+    const reopened = await (await fetch(link)).text();
+    expect(reopened).toContain('Already confirmed');
+    expect(reopened).not.toContain('<button');
+    const unknown = await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'x'.repeat(32)}` });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('text/html');
+    // The node logged the requests, never the link's secret.
+    await waitFor('request logs', async () => logB.includes('/ping-tests/confirm'));
+    expect(logB).not.toContain(token);
   });
 
   it('a duty officer signed in on the node asked can confirm too', async () => {
@@ -73,13 +87,31 @@ describe.each(DIALECTS)('ping tests between nodes on %s', (dialect) => {
   it.runIf(dialect === 'sqlite')('escalates to the next contact when nobody answers, then counts the test unanswered', async () => {
     const started = await api(a, '/api/v1/ping-tests', { method: 'POST', body: JSON.stringify({ node_id: 'kz-cert', window_minutes: 1 }) });
     const id = started.json[0].id;
+    const linkOf = (text: string) => /(http:\/\/127\.0\.0\.1:\d+\/ping-tests\/confirm\?token=[A-Za-z0-9_-]+)/.exec(text)![1]!;
+    // The subject names the test's deadline on B, which tells this test's e-mails from the others'.
+    const deadline = await waitFor('the test on B', async () => (await api(b, '/api/v1/ping-tests?direction=incoming')).json.find((t: { id: string }) => t.id === id)?.deadline_at as string | undefined);
+    const dutyLink = linkOf((await waitFor('the e-mail to the 24/7 contact', () => mailbox.mails.find((m) => m.to.includes('duty@kz.example') && m.raw.includes(deadline)))).text);
     // Two contacts share the one-minute window: the backup is asked after 30 s.
-    await waitFor('the escalation e-mail', () => mailbox.mails.find((m) => m.to.includes('backup@kz.example')), 60_000);
+    const backupLink = linkOf((await waitFor('the escalation e-mail', () => mailbox.mails.find((m) => m.to.includes('backup@kz.example')), 60_000)).text);
+    // The first contact's link still works until the deadline.
+    const open = await fetch(dutyLink);
+    expect(open.status).toBe(200);
+    expect(await open.text()).toContain('<button type="submit"');
     const closed = await waitFor('unanswered on A', async () => {
       const t = (await api(a, '/api/v1/ping-tests?direction=outgoing')).json.find((x: { id: string }) => x.id === id);
       return t?.status === 'unanswered' ? t : undefined;
     }, 60_000);
     expect(closed.response_ms).toBeNull();
+    // Too late: both links say so, and nothing is recorded or sent.
+    for (const link of [dutyLink, backupLink]) {
+      const late = await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${new URL(link).searchParams.get('token')}` });
+      expect(late.status).toBe(410);
+      const text = await late.text();
+      expect(text).toContain('Too late');
+      expect(text).not.toContain('null');
+      expect((await fetch(link)).status).toBe(410);
+    }
+    expect((await api(b, '/api/v1/ping-tests?direction=incoming')).json.find((t: { id: string }) => t.id === id)).toMatchObject({ status: 'unanswered', confirmed_at: null });
     const stats = (await api(a, '/api/v1/ping-tests/stats')).json.nodes['kz-cert'];
     expect(stats).toMatchObject({ sent: 3, answered: 2, unanswered: 1 });
     expect(stats.response_rate).toBeCloseTo(2 / 3);
