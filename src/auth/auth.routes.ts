@@ -11,6 +11,7 @@ import {
   SignInBody,
   StageReply,
   TotpConfirmBody,
+  TotpEnrolBody,
 } from './auth.schemas.js';
 import {
   changePassword,
@@ -93,9 +94,18 @@ export function registerAuthRoutes(app: TypedApp, ctx: NodeContext): void {
     '/api/v1/auth/totp/enrolment',
     {
       config: stepAccess(['totp_enrol']),
-      schema: { tags: ['auth'], summary: 'Start enrolling a TOTP authenticator', response: { 200: Type.Object({ secret: Type.String(), otpauth_uri: Type.String(), qr_svg: Type.String() }), ...problemResponses } },
+      // The sign-in step sends no body at all (nothing to prove there); validate it as {}.
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
+      schema: {
+        tags: ['auth'],
+        summary: 'Start enrolling a TOTP authenticator; from a full session, with the password and a current code',
+        body: Type.Optional(TotpEnrolBody),
+        response: { 200: Type.Object({ secret: Type.String(), otpauth_uri: Type.String(), qr_svg: Type.String() }), 423: ProblemRef, ...problemResponses },
+      },
     },
-    async (req) => startTotpEnrolment(ctx, session(req)),
+    async (req) => startTotpEnrolment(ctx, session(req), req.body ?? {}, req.ip),
   );
 
   app.post(

@@ -39,6 +39,11 @@ export const PasswordBody = Type.Object(
   { current_password: Type.String({ minLength: 1, maxLength: 256 }), new_password: Type.String({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },
 );
+/** Outside the sign-in step, replacing the second factor needs the password and, when TOTP is on, a current code. */
+export const TotpEnrolBody = Type.Object(
+  { current_password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })), code: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })) },
+  { additionalProperties: false },
+);
 export const TotpConfirmBody = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false });
 export const StageReply = Type.Object({ stage: StageSchema });
 

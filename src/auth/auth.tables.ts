@@ -9,6 +9,10 @@ export interface UsersTable {
   must_change_password: number;
   totp_secret: string | null;
   totp_enabled: number;
+  /** A secret being enrolled; it replaces `totp_secret` only once a code from it is confirmed. */
+  totp_pending_secret: string | null;
+  /** The last TOTP time step accepted (30-second steps since the epoch): a code is good once. */
+  totp_last_step: number | null;
   /** JSON array of SHA-256 hashes of unused recovery codes. */
   recovery_codes: string;
   disabled: number;
@@ -50,10 +54,23 @@ export interface ApiTokensTable {
   last_used_at: string | null;
 }
 
+/**
+ * Failed sign-ins for e-mails with no usable account (unknown or disabled), counted and locked
+ * like a real account's, so that the answers do not tell which accounts exist.
+ */
+export interface SignInThrottleTable {
+  /** SHA-256 of the normalised e-mail. */
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
 declare module '../store/schema.js' {
   interface Database {
     users: UsersTable;
     sessions: SessionsTable;
     api_tokens: ApiTokensTable;
+    sign_in_throttle: SignInThrottleTable;
   }
 }

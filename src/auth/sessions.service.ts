@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import QRCode from 'qrcode';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
 import { sha256Hex } from '../crypto/canonical.js';
-import { AccountLockedError, InvalidCredentialsError, InvalidInputError, StepRequiredError } from '../errors.js';
+import { AccountLockedError, ConflictError, InvalidCredentialsError, InvalidInputError, StepRequiredError } from '../errors.js';
 import type { SessionStage, SessionsTable } from './auth.tables.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import { afterFailedAttempt, isLocked, nextSignInStage } from './sign-in.rules.js';
-import { checkTotp, hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpUri } from './totp.js';
+import { admitUnknownAttempt, admitUserAttempt, clearUserFailures, type LockPolicy } from './sign-in-attempts.repository.js';
+import { nextSignInStage } from './sign-in.rules.js';
+import { hashRecoveryCode, matchTotpStep, newRecoveryCodes, newTotpSecret, totpUri } from './totp.js';
 import { findUserByEmail, findUserById, rowToUser, updateUserRow, type User, type UserRow } from './users.repository.js';
 
 export interface Session {
@@ -27,30 +29,88 @@ function stageFor(ctx: NodeContext, row: UserRow, passedTotp: boolean): SessionS
   return nextSignInStage(rowToUser(row), ctx.settings.requireAdminTotp, passedTotp);
 }
 
-async function recordFailure(ctx: NodeContext, row: UserRow, origin: Origin, action: string): Promise<never> {
+function lockPolicy(ctx: NodeContext): LockPolicy {
+  return { maxFailures: ctx.settings.loginMaxFailures, lockoutMinutes: ctx.settings.lockoutMinutes };
+}
+
+/**
+ * One judged attempt on a user's account (password, TOTP code, recovery code): counted and,
+ * at the limit, locked before `check` runs, so parallel attempts cannot outrun the count.
+ * A success starts the count again; a failure is audited and answered 401, or 423 when it
+ * used the last attempt allowed.
+ */
+async function attempt(ctx: NodeContext, row: UserRow, origin: Origin, failedAction: string, check: () => Promise<boolean>): Promise<void> {
   const { db, dialect } = ctx.store;
-  const next = afterFailedAttempt(row.failed_logins, ctx.settings.loginMaxFailures, ctx.settings.lockoutMinutes, new Date());
-  await db.transaction().execute(async (trx) => {
-    await updateUserRow(trx, row.id, next);
-    await appendAudit(trx, dialect, { actor: `user:${row.id}`, ip: origin.ip, action, target: `user:${row.id}`, details: { locked_until: next.locked_until } });
-  });
-  if (next.locked_until) throw new AccountLockedError(next.locked_until);
+  const admission = await admitUserAttempt(db, row.id, lockPolicy(ctx), new Date());
+  if (!admission.admitted) throw new AccountLockedError(admission.lockedUntil);
+  if (await check()) {
+    await clearUserFailures(db, row.id);
+    return;
+  }
+  await db.transaction().execute((trx) =>
+    appendAudit(trx, dialect, { actor: `user:${row.id}`, ip: origin.ip, action: failedAction, target: `user:${row.id}`, details: { locked_until: admission.lockedUntil } }),
+  );
+  if (admission.lockedUntil) throw new AccountLockedError(admission.lockedUntil);
   throw new InvalidCredentialsError();
 }
 
-/** Checks e-mail and password and opens a session at the first sign-in step still missing. */
+/**
+ * Accepts a TOTP code of `secret` once: the step it belongs to must come after the last step
+ * this user used, and recording it is one conditional UPDATE, so two requests racing with the
+ * same code cannot both pass.
+ */
+async function consumeTotp(ctx: NodeContext, userId: string, secret: string, code: string): Promise<boolean> {
+  const step = matchTotpStep(code, secret);
+  if (step === null) return false;
+  const r = await ctx.store.db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where('totp_secret', '=', secret)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Spends one recovery code: compare-and-set on the list, so a code cannot be spent twice in parallel. */
+async function spendRecoveryCode(ctx: NodeContext, userId: string, code: string, ip: string | null): Promise<boolean> {
+  const { db, dialect } = ctx.store;
+  const h = hashRecoveryCode(code);
+  for (let tries = 0; tries < 5; tries++) {
+    const cur = await db.selectFrom('users').select('recovery_codes').where('id', '=', userId).executeTakeFirst();
+    const hashes = cur ? (JSON.parse(cur.recovery_codes) as string[]) : [];
+    if (!cur || !hashes.includes(h)) return false;
+    const rest = hashes.filter((x) => x !== h);
+    const spent = await db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('users').set({ recovery_codes: JSON.stringify(rest) }).where('id', '=', userId).where('recovery_codes', '=', cur.recovery_codes).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      await appendAudit(trx, dialect, { actor: `user:${userId}`, ip, action: 'auth.recovery_code_used', target: `user:${userId}`, details: { remaining: rest.length } });
+      return true;
+    });
+    if (spent) return true;
+  }
+  return false;
+}
+
+/**
+ * Checks e-mail and password and opens a session at the first sign-in step still missing.
+ * An e-mail with no usable account (unknown or disabled) goes through the same steps: a count
+ * and lock of its own, scrypt against a dummy hash, the same answers.
+ */
 export async function signIn(ctx: NodeContext, email: string, password: string, origin: Origin): Promise<{ token: string; session: Session }> {
   const { db, dialect } = ctx.store;
   const row = await findUserByEmail(db, email);
   if (!row || row.disabled) {
+    const admission = await admitUnknownAttempt(db, email, lockPolicy(ctx), new Date());
+    if (!admission.admitted) throw new AccountLockedError(admission.lockedUntil);
     await verifyPassword(password, DUMMY_HASH);
     await db.transaction().execute((trx) =>
-      appendAudit(trx, dialect, { actor: 'anonymous', ip: origin.ip, action: 'auth.sign_in_failed', details: { email: email.slice(0, 254) } }),
+      appendAudit(trx, dialect, { actor: 'anonymous', ip: origin.ip, action: 'auth.sign_in_failed', details: { email: email.slice(0, 254), locked_until: admission.lockedUntil } }),
     );
+    if (admission.lockedUntil) throw new AccountLockedError(admission.lockedUntil);
     throw new InvalidCredentialsError();
   }
-  if (isLocked(row.locked_until, new Date())) throw new AccountLockedError(row.locked_until!);
-  if (!(await verifyPassword(password, row.password_hash))) return recordFailure(ctx, row, origin, 'auth.sign_in_failed');
+  await attempt(ctx, row, origin, 'auth.sign_in_failed', () => verifyPassword(password, row.password_hash));
 
   const token = randomBytes(32).toString('base64url');
   const now = new Date();
@@ -65,7 +125,6 @@ export async function signIn(ctx: NodeContext, email: string, password: string, 
     expires_at: new Date(now.getTime() + ctx.settings.sessionTtlMinutes * 60_000).toISOString(),
   };
   await db.transaction().execute(async (trx) => {
-    await updateUserRow(trx, row.id, { failed_logins: 0, locked_until: null });
     await trx.insertInto('sessions').values(record).execute();
     await appendAudit(trx, dialect, { actor: `user:${row.id}`, ip: origin.ip, action: 'auth.sign_in', target: `user:${row.id}`, details: { stage: record.stage } });
   });
@@ -83,6 +142,9 @@ export async function findSession(ctx: NodeContext, token: string): Promise<Sess
   if (!s || s.expires_at <= new Date().toISOString()) return null;
   const user = await findUserById(db, s.user_id);
   if (!user || user.disabled) return null;
+  // A full session steps back when the user no longer meets the rule for a full one (e.g. an
+  // analyst promoted to admin without TOTP): the missing step comes first.
+  if (s.stage === 'full') return toSession({ ...s, stage: stageFor(ctx, user, true) }, user);
   return toSession(s, user);
 }
 
@@ -105,33 +167,26 @@ function requireStage(session: Session, ...stages: SessionStage[]): void {
   if (!stages.includes(session.stage)) throw new StepRequiredError(session.stage);
 }
 
-/** The second factor: a current TOTP code or one unused recovery code. */
+/** The second factor: a current TOTP code (once) or one unused recovery code. */
 export async function verifySecondFactor(ctx: NodeContext, session: Session, input: { code?: string; recovery_code?: string }, ip: string | null): Promise<SessionStage> {
   requireStage(session, 'totp');
   const row = (await findUserById(ctx.store.db, session.user.id))!;
-  if (isLocked(row.locked_until, new Date())) throw new AccountLockedError(row.locked_until!);
   const origin = { ip, userAgent: null };
-  if (input.code !== undefined) {
-    if (!row.totp_secret || !checkTotp(input.code, row.totp_secret)) return recordFailure(ctx, row, origin, 'auth.totp_failed');
-  } else if (input.recovery_code !== undefined) {
-    const hashes = JSON.parse(row.recovery_codes) as string[];
-    const h = hashRecoveryCode(input.recovery_code);
-    if (!hashes.includes(h)) return recordFailure(ctx, row, origin, 'auth.recovery_code_failed');
-    await ctx.store.db.transaction().execute(async (trx) => {
-      await updateUserRow(trx, row.id, { recovery_codes: JSON.stringify(hashes.filter((x) => x !== h)) });
-      await appendAudit(trx, ctx.store.dialect, { actor: `user:${row.id}`, ip, action: 'auth.recovery_code_used', target: `user:${row.id}`, details: { remaining: hashes.length - 1 } });
-    });
+  const { code, recovery_code: recoveryCode } = input;
+  if (code !== undefined) {
+    await attempt(ctx, row, origin, 'auth.totp_failed', async () => row.totp_secret !== null && (await consumeTotp(ctx, row.id, row.totp_secret, code)));
+  } else if (recoveryCode !== undefined) {
+    await attempt(ctx, row, origin, 'auth.recovery_code_failed', () => spendRecoveryCode(ctx, row.id, recoveryCode, ip));
   } else {
     throw new InvalidInputError('send either code or recovery_code');
   }
-  await updateUserRow(ctx.store.db, row.id, { failed_logins: 0 });
   return advance(ctx, session, true);
 }
 
 export async function changePassword(ctx: NodeContext, session: Session, current: string, next: string, ip: string | null): Promise<SessionStage> {
   requireStage(session, 'password_change', 'full');
   const row = (await findUserById(ctx.store.db, session.user.id))!;
-  if (!(await verifyPassword(current, row.password_hash))) return recordFailure(ctx, row, { ip, userAgent: null }, 'auth.password_change_failed');
+  await attempt(ctx, row, { ip, userAgent: null }, 'auth.password_change_failed', () => verifyPassword(current, row.password_hash));
   const problem = passwordProblem(next);
   if (problem) throw new InvalidInputError(problem);
   if (current === next) throw new InvalidInputError('the new password must differ from the current one');
@@ -145,23 +200,67 @@ export async function changePassword(ctx: NodeContext, session: Session, current
   return advance(ctx, session, true);
 }
 
-export async function startTotpEnrolment(ctx: NodeContext, session: Session): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
+export interface EnrolmentProof {
+  current_password?: string;
+  code?: string;
+}
+
+/**
+ * Starts enrolling an authenticator. The new secret waits beside the active one until it is
+ * confirmed, so starting never turns the second factor off. Outside the sign-in step (where
+ * there is no factor yet and the password was just given) it needs the current password and,
+ * when TOTP is on, a current code: a left-open session must not be enough to replace the factor.
+ */
+export async function startTotpEnrolment(ctx: NodeContext, session: Session, proof: EnrolmentProof, ip: string | null): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
   requireStage(session, 'totp_enrol', 'full');
+  const row = (await findUserById(ctx.store.db, session.user.id))!;
+  const replaces = Boolean(row.totp_enabled);
+  if (session.stage === 'full' || replaces) {
+    const { current_password: password, code } = proof;
+    if (password === undefined) throw new InvalidInputError('current_password is required to change the second factor');
+    if (replaces && code === undefined) throw new InvalidInputError('code from your current authenticator is required to replace it');
+    await attempt(ctx, row, { ip, userAgent: null }, 'auth.totp_enrolment_failed', async () => {
+      if (!(await verifyPassword(password, row.password_hash))) return false;
+      return !replaces || (row.totp_secret !== null && (await consumeTotp(ctx, row.id, row.totp_secret, code!)));
+    });
+  }
   const secret = newTotpSecret();
-  await updateUserRow(ctx.store.db, session.user.id, { totp_secret: secret, totp_enabled: 0 });
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await updateUserRow(trx, row.id, { totp_pending_secret: secret });
+    await appendAudit(trx, ctx.store.dialect, { actor: `user:${row.id}`, ip, action: 'auth.totp_enrolment_started', target: `user:${row.id}`, details: { replaces } });
+  });
   const uri = totpUri(secret, session.user.email, `Accord ${ctx.identity.node_id}`);
   return { secret, otpauth_uri: uri, qr_svg: await QRCode.toString(uri, { type: 'svg', margin: 1 }) };
 }
 
+/** Confirms the pending authenticator with a code from it: it becomes the factor, and other sessions end. */
 export async function confirmTotpEnrolment(ctx: NodeContext, session: Session, code: string, ip: string | null): Promise<{ stage: SessionStage; recovery_codes: string[] }> {
   requireStage(session, 'totp_enrol', 'full');
   const row = (await findUserById(ctx.store.db, session.user.id))!;
-  if (!row.totp_secret) throw new InvalidInputError('start the enrolment first');
-  if (!checkTotp(code, row.totp_secret)) throw new InvalidInputError('the code does not match; check the clock of your device');
+  const pending = row.totp_pending_secret;
+  if (!pending) throw new InvalidInputError('start the enrolment first');
+  const step = matchTotpStep(code, pending);
+  if (step === null) throw new InvalidInputError('the code does not match; check the clock of your device');
   const { codes, hashes } = newRecoveryCodes();
   await ctx.store.db.transaction().execute(async (trx) => {
-    await updateUserRow(trx, row.id, { totp_enabled: 1, recovery_codes: JSON.stringify(hashes) });
-    await appendAudit(trx, ctx.store.dialect, { actor: `user:${row.id}`, ip, action: 'auth.totp_enrolled', target: `user:${row.id}` });
+    const r = await trx
+      .updateTable('users')
+      .set({
+        totp_secret: pending,
+        totp_pending_secret: null,
+        totp_enabled: 1,
+        // The confirming code is used up too; steps only move forward.
+        totp_last_step: sql<number>`CASE WHEN totp_last_step IS NULL OR totp_last_step < ${step} THEN ${step} ELSE totp_last_step END`,
+        recovery_codes: JSON.stringify(hashes),
+        updated_at: new Date().toISOString(),
+      })
+      .where('id', '=', row.id)
+      .where('totp_pending_secret', '=', pending)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new ConflictError('the enrolment was restarted meanwhile; start it again');
+    // Whoever held a session before the factor changed must sign in with the new one.
+    await trx.deleteFrom('sessions').where('user_id', '=', row.id).where('id_hash', '!=', session.idHash).execute();
+    await appendAudit(trx, ctx.store.dialect, { actor: `user:${row.id}`, ip, action: 'auth.totp_enrolled', target: `user:${row.id}`, details: { replaced: Boolean(row.totp_enabled) } });
   });
   return { stage: await advance(ctx, session, true), recovery_codes: codes };
 }

@@ -14,19 +14,3 @@ export function nextSignInStage(
   if (!user.totp_enabled && user.role === 'admin' && requireAdminTotp) return 'totp_enrol';
   return 'full';
 }
-
-/** After a failed attempt: the new failure count and, when the limit is reached, the lock's end. */
-export function afterFailedAttempt(
-  failures: number,
-  maxFailures: number,
-  lockoutMinutes: number,
-  now: Date,
-): { failed_logins: number; locked_until: string | null } {
-  const n = failures + 1;
-  if (n >= maxFailures) return { failed_logins: 0, locked_until: new Date(now.getTime() + lockoutMinutes * 60_000).toISOString() };
-  return { failed_logins: n, locked_until: null };
-}
-
-export function isLocked(lockedUntil: string | null, now: Date): boolean {
-  return lockedUntil !== null && lockedUntil > now.toISOString();
-}

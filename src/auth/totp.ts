@@ -13,8 +13,17 @@ export function totpUri(secret: string, account: string, issuer: string): string
   return authenticator.keyuri(account, issuer, secret);
 }
 
-export function checkTotp(code: string, secret: string): boolean {
-  return /^\d{6}$/.test(code) && authenticator.check(code, secret);
+const STEP_MS = 30_000;
+
+/**
+ * The time step (30-second steps since the epoch) that `code` belongs to, or null when it
+ * matches none of the steps accepted now. Callers keep the last step used and refuse any step
+ * at or before it, so that a code is good once.
+ */
+export function matchTotpStep(code: string, secret: string, now = Date.now()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = authenticator.clone({ epoch: now }).checkDelta(code, secret);
+  return delta === null ? null : Math.floor(now / STEP_MS) + delta;
 }
 
 export function currentTotp(secret: string): string {

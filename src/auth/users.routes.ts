@@ -36,7 +36,14 @@ export function registerUserRoutes(app: TypedApp, ctx: NodeContext): void {
 
   app.post(
     '/api/v1/users/:id/reset',
-    { config: write, schema: { tags: ['users'], summary: 'New one-time password, unlock, end sessions', params: IdParams, body: Type.Optional(ResetBody), response: { 200: UserWithPassword, ...problemResponses } } },
+    {
+      config: write,
+      // The body is optional; validate a request without one as {}.
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
+      schema: { tags: ['users'], summary: 'New one-time password, unlock, end sessions and revoke API tokens', params: IdParams, body: Type.Optional(ResetBody), response: { 200: UserWithPassword, ...problemResponses } },
+    },
     async (req) => withPassword(await resetUser(ctx, actorOf(req), req.params.id, { resetTotp: req.body?.reset_totp })),
   );
 }

@@ -5,6 +5,7 @@ import type { DbOrTrx } from '../store/db.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { generateOneTimePassword, hashPassword, passwordProblem } from './passwords.js';
 import { isRole, type Role } from './roles.js';
+import { nextSignInStage } from './sign-in.rules.js';
 import {
   countActiveAdmins,
   findUserByEmail,
@@ -99,19 +100,33 @@ export async function updateUser(ctx: NodeContext, actor: Actor, id: string, pat
     if (losesAdmin && (await countActiveAdmins(trx)) <= 1) {
       throw new ConflictError('the node must keep at least one active administrator');
     }
+    // A new role that demands a second factor the user lacks (admin without TOTP): their
+    // sessions step back to enrolment (see findSession) and their tokens, which could never
+    // take that step, are revoked; the user makes new ones once enrolled.
+    const user = rowToUser(row);
+    const needsStep = (role: Role) => nextSignInStage({ ...user, role }, ctx.settings.requireAdminTotp, true) === 'totp_enrol';
+    const raisesFactor = patch.role !== undefined && needsStep(patch.role as Role) && !needsStep(row.role);
+    const tokensRevoked = raisesFactor ? await revokeAllTokens(trx, id) : 0;
     await updateUserRow(trx, id, {
       ...(patch.display_name !== undefined ? { display_name: patch.display_name.trim() } : {}),
       ...(patch.role !== undefined ? { role: patch.role as Role } : {}),
       ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
     });
     if (patch.disabled === true) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'user.update', target: `user:${id}`, details: { ...patch } });
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'user.update', target: `user:${id}`, details: { ...patch, ...(raisesFactor ? { tokens_revoked: tokensRevoked } : {}) } });
   });
   return getUser(ctx, id);
 }
 
+/** Revokes every live API token of a user; returns how many. */
+async function revokeAllTokens(trx: DbOrTrx, userId: string): Promise<number> {
+  const r = await trx.updateTable('api_tokens').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /**
- * Gives the user a new one-time password, lifts a lockout and ends their sessions;
+ * Gives the user a new one-time password, lifts a lockout, ends their sessions and revokes
+ * their API tokens (a reset is for a credential that may be in the wrong hands);
  * with `resetTotp` also removes the second factor so that it is enrolled again.
  */
 export async function resetUser(ctx: NodeContext, actor: Actor, id: string, opts: { resetTotp?: boolean } = {}): Promise<{ user: User; oneTimePassword: string }> {
@@ -126,10 +141,11 @@ export async function resetUser(ctx: NodeContext, actor: Actor, id: string, opts
       must_change_password: 1,
       failed_logins: 0,
       locked_until: null,
-      ...(opts.resetTotp ? { totp_secret: null, totp_enabled: 0, recovery_codes: '[]' } : {}),
+      ...(opts.resetTotp ? { totp_secret: null, totp_pending_secret: null, totp_enabled: 0, recovery_codes: '[]' } : {}),
     });
     await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'user.reset', target: `user:${id}`, details: { reset_totp: Boolean(opts.resetTotp) } });
+    const tokensRevoked = await revokeAllTokens(trx, id);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'user.reset', target: `user:${id}`, details: { reset_totp: Boolean(opts.resetTotp), tokens_revoked: tokensRevoked } });
   });
   return { user: await getUser(ctx, id), oneTimePassword };
 }
