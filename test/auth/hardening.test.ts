@@ -1,6 +1,7 @@
 import { authenticator } from 'otplib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { auth } from '../../src/auth/index.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, SessionClient, TEST_PASSWORD, type TestNode } from '../_util/node.js';
 
@@ -77,6 +78,23 @@ describe.each(DIALECTS)('sign-in hardening on %s (issue 10)', (dialect) => {
     // In parallel as well.
     const burst = await Promise.all(Array.from({ length: 12 }, () => new SessionClient(app).signIn('Ghost@Example.org', 'wrong password!!')));
     expect(burst.filter((r) => r.statusCode === 423).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('forgets the counts of unknown e-mails after a quiet day, but not a lock still running', async () => {
+    for (let i = 0; i < 5; i++) await new SessionClient(app).signIn('locked@example.org', 'wrong password!!');
+    await new SessionClient(app).signIn('once@example.org', 'wrong password!!');
+    const db = node.ctx.store.db;
+    expect(await db.selectFrom('sign_in_throttle').select('key').execute()).toHaveLength(2);
+    const prune = auth.jobs!.find((j) => j.name === 'auth.prune-sign-in-throttle')!;
+    const log = { info() {}, warn() {}, error() {}, debug() {} } as never;
+    await prune.run(node.ctx, { log, now: new Date(Date.now() + 2 * 86_400_000) });
+    expect(await db.selectFrom('sign_in_throttle').select('key').execute()).toHaveLength(0);
+
+    for (let i = 0; i < 5; i++) await new SessionClient(app).signIn('locked@example.org', 'wrong password!!');
+    await db.updateTable('sign_in_throttle').set({ updated_at: '2020-01-01T00:00:00.000Z' }).execute();
+    await prune.run(node.ctx, { log, now: new Date() });
+    expect(await db.selectFrom('sign_in_throttle').select('locked_until').execute()).toHaveLength(1);
+    expect((await new SessionClient(app).signIn('locked@example.org', 'wrong password!!')).statusCode).toBe(423);
   });
 
   // Finding 6: the second factor cannot be removed from a session without the password and a code.
