@@ -47,6 +47,8 @@ export interface Settings {
    * otherwise internal address: host names, IP addresses or CIDR ranges. Empty: none.
    */
   webhookAllow: string[];
+  /** When set, /metrics answers only `Authorization: Bearer <this>`; unset, it is public (for a private network). */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +155,15 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   notifyMaxAttempts: { env: 'ACCORD_NOTIFY_MAX_ATTEMPTS', parse: int(1, 100), default: () => 8 },
   notifyRetryBaseMs: { env: 'ACCORD_NOTIFY_RETRY_BASE_MS', parse: int(10, 3_600_000), default: () => 10_000 },
   webhookAllow: { env: 'ACCORD_WEBHOOK_ALLOW', parse: hostList, default: () => [] },
+  metricsToken: {
+    env: 'ACCORD_METRICS_TOKEN',
+    parse: (raw) => {
+      const s = optionalText(raw);
+      if (s !== undefined && s.length < 16) throw new Error('must have at least 16 characters');
+      return s;
+    },
+    default: () => undefined,
+  },
 };
 
 export const SETTING_ENV: Record<keyof Settings, string> = {

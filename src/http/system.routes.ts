@@ -1,8 +1,18 @@
+import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
 import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
+import { UnauthenticatedError } from '../errors.js';
+import { sendProblem } from './problem.js';
+
+/** Compares in constant time, so the token cannot be guessed byte by byte from timings. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
 
 export function registerSystemRoutes(app: TypedApp, ctx: NodeContext, metrics: Registry): void {
   const pub = { access: { public: true } } as const;
@@ -21,7 +31,11 @@ export function registerSystemRoutes(app: TypedApp, ctx: NodeContext, metrics: R
     },
   );
 
-  app.get('/metrics', { config: pub, schema: { tags: ['system'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
+  const metricsToken = ctx.settings.metricsToken;
+  app.get('/metrics', { config: pub, schema: { tags: ['system'], summary: 'Prometheus metrics', hide: false } }, async (req, reply) => {
+    if (metricsToken !== undefined && !bearerMatches(req.headers.authorization, metricsToken)) {
+      return sendProblem(req, reply, new UnauthenticatedError('send the metrics token (ACCORD_METRICS_TOKEN) as a bearer token'));
+    }
     return reply.type(metrics.contentType).send(await metrics.metrics());
   });
 

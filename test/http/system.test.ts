@@ -37,6 +37,22 @@ describe('system routes', () => {
     expect(res.body).toContain('accord_process_resident_memory_bytes');
   });
 
+  it('serves metrics only to the bearer of ACCORD_METRICS_TOKEN when it is set', async () => {
+    const token = 'metrics-token-0123456789';
+    const guarded = await createTestNode('sqlite', { metricsToken: token }, 'guarded');
+    const app2 = await buildTestApp(guarded.ctx);
+    const none = await app2.inject('/metrics');
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['content-type']).toContain('application/problem+json');
+    expect(none.body).not.toContain('accord_');
+    expect((await app2.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-wrong-0000' } })).statusCode).toBe(401);
+    const ok = await app2.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('accord_process_resident_memory_bytes');
+    await app2.close();
+    await guarded.close();
+  });
+
   it('publishes an OpenAPI 3.1 document covering every API route, and a browsable page', async () => {
     const doc = (await app.inject('/api/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
