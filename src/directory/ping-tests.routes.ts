@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
@@ -141,6 +142,11 @@ export function registerPingTestRoutes(app: TypedApp, ctx: NodeContext): void {
   const closedPage = (t: PingTestsTable) =>
     page(title, `<h1>Too late</h1><p>The window of this ping test from ${esc(t.peer_node)} closed at ${esc(t.deadline_at)}. Nothing was recorded and ${esc(t.peer_node)} was not told; it counts the test as unanswered.</p>`);
   const unknownPage = page(title, '<h1>Link not valid</h1><p>This confirmation link is not known on this node. Check that you opened the whole link from the e-mail.</p>');
+  // A person with a browser gets a page; any other client the usual 404 problem.
+  const unknown = (req: FastifyRequest, reply: FastifyReply) => {
+    if (!(req.headers.accept ?? '').includes('text/html')) throw new NotFoundError('ping test');
+    return reply.status(404).type('text/html; charset=utf-8').send(unknownPage);
+  };
   app.register(async (scope: TypedApp) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
     scope.get(
@@ -149,7 +155,7 @@ export function registerPingTestRoutes(app: TypedApp, ctx: NodeContext): void {
       async (req, reply) => {
         reply.type('text/html; charset=utf-8');
         const t = await pingTestByToken(ctx.store.db, req.query.token);
-        if (!t) return reply.status(404).send(unknownPage);
+        if (!t) return unknown(req, reply);
         const state = pingTestState(t);
         if (state === 'answered') return reply.send(answeredPage(t));
         if (state === 'closed') return reply.status(410).send(closedPage(t));
@@ -168,7 +174,7 @@ export function registerPingTestRoutes(app: TypedApp, ctx: NodeContext): void {
           t = await confirmPingTest(ctx, { ref: 'contact', ip: req.ip }, { token: req.body.token });
         } catch (e) {
           if (e instanceof PingTestClosedError) return reply.status(410).send(closedPage(e.test));
-          if (e instanceof NotFoundError) return reply.status(404).send(unknownPage);
+          if (e instanceof NotFoundError) return unknown(req, reply);
           throw e;
         }
         if (t.already) return reply.send(answeredPage(t));

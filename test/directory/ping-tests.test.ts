@@ -67,9 +67,10 @@ describe.each(DIALECTS)('ping tests between nodes on %s', (dialect) => {
     const reopened = await (await fetch(link)).text();
     expect(reopened).toContain('Already confirmed');
     expect(reopened).not.toContain('<button');
-    const unknown = await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'x'.repeat(32)}` });
+    const unknown = await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: `token=${'x'.repeat(32)}` });
     expect(unknown.status).toBe(404);
-    expect(unknown.headers.get('content-type')).toContain('text/html');
+    expect(await unknown.text()).toContain('Link not valid');
+    expect((await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'x'.repeat(32)}` })).headers.get('content-type')).toContain('application/problem+json');
     // The node logged the requests, never the link's secret.
     await waitFor('request logs', async () => logB.includes('/ping-tests/confirm'));
     expect(logB).not.toContain(token);
