@@ -762,7 +762,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start enrolling a TOTP authenticator */
+        /** Start enrolling a TOTP authenticator; from a full session, with the password and a current code */
         post: {
             parameters: {
                 query?: never;
@@ -770,7 +770,14 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password?: string;
+                        code?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -823,6 +830,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                423: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1301,7 +1317,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** New one-time password, unlock, end sessions */
+        /** New one-time password, unlock, end sessions and revoke API tokens */
         post: {
             parameters: {
                 query?: never;
