@@ -15,6 +15,7 @@ const ProposalSchema = Type.Object({
   id: Type.String(),
   author: Type.String(),
   created_at: Type.String(),
+  digest: Type.String({ description: 'SHA-256 of the RFC 8785 form of the signed proposal body; answers name it' }),
   change: ChangeSchema,
   status: Type.String(),
   voters: Type.Array(Type.String()),
@@ -53,7 +54,15 @@ const HistoryEntrySchema = Type.Object({
   signature: Type.Object({ suite: Type.String(), key: Type.String(), value: Type.String() }),
   envelope: Type.Unknown({ description: 'the signed envelope, verifiable with the author key' }),
 });
-const GroupDetailSchema = Type.Object({ ...GroupFields, history: Type.Array(HistoryEntrySchema) });
+const EquivocationSchema = Type.Object({
+  author: Type.String(),
+  event_id: Type.String(),
+  digest: Type.String(),
+  received_at: Type.String(),
+  envelope: Type.Unknown({ description: 'the second body the author signed under this event id; the first is in the history' }),
+});
+const DetailFields = { ...GroupFields, history: Type.Array(HistoryEntrySchema), equivocations: Type.Array(EquivocationSchema) };
+const GroupDetailSchema = Type.Object(DetailFields);
 
 const NewGroupBody = Type.Object(
   {
@@ -101,7 +110,7 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: NodeContext, onQu
         summary: 'Propose to add or remove a member or change the agreement or charter',
         params: GroupParams,
         body: ProposalBody,
-        response: { 201: Type.Object({ ...GroupFields, history: Type.Array(HistoryEntrySchema), proposal_id: Type.String() }), ...problemResponses },
+        response: { 201: Type.Object({ ...DetailFields, proposal_id: Type.String() }), ...problemResponses },
       },
     },
     async (req, reply) => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareEvents } from '../federation/event-log/event-log.rules.js';
+import { compareEvents, eventDigest, eventKey } from '../federation/event-log/event-log.rules.js';
 import type { Agreement } from './agreements.js';
 import type { Change } from './groups.schemas.js';
 import { answerProblem, foldGroup, participants, roleIn, type GroupEvent } from './groups.rules.js';
@@ -15,8 +15,17 @@ function at(): string {
 function id(): string {
   return `0190${(seq++).toString(16).padStart(4, '0')}-0000-7000-8000-000000000000`;
 }
-const propose = (author: string, change: Change, eid = id()): GroupEvent => ({ type: 'proposal', id: eid, author, created_at: at(), change });
+const propose = (author: string, change: Change, eid = id()): GroupEvent => {
+  const created_at = at();
+  return { type: 'proposal', id: eid, author, created_at, change, digest: eventDigest({ event_id: eid, created_at, change, author }) };
+};
 const consent = (author: string, proposal_id: string): GroupEvent => ({ type: 'consent', id: id(), author, created_at: at(), proposal_id });
+/** A v2 answer: it names the proposal's author and body digest. */
+const bound = (type: 'consent' | 'refusal', author: string, p: GroupEvent): GroupEvent =>
+  p.type === 'proposal' ? { type, id: id(), author, created_at: at(), proposal_id: p.id, proposal: { author: p.author, digest: p.digest } } : assertNever();
+const assertNever = (): never => {
+  throw new Error('not a proposal');
+};
 const refuse = (author: string, proposal_id: string, reason?: string): GroupEvent => ({ type: 'refusal', id: id(), author, created_at: at(), proposal_id, ...(reason ? { reason } : {}) });
 const create = (author: string, invitees: string[], extra: Partial<Extract<Change, { kind: 'create' }>> = {}): GroupEvent =>
   propose(author, { kind: 'create', name: 'SCO CERTs', level: 'regional', charter: { quorum: { kind: 'all' } }, agreement: AGREEMENT, invitees, ...extra });
@@ -88,7 +97,7 @@ describe('foldGroup', () => {
     const outsider = propose('kg', { kind: 'remove_member', node: 'uz' });
     const s = foldGroup([...events, p, consent('kg', p.id), consent('kz', p.id), outsider]);
     expect(s.proposals[1]).toMatchObject({ status: 'open', needed: 3, consents: ['kz', 'uz'] });
-    expect(s.ignored).toEqual([outsider.id]);
+    expect(s.ignored).toEqual([eventKey('kg', outsider.id)]);
     expect(answerProblem(s, 'kg', p.id)).toMatch(/kg is not a member/);
     expect(s.agreement!.title).toBe('SCO');
   });
@@ -141,5 +150,32 @@ describe('foldGroup', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("counts an answer bound to a proposal's author and digest for that proposal only: an impostor's founding under the same id gains nothing", () => {
+    const real = create('uz', ['kz', 'tj']);
+    // kg reuses the founder's ids with its own terms, and time earlier so that it sorts first.
+    const squat: GroupEvent = { ...create('kg', ['uz', 'tj'], { name: 'Impostor' }), id: real.id, created_at: '2026-11-28T11:00:00.000Z' };
+    const tjForSquat = bound('consent', 'tj', squat);
+    // The founder's node: tj's consent, signed for kg's terms, does not count for uz's proposal.
+    const onFounder = foldGroup([real, bound('consent', 'kz', real), tjForSquat]);
+    expect(onFounder).toMatchObject({ status: 'proposed', founder: 'uz', members: [] });
+    expect(onFounder.proposals[0]!.consents).toEqual(['kz', 'uz']);
+    // The third node holds both foundings: the first in fold order founds, the other takes no part.
+    const onThird = foldGroup([squat, tjForSquat, real, bound('consent', 'kz', real)]);
+    expect(onThird).toMatchObject({ status: 'proposed', founder: 'kg', members: [] });
+    expect(onThird.ignored).toEqual([eventKey('uz', real.id)]);
+    // A bound consent to the real proposal counts; a v1 consent (id only) is ambiguous there and does not.
+    expect(foldGroup([real, bound('consent', 'kz', real), bound('consent', 'tj', real)]).members).toEqual(['kz', 'tj', 'uz']);
+    expect(foldGroup([real, squat, consent('kz', real.id), consent('tj', real.id)]).proposals[0]!.consents).toEqual(['kg']);
+    expect(foldGroup([real, consent('kz', real.id), consent('tj', real.id)]).members).toEqual(['kz', 'tj', 'uz']);
+  });
+
+  it('counts a bound answer only for the body it names (same author and id, another digest)', () => {
+    const real = create('uz', ['kz']);
+    const other = { ...real, digest: eventDigest('another body') } as GroupEvent;
+    const s = foldGroup([real, bound('consent', 'kz', other)]);
+    expect(s).toMatchObject({ status: 'proposed', members: [] });
+    expect(foldGroup([real, bound('refusal', 'kz', real)]).status).toBe('refused');
   });
 });

@@ -1,14 +1,18 @@
-import { foldEvents } from '../federation/event-log/event-log.rules.js';
+import { eventKey, foldEvents } from '../federation/event-log/event-log.rules.js';
 import type { Agreement } from './agreements.js';
 import type { Change, Charter, GroupLevel, Quorum } from './groups.schemas.js';
 
 /**
  * The state of a group as a pure fold over its signed events.
  *
- * Algorithm: deduplicate events by id, sort them by (created_at, id) — the fold order of the
- * shared event log (src/federation/event-log) — and apply them one by one. A proposal opens;
- * a consent or refusal is recorded against its proposal (even if the proposal sorts later,
- * which clock skew between nodes can cause; a node's first answer counts). After every event,
+ * Algorithm: deduplicate events by (author, id), sort them by (created_at, id, author) — the
+ * fold order of the shared event log (src/federation/event-log) — and apply them one by one.
+ * A proposal opens; a consent or refusal is recorded against its proposal (even if the
+ * proposal sorts later, which clock skew between nodes can cause; a node's first answer
+ * counts). An answer names the proposal's author and body digest (v2) and counts for that
+ * proposal only: another node's proposal under the same id never collects it. A v1 answer
+ * names the id alone and counts only when the events hold a single proposal body under that
+ * id (ids are the author's choice, so another node could reuse one). After every event,
  * each open proposal in order is checked against the *current* members and charter: adopted
  * when enough voters consented (and every invitee accepted), refused when that can no longer
  * happen, void when it no longer makes sense (adding a member twice). An adoption changes the
@@ -26,10 +30,16 @@ import type { Change, Charter, GroupLevel, Quorum } from './groups.schemas.js';
  * them, capped at the number of voters so that a group that shrank does not deadlock.
  */
 
+/** Which proposal an answer is for, beyond its id: the proposal's author and body digest. */
+export interface ProposalRef {
+  author: string;
+  digest: string;
+}
+
 export type GroupEvent =
-  | { type: 'proposal'; id: string; author: string; created_at: string; change: Change }
-  | { type: 'consent'; id: string; author: string; created_at: string; proposal_id: string }
-  | { type: 'refusal'; id: string; author: string; created_at: string; proposal_id: string; reason?: string };
+  | { type: 'proposal'; id: string; author: string; created_at: string; change: Change; digest: string }
+  | { type: 'consent'; id: string; author: string; created_at: string; proposal_id: string; proposal?: ProposalRef }
+  | { type: 'refusal'; id: string; author: string; created_at: string; proposal_id: string; proposal?: ProposalRef; reason?: string };
 
 export const ProposalStatus = { open: 'open', adopted: 'adopted', refused: 'refused', void: 'void' } as const;
 export type ProposalStatus = (typeof ProposalStatus)[keyof typeof ProposalStatus];
@@ -38,6 +48,8 @@ export interface ProposalState {
   id: string;
   author: string;
   created_at: string;
+  /** SHA-256 of the RFC 8785 form of the signed proposal body: what answers name. */
+  digest: string;
   change: Change;
   status: ProposalStatus;
   /** The nodes whose consent counts, as of the last event. */
@@ -73,7 +85,7 @@ export interface GroupState {
   members: string[];
   proposals: ProposalState[];
   membership: MembershipChange[];
-  /** Events that take no part: proposals by non-members, a second founding proposal. */
+  /** Keys (eventKey) of events that take no part: proposals by non-members, a second founding proposal. */
   ignored: string[];
 }
 
@@ -174,7 +186,7 @@ function settle(s: GroupState, answers: Answers, at: string): void {
         continue;
       }
       const r = requirement(s, p);
-      const a = answers.get(p.id) ?? new Map<string, { consent: boolean; reason?: string }>();
+      const a = answers.get(answerKey(p.author, p.id, p.digest)) ?? new Map<string, { consent: boolean; reason?: string }>();
       const consenting = new Set([p.author, ...[...a].filter(([, v]) => v.consent).map(([n]) => n)]);
       const refusing = new Set([...a].filter(([n, v]) => !v.consent && n !== p.author).map(([n]) => n));
       // Only answers that can count are shown: an outsider's answer stays in the history only.
@@ -206,20 +218,38 @@ export function emptyGroupState(): GroupState {
   return { status: 'unknown', name: null, level: null, charter: DEFAULT_CHARTER, agreement: null, founder: null, members: [], proposals: [], membership: [], ignored: [] };
 }
 
+const answerKey = (author: string, id: string, digest: string) => `${eventKey(author, id)}\u0000${digest}`;
+
+/**
+ * The proposal each v1 answer (id only) is for: the one proposal body the events hold under
+ * that id, or none when there are several (an answer must not move to an impostor's proposal).
+ */
+function unambiguousProposals(events: readonly GroupEvent[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const e of events) {
+    if (e.type !== 'proposal') continue;
+    const k = answerKey(e.author, e.id, e.digest);
+    const held = out.get(e.id);
+    out.set(e.id, held === undefined || held === k ? k : null);
+  }
+  return out;
+}
+
 /** The group's state from its events, in any order and with duplicates (see the header). */
 export function foldGroup(events: readonly GroupEvent[]): GroupState {
   const answers: Answers = new Map();
+  const byId = unambiguousProposals(events);
   return foldEvents(events, emptyGroupState(), (s, e) => {
     if (e.type === 'proposal') {
       const c = e.change;
       if (c.kind === 'create') {
         if (s.founder !== null) {
-          s.ignored.push(e.id);
+          s.ignored.push(eventKey(e.author, e.id));
           return s;
         }
         Object.assign(s, { status: 'proposed', founder: e.author, name: c.name, level: c.level, charter: c.charter, agreement: c.agreement });
       } else if (s.status !== 'active' || !s.members.includes(e.author)) {
-        s.ignored.push(e.id);
+        s.ignored.push(eventKey(e.author, e.id));
         return s;
       }
       const problem = c.kind === 'create' ? changeProblem(s, e.author, c) : null;
@@ -227,6 +257,7 @@ export function foldGroup(events: readonly GroupEvent[]): GroupState {
         id: e.id,
         author: e.author,
         created_at: e.created_at,
+        digest: e.digest,
         change: c,
         status: problem ? 'void' : 'open',
         voters: [],
@@ -239,8 +270,10 @@ export function foldGroup(events: readonly GroupEvent[]): GroupState {
       });
       if (problem) s.status = 'refused';
     } else {
-      let a = answers.get(e.proposal_id);
-      if (!a) answers.set(e.proposal_id, (a = new Map()));
+      const target = e.proposal ? answerKey(e.proposal.author, e.proposal_id, e.proposal.digest) : byId.get(e.proposal_id);
+      if (!target) return s;
+      let a = answers.get(target);
+      if (!a) answers.set(target, (a = new Map()));
       if (!a.has(e.author)) a.set(e.author, { consent: e.type === 'consent', ...(e.type === 'refusal' && e.reason !== undefined ? { reason: e.reason } : {}) });
     }
     settle(s, answers, e.created_at);

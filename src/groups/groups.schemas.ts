@@ -48,21 +48,34 @@ export type ChangeKind = Change['kind'];
 const EventFields = { event_id: UuidSchema, group_id: UuidSchema, created_at: TimestampSchema };
 
 export const ProposalBody = Type.Object({ ...EventFields, change: ChangeSchema }, { additionalProperties: false });
+/** v1 answers name the proposal by id alone; still accepted, they count only where that id is unambiguous (see groups.rules.ts). */
 export const ConsentBody = Type.Object({ ...EventFields, proposal_id: UuidSchema }, { additionalProperties: false });
 export const RefusalBody = Type.Object({ ...EventFields, proposal_id: UuidSchema, reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+/**
+ * v2 answers name the proposal by its author, id and body digest (SHA-256 of the RFC 8785
+ * form of the proposal's body): they count only for that very proposal, never for another
+ * node's proposal under the same id.
+ */
+const ProposalRef = { proposal_id: UuidSchema, proposal_author: NodeIdSchema, proposal_digest: Type.String({ pattern: '^[0-9a-f]{64}$' }) };
+export const ConsentBodyV2 = Type.Object({ ...EventFields, ...ProposalRef }, { additionalProperties: false });
+export const RefusalBodyV2 = Type.Object({ ...EventFields, ...ProposalRef, reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 /** Signed envelopes of other authors, relayed to an invitee; each is verified on arrival. */
 export const HistoryBody = Type.Object({ group_id: UuidSchema, envelopes: Type.Array(Type.Unknown(), { maxItems: 10_000 }) }, { additionalProperties: false });
 
 export type ProposalBody = Static<typeof ProposalBody>;
 export type ConsentBody = Static<typeof ConsentBody>;
 export type RefusalBody = Static<typeof RefusalBody>;
+export type ConsentBodyV2 = Static<typeof ConsentBodyV2>;
+export type RefusalBodyV2 = Static<typeof RefusalBodyV2>;
 export type HistoryBody = Static<typeof HistoryBody>;
 /** The body of any group event (the history message carries events, it is not one). */
-export type GroupEventBody = ProposalBody | ConsentBody | RefusalBody;
+export type GroupEventBody = ProposalBody | ConsentBody | RefusalBody | ConsentBodyV2 | RefusalBodyV2;
 
 export const GroupMessage = {
   proposal: 'groups.proposal/v1',
   consent: 'groups.consent/v1',
   refusal: 'groups.refusal/v1',
+  consentV2: 'groups.consent/v2',
+  refusalV2: 'groups.refusal/v2',
   history: 'groups.history/v1',
 } as const;

@@ -1,13 +1,13 @@
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
-import { envelopesOf } from '../federation/event-log/event-log.js';
+import { envelopesOf, eventKey } from '../federation/event-log/event-log.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
 import type { DbOrTrx } from '../store/db.js';
 import type { Agreement } from './agreements.js';
-import { listGroupEventRows, listGroupIds, rowToGroupEvent, storeGroupEvent, type GroupEventRow } from './groups.repository.js';
+import { listGroupEquivocations, listGroupEventRows, listGroupIds, rowToGroupEvent, storeGroupEvent, type GroupEquivocationRow, type GroupEventRow } from './groups.repository.js';
 import { GroupMessage, type Change, type Charter, type GroupLevel } from './groups.schemas.js';
 import { answerOf, answerProblem, changeProblem, foldGroup, participants, roleIn, type GroupRole, type GroupState, type ProposalState } from './groups.rules.js';
 
@@ -32,15 +32,30 @@ export interface GroupHistoryEntry {
   author: string;
   created_at: string;
   received_at: string;
-  /** False when the fold ignores the event (a proposal by a non-member, a second founding). */
+  /** False when the fold ignores the event (a proposal by a non-member, a second founding, an equivocated event). */
   counted: boolean;
   signature: Signature;
   /** The signed envelope this node holds: verifiable with the author's key. */
   envelope: Envelope;
 }
 
+/**
+ * An author signed two different bodies under one event id: the one held first (in the
+ * history) and this one. Neither counts in the group's state; both are kept as evidence.
+ */
+export interface GroupEquivocation {
+  author: string;
+  event_id: string;
+  /** SHA-256 of the RFC 8785 form of the second body. */
+  digest: string;
+  received_at: string;
+  /** The second signed envelope, verifiable with the author's key. */
+  envelope: Envelope;
+}
+
 export interface GroupDetail extends GroupView {
   history: GroupHistoryEntry[];
+  equivocations: GroupEquivocation[];
 }
 
 export interface NewGroup {
@@ -63,40 +78,54 @@ function toView(ctx: NodeContext, id: string, s: GroupState): GroupView {
   };
 }
 
-async function loadState(db: DbOrTrx, groupId: string): Promise<{ rows: GroupEventRow[]; state: GroupState }> {
-  const rows = await listGroupEventRows(db, groupId);
-  const state = foldGroup(rows.map(rowToGroupEvent));
-  if (state.status === 'unknown') throw new NotFoundError(`group ${groupId}`);
-  return { rows, state };
+interface Loaded {
+  rows: GroupEventRow[];
+  equivocations: GroupEquivocationRow[];
+  state: GroupState;
 }
 
-function toDetail(ctx: NodeContext, id: string, rows: GroupEventRow[], s: GroupState): GroupDetail {
-  const ignored = new Set(s.ignored);
+/**
+ * Folds a group's events, leaving out every event whose author equivocated on it (signed two
+ * bodies under one id): which body a node holds first depends on delivery, so neither counts.
+ */
+async function foldStored(db: DbOrTrx, groupId: string): Promise<Loaded> {
+  const rows = await listGroupEventRows(db, groupId);
+  const equivocations = await listGroupEquivocations(db, groupId);
+  const equivocated = new Set(equivocations.map((q) => eventKey(q.author, q.event_id)));
+  const state = foldGroup(rows.filter((r) => !equivocated.has(eventKey(r.author, r.event_id))).map(rowToGroupEvent));
+  return { rows, equivocations, state };
+}
+
+async function loadState(db: DbOrTrx, groupId: string): Promise<Loaded> {
+  const loaded = await foldStored(db, groupId);
+  if (loaded.state.status === 'unknown') throw new NotFoundError(`group ${groupId}`);
+  return loaded;
+}
+
+function toDetail(ctx: NodeContext, id: string, { rows, equivocations, state: s }: Loaded): GroupDetail {
+  const notCounted = new Set([...s.ignored, ...equivocations.map((q) => eventKey(q.author, q.event_id))]);
   const history = rows.map((r) => {
     const envelope = JSON.parse(r.envelope) as Envelope;
-    return { event_id: r.event_id, type: r.type, kind: r.kind, proposal_id: r.proposal_id, author: r.author, created_at: r.created_at, received_at: r.received_at, counted: !ignored.has(r.event_id), signature: envelope.sig, envelope };
+    return { event_id: r.event_id, type: r.type, kind: r.kind, proposal_id: r.proposal_id, author: r.author, created_at: r.created_at, received_at: r.received_at, counted: !notCounted.has(eventKey(r.author, r.event_id)), signature: envelope.sig, envelope };
   });
-  return { ...toView(ctx, id, s), history };
+  const shown = equivocations.map((q) => ({ author: q.author, event_id: q.event_id, digest: q.digest, received_at: q.received_at, envelope: JSON.parse(q.envelope) as Envelope }));
+  return { ...toView(ctx, id, s), history, equivocations: shown };
 }
 
 export async function getGroup(ctx: NodeContext, groupId: string): Promise<GroupDetail> {
-  const { rows, state } = await loadState(ctx.store.db, groupId);
-  return toDetail(ctx, groupId, rows, state);
+  return toDetail(ctx, groupId, await loadState(ctx.store.db, groupId));
 }
 
 /** Every group this node founded, belongs to, was invited to or left. */
 export async function listGroups(ctx: NodeContext): Promise<GroupView[]> {
   const out: GroupView[] = [];
-  for (const id of await listGroupIds(ctx.store.db)) {
-    const rows = await listGroupEventRows(ctx.store.db, id);
-    out.push(toView(ctx, id, foldGroup(rows.map(rowToGroupEvent))));
-  }
+  for (const id of await listGroupIds(ctx.store.db)) out.push(toView(ctx, id, (await foldStored(ctx.store.db, id)).state));
   return out;
 }
 
 /** The agreement of an active group this node belongs to, for other capabilities; null otherwise. */
 export async function findGroupAgreement(ctx: NodeContext, groupId: string): Promise<Agreement | null> {
-  const s = foldGroup((await listGroupEventRows(ctx.store.db, groupId)).map(rowToGroupEvent));
+  const s = (await foldStored(ctx.store.db, groupId)).state;
   return s.status === 'active' && s.members.includes(ctx.identity.node_id) ? s.agreement : null;
 }
 
@@ -180,8 +209,10 @@ export async function answerProposal(ctx: NodeContext, actor: Actor, groupId: st
     }
     const recipients = others(ctx, participants(state));
     await requirePeers(trx, recipients, false);
-    const body = { event_id: newMessageId(), group_id: groupId, created_at: new Date().toISOString(), proposal_id: proposalId, ...(answer === 'refusal' && reason ? { reason } : {}) };
-    await emitEvent(ctx, trx, answer === 'consent' ? GroupMessage.consent : GroupMessage.refusal, body, recipients);
+    // The answer names the proposal's author and body digest: it counts for this proposal only.
+    const p = state.proposals.find((x) => x.id === proposalId)!;
+    const body = { event_id: newMessageId(), group_id: groupId, created_at: new Date().toISOString(), proposal_id: proposalId, proposal_author: p.author, proposal_digest: p.digest, ...(answer === 'refusal' && reason ? { reason } : {}) };
+    await emitEvent(ctx, trx, answer === 'consent' ? GroupMessage.consentV2 : GroupMessage.refusalV2, body, recipients);
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: answer === 'consent' ? 'group.consent' : 'group.refuse', target: `group:${groupId}`, details: { proposal_id: proposalId, ...(reason ? { reason } : {}) } });
   });
   return getGroup(ctx, groupId);

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { canonicalJson } from '../../crypto/canonical.js';
 import { keyFor, type Keyring } from '../keyring.js';
 import { verifyEnvelopeSignature, type Envelope } from '../protocol/envelope.js';
 
@@ -9,6 +11,13 @@ import { verifyEnvelopeSignature, type Envelope } from '../protocol/envelope.js'
  * and time, so the event is the same on every node even though the envelopes differ per
  * recipient. Each node stores every event once with the envelope that proves it, and derives
  * state by folding the events in an order that depends only on the set of events held.
+ *
+ * An event is known by (author, event_id), never by its id alone: ids are chosen by authors,
+ * so another node could reuse one, and keying by id would let it squat the real event. Two
+ * different bodies under one key are equivocation by that author: the second is kept as
+ * evidence (in the log's equivocation table) and neither counts. An event that refers to
+ * another names its author and body digest (EventRef), so it cannot be taken for an
+ * impostor's event under the same id.
  */
 
 /** What every event body carries: its own id (UUIDv7) and the author's time, the same on every node. */
@@ -60,6 +69,39 @@ export interface EventLogSpec<Tb extends string, L extends string, T extends str
   columns(body: B, type: T): X;
   /** Defaults to MAX_CLOCK_GAP_MS. */
   maxClockGapMs?: number;
+  /**
+   * The capability's table of equivocations (EquivocationColumns and its log column, keyed
+   * by (author, event_id, digest)): a second body under an (author, event_id) held already.
+   */
+  equivocationTable: string;
+}
+
+/** The columns of a log's equivocation table: the body an author signed under an event key it had used for another body. */
+export interface EquivocationColumns {
+  event_id: string;
+  author: string;
+  /** eventDigest of this (second) body; the first is the one in the log's table. */
+  digest: string;
+  envelope: string;
+  sig_key: string;
+  received_at: string;
+}
+
+/** SHA-256 (hex) of an event body's RFC 8785 form: what a reference to the event names. */
+export function eventDigest(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/** How an event names another: by its author and id, and the digest of the body it answers. */
+export interface EventRef {
+  author: string;
+  event_id: string;
+  digest: string;
+}
+
+/** One string per (author, event_id): the identity of an event in a log. */
+export function eventKey(author: string, eventId: string): string {
+  return `${author}\u0000${eventId}`;
 }
 
 export type EventRow<T extends string, L extends string, X extends object> = EventLogColumns<T> & Record<L, string> & X;
@@ -165,17 +207,25 @@ export function checkRelayed<Tb extends string, L extends string, T extends stri
   return row ? { ok: true, row } : refuse(RelayRefusal.implausibleTime);
 }
 
-/** What the fold needs of an event: its id, its time and, optionally, the events its author had seen. */
+/** What the fold needs of an event: its id, its time and, optionally, its author and the events its author had seen. */
 export interface LogEvent {
   id: string;
   created_at: string;
-  /** Ids of earlier events the author names as seen; the fold puts this event after them. */
+  /** With the id, the event's key: two authors' events under one id are two events. */
+  author?: string;
+  /** Keys (eventKey, or bare ids for events without an author) of earlier events the author names as seen; the fold puts this event after them. */
   seen?: readonly string[];
 }
 
-/** By (created_at, id): ids are unique, so no two events tie. */
-export function compareEvents(a: Pick<LogEvent, 'id' | 'created_at'>, b: Pick<LogEvent, 'id' | 'created_at'>): number {
-  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+const keyOf = (e: Pick<LogEvent, 'id' | 'author'>): string => (e.author === undefined ? e.id : eventKey(e.author, e.id));
+
+/** By (created_at, id, author): (author, id) is unique, so no two events tie. */
+export function compareEvents(a: Pick<LogEvent, 'id' | 'created_at' | 'author'>, b: Pick<LogEvent, 'id' | 'created_at' | 'author'>): number {
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  const x = a.author ?? '';
+  const y = b.author ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function insertSorted<E extends LogEvent>(xs: E[], x: E): void {
@@ -190,7 +240,7 @@ function insertSorted<E extends LogEvent>(xs: E[], x: E): void {
 }
 
 /**
- * The events in fold order: one copy per id (the first given), sorted by (created_at, id),
+ * The events in fold order: one copy per key (author, id; the first given), sorted by (created_at, id, author),
  * except that an event comes after every event it names as seen that the log holds (clocks
  * differ between nodes, so a reply may carry an earlier time than what it answers). The order
  * depends only on the set of events, never on the order or duplication of their arrival.
@@ -199,7 +249,7 @@ function insertSorted<E extends LogEvent>(xs: E[], x: E): void {
  */
 export function foldOrder<E extends LogEvent>(events: Iterable<E>): E[] {
   const byId = new Map<string, E>();
-  for (const e of events) if (!byId.has(e.id)) byId.set(e.id, e);
+  for (const e of events) if (!byId.has(keyOf(e))) byId.set(keyOf(e), e);
   const sorted = [...byId.values()].sort(compareEvents);
   if (!sorted.some((e) => e.seen?.length)) return sorted;
 
@@ -207,8 +257,8 @@ export function foldOrder<E extends LogEvent>(events: Iterable<E>): E[] {
   const unmet = new Map<string, number>();
   const children = new Map<string, E[]>();
   for (const e of sorted) {
-    const parents = new Set((e.seen ?? []).filter((p) => p !== e.id && byId.has(p)));
-    unmet.set(e.id, parents.size);
+    const parents = new Set((e.seen ?? []).filter((p) => p !== keyOf(e) && byId.has(p)));
+    unmet.set(keyOf(e), parents.size);
     for (const p of parents) {
       const cs = children.get(p);
       if (cs) cs.push(e);
@@ -220,16 +270,16 @@ export function foldOrder<E extends LogEvent>(events: Iterable<E>): E[] {
   const parked = new Set<string>();
   const emit = (e: E) => {
     out.push(e);
-    for (const c of children.get(e.id) ?? []) {
-      const left = unmet.get(c.id)! - 1;
-      unmet.set(c.id, left);
-      if (left === 0 && parked.delete(c.id)) insertSorted(ready, c);
+    for (const c of children.get(keyOf(e)) ?? []) {
+      const left = unmet.get(keyOf(c))! - 1;
+      unmet.set(keyOf(c), left);
+      if (left === 0 && parked.delete(keyOf(c))) insertSorted(ready, c);
     }
   };
   let i = 0;
   for (;;) {
     // Events not ready yet wait until their last named event is out.
-    while (i < sorted.length && unmet.get(sorted[i]!.id)! > 0) parked.add(sorted[i++]!.id);
+    while (i < sorted.length && unmet.get(keyOf(sorted[i]!))! > 0) parked.add(keyOf(sorted[i++]!));
     const next = i < sorted.length ? sorted[i]! : undefined;
     if (ready.length > 0 && (!next || compareEvents(ready[0]!, next) < 0)) emit(ready.shift()!);
     else if (next) {
@@ -237,7 +287,7 @@ export function foldOrder<E extends LogEvent>(events: Iterable<E>): E[] {
       emit(next);
     } else break;
   }
-  return [...out, ...sorted.filter((e) => parked.has(e.id))];
+  return [...out, ...sorted.filter((e) => parked.has(keyOf(e)))];
 }
 
 /** Reduces a log's events, in fold order, to a state: the same set of events gives the same state. */

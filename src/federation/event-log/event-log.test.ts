@@ -8,7 +8,7 @@ import { fingerprintOf, rawPublicKey, type NodeIdentity } from '../../node/ident
 import { openStore, type Dialect, type StoreHandle } from '../../store/db.js';
 import { keyringOf, type Keyring } from '../keyring.js';
 import { newMessageId, signEnvelope, type Envelope } from '../protocol/envelope.js';
-import { checkRelayed, compareEvents, defineEventLog, envelopesOf, foldEvents, foldOrder, insertEvent, listEvents, plausibleTime, storeEvent, storeRelayed, type LogEvent } from './event-log.js';
+import { checkRelayed, compareEvents, defineEventLog, envelopesOf, eventDigest, eventKey, foldEvents, foldOrder, insertEvent, listEquivocations, listEvents, plausibleTime, storeEvent, storeRelayed, type LogEvent } from './event-log.js';
 
 // A log shaped like a cooperation case's: another log column than groups', and an event
 // naming the events its author saw.
@@ -20,6 +20,7 @@ type TestBody = { event_id: string; case_id: string; created_at: string } & ({ t
 
 const testLog = defineEventLog({
   table: 'test_case_events',
+  equivocationTable: 'test_case_equivocations',
   logColumn: 'case_id',
   kinds: [
     { message: 'test.note/v1', type: 'note', body: NoteBody },
@@ -63,6 +64,14 @@ const OTHER_CASE = '0190aaaa-0000-7000-8000-000000000002';
 const ME = 'kz-cert';
 
 describe('foldOrder and foldEvents', () => {
+  it('keeps two authors\' events under one id apart, and names them by eventKey in `seen`', () => {
+    const a = { id: 'e', author: 'uz-cert', created_at: time(2) };
+    const b = { id: 'e', author: 'tj-cert', created_at: time(1) };
+    const reply = { id: 'r', author: 'kz-cert', created_at: time(0), seen: [eventKey('uz-cert', 'e')] };
+    const order = foldOrder([a, reply, b, a]);
+    expect(order.map((e) => `${e.author}/${e.id}`)).toEqual(['tj-cert/e', 'uz-cert/e', 'kz-cert/r']);
+  });
+
   const time = (n: number) => new Date(Date.UTC(2026, 11, 1) + n * 1000).toISOString();
   /** Events with unique ids, times drawn from a few instants (so times tie), naming events at random. */
   const eventsArb = (naming: 'earlier' | 'any') =>
@@ -224,7 +233,7 @@ describe.each(DIALECTS)('event log storage (%s)', (dialect) => {
     // The capability's own table: the standard columns, its log column and one of its own.
     await db.schema
       .createTable('test_case_events')
-      .addColumn('event_id', 'text', (c) => c.primaryKey())
+      .addColumn('event_id', 'text', (c) => c.notNull())
       .addColumn('case_id', 'text', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('author', 'text', (c) => c.notNull())
@@ -233,6 +242,18 @@ describe.each(DIALECTS)('event log storage (%s)', (dialect) => {
       .addColumn('envelope', 'text', (c) => c.notNull())
       .addColumn('sig_key', 'text', (c) => c.notNull())
       .addColumn('received_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('test_case_events_pk', ['author', 'event_id'])
+      .execute();
+    await db.schema
+      .createTable('test_case_equivocations')
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('author', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('case_id', 'text', (c) => c.notNull())
+      .addColumn('envelope', 'text', (c) => c.notNull())
+      .addColumn('sig_key', 'text', (c) => c.notNull())
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('test_case_equivocations_pk', ['author', 'event_id', 'digest'])
       .execute();
     // Only the peer columns a relay reads: who, whether removed, and the keys.
     await db.schema.createTable('peers').addColumn('node_id', 'text', (c) => c.primaryKey()).addColumn('status', 'text').addColumn('fingerprint', 'text').addColumn('public_key', 'text').addColumn('retired_keys', 'text').execute();
@@ -277,5 +298,35 @@ describe.each(DIALECTS)('event log storage (%s)', (dialect) => {
     const relayedIds = new Set(relayed.map((e) => e.body.event_id));
     const kept = (await listEvents(db, testLog, CASE)).filter((row) => relayedIds.has(row.event_id));
     expect(kept).toMatchObject([{ event_id: good.body.event_id, type: 'reply', author: 'uz-cert', sig_key: author.fingerprint, seen: '[]' }]);
+  });
+
+  it('keys events by (author, event_id): another author reusing an id does not squat the event', async () => {
+    const { db } = store;
+    const impostor = signer('tj-cert');
+    const squat = signedEvent(impostor, CASE);
+    const real = signedEvent(author, CASE, { body: { event_id: squat.body.event_id } });
+    expect(await storeEvent(db, testLog, squat)).toBe(true);
+    expect(await storeEvent(db, testLog, real)).toBe(true);
+    const held = (await listEvents(db, testLog, CASE)).filter((r) => r.event_id === squat.body.event_id);
+    expect(held.map((r) => r.author).sort()).toEqual(['tj-cert', 'uz-cert']);
+    expect(await listEquivocations(db, testLog, CASE)).toEqual([]);
+  });
+
+  it('keeps a second body under one (author, event_id) as evidence of equivocation, once, and not in the log', async () => {
+    const { db } = store;
+    const first = signedEvent(author, CASE, { body: { text: 'preserve' } });
+    const second = signedEvent(author, CASE, { body: { event_id: first.body.event_id, created_at: first.body.created_at, text: 'delete' } });
+    expect(await storeEvent(db, testLog, first)).toBe(true);
+    // The same body in another envelope (another recipient) is a plain duplicate.
+    const { sig: _sig, ...unsigned } = first;
+    const again = signEnvelope(author.identity, { ...unsigned, id: newMessageId(), to: ['tj-cert'] });
+    expect(await storeEvent(db, testLog, again)).toBe(false);
+    expect(await listEquivocations(db, testLog, CASE)).toEqual([]);
+    expect(await storeEvent(db, testLog, second)).toBe(false);
+    expect(await storeEvent(db, testLog, second)).toBe(false);
+    const q = await listEquivocations(db, testLog, CASE);
+    expect(q).toMatchObject([{ event_id: first.body.event_id, author: 'uz-cert', case_id: CASE, digest: eventDigest(second.body), envelope: JSON.stringify(second) }]);
+    const held = (await listEvents(db, testLog, CASE)).filter((r) => r.event_id === first.body.event_id);
+    expect(envelopesOf(held)).toEqual([first]);
   });
 });

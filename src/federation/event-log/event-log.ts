@@ -4,7 +4,7 @@ import type { Database } from '../../store/schema.js';
 import { keyringOf, type Keyring } from '../keyring.js';
 import { findPeer } from '../peers.repository.js';
 import type { Envelope } from '../protocol/envelope.js';
-import { checkRelayed, claimedAuthor, eventRow, type EventBody, type EventLogDef, type EventRow, type RelayRefusal } from './event-log.rules.js';
+import { checkRelayed, claimedAuthor, eventDigest, eventRow, type EquivocationColumns, type EventBody, type EventLogDef, type EventRow, type RelayRefusal } from './event-log.rules.js';
 
 export * from './event-log.rules.js';
 
@@ -18,15 +18,38 @@ function tableOf(db: DbOrTrx): Kysely<Record<string, Record<string, unknown>>> {
   return db as unknown as Kysely<Record<string, Record<string, unknown>>>;
 }
 
-/** Stores an event once: a second copy (another delivery, a relayed history) is ignored. True when it was new. */
+/**
+ * Stores an event once per (author, event_id): a second copy (another delivery, a relayed
+ * history) is ignored. A different body under a key held already is equivocation: it is kept
+ * in the log's equivocation table as evidence, never in place of the first. True when new.
+ */
 export async function insertEvent<Tb extends string, L extends string, T extends string, B extends EventBody, X extends object>(db: DbOrTrx, log: EventLogDef<Tb, L, T, B, X>, row: EventRow<T, L, X> | null): Promise<boolean> {
   if (!row) return false;
   const r = await tableOf(db)
     .insertInto(log.spec.table)
     .values(row as Record<string, unknown>)
-    .onConflict((oc) => oc.column('event_id').doNothing())
+    .onConflict((oc) => oc.columns(['author', 'event_id']).doNothing())
     .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) return true;
+  const held = await tableOf(db).selectFrom(log.spec.table).selectAll().where('author', '=', row.author).where('event_id', '=', row.event_id).executeTakeFirst();
+  const digest = eventDigest((JSON.parse(row.envelope) as Envelope).body);
+  if (held && eventDigest((JSON.parse(held.envelope as string) as Envelope).body) !== digest) {
+    const evidence: EquivocationColumns & Record<string, string> = {
+      event_id: row.event_id,
+      author: row.author,
+      digest,
+      envelope: row.envelope,
+      sig_key: row.sig_key,
+      received_at: row.received_at,
+      [log.spec.logColumn]: (row as Record<L, string>)[log.spec.logColumn],
+    };
+    await tableOf(db)
+      .insertInto(log.spec.equivocationTable)
+      .values(evidence)
+      .onConflict((oc) => oc.columns(['author', 'event_id', 'digest']).doNothing())
+      .execute();
+  }
+  return false;
 }
 
 /** Stores the event an envelope carries (received from its author, or this node's own); see eventRow. */
@@ -41,6 +64,12 @@ export type StoredEvent<Tb extends string, L extends string, T extends string, X
 export async function listEvents<Tb extends string, L extends string, T extends string, B extends EventBody, X extends object>(db: DbOrTrx, log: EventLogDef<Tb, L, T, B, X>, logId: string): Promise<StoredEvent<Tb, L, T, X>[]> {
   const rows = await tableOf(db).selectFrom(log.spec.table).selectAll().where(log.spec.logColumn as string, '=', logId).orderBy('created_at').orderBy('event_id').execute();
   return rows as StoredEvent<Tb, L, T, X>[];
+}
+
+/** One log's equivocations: second bodies under keys its table holds, oldest first. */
+export async function listEquivocations(db: DbOrTrx, log: EventLogDef, logId: string): Promise<(EquivocationColumns & Record<string, string>)[]> {
+  const rows = await tableOf(db).selectFrom(log.spec.equivocationTable).selectAll().where(log.spec.logColumn, '=', logId).orderBy('received_at').orderBy('author').orderBy('event_id').execute();
+  return rows as (EquivocationColumns & Record<string, string>)[];
 }
 
 /** The signed envelopes of stored rows, as the authors signed them: what a node relays to another. */

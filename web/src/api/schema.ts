@@ -3136,6 +3136,8 @@ export interface paths {
                                 id: string;
                                 author: string;
                                 created_at: string;
+                                /** @description SHA-256 of the RFC 8785 form of the signed proposal body; answers name it */
+                                digest: string;
                                 change: {
                                     /** @enum {string} */
                                     kind: "create";
@@ -3336,6 +3338,8 @@ export interface paths {
                                 id: string;
                                 author: string;
                                 created_at: string;
+                                /** @description SHA-256 of the RFC 8785 form of the signed proposal body; answers name it */
+                                digest: string;
                                 change: {
                                     /** @enum {string} */
                                     kind: "create";
@@ -3427,6 +3431,14 @@ export interface paths {
                                     value: string;
                                 };
                                 /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            equivocations: {
+                                author: string;
+                                event_id: string;
+                                digest: string;
+                                received_at: string;
+                                /** @description the second body the author signed under this event id; the first is in the history */
                                 envelope: unknown;
                             }[];
                         };
@@ -3540,6 +3552,8 @@ export interface paths {
                                 id: string;
                                 author: string;
                                 created_at: string;
+                                /** @description SHA-256 of the RFC 8785 form of the signed proposal body; answers name it */
+                                digest: string;
                                 change: {
                                     /** @enum {string} */
                                     kind: "create";
@@ -3631,6 +3645,14 @@ export interface paths {
                                     value: string;
                                 };
                                 /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            equivocations: {
+                                author: string;
+                                event_id: string;
+                                digest: string;
+                                received_at: string;
+                                /** @description the second body the author signed under this event id; the first is in the history */
                                 envelope: unknown;
                             }[];
                         };
@@ -3784,6 +3806,8 @@ export interface paths {
                                 id: string;
                                 author: string;
                                 created_at: string;
+                                /** @description SHA-256 of the RFC 8785 form of the signed proposal body; answers name it */
+                                digest: string;
                                 change: {
                                     /** @enum {string} */
                                     kind: "create";
@@ -3875,6 +3899,14 @@ export interface paths {
                                     value: string;
                                 };
                                 /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            equivocations: {
+                                author: string;
+                                event_id: string;
+                                digest: string;
+                                received_at: string;
+                                /** @description the second body the author signed under this event id; the first is in the history */
                                 envelope: unknown;
                             }[];
                             proposal_id: string;
@@ -3992,6 +4024,8 @@ export interface paths {
                                 id: string;
                                 author: string;
                                 created_at: string;
+                                /** @description SHA-256 of the RFC 8785 form of the signed proposal body; answers name it */
+                                digest: string;
                                 change: {
                                     /** @enum {string} */
                                     kind: "create";
@@ -4083,6 +4117,14 @@ export interface paths {
                                     value: string;
                                 };
                                 /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            equivocations: {
+                                author: string;
+                                event_id: string;
+                                digest: string;
+                                received_at: string;
+                                /** @description the second body the author signed under this event id; the first is in the history */
                                 envelope: unknown;
                             }[];
                         };
@@ -4205,6 +4247,8 @@ export interface paths {
                                 id: string;
                                 author: string;
                                 created_at: string;
+                                /** @description SHA-256 of the RFC 8785 form of the signed proposal body; answers name it */
+                                digest: string;
                                 change: {
                                     /** @enum {string} */
                                     kind: "create";
@@ -4296,6 +4340,14 @@ export interface paths {
                                     value: string;
                                 };
                                 /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            equivocations: {
+                                author: string;
+                                event_id: string;
+                                digest: string;
+                                received_at: string;
+                                /** @description the second body the author signed under this event id; the first is in the history */
                                 envelope: unknown;
                             }[];
                         };
