@@ -52,7 +52,8 @@ describe('notifications page', { timeout: TIMEOUT }, () => {
     await shell.heading('Notifications').waitFor();
     expect(new URL(page.url()).pathname).toBe('/notifications');
 
-    // the defaults of the server, one select per kind it defines
+    // the defaults of the server, one select per kind it defines (once the preferences have loaded)
+    await notifications.channelsForm.locator('tr[data-kind] select').first().waitFor();
     expect(await notifications.channelsForm.locator('tr[data-kind] select').count()).toBe(6);
     expect(await notifications.channel('Ping test requests').inputValue()).toBe('email');
     expect(await notifications.channel('Case deadlines').inputValue()).toBe('none');
