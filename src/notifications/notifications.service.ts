@@ -224,12 +224,14 @@ export async function rotateWebhookSecret(ctx: NodeContext, actor: Actor, userId
 
 /**
  * Another person's notification as an overseer (admin, auditor) may see it: its link is a
- * credential (a ping test's confirmation token), so it is left out, from the text too.
+ * credential (a ping test's confirmation token), so it is left out, from the text too; so is
+ * the path of a webhook URL, which often holds the receiver's own secret.
  */
 export function withoutLink(n: Notification): Notification {
   let text = n.link ? n.text.split(n.link).join('[link hidden]') : n.text;
   text = text.replace(/([?&](?:token|secret|code)=)[^&\s]+/gi, '$1[hidden]');
-  return { ...n, link: null, text };
+  const recipient = n.channel === 'webhook' && URL.canParse(n.recipient) ? `${new URL(n.recipient).origin}/…` : n.recipient;
+  return { ...n, link: null, text, recipient };
 }
 
 /**

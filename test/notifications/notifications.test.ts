@@ -288,9 +288,16 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
       expect(JSON.stringify(n)).not.toContain('SeCrEt-token');
       expect(n.text).toContain('Confirm here:');
     }
+    // Someone's webhook URL may hold their receiver's secret in its path: only its origin is shown.
+    expect((await api(a.token, 'PUT', '/api/v1/notifications/preferences', { kinds: { 'case.deadline': 'webhook' }, webhook_url: `${hook.url}/T0001/B0002/hook-secret-xyz` })).statusCode).toBe(200);
+    await send({ kind: NotificationKind.caseDeadline, userIds: [a.user.id], subject: 'Others hook', text: 'x' });
+    const hookRow = ((await api(auditor.token, 'GET', '/api/v1/notifications/all?limit=500')).json().notifications as Notification[]).find((n) => n.subject === 'Others hook')!;
+    expect(hookRow.recipient).toBe(`${new URL(hook.url).origin}/…`);
     // The viewer's own notifications, and each user's own list, keep their links.
     expect(all.find((n) => n.subject === 'My ping')).toMatchObject({ link: secretLink, text });
-    expect((await api(a.token, 'GET', '/api/v1/notifications')).json().notifications[0]).toMatchObject({ link: secretLink, text });
+    const own = (await api(a.token, 'GET', '/api/v1/notifications')).json().notifications as Notification[];
+    expect(own.find((n) => n.subject === 'Others ping')).toMatchObject({ link: secretLink, text });
+    expect(own.find((n) => n.subject === 'Others hook')?.recipient).toContain('hook-secret-xyz');
   });
 
   it('refuses bad preferences with a 400 problem and changes nothing', async () => {
