@@ -49,3 +49,41 @@ describe('verifyAuditChain', () => {
     );
   });
 });
+
+describe('verifyAuditChain against signed heads', () => {
+  const anchor = (log: AuditEntry[], seq: number) => ({ seq, hash: log[seq - 1]!.hash, at: 't', source: 'local' });
+
+  function rechain(log: AuditEntry[], from: number): void {
+    let prev = from === 1 ? GENESIS_HASH : log[from - 2]!.hash;
+    for (const e of log.slice(from - 1)) {
+      e.prev_hash = prev;
+      e.hash = hashAuditEntry(e);
+      prev = e.hash;
+    }
+  }
+
+  it('places any rewrite with recomputed hashes between the last agreeing and the first disagreeing anchor', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 5 }), async (seq, at) => {
+        const log = chain(12);
+        const anchors = at.map((s) => anchor(log, s));
+        log[seq - 1]!.actor = 'tampered';
+        rechain(log, seq);
+        const v = await verifyAuditChain(log, anchors);
+        const covering = at.filter((s) => s >= seq);
+        if (covering.length === 0) {
+          expect(v.ok).toBe(true); // @NOTE: what happened after the newest checkpoint is provable by no one.
+          return;
+        }
+        const below = Math.max(0, ...at.filter((s) => s < seq));
+        expect(v.firstBroken).toMatchObject({ seq: below + 1, reason: 'rewritten', checkpoint: { seq: Math.min(...covering) } });
+      }),
+    );
+  });
+
+  it('finds deleted newest entries when a head beyond them was signed', async () => {
+    const log = chain(12);
+    const v = await verifyAuditChain(log.slice(0, 9), [anchor(log, 4), anchor(log, 12)]);
+    expect(v).toMatchObject({ ok: false, lastSeq: 9, firstBroken: { seq: 10, reason: 'truncated' }, checkpoints: { compared: 2, lastAgreeingSeq: 4 } });
+  });
+});

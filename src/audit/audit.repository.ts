@@ -23,12 +23,21 @@ export async function appendAudit(trx: DbOrTrx, dialect: Dialect, input: AuditIn
   return (await appendAuditMany(trx, dialect, [input]))[0]!;
 }
 
+/** Holds the chain's head still until the transaction ends (PostgreSQL; SQLite has one writer). */
+export async function lockAuditChain(trx: DbOrTrx, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7312001)`.execute(trx);
+}
+
+/** The newest entry's seq and hash, or none in an empty log. */
+export async function auditHead(trx: DbOrTrx): Promise<{ seq: number; hash: string } | undefined> {
+  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return last ? { seq: Number(last.seq), hash: last.hash } : undefined;
+}
+
 /** Appends several entries, chained in the order given, with one lock and one read of the head. */
 export async function appendAuditMany(trx: DbOrTrx, dialect: Dialect, inputs: AuditInput[]): Promise<AuditEntry[]> {
   if (inputs.length === 0) return [];
-  if (dialect === 'postgres') {
-    await sql`select pg_advisory_xact_lock(7312001)`.execute(trx);
-  }
+  await lockAuditChain(trx, dialect);
   const last = await trx
     .selectFrom('audit_log')
     .select(['seq', 'hash'])

@@ -1,9 +1,13 @@
 import { Type } from 'typebox';
-import type { TypedApp } from '../capability.js';
+import { actorOf } from '../auth/access.js';
+import type { RouteDeps, TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { problemResponses } from '../http/schemas.js';
+import { listOwnCheckpoints, takeCheckpoint } from './audit.checkpoints.js';
 import { listAudit } from './audit.repository.js';
-import { verifyStoredAudit } from './audit.verify.js';
+import { verifyAudit } from './audit.verify.js';
+import { answerWitnessRequest, listWitnessed } from './audit.witnesses.js';
+import { CheckpointSchema, WitnessAnswerSchema, WitnessedSchema } from './checkpoints.schemas.js';
 
 const AuditEntrySchema = Type.Object({
   seq: Type.Integer(),
@@ -25,7 +29,36 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerAuditRoutes(app: TypedApp, ctx: NodeContext): void {
+const Anchor = Type.Object({ seq: Type.Integer(), hash: Type.String(), at: Type.String(), source: Type.String() });
+const VerdictSchema = Type.Object({
+  ok: Type.Boolean(),
+  checked: Type.Integer(),
+  lastSeq: Type.Integer(),
+  firstBroken: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String(), detail: Type.String(), checkpoint: Type.Optional(Anchor) })),
+  checkpoints: Type.Optional(Type.Object({ compared: Type.Integer(), lastAgreeingSeq: Type.Integer() })),
+  badCheckpoints: Type.Optional(Type.Array(Type.Object({ seq: Type.Integer(), source: Type.String(), reason: Type.String() }))),
+  witnesses: Type.Optional(
+    Type.Array(
+      Type.Object({
+        peer: Type.String(),
+        answered: Type.Boolean(),
+        error: Type.Optional(Type.String()),
+        checkpoints: Type.Integer(),
+        newest_seq: Type.Union([Type.Integer(), Type.Null()]),
+        equivocations: Type.Array(Type.Integer()),
+      }),
+    ),
+  ),
+});
+const VerifyQuery = Type.Object({ witnesses: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+const LimitQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false });
+const WitnessedQuery = Type.Object(
+  { node: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+  { additionalProperties: false },
+);
+const NodeParams = Type.Object({ node: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }) }, { additionalProperties: false });
+
+export function registerAuditRoutes(app: TypedApp, ctx: NodeContext, deps: Pick<RouteDeps, 'onQueued'>): void {
   const read = { access: { permission: 'audit:read' as const } };
   app.get(
     '/api/v1/audit',
@@ -51,18 +84,66 @@ export function registerAuditRoutes(app: TypedApp, ctx: NodeContext): void {
       config: read,
       schema: {
         tags: ['audit'],
-        summary: 'Verify the hash chain; names the first broken entry',
-        response: {
-          200: Type.Object({
-            ok: Type.Boolean(),
-            checked: Type.Integer(),
-            lastSeq: Type.Integer(),
-            firstBroken: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String(), detail: Type.String() })),
-          }),
-          ...problemResponses,
-        },
+        summary: 'Verify the hash chain and the signed checkpoints (?witnesses=true also asks the peers); names the first entry that disagrees',
+        querystring: VerifyQuery,
+        response: { 200: VerdictSchema, ...problemResponses },
       },
     },
-    () => verifyStoredAudit(ctx.store.db),
+    (req) => verifyAudit(ctx, { witnesses: req.query.witnesses === true }),
+  );
+
+  app.get(
+    '/api/v1/audit/checkpoints',
+    {
+      config: read,
+      schema: { tags: ['audit'], summary: "This node's signed checkpoints of its audit chain, newest first", querystring: LimitQuery, response: { 200: Type.Array(CheckpointSchema), ...problemResponses } },
+    },
+    (req) => listOwnCheckpoints(ctx.store.db, req.query.limit ?? 100),
+  );
+
+  app.post(
+    '/api/v1/audit/checkpoints',
+    {
+      config: { access: { permission: 'audit:checkpoint' as const } },
+      schema: {
+        tags: ['audit'],
+        summary: "Sign the chain's head now and send the checkpoint to every active peer",
+        response: { 201: Type.Object({ checkpoint: CheckpointSchema, sent_to: Type.Array(Type.String()) }), ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const r = await takeCheckpoint(ctx, actorOf(req));
+      deps.onQueued();
+      return reply.status(201).send(r);
+    },
+  );
+
+  app.get(
+    '/api/v1/audit/witnessed',
+    {
+      config: read,
+      schema: {
+        tags: ['audit'],
+        summary: "Peers' checkpoints this node witnessed, newest first; a conflict is a peer that signed two different histories",
+        querystring: WitnessedQuery,
+        response: { 200: Type.Array(WitnessedSchema), ...problemResponses },
+      },
+    },
+    (req) => listWitnessed(ctx, { node: req.query.node, limit: req.query.limit ?? 100 }),
+  );
+
+  app.get(
+    '/federation/v1/audit-checkpoints/:node',
+    {
+      // Authenticated by the asking node's signature in the x-accord-* headers, not by a session.
+      config: { access: { public: true } },
+      schema: {
+        tags: ['federation'],
+        summary: 'The checkpoints this node witnessed of the asking peer, signed by this node',
+        params: NodeParams,
+        response: { 200: WitnessAnswerSchema, ...problemResponses },
+      },
+    },
+    (req) => answerWitnessRequest(ctx, req.params.node, req.headers),
   );
 }

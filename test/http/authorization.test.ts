@@ -41,6 +41,9 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'DELETE /api/v1/tokens/:id': { who: ALL },
   'GET /api/v1/audit': { who: ADMIN_AUDITOR },
   'GET /api/v1/audit/verify': { who: ADMIN_AUDITOR },
+  'GET /api/v1/audit/checkpoints': { who: ADMIN_AUDITOR },
+  'POST /api/v1/audit/checkpoints': { who: ADMIN },
+  'GET /api/v1/audit/witnessed': { who: ADMIN_AUDITOR },
   'GET /api/v1/directory': { who: ALL },
   'GET /api/v1/directory/export': { who: ALL },
   'GET /api/v1/directory/own': { who: ALL },
@@ -60,6 +63,8 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /ping-tests/confirm': { who: PUBLIC, body: { token: 'x'.repeat(30) } },
   'GET /federation/v1/node': { who: PUBLIC },
   'POST /federation/v1/inbox': { who: PUBLIC, body: {} },
+  // Authenticated by the asking node's signature, not by a user (a bad or missing one is 401; here the path is refused first).
+  'GET /federation/v1/audit-checkpoints/:node': { who: PUBLIC },
   'GET /api/v1/peers': { who: PEERS_READ },
   'POST /api/v1/peers': { who: ADMIN, body: { url: 'http://127.0.0.1:1', fingerprint: 'a'.repeat(64) } },
   'POST /api/v1/peers/:id/suspend': { who: ADMIN },

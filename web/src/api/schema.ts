@@ -1781,10 +1781,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain; names the first broken entry */
+        /** Verify the hash chain and the signed checkpoints (?witnesses=true also asks the peers); names the first entry that disagrees */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    witnesses?: boolean;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1805,6 +1807,462 @@ export interface paths {
                                 seq: number;
                                 reason: string;
                                 detail: string;
+                                checkpoint?: {
+                                    seq: number;
+                                    hash: string;
+                                    at: string;
+                                    source: string;
+                                };
+                            };
+                            checkpoints?: {
+                                compared: number;
+                                lastAgreeingSeq: number;
+                            };
+                            badCheckpoints?: {
+                                seq: number;
+                                source: string;
+                                reason: string;
+                            }[];
+                            witnesses?: {
+                                peer: string;
+                                answered: boolean;
+                                error?: string;
+                                checkpoints: number;
+                                newest_seq: number | null;
+                                equivocations: number[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's signed checkpoints of its audit chain, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "accord.audit_checkpoint";
+                            /** @enum {number} */
+                            v: 1;
+                            node: string;
+                            seq: number;
+                            hash: string;
+                            at: string;
+                            sig: {
+                                /** @enum {string} */
+                                suite: "ed25519";
+                                key: string;
+                                value: string;
+                            };
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Sign the chain's head now and send the checkpoint to every active peer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkpoint: {
+                                /** @enum {string} */
+                                kind: "accord.audit_checkpoint";
+                                /** @enum {number} */
+                                v: 1;
+                                node: string;
+                                seq: number;
+                                hash: string;
+                                at: string;
+                                sig: {
+                                    /** @enum {string} */
+                                    suite: "ed25519";
+                                    key: string;
+                                    value: string;
+                                };
+                            };
+                            sent_to: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/witnessed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Peers' checkpoints this node witnessed, newest first; a conflict is a peer that signed two different histories */
+        get: {
+            parameters: {
+                query?: {
+                    node?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkpoint: {
+                                /** @enum {string} */
+                                kind: "accord.audit_checkpoint";
+                                /** @enum {number} */
+                                v: 1;
+                                node: string;
+                                seq: number;
+                                hash: string;
+                                at: string;
+                                sig: {
+                                    /** @enum {string} */
+                                    suite: "ed25519";
+                                    key: string;
+                                    value: string;
+                                };
+                            };
+                            received_at: string;
+                            conflict: {
+                                /** @enum {string} */
+                                kind: "accord.audit_checkpoint";
+                                /** @enum {number} */
+                                v: 1;
+                                node: string;
+                                seq: number;
+                                hash: string;
+                                at: string;
+                                sig: {
+                                    /** @enum {string} */
+                                    suite: "ed25519";
+                                    key: string;
+                                    value: string;
+                                };
+                            } | null;
+                            conflict_at: string | null;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/federation/v1/audit-checkpoints/{node}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The checkpoints this node witnessed of the asking peer, signed by this node */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    node: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "accord.audit_witness_answer";
+                            /** @enum {number} */
+                            v: 1;
+                            witness: string;
+                            node: string;
+                            at: string;
+                            checkpoints: {
+                                checkpoint: {
+                                    /** @enum {string} */
+                                    kind: "accord.audit_checkpoint";
+                                    /** @enum {number} */
+                                    v: 1;
+                                    node: string;
+                                    seq: number;
+                                    hash: string;
+                                    at: string;
+                                    sig: {
+                                        /** @enum {string} */
+                                        suite: "ed25519";
+                                        key: string;
+                                        value: string;
+                                    };
+                                };
+                                received_at: string;
+                                conflict: {
+                                    /** @enum {string} */
+                                    kind: "accord.audit_checkpoint";
+                                    /** @enum {number} */
+                                    v: 1;
+                                    node: string;
+                                    seq: number;
+                                    hash: string;
+                                    at: string;
+                                    sig: {
+                                        /** @enum {string} */
+                                        suite: "ed25519";
+                                        key: string;
+                                        value: string;
+                                    };
+                                } | null;
+                                conflict_at: string | null;
+                            }[];
+                            sig: {
+                                /** @enum {string} */
+                                suite: "ed25519";
+                                key: string;
+                                value: string;
                             };
                         };
                     };
