@@ -50,9 +50,16 @@ export async function listGroupEquivocations(db: DbOrTrx, groupId: string): Prom
   return (await listEquivocations(db, groupEventLog, groupId)) as unknown as GroupEquivocationRow[];
 }
 
-/** Every group this node has a founding proposal of. */
+/** Every group this node has a founding proposal of, once even when two authors sent one for the same id. */
 export async function listGroupIds(db: DbOrTrx): Promise<string[]> {
-  const rows = await db.selectFrom('group_events').select('group_id').where('kind', '=', 'create').orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('group_events')
+    .select('group_id')
+    .where('kind', '=', 'create')
+    .groupBy('group_id')
+    .orderBy((eb) => eb.fn.min('created_at'))
+    .orderBy('group_id')
+    .execute();
   return rows.map((r) => r.group_id);
 }
 

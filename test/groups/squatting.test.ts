@@ -98,6 +98,8 @@ describe.each(DIALECTS)('group event squatting across three node processes on %s
     // The impostor gains nothing: a member of no group, the founder of none on A.
     expect(onA.founder).toBe('uz-cert');
     for (const g of [onA, onC]) expect(g.members).not.toContain('kz-cert');
+    // Two founding proposals under one group id are still one group in the list.
+    expect(runCliJson<{ id: string }[]>(['group', 'list', '--data', c.dataDir]).filter((g) => g.id === groupId)).toHaveLength(1);
   });
 
   it("records an author's two bodies under one event id as equivocation, shows it, and counts neither", async () => {
