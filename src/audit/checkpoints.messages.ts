@@ -10,6 +10,7 @@ import { CHECKPOINT_TYPE, checkpointSignatureValid } from './audit.checkpoints.j
 import { CheckpointSchema, type SignedCheckpoint } from './checkpoints.schemas.js';
 
 const checkCheckpoint = Compile(CheckpointSchema);
+const MAX_SKEW_MS = 10 * 60_000;
 
 /**
  * Keeps a peer's checkpoint as its witness. The first checkpoint for a (node, seq) stays; a
@@ -20,6 +21,9 @@ async function witness(trx: DbOrTrx, e: Envelope<SignedCheckpoint>, ctx: NodeCon
   const cp = e.body;
   // Only the node itself vouches for its chain, with the key that signed the envelope.
   if (cp.node !== e.from || cp.sig.key !== e.sig.key || !checkCheckpoint.Check(cp)) return;
+  // Signed and queued in one transaction: a time far from the envelope's is a made-up one.
+  const at = Date.parse(cp.at);
+  if (!Number.isFinite(at) || Math.abs(at - Date.parse(e.issued_at)) > MAX_SKEW_MS) return;
   const peer = await findPeer(trx, e.from);
   if (!peer) return;
   const key = keyFor(keyringOf(peer), cp.sig.key, e.issued_at);

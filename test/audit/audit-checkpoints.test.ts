@@ -142,4 +142,10 @@ describe.each(DIALECTS)('audit checkpoints on %s', (dialect) => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('BROKEN at entry 1: rewritten');
   });
+
+  it('`accord audit verify --witnesses` exits 2 when no witness could be asked', async () => {
+    const r = runCli(['audit', 'verify', '--witnesses', '--data', node.dataDir]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('no witness answered');
+  });
 });

@@ -80,6 +80,17 @@ describe.each(DIALECTS)('checkpoints witnessed by a peer, over HTTP, on %s', (di
     expect(await verifyAudit(a.ctx, { witnesses: true })).toMatchObject({ ok: true, witnesses: [{ peer: 'w-b', answered: true, checkpoints: 1, newest_seq: checkpoint.seq, equivocations: [] }] });
   });
 
+  it('a checkpoint whose time is not when it was sent is not kept', async () => {
+    const head = await a.ctx.store.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const late = signCheckpoint(a.ctx.identity, { seq: Number(head.seq), hash: head.hash }, '9999-12-31T00:00:00.000Z');
+    const marker = { seq: Number(head.seq) + 1000, hash: head.hash };
+    // A good one queued after it shows when delivery got that far.
+    await a.ctx.store.db.transaction().execute((trx) => enqueueMessages(a.ctx, trx, 'w-b', 'audit.checkpoint/v1', [late, signCheckpoint(a.ctx.identity, marker)]));
+    await until('the marker', () => b.ctx.store.db.selectFrom('audit_witnessed').select('seq').where('node_id', '=', 'w-a').where('seq', '=', marker.seq).executeTakeFirst());
+    expect(await b.ctx.store.db.selectFrom('audit_witnessed').select('seq').where('node_id', '=', 'w-a').where('seq', '=', Number(head.seq)).executeTakeFirst()).toBeUndefined();
+    await b.ctx.store.db.deleteFrom('audit_witnessed').where('seq', '=', marker.seq).execute();
+  });
+
   it('the witness answers only a peer that signed its request, and only about itself', async () => {
     const ask = (node: string, headers: Record<string, string>) => b.app.inject({ method: 'GET', url: `/federation/v1/audit-checkpoints/${node}`, headers });
     expect((await ask('w-a', {})).statusCode).toBe(401);
