@@ -168,7 +168,7 @@ export class DeliveryWorker {
     return q.orderBy('seq').limit(o.limit).execute();
   }
 
-  private async sendOnce(peer: PeerRow, rows: { envelope: string }[]): Promise<boolean> {
+  private async sendOnce(peer: PeerRow, rows: { id: string; envelope: string }[]): Promise<boolean> {
     const { db } = this.ctx.store;
     const r = await postBatchText(peer, buildBatchText(this.ctx, peer.node_id, rows.map((row) => row.envelope)));
     const now = new Date().toISOString();
@@ -176,13 +176,12 @@ export class DeliveryWorker {
       this.stats.failedAttempts++;
       const failures = Number(peer.failures) + 1;
       const wait = backoffMs(failures - 1, this.ctx.settings.retryBaseMs, this.ctx.settings.retryCapMs);
-      const reason = r.receipt?.items[0]?.reason;
-      const error = r.error ?? `HTTP ${r.status}: refused (${reason ?? 'no reason'}): ${r.receipt?.items[0]?.detail ?? ''}`.trim();
+      const error = r.error ?? `HTTP ${r.status}: no receipt`;
       await updatePeer(db, peer.node_id, { failures, last_error: error, last_error_at: now, next_attempt_at: new Date(Date.now() + wait).toISOString() });
       this.log?.warn({ peer: peer.node_id, error, retry_in_ms: wait }, 'delivery failed');
       return false;
     }
-    const counts = await applyReceipt(this.ctx, peer.node_id, r.receipt);
+    const counts = await applyReceipt(this.ctx, peer.node_id, r.receipt, rows.map((row) => row.id));
     this.stats.delivered += counts.delivered;
     this.stats.rejected += counts.rejected;
     return true;

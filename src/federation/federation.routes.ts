@@ -1,10 +1,14 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { pingPeer, requestCatchUp, sendNotice } from './federation.service.js';
-import { receiveBatch } from './inbox.service.js';
+import { InvalidInputError } from '../errors.js';
+import { BatchRefusedError, checkBatchHeader, receiveBatch, type BatchHeader } from './inbox.service.js';
+import { RejectReason } from './protocol/receipt.js';
+import { MAX_JSON_DEPTH, scanBatchText } from './protocol/batch-scan.js';
 import { addPeer, listPeers, retryPeerNow, setPeerStatus } from './peers.service.js';
 import { describeSelf } from './protocol/node-description.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
@@ -39,25 +43,46 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
     async () => describeSelf(ctx.identity),
   );
 
-  app.post(
-    '/federation/v1/inbox',
-    {
-      config: { access: { public: true } },
-      bodyLimit: ctx.settings.federationBodyLimitBytes,
-      schema: {
-        tags: ['federation'],
-        summary: 'Deliver a signed batch of signed messages; answers with a signed receipt',
-        body: BatchSchema,
-        response: { 200: ReceiptSchema, 401: ReceiptSchema, 403: ReceiptSchema, 409: ReceiptSchema, 422: ReceiptSchema, 429: ReceiptSchema, 400: problemResponses[400] },
+  // The inbox parses its own JSON: one pass over the raw text refuses what nests too deep and
+  // reads the batch header, so that a stranger, a replay or a batch for another node is
+  // refused before the body is parsed or any of its messages looked at.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  void app.register(async (plain) => {
+    const inbox = plain.withTypeProvider<TypeBoxTypeProvider>();
+    inbox.removeContentTypeParser('application/json');
+    inbox.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (_req: unknown, raw: string | Buffer) => {
+      const buf = typeof raw === 'string' ? Buffer.from(raw) : raw;
+      const scan = scanBatchText(buf);
+      if (scan.tooDeep) throw new InvalidInputError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      const header = headerOf(scan.header);
+      const peer = await checkBatchHeader(ctx, header);
+      // A key other than the pinned one is acceptable only if a rotation inside names it; when
+      // its fingerprint appears nowhere but in the header, none can, and nothing need be parsed.
+      const key = (header.sig as { key?: unknown } | null)?.key;
+      if (peer && typeof key === 'string' && key !== peer.fingerprint && buf.indexOf(`"${key}"`) === buf.lastIndexOf(`"${key}"`)) {
+        throw new BatchRefusedError(401, RejectReason.wrongKey, 'signed with a key other than the pinned one');
+      }
+      return new Promise((resolve, reject) => parseJson(_req as never, buf.toString('utf8'), (err, body) => (err ? reject(err) : resolve(body))));
+    });
+    inbox.post(
+      '/federation/v1/inbox',
+      {
+        config: { access: { public: true }, rateLimit: { max: ctx.settings.inboxRatePerMinute, timeWindow: 60_000 } },
+        bodyLimit: ctx.settings.federationBodyLimitBytes,
+        schema: {
+          tags: ['federation'],
+          summary: 'Deliver a signed batch of signed messages; answers with a signed receipt, or a problem when the batch is refused as a whole',
+          body: BatchSchema,
+          response: { 200: ReceiptSchema, ...problemResponses, 413: problemResponses[400], 422: problemResponses[400], 429: problemResponses[400] },
+        },
       },
-    },
-    async (req, reply) => {
-      const r = await receiveBatch(ctx, registry, req.body);
-      // Canonical JSON is JSON of the receipt schema; a string goes out without re-serialising.
-      if (r.text !== undefined) return reply.status(r.httpStatus).type('application/json; charset=utf-8').send(r.text);
-      return reply.status(r.httpStatus).send(r.receipt);
-    },
-  );
+      async (req, reply) => {
+        const r = await receiveBatch(ctx, registry, req.body);
+        // Canonical JSON is JSON of the receipt schema; a string goes out without re-serialising.
+        return reply.status(200).type('application/json; charset=utf-8').send(r.text);
+      },
+    );
+  });
 
   const read = { access: { permission: 'peers:read' as const } };
   const write = { access: { permission: 'peers:write' as const } };
@@ -136,4 +161,18 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
       return reply.status(202).send({ message_ids: ids });
     },
   );
+}
+
+/** The header members the scan found, parsed; one that is not JSON is left out (the parser then reports it). */
+function headerOf(texts: Record<string, string>): BatchHeader {
+  const h: Record<string, unknown> = {};
+  for (const k of ['id', 'from', 'to', 'issued_at', 'sig'] as const) {
+    if (texts[k] === undefined) continue;
+    try {
+      h[k] = JSON.parse(texts[k]);
+    } catch {
+      // malformed: JSON.parse of the whole body says where
+    }
+  }
+  return h;
 }

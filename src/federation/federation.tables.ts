@@ -78,6 +78,14 @@ export interface NoticesTable {
   received_at: string;
 }
 
+/** A batch written to a transfer file (air gap): JSON array of its message ids. */
+export interface TransferBatchesTable {
+  batch_id: string;
+  peer_id: string;
+  message_ids: string;
+  created_at: string;
+}
+
 declare module '../store/schema.js' {
   interface Database {
     peers: PeersTable;
@@ -86,5 +94,6 @@ declare module '../store/schema.js' {
     receipts: ReceiptsTable;
     seen_batches: SeenBatchesTable;
     notices: NoticesTable;
+    transfer_batches: TransferBatchesTable;
   }
 }

@@ -2,21 +2,33 @@ import { availableParallelism } from 'node:os';
 import type { NodeContext } from '../context.js';
 import type { DbOrTrx } from '../store/db.js';
 import { insertRows } from '../store/insert-rows.js';
-import { keyFor, keyringForBatch, keyringOf } from './keyring.js';
+import { AppError } from '../errors.js';
+import { keyFor, keyringForBatch, keyringOf, rotationLimits } from './keyring.js';
 import { canonicalForms, envelopeDigest, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
-import { RejectReason, signReceipt, signReceiptCanonical, type Receipt, type ReceiptItem } from './protocol/receipt.js';
-import { findPeer, recordContact } from './peers.repository.js';
+import { RejectReason, signReceiptCanonical, type Receipt, type ReceiptItem } from './protocol/receipt.js';
+import { findPeer, recordContact, type PeerRow } from './peers.repository.js';
 import { checkFreshness, holdsNul, TokenBucket } from './delivery.rules.js';
 
 export type Batch = Envelope<{ envelopes: Envelope[] }>;
 
 export interface ReceiveResult {
-  /** 200 when the batch was taken (items may still be rejected one by one), else the batch-level refusal. */
-  httpStatus: 200 | 401 | 403 | 409 | 422 | 429;
+  /** Only a batch that was taken gets a receipt (its items may still be rejected one by one). */
   receipt: Receipt;
-  /** The receipt's canonical JSON, when it was written already: sent as it is. */
-  text?: string;
+  /** The receipt's canonical JSON: sent as it is. */
+  text: string;
+}
+
+/**
+ * A batch refused as a whole. It gets a small problem, never a signed receipt: a receipt is
+ * work done for whoever sent the batch (possibly a stranger), and a signed refusal naming
+ * every message could be carried back to mark them rejected while nothing is wrong with them.
+ */
+export class BatchRefusedError extends AppError {
+  override name = 'BatchRefusedError';
+  constructor(status: 401 | 403 | 409 | 422 | 429, readonly reason: RejectReason, detail: string) {
+    super(status, 'batch-refused', 'Batch refused', detail, { reason });
+  }
 }
 
 /** Runs the handlers in batch order; a run of messages of one type goes to its bulk handler at once. */
@@ -34,19 +46,6 @@ async function applyInOrder(ctx: NodeContext, trx: DbOrTrx, registry: MessageTyp
 const buckets = new Map<string, TokenBucket>();
 let receivesSincePurge = 0;
 
-function rejectAll(ctx: NodeContext, batch: Batch, reason: RejectReason, detail: string): Receipt {
-  return signReceipt(ctx.identity, {
-    batch_id: batch.id,
-    received_at: new Date().toISOString(),
-    items: batch.body.envelopes.map((e) => ({ message_id: e.id, digest: envelopeDigest(e), status: 'rejected', reason, detail })),
-  });
-}
-
-/**
- * Receives a batch: checks the sender, its pinned key, the signatures, the recipient, the
- * replay window, duplicates and the rate; stores and applies what is accepted in one
- * transaction; and only then answers with a signed receipt. Refused messages leave no trace.
- */
 export interface ReceiveOptions {
   /**
    * A batch carried on a file across an air gap: it may be days old, so the replay window
@@ -55,34 +54,68 @@ export interface ReceiveOptions {
   offline?: boolean;
 }
 
+/** The members of a batch around its body, as sent: not yet checked against the schema. */
+export interface BatchHeader {
+  id?: unknown;
+  from?: unknown;
+  to?: unknown;
+  issued_at?: unknown;
+  sig?: unknown;
+}
+
+/**
+ * The checks that need only the batch header, cheapest first: the sender is a peer in good
+ * standing, the key is its pinned one (or unknown: a rotation inside may announce it), we
+ * are the addressee, the replay window, the batch id not seen. The inbox runs them on the
+ * raw text before parsing the body; members of the wrong type are left to the schema.
+ */
+export async function checkBatchHeader(ctx: NodeContext, h: BatchHeader, opts: ReceiveOptions = {}): Promise<PeerRow | null> {
+  if (typeof h.from !== 'string') return null;
+  const me = ctx.identity.node_id;
+  const peer = await findPeer(ctx.store.db, h.from);
+  if (!peer || peer.status === 'removed') throw new BatchRefusedError(403, RejectReason.unknownSender, `${h.from} is not a peer of ${me}`);
+  if (peer.status === 'suspended') throw new BatchRefusedError(403, RejectReason.suspendedSender, `${h.from} is suspended by ${me}`);
+  const key = (h.sig as { key?: unknown } | null)?.key;
+  // The batch itself is always signed with the sender's current key (sent now, never retired).
+  if (typeof key === 'string' && key !== peer.fingerprint && (JSON.parse(peer.retired_keys) as { fingerprint: string }[]).some((k) => k.fingerprint === key)) {
+    throw new BatchRefusedError(401, RejectReason.retiredKey, 'signed with a key the sender has retired');
+  }
+  if (Array.isArray(h.to) && !h.to.includes(me)) throw new BatchRefusedError(422, RejectReason.notARecipient, `the batch is addressed to ${h.to.slice(0, 3).join(', ')}`);
+  if (typeof h.issued_at === 'string') {
+    const fresh = checkFreshness(h.issued_at, new Date(), { maxAgeMs: ctx.settings.replayWindowSeconds * 1000, maxSkewMs: ctx.settings.clockSkewSeconds * 1000 });
+    if (fresh !== 'ok' && !(opts.offline && fresh === 'expired')) {
+      throw new BatchRefusedError(422, fresh === 'from_the_future' ? RejectReason.fromTheFuture : RejectReason.expired, `issued_at ${h.issued_at.slice(0, 40)} is outside the replay window`);
+    }
+  }
+  if (typeof h.id === 'string' && !opts.offline) {
+    const seen = await ctx.store.db.selectFrom('seen_batches').select('batch_id').where('batch_id', '=', h.id).executeTakeFirst();
+    if (seen) throw new BatchRefusedError(409, RejectReason.replayed, 'this batch was delivered before');
+  }
+  return peer;
+}
+
+/**
+ * Receives a batch: checks the header (checkBatchHeader), then the batch signature, then the
+ * rate, and only then looks at the messages one by one; stores and applies what is accepted
+ * in one transaction and answers with a signed receipt. A batch refused as a whole throws
+ * BatchRefusedError and leaves no trace; refused messages leave none either.
+ */
 export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegistry, batch: Batch, opts: ReceiveOptions = {}): Promise<ReceiveResult> {
   const { db } = ctx.store;
   const me = ctx.identity.node_id;
   const now = new Date();
-  const refuse = (httpStatus: ReceiveResult['httpStatus'], reason: RejectReason, detail: string): ReceiveResult => ({ httpStatus, receipt: rejectAll(ctx, batch, reason, detail) });
-
-  const peer = await findPeer(db, batch.from);
-  if (!peer || peer.status === 'removed') return refuse(403, RejectReason.unknownSender, `${batch.from} is not a peer of ${me}`);
-  if (peer.status === 'suspended') return refuse(403, RejectReason.suspendedSender, `${batch.from} is suspended by ${me}`);
-  const ring = keyringForBatch(keyringOf(peer), batch);
-  // The batch itself is always signed with the sender's current key (sent now, never retired).
-  if (batch.sig.key !== ring.current.fingerprint) {
-    const retired = ring.retired.some((k) => k.fingerprint === batch.sig.key);
-    return refuse(401, retired ? RejectReason.retiredKey : RejectReason.wrongKey, retired ? 'signed with a key the sender has retired' : 'signed with a key other than the pinned one');
-  }
+  const peer = (await checkBatchHeader(ctx, batch, opts))!;
+  const ring = keyringForBatch(keyringOf(peer), batch, rotationLimits(ctx, now));
+  if (batch.sig.key !== ring.current.fingerprint) throw new BatchRefusedError(401, RejectReason.wrongKey, 'signed with a key other than the pinned one');
   // Each envelope is canonicalised once: its forms serve its own signature, its digest and
   // the batch's signing input, whose body is the envelopes' canonical JSON.
   const forms = batch.body.envelopes.map((e) => canonicalForms(e));
   const batchInput = canonicalForms(batch, `{"envelopes":[${forms.map((f) => f.full).join(',')}]}`).unsigned;
-  if (!verifyEnvelopeSignature(batch, ring.current.key, batchInput)) return refuse(401, RejectReason.badSignature, 'the batch signature does not verify');
-  if (!batch.to.includes(me)) return refuse(422, RejectReason.notARecipient, `the batch is addressed to ${batch.to.join(', ')}`);
-  const fresh = checkFreshness(batch.issued_at, now, { maxAgeMs: ctx.settings.replayWindowSeconds * 1000, maxSkewMs: ctx.settings.clockSkewSeconds * 1000 });
-  if (fresh !== 'ok' && !(opts.offline && fresh === 'expired')) return refuse(422, fresh === 'from_the_future' ? RejectReason.fromTheFuture : RejectReason.expired, `issued_at ${batch.issued_at} is outside the replay window`);
-  const seen = await db.selectFrom('seen_batches').select('batch_id').where('batch_id', '=', batch.id).executeTakeFirst();
-  if (seen && !opts.offline) return refuse(409, RejectReason.replayed, 'this batch was delivered before');
+  if (!verifyEnvelopeSignature(batch, ring.current.key, batchInput)) throw new BatchRefusedError(401, RejectReason.badSignature, 'the batch signature does not verify');
+  // The rate is counted only for batches the peer really signed: nobody else can spend it.
   let bucket = buckets.get(peer.node_id);
   if (!bucket) buckets.set(peer.node_id, (bucket = new TokenBucket(ctx.settings.peerRatePerSecond, ctx.settings.peerRatePerSecond * 2)));
-  if (!opts.offline && !bucket.take(batch.body.envelopes.length)) return refuse(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
+  if (!opts.offline && !bucket.take(batch.body.envelopes.length)) throw new BatchRefusedError(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
 
   const items: ReceiptItem[] = [];
   const envelopes = batch.body.envelopes;
@@ -129,7 +162,7 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
 
   const receivedAt = now.toISOString();
   await db.transaction().execute(async (trx) => {
-    if (!seen) await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
+    await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
     // Another batch carrying the same message may be stored concurrently (a retry while the
     // first attempt was still in flight): the insert keeps one, and only that one is applied.
     const stored = new Set(
@@ -155,5 +188,6 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
     await db.deleteFrom('seen_batches').where('received_at', '<', cutoff).execute();
   }
   const { receipt, canonical } = signReceiptCanonical(ctx.identity, { batch_id: batch.id, received_at: receivedAt, items });
-  return { httpStatus: 200, receipt, text: canonical };
+  return { receipt, text: canonical };
 }
+

@@ -1,7 +1,9 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../crypto/canonical.js';
 import { publicKeyFromRaw, verifyEnvelopeSignature, type Envelope } from './protocol/envelope.js';
+import type { NodeContext } from '../context.js';
 import type { PeerRow } from './peers.repository.js';
+import { fingerprintOf } from '../node/identity.js';
 
 /**
  * The keys we accept from one peer: its current key, and retired keys — each only for
@@ -54,14 +56,40 @@ export function keyFor(ring: Keyring, fingerprint: string, issuedAt: string): { 
   return issuedAt <= old.retiredAt! ? { key: old.key } : { reason: 'retired_key' };
 }
 
-/** Checks a rotation announcement: signed by the current key, with a valid proof from the new one. */
-export function checkRotation(ring: Keyring, e: Envelope): KeyRotationBody | null {
-  if (e.type !== KEY_ROTATION_TYPE || e.sig.key !== ring.current.fingerprint) return null;
-  if (!verifyEnvelopeSignature(e, ring.current.key)) return null;
+/**
+ * Bounds on a rotation's times: `effective_at` must lie within the replay window of the
+ * announcement's `issued_at` (else a retired key could stay valid for messages "issued" until
+ * year 9999), and the announcement must not come from the future.
+ */
+export interface RotationLimits {
+  windowMs: number;
+  /** Latest acceptable `issued_at` (our clock plus the allowed skew), in ms since the epoch. */
+  notAfter: number;
+}
+
+/** The limits from this node's settings: the replay window, and our clock plus the allowed skew. */
+export function rotationLimits(ctx: Pick<NodeContext, 'settings'>, now = new Date()): RotationLimits {
+  return { windowMs: ctx.settings.replayWindowSeconds * 1000, notAfter: now.getTime() + ctx.settings.clockSkewSeconds * 1000 };
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * Checks a rotation announcement: signed by the current key, with a valid proof from the new
+ * one, whose fingerprint is the one announced, effective close to when it was issued.
+ */
+export function checkRotation(ring: Keyring, e: Envelope, limits: RotationLimits): KeyRotationBody | null {
+  if (e.type !== KEY_ROTATION_TYPE || e.sig?.key !== ring.current.fingerprint) return null;
   const b = e.body as KeyRotationBody;
-  if (b?.old_fingerprint !== ring.current.fingerprint || typeof b.new_public_key !== 'string' || typeof b.proof !== 'string') return null;
+  if (b?.old_fingerprint !== ring.current.fingerprint || typeof b.new_public_key !== 'string' || typeof b.new_fingerprint !== 'string' || typeof b.proof !== 'string') return null;
+  if (typeof b.effective_at !== 'string' || typeof e.issued_at !== 'string' || !ISO_TIME.test(b.effective_at) || !ISO_TIME.test(e.issued_at)) return null;
+  const effective = Date.parse(b.effective_at);
+  const issued = Date.parse(e.issued_at);
+  if (!Number.isFinite(effective) || !Number.isFinite(issued) || Math.abs(effective - issued) > limits.windowMs || issued > limits.notAfter) return null;
   try {
     const newKey = publicKeyFromRaw(b.new_public_key);
+    if (fingerprintOf(newKey) !== b.new_fingerprint) return null;
+    if (!verifyEnvelopeSignature(e, ring.current.key)) return null;
     if (!verify(null, rotationProofInput(e.from, b), newKey, Buffer.from(b.proof, 'base64url'))) return null;
     return b;
   } catch {
@@ -77,12 +105,18 @@ export function rotated(ring: Keyring, b: KeyRotationBody): Keyring {
   };
 }
 
-/** A batch signed with a key we do not know yet may carry, inside, the rotation that announces it. */
-export function keyringForBatch(ring: Keyring, batch: Envelope<{ envelopes: Envelope[] }>): Keyring {
+/** Rotations travel first in their batch (the sender puts at most this many ahead of the rest). */
+const ROTATIONS_AHEAD = 10;
+
+/** A batch signed with a key we do not know yet may carry, first, the rotation that announces it. */
+export function keyringForBatch(ring: Keyring, batch: Envelope<{ envelopes: Envelope[] }>, limits: RotationLimits): Keyring {
   if (batch.sig.key === ring.current.fingerprint) return ring;
-  for (const e of batch.body.envelopes) {
-    const b = checkRotation(ring, e);
-    if (b && b.new_fingerprint === batch.sig.key) return rotated(ring, b);
+  // Only a few candidates, each filtered on the announced fingerprint before any signature is
+  // checked: a batch under an unknown key costs little whatever it holds.
+  for (const e of batch.body.envelopes.slice(0, ROTATIONS_AHEAD)) {
+    if ((e.body as Partial<KeyRotationBody> | null)?.new_fingerprint !== batch.sig.key) continue;
+    const b = checkRotation(ring, e, limits);
+    if (b) return rotated(ring, b);
   }
   return ring;
 }

@@ -6,6 +6,7 @@ import type { PeerStatus } from './federation.tables.js';
 import { isPending } from './outbox.conditions.js';
 import { findPeer, listPeerRows, rowToPeer, updatePeer, type Peer } from './peers.repository.js';
 import { checkNodeDescription, type SignedNodeDescription } from './protocol/node-description.js';
+import { isRedirect, readCapped } from './transport.js';
 
 export class PeerUnreachableError extends AppError {
   override name = 'PeerUnreachableError';
@@ -35,16 +36,32 @@ export function normaliseBaseUrl(url: string): string {
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }
 
+/** A node description is a few hundred bytes; anything much larger is not one. */
+const MAX_DESCRIPTION_BYTES = 256 * 1024;
+
 export async function fetchNodeDescription(baseUrl: string): Promise<SignedNodeDescription> {
   const url = `${baseUrl}/federation/v1/node`;
-  let res: Response;
+  let text: string;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json' } });
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json' }, redirect: 'manual' });
+    if (isRedirect(res)) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new PeerUnreachableError(url, `HTTP ${res.status}: redirects are not followed; add the peer by the address it answers at`);
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new PeerUnreachableError(url, `HTTP ${res.status}`);
+    }
+    text = await readCapped(res, MAX_DESCRIPTION_BYTES);
   } catch (e) {
+    if (e instanceof PeerUnreachableError) throw e;
     throw new PeerUnreachableError(url, (e as Error).message);
   }
-  if (!res.ok) throw new PeerUnreachableError(url, `HTTP ${res.status}`);
-  return (await res.json()) as SignedNodeDescription;
+  try {
+    return JSON.parse(text) as SignedNodeDescription;
+  } catch {
+    throw new PeerUnreachableError(url, 'the answer is not JSON');
+  }
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { NodeContext } from '../context.js';
 import type { Batch } from './inbox.service.js';
 import { recordContact, type PeerRow } from './peers.repository.js';
-import { canonicalJson } from '../crypto/canonical.js';
+import { canonicalJson, sha256Hex } from '../crypto/canonical.js';
 import { newMessageId, publicKeyFromRaw, signEnvelope, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
-import { verifyReceipt, type Receipt } from './protocol/receipt.js';
+import { RejectReason, verifyReceipt, type Receipt, type ReceiptItem } from './protocol/receipt.js';
+import { isPending } from './outbox.conditions.js';
 
 /** Wraps signed messages for one peer in a signed batch, issued now. */
 export function buildBatch(ctx: NodeContext, peerId: string, envelopes: Envelope[]): Batch {
@@ -34,6 +35,45 @@ export interface PostResult {
   error?: string;
 }
 
+/** A receipt for 5,000 messages, each rejected with a detail, stays well under this. */
+export const MAX_RECEIPT_BYTES = 8 * 1024 * 1024;
+
+export class ResponseTooLargeError extends Error {
+  override name = 'ResponseTooLargeError';
+}
+
+/**
+ * Reads a response body as text, at most `limit` bytes: a peer (or whatever answers at its
+ * address) cannot make us buffer an endless body.
+ */
+export async function readCapped(res: Response, limit: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLargeError(`the answer is larger than ${limit} bytes`);
+  }
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new ResponseTooLargeError(`the answer is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A redirect is never followed: a peer is its pinned address, not wherever that points. */
+export function isRedirect(res: Response): boolean {
+  return (res.status >= 300 && res.status < 400) || res.type === 'opaqueredirect';
+}
+
 /** Sends a signed batch of messages to a peer and returns its verified, signed receipt. */
 export function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Envelope[], timeoutMs = 30_000): Promise<PostResult> {
   return postBatchText(peer, buildBatchText(ctx, peer.node_id, envelopes.map((e) => canonicalJson(e))), timeoutMs);
@@ -42,18 +82,25 @@ export function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Envelope[]
 /** As postBatch, for a batch already assembled by buildBatchText. */
 export async function postBatchText(peer: PeerRow, batch: { id: string; text: string }, timeoutMs = 30_000): Promise<PostResult> {
   let res: Response;
+  let text: string;
   try {
     res = await fetch(`${peer.base_url}/federation/v1/inbox`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: batch.text,
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
+    if (isRedirect(res)) {
+      await res.body?.cancel().catch(() => undefined);
+      return { status: res.status, receipt: null, error: `HTTP ${res.status}: redirected to ${res.headers.get('location') ?? 'elsewhere'}; redirects are not followed` };
+    }
+    text = await readCapped(res, MAX_RECEIPT_BYTES);
   } catch (e) {
+    if (e instanceof ResponseTooLargeError) return { status: 0, receipt: null, error: e.message };
     const cause = (e as { cause?: { code?: string } }).cause?.code;
     return { status: 0, receipt: null, error: `unreachable: ${cause ?? (e as Error).message}` };
   }
-  const text = await res.text();
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -61,31 +108,56 @@ export async function postBatchText(peer: PeerRow, batch: { id: string; text: st
     return { status: res.status, receipt: null, error: `HTTP ${res.status}: not JSON` };
   }
   const r = body as Receipt;
-  if (r?.type !== 'federation.receipt') return { status: res.status, receipt: null, error: `HTTP ${res.status}: ${(body as { detail?: string }).detail ?? 'no receipt'}` };
-  if (!receiptIsFor(r, batch.id, peer)) {
+  if (r?.type !== 'federation.receipt') {
+    const p = body as { reason?: unknown; detail?: unknown } | null;
+    const reason = typeof p?.reason === 'string' ? ` (${p.reason.slice(0, 40)})` : '';
+    return { status: res.status, receipt: null, error: `HTTP ${res.status}${reason}: ${typeof p?.detail === 'string' ? p.detail.slice(0, 300) : 'no receipt'}` };
+  }
+  // Only a batch that was taken gets a receipt.
+  if (res.status !== 200 || !receiptIsFor(r, batch.id, peer)) {
     return { status: res.status, receipt: null, error: 'the receipt is not signed by the peer for this batch' };
   }
   return { status: res.status, receipt: r };
 }
 
 /**
- * Keeps a verified receipt and settles the messages it names: delivered (accepted or
- * duplicate) or rejected with the reason. Returns how many of each.
+ * Refusals that concern the whole batch, not a message: a message named with one of them is
+ * not at fault and stays pending (a node of an earlier version answered refusals so).
  */
-export async function applyReceipt(ctx: NodeContext, peerId: string, receipt: Receipt): Promise<{ delivered: number; rejected: number }> {
+const BATCH_LEVEL = new Set<string>([RejectReason.unknownSender, RejectReason.suspendedSender, RejectReason.rateLimited, RejectReason.expired, RejectReason.replayed, RejectReason.tooLarge]);
+
+/**
+ * Keeps a verified receipt for a batch this node sent (`sent`: the ids of its messages) and
+ * settles the messages it names: delivered (accepted or duplicate) or rejected with the
+ * reason. An item settles a message only if the message was in that batch, is still pending
+ * for this peer, and its digest is the digest of the envelope we stored: a receipt cannot
+ * settle messages it was not given. Returns how many of each.
+ */
+export async function applyReceipt(ctx: NodeContext, peerId: string, receipt: Receipt, sent: readonly string[]): Promise<{ delivered: number; rejected: number; ignored: number }> {
   const now = new Date().toISOString();
   const delivered: string[] = [];
   const rejected: Receipt['items'] = [];
+  const inBatch = new Set(sent);
+  const named = receipt.items.filter((i) => inBatch.has(i.message_id));
   await ctx.store.db.transaction().execute(async (trx) => {
-    // Settle only messages that were queued for this peer; look them up by primary key
-    // (a filter on peer_id made the planner scan the peer's whole outbox history).
-    const named = receipt.items.map((i) => i.message_id);
-    const ours = new Set<string>();
-    for (let i = 0; i < named.length; i += 500) {
-      for (const r of await trx.selectFrom('outbox').select(['id', 'peer_id']).where('id', 'in', named.slice(i, i + 500)).execute()) if (r.peer_id === peerId) ours.add(r.id);
+    // Look messages up by primary key (a filter on peer_id made the planner scan the peer's
+    // whole outbox history).
+    const ours = new Map<string, string>();
+    const ids = named.map((i) => i.message_id);
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const r of await trx.selectFrom('outbox').select(['id', 'peer_id', 'envelope']).where('id', 'in', ids.slice(i, i + 500)).where(isPending).execute()) {
+        if (r.peer_id === peerId) ours.set(r.id, r.envelope);
+      }
     }
-    delivered.push(...receipt.items.filter((i) => i.status !== 'rejected' && ours.has(i.message_id)).map((i) => i.message_id));
-    rejected.push(...receipt.items.filter((i) => i.status === 'rejected' && ours.has(i.message_id)));
+    const settles = (i: ReceiptItem) => ours.has(i.message_id) && sha256Hex(ours.get(i.message_id)!) === i.digest;
+    const done = new Set<string>();
+    for (const i of named) {
+      if (done.has(i.message_id) || !settles(i)) continue;
+      if (i.status !== 'rejected') delivered.push(i.message_id);
+      else if (!BATCH_LEVEL.has(i.reason ?? '')) rejected.push(i);
+      else continue;
+      done.add(i.message_id);
+    }
     const known = await trx.selectFrom('receipts').select('batch_id').where('batch_id', '=', receipt.batch_id).executeTakeFirst();
     if (!known) await trx.insertInto('receipts').values({ batch_id: receipt.batch_id, peer_id: peerId, receipt: JSON.stringify(receipt), received_at: now }).execute();
     for (let i = 0; i < delivered.length; i += 500) {
@@ -96,5 +168,5 @@ export async function applyReceipt(ctx: NodeContext, peerId: string, receipt: Re
     }
   });
   await recordContact(ctx.store.db, peerId, now, { clearFailures: true });
-  return { delivered: delivered.length, rejected: rejected.length };
+  return { delivered: delivered.length, rejected: rejected.length, ignored: receipt.items.length - delivered.length - rejected.length };
 }

@@ -23,7 +23,7 @@ describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
     signEnvelope(id, { v: 1, id: newMessageId(), from: id.node_id, to: ['kz-cert'], type: NoticeType.type, issued_at: new Date().toISOString(), body: { subject: 'check', text: 'x' }, ...over } as Envelope);
   const batch = (envelopes: Envelope[], over: Record<string, unknown> = {}, id: NodeIdentity = idA) =>
     signEnvelope(id, { v: 1, id: newMessageId(), from: id.node_id, to: ['kz-cert'], type: 'federation.batch/v1', issued_at: new Date().toISOString(), body: { envelopes }, ...over } as Envelope);
-  async function post(body: unknown): Promise<{ status: number; json: Receipt & { type: string; detail?: string } }> {
+  async function post(body: unknown): Promise<{ status: number; json: Receipt & { type: string; detail?: string; reason?: string } }> {
     const res = await fetch(`${b.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
     return { status: res.status, json: (await res.json()) as Receipt & { type: string } };
   }
@@ -71,6 +71,8 @@ describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
     });
 
     const reasons = (r: { json: Receipt }) => r.json.items.map((i) => i.reason);
+    // A batch refused as a whole gets a problem naming the reason, not a receipt.
+    const refusal = (r: { json: { reason?: string; items?: unknown } }) => (r.json.items === undefined ? r.json.reason : 'a receipt');
 
     it('a replayed batch', async () => {
       const bt = batch([notice()]);
@@ -78,7 +80,7 @@ describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
       before.notices += 1;
       before.inbox += 1;
       const replay = await post(bt);
-      expect([replay.status, reasons(replay)]).toEqual([409, ['replayed']]);
+      expect([replay.status, refusal(replay)]).toEqual([409, 'replayed']);
     });
 
     it('a message tampered with after signing', async () => {
@@ -90,19 +92,19 @@ describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
     it('a batch tampered with after signing', async () => {
       const bt = batch([notice()]);
       const r = await post({ ...bt, issued_at: new Date(Date.now() - 1000).toISOString() });
-      expect([r.status, reasons(r)]).toEqual([401, ['bad_signature']]);
+      expect([r.status, refusal(r)]).toEqual([401, 'bad_signature']);
     });
 
     it('an expired batch and one from the future', async () => {
       const old = await post(batch([notice()], { issued_at: new Date(Date.now() - 3600_000).toISOString() }));
-      expect([old.status, reasons(old)]).toEqual([422, ['expired']]);
+      expect([old.status, refusal(old)]).toEqual([422, 'expired']);
       const future = await post(batch([notice()], { issued_at: new Date(Date.now() + 3600_000).toISOString() }));
-      expect([future.status, reasons(future)]).toEqual([422, ['from_the_future']]);
+      expect([future.status, refusal(future)]).toEqual([422, 'from_the_future']);
     });
 
     it('wrongly addressed batches and messages', async () => {
       const wrongBatch = await post(batch([notice()], { to: ['ru-cert'] }));
-      expect([wrongBatch.status, reasons(wrongBatch)]).toEqual([422, ['not_a_recipient']]);
+      expect([wrongBatch.status, refusal(wrongBatch)]).toEqual([422, 'not_a_recipient']);
       const wrongMsg = await post(batch([notice({ to: ['ru-cert'] })]));
       expect(reasons(wrongMsg)).toEqual(['not_a_recipient']);
     });
@@ -116,10 +118,10 @@ describe.each(DIALECTS)('the inbox checks every message on %s', (dialect) => {
     it('an unknown sender, and a known sender signing with another key', async () => {
       const stranger = strangerIdentity('xx-cert');
       const r = await post(batch([notice({}, stranger)], {}, stranger));
-      expect([r.status, reasons(r)]).toEqual([403, ['unknown_sender']]);
+      expect([r.status, refusal(r)]).toEqual([403, 'unknown_sender']);
       const impostor = strangerIdentity('uz-cert');
       const r2 = await post(batch([notice({}, impostor)], {}, impostor));
-      expect([r2.status, reasons(r2)]).toEqual([401, ['wrong_key']]);
+      expect([r2.status, refusal(r2)]).toEqual([401, 'wrong_key']);
     });
 
     it('a message claiming another sender inside a batch', async () => {

@@ -40,8 +40,8 @@ describe.each(DIALECTS)('key rotation on %s', (dialect) => {
 
     // The retired key: refused for a batch now, and for a message issued after the rotation.
     const res = await fetch(`${b.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signedWith(oldId)) });
-    const receipt = (await res.json()) as Receipt;
-    expect([res.status, receipt.items[0]!.reason]).toEqual([401, 'retired_key']);
+    // Refused as a whole: a problem naming the reason, no receipt.
+    expect([res.status, ((await res.json()) as { reason: string }).reason]).toEqual([401, 'retired_key']);
     const newId = loadIdentity(a.dataDir);
     const inner = signEnvelope(oldId, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: NoticeType.type, issued_at: new Date().toISOString(), body: { subject: 'x', text: '' } } as Envelope);
     const outer = signEnvelope(newId, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'federation.batch/v1', issued_at: new Date().toISOString(), body: { envelopes: [inner] } } as Envelope);

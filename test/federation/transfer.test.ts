@@ -1,7 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/crypto/canonical.js';
+import { signReceipt, type ReceiptItem } from '../../src/federation/protocol/receipt.js';
+import { loadIdentity } from '../../src/node/identity.js';
 import type { StoreHandle } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import { runCli, type NodeProcess } from '../_util/node-process.js';
@@ -44,8 +47,10 @@ describe.each(DIALECTS)('air-gapped transfer on files on %s', (dialect) => {
     t.batch.body.envelopes[0].id = '01900000-0000-7000-8000-000000000001';
     writeFileSync(join(dir, 'tampered.json'), JSON.stringify(t));
     const r = runCli(['transfer', 'import', join(dir, 'tampered.json'), '--data', b.dataDir, '--receipt-out', join(dir, 'r2.json')]);
-    expect(r.stdout).toMatch(/accepted 0, duplicate 0, rejected 25/); // the batch signature no longer verifies
+    // The batch signature no longer verifies: refused as a whole, with no receipt to carry back.
+    expect(r.stderr).toMatch(/batch signature does not verify/);
     expect(r.status).toBe(1);
+    expect(existsSync(join(dir, 'r2.json'))).toBe(false);
     expect(await count(storeB, 'notices')).toBe(25);
 
     const forged = JSON.parse(readFileSync(receipt, 'utf8'));
@@ -53,5 +58,51 @@ describe.each(DIALECTS)('air-gapped transfer on files on %s', (dialect) => {
     writeFileSync(join(dir, 'forged.json'), JSON.stringify(forged));
     expect(runCli(['transfer', 'receipt', join(dir, 'forged.json'), '--data', a.dataDir]).stderr).toMatch(/not signed by the peer/);
     expect(runCli(['transfer', 'import', join(dir, 'forged.json'), '--data', b.dataDir, '--receipt-out', join(dir, 'x.json')]).stderr).toMatch(/not an accord-transfer\/v1 file/);
+  });
+
+  describe('a courier cannot poison the outbox (finding 4 of issue 10)', () => {
+    const pending = async () => (await storeA.db.selectFrom('outbox').select(['id', 'envelope', 'state']).where('state', '=', 'pending').orderBy('seq').execute());
+    const carry = (name: string, receipt: unknown) => {
+      writeFileSync(join(dir, name), JSON.stringify({ format: 'accord-receipt/v1', receipt }));
+      return runCli(['transfer', 'receipt', join(dir, name), '--data', a.dataDir]);
+    };
+    let batchId = '';
+    let queued: { id: string; envelope: string }[] = [];
+
+    beforeAll(() => {
+      runCli(['notice', 'send', 'kz-cert', '--data', a.dataDir, '--subject', 'second trip', '--count', '3']);
+      expect(runCli(['transfer', 'export', 'kz-cert', '--data', a.dataDir, '--out', join(dir, 'trip2.json')]).stdout).toMatch(/wrote 3 message\(s\)/);
+      batchId = JSON.parse(readFileSync(join(dir, 'trip2.json'), 'utf8')).batch.id;
+    });
+
+    it('a file altered by one byte earns no receipt, and the originals stay pending', async () => {
+      queued = await pending();
+      expect(queued).toHaveLength(3);
+      const text = readFileSync(join(dir, 'trip2.json'), 'utf8');
+      writeFileSync(join(dir, 'trip2-altered.json'), text.replace('second trip #2', 'second trip #9'));
+      const r = runCli(['transfer', 'import', join(dir, 'trip2-altered.json'), '--data', b.dataDir, '--receipt-out', join(dir, 'trip2-r.json')]);
+      expect(r.status).toBe(1);
+      expect(existsSync(join(dir, 'trip2-r.json'))).toBe(false);
+      expect((await pending()).map((m) => m.id)).toEqual(queued.map((m) => m.id));
+    });
+
+    it('receipts signed by the peer settle nothing they were not given', async () => {
+      const idB = loadIdentity(b.dataDir);
+      const item = (m: { id: string; envelope: string }, over: Partial<ReceiptItem> = {}): ReceiptItem => ({ message_id: m.id, digest: sha256Hex(m.envelope), status: 'rejected', reason: 'bad_signature', detail: 'x', ...over });
+      const receipt = (id: string, items: ReceiptItem[]) => signReceipt(idB, { batch_id: id, received_at: new Date().toISOString(), items });
+      // A batch this node never wrote.
+      expect(carry('other-batch.json', receipt('0190aaaa-0000-7000-8000-00000000ffff', queued.map((m) => item(m)))).stderr).toMatch(/did not write/);
+      // This node's batch, but naming envelopes other than the ones it holds.
+      expect(carry('wrong-digest.json', receipt(batchId, queued.map((m) => item(m, { digest: sha256Hex('something else') })))).stdout).toMatch(/0 message\(s\) delivered, 0 rejected/);
+      // A refusal of the whole batch written out per message (as nodes of an earlier version did): retryable.
+      expect(carry('batch-level.json', receipt(batchId, queued.map((m) => item(m, { reason: 'unknown_sender' })))).stdout).toMatch(/0 message\(s\) delivered, 0 rejected/);
+      expect((await pending()).map((m) => m.id)).toEqual(queued.map((m) => m.id));
+    });
+
+    it('the untouched file then delivers them all', async () => {
+      expect(runCli(['transfer', 'import', join(dir, 'trip2.json'), '--data', b.dataDir, '--receipt-out', join(dir, 'trip2-ok.json')]).stdout).toMatch(/accepted 3, duplicate 0, rejected 0/);
+      expect(runCli(['transfer', 'receipt', join(dir, 'trip2-ok.json'), '--data', a.dataDir]).stdout).toMatch(/3 message\(s\) delivered, 0 rejected/);
+      expect(await pending()).toEqual([]);
+    });
   });
 });

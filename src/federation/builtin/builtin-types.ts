@@ -3,7 +3,7 @@ import type { DbOrTrx } from '../../store/db.js';
 import { insertRows } from '../../store/insert-rows.js';
 import type { Envelope } from '../protocol/envelope.js';
 import type { MessageType } from '../protocol/message-types.js';
-import { checkRotation, KEY_ROTATION_TYPE, keyringOf } from '../keyring.js';
+import { checkRotation, KEY_ROTATION_TYPE, keyringOf, rotationLimits } from '../keyring.js';
 import { redeliverAfter } from '../outbox.service.js';
 import { findPeer, updatePeer } from '../peers.repository.js';
 
@@ -67,10 +67,10 @@ const KeyRotationBody = Type.Object(
 export const KeyRotationType = {
   type: KEY_ROTATION_TYPE,
   body: KeyRotationBody,
-  handle: async (trx, e) => {
+  handle: async (trx, e, ctx) => {
     const peer = await findPeer(trx, e.from);
     if (!peer || peer.fingerprint === e.body.new_fingerprint) return;
-    const b = checkRotation(keyringOf(peer), e);
+    const b = checkRotation(keyringOf(peer), e, rotationLimits(ctx));
     // @NOTE: an announcement whose proof fails is ignored: the pinned key stays.
     if (!b) return;
     const retired = [...(JSON.parse(peer.retired_keys) as unknown[]), { public_key: peer.public_key, fingerprint: peer.fingerprint, retired_at: b.effective_at }];
