@@ -2377,262 +2377,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/federation/v1/inbox": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Deliver a signed batch of signed messages; answers with a signed receipt */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {number} */
-                        v: 1;
-                        /** Format: uuid */
-                        id: string;
-                        from: string;
-                        to: string[];
-                        /** @enum {string} */
-                        type: "federation.batch/v1";
-                        issued_at: string;
-                        body: {
-                            envelopes: {
-                                /** @enum {number} */
-                                v: 1;
-                                /** Format: uuid */
-                                id: string;
-                                from: string;
-                                to: string[];
-                                type: string;
-                                issued_at: string;
-                                seq?: number;
-                                body: unknown;
-                                sig: {
-                                    /** @enum {string} */
-                                    suite: "ed25519";
-                                    key: string;
-                                    value: string;
-                                };
-                            }[];
-                        };
-                        sig: {
-                            /** @enum {string} */
-                            suite: "ed25519";
-                            key: string;
-                            value: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            v: 1;
-                            /** @enum {string} */
-                            type: "federation.receipt";
-                            batch_id: string;
-                            by: string;
-                            received_at: string;
-                            items: {
-                                message_id: string;
-                                digest: string;
-                                status: "accepted" | "duplicate" | "rejected";
-                                reason?: string;
-                                detail?: string;
-                            }[];
-                            sig: {
-                                /** @enum {string} */
-                                suite: "ed25519";
-                                key: string;
-                                value: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            v: 1;
-                            /** @enum {string} */
-                            type: "federation.receipt";
-                            batch_id: string;
-                            by: string;
-                            received_at: string;
-                            items: {
-                                message_id: string;
-                                digest: string;
-                                status: "accepted" | "duplicate" | "rejected";
-                                reason?: string;
-                                detail?: string;
-                            }[];
-                            sig: {
-                                /** @enum {string} */
-                                suite: "ed25519";
-                                key: string;
-                                value: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            v: 1;
-                            /** @enum {string} */
-                            type: "federation.receipt";
-                            batch_id: string;
-                            by: string;
-                            received_at: string;
-                            items: {
-                                message_id: string;
-                                digest: string;
-                                status: "accepted" | "duplicate" | "rejected";
-                                reason?: string;
-                                detail?: string;
-                            }[];
-                            sig: {
-                                /** @enum {string} */
-                                suite: "ed25519";
-                                key: string;
-                                value: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            v: 1;
-                            /** @enum {string} */
-                            type: "federation.receipt";
-                            batch_id: string;
-                            by: string;
-                            received_at: string;
-                            items: {
-                                message_id: string;
-                                digest: string;
-                                status: "accepted" | "duplicate" | "rejected";
-                                reason?: string;
-                                detail?: string;
-                            }[];
-                            sig: {
-                                /** @enum {string} */
-                                suite: "ed25519";
-                                key: string;
-                                value: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            v: 1;
-                            /** @enum {string} */
-                            type: "federation.receipt";
-                            batch_id: string;
-                            by: string;
-                            received_at: string;
-                            items: {
-                                message_id: string;
-                                digest: string;
-                                status: "accepted" | "duplicate" | "rejected";
-                                reason?: string;
-                                detail?: string;
-                            }[];
-                            sig: {
-                                /** @enum {string} */
-                                suite: "ed25519";
-                                key: string;
-                                value: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {number} */
-                            v: 1;
-                            /** @enum {string} */
-                            type: "federation.receipt";
-                            batch_id: string;
-                            by: string;
-                            received_at: string;
-                            items: {
-                                message_id: string;
-                                digest: string;
-                                status: "accepted" | "duplicate" | "rejected";
-                                reason?: string;
-                                detail?: string;
-                            }[];
-                            sig: {
-                                /** @enum {string} */
-                                suite: "ed25519";
-                                key: string;
-                                value: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/peers": {
         parameters: {
             query?: never;
@@ -6877,6 +6621,175 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/federation/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a signed batch of signed messages; answers with a signed receipt, or a problem when the batch is refused as a whole */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {number} */
+                        v: 1;
+                        /** Format: uuid */
+                        id: string;
+                        from: string;
+                        to: string[];
+                        /** @enum {string} */
+                        type: "federation.batch/v1";
+                        issued_at: string;
+                        body: {
+                            envelopes: {
+                                /** @enum {number} */
+                                v: 1;
+                                /** Format: uuid */
+                                id: string;
+                                from: string;
+                                to: string[];
+                                type: string;
+                                issued_at: string;
+                                seq?: number;
+                                body: unknown;
+                                sig: {
+                                    /** @enum {string} */
+                                    suite: "ed25519";
+                                    key: string;
+                                    value: string;
+                                };
+                            }[];
+                        };
+                        sig: {
+                            /** @enum {string} */
+                            suite: "ed25519";
+                            key: string;
+                            value: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            v: 1;
+                            /** @enum {string} */
+                            type: "federation.receipt";
+                            batch_id: string;
+                            by: string;
+                            received_at: string;
+                            items: {
+                                message_id: string;
+                                digest: string;
+                                status: "accepted" | "duplicate" | "rejected";
+                                reason?: string;
+                                detail?: string;
+                            }[];
+                            sig: {
+                                /** @enum {string} */
+                                suite: "ed25519";
+                                key: string;
+                                value: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
