@@ -162,7 +162,7 @@ export const RelayRefusal = {
   unknownType: 'unknown_type',
   invalidBody: 'invalid_body',
   otherLog: 'other_log',
-  /** Not a peer, or a removed one. */
+  /** Not an active peer (unknown, suspended or removed). */
   unknownAuthor: 'unknown_author',
   wrongKey: 'wrong_key',
   retiredKey: 'retired_key',
@@ -183,8 +183,8 @@ export function claimedAuthor(raw: unknown): string | null {
 /**
  * Checks an envelope another node relayed (it cannot forge or alter an event): an event of
  * this log, with a body that fits its type, signed by its author with the key the author held
- * when it issued the envelope (`ring`: the author's keyring, null when the author is not a
- * known, non-removed peer). Retired keys count up to and including their retirement instant.
+ * when it issued the envelope (`ring`: the author's keyring, null when the author is not an
+ * active peer). Retired keys count up to and including their retirement instant.
  */
 export function checkRelayed<Tb extends string, L extends string, T extends string, B extends EventBody, X extends object>(
   log: EventLogDef<Tb, L, T, B, X>,

@@ -226,6 +226,7 @@ describe.each(DIALECTS)('event log storage (%s)', (dialect) => {
   let store: StoreHandle;
   const author = signer('uz-cert');
   const removed = signer('tj-cert');
+  const suspended = signer('tm-cert');
 
   beforeAll(async () => {
     store = await openStore(dialect === 'sqlite' ? { url: ':memory:' } : { url: PG_URL, schema });
@@ -257,7 +258,7 @@ describe.each(DIALECTS)('event log storage (%s)', (dialect) => {
       .execute();
     // Only the peer columns a relay reads: who, whether removed, and the keys.
     await db.schema.createTable('peers').addColumn('node_id', 'text', (c) => c.primaryKey()).addColumn('status', 'text').addColumn('fingerprint', 'text').addColumn('public_key', 'text').addColumn('retired_keys', 'text').execute();
-    for (const [s, status] of [[author, 'active'], [removed, 'removed']] as const) {
+    for (const [s, status] of [[author, 'active'], [removed, 'removed'], [suspended, 'suspended']] as const) {
       await sql`INSERT INTO peers (node_id, status, fingerprint, public_key, retired_keys) VALUES (${s.identity.node_id}, ${status}, ${s.fingerprint}, ${s.publicKeyRaw}, '[]')`.execute(db);
     }
   });
@@ -289,12 +290,13 @@ describe.each(DIALECTS)('event log storage (%s)', (dialect) => {
     const good = signedEvent(author, CASE, { type: 'test.reply/v1' });
     const altered = signedEvent(author, CASE);
     const fromRemoved = signedEvent(removed, CASE);
+    const fromSuspended = signedEvent(suspended, CASE);
     const fromStranger = signedEvent(signer('kg-cert'), CASE);
     const mine = signedEvent(signer(ME), CASE);
     const other = signedEvent(author, OTHER_CASE);
-    const relayed = [good, { ...altered, body: { ...altered.body, text: 'changed' } }, fromRemoved, fromStranger, mine, other, good];
+    const relayed = [good, { ...altered, body: { ...altered.body, text: 'changed' } }, fromRemoved, fromSuspended, fromStranger, mine, other, good];
     const r = await storeRelayed(db, testLog, { me: ME, logId: CASE }, relayed);
-    expect(r).toEqual({ accepted: 2, refused: ['bad_signature', 'unknown_author', 'unknown_author', 'own_event', 'other_log'] });
+    expect(r).toEqual({ accepted: 2, refused: ['bad_signature', 'unknown_author', 'unknown_author', 'unknown_author', 'own_event', 'other_log'] });
     const relayedIds = new Set(relayed.map((e) => e.body.event_id));
     const kept = (await listEvents(db, testLog, CASE)).filter((row) => relayedIds.has(row.event_id));
     expect(kept).toMatchObject([{ event_id: good.body.event_id, type: 'reply', author: 'uz-cert', sig_key: author.fingerprint, seen: '[]' }]);

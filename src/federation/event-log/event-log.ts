@@ -84,10 +84,14 @@ export interface RelayResult {
   refused: RelayRefusal[];
 }
 
-/** The keyring of a known, non-removed peer; null otherwise (or when its stored keys are unreadable). */
+/**
+ * The keyring of an active peer; null otherwise (or when its stored keys are unreadable). A
+ * suspended peer's events are not taken second-hand either: its own messages are refused
+ * while it is suspended, and a relay must not be a way around that.
+ */
 async function authorKeyring(db: DbOrTrx, nodeId: string): Promise<Keyring | null> {
   const peer = await findPeer(db, nodeId);
-  if (!peer || peer.status === 'removed') return null;
+  if (!peer || peer.status !== 'active') return null;
   try {
     return keyringOf(peer);
   } catch {
