@@ -104,7 +104,8 @@ async function startPair(dialect, label, env) {
     for (const n of nodes) {
       n.server = await startServer(n.dataDir, {
         label: `${label}-${n.id}`, cpu: n.cpu, prof: CPU_PROF ? join(OUT_DIR, 'bench-prof') : null,
-        env: { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000', ...env },
+        // The per-address inbox limit guards against strangers; both bench nodes share 127.0.0.1.
+        env: { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000', ACCORD_INBOX_RATE_PER_MINUTE: '10000000', ...env },
       });
       n.pid = n.server.child.pid;
       n.url = n.server.url;
