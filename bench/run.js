@@ -36,8 +36,8 @@ const ADMIN = 'admin@bench.test';
 const LOAD_AT_START = loadavg().map((x) => round(x, 2));
 
 function startServer(dataDir, label) {
-// Every attempt is counted before it is judged (issue 10): ten parallel sign-ins of one account
-// would meet the lockout, which this bench does not measure.
+  // Every attempt is counted before it is judged (issue 10): ten parallel sign-ins of one account
+  // would meet the lockout, which this bench does not measure.
   return start(dataDir, { label, cpu: '0', env: { ACCORD_LOGIN_RATE_PER_MINUTE: '100000', ACCORD_LOGIN_MAX_FAILURES: '100' }, prof: CPU_PROF ? join(OUT_DIR, 'bench-prof') : null });
 }
 
