@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { Migration } from 'kysely';
 import type { Role } from './auth/roles.js';
 import type { NodeContext } from './context.js';
+import type { SealedColumn } from './crypto/secret-box.js';
 import type { MessageType, MessageTypeRegistry } from './federation/protocol/message-types.js';
 
 /**
@@ -20,6 +21,8 @@ export interface Capability {
   notificationKinds?: NotificationKindDef[];
   /** The tables it owns (their types augment `Database` in its `*.tables.ts`); no one else touches them. */
   tables?: string[];
+  /** Columns of its tables holding secrets sealed with the node's secrets key (crypto/secret-box.ts). */
+  sealedColumns?: SealedColumn[];
   /** Its migrations by name; names are timestamps, applied in name order across all capabilities. */
   migrations?: Record<string, Migration>;
   /** Message types it sends and receives over federation. */
@@ -32,6 +35,71 @@ export interface Capability {
   release?: ReleaseRule;
   /** Its pages in the web app (client-side paths), served with the app's index page. */
   webPages?: string[];
+  /** What it puts on the duty desk: items waiting for the officer, and the desk's status panels. */
+  desk?: DeskContribution;
+}
+
+export const DeskSeverity = { info: 'info', attention: 'attention', urgent: 'urgent' } as const;
+export type DeskSeverity = (typeof DeskSeverity)[keyof typeof DeskSeverity];
+
+/**
+ * One thing waiting for someone on this node. The web app shows it translated: its title is
+ * the message `desk.kinds.<kind>` filled with `params`; no English text travels here.
+ */
+export interface DeskItem {
+  /** `<capability>.<what>`, declared in the capability's `desk.kinds`: `directory.ping_test_to_confirm`. */
+  kind: string;
+  /** Unique within its kind: the test's, proposal's or notice's id. */
+  id: string;
+  /** Values for the translated title: node ids, names, counts. */
+  params: Record<string, string | number>;
+  /** Where the web app acts on it (a client-side path). */
+  link: string;
+  /** Since when it waits (ISO 8601). */
+  since: string;
+  /** Deadline, if any (ISO 8601). */
+  due?: string;
+  severity: DeskSeverity;
+}
+
+/** Who looks at the desk: items are chosen for the viewer's role (what they may act on). */
+export interface DeskViewer {
+  userId: string;
+  role: Role;
+}
+
+/** A peer as the desk shows it: can we reach it, and what waits to go to it. */
+export interface DeskPeer {
+  node_id: string;
+  status: string;
+  reachable: boolean | null;
+  last_contact_at: string | null;
+  last_error_at: string | null;
+  /** Messages waiting in the outbox for this peer. */
+  outbox_depth: number;
+  /** Since when the oldest of them waits (null when none). */
+  oldest_pending_at: string | null;
+}
+
+/** This node's own directory entry as the desk shows it: when it was published and how long it holds. */
+export interface DeskOwnEntry {
+  published_at: string | null;
+  valid_until: string | null;
+  /** `missing` when never published; `expiring` and `stale` ask for a new publication soon. */
+  freshness: 'missing' | 'valid' | 'expiring' | 'stale' | 'expired';
+}
+
+/**
+ * A capability's part of the duty desk (GET /api/v1/desk, docs/architecture.md). `kinds` are
+ * claimed like permissions: two capabilities declaring one kind stop the node at start-up.
+ * `peers` and `ownEntry` are panels that one capability each provides (federation, directory).
+ * Each function answers for one viewer, empty (or null) for roles that may not act or see.
+ */
+export interface DeskContribution {
+  kinds: readonly string[];
+  items?(ctx: NodeContext, viewer: DeskViewer): Promise<DeskItem[]>;
+  peers?(ctx: NodeContext, viewer: DeskViewer): Promise<DeskPeer[] | null>;
+  ownEntry?(ctx: NodeContext, viewer: DeskViewer): Promise<DeskOwnEntry | null>;
 }
 
 /** The node's HTTP app as routes see it: request body, query and params are typed by the route's TypeBox schemas. */

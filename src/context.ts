@@ -1,8 +1,10 @@
 import type { Role } from './auth/roles.js';
-import type { NotificationKindDef, ReleaseRule } from './capability.js';
+import type { DeskContribution, NotificationKindDef, ReleaseRule } from './capability.js';
 import type { Settings } from './config/settings.js';
+import type { SecretBox } from './crypto/secret-box.js';
 import type { NodeIdentity } from './node/identity.js';
 import type { StoreHandle } from './store/db.js';
+import type { EventBus } from './util/event-bus.js';
 
 /** What every service needs, passed explicitly (no ambient state). */
 export interface NodeContext {
@@ -11,6 +13,10 @@ export interface NodeContext {
   identity: NodeIdentity;
   /** What the node's capabilities declared, gathered once by the composition root. */
   catalog: NodeCatalog;
+  /** Seals and opens stored secrets (TOTP, webhook secrets) with the node's secrets key. */
+  secrets: SecretBox;
+  /** Changes that open pages should see at once (the web app's live updates, GET /api/v1/events). */
+  events: EventBus;
 }
 
 /** The parts of the capability descriptors that services consult at run time. */
@@ -21,6 +27,8 @@ export interface NodeCatalog {
   notificationKinds: readonly NotificationKindDef[];
   /** The outbox's release gate: every rule must let a message go. */
   releaseRules: readonly ReleaseRule[];
+  /** What each capability puts on the duty desk, in list order. */
+  desk: readonly (DeskContribution & { capability: string })[];
 }
 
 /** Who acts: a user (through the web, the API or a token) or the local CLI operator. */

@@ -1,14 +1,15 @@
 import type { Migration } from 'kysely';
 import type { Role } from '../auth/roles.js';
-import type { Capability, JobDef, NotificationKindDef, ReleaseRule } from '../capability.js';
+import type { Capability, DeskContribution, JobDef, NotificationKindDef, ReleaseRule } from '../capability.js';
 import type { NodeCatalog } from '../context.js';
 import { MessageTypeRegistry } from '../federation/protocol/message-types.js';
 import { kernelMigrations } from '../store/migrations/index.js';
 
 /**
  * What a list of capabilities adds up to. Two capabilities claiming the same permission,
- * notification kind, table, migration, message type or job is a programming error caught
- * here, when the node starts, not later in a request.
+ * notification kind, table, migration, message type, job or desk kind (or both providing
+ * the desk's peers or own-entry panel) is a programming error caught here, when the node
+ * starts, not later in a request.
  */
 export interface Assembly {
   capabilities: readonly Capability[];
@@ -31,7 +32,8 @@ export function assemble(capabilities: readonly Capability[]): Assembly {
   const releaseRules: ReleaseRule[] = [];
   const migrations: Record<string, Migration> = { ...kernelMigrations };
   const jobs: JobDef[] = [];
-  const owners = { permission: new Map<string, string>(), kind: new Map<string, string>(), table: new Map<string, string>(), migration: new Map<string, string>(), job: new Map<string, string>() };
+  const desk: (DeskContribution & { capability: string })[] = [];
+  const owners = { permission: new Map<string, string>(), kind: new Map<string, string>(), table: new Map<string, string>(), migration: new Map<string, string>(), job: new Map<string, string>(), desk: new Map<string, string>() };
   for (const m of Object.keys(kernelMigrations)) owners.migration.set(m, 'store');
 
   for (const c of capabilities) {
@@ -54,6 +56,12 @@ export function assemble(capabilities: readonly Capability[]): Assembly {
       jobs.push(j);
     }
     if (c.release) releaseRules.push(c.release);
+    if (c.desk) {
+      for (const k of c.desk.kinds) claim(owners.desk, 'desk kind', k, c.name);
+      if (c.desk.peers) claim(owners.desk, 'desk panel', 'peers', c.name);
+      if (c.desk.ownEntry) claim(owners.desk, 'desk panel', 'own entry', c.name);
+      desk.push({ ...c.desk, capability: c.name });
+    }
   }
   const createRegistry = () => {
     const r = new MessageTypeRegistry();
@@ -61,5 +69,5 @@ export function assemble(capabilities: readonly Capability[]): Assembly {
     return r;
   };
   createRegistry(); // message types registered twice throw now, not at the first request
-  return { capabilities, catalog: { permissions, notificationKinds: kinds, releaseRules }, migrations, jobs, createRegistry };
+  return { capabilities, catalog: { permissions, notificationKinds: kinds, releaseRules, desk }, migrations, jobs, createRegistry };
 }

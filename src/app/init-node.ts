@@ -6,9 +6,11 @@ import { createUser } from '../auth/users.service.js';
 import { InvalidInputError } from '../errors.js';
 import { openStore } from '../store/db.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { EventBus } from '../util/event-bus.js';
 import { generateNodeKey, isInitialised, loadIdentity, writeConfigFile, type AuthorityKind, type NodeDescription } from '../node/identity.js';
 import { validateNodeDescription } from '../node/node.rules.js';
 import type { Assembly } from './assembly.js';
+import { openSecretsKey, sealedColumns } from './node-secrets.js';
 import { standardAssembly } from './standard.js';
 
 export interface InitOptions {
@@ -61,7 +63,8 @@ export async function initNode(o: InitOptions, assembly: Assembly = standardAsse
   const resolved: Settings = resolveSettings({ dataDir: o.dataDir });
   const store = await openStore({ url: resolved.db, schema: resolved.dbSchema });
   await migrateToLatest(store.db, assembly.migrations, store.dialect === 'postgres' ? resolved.dbSchema : undefined);
-  const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir), catalog: assembly.catalog };
+  const secrets = await openSecretsKey(resolved, store.db, sealedColumns(assembly), { create: true });
+  const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir), catalog: assembly.catalog, secrets, events: new EventBus() };
   const adminEmail = o.adminEmail ?? `admin@${o.nodeId}.accord.local`;
   await store.db.transaction().execute((trx) =>
     appendAudit(trx, store.dialect, { actor: 'cli', action: 'node.init', target: `node:${node.node_id}`, details: { country: node.country, fingerprint: ctx.identity.fingerprint } }),
