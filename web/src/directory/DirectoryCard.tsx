@@ -1,5 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ContactChannel, ContactHours, DirectoryContact, DirectoryListing, Freshness } from '../api/types.js';
+import { weekdayNames } from '../i18n/format.js';
+import { otherNames } from '../i18n/names.js';
 import { useFormatDate, useFormatRelative } from '../shared/hooks/useFormat.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
 import { StatusBadge } from '../shared/ui/StatusBadge.js';
@@ -14,7 +16,7 @@ export function FreshnessBadge({ freshness }: { freshness: Freshness }) {
 
 /** ISO weekday 1–7 (Monday first) in the UI language, short. */
 export function weekdayName(day: number, language: string): string {
-  return new Intl.DateTimeFormat(language, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, day)));
+  return weekdayNames(language)[day - 1] ?? String(day);
 }
 
 /** "24/7", or the days and hours in the authority's time zone. */
@@ -47,7 +49,7 @@ function ChannelLink({ channel }: { channel: ContactChannel }) {
 function ContactItem({ contact, timeZone }: { contact: DirectoryContact; timeZone: string }) {
   const { t } = useTranslation();
   const { language } = useLanguage();
-  const others = Object.entries(contact.names).filter(([lang]) => lang !== language);
+  const others = otherNames(contact.names, language);
   return (
     <li className="contact" data-contact={contact.id} data-role={contact.role}>
       <p className="contact-head">

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { directory } from '../api/endpoints.js';
 import type { DirectoryEntryInput, DirectoryFilters, LocalNames, PublishedListing } from '../api/types.js';
+import { pickName } from '../i18n/names.js';
 import { useResource } from '../shared/hooks/useResource.js';
 
 /** Roles that may publish this node's entry (the server's directory:write). */
@@ -12,7 +13,7 @@ export const DEFAULT_VALID_DAYS = 180;
 
 /** A name in the UI language, else English, else any. */
 export function localName(names: LocalNames, language: string): string {
-  return names[language] ?? names.en ?? Object.values(names)[0] ?? '';
+  return pickName(names, language);
 }
 
 /** The directory filtered by the given search and filters (reloaded when they change). */

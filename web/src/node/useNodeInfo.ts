@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import { node } from '../api/endpoints.js';
 import type { NodeInfo } from '../api/types.js';
+import { pickName } from '../i18n/names.js';
 import { useResource, type Resource } from '../shared/hooks/useResource.js';
 
 /** This node's identity, loaded once the session is complete. */
@@ -16,7 +17,7 @@ export function useNodeInfo(): NodeInfo | undefined {
 
 /** A node's name (this one's or a peer's) in the given language, else English, else any, else its id. */
 export function nodeName(info: Pick<NodeInfo, 'names' | 'node_id'>, language: string): string {
-  return info.names[language] ?? info.names.en ?? Object.values(info.names)[0] ?? info.node_id;
+  return pickName(info.names, language) || info.node_id;
 }
 
 /** A hex fingerprint in groups of four, as people read it aloud to compare out of band. */

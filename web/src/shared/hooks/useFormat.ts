@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime, formatMonthYear, formatRelative } from '../../i18n/format.js';
 
 /** Date and time in the UI language's conventions. */
 export function useFormatDate(): (iso: string | null | undefined) => string {
@@ -8,42 +9,17 @@ export function useFormatDate(): (iso: string | null | undefined) => string {
   return useCallback(
     (iso) => {
       if (!iso) return t('common.none');
-      const d = new Date(iso);
-      if (Number.isNaN(d.getTime())) return iso;
-      return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+      return formatDateTime(iso, language);
     },
     [language, t],
   );
 }
 
-const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['second', 60],
-  ['minute', 60],
-  ['hour', 24],
-  ['day', 7],
-];
-
 /** "2 minutes ago" for the last week, the date before that (the exact time is for a title attribute). */
 export function useFormatRelative(): (iso: string | null | undefined) => string {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
-  const formatDate = useFormatDate();
-  return useCallback(
-    (iso) => {
-      if (!iso) return t('common.none');
-      const at = new Date(iso).getTime();
-      if (Number.isNaN(at)) return iso;
-      let value = Math.round((at - Date.now()) / 1000);
-      if (Math.abs(value) < 5) return t('common.justNow');
-      const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
-      for (const [unit, size] of RELATIVE_STEPS) {
-        if (Math.abs(value) < size) return format.format(value, unit);
-        value = Math.round(value / size);
-      }
-      return formatDate(iso);
-    },
-    [language, t, formatDate],
-  );
+  return useCallback((iso) => (iso ? formatRelative(iso, language) : t('common.none')), [language, t]);
 }
 
 /** A duration for people: "45 s", "2 min 5 s", "3 h 20 min". */
@@ -74,8 +50,7 @@ export function useFormatPeriod(): (period: string) => string {
       if (quarter) return t('pingTests.history.quarterLabel', { year: quarter[1], q: quarter[2] });
       const month = /^(\d{4})-(\d{2})$/.exec(period);
       if (!month) return period;
-      const d = new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1));
-      return new Intl.DateTimeFormat(language, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
+      return formatMonthYear(new Date(Number(month[1]), Number(month[2]) - 1, 1), language);
     },
     [language, t],
   );
