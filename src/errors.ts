@@ -68,3 +68,35 @@ export class StepRequiredError extends AppError {
     super(403, 'sign-in-step-required', 'Sign-in not complete', `complete the sign-in step first: ${stage}`, { stage });
   }
 }
+
+/**
+ * One field at fault, as problem responses carry it (RFC 9457 extension member `errors`):
+ * `pointer` is an RFC 6901 JSON Pointer into the part named by `in` (`/languages/0`), `code`
+ * a stable machine-readable reason the web app translates, `message` a short English text;
+ * other members are the code's parameters (`limit`, `allowed`, `pattern`, `format`, `expected`).
+ */
+export interface FieldError {
+  in: 'body' | 'querystring' | 'params' | 'headers';
+  pointer: string;
+  code: string;
+  message: string;
+  limit?: number;
+  allowed?: unknown[];
+  pattern?: string;
+  format?: string;
+  expected?: string;
+}
+
+/** An RFC 6901 pointer from path segments (`~` and `/` escaped). */
+export function jsonPointer(...segments: (string | number)[]): string {
+  return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/**
+ * A 400 for field-level rules a service checks (beyond the schema), in the same shape as
+ * schema failures, e.g. `throw invalidFields([{ pointer: '/time_zone', code: 'invalid_time_zone', message: 'unknown time zone' }])`.
+ */
+export function invalidFields(errors: (Omit<FieldError, 'in'> & { in?: FieldError['in'] })[], detail?: string): InvalidInputError {
+  const full = errors.map((e) => ({ in: 'body' as const, ...e }));
+  return new InvalidInputError(detail ?? full.map((e) => `${e.pointer || '/'}: ${e.message}`).join('; '), { errors: full });
+}

@@ -14,6 +14,7 @@ import { registerSecurityHeaders } from '../http/security-headers.js';
 import { registerMetrics } from '../http/metrics.js';
 import { sendProblem } from '../http/problem.js';
 import { ProblemSchema } from '../http/schemas.js';
+import { refuseIllFormedText } from '../http/well-formed-text.js';
 import { registerSystemRoutes } from '../http/system.routes.js';
 import { findWebRoot } from '../http/web-root.js';
 import type { Assembly } from './assembly.js';
@@ -55,6 +56,8 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   // Bodies are checked as sent (no coercion, unknown fields rejected); query strings are converted.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
+  // Text that is not well-formed (a lone surrogate, a NUL) is refused before any schema or service sees it.
+  app.addHook('preValidation', refuseIllFormedText);
   const webRoot = findWebRoot();
   app.setNotFoundHandler((req, reply) => {
     // Client-side routes of the web app get its index page; everything else a 404 problem.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField } from './directory.rules.js';
+import { csvField, peerEntryProblem } from './directory.rules.js';
 
 describe('csvField', () => {
   it('neutralises formulas hidden behind leading whitespace', () => {
@@ -14,5 +14,26 @@ describe('csvField', () => {
   it('quotes cells holding a semicolon, so that spreadsheets splitting on ; keep one cell', () => {
     expect(csvField('a;=1+1')).toBe('"a;=1+1"');
     expect(csvField('x@example.org; y@example.org')).toBe('"x@example.org; y@example.org"');
+  });
+});
+
+describe('peerEntryProblem', () => {
+  const entry = {
+    node_id: 'uz-node',
+    country: 'UZ',
+    version: 1,
+    authority_names: { en: 'Authority' },
+    authority_kinds: ['cert'],
+    time_zone: 'Asia/Tashkent',
+    languages: ['en'],
+    contacts: [],
+    published_at: '2026-01-01T00:00:00.000Z',
+    valid_until: '2026-06-01T00:00:00.000Z',
+  };
+  it('accepts an entry with an IANA time zone', () => {
+    expect(peerEntryProblem(entry, { country: 'UZ' }, '2026-01-01T00:00:01.000Z', 0)).toBeNull();
+  });
+  it('refuses an entry whose time zone is not an IANA name', () => {
+    expect(peerEntryProblem({ ...entry, time_zone: 'Tashkent' }, { country: 'UZ' }, '2026-01-01T00:00:01.000Z', 0)).toMatch(/time_zone/);
   });
 });

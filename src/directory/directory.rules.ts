@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '../util/time-zone.js';
 import { MAX_VALID_DAYS, type DirectoryEntry } from './directory.schemas.js';
 
 /**
@@ -31,6 +32,7 @@ export function parseTimestamp(s: string): number {
  */
 export function peerEntryProblem(e: DirectoryEntry, pinned: { country: string }, issuedAt: string, skewMs: number): string | null {
   if (e.country !== pinned.country) return `country ${e.country} is not the pinned peer's ${pinned.country}`;
+  if (!isValidTimeZone(e.time_zone)) return `time_zone ${JSON.stringify(e.time_zone)} is not an IANA time zone`;
   const published = parseTimestamp(e.published_at);
   const validUntil = parseTimestamp(e.valid_until);
   const issued = parseTimestamp(issuedAt);

@@ -1,6 +1,6 @@
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError, invalidFields } from '../errors.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { activePeerIds } from '../federation/peers.service.js';
 import { getGroup } from '../groups/groups.service.js';
@@ -8,6 +8,7 @@ import { DirectoryEntryType } from './directory.messages.js';
 import { findEntryRow, searchEntryJsonRows, searchEntryRows, storeEntry, type EntryFilter, type EntryRow } from './directory.repository.js';
 import { entriesToCsv, freshnessOf, normaliseForSearch, type Freshness } from './directory.rules.js';
 import type { DirectoryEntry, EntryInput } from './directory.schemas.js';
+import { isValidTimeZone } from '../util/time-zone.js';
 
 export interface DirectoryListing {
   entry: DirectoryEntry;
@@ -51,6 +52,7 @@ async function recipients(ctx: NodeContext, groups: string[] | undefined): Promi
  * (or all active peers) through the outbox — in one transaction.
  */
 export async function publishOwnEntry(ctx: NodeContext, actor: Actor, input: EntryInput): Promise<DirectoryListing & { published_to: string[] }> {
+  if (!isValidTimeZone(input.time_zone)) throw invalidFields([{ pointer: '/time_zone', code: 'invalid_time_zone', message: 'is not an IANA time zone (e.g. Asia/Tashkent)' }]);
   const ids = input.contacts.map((c) => c.id);
   if (new Set(ids).size !== ids.length) throw new InvalidInputError('contact ids must be unique');
   for (const c of input.contacts) {

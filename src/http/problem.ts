@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { fieldErrorsOf, type SchemaError } from './field-errors.js';
 
 /** Stable, absolute problem type URIs (RFC 9457 §3.1.1). */
 export function problemType(slug: string): string {
@@ -35,18 +36,15 @@ export function toProblem(err: unknown, instance?: string): Problem {
   }
   const fe = err as Partial<FastifyError> & { validation?: unknown[]; validationContext?: string };
   if (fe.validation) {
+    const errors = fieldErrorsOf(fe.validation as SchemaError[], fe.validationContext);
+    const first = errors[0];
     return {
       type: problemType('invalid-input'),
       title: 'Invalid input',
       status: 400,
-      detail: fe.message ?? 'the request does not match the schema',
+      detail: first ? `${first.pointer || '/'}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` : 'the request does not match the schema',
       instance,
-      errors: (fe.validation as { instancePath?: string; message?: string; params?: unknown }[]).map((v) => ({
-        in: fe.validationContext,
-        pointer: v.instancePath,
-        message: v.message,
-        params: v.params,
-      })),
+      errors,
     };
   }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;

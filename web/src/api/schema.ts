@@ -4662,8 +4662,11 @@ export interface paths {
                                         to?: string;
                                     };
                                     channels: {
-                                        kind: "phone" | "email" | "accord";
+                                        kind: "phone" | "email" | "accord" | "messenger" | "fax" | "pgp" | "smime";
                                         value: string;
+                                        messenger?: "signal" | "threema" | "wire" | "matrix" | "other";
+                                        key?: string;
+                                        certificate?: string;
                                     }[];
                                     escalation_order?: number;
                                 }[];
@@ -4822,8 +4825,11 @@ export interface paths {
                                         to?: string;
                                     };
                                     channels: {
-                                        kind: "phone" | "email" | "accord";
+                                        kind: "phone" | "email" | "accord" | "messenger" | "fax" | "pgp" | "smime";
                                         value: string;
+                                        messenger?: "signal" | "threema" | "wire" | "matrix" | "other";
+                                        key?: string;
+                                        certificate?: string;
                                     }[];
                                     escalation_order?: number;
                                 }[];
@@ -4915,8 +4921,11 @@ export interface paths {
                                 to?: string;
                             };
                             channels: {
-                                kind: "phone" | "email" | "accord";
+                                kind: "phone" | "email" | "accord" | "messenger" | "fax" | "pgp" | "smime";
                                 value: string;
+                                messenger?: "signal" | "threema" | "wire" | "matrix" | "other";
+                                key?: string;
+                                certificate?: string;
                             }[];
                             escalation_order?: number;
                         }[];
@@ -4957,8 +4966,11 @@ export interface paths {
                                         to?: string;
                                     };
                                     channels: {
-                                        kind: "phone" | "email" | "accord";
+                                        kind: "phone" | "email" | "accord" | "messenger" | "fax" | "pgp" | "smime";
                                         value: string;
+                                        messenger?: "signal" | "threema" | "wire" | "matrix" | "other";
+                                        key?: string;
+                                        certificate?: string;
                                     }[];
                                     escalation_order?: number;
                                 }[];
@@ -5084,8 +5096,11 @@ export interface paths {
                                         to?: string;
                                     };
                                     channels: {
-                                        kind: "phone" | "email" | "accord";
+                                        kind: "phone" | "email" | "accord" | "messenger" | "fax" | "pgp" | "smime";
                                         value: string;
+                                        messenger?: "signal" | "threema" | "wire" | "matrix" | "other";
+                                        key?: string;
+                                        certificate?: string;
                                     }[];
                                     escalation_order?: number;
                                 }[];
@@ -5204,8 +5219,11 @@ export interface paths {
                                         to?: string;
                                     };
                                     channels: {
-                                        kind: "phone" | "email" | "accord";
+                                        kind: "phone" | "email" | "accord" | "messenger" | "fax" | "pgp" | "smime";
                                         value: string;
+                                        messenger?: "signal" | "threema" | "wire" | "matrix" | "other";
+                                        key?: string;
+                                        certificate?: string;
                                     }[];
                                     escalation_order?: number;
                                 }[];
@@ -6636,6 +6654,361 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/smtp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The node's mail server (ACCORD_SMTP_URL first, else the one saved here); never the password */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description environment: ACCORD_SMTP_URL (read-only here); web: saved here; none: e-mail is off */
+                            source: "environment" | "web" | "none";
+                            editable: boolean;
+                            host: string | null;
+                            port: number | null;
+                            security: ("starttls" | "tls" | "none" | "opportunistic") | null;
+                            username: string | null;
+                            /** @description The password itself is never returned */
+                            password_set: boolean;
+                            from: string | null;
+                            updated_at: string | null;
+                            updated_by: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Save the mail server (refused with 409 while ACCORD_SMTP_URL is set) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        host: string;
+                        port: number;
+                        /** @description starttls: upgrade required; tls: implicit TLS (usually port 465); none: no encryption (a local relay only) */
+                        security: "starttls" | "tls" | "none";
+                        username?: string | null;
+                        password?: string | null;
+                        /** @description Sender: accord@cert.example.org or Accord <accord@cert.example.org> */
+                        from: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description environment: ACCORD_SMTP_URL (read-only here); web: saved here; none: e-mail is off */
+                            source: "environment" | "web" | "none";
+                            editable: boolean;
+                            host: string | null;
+                            port: number | null;
+                            security: ("starttls" | "tls" | "none" | "opportunistic") | null;
+                            username: string | null;
+                            /** @description The password itself is never returned */
+                            password_set: boolean;
+                            from: string | null;
+                            updated_at: string | null;
+                            updated_by: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the saved mail server: e-mail is off (unless ACCORD_SMTP_URL is set) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description environment: ACCORD_SMTP_URL (read-only here); web: saved here; none: e-mail is off */
+                            source: "environment" | "web" | "none";
+                            editable: boolean;
+                            host: string | null;
+                            port: number | null;
+                            security: ("starttls" | "tls" | "none" | "opportunistic") | null;
+                            username: string | null;
+                            /** @description The password itself is never returned */
+                            password_set: boolean;
+                            from: string | null;
+                            updated_at: string | null;
+                            updated_by: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/smtp/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test e-mail now with the mail server in use; answers the server's reply or the error */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sent: boolean;
+                            response: string | null;
+                            error: string | null;
+                            smtp_code: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/federation/v1/inbox": {
         parameters: {
             query?: never;
@@ -6816,6 +7189,24 @@ export interface components {
             status: number;
             detail?: string;
             instance?: string;
+            /** @description invalid-input problems: the fields at fault (RFC 9457 extension member) */
+            errors?: ({
+                /** @description the part of the request */
+                in: "body" | "querystring" | "params" | "headers";
+                /** @description RFC 6901 JSON Pointer into that part, e.g. /languages/0 ("" for the whole part) */
+                pointer: string;
+                /** @description stable reason: required, too_long, too_short, too_many, too_few, min, max (with limit), pattern (with pattern), format (with format), enum (with allowed), type (with expected), duplicate, unknown_field, invalid_time_zone, invalid */
+                code: string;
+                /** @description a short English text, for logs and scripts; clients translate the code */
+                message: string;
+                limit?: number;
+                allowed?: unknown[];
+                pattern?: string;
+                format?: string;
+                expected?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
         } & {
             [key: string]: unknown;
         };
