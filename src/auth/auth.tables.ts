@@ -1,4 +1,11 @@
+import type { SealedColumn } from '../crypto/secret-box.js';
 import type { Role } from './roles.js';
+
+/** TOTP secrets are sealed at rest (recovery codes are only hashes). */
+export const AUTH_SEALED_COLUMNS: readonly SealedColumn[] = [
+  { table: 'users', column: 'totp_secret', rowKey: 'id' },
+  { table: 'users', column: 'totp_pending_secret', rowKey: 'id' },
+];
 
 export interface UsersTable {
   id: string;
@@ -7,6 +14,7 @@ export interface UsersTable {
   role: Role;
   password_hash: string;
   must_change_password: number;
+  /** Sealed (crypto/secret-box.ts, place `users.totp_secret:<id>`). */
   totp_secret: string | null;
   totp_enabled: number;
   /** A secret being enrolled; it replaces `totp_secret` only once a code from it is confirmed. */

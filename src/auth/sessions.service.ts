@@ -4,6 +4,7 @@ import QRCode from 'qrcode';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
 import { sha256Hex } from '../crypto/canonical.js';
+import { secretPlace } from '../crypto/secret-box.js';
 import { AccountLockedError, ConflictError, InvalidCredentialsError, InvalidInputError, StepRequiredError } from '../errors.js';
 import type { SessionStage, SessionsTable } from './auth.tables.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -54,19 +55,22 @@ async function attempt(ctx: NodeContext, row: UserRow, origin: Origin, failedAct
   throw new InvalidCredentialsError();
 }
 
+/** Where a user's TOTP secrets are sealed (crypto/secret-box.ts): bound to the row and column. */
+const totpPlace = (userId: string, column: 'totp_secret' | 'totp_pending_secret') => secretPlace('users', column, userId);
+
 /**
- * Accepts a TOTP code of `secret` once: the step it belongs to must come after the last step
- * this user used, and recording it is one conditional UPDATE, so two requests racing with the
- * same code cannot both pass.
+ * Accepts a TOTP code of the user's stored (sealed) secret once: the step it belongs to must
+ * come after the last step this user used, and recording it is one conditional UPDATE, so two
+ * requests racing with the same code cannot both pass.
  */
-async function consumeTotp(ctx: NodeContext, userId: string, secret: string, code: string): Promise<boolean> {
-  const step = matchTotpStep(code, secret);
+async function consumeTotp(ctx: NodeContext, userId: string, sealedSecret: string, code: string): Promise<boolean> {
+  const step = matchTotpStep(code, ctx.secrets.open(sealedSecret, totpPlace(userId, 'totp_secret')));
   if (step === null) return false;
   const r = await ctx.store.db
     .updateTable('users')
     .set({ totp_last_step: step })
     .where('id', '=', userId)
-    .where('totp_secret', '=', secret)
+    .where('totp_secret', '=', sealedSecret)
     .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
@@ -226,7 +230,7 @@ export async function startTotpEnrolment(ctx: NodeContext, session: Session, pro
   }
   const secret = newTotpSecret();
   await ctx.store.db.transaction().execute(async (trx) => {
-    await updateUserRow(trx, row.id, { totp_pending_secret: secret });
+    await updateUserRow(trx, row.id, { totp_pending_secret: ctx.secrets.seal(secret, totpPlace(row.id, 'totp_pending_secret')) });
     await appendAudit(trx, ctx.store.dialect, { actor: `user:${row.id}`, ip, action: 'auth.totp_enrolment_started', target: `user:${row.id}`, details: { replaces } });
   });
   const uri = totpUri(secret, session.user.email, `Accord ${ctx.identity.node_id}`);
@@ -237,8 +241,9 @@ export async function startTotpEnrolment(ctx: NodeContext, session: Session, pro
 export async function confirmTotpEnrolment(ctx: NodeContext, session: Session, code: string, ip: string | null): Promise<{ stage: SessionStage; recovery_codes: string[] }> {
   requireStage(session, 'totp_enrol', 'full');
   const row = (await findUserById(ctx.store.db, session.user.id))!;
-  const pending = row.totp_pending_secret;
-  if (!pending) throw new InvalidInputError('start the enrolment first');
+  const sealedPending = row.totp_pending_secret;
+  if (!sealedPending) throw new InvalidInputError('start the enrolment first');
+  const pending = ctx.secrets.open(sealedPending, totpPlace(row.id, 'totp_pending_secret'));
   const step = matchTotpStep(code, pending);
   if (step === null) throw new InvalidInputError('the code does not match; check the clock of your device');
   const { codes, hashes } = newRecoveryCodes();
@@ -246,7 +251,7 @@ export async function confirmTotpEnrolment(ctx: NodeContext, session: Session, c
     const r = await trx
       .updateTable('users')
       .set({
-        totp_secret: pending,
+        totp_secret: ctx.secrets.seal(pending, totpPlace(row.id, 'totp_secret')),
         totp_pending_secret: null,
         totp_enabled: 1,
         // The confirming code is used up too; steps only move forward.
@@ -255,7 +260,7 @@ export async function confirmTotpEnrolment(ctx: NodeContext, session: Session, c
         updated_at: new Date().toISOString(),
       })
       .where('id', '=', row.id)
-      .where('totp_pending_secret', '=', pending)
+      .where('totp_pending_secret', '=', sealedPending)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new ConflictError('the enrolment was restarted meanwhile; start it again');
     // Whoever held a session before the factor changed must sign in with the new one.

@@ -49,6 +49,11 @@ export interface Settings {
   webhookAllow: string[];
   /** When set, /metrics answers only `Authorization: Bearer <this>`; unset, it is public (for a private network). */
   metricsToken: string | undefined;
+  /**
+   * The key that seals stored secrets (TOTP, webhook secrets); unset: DIR/keys/secrets-aes256gcm.key.
+   * Set it to share one key between several `accord serve` processes of one node.
+   */
+  secretsKeyFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +169,7 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
     },
     default: () => undefined,
   },
+  secretsKeyFile: { env: 'ACCORD_SECRETS_KEY_FILE', parse: (raw) => { const s = optionalText(raw); return s === undefined ? undefined : resolve(s); }, default: () => undefined },
 };
 
 export const SETTING_ENV: Record<keyof Settings, string> = {

@@ -1,8 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sha256Hex } from '../crypto/canonical.js';
-import { CONFIG_FILE, readConfigFile } from '../config/settings.js';
+import { newSecretKey, SECRET_KEY_BYTES } from '../crypto/secret-box.js';
+import { CONFIG_FILE, ConfigError, readConfigFile } from '../config/settings.js';
 
 /** The kinds of competent authority a node can speak for. */
 export const AuthorityKind = {
@@ -32,6 +33,8 @@ export interface NodeIdentity extends NodeDescription {
 }
 
 export const KEY_FILE = join('keys', 'node-ed25519.pem');
+/** The AES-256-GCM key that seals stored secrets (crypto/secret-box.ts); back it up with the signing key. */
+export const SECRETS_KEY_FILE = join('keys', 'secrets-aes256gcm.key');
 
 export function rawPublicKey(pub: KeyObject): Buffer {
   // The last 32 bytes of an Ed25519 SPKI DER are the raw key.
@@ -55,6 +58,35 @@ export function generateNodeKey(dataDir: string): KeyObject {
   // mode 0600 and flag 'wx': never readable by others, never overwrites an existing key.
   writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
   return privateKey;
+}
+
+/** Where the secrets key is: the `secretsKeyFile` setting, or DIR/keys/secrets-aes256gcm.key. */
+export function secretsKeyPath(settings: { dataDir: string; secretsKeyFile: string | undefined }): string {
+  return settings.secretsKeyFile ?? join(settings.dataDir, SECRETS_KEY_FILE);
+}
+
+/** Creates a secrets key file (0600, never over an existing one); answers the key. */
+export function generateSecretsKey(path: string): Buffer {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const key = newSecretKey();
+  writeFileSync(path, `${key.toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+/** The secrets key in `path`, or null when there is no such file; a malformed file stops with one line. */
+export function readSecretsKey(path: string): Buffer | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ConfigError(`cannot read the secrets key ${path}: ${(e as Error).message}`);
+  }
+  const key = Buffer.from(text.trim(), 'base64url');
+  if (!/^[A-Za-z0-9_-]+$/.test(text.trim()) || key.length !== SECRET_KEY_BYTES) {
+    throw new ConfigError(`the secrets key ${path} is not valid: it must hold ${SECRET_KEY_BYTES} bytes in base64url`);
+  }
+  return key;
 }
 
 export function isInitialised(dataDir: string): boolean {

@@ -16,6 +16,10 @@ export const notifications: Capability = {
     { kind: NotificationKind.test, defaultChannel: 'both' },
   ],
   tables: ['notifications', 'notification_preferences'],
+  sealedColumns: [
+    { table: 'notification_preferences', column: 'webhook_secret', rowKey: 'user_id' },
+    { table: 'notifications', column: 'webhook_secret', rowKey: 'id' },
+  ],
   migrations: { '20261128T200000-notifications': migration20261128T200000 },
   routes: (app, ctx) => registerNotificationRoutes(app, ctx),
   webPages: ['/notifications'],

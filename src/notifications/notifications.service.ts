@@ -8,7 +8,7 @@ import type { DbOrTrx } from '../store/db.js';
 import { newId } from '../util/ids.js';
 import { checkWebhookUrl, NotificationKind, planDeliveries, resolvePreferences, type ChannelPreference, type KindPreferences } from './notifications.rules.js';
 import type { NotificationChannel, NotificationsTable, NotificationState } from './notifications.tables.js';
-import { newWebhookSecret } from './webhook.js';
+import { newWebhookSecret, webhookSecretPlace } from './webhook.js';
 import { isInternalAddress, parseWebhookAllow, resolveWebhookTarget, WebhookTargetError } from './webhook-target.js';
 
 export interface NotifyInput {
@@ -99,8 +99,11 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
     sent_at: null,
   };
   const rows: NotificationRow[] = [];
-  const add = (userId: string | null, channel: NotificationChannel, recipient: string, skipReason?: string, webhookSecret: string | null = null) =>
-    rows.push({ ...base, id: newId(), user_id: userId, channel, recipient, webhook_secret: webhookSecret, state: skipReason ? 'skipped' : 'pending', response: skipReason ?? null });
+  const add = (userId: string | null, channel: NotificationChannel, recipient: string, skipReason?: string, webhookSecret: string | null = null) => {
+    const id = newId();
+    const sealed = webhookSecret === null ? null : ctx.secrets.seal(webhookSecret, webhookSecretPlace('notifications', id));
+    rows.push({ ...base, id, user_id: userId, channel, recipient, webhook_secret: sealed, state: skipReason ? 'skipped' : 'pending', response: skipReason ?? null });
+  };
 
   const ids = [...new Set(input.userIds ?? [])];
   if (ids.length > 0) {
@@ -195,9 +198,10 @@ export async function setPreferences(
     const kinds: KindPreferences = { ...resolvePreferences(ctx.catalog.notificationKinds, old ? (JSON.parse(old.kinds) as Record<string, unknown>) : null) };
     for (const [k, v] of Object.entries(input.kinds ?? {})) if (v !== undefined) kinds[k] = v;
     const webhookUrl = input.webhook_url !== undefined ? input.webhook_url : (old?.webhook_url ?? null);
+    // Kept as stored (sealed); a new one is sealed for this user's row.
     let secret = old?.webhook_secret ?? null;
     const generated = webhookUrl !== null && secret === null ? newWebhookSecret() : undefined;
-    if (generated) secret = generated;
+    if (generated) secret = ctx.secrets.seal(generated, webhookSecretPlace('notification_preferences', userId));
     await savePreferences(trx, userId, { kinds, webhook_url: webhookUrl, webhook_secret: secret });
     await appendAudit(trx, dialect, {
       actor: actor.ref,
@@ -216,7 +220,8 @@ export async function rotateWebhookSecret(ctx: NodeContext, actor: Actor, userId
   return db.transaction().execute(async (trx) => {
     const current = await getPreferences(ctx, userId, trx);
     const secret = newWebhookSecret();
-    await savePreferences(trx, userId, { kinds: current.kinds, webhook_url: current.webhook_url, webhook_secret: secret });
+    const sealed = ctx.secrets.seal(secret, webhookSecretPlace('notification_preferences', userId));
+    await savePreferences(trx, userId, { kinds: current.kinds, webhook_url: current.webhook_url, webhook_secret: sealed });
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'notifications.webhook_secret', target: `user:${userId}` });
     return { webhook_secret: secret };
   });

@@ -26,7 +26,7 @@ export interface NotificationsTable {
   link: string | null;
   /** JSON object sent in webhooks. */
   data: string;
-  /** Only for direct webhooks; user webhooks are signed with the user's current secret. */
+  /** Only for direct webhooks; user webhooks are signed with the user's current secret. Sealed (crypto/secret-box.ts). */
   webhook_secret: string | null;
   state: NotificationState;
   attempts: number;
@@ -46,6 +46,7 @@ export interface NotificationPreferencesTable {
   /** JSON object kind → 'email' | 'webhook' | 'both' | 'none'; missing kinds take the defaults. */
   kinds: string;
   webhook_url: string | null;
+  /** Sealed (crypto/secret-box.ts, place `notification_preferences.webhook_secret:<user id>`). */
   webhook_secret: string | null;
   updated_at: string;
 }

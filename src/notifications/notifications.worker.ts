@@ -7,7 +7,8 @@ import { afterFailure, isPermanentFailure } from './notifications.rules.js';
 import type { NotificationChannel } from './notifications.tables.js';
 import type { NotificationRow } from './notifications.service.js';
 import { createMailer, MailSendError, type Mailer } from './smtp.js';
-import { postWebhook, WebhookSendError } from './webhook.js';
+import { SecretUnreadableError } from '../crypto/secret-box.js';
+import { postWebhook, webhookSecretPlace, WebhookSendError } from './webhook.js';
 import { parseWebhookAllow } from './webhook-target.js';
 
 // A row is leased while it is being sent; a worker that died frees it when the lease ends.
@@ -143,11 +144,7 @@ export class NotificationWorker {
       const text = row.link ? `${row.body_text}\n\n${row.link}` : row.body_text;
       return mailer.send({ to: row.recipient, subject: row.subject, text, html: row.body_html });
     }
-    let secret = row.webhook_secret;
-    if (row.user_id !== null) {
-      const p = await this.ctx.store.db.selectFrom('notification_preferences').select('webhook_secret').where('user_id', '=', row.user_id).executeTakeFirst();
-      secret = p?.webhook_secret ?? null;
-    }
+    const secret = await this.webhookSecret(row);
     const payload = {
       id: row.id,
       kind: row.kind,
@@ -162,6 +159,24 @@ export class NotificationWorker {
     };
     const r = await postWebhook(row.recipient, payload, { secret, id: row.id, kind: row.kind, timeoutMs: this.timeoutMs, allow: parseWebhookAllow(this.ctx.settings.webhookAllow) });
     return `HTTP ${r.status}`;
+  }
+
+  /** The secret that signs this webhook, opened; one that does not open fails the send for good. */
+  private async webhookSecret(row: NotificationRow): Promise<string | null> {
+    let sealed = row.webhook_secret;
+    let place = webhookSecretPlace('notifications', row.id);
+    if (row.user_id !== null) {
+      const p = await this.ctx.store.db.selectFrom('notification_preferences').select('webhook_secret').where('user_id', '=', row.user_id).executeTakeFirst();
+      sealed = p?.webhook_secret ?? null;
+      place = webhookSecretPlace('notification_preferences', row.user_id);
+    }
+    if (sealed === null) return null;
+    try {
+      return this.ctx.secrets.open(sealed, place);
+    } catch (e) {
+      if (e instanceof SecretUnreadableError) throw new WebhookSendError('the webhook secret cannot be read on this node; set a new one', undefined, e.message, true);
+      throw e;
+    }
   }
 
   private async attempt(row: NotificationRow): Promise<void> {

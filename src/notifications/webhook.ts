@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { secretPlace } from '../crypto/secret-box.js';
 import { resolveWebhookTarget, WebhookTargetError, type WebhookAllowList } from './webhook-target.js';
 
 export const SIGNATURE_HEADER = 'X-Accord-Signature';
@@ -9,6 +10,11 @@ export const SIGNATURE_HEADER = 'X-Accord-Signature';
 /** A new per-user webhook secret (shown once to the user). */
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+/** Where a webhook secret is sealed: the user's preferences row, or a direct notification's row. */
+export function webhookSecretPlace(table: 'notification_preferences' | 'notifications', rowKey: string): string {
+  return secretPlace(table, 'webhook_secret', rowKey);
 }
 
 /** `sha256=<hex>`: HMAC-SHA256 of the exact body bytes with the secret. */
