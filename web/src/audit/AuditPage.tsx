@@ -1,10 +1,44 @@
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditVerification } from '../api/types.js';
+import type { AuditEntry, AuditVerification } from '../api/types.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { ResourceTable } from '../shared/ui/ResourceTable.js';
+import { describeAuditEntry } from './auditText.js';
 import { useAudit } from './useAudit.js';
+
+/** The action's name (its code beside it for searching) and the details in words. */
+function AuditActionCells({ entry }: { entry: AuditEntry }) {
+  const { t, i18n } = useTranslation();
+  const text = describeAuditEntry(entry, t, i18n.resolvedLanguage ?? 'en');
+  const hasDetails = text.sentence !== null || text.pairs.length > 0;
+  return (
+    <>
+      <td data-cell="action" data-action={entry.action}>
+        {text.label}
+        <br />
+        <code className="hint">{entry.action}</code>
+      </td>
+      <td>{entry.target ? <code>{entry.target}</code> : t('common.none')}</td>
+      <td>{entry.ip ?? t('common.none')}</td>
+      <td data-cell="details">
+        {text.sentence && <p className="plain">{text.sentence}</p>}
+        {text.pairs.length > 0 && (
+          <dl className="facts compact">
+            {text.pairs.map(([k, v]) => (
+              <Fragment key={k}>
+                <dt>{k}</dt>
+                <dd className="wrap">{v}</dd>
+              </Fragment>
+            ))}
+          </dl>
+        )}
+        {!hasDetails && t('common.none')}
+      </td>
+    </>
+  );
+}
 
 function VerificationResult({ result }: { result: AuditVerification }) {
   const { t } = useTranslation();
@@ -58,12 +92,7 @@ export function AuditPage() {
               <td>
                 <code>{e.actor}</code>
               </td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>{e.target ? <code>{e.target}</code> : t('common.none')}</td>
-              <td>{e.ip ?? t('common.none')}</td>
-              <td>{Object.keys(e.details).length ? <code className="wrap">{JSON.stringify(e.details)}</code> : t('common.none')}</td>
+              <AuditActionCells entry={e} />
               <td>
                 <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
               </td>
