@@ -19,16 +19,11 @@
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-federation.json.
 
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import pg from 'pg';
-import {
-  assertAlive, cli, cliRun, cpuSeconds, dialectsFromEnv, dropSchema, hasTaskset, log, nCpu, OUT_DIR, PG_URL, posInt,
-  postgresCpuSeconds, printTable, ROOT, runQueueSeconds, round, sleep, startServer, stopServer,
-} from './lib.js';
+import { assertAlive, cliRun, dialectsFromEnv, hasTaskset, log, nCpu, OUT_DIR, posInt, printTable, ROOT, round, sleep } from './lib.js';
+import { api, cannon, cpuCores, cpuOf, percentiles, profDir, scalar, startPair as startNodes } from './pair.js';
 
 const DURATION = posInt(process.env.BENCH_DURATION, 10);
 const DIALECTS = dialectsFromEnv();
@@ -42,8 +37,8 @@ const WARMUP_MESSAGES = 2000;
 const WARMUP_S = 2;
 const LATENCY_CONNECTIONS = 64;
 
-const TARGETS = { throughput_msgs_per_s_min: 5000 };
-const ADMIN = 'admin@bench.test';
+const TARGETS = { throughput_msgs_per_s_min: 5000, latency_p99_ms_max: { sqlite: 50, postgres: 100 } };
+const latencyOk = (r) => r.latency.to_receipt.p99_ms !== null && r.latency.to_receipt.p99_ms <= TARGETS.latency_p99_ms_max[r.dialect];
 const A_ID = 'bench-a';
 const B_ID = 'bench-b';
 // A on CPU 0, B on CPU 1; with only one CPU both share it.
@@ -53,86 +48,17 @@ const CPU_A = PIN ? '0' : null;
 const CPU_B = PIN ? (nCpu > 1 ? '1' : '0') : null;
 const LOAD_AT_START = loadavg().map((x) => round(x, 2));
 
-/** Read-only access to a node's tables from the bench process. */
-async function openReader(dialect, dataDir, schema) {
-  if (dialect === 'sqlite') {
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(join(dataDir, 'accord.db'), { readonly: true, fileMustExist: true });
-    return { all: async (sql) => db.prepare(sql).all(), close: async () => db.close() };
-  }
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`SET search_path TO ${schema}`);
-  return { all: async (sql) => (await client.query(sql)).rows, close: () => client.end() };
-}
-
-const scalar = async (reader, sql) => Number(Object.values((await reader.all(sql))[0])[0]);
-
-/** Two nodes that have added each other as peers, A pinned to CPU 0 and B to CPU 1. */
-async function startPair(dialect, label, env) {
-  const nodes = [];
-  const pair = {
-    nodes,
-    async cleanup() {
-      for (const n of nodes) {
-        if (n.server) {
-          await stopServer(n.server.child);
-          const tail = n.server.stderr().trim();
-          if (tail) log(`[${label}] ${n.id} stderr (tail):\n${tail.slice(-1500)}`);
-        }
-        await n.reader?.close().catch(() => {});
-        rmSync(n.dataDir, { recursive: true, force: true });
-        if (n.schema) await dropSchema(n.schema, `[${label}] `);
-      }
-    },
-  };
-  try {
-    for (const [id, cpu] of [[A_ID, CPU_A], [B_ID, CPU_B]]) {
-      const dataDir = mkdtempSync(join(tmpdir(), `accord-fedbench-${dialect}-${id}-`));
-      const schema = dialect === 'postgres' ? `bench_${randomBytes(6).toString('hex')}` : undefined;
-      const n = { id, cpu, dataDir, schema };
-      nodes.push(n);
-      const init = cli([
-        'init', '--data', dataDir, '--node-id', id, '--country', 'UZ', '--name', `en=Accord ${id}`,
-        '--admin-email', ADMIN, '--no-require-admin-totp',
-        ...(schema ? ['--db', PG_URL, '--db-schema', schema] : []),
-      ]);
-      n.fingerprint = init.fingerprint;
-    }
-    const [a, b] = nodes;
-    a.token = cli(['token', 'create', '--data', a.dataDir, '--user', ADMIN, '--name', 'bench']).token;
-    for (const n of nodes) {
-      n.server = await startServer(n.dataDir, {
-        label: `${label}-${n.id}`, cpu: n.cpu, prof: CPU_PROF ? join(OUT_DIR, 'bench-prof') : null,
-        // The per-address inbox limit guards against strangers; both bench nodes share 127.0.0.1.
-        env: { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000', ACCORD_INBOX_RATE_PER_MINUTE: '10000000', ...env },
-      });
-      n.pid = n.server.child.pid;
-      n.url = n.server.url;
-    }
-    cli(['peer', 'add', b.url, '--data', a.dataDir, '--fingerprint', b.fingerprint]);
-    cli(['peer', 'add', a.url, '--data', b.dataDir, '--fingerprint', a.fingerprint]);
-    for (const n of nodes) n.reader = await openReader(dialect, n.dataDir, n.schema);
-    log(`[${label}] ${A_ID} pid ${a.pid} at ${a.url}, ${B_ID} pid ${b.pid} at ${b.url}${PIN ? ` (pinned to CPU ${CPU_A} and ${CPU_B})` : ' (not pinned)'}`);
-    return pair;
-  } catch (e) {
-    await pair.cleanup();
-    throw e;
-  }
-}
-
-async function api(node, method, path, body) {
-  const res = await fetch(node.url + path, {
-    method,
-    headers: { authorization: `Bearer ${node.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
-}
-
 /** Waits until A has no pending message for B (every one receipted or rejected). */
+/** Two nodes that have added each other as peers, A pinned to CPU 0 and B to CPU 1. */
+function startPair(dialect, label, env) {
+  // The per-address inbox limit guards against strangers; both bench nodes share 127.0.0.1.
+  return startNodes(dialect, label, {
+    nodes: [{ id: A_ID, cpu: CPU_A }, { id: B_ID, cpu: CPU_B }],
+    env: { ACCORD_INBOX_RATE_PER_MINUTE: '10000000', ...env },
+    prof: CPU_PROF ? profDir : null,
+  });
+}
+
 async function drain(a, b, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -149,16 +75,6 @@ async function drain(a, b, timeoutMs = 120_000) {
 const anyPending = async (a) => (await scalar(a.reader, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE peer_id = '${B_ID}' AND state = 'pending' LIMIT 1) p`)) > 0;
 const lastSeqOnB = (b) => scalar(b.reader, `SELECT COALESCE(MAX(seq), 0) AS n FROM inbox WHERE from_node = '${A_ID}'`);
 const countOnB = (b) => scalar(b.reader, `SELECT COUNT(*) AS n FROM inbox WHERE from_node = '${A_ID}'`);
-
-const cpuOf = (nodes) => ({ a: cpuSeconds(nodes[0].pid), b: cpuSeconds(nodes[1].pid), pg: postgresCpuSeconds(), qa: runQueueSeconds(nodes[0].pid), qb: runQueueSeconds(nodes[1].pid) });
-const cpuCores = (c0, c1, wall) => ({
-  a: round((c1.a - c0.a) / wall, 2),
-  b: round((c1.b - c0.b) / wall, 2),
-  postgres: c0.pg === null || c1.pg === null ? null : round((c1.pg - c0.pg) / wall, 2),
-  // share of the wall time A / B were runnable but waited for their core (other processes had it)
-  a_runq_wait: c0.qa === null || c1.qa === null ? null : round((c1.qa - c0.qa) / wall, 2),
-  b_runq_wait: c0.qb === null || c1.qb === null ? null : round((c1.qb - c0.qb) / wall, 2),
-});
 
 async function throughput(dialect, batchSize) {
   const label = `${dialect} throughput batch ${batchSize}`;
@@ -236,16 +152,6 @@ async function throughput(dialect, batchSize) {
   } finally {
     await pair.cleanup();
   }
-}
-
-function percentiles(xs) {
-  const s = [...xs].sort((x, y) => x - y);
-  const p = (q) => (s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : null);
-  return { n: s.length, p50_ms: p(0.5), p90_ms: p(0.9), p99_ms: p(0.99), max_ms: s.length ? s[s.length - 1] : null, mean_ms: s.length ? round(s.reduce((x, y) => x + y, 0) / s.length, 1) : null };
-}
-
-function cannon(opts) {
-  return new Promise((res, rej) => autocannon(opts, (err, r) => (err ? rej(err) : res(r))));
 }
 
 async function latency(dialect) {
@@ -344,6 +250,7 @@ function report(results) {
     ['  HTTP enqueue p50 / p99 ms', lat((x) => `${x.http_p50_ms} / ${x.http_p99_ms}`)],
     ['  created->stored on B p50/p90/p99/max', lat((x) => `${x.to_b_received.p50_ms} / ${x.to_b_received.p90_ms} / ${x.to_b_received.p99_ms} / ${x.to_b_received.max_ms}`)],
     ['  created->receipted p50/p90/p99/max', lat((x) => `${x.to_receipt.p50_ms} / ${x.to_receipt.p90_ms} / ${x.to_receipt.p99_ms} / ${x.to_receipt.max_ms}`)],
+    ['  target p99 created->receipted', (r) => (r.latency ? `${latencyOk(r) ? 'PASS' : 'FAIL'} (<= ${TARGETS.latency_p99_ms_max[r.dialect]} ms)` : '-')],
     ['  batches (avg size)', lat((x) => `${x.batches} (${x.avg_batch})`)],
     ['  CPU cores A / B / postgres / bench', lat((x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'} / ${x.cpu_cores.load_generator}`)],
     ['  run-queue wait A / B (0-1)', lat((x) => `${x.cpu_cores.a_runq_wait} / ${x.cpu_cores.b_runq_wait}`)],
@@ -396,7 +303,7 @@ async function main() {
   log(`\nwritten to ${join(OUT_DIR, 'bench-federation.json')}`);
 
   const failed = results.some((r) => (r.latency && r.latency.http_non_2xx + r.latency.http_errors + r.latency.missing_on_b > 0) || r.throughput.some((t) => t.rejected > 0));
-  const missed = results.some((r) => r.throughput.some((t) => t.msgs_per_s < TARGETS.throughput_msgs_per_s_min));
+  const missed = results.some((r) => r.throughput.some((t) => t.msgs_per_s < TARGETS.throughput_msgs_per_s_min) || (r.latency && !latencyOk(r)));
   if (failed) log('some messages failed (non-2xx, rejected or missing): the figures are not trustworthy');
   if (failures.length) log(`dialects that could not be measured: ${failures.map((f) => f.dialect).join(', ')}`);
   process.exitCode = failed || failures.length || (STRICT && missed) ? 1 : 0;

@@ -4,7 +4,7 @@ import { reloadIdentityIfChanged } from '../node/identity.js';
 import { KEY_ROTATION_TYPE } from './keyring.js';
 import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
 import { applyReceipt, buildBatchText, postBatchText } from './transport.js';
-import { DeliveryWindow } from './delivery-window.js';
+import { DeliveryWindow, WakeSignal } from './delivery-window.js';
 import { isPending, isPendingRotation } from './outbox.conditions.js';
 import { SerialPass } from '../util/serial-pass.js';
 import { backoffMs } from '../util/backoff.js';
@@ -35,7 +35,9 @@ export interface DeliveryStats {
  * Delivers the outbox. One worker owns a peer at a time (a lease taken by compare-and-set on
  * the peer's row, safe across processes on one PostgreSQL) and sends its messages in release
  * order, with up to `deliveryWindow` batches in flight so that both sides work at once;
- * failures back off per peer with jitter. At-least-once: a message is marked delivered only
+ * failures back off per peer with jitter. Nothing waits to fill a batch: a message goes as
+ * soon as a slot to its peer is free, and batches grow from what queued up while the slots
+ * were taken. At-least-once: a message is marked delivered only
  * after the peer's signed receipt names it.
  */
 export class DeliveryWorker {
@@ -44,6 +46,8 @@ export class DeliveryWorker {
   readonly stats: DeliveryStats = { delivered: 0, rejected: 0, failedAttempts: 0 };
   private timer: NodeJS.Timeout | null = null;
   private readonly runner = new SerialPass(() => this.pass(), (err) => this.log?.error({ err }, 'delivery pass failed'));
+  /** Fired when messages may have been queued: wakes delivery loops that wait with a free slot. */
+  private readonly queued = new WakeSignal();
   private stopped = false;
   private leasesFreed = false;
 
@@ -73,12 +77,14 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.queued.fire();
     await this.runner.stop();
   }
 
   /** Runs a pass now (or right after the current one). */
   kick(): void {
     this.runner.kick();
+    this.queued.fire();
   }
 
   async pass(): Promise<void> {
@@ -122,6 +128,7 @@ export class DeliveryWorker {
     let batches = 0;
     try {
       while (!this.stopped && !window.failed) {
+        const since = this.queued.generation;
         const peer = await findPeer(this.ctx.store.db, peerId);
         if (!peer || peer.status !== 'active') break;
         // A key rotation goes first and alone in the pipe: the batch is signed with the new
@@ -133,12 +140,16 @@ export class DeliveryWorker {
           if (!(await this.sendOnce(peer, rows))) break;
           continue;
         }
+        // With nothing in flight, look from the lowest pending release number again, which
+        // also picks up messages whose transaction committed after later ones.
+        if (window.empty) window.cursor = -1;
         const rows = await this.pending(peerId, { afterSeq: window.cursor, limit: this.ctx.settings.deliveryBatchSize });
         if (rows.length === 0) {
-          // Nothing beyond what is in flight: wait for it, then look again from the start,
-          // which also picks up messages whose transaction committed after later ones.
           if (window.empty) break;
-          await window.drain();
+          // Nothing beyond what is in flight, and no waiting to fill a batch: what is queued
+          // next goes at once while a slot is free; otherwise the next batch is whatever has
+          // accumulated by the time a batch in flight settles.
+          await window.settleOneOr(this.queued.wait(since));
           continue;
         }
         // Messages that must apply in release order travel with nothing else in flight.
@@ -149,16 +160,35 @@ export class DeliveryWorker {
           this.log?.error({ err, peer: peerId }, 'delivery of a batch failed');
           return false;
         });
-        await window.add(sent);
-        // Now and then, and for ordered messages at once, let the pipe empty: the next batch
-        // then starts from the lowest pending release number again.
-        if (ordered || ++batches % 16 === 0) await window.drain();
+        await window.add(
+          sent,
+          rows.map((r) => Number(r.seq)),
+        );
+        // An ordered message settles before anything follows it. Now and then, make sure the
+        // cursor has passed over no pending message (one put back for redelivery, or left
+        // pending by a receipt): if it has, let the pipe empty and start from the lowest again.
+        if (ordered || (++batches % 16 === 0 && (await this.passedOver(peerId, window)))) await window.drain();
       }
       await window.drain();
     } finally {
       clearInterval(renew);
       await this.release(peerId);
     }
+  }
+
+  /** Whether a pending message at or below the cursor is not in flight. */
+  private async passedOver(peerId: string, window: DeliveryWindow): Promise<boolean> {
+    const rows = await this.ctx.store.db
+      .selectFrom('outbox')
+      .select('seq')
+      .where('peer_id', '=', peerId)
+      .where(isPending)
+      .where('type', '!=', KEY_ROTATION_TYPE)
+      .where('seq', '<=', window.cursor)
+      .orderBy('seq')
+      .limit(window.messages + 1)
+      .execute();
+    return rows.some((r) => !window.holds(Number(r.seq)));
   }
 
   private pending(peerId: string, o: { rotation?: boolean; afterSeq?: number; limit: number }) {
