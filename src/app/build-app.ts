@@ -92,7 +92,7 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   registerAccessControl(app, ctx);
-  const metrics = registerMetrics(app);
+  const metrics = registerMetrics(app, ctx);
 
   // Routes are typed by their schemas (TypeBox type provider): no casts of body, query or params.
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -6,6 +6,7 @@ import { actorOf, principalOf } from '../auth/access.js';
 import { NotFoundError } from '../errors.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
 import { registerPingScheduleRoutes } from './ping-schedules.routes.js';
+import { registerPingTestMetrics } from './ping-tests.metrics.js';
 import { exportPingTests, pingTestHistory } from './ping-tests.reports.js';
 import type { PingTestsTable } from './ping-tests.tables.js';
 import { confirmPingTest, listPingTests, pingTestByToken, pingTestState, PingTestClosedError, pingTestStats, startPingTests } from './ping-tests.service.js';
@@ -66,6 +67,7 @@ export function registerPingTestRoutes(app: TypedApp, ctx: NodeContext): void {
   const read = { access: { permission: 'directory:read' as const } };
   const write = { access: { permission: 'directory:write' as const } };
   registerPingScheduleRoutes(app, ctx);
+  registerPingTestMetrics(app.metricsRegistry, ctx);
 
   app.post(
     '/api/v1/ping-tests',

@@ -8,6 +8,7 @@ import { DeliveryWindow, WakeSignal } from './delivery-window.js';
 import { isPending, isPendingRotation } from './outbox.conditions.js';
 import { SerialPass } from '../util/serial-pass.js';
 import { backoffMs } from '../util/backoff.js';
+import { countDeliveryFailure, countSent } from '../http/metrics.js';
 import { HOST, newWorkerId } from '../util/ids.js';
 
 // A lease lasts 15 s and is renewed every 5 s while the worker delivers, so a worker that
@@ -204,6 +205,7 @@ export class DeliveryWorker {
     const now = new Date().toISOString();
     if (r.status !== 200 || !r.receipt) {
       this.stats.failedAttempts++;
+      countDeliveryFailure(this.ctx, peer.node_id);
       const failures = Number(peer.failures) + 1;
       const wait = backoffMs(failures - 1, this.ctx.settings.retryBaseMs, this.ctx.settings.retryCapMs);
       const error = r.error ?? `HTTP ${r.status}: no receipt`;
@@ -214,6 +216,7 @@ export class DeliveryWorker {
     const counts = await applyReceipt(this.ctx, peer.node_id, r.receipt, rows.map((row) => row.id));
     this.stats.delivered += counts.delivered;
     this.stats.rejected += counts.rejected;
+    countSent(this.ctx, peer.node_id, counts.delivered, counts.rejected);
     return true;
   }
 }

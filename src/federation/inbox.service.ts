@@ -3,6 +3,7 @@ import type { NodeContext } from '../context.js';
 import type { DbOrTrx } from '../store/db.js';
 import { insertRows } from '../store/insert-rows.js';
 import { AppError } from '../errors.js';
+import { countReceived } from '../http/metrics.js';
 import { keyFor, keyringForBatch, keyringOf, rotationLimits } from './keyring.js';
 import { canonicalForms, envelopeDigest, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
@@ -181,7 +182,10 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
     }
     await applyInOrder(ctx, trx, registry, apply);
   });
+  // Something new was applied: open duty desks look again (a ping test, a proposal, a notice).
+  if (pending.some((p) => p.item.status === 'accepted')) ctx.events.publish({ type: 'desk.changed', source: 'inbox' });
   await recordContact(db, peer.node_id, receivedAt, { clearFailures: false });
+  countReceived(ctx, peer.node_id, items);
   if (++receivesSincePurge >= 1000) {
     receivesSincePurge = 0;
     const cutoff = new Date(now.getTime() - (ctx.settings.replayWindowSeconds + ctx.settings.clockSkewSeconds) * 1000).toISOString();

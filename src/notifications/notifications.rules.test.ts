@@ -68,8 +68,8 @@ describe('notification rules', () => {
 describe('SMTP URL', () => {
   it('reads host, port, TLS mode and credentials', async () => {
     const { parseSmtpUrl } = await import('./smtp.js');
-    expect(parseSmtpUrl('smtp://mail.example.org')).toEqual({ host: 'mail.example.org', port: 587, secure: false });
-    expect(parseSmtpUrl('smtps://u%40x:p%3Ass@mail.example.org:2465')).toEqual({ host: 'mail.example.org', port: 2465, secure: true, auth: { user: 'u@x', pass: 'p:ss' } });
+    expect(parseSmtpUrl('smtp://mail.example.org')).toEqual({ host: 'mail.example.org', port: 587, security: 'opportunistic' });
+    expect(parseSmtpUrl('smtps://u%40x:p%3Ass@mail.example.org:2465')).toEqual({ host: 'mail.example.org', port: 2465, security: 'tls', auth: { user: 'u@x', pass: 'p:ss' } });
     expect(parseSmtpUrl('smtp://[::1]:25').host).toBe('::1');
   });
 });

@@ -66,8 +66,11 @@ export function planDeliveries(pref: ChannelPreference, can: { email: boolean; w
   }
 }
 
+/** Why an e-mail is skipped on a node without a mail server, and where it is set. */
+export const EMAIL_NOT_CONFIGURED = 'e-mail is not configured on this node (an administrator sets the mail server on the Notifications page, or ACCORD_SMTP_URL)';
+
 function emailPlan(enabled: boolean): PlannedDelivery {
-  return enabled ? { channel: 'email' } : { channel: 'email', skipReason: 'e-mail is not configured on this node (ACCORD_SMTP_URL)' };
+  return enabled ? { channel: 'email' } : { channel: 'email', skipReason: EMAIL_NOT_CONFIGURED };
 }
 function webhookPlan(hasUrl: boolean): PlannedDelivery {
   return hasUrl ? { channel: 'webhook' } : { channel: 'webhook', skipReason: 'no webhook URL in the preferences' };

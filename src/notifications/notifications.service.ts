@@ -6,8 +6,9 @@ import { AppError, InvalidInputError, NotFoundError } from '../errors.js';
 import { userAddresses, userExists } from '../auth/users.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { newId } from '../util/ids.js';
-import { checkWebhookUrl, NotificationKind, planDeliveries, resolvePreferences, type ChannelPreference, type KindPreferences } from './notifications.rules.js';
+import { checkWebhookUrl, EMAIL_NOT_CONFIGURED, NotificationKind, planDeliveries, resolvePreferences, type ChannelPreference, type KindPreferences } from './notifications.rules.js';
 import type { NotificationChannel, NotificationsTable, NotificationState } from './notifications.tables.js';
+import { emailConfigured } from './smtp-settings.service.js';
 import { newWebhookSecret, webhookSecretPlace } from './webhook.js';
 import { isInternalAddress, parseWebhookAllow, resolveWebhookTarget, WebhookTargetError } from './webhook-target.js';
 
@@ -105,6 +106,10 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
     rows.push({ ...base, id, user_id: userId, channel, recipient, webhook_secret: sealed, state: skipReason ? 'skipped' : 'pending', response: skipReason ?? null });
   };
 
+  // Asked once, and only when someone may get an e-mail.
+  let emailOn: boolean | undefined;
+  const canEmail = async () => (emailOn ??= await emailConfigured(ctx, trx));
+
   const ids = [...new Set(input.userIds ?? [])];
   if (ids.length > 0) {
     const users = await userAddresses(trx, ids);
@@ -117,14 +122,14 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
         continue;
       }
       const pref = resolvePreferences(ctx.catalog.notificationKinds, p ? (JSON.parse(p.kinds) as Record<string, unknown>) : null)[input.kind];
-      for (const d of planDeliveries(pref, { email: ctx.settings.smtpUrl !== undefined, webhook: Boolean(p?.webhook_url) })) {
+      for (const d of planDeliveries(pref, { email: pref !== 'email' && pref !== 'both' ? false : await canEmail(), webhook: Boolean(p?.webhook_url) })) {
         add(u.id, d.channel, d.channel === 'email' ? u.email : d.channel === 'webhook' ? (p?.webhook_url ?? '') : '', d.skipReason);
       }
     }
   }
   if (input.to?.email !== undefined) {
     if (!EMAIL.test(input.to.email)) throw new InvalidInputError('to.email must be an e-mail address');
-    add(null, 'email', input.to.email, ctx.settings.smtpUrl === undefined ? 'e-mail is not configured on this node (ACCORD_SMTP_URL)' : undefined);
+    add(null, 'email', input.to.email, (await canEmail()) ? undefined : EMAIL_NOT_CONFIGURED);
   }
   if (input.to?.webhook !== undefined) {
     const bad = checkWebhookUrl(input.to.webhook);

@@ -51,9 +51,28 @@ export interface NotificationPreferencesTable {
   updated_at: string;
 }
 
+/**
+ * The node's mail server as an administrator set it in the web app (one row, id `default`).
+ * ACCORD_SMTP_URL, when set, takes precedence and this row is not used.
+ */
+export interface NotificationSmtpTable {
+  id: string;
+  host: string;
+  port: number;
+  /** `starttls`, `tls` or `none` (smtp.ts SmtpSecurity). */
+  security: string;
+  username: string | null;
+  /** Sealed with the node's secrets key (smtp-settings.service.ts), never returned by the API. */
+  password: string | null;
+  from_address: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 declare module '../store/schema.js' {
   interface Database {
     notifications: NotificationsTable;
     notification_preferences: NotificationPreferencesTable;
+    notification_smtp: NotificationSmtpTable;
   }
 }

@@ -3,10 +3,12 @@ import { SerialPass } from '../util/serial-pass.js';
 import { settleWithin } from '../util/settle-within.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeContext } from '../context.js';
-import { afterFailure, isPermanentFailure } from './notifications.rules.js';
+import { notificationResults } from './notifications.metrics.js';
+import { afterFailure, EMAIL_NOT_CONFIGURED, isPermanentFailure } from './notifications.rules.js';
 import type { NotificationChannel } from './notifications.tables.js';
 import type { NotificationRow } from './notifications.service.js';
 import { createMailer, MailSendError, type Mailer } from './smtp.js';
+import { effectiveSmtp } from './smtp-settings.service.js';
 import { SecretUnreadableError } from '../crypto/secret-box.js';
 import { postWebhook, webhookSecretPlace, WebhookSendError } from './webhook.js';
 import { parseWebhookAllow } from './webhook-target.js';
@@ -46,7 +48,7 @@ export class NotificationWorker {
   private stopped = false;
   private inFlight = new Map<string, Promise<void>>();
   private inFlightBy: Record<'email' | 'webhook', number> = { email: 0, webhook: 0 };
-  private mailer: { url: string; from: string; mailer: Mailer } | null = null;
+  private mailer: { key: string; mailer: Mailer } | null = null;
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
   private readonly concurrency: Record<'email' | 'webhook', number>;
@@ -127,20 +129,22 @@ export class NotificationWorker {
     return (await this.ctx.store.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
   }
 
-  private getMailer(): Mailer | null {
-    const { smtpUrl, smtpFrom } = this.ctx.settings;
-    if (smtpUrl === undefined) return null;
-    if (!this.mailer || this.mailer.url !== smtpUrl || this.mailer.from !== smtpFrom) {
+  /** The mailer for the server in use (ACCORD_SMTP_URL, else the one saved in the web app), made again when it changes. */
+  private async getMailer(): Promise<Mailer | null> {
+    const smtp = await effectiveSmtp(this.ctx);
+    if (!smtp) return null;
+    const key = JSON.stringify([smtp.server, smtp.from]);
+    if (!this.mailer || this.mailer.key !== key) {
       this.mailer?.mailer.close();
-      this.mailer = { url: smtpUrl, from: smtpFrom, mailer: createMailer(smtpUrl, smtpFrom, this.timeoutMs) };
+      this.mailer = { key, mailer: createMailer(smtp.server, smtp.from, this.timeoutMs) };
     }
     return this.mailer.mailer;
   }
 
   private async send(row: NotificationRow & { channel: Exclude<NotificationChannel, 'none'> }): Promise<string> {
     if (row.channel === 'email') {
-      const mailer = this.getMailer();
-      if (!mailer) throw new MailSendError('e-mail is not configured on this node (ACCORD_SMTP_URL)');
+      const mailer = await this.getMailer();
+      if (!mailer) throw new MailSendError(EMAIL_NOT_CONFIGURED);
       const text = row.link ? `${row.body_text}\n\n${row.link}` : row.body_text;
       return mailer.send({ to: row.recipient, subject: row.subject, text, html: row.body_html });
     }
@@ -185,11 +189,13 @@ export class NotificationWorker {
     const mine = (q: ReturnType<typeof db.updateTable<'notifications'>>) => q.where('id', '=', row.id).where('lease_owner', '=', this.id);
     if (row.channel === 'none') {
       await mine(db.updateTable('notifications')).set({ state: 'skipped', lease_owner: null, lease_until: null }).execute();
+      notificationResults(this.ctx)?.inc({ channel: row.channel, result: 'skipped' });
       return;
     }
     try {
       const response = await this.send(row as NotificationRow & { channel: 'email' | 'webhook' });
       this.stats.sent++;
+      notificationResults(this.ctx)?.inc({ channel: row.channel, result: 'sent' });
       await mine(db.updateTable('notifications'))
         .set({ state: 'sent', attempts, response: response.slice(0, 1000), last_error: null, sent_at: new Date().toISOString(), next_attempt_at: null, lease_owner: null, lease_until: null })
         .execute();
@@ -203,9 +209,11 @@ export class NotificationWorker {
       const detail = e instanceof WebhookSendError ? e.detail : undefined;
       if (next.giveUp) {
         this.stats.gaveUp++;
+        notificationResults(this.ctx)?.inc({ channel: row.channel, result: 'failed' });
         await mine(db.updateTable('notifications')).set({ state: 'failed', attempts, last_error: error, next_attempt_at: null, lease_owner: null, lease_until: null }).execute();
         this.log?.warn({ notification: row.id, channel: row.channel, error, detail, attempts }, 'notification failed for good');
       } else {
+        notificationResults(this.ctx)?.inc({ channel: row.channel, result: 'retry' });
         const at = new Date(Date.now() + next.delayMs).toISOString();
         await mine(db.updateTable('notifications')).set({ attempts, last_error: error, next_attempt_at: at, lease_owner: null, lease_until: null }).execute();
         this.log?.warn({ notification: row.id, channel: row.channel, error, detail, retry_in_ms: next.delayMs }, 'notification attempt failed');

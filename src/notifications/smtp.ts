@@ -21,24 +21,46 @@ export interface Mailer {
   close(): void;
 }
 
-/** `smtp://user:pass@host:port` (port 587 by default) or `smtps://…` (implicit TLS, port 465). */
-export function parseSmtpUrl(url: string): { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } } {
+/** How the connection is protected: STARTTLS required, TLS from the first byte, or plain (a local relay). */
+export const SmtpSecurity = { starttls: 'starttls', tls: 'tls', none: 'none' } as const;
+export type SmtpSecurity = (typeof SmtpSecurity)[keyof typeof SmtpSecurity];
+
+/** Where and how to send: from ACCORD_SMTP_URL or from the settings an administrator saved. */
+export interface SmtpServer {
+  host: string;
+  port: number;
+  /**
+   * `starttls` requires the upgrade, `tls` is implicit TLS; `opportunistic` (the URL form
+   * `smtp://`) upgrades when the server offers STARTTLS, as ACCORD_SMTP_URL always did.
+   */
+  security: SmtpSecurity | 'opportunistic';
+  auth?: { user: string; pass: string };
+}
+
+/** `smtp://user:pass@host:port` (port 587 by default, STARTTLS when offered) or `smtps://…` (implicit TLS, port 465). */
+export function parseSmtpUrl(url: string): SmtpServer {
   const u = new URL(url);
   const secure = u.protocol === 'smtps:';
   if (!secure && u.protocol !== 'smtp:') throw new Error('the SMTP URL must start with smtp:// or smtps://');
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = u.port ? Number(u.port) : secure ? 465 : 587;
-  return { host, port, secure, ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}) };
+  return { host, port, security: secure ? 'tls' : 'opportunistic', ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}) };
+}
+
+/** nodemailer's connection options for a server. */
+export function transportOptions(s: SmtpServer): { host: string; port: number; secure: boolean; requireTLS?: boolean; ignoreTLS?: boolean; auth?: { user: string; pass: string } } {
+  const tls = s.security === 'tls' ? { secure: true } : s.security === 'starttls' ? { secure: false, requireTLS: true } : s.security === 'none' ? { secure: false, ignoreTLS: true } : { secure: false };
+  return { host: s.host, port: s.port, ...tls, ...(s.auth ? { auth: s.auth } : {}) };
 }
 
 /**
- * An SMTP mailer for `smtp://user:pass@host:port` (STARTTLS when offered) or `smtps://…`.
+ * An SMTP mailer for a server (see SmtpServer) sending as `from`.
  * Every phase has a timeout, so a slow or silent server fails the attempt instead of holding it.
  */
-export function createMailer(url: string, from: string, timeoutMs = 10_000): Mailer {
-  // @NOTE nodemailer ignores every other option when given `url`, timeouts included.
+export function createMailer(server: SmtpServer, from: string, timeoutMs = 10_000): Mailer {
+  // @NOTE nodemailer ignores every other option when given `url`, timeouts included: hence the parts.
   const transport: Transporter = nodemailer.createTransport({
-    ...parseSmtpUrl(url),
+    ...transportOptions(server),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

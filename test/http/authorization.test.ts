@@ -86,6 +86,11 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'PUT /api/v1/notifications/preferences': { who: ALL, body: { kinds: { 'case.deadline': 'email' } } },
   'POST /api/v1/notifications/webhook-secret': { who: ALL },
   'POST /api/v1/notifications/test': { who: ALL },
+  'GET /api/v1/notifications/email-status': { who: ALL },
+  'GET /api/v1/notifications/smtp': { who: ADMIN },
+  'PUT /api/v1/notifications/smtp': { who: ADMIN, body: { host: '127.0.0.1', port: 1, security: 'starttls', username: 'accord', password: 'x', from: 'accord@example.org' } },
+  'DELETE /api/v1/notifications/smtp': { who: ADMIN },
+  'POST /api/v1/notifications/smtp/test': { who: ADMIN, body: { to: 'duty@example.org' } },
 };
 
 const REFUSED = ['urn:accord:problem:unauthenticated', 'urn:accord:problem:forbidden'];
