@@ -1,6 +1,7 @@
 import { audit } from '../audit/index.js';
 import { auth } from '../auth/index.js';
 import type { Capability } from '../capability.js';
+import { desk } from '../desk/index.js';
 import { directory } from '../directory/index.js';
 import { federation } from '../federation/index.js';
 import { groups } from '../groups/index.js';
@@ -22,4 +23,5 @@ export const CAPABILITIES: readonly Capability[] = [
   groups,
   directory,
   notifications,
+  desk,
 ];

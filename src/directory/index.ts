@@ -1,5 +1,6 @@
 import { ALL_ROLES } from '../auth/roles.js';
 import type { Capability } from '../capability.js';
+import { directoryDesk } from './directory.desk.js';
 import { directoryMessages } from './directory.messages.js';
 import { DirectoryNotification } from './directory.rules.js';
 import { directoryJobs } from './directory.jobs.js';
@@ -41,4 +42,5 @@ export const directory: Capability = {
   },
   jobs: directoryJobs,
   webPages: ['/directory'],
+  desk: directoryDesk,
 };

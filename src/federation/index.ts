@@ -1,5 +1,6 @@
 import type { Capability } from '../capability.js';
 import { CatchUpType, KeyRotationType, NoticeType, PingType } from './builtin/builtin-types.js';
+import { federationDesk } from './federation.desk.js';
 import { registerFederationRoutes } from './federation.routes.js';
 import * as transferBatches from './migrations/20261201T141500-transfer-batches.js';
 
@@ -15,4 +16,5 @@ export const federation: Capability = {
   messages: [PingType, NoticeType, CatchUpType, KeyRotationType],
   routes: (app, ctx, deps) => registerFederationRoutes(app, ctx, deps.registry, deps.onQueued),
   webPages: ['/federation'],
+  desk: federationDesk,
 };

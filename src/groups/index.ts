@@ -3,6 +3,7 @@ import type { Capability } from '../capability.js';
 import * as migration20261128T190000 from './migrations/20261128T190000-groups.js';
 import * as migration20261201T160000 from './migrations/20261201T160000-group-events-by-author.js';
 import { GroupConsentType, GroupConsentV2Type, GroupHistoryType, GroupProposalType, GroupRefusalType, GroupRefusalV2Type } from './groups.messages.js';
+import { groupsDesk } from './groups.desk.js';
 import { registerGroupRoutes } from './groups.routes.js';
 
 /** Bilateral, regional and global groups whose membership changes by the members' consent. */
@@ -17,4 +18,5 @@ export const groups: Capability = {
   messages: [GroupProposalType, GroupConsentType, GroupRefusalType, GroupConsentV2Type, GroupRefusalV2Type, GroupHistoryType],
   routes: (app, ctx, deps) => registerGroupRoutes(app, ctx, deps.onQueued),
   webPages: ['/groups'],
+  desk: groupsDesk,
 };

@@ -31,6 +31,9 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /api/v1/auth/totp/enrolment': { who: ALL, session: true },
   'POST /api/v1/auth/totp/enrolment/confirm': { who: ALL, body: { code: '123456' }, session: true },
   'GET /api/v1/node': { who: ALL },
+  'GET /api/v1/desk': { who: ALL },
+  // Without Accept: text/event-stream a let-in caller gets 406 instead of a stream that never ends.
+  'GET /api/v1/events': { who: ALL },
   'GET /api/v1/users': { who: ADMIN_AUDITOR },
   'GET /api/v1/users/:id': { who: ADMIN_AUDITOR },
   'POST /api/v1/users': { who: ADMIN, body: { email: 'new@example.org', display_name: 'New', role: 'analyst' } },

@@ -674,7 +674,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        current_password: string;
+                        current_password?: string;
                         new_password: string;
                     };
                 };
@@ -3285,6 +3285,446 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Received (default) or sent notices, newest first; page with ?cursor=<next_cursor> */
+        get: {
+            parameters: {
+                query?: {
+                    direction?: "received" | "sent";
+                    state?: "unacknowledged" | "acknowledged";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notices: {
+                                id: string;
+                                direction: "received" | "sent";
+                                from_node: string;
+                                to_node: string;
+                                subject: string;
+                                text: string;
+                                issued_at: string;
+                                /** @description Received: when it arrived; sent: when it was queued */
+                                received_at: string;
+                                in_reply_to: string | null;
+                                /** @description The first notice of its thread */
+                                thread_id: string;
+                                acknowledged_by: string | null;
+                                acknowledged_at: string | null;
+                                /** @description Sent notices: the state of the message in the outbox */
+                                delivery: "pending" | "delivered" | "rejected" | null;
+                                reply_count: number;
+                            }[];
+                            next_cursor: string | null;
+                            /** @description Received notices nobody here has acknowledged yet */
+                            unacknowledged: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A notice with its thread (sent and received, oldest first) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notice: {
+                                id: string;
+                                direction: "received" | "sent";
+                                from_node: string;
+                                to_node: string;
+                                subject: string;
+                                text: string;
+                                issued_at: string;
+                                /** @description Received: when it arrived; sent: when it was queued */
+                                received_at: string;
+                                in_reply_to: string | null;
+                                /** @description The first notice of its thread */
+                                thread_id: string;
+                                acknowledged_by: string | null;
+                                acknowledged_at: string | null;
+                                /** @description Sent notices: the state of the message in the outbox */
+                                delivery: "pending" | "delivered" | "rejected" | null;
+                                reply_count: number;
+                            };
+                            thread: {
+                                id: string;
+                                direction: "received" | "sent";
+                                from_node: string;
+                                to_node: string;
+                                subject: string;
+                                text: string;
+                                issued_at: string;
+                                /** @description Received: when it arrived; sent: when it was queued */
+                                received_at: string;
+                                in_reply_to: string | null;
+                                /** @description The first notice of its thread */
+                                thread_id: string;
+                                acknowledged_by: string | null;
+                                acknowledged_at: string | null;
+                                /** @description Sent notices: the state of the message in the outbox */
+                                delivery: "pending" | "delivered" | "rejected" | null;
+                                reply_count: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a received notice; the signed acknowledgement goes back to its sender. Acknowledging again changes nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            direction: "received" | "sent";
+                            from_node: string;
+                            to_node: string;
+                            subject: string;
+                            text: string;
+                            issued_at: string;
+                            /** @description Received: when it arrived; sent: when it was queued */
+                            received_at: string;
+                            in_reply_to: string | null;
+                            /** @description The first notice of its thread */
+                            thread_id: string;
+                            acknowledged_by: string | null;
+                            acknowledged_at: string | null;
+                            /** @description Sent notices: the state of the message in the outbox */
+                            delivery: "pending" | "delivered" | "rejected" | null;
+                            reply_count: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a notice answering this one to the other node of its thread */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subject: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            direction: "received" | "sent";
+                            from_node: string;
+                            to_node: string;
+                            subject: string;
+                            text: string;
+                            issued_at: string;
+                            /** @description Received: when it arrived; sent: when it was queued */
+                            received_at: string;
+                            in_reply_to: string | null;
+                            /** @description The first notice of its thread */
+                            thread_id: string;
+                            acknowledged_by: string | null;
+                            acknowledged_at: string | null;
+                            /** @description Sent notices: the state of the message in the outbox */
+                            delivery: "pending" | "delivered" | "rejected" | null;
+                            reply_count: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -4742,7 +5182,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the directory as CSV (one line per contact) or JSON */
+        /** Export the directory as CSV (one line per contact, labels in the language asked: ?lang= or Accept-Language, default en) or JSON */
         get: {
             parameters: {
                 query: {
@@ -6654,6 +7094,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/email-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether this node can send e-mail (without the server details) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False: e-mail notifications are recorded as skipped */
+                            configured: boolean;
+                            source: "environment" | "web" | "none";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/smtp": {
         parameters: {
             query?: never;
@@ -7003,6 +7528,226 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The duty desk: what waits for the signed-in user, the peers in trouble, the own directory entry */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO 8601 time */
+                            generated_at: string;
+                            /** @description most severe first, then nearest deadline, then longest waiting */
+                            items: {
+                                /** @description what waits, `<capability>.<what>`; the web app translates `desk.kinds.<kind>` */
+                                kind: string;
+                                id: string;
+                                /** @description values for the translated title */
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                                /** @description client-side path where it is acted on */
+                                link: string;
+                                /** @description ISO 8601 time */
+                                since: string;
+                                /** @description ISO 8601 time */
+                                due?: string;
+                                severity: "info" | "attention" | "urgent";
+                            }[];
+                            /** @description null for roles that may not read peers */
+                            peers: {
+                                total: number;
+                                unreachable: number;
+                                with_backlog: number;
+                                pending_messages: number;
+                                oldest_pending_at: string | null;
+                                peers: {
+                                    node_id: string;
+                                    status: string;
+                                    /** @description null: never contacted */
+                                    reachable: boolean | null;
+                                    last_contact_at: string | null;
+                                    last_error_at: string | null;
+                                    /** @description messages waiting in the outbox for this peer */
+                                    outbox_depth: number;
+                                    oldest_pending_at: string | null;
+                                }[];
+                            } | null;
+                            own_entry: {
+                                published_at: string | null;
+                                valid_until: string | null;
+                                freshness: "missing" | "valid" | "expiring" | "stale" | "expired";
+                            } | null;
+                            /** @description capabilities whose part of the desk failed this time */
+                            unavailable: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live changes as server-sent events (text/event-stream): `desk` when the duty desk may have changed; a comment every 20 s
+         * @description Events carry no data beyond their name: read what changed through its own route. The stream ends after 15 minutes; EventSource reconnects by itself.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
