@@ -6,7 +6,8 @@ import { CatchUpType, NoticeType, PingType } from './builtin/builtin-types.js';
 import { checkRelease } from './release-gate.js';
 import { postBatch } from './transport.js';
 import { enqueueMessages } from './outbox.service.js';
-import { findPeer } from './peers.repository.js';
+import { findPeer, recordContact } from './peers.repository.js';
+import { recordSentNotices, type SentNoticeRow } from './notices.repository.js';
 import { PeerUnreachableError } from './peers.service.js';
 import { newMessageId, signEnvelope } from './protocol/envelope.js';
 import type { Receipt } from './protocol/receipt.js';
@@ -30,7 +31,15 @@ export async function pingPeer(ctx: NodeContext, nodeId: string): Promise<PingRe
   if (!r.receipt) throw new PeerUnreachableError(peer.base_url, r.error ?? `HTTP ${r.status}`);
   const item = r.receipt.items[0];
   if (item?.status === 'rejected') throw new PeerUnreachableError(peer.base_url, `the peer refused the ping: ${item.reason} (${item.detail ?? ''})`);
+  // A signed receipt is contact with the peer, as a delivery is: "last contact" shows it.
+  await recordContact(ctx.store.db, nodeId, new Date().toISOString(), { clearFailures: false });
   return { peer: nodeId, rtt_ms: Math.round(rtt * 10) / 10, receipt: r.receipt };
+}
+
+/** A notice that answers another: the one it names, and the thread both belong to. */
+export interface NoticeReply {
+  inReplyTo: string;
+  threadId: string;
 }
 
 interface NoticeRequest {
@@ -39,13 +48,14 @@ interface NoticeRequest {
   subject: string;
   text: string;
   count: number;
+  reply?: NoticeReply;
 }
 
-/** Queues notices for a peer (count > 1 repeats it, for load tests). */
-export function sendNotice(ctx: NodeContext, actor: Actor, nodeId: string, subject: string, text: string, count = 1): Promise<string[]> {
+/** Queues notices for a peer (count > 1 repeats it, for load tests) and keeps them as sent notices. */
+export function sendNotice(ctx: NodeContext, actor: Actor, nodeId: string, subject: string, text: string, count = 1, reply?: NoticeReply): Promise<string[]> {
   let g = noticeCommits.get(ctx);
   if (!g) noticeCommits.set(ctx, (g = new GroupCommit((reqs: NoticeRequest[]) => queueNotices(ctx, reqs))));
-  return g.submit({ actor, nodeId, subject, text, count });
+  return g.submit({ actor, nodeId, subject, text, count, reply });
 }
 
 // Notices sent at the same moment share one transaction: one release-number reservation per
@@ -60,19 +70,26 @@ async function queueNotices(ctx: NodeContext, reqs: NoticeRequest[]): Promise<st
       const mine = reqs.flatMap((r, i) => (r.nodeId === peer ? [i] : []));
       const bodies = mine.flatMap((i) => {
         const r = reqs[i]!;
-        return Array.from({ length: r.count }, (_, k) => ({ subject: r.count > 1 ? `${r.subject} #${k + 1}` : r.subject, text: r.text }));
+        // `in_reply_to` only when answering: a plain notice stays readable by nodes that predate it.
+        const reply = r.reply ? { in_reply_to: r.reply.inReplyTo } : {};
+        return Array.from({ length: r.count }, (_, k) => ({ subject: r.count > 1 ? `${r.subject} #${k + 1}` : r.subject, text: r.text, ...reply }));
       });
       const envs = await enqueueMessages(ctx, trx, peer, NoticeType.type, bodies);
+      const sent: SentNoticeRow[] = [];
       let at = 0;
       for (const i of mine) {
-        ids[i] = envs.slice(at, at + reqs[i]!.count).map((e) => e.id);
-        at += reqs[i]!.count;
+        const r = reqs[i]!;
+        const mineEnvs = envs.slice(at, at + r.count);
+        ids[i] = mineEnvs.map((e) => e.id);
+        for (const e of mineEnvs) sent.push({ id: e.id, to_node: peer, subject: e.body.subject, text: e.body.text, issued_at: e.issued_at, sent_by: r.actor.ref, in_reply_to: r.reply?.inReplyTo, thread_id: r.reply?.threadId });
+        at += r.count;
       }
+      await recordSentNotices(trx, sent);
     }
     await appendAuditMany(
       trx,
       dialect,
-      reqs.map((r, i) => ({ actor: r.actor.ref, ip: r.actor.ip, action: 'federation.notice_send', target: `peer:${r.nodeId}`, details: { count: r.count, first_id: ids[i]![0] } })),
+      reqs.map((r, i) => ({ actor: r.actor.ref, ip: r.actor.ip, action: 'federation.notice_send', target: `peer:${r.nodeId}`, details: { count: r.count, first_id: ids[i]![0], ...(r.reply ? { in_reply_to: r.reply.inReplyTo } : {}) } })),
     );
     return ids;
   });

@@ -18,6 +18,7 @@ const BODY_ROUTES: { method: 'POST' | 'PATCH' | 'PUT'; url: string; wrongTypes: 
   { method: 'POST', url: '/api/v1/groups/01900000-0000-7000-8000-000000000000/proposals/01900000-0000-7000-8000-000000000001/refuse', wrongTypes: { reason: 7 } },
   { method: 'PUT', url: '/api/v1/notifications/preferences', wrongTypes: { kinds: { 'ping_test.request': 'pigeon' }, webhook_url: 42 } },
   { method: 'POST', url: '/api/v1/ping-schedules', wrongTypes: { node_id: 42, interval_days: '91', first_run_at: 'soon' } },
+  { method: 'POST', url: '/api/v1/notices/01900000-0000-7000-8000-000000000000/reply', wrongTypes: { subject: 7, text: ['x'] } },
 ];
 
 describe.each(DIALECTS)('bad input gets a 4xx problem on %s', (dialect) => {
@@ -84,6 +85,12 @@ describe.each(DIALECTS)('bad input gets a 4xx problem on %s', (dialect) => {
       ['/api/v1/ping-tests/history?bucket=month&node=kz-cert', 400],
       ['/api/v1/ping-tests/export', 400],
       ['/api/v1/ping-tests/export?format=xlsx', 400],
+      ['/api/v1/notices?direction=sideways', 400],
+      ['/api/v1/notices?state=read', 400],
+      ['/api/v1/notices?limit=0', 400],
+      ['/api/v1/notices?limit=100000', 400],
+      ['/api/v1/notices?cursor=not-a-cursor', 400],
+      [`/api/v1/notices/${'x'.repeat(200)}`, 400],
     ];
     for (const [url, status] of cases) {
       const res = await app.inject({ method: 'GET', url, headers: h });
@@ -97,6 +104,8 @@ describe.each(DIALECTS)('bad input gets a 4xx problem on %s', (dialect) => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/users/00000000-0000-0000-0000-000000000000', headers: h })).json()).toMatchObject({ status: 404, type: 'urn:accord:problem:not-found' });
     expect((await app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: h })).json()).toMatchObject({ status: 404 });
     expect((await app.inject({ method: 'DELETE', url: '/api/v1/ping-schedules/00000000-0000-0000-0000-000000000000', headers: h })).json()).toMatchObject({ status: 404, type: 'urn:accord:problem:not-found' });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/notices/00000000-0000-0000-0000-000000000000', headers: h })).json()).toMatchObject({ status: 404, type: 'urn:accord:problem:not-found' });
+    expect((await app.inject({ method: 'POST', url: '/api/v1/notices/00000000-0000-0000-0000-000000000000/ack', headers: h })).json()).toMatchObject({ status: 404, type: 'urn:accord:problem:not-found' });
   });
 
   it('refuses domain-invalid values with a 400 that says why, and writes nothing', async () => {

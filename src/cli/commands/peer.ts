@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { formatFingerprint } from '../../node/identity.js';
 import { nodeOptions, print, printJson, table, withNode } from '../common.js';
+import { addNoticeCommands } from './notice.js';
 
 const CLI = { ref: 'cli' };
 
@@ -98,5 +99,6 @@ export function noticeCommand(): Command {
         print(`queued ${ids.length} notice(s) for ${node}`);
       }),
     );
+  addNoticeCommands(notice);
   return notice;
 }

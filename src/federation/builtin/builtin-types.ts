@@ -6,9 +6,14 @@ import type { MessageType } from '../protocol/message-types.js';
 import { checkRotation, KEY_ROTATION_TYPE, keyringOf, rotationLimits } from '../keyring.js';
 import { redeliverAfter } from '../outbox.service.js';
 import { findPeer, updatePeer } from '../peers.repository.js';
+import { recordReceivedReplies } from '../notices.repository.js';
 
 const PingBody = Type.Object({ nonce: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
-const NoticeBody = Type.Object({ subject: Type.String({ minLength: 1, maxLength: 200 }), text: Type.String({ maxLength: 10_000 }) }, { additionalProperties: false });
+// `in_reply_to` (optional, so v1 notices without it stay valid): the id of the notice this one answers.
+const NoticeBody = Type.Object(
+  { subject: Type.String({ minLength: 1, maxLength: 200 }), text: Type.String({ maxLength: 10_000 }), in_reply_to: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  { additionalProperties: false },
+);
 const CatchUpBody = Type.Object({ after_seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 
 /** `federation.ping/v1`: proves the whole path (sign, send, verify, store, receipt); applies nothing. */
@@ -26,9 +31,10 @@ async function storeNotices(trx: DbOrTrx, es: Envelope<Static<typeof NoticeBody>
     { id: 'text', from_node: 'text', subject: 'text', text: 'text', issued_at: 'text', received_at: 'text' },
     es.map((e) => ({ id: e.id, from_node: e.from, subject: e.body.subject, text: e.body.text, issued_at: e.issued_at, received_at: receivedAt })),
   );
+  await recordReceivedReplies(trx, es.flatMap((e) => (e.body.in_reply_to ? [{ notice_id: e.id, from: e.from, in_reply_to: e.body.in_reply_to }] : [])));
 }
 
-/** `federation.notice/v1`: a short notice from one node's operators to another's. */
+/** `federation.notice/v1`: a short notice from one node's operators to another's, perhaps answering one (`in_reply_to`). */
 export const NoticeType = {
   type: 'federation.notice/v1',
   body: NoticeBody,
