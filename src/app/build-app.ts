@@ -80,7 +80,7 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
       info: { title: 'Accord node API', version: ACCORD_VERSION, description: 'The HTTP API of one Accord node. Errors are application/problem+json (RFC 9457).' },
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'accord_session' },
+          session: { type: 'apiKey', in: 'cookie', name: 'accord_session_<node id>', description: 'Set by sign-in; named after the node (`__Host-accord_session_<node id>` over HTTPS)' },
           token: { type: 'http', scheme: 'bearer' },
         },
       },

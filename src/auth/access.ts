@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SessionStage } from './auth.tables.js';
 import { roleMay, type Permission } from './roles.js';
+import { sessionCookieName } from './session-cookie.js';
 import { findSession, type Session } from './sessions.service.js';
 import { authenticateToken } from './tokens.service.js';
 import type { User } from './users.repository.js';
@@ -33,7 +34,6 @@ declare module 'fastify' {
   }
 }
 
-export const SESSION_COOKIE = 'accord_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -55,7 +55,7 @@ async function resolvePrincipal(ctx: NodeContext, req: FastifyRequest): Promise<
     if (!user) throw new UnauthenticatedError('the API token is unknown, revoked or expired');
     return { user, via: 'token' };
   }
-  const cookie = req.cookies[SESSION_COOKIE];
+  const cookie = req.cookies[sessionCookieName(ctx.identity.node_id, ctx.settings.cookieSecure)];
   if (!cookie) return null;
   const session = await findSession(ctx, cookie);
   return session ? { user: session.user, via: 'session', session } : null;

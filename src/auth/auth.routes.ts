@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
-import { principalOf, SESSION_COOKIE } from '../auth/access.js';
+import { principalOf } from '../auth/access.js';
 import { problemResponses, ProblemRef } from '../http/schemas.js';
 import {
   PasswordBody,
@@ -22,6 +22,7 @@ import {
   verifySecondFactor,
   type Session,
 } from './sessions.service.js';
+import { sessionCookieName, sessionCookieOptions } from './session-cookie.js';
 
 function sessionInfo(s: Session) {
   return { stage: s.stage, csrf_token: s.csrfToken, expires_at: s.expiresAt, user: s.user };
@@ -35,14 +36,9 @@ function session(req: Parameters<typeof principalOf>[0]): Session {
 
 /** Sign-in: password, then the steps that remain (second factor, new password, TOTP enrolment). */
 export function registerAuthRoutes(app: TypedApp, ctx: NodeContext): void {
+  const cookieName = sessionCookieName(ctx.identity.node_id, ctx.settings.cookieSecure);
   const setCookie = (reply: FastifyReply, token: string, expiresAt: string) =>
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: ctx.settings.cookieSecure,
-      expires: new Date(expiresAt),
-    });
+    reply.setCookie(cookieName, token, { ...sessionCookieOptions(ctx.settings.cookieSecure), expires: new Date(expiresAt) });
 
   app.post(
     '/api/v1/auth/sign-in',
@@ -70,7 +66,7 @@ export function registerAuthRoutes(app: TypedApp, ctx: NodeContext): void {
     { config: stepAccess(['totp', 'password_change', 'totp_enrol']), schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null(), ...problemResponses } } },
     async (req, reply) => {
       await signOut(ctx, session(req), req.ip);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(cookieName, sessionCookieOptions(ctx.settings.cookieSecure));
       return reply.status(204).send(null);
     },
   );

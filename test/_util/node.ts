@@ -67,8 +67,8 @@ export class SessionClient {
       headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}) },
       ...(body !== undefined ? { payload: body as object } : {}),
     });
-    const set = res.cookies.find((c) => c.name === 'accord_session');
-    if (set) this.cookie = set.value ? `accord_session=${set.value}` : '';
+    const set = res.cookies.find((c) => /^(__Host-)?accord_session_/.test(c.name));
+    if (set) this.cookie = set.value ? `${set.name}=${set.value}` : '';
     const json = res.headers['content-type']?.toString().includes('json') ? (res.json() as { csrf_token?: string }) : null;
     if (json?.csrf_token) this.csrf = json.csrf_token;
     return res;

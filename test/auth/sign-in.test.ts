@@ -23,7 +23,7 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
     const r1 = await c.signIn(node.adminEmail, node.adminPassword);
     expect(r1.statusCode).toBe(200);
     expect(r1.json().stage).toBe('password_change');
-    const cookie = r1.cookies.find((k) => k.name === 'accord_session')!;
+    const cookie = r1.cookies.find((k) => k.name === 'accord_session_test-node')!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Strict');
 
