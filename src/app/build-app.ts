@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -16,7 +15,7 @@ import { sendProblem } from '../http/problem.js';
 import { ProblemSchema } from '../http/schemas.js';
 import { refuseIllFormedText } from '../http/well-formed-text.js';
 import { registerSystemRoutes } from '../http/system.routes.js';
-import { findWebRoot } from '../http/web-root.js';
+import { findWebRoot, registerWebRoot } from '../http/web-root.js';
 import type { Assembly } from './assembly.js';
 import { standardAssembly } from './standard.js';
 
@@ -101,6 +100,6 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
   const deps = { registry: opts.registry ?? assembly.createRegistry(), onQueued: opts.onQueued ?? (() => {}) };
   for (const c of assembly.capabilities) c.routes?.(typed, ctx, deps);
 
-  if (webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
+  if (webRoot) await registerWebRoot(app, webRoot);
   return app;
 }
