@@ -3,6 +3,7 @@ import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
+import { labelLanguage, languageFromAcceptLanguage } from './directory.labels.js';
 import { EntryInputSchema, EntrySchema } from './directory.schemas.js';
 import { confirmOwnEntry, exportDirectory, getEntry, getOwnEntry, publishOwnEntry, searchDirectoryJson } from './directory.service.js';
 
@@ -45,13 +46,13 @@ export function registerDirectoryRoutes(app: TypedApp, ctx: NodeContext): void {
       config: read,
       schema: {
         tags: ['directory'],
-        summary: 'Export the directory as CSV (one line per contact) or JSON',
+        summary: 'Export the directory as CSV (one line per contact, labels in the language asked: ?lang= or Accept-Language, default en) or JSON',
         querystring: Type.Object({ ...QueryFields, format: Type.Union([Type.Literal('csv'), Type.Literal('json')]), lang: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}$' })) }, { additionalProperties: false }),
       },
     },
     async (req, reply) => {
       const { format, lang, ...query } = req.query;
-      const body = await exportDirectory(ctx, query, format, lang ?? 'en');
+      const body = await exportDirectory(ctx, query, format, labelLanguage(lang ?? languageFromAcceptLanguage(req.headers['accept-language'])));
       const stamp = new Date().toISOString().slice(0, 10);
       return reply
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')

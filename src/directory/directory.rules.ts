@@ -1,5 +1,8 @@
 import { isValidTimeZone } from '../util/time-zone.js';
+import { channelProblems } from './directory.channels.js';
 import { MAX_VALID_DAYS, type DirectoryEntry } from './directory.schemas.js';
+
+export { availableNow } from './directory.hours.js';
 
 /**
  * Freshness of an entry, the single rule every screen, export and search uses:
@@ -28,7 +31,8 @@ export function parseTimestamp(s: string): number {
 /**
  * Why a peer's entry must not be stored, or null: it must describe the pinned peer (its
  * country), be published no later than the envelope that carries it was issued (with the
- * clock skew allowed), and be valid for at most MAX_VALID_DAYS after its publication.
+ * clock skew allowed), be valid for at most MAX_VALID_DAYS after its publication, and give
+ * fingerprints in their formats (a key or certificate it carries must have that fingerprint).
  */
 export function peerEntryProblem(e: DirectoryEntry, pinned: { country: string }, issuedAt: string, skewMs: number): string | null {
   if (e.country !== pinned.country) return `country ${e.country} is not the pinned peer's ${pinned.country}`;
@@ -40,6 +44,8 @@ export function peerEntryProblem(e: DirectoryEntry, pinned: { country: string },
   if (published > issued + skewMs) return 'published_at is after the envelope was issued';
   if (validUntil <= published) return 'valid_until is not after published_at';
   if (validUntil > published + MAX_VALID_DAYS * DAY_MS) return `valid_until is more than ${MAX_VALID_DAYS} days after published_at`;
+  const channel = channelProblems(e.contacts)[0];
+  if (channel) return `${channel.pointer}: ${channel.message}`;
   return null;
 }
 
@@ -74,22 +80,6 @@ export function csvField(v: string): string {
   const formula = /^[=+\-@\t\r]/.test(v) || /^[=+\-@]/.test(head);
   const safe = formula && !/^[+-]?[\d\s()./-]*$/.test(head) ? `'${v}` : v;
   return /[",;\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** Rows as CSV (RFC 4180): one line per contact, with the authority repeated. */
-export function entriesToCsv(rows: { entry: DirectoryEntry; freshness: Freshness }[], lang: string): string {
-  const esc = csvField;
-  const name = (n: Record<string, string>) => n[lang] ?? n.en ?? Object.values(n)[0] ?? '';
-  const header = ['node_id', 'country', 'authority', 'version', 'freshness', 'valid_until', 'contact', 'role', 'languages', 'hours', 'time_zone', 'phone', 'email', 'accord'];
-  const lines = [header.join(',')];
-  for (const { entry: e, freshness } of rows) {
-    for (const c of e.contacts) {
-      const ch = (k: string) => c.channels.filter((x) => x.kind === k).map((x) => x.value).join('; ');
-      const hours = c.hours.always ? '24/7' : `${(c.hours.days ?? []).join('')} ${c.hours.from ?? ''}-${c.hours.to ?? ''}`.trim();
-      lines.push([e.node_id, e.country, name(e.authority_names), String(e.version), freshness, e.valid_until, name(c.names), c.role, c.languages.join(' '), hours, e.time_zone, ch('phone'), ch('email'), ch('accord')].map(esc).join(','));
-    }
-  }
-  return lines.join('\r\n') + '\r\n';
 }
 
 /** The directory's notification kinds (declared in its descriptor). */

@@ -12,13 +12,40 @@ export type ContactRole = (typeof ContactRole)[keyof typeof ContactRole];
 const Lang = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' });
 const Names = Type.Record(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }), Type.String({ minLength: 1, maxLength: 200 }), { minProperties: 1 });
 
+/** How a contact can be reached. Kinds after `accord` were added later: all of their fields are optional on the wire. */
+export const ChannelKind = {
+  phone: 'phone',
+  email: 'email',
+  accord: 'accord',
+  /** A secure messenger: `messenger` names it, `value` is the handle. */
+  messenger: 'messenger',
+  fax: 'fax',
+  /** An OpenPGP key: `value` is its fingerprint, `key` the armored public key (optional). */
+  pgp: 'pgp',
+  /** An S/MIME certificate: `value` is its SHA-256 fingerprint, `certificate` the PEM (optional). */
+  smime: 'smime',
+} as const;
+export type ChannelKind = (typeof ChannelKind)[keyof typeof ChannelKind];
+export const CHANNEL_KINDS: readonly ChannelKind[] = Object.values(ChannelKind);
+
+/** Secure messengers a contact may name (`other`: say which in the handle). */
+export const MESSENGERS = ['signal', 'threema', 'wire', 'matrix', 'other'] as const;
+export type Messenger = (typeof MESSENGERS)[number];
+
+/** Longest pasted key or certificate (a 4096-bit RSA OpenPGP key with a few signatures fits). */
+export const MAX_KEY_CHARS = 16_384;
+
 export const ChannelSchema = Type.Object(
   {
-    kind: Type.Union([Type.Literal('phone'), Type.Literal('email'), Type.Literal('accord')]),
+    kind: Type.Union([Type.Literal('phone'), Type.Literal('email'), Type.Literal('accord'), Type.Literal('messenger'), Type.Literal('fax'), Type.Literal('pgp'), Type.Literal('smime')]),
     value: Type.String({ minLength: 1, maxLength: 200 }),
+    messenger: Type.Optional(Type.Union([Type.Literal('signal'), Type.Literal('threema'), Type.Literal('wire'), Type.Literal('matrix'), Type.Literal('other')])),
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_KEY_CHARS })),
+    certificate: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_KEY_CHARS })),
   },
   { additionalProperties: false },
 );
+export type ContactChannel = Static<typeof ChannelSchema>;
 
 export const HoursSchema = Type.Object(
   {

@@ -6,7 +6,10 @@ import { activePeerIds } from '../federation/peers.service.js';
 import { getGroup } from '../groups/groups.service.js';
 import { DirectoryEntryType } from './directory.messages.js';
 import { findEntryRow, searchEntryJsonRows, searchEntryRows, storeEntry, type EntryFilter, type EntryRow } from './directory.repository.js';
-import { entriesToCsv, freshnessOf, normaliseForSearch, type Freshness } from './directory.rules.js';
+import { channelProblems, normaliseChannel } from './directory.channels.js';
+import { entriesToCsv } from './directory.csv.js';
+import type { LabelLanguage } from './directory.labels.js';
+import { freshnessOf, normaliseForSearch, type Freshness } from './directory.rules.js';
 import type { DirectoryEntry, EntryInput } from './directory.schemas.js';
 import { isValidTimeZone } from '../util/time-zone.js';
 
@@ -58,6 +61,10 @@ export async function publishOwnEntry(ctx: NodeContext, actor: Actor, input: Ent
   for (const c of input.contacts) {
     if (!c.hours.always && (!c.hours.from || !c.hours.to)) throw new InvalidInputError(`contact ${c.id}: give working hours (from, to) or mark it as always staffed`);
   }
+  // Fingerprints are kept as upper-case hex, however they were pasted.
+  const contacts = input.contacts.map((c) => ({ ...c, channels: c.channels.map(normaliseChannel) }));
+  const channelErrors = channelProblems(contacts);
+  if (channelErrors.length) throw invalidFields(channelErrors);
   const to = await recipients(ctx, input.groups);
   const { db, dialect } = ctx.store;
   const now = new Date();
@@ -70,7 +77,7 @@ export async function publishOwnEntry(ctx: NodeContext, actor: Actor, input: Ent
     authority_kinds: input.authority_kinds,
     time_zone: input.time_zone,
     languages: input.languages,
-    contacts: input.contacts,
+    contacts,
     published_at: now.toISOString(),
     valid_until: new Date(now.getTime() + (input.valid_days ?? 180) * 86_400_000).toISOString(),
   };
@@ -140,7 +147,7 @@ export async function searchDirectoryJson(ctx: NodeContext, query: DirectoryQuer
   return Buffer.concat(parts);
 }
 
-export async function exportDirectory(ctx: NodeContext, query: DirectoryQuery, format: 'csv' | 'json', lang: string): Promise<string> {
+export async function exportDirectory(ctx: NodeContext, query: DirectoryQuery, format: 'csv' | 'json', lang: LabelLanguage): Promise<string> {
   const rows = await searchDirectory(ctx, query);
   return format === 'csv' ? entriesToCsv(rows, lang) : JSON.stringify(rows, null, 2);
 }

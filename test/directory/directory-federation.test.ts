@@ -6,6 +6,7 @@ import { DIALECTS } from '../_util/db.js';
 import { runCliJson, type NodeProcess } from '../_util/node-process.js';
 import { useTwoNodes, waitFor } from '../federation/_federation.js';
 import { buildEntryInput } from './_entries.js';
+import { PGP_FINGERPRINT, PGP_KEY, SMIME_FINGERPRINT } from './_keys.js';
 
 describe.each(DIALECTS)('directory entries travel between nodes on %s', (dialect) => {
   let a: NodeProcess, b: NodeProcess;
@@ -88,5 +89,40 @@ describe.each(DIALECTS)('directory entries travel between nodes on %s', (dialect
     const at = new Date().toISOString();
     await send([{ type: 'directory.ping_ack/v1', body: { test_id: testId, confirmed_at: at, confirmed_by: 'duty' } }]);
     expect(await mine()).toMatchObject({ status: 'answered', confirmed_at: at });
+  });
+  it('keeps entries in the shape of the previous version and takes the new channels, ignoring bad fingerprints', async () => {
+    const idA = loadIdentity(a.dataDir);
+    const now = Date.now();
+    const send = async (body: unknown) => {
+      const env = signEnvelope(idA, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'directory.entry/v1', issued_at: new Date().toISOString(), body } as Envelope);
+      const batch = signEnvelope(idA, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'federation.batch/v1', issued_at: new Date().toISOString(), body: { envelopes: [env] } } as Envelope);
+      const res = await fetch(`${b.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+      return ((await res.json()) as Receipt).items.map((i) => i.status);
+    };
+    const stored = async () => (await api(b, tokenB, '/api/v1/directory/nodes/uz-cert')).json['entry' as never] as { version: number; contacts: { channels: unknown[] }[] };
+    const dates = { published_at: new Date(now).toISOString(), valid_until: new Date(now + 86_400_000).toISOString() };
+    // exactly what a node of the previous version publishes: phone, e-mail and Accord channels, no new fields
+    const previous = {
+      node_id: 'uz-cert', country: 'UZ', version: 60, authority_names: { en: 'Uzbekistan national CERT' }, authority_kinds: ['cert'], time_zone: 'Asia/Tashkent', languages: ['uz'],
+      contacts: [{ id: 'duty', role: 'law_enforcement_24_7', names: { en: 'Duty officer' }, languages: ['uz'], hours: { always: true }, channels: [{ kind: 'phone', value: '+998 71 000 00 00' }, { kind: 'accord', value: 'uz-cert' }] }],
+      ...dates,
+    };
+    expect(await send(previous)).toEqual(['accepted']);
+    expect(await stored()).toMatchObject({ version: 60, contacts: [{ channels: [{ kind: 'phone' }, { kind: 'accord' }] }] });
+
+    const withChannels = (version: number, channels: unknown[]) => ({ ...previous, version, contacts: [{ ...previous.contacts[0], channels }] });
+    expect(await send(withChannels(61, [{ kind: 'pgp', value: 'ABC' }]))).toEqual(['accepted']); // received, but not kept
+    expect(await send(withChannels(62, [{ kind: 'smime', value: SMIME_FINGERPRINT, certificate: PGP_KEY }]))).toEqual(['accepted']);
+    expect((await stored()).version).toBe(60);
+    const good = [{ kind: 'pgp', value: PGP_FINGERPRINT, key: PGP_KEY }, { kind: 'messenger', messenger: 'threema', value: 'ABCD1234' }, { kind: 'fax', value: '+998 71 000 00 01' }];
+    expect(await send(withChannels(63, good))).toEqual(['accepted']);
+    expect(await stored()).toMatchObject({ version: 63, contacts: [{ channels: good }] });
+  });
+  it('counts a successful peer ping as contact with the peer ("last contact")', async () => {
+    const long = '2020-01-01T00:00:00.000Z';
+    await fx.storeB.db.updateTable('peers').set({ last_contact_at: long }).where('node_id', '=', 'uz-cert').execute();
+    expect((await api(b, tokenB, '/api/v1/peers/uz-cert/ping', { method: 'POST', body: '{}' })).status).toBe(200);
+    const peer = (await api(b, tokenB, '/api/v1/peers')).json as { node_id: string; last_contact_at: string; reachable: boolean }[];
+    expect(Date.parse(peer.find((p) => p.node_id === 'uz-cert')!.last_contact_at)).toBeGreaterThan(Date.now() - 60_000);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
 import { buildEntryInput } from './_entries.js';
+import { PGP_FINGERPRINT, PGP_KEY, SMIME_CERTIFICATE, SMIME_FINGERPRINT } from './_keys.js';
 
 describe.each(DIALECTS)('the directory on %s', (dialect) => {
   let node: TestNode;
@@ -56,24 +57,82 @@ describe.each(DIALECTS)('the directory on %s', (dialect) => {
     await db.updateTable('directory_entries').set({ valid_until: '2021-01-01T00:00:00.000Z', entry: (await entry()).replace(/"valid_until":"[^"]+"/, '"valid_until":"2021-01-01T00:00:00.000Z"') }).execute();
     expect((await app.inject({ url: '/api/v1/directory/nodes/uz-cert', headers: analyst })).json().freshness).toBe('expired');
     const csv = (await app.inject({ url: '/api/v1/directory/export?format=csv', headers: analyst })).body;
-    expect(csv).toContain(',expired,');
+    expect(csv).toContain(',Expired,');
     // Re-confirming makes it valid again.
     await app.inject({ method: 'POST', url: '/api/v1/directory/own/confirm', headers: coordinator, payload: {} });
     expect((await app.inject({ url: '/api/v1/directory/own', headers: analyst })).json().freshness).toBe('valid');
   });
 
-  it('exports CSV with one line per contact, in the language asked, and JSON', async () => {
+  it('exports CSV for spreadsheets: a BOM, labels in the language asked, readable hours, one line per contact, and JSON', async () => {
     const res = await app.inject({ url: '/api/v1/directory/export?format=csv&lang=ru', headers: analyst });
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="accord-directory-\d{4}-\d\d-\d\d\.csv"/);
-    const lines = res.body.trim().split('\r\n');
-    expect(lines[0]).toBe('node_id,country,authority,version,freshness,valid_until,contact,role,languages,hours,time_zone,phone,email,accord');
+    expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const lines = res.body.replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(lines[0]).toMatch(/^Узел,Страна,Орган,Виды органа,Версия,Актуальность,Действительна до,Порядок эскалации,Контакт,Роль,Языки,Часы работы,Часовой пояс,Телефон,/);
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain('Национальный CERT Узбекистана');
-    expect(lines[1]).toContain('Дежурный офицер,law_enforcement_24_7,ru en,24/7,Asia/Tashkent,+998 71 000 00 00');
-    expect(lines[2]).toContain('12345 09:00-18:00');
+    expect(lines[1]).toContain('uz-cert,Узбекистан,Национальный CERT Узбекистана,CERT,');
+    expect(lines[1]).toContain(',1,Дежурный офицер,Правоохранительный орган 24/7,ru en,24/7,Asia/Tashkent,+998 71 000 00 00');
+    expect(lines[2]).toContain(',2,Аналитик инцидентов,Технический (CERT),uz en,Пн–Пт 09:00–18:00 Asia/Tashkent,');
+    // without ?lang= the browser's Accept-Language decides; English otherwise
+    const uz = await app.inject({ url: '/api/v1/directory/export?format=csv', headers: { ...analyst, 'accept-language': 'uz-UZ,uz;q=0.9,ru;q=0.8' } });
+    expect(uz.body).toContain('Hodisalar tahlilchisi,Texnik (CERT),uz en,Dush–Jum 09:00–18:00 Asia/Tashkent');
+    expect((await app.inject({ url: '/api/v1/directory/export?format=csv', headers: analyst })).body).toContain(',Valid,');
     const json = (await app.inject({ url: '/api/v1/directory/export?format=json', headers: analyst })).json();
     expect(json[0].entry.contacts).toHaveLength(2);
+  });
+
+  it('neutralises formula cells in the CSV', async () => {
+    const evil = buildEntryInput({ contacts: [{ ...buildEntryInput().contacts[0]!, names: { en: '=HYPERLINK("http://evil.example","x")' }, channels: [{ kind: 'email', value: '@SUM(1+1)' }] }] });
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload: evil })).statusCode).toBe(200);
+    const csv = (await app.inject({ url: '/api/v1/directory/export?format=csv&lang=en', headers: analyst })).body;
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    expect(csv).toContain(`'@SUM(1+1)`);
+    expect(csv).not.toMatch(/,=HYPERLINK|,@SUM/);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload: buildEntryInput() })).statusCode).toBe(200);
+  });
+
+  it('publishes secure-messenger, fax, PGP and S/MIME channels, fingerprints kept as upper-case hex', async () => {
+    const channels = [
+      { kind: 'messenger', messenger: 'signal', value: '+998 90 000 00 00' },
+      { kind: 'fax', value: '+998 71 000 00 01' },
+      { kind: 'pgp', value: PGP_FINGERPRINT.toLowerCase().replace(/(.{4})/g, '$1 ').trim(), key: PGP_KEY },
+      { kind: 'smime', value: SMIME_FINGERPRINT.replace(/(..)(?!$)/g, '$1:'), certificate: SMIME_CERTIFICATE },
+      { kind: 'pgp', value: 'ab'.repeat(32) }, // a v5 fingerprint, no key pasted
+    ] as const;
+    const payload = buildEntryInput({ contacts: [{ ...buildEntryInput().contacts[0]!, channels: [...channels] }] });
+    const r = await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().entry.contacts[0].channels.map((c: { value: string }) => c.value)).toEqual(['+998 90 000 00 00', '+998 71 000 00 01', PGP_FINGERPRINT, SMIME_FINGERPRINT, 'AB'.repeat(32)]);
+    expect(r.json().entry.contacts[0].channels[2].key).toBe(PGP_KEY);
+    const csv = (await app.inject({ url: '/api/v1/directory/export?format=csv&lang=en', headers: analyst })).body;
+    expect(csv).toContain(`Signal: +998 90 000 00 00,+998 71 000 00 01,"${PGP_FINGERPRINT}; ${'AB'.repeat(32)}",${SMIME_FINGERPRINT}`);
+    // a PGP fingerprint is found by search, as every channel is
+    expect((await app.inject({ url: `/api/v1/directory?q=${PGP_FINGERPRINT.slice(0, 12)}`, headers: analyst })).json()).toHaveLength(1);
+  });
+
+  it('refuses bad fingerprints and keys with a problem naming the field', async () => {
+    const before = (await app.inject({ url: '/api/v1/directory/own', headers: analyst })).json().entry.version;
+    const withChannel = (channel: Record<string, string>) => buildEntryInput({ contacts: [{ ...buildEntryInput().contacts[0]!, channels: [{ kind: 'phone', value: '+998 71 000 00 00' }, channel as never] }] });
+    const cases: [Record<string, string>, string, string][] = [
+      [{ kind: 'pgp', value: 'ABCD'.repeat(9) }, '/contacts/0/channels/1/value', 'invalid_pgp_fingerprint'],
+      [{ kind: 'pgp', value: 'Z'.repeat(40) }, '/contacts/0/channels/1/value', 'invalid_pgp_fingerprint'],
+      [{ kind: 'smime', value: PGP_FINGERPRINT }, '/contacts/0/channels/1/value', 'invalid_smime_fingerprint'],
+      [{ kind: 'pgp', value: 'C'.repeat(40), key: PGP_KEY }, '/contacts/0/channels/1/value', 'fingerprint_mismatch'],
+      [{ kind: 'smime', value: SMIME_FINGERPRINT, certificate: 'hello' }, '/contacts/0/channels/1/certificate', 'invalid_certificate'],
+      [{ kind: 'messenger', value: '@duty' }, '/contacts/0/channels/1/messenger', 'messenger_required'],
+    ];
+    for (const [channel, pointer, code] of cases) {
+      const r = await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload: withChannel(channel) });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      expect(r.json().detail).toContain(pointer);
+      expect(r.json().errors).toContainEqual(expect.objectContaining({ in: 'body', pointer, code }));
+    }
+    // an unknown kind or messenger is refused by the schema
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload: withChannel({ kind: 'pigeon', value: 'x' }) })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/directory/own', headers: coordinator, payload: withChannel({ kind: 'messenger', messenger: 'icq', value: 'x' }) })).statusCode).toBe(400);
+    expect((await app.inject({ url: '/api/v1/directory/own', headers: analyst })).json().entry.version).toBe(before);
   });
 
   it('refuses bad entries with a clear 400 and keeps the published version', async () => {
