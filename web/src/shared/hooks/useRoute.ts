@@ -8,6 +8,7 @@ export const ROUTES = {
   intelligence: '/intelligence',
   norms: '/norms',
   federation: '/federation',
+  notices: '/notices',
   groups: '/groups',
   users: '/users',
   audit: '/audit',
