@@ -6,8 +6,6 @@ import { AccountPage } from '../auth/AccountPage.js';
 import { TokensPage } from '../auth/TokensPage.js';
 import { UsersPage } from '../auth/UsersPage.js';
 import { useSignedIn } from '../auth/useSession.js';
-import { titleWithCount } from '../desk/desk.rules.js';
-import { DeskContext, useDeskState } from '../desk/useDesk.js';
 import { DirectoryPage } from '../directory/DirectoryPage.js';
 import { NoticesPage } from '../federation/NoticesPage.js';
 import { PeersPage } from '../federation/PeersPage.js';
@@ -32,14 +30,12 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
   const { user } = useSignedIn();
   const { path, navigate } = useRoute();
   const nodeInfo = useNodeInfoResource();
-  const desk = useDeskState();
   const found = routeOf(path);
   const route = found && mayOpen(user.role, found) ? found : null;
 
   useEffect(() => {
-    // "(3) Overview · Accord": what waits on the duty desk shows even in a background tab.
-    document.title = titleWithCount(route ? `${t(`nav.${route}`)} · ${t('app.name')}` : t('app.name'), desk.count);
-  }, [route, t, desk.count]);
+    document.title = route ? `${t(`nav.${route}`)} · ${t('app.name')}` : t('app.name');
+  }, [route, t]);
 
   function handleAccount() {
     navigate(ROUTES.account);
@@ -51,7 +47,7 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
   let page: ReactNode;
   switch (route) {
     case 'overview':
-      page = <OverviewPage info={nodeInfo.data} error={nodeInfo.error} navigate={navigate} />;
+      page = <OverviewPage info={nodeInfo.data} error={nodeInfo.error} />;
       break;
     case 'directory':
       page = <DirectoryPage path={path} navigate={navigate} />;
@@ -91,7 +87,6 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
 
   return (
     <NodeInfoContext.Provider value={nodeInfo.data}>
-      <DeskContext.Provider value={desk}>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
@@ -102,7 +97,6 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
           {page}
         </main>
       </div>
-      </DeskContext.Provider>
     </NodeInfoContext.Provider>
   );
 }
