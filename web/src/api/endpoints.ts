@@ -98,4 +98,11 @@ export const notifications = {
   setPreferences: (change: Body<'/api/v1/notifications/preferences', 'put'>) => api.put('/api/v1/notifications/preferences', { body: change }),
   rotateWebhookSecret: () => api.post('/api/v1/notifications/webhook-secret'),
   sendTest: () => api.post('/api/v1/notifications/test'),
+  /** Whether this node can send e-mail (every user). */
+  emailStatus: () => api.get('/api/v1/notifications/email-status'),
+  /** The node's mail server (administrators); the password is never returned. */
+  smtp: () => api.get('/api/v1/notifications/smtp'),
+  setSmtp: (settings: Body<'/api/v1/notifications/smtp', 'put'>) => api.put('/api/v1/notifications/smtp', { body: settings }),
+  removeSmtp: () => api.delete('/api/v1/notifications/smtp'),
+  testSmtp: (to: string) => api.post('/api/v1/notifications/smtp/test', { body: { to } }),
 };

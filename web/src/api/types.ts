@@ -129,3 +129,11 @@ export type NotificationPage = Res<'/api/v1/notifications', 'get'>;
 export type NotificationRecord = NotificationPage['notifications'][number];
 export type NotificationChannel = NotificationRecord['channel'];
 export type NotificationState = NotificationRecord['state'];
+
+export type EmailStatus = Res<'/api/v1/notifications/email-status', 'get'>;
+export type SmtpSettings = Res<'/api/v1/notifications/smtp', 'get'>;
+export type SmtpSettingsChange = Body<'/api/v1/notifications/smtp', 'put'>;
+export type SmtpSecurity = SmtpSettingsChange['security'];
+/** The choices of the mail server form, in display order. */
+export const SMTP_SECURITIES = every<SmtpSecurity>()(['starttls', 'tls', 'none']);
+export type SmtpTestResult = Res<'/api/v1/notifications/smtp/test', 'post'>;

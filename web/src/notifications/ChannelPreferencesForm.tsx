@@ -30,7 +30,18 @@ function KindRow({ kind, value, onChange }: { kind: string; value: ChannelPrefer
 }
 
 /** Per kind of event, the channel it reaches the user by: e-mail, webhook, both or none. Saves only what changed. */
-export function ChannelPreferencesForm({ preferences, email, onSave }: { preferences: NotificationPreferences; email: string; onSave: (change: NotificationPreferencesChange) => Promise<NotificationPreferences> }) {
+export function ChannelPreferencesForm({
+  preferences,
+  email,
+  emailConfigured = true,
+  onSave,
+}: {
+  preferences: NotificationPreferences;
+  email: string;
+  /** False when this node cannot send e-mail: the page then promises no e-mail. */
+  emailConfigured?: boolean;
+  onSave: (change: NotificationPreferencesChange) => Promise<NotificationPreferences>;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Record<string, ChannelPreference>>(preferences.kinds);
   const [saved, setSaved] = useState(false);
@@ -59,7 +70,9 @@ export function ChannelPreferencesForm({ preferences, email, onSave }: { prefere
   return (
     <form className="card channel-preferences" onSubmit={(e) => void handleSubmit(e)} aria-labelledby="channels-title" noValidate>
       <h2 id="channels-title">{t('notifications.channelsTitle')}</h2>
-      <p className="hint">{t('notifications.channelsIntro', { email })}</p>
+      <p className="hint" data-testid="channels-intro">
+        {t(emailConfigured ? 'notifications.channelsIntro' : 'notifications.channelsIntroNoEmail', { email })}
+      </p>
       <ErrorAlert error={error} />
       {saved && (
         <p className="alert alert-success" role="status" data-testid="channels-saved">
