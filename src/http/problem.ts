@@ -55,8 +55,23 @@ export function toProblem(err: unknown, instance?: string): Problem {
   return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'the server could not complete the request; it has been logged', instance };
 }
 
+/**
+ * A bug (an unexpected error) is logged at error level with its stack. A foreseen failure
+ * (an AppError: its message says what happened) is one line without a stack: at warn level
+ * when another server failed us (502-504, e.g. a peer that does not resolve or answer).
+ */
+function logServerProblem(req: FastifyRequest, err: unknown, problem: Problem): void {
+  if (!(err instanceof AppError)) {
+    req.log.error({ err }, 'request failed');
+    return;
+  }
+  const line = { problem: problem.type, status: problem.status, detail: problem.detail };
+  if (problem.status >= 502 && problem.status <= 504) req.log.warn(line, `request failed: ${problem.detail}`);
+  else req.log.error(line, `request failed: ${problem.detail}`);
+}
+
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const problem = toProblem(err, req.url.split('?')[0]);
-  if (problem.status >= 500) req.log.error({ err }, 'request failed');
+  if (problem.status >= 500) logServerProblem(req, err, problem);
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }
