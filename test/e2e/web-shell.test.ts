@@ -93,7 +93,7 @@ describe('web app shell', { timeout: TIMEOUT }, () => {
     await shell.waitForShell();
     await expect.poll(() => shell.nodeName.textContent()).toContain('Uzbekistan national CERT');
     expect(await shell.nodeName.textContent()).toContain('UZ');
-    await shell.heading('Node identity').waitFor();
+    await shell.heading('Duty desk').waitFor();
     expect(await shell.fingerprint.textContent()).toBe(grouped(node.fingerprint));
     expect(await shell.navLink('users').textContent()).toBe('Users');
     await shell.screenshot(shot('en'));
@@ -104,7 +104,7 @@ describe('web app shell', { timeout: TIMEOUT }, () => {
     expect(await shell.navLink('users').textContent()).toBe('Пользователи');
     expect(await shell.navLink('overview').textContent()).toBe('Обзор');
     expect(await shell.nodeName.textContent()).toContain('Национальный CERT Узбекистана');
-    await shell.heading('Идентификация узла').waitFor();
+    await shell.heading('Пульт дежурного').waitFor();
     await shell.screenshot(shot('ru'));
 
     // Uzbek (Latin)

@@ -6,6 +6,8 @@ import { AccountPage } from '../auth/AccountPage.js';
 import { TokensPage } from '../auth/TokensPage.js';
 import { UsersPage } from '../auth/UsersPage.js';
 import { useSignedIn } from '../auth/useSession.js';
+import { titleWithCount } from '../desk/desk.rules.js';
+import { DeskContext, useDeskState } from '../desk/useDesk.js';
 import { DirectoryPage } from '../directory/DirectoryPage.js';
 import { NoticesPage } from '../federation/NoticesPage.js';
 import { PeersPage } from '../federation/PeersPage.js';
@@ -30,12 +32,14 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
   const { user } = useSignedIn();
   const { path, navigate } = useRoute();
   const nodeInfo = useNodeInfoResource();
+  const desk = useDeskState();
   const found = routeOf(path);
   const route = found && mayOpen(user.role, found) ? found : null;
 
   useEffect(() => {
-    document.title = route ? `${t(`nav.${route}`)} · ${t('app.name')}` : t('app.name');
-  }, [route, t]);
+    // "(3) Overview · Accord": what waits on the duty desk shows even in a background tab.
+    document.title = titleWithCount(route ? `${t(`nav.${route}`)} · ${t('app.name')}` : t('app.name'), desk.count);
+  }, [route, t, desk.count]);
 
   function handleAccount() {
     navigate(ROUTES.account);
@@ -47,7 +51,7 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
   let page: ReactNode;
   switch (route) {
     case 'overview':
-      page = <OverviewPage info={nodeInfo.data} error={nodeInfo.error} />;
+      page = <OverviewPage info={nodeInfo.data} error={nodeInfo.error} navigate={navigate} />;
       break;
     case 'directory':
       page = <DirectoryPage path={path} navigate={navigate} />;
@@ -87,16 +91,18 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
 
   return (
     <NodeInfoContext.Provider value={nodeInfo.data}>
-      <a className="skip-link" href="#main">
-        {t('app.skipToContent')}
-      </a>
-      <Header theme={theme} onToggleTheme={onToggleTheme} onAccount={handleAccount} />
-      <div className="shell">
-        <Sidebar role={user.role} current={route} onNavigate={navigate} />
-        <main id="main" className="content" tabIndex={-1}>
-          {page}
-        </main>
-      </div>
+      <DeskContext.Provider value={desk}>
+        <a className="skip-link" href="#main">
+          {t('app.skipToContent')}
+        </a>
+        <Header theme={theme} onToggleTheme={onToggleTheme} onAccount={handleAccount} />
+        <div className="shell">
+          <Sidebar role={user.role} current={route} onNavigate={navigate} />
+          <main id="main" className="content" tabIndex={-1}>
+            {page}
+          </main>
+        </div>
+      </DeskContext.Provider>
     </NodeInfoContext.Provider>
   );
 }

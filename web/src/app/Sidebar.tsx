@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../api/types.js';
+import { DeskCountBadge } from '../desk/DeskCountBadge.js';
 import { PEERS_VIEW } from '../federation/usePeers.js';
 import { ROUTES, type RouteName } from '../shared/hooks/useRoute.js';
 
@@ -43,6 +44,7 @@ export function Sidebar({ role, current, onNavigate }: { role: Role; current: Ro
               <li key={name}>
                 <a href={ROUTES[name]} aria-current={current === name ? 'page' : undefined} onClick={handleClick} data-nav={name}>
                   {t(`nav.${name}`)}
+                  {name === 'overview' && <DeskCountBadge />}
                 </a>
               </li>
             ))}

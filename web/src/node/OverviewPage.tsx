@@ -1,68 +1,57 @@
 import { useTranslation } from 'react-i18next';
 import type { NodeInfo } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
-import { useFormatDate } from '../shared/hooks/useFormat.js';
-import { useLanguage } from '../shared/hooks/useLanguage.js';
+import { OwnEntryPanel } from '../desk/OwnEntryPanel.js';
+import { PeersPanel } from '../desk/PeersPanel.js';
+import { SoundToggle } from '../desk/SoundToggle.js';
+import { useDesk, useNow } from '../desk/useDesk.js';
+import { WaitingList } from '../desk/WaitingList.js';
+import '../desk/desk.css';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
-import { groupFingerprint, nodeName } from './useNodeInfo.js';
+import { NodeIdentityCard } from './NodeIdentityCard.js';
 
-/** The node's identity: who it is and the key fingerprint its peers check. */
-export function OverviewPage({ info, error }: { info: NodeInfo | undefined; error: unknown }) {
+/**
+ * The duty desk: what waits for the officer on watch, from every capability, most pressing
+ * first, kept current live; the peers in trouble; this node's own directory entry; and,
+ * smaller, the node's identity.
+ */
+export function OverviewPage({ info, error, navigate }: { info: NodeInfo | undefined; error: unknown; navigate: (path: string) => void }) {
   const { t } = useTranslation();
-  const { language } = useLanguage();
   const { user } = useSignedIn();
-  const formatDate = useFormatDate();
+  const state = useDesk();
+  const now = useNow(30_000);
+  const view = state?.desk.data;
 
   return (
     <>
-      <PageHeader title={t('overview.title')} intro={t('overview.welcome', { name: user.display_name })} />
-      <ErrorAlert error={error} />
-      {info && (
-        <section className="card" aria-label={t('overview.title')}>
-          <p className="intro">{t('overview.intro')}</p>
-          <dl className="facts">
-            <dt>{t('overview.name')}</dt>
-            <dd>{nodeName(info, language)}</dd>
-            <dt>{t('overview.nodeId')}</dt>
-            <dd>
-              <code>{info.node_id}</code>
-            </dd>
-            <dt>{t('overview.country')}</dt>
-            <dd>{info.country}</dd>
-            <dt>{t('overview.names')}</dt>
-            <dd>
-              <ul className="plain">
-                {Object.entries(info.names).map(([lang, name]) => (
-                  <li key={lang} lang={lang}>
-                    <span className="muted">{lang}</span> {name}
-                  </li>
-                ))}
-              </ul>
-            </dd>
-            <dt>{t('overview.authorityKinds')}</dt>
-            <dd>{info.authority_kinds.length ? info.authority_kinds.join(', ') : t('common.none')}</dd>
-            <dt>{t('overview.keySuite')}</dt>
-            <dd>
-              <code>{info.key_suite}</code>
-            </dd>
-            <dt>{t('overview.fingerprint')}</dt>
-            <dd>
-              <code className="fingerprint" data-testid="fingerprint">
-                {groupFingerprint(info.fingerprint)}
-              </code>
-            </dd>
-            <dt>{t('overview.publicKey')}</dt>
-            <dd>
-              <code className="wrap">{info.public_key}</code>
-            </dd>
-            <dt>{t('overview.createdAt')}</dt>
-            <dd>{formatDate(info.created_at)}</dd>
-            <dt>{t('overview.version')}</dt>
-            <dd>{info.version}</dd>
-          </dl>
-        </section>
+      <PageHeader title={t('desk.title')} intro={t('overview.welcome', { name: user.display_name })}>
+        {state && (
+          <>
+            <span className={state.live ? 'status status-on' : 'status status-warn'} data-testid="desk-live" data-live={state.live}>
+              {state.live ? t('desk.live') : t('desk.offline')}
+            </span>
+            <SoundToggle on={state.sound} onChange={state.setSound} />
+          </>
+        )}
+      </PageHeader>
+      <ErrorAlert error={state?.desk.error} />
+      {view && view.unavailable.length > 0 && (
+        <p className="alert alert-info" role="status">
+          {t('desk.unavailable', { parts: view.unavailable.join(', ') })}
+        </p>
       )}
+      {view && (
+        <div className="desk-layout">
+          <WaitingList items={view.items} canConfirm={user.role !== 'auditor'} onNavigate={navigate} onDone={() => void state?.desk.reload()} />
+          <div className="desk-side">
+            {view.own_entry && <OwnEntryPanel entry={view.own_entry} now={now} onOpen={() => navigate('/directory/own')} />}
+            {view.peers && <PeersPanel peers={view.peers} now={now} onOpen={() => navigate('/federation')} />}
+          </div>
+        </div>
+      )}
+      <ErrorAlert error={error} />
+      {info && <NodeIdentityCard info={info} />}
     </>
   );
 }
