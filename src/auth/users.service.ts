@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import type { DbOrTrx } from '../store/db.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError, invalidFields } from '../errors.js';
 import { generateOneTimePassword, hashPassword, passwordProblem } from './passwords.js';
 import { isRole, type Role } from './roles.js';
 import { nextSignInStage } from './sign-in.rules.js';
@@ -29,10 +29,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export async function createUser(ctx: NodeContext, actor: Actor, input: NewUser): Promise<{ user: User; oneTimePassword?: string }> {
   const email = normaliseEmail(input.email);
-  if (!EMAIL.test(email) || email.length > 254) throw new InvalidInputError('email must be an e-mail address');
+  if (!EMAIL.test(email) || email.length > 254) throw invalidFields([{ pointer: '/email', code: 'format', format: 'email', message: 'must be an e-mail address' }], 'email must be an e-mail address');
   if (!isRole(input.role)) throw new InvalidInputError(`unknown role: ${input.role}`);
   const displayName = input.display_name.trim();
-  if (displayName === '' || displayName.length > 200) throw new InvalidInputError('display_name must have 1 to 200 characters');
+  if (displayName === '' || displayName.length > 200) throw invalidFields([displayName === '' ? { pointer: '/display_name', code: 'required', message: 'must not be blank' } : { pointer: '/display_name', code: 'too_long', limit: 200, message: 'must be at most 200 characters' }], 'display_name must have 1 to 200 characters');
   if (input.password !== undefined) {
     const problem = passwordProblem(input.password);
     if (problem) throw new InvalidInputError(problem);

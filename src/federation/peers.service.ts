@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
-import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { AppError, ConflictError, InvalidInputError, NotFoundError, invalidFields } from '../errors.js';
 import type { PeerStatus } from './federation.tables.js';
 import { isPending } from './outbox.conditions.js';
 import { findPeer, listPeerRows, rowToPeer, updatePeer, type Peer } from './peers.repository.js';
@@ -30,29 +30,10 @@ export function normaliseBaseUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new InvalidInputError(`not a URL: ${url}`);
+    throw invalidFields([{ pointer: '/url', code: 'format', format: 'uri', message: 'is not a URL' }], `not a URL: ${url}`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidInputError('a peer URL must be http(s)');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw invalidFields([{ pointer: '/url', code: 'format', format: 'uri', message: 'must be an http(s) URL' }], 'a peer URL must be http(s)');
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
-}
-
-const NETWORK_FAILURES: Record<string, string> = {
-  ENOTFOUND: 'the host name does not resolve',
-  EAI_AGAIN: 'the host name could not be resolved now',
-  ECONNREFUSED: 'the connection was refused',
-  ECONNRESET: 'the connection was reset',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable',
-  ETIMEDOUT: 'the connection timed out',
-};
-
-/** Why a fetch failed, in words: fetch says only "fetch failed" and keeps the reason in `cause`. */
-export function unreachableReason(e: unknown): string {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'no answer in time';
-  const code = err.cause?.code;
-  if (code === undefined) return err.cause?.message ?? err.message;
-  return `${NETWORK_FAILURES[code] ?? 'the connection failed'} (${code})`;
 }
 
 /** A node description is a few hundred bytes; anything much larger is not one. */
@@ -74,7 +55,7 @@ export async function fetchNodeDescription(baseUrl: string): Promise<SignedNodeD
     text = await readCapped(res, MAX_DESCRIPTION_BYTES);
   } catch (e) {
     if (e instanceof PeerUnreachableError) throw e;
-    throw new PeerUnreachableError(url, unreachableReason(e));
+    throw new PeerUnreachableError(url, (e as Error).message);
   }
   try {
     return JSON.parse(text) as SignedNodeDescription;
@@ -90,7 +71,7 @@ export async function fetchNodeDescription(baseUrl: string): Promise<SignedNodeD
 export async function addPeer(ctx: NodeContext, actor: Actor, input: { url: string; fingerprint: string }): Promise<Peer> {
   const baseUrl = normaliseBaseUrl(input.url);
   const expected = normaliseFingerprint(input.fingerprint);
-  if (!/^[0-9a-f]{64}$/.test(expected)) throw new InvalidInputError('the fingerprint must be 64 hexadecimal digits (spaces allowed)');
+  if (!/^[0-9a-f]{64}$/.test(expected)) throw invalidFields([{ pointer: '/fingerprint', code: 'pattern', message: 'must be 64 hexadecimal digits' }], 'the fingerprint must be 64 hexadecimal digits (spaces allowed)');
   const d = await fetchNodeDescription(baseUrl);
   const check = checkNodeDescription(d);
   if (!check.ok) throw new InvalidInputError(check.why);

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ROLES, type Role, type UserWithPassword } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { RoleSelect } from './RoleSelect.js';
@@ -29,12 +30,14 @@ export function AddUserForm({ onCreate, onCreated }: { onCreate: (input: { email
   return (
     <form className="form form-inline" onSubmit={handleSubmit} aria-labelledby="add-user-title">
       <h2 id="add-user-title">{t('users.addTitle')}</h2>
+      <FormErrors error={error} operation="POST /api/v1/users">
       <ErrorAlert error={error} />
       <div className="form-grid">
-        <Field label={t('users.email')} type="email" name="new-user-email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        <Field label={t('users.displayName')} name="new-user-name" autoComplete="off" required value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+        <Field label={t('users.email')} pointer="/email" type="email" name="new-user-email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field label={t('users.displayName')} pointer="/display_name" name="new-user-name" autoComplete="off" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
         <RoleSelect label={t('users.role')} value={role} onChange={setRole} roles={ROLES} />
       </div>
+      </FormErrors>
       <FormActions label={t('users.add')} busy={busy} />
     </form>
   );

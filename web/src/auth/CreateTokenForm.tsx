@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 
@@ -26,12 +27,14 @@ export function CreateTokenForm({ onCreate, onCreated }: { onCreate: (name: stri
   return (
     <form className="form form-inline" onSubmit={handleSubmit} aria-labelledby="create-token-title">
       <h2 id="create-token-title">{t('tokens.createTitle')}</h2>
+      <FormErrors error={error} operation="POST /api/v1/tokens">
       <ErrorAlert error={error} />
       <div className="form-grid">
-        <Field label={t('tokens.name')} name="token-name" autoComplete="off" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        <Field label={t('tokens.name')} pointer="/name" name="token-name" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
         <Field
           label={t('tokens.expiresInDays')}
           hint={t('tokens.expiresHint')}
+          pointer="/expires_in_days"
           name="token-days"
           type="number"
           min={1}
@@ -41,6 +44,7 @@ export function CreateTokenForm({ onCreate, onCreated }: { onCreate: (name: stri
           onChange={(e) => setDays(e.target.value)}
         />
       </div>
+      </FormErrors>
       <FormActions label={t('tokens.create')} busy={busy} />
     </form>
   );

@@ -2,6 +2,7 @@ import { useId, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { directory } from '../api/endpoints.js';
 import { CONTACT_ROLES, FRESHNESS, type DirectoryFilters, type Group } from '../api/types.js';
+import { countryCodeOf } from '../shared/forms/countries.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
 import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
@@ -19,7 +20,9 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
   const [query, setQuery] = useState<DirectoryFilters>(EMPTY);
   const { data, error, loading, reload } = useDirectorySearch(query);
   const queryId = useId();
-  const countryValid = !filters.country || /^[A-Za-z]{2}$/.test(filters.country);
+  // A country by its code or its name in any of the app's languages ("Uzbekistan", "Узбекистан", "UZ").
+  const countryCode = filters.country?.trim() ? countryCodeOf(filters.country, [language, 'en', 'ru', 'uz']) : '';
+  const countryValid = countryCode !== null;
 
   function set(name: keyof DirectoryFilters) {
     return (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
@@ -32,10 +35,11 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
 
   function handleSubmit(e: FormEvent) {
     e.preventDefault();
-    if (!countryValid) return;
+    if (countryCode === null) return;
+    const next = { ...filters, country: countryCode };
     // searching again for the same thing reloads (entries arrive from peers at any time)
-    if (JSON.stringify(filters) === JSON.stringify(query)) void reload();
-    else setQuery(filters);
+    if (JSON.stringify(next) === JSON.stringify(query)) void reload();
+    else setQuery(next);
   }
 
   function handleReset() {
@@ -52,7 +56,7 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
               <label htmlFor={queryId}>{t('directory.search')}</label>
               <input id={queryId} type="search" name="q" maxLength={200} value={filters.q} onChange={set('q')} placeholder={t('directory.searchPlaceholder')} />
             </div>
-            <Field label={t('directory.country')} name="country" maxLength={2} size={4} value={filters.country} onChange={set('country')} aria-invalid={!countryValid} placeholder="UZ" />
+            <Field label={t('directory.country')} name="country" maxLength={60} value={filters.country} onChange={set('country')} invalid={!countryValid} hint={countryValid ? undefined : t('validation.countryUnknown')} placeholder="UZ" />
             <SelectField label={t('directory.kindLabel')} name="kind" value={filters.kind} onChange={set('kind')}>
               <option value="">{t('directory.any')}</option>
               <Options values={CONTACT_ROLES} label={(r) => t(`directory.role.${r}`)} />
@@ -70,7 +74,6 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
               <Options values={FRESHNESS} label={(f) => t(`directory.freshness.${f}`)} />
             </SelectField>
           </div>
-          {!countryValid && <p className="hint field-error">{t('directory.countryHint')}</p>}
           <FormActions label={t('directory.searchButton')} onCancel={handleReset} cancelLabel={t('directory.reset')}>
             <a className="button secondary" href={directory.exportUrl(query, 'csv', language)} download data-testid="export-csv">
               {t('directory.exportCsv')}

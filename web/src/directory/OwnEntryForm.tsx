@@ -4,8 +4,10 @@ import type { DirectoryEntry, DirectoryEntryInput, Group, PublishedListing } fro
 import { useAction } from '../shared/hooks/useResource.js';
 import { CheckList } from '../shared/ui/CheckList.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
+import { TimeZoneField } from '../shared/ui/TimeZoneField.js';
 import { codesOf, contactDraftOf, ContactFields, contactOf, newContact, type ContactDraft } from './ContactFields.js';
 import { AUTHORITY_KINDS, DEFAULT_VALID_DAYS } from './useDirectory.js';
 
@@ -66,16 +68,17 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
 
   return (
     <form className="form own-entry-form" onSubmit={handleSubmit} aria-labelledby="own-entry-form-title">
+      <FormErrors error={error} operation="PUT /api/v1/directory/own">
       <h2 id="own-entry-form-title">{t('directory.editTitle')}</h2>
       <p className="intro">{t('directory.editIntro')}</p>
       <fieldset className="fieldset">
         <legend>{t('directory.authority')}</legend>
         <div className="form-grid">
-          <Field label={t('directory.authorityEn')} required maxLength={200} value={draft.names.en} onChange={(e) => set('names', { ...draft.names, en: e.target.value })} />
-          <Field label={t('directory.authorityRu')} maxLength={200} value={draft.names.ru} onChange={(e) => set('names', { ...draft.names, ru: e.target.value })} />
-          <Field label={t('directory.authorityUz')} maxLength={200} value={draft.names.uz} onChange={(e) => set('names', { ...draft.names, uz: e.target.value })} />
-          <Field label={t('directory.timeZone')} hint={t('directory.timeZoneHint')} required maxLength={64} value={draft.timeZone} onChange={(e) => set('timeZone', e.target.value)} />
-          <Field label={t('directory.authorityLanguages')} hint={t('directory.languagesHint')} required value={draft.languages} onChange={(e) => set('languages', e.target.value)} />
+          <Field label={t('directory.authorityEn')} pointer="/authority_names/en" required maxLength={200} value={draft.names.en} onChange={(e) => set('names', { ...draft.names, en: e.target.value })} />
+          <Field label={t('directory.authorityRu')} pointer="/authority_names/ru" maxLength={200} value={draft.names.ru} onChange={(e) => set('names', { ...draft.names, ru: e.target.value })} />
+          <Field label={t('directory.authorityUz')} pointer="/authority_names/uz" maxLength={200} value={draft.names.uz} onChange={(e) => set('names', { ...draft.names, uz: e.target.value })} />
+          <TimeZoneField label={t('directory.timeZone')} hint={t('directory.timeZoneHint')} value={draft.timeZone} onChange={(zone) => set('timeZone', zone)} />
+          <Field label={t('directory.authorityLanguages')} pointer="/languages" hint={t('directory.languagesHint')} required value={draft.languages} onChange={(e) => set('languages', e.target.value)} />
         </div>
         <p className="field-label" id={kindsId}>
           {t('directory.kinds')}
@@ -100,7 +103,7 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
       <fieldset className="fieldset">
         <legend>{t('directory.publication')}</legend>
         <div className="form-grid">
-          <Field label={t('directory.validDays')} type="number" min={1} max={730} required value={draft.validDays} onChange={(e) => set('validDays', e.target.value)} />
+          <Field label={t('directory.validDays')} pointer="/valid_days" type="number" min={1} max={730} required value={draft.validDays} onChange={(e) => set('validDays', e.target.value)} />
         </div>
         <p className="hint">{t('directory.groupsHint')}</p>
         {member.length === 0 ? (
@@ -117,6 +120,7 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
       </fieldset>
       <ErrorAlert error={error} />
       <FormActions label={t('directory.publish')} busyLabel={t('directory.publishing')} busy={busy} />
+      </FormErrors>
     </form>
   );
 }

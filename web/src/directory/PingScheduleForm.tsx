@@ -4,6 +4,7 @@ import type { Group, NewPingSchedule, Peer, PingSchedule } from '../api/types.js
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { isWindow, PingTargetPicker, WindowField, type TargetKind } from './PingTestFields.js';
@@ -35,6 +36,7 @@ function IntervalFields({ choice, days, onChoice, onDays }: { choice: IntervalCh
           label={t('pingTests.schedules.intervalDays')}
           hint={t('pingTests.schedules.intervalRange', { min: MIN_INTERVAL_DAYS, max: MAX_INTERVAL_DAYS })}
           invalid={!valid}
+          pointer="/interval_days"
           type="number"
           min={MIN_INTERVAL_DAYS}
           max={MAX_INTERVAL_DAYS}
@@ -91,6 +93,7 @@ export function PingScheduleForm({ peers, groups, onCreate }: { peers: Peer[]; g
   return (
     <form className="ping-schedule-form" onSubmit={(e) => void handleSubmit(e)} aria-labelledby={`${id}-title`} noValidate>
       <h3 id={`${id}-title`}>{t('pingTests.schedules.formTitle')}</h3>
+      <FormErrors error={error} operation="POST /api/v1/ping-schedules">
       <ErrorAlert error={error} />
       {created && (
         <p className="alert alert-success" role="status" data-testid="schedule-created">
@@ -104,12 +107,14 @@ export function PingScheduleForm({ peers, groups, onCreate }: { peers: Peer[]; g
           label={t('pingTests.schedules.firstRun')}
           hint={firstRun === null ? t('pingTests.schedules.firstRunInvalid') : t('pingTests.schedules.firstRunHint')}
           invalid={firstRun === null}
+          pointer="/first_run_at"
           type="datetime-local"
           value={firstRunText}
           onChange={(e) => setFirstRunText(e.target.value)}
         />
       </PingTargetPicker>
       <FormActions label={t('pingTests.schedules.submit')} busyLabel={t('pingTests.schedules.submitting')} busy={busy} disabled={!valid} />
+      </FormErrors>
     </form>
   );
 }

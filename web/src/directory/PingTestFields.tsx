@@ -39,7 +39,7 @@ export function PingTargetPicker({
         ))}
       </fieldset>
       <div className="form-grid">
-        <SelectField label={kind === 'node' ? t('pingTests.targetNode') : t('pingTests.targetGroup')} value={target} onChange={(e) => onChange(kind, e.target.value)} required>
+        <SelectField label={kind === 'node' ? t('pingTests.targetNode') : t('pingTests.targetGroup')} value={target} onChange={(e) => onChange(kind, e.target.value)} pointer={kind === 'node' ? '/node_id' : '/group_id'} required>
           <option value="">{t('pingTests.choose')}</option>
           {kind === 'node'
             ? peers.map((p) => (
@@ -68,6 +68,7 @@ export function WindowField({ value, onChange }: { value: string; onChange: (val
       label={t('pingTests.window')}
       hint={valid ? t('pingTests.windowHint') : t('pingTests.windowRange', { max: MAX_WINDOW_MINUTES })}
       invalid={!valid}
+      pointer="/window_minutes"
       type="number"
       min={1}
       max={MAX_WINDOW_MINUTES}

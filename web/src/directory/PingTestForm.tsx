@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Group, Peer, PingTarget, PingTestRecord } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { isWindow, PingTargetPicker, WindowField, type TargetKind } from './PingTestFields.js';
 import { DEFAULT_WINDOW_MINUTES } from './usePingTests.js';
@@ -34,6 +35,7 @@ export function PingTestForm({ peers, groups, onStart }: { peers: Peer[]; groups
     <form className="card ping-test-form" onSubmit={(e) => void handleSubmit(e)} noValidate>
       <h2>{t('pingTests.startTitle')}</h2>
       <p className="hint">{t('pingTests.startIntro')}</p>
+      <FormErrors error={error} operation="POST /api/v1/ping-tests">
       <ErrorAlert error={error} />
       {started !== null && (
         <p className="alert alert-success" role="status" data-testid="ping-started">
@@ -44,6 +46,7 @@ export function PingTestForm({ peers, groups, onStart }: { peers: Peer[]; groups
         <WindowField value={windowText} onChange={setWindowText} />
       </PingTargetPicker>
       <FormActions label={t('pingTests.start')} busyLabel={t('pingTests.starting')} busy={busy} disabled={!target || !windowValid} />
+      </FormErrors>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import type { PeerRecord } from '../api/types.js';
 import { groupFingerprint } from '../node/useNodeInfo.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 
@@ -56,23 +57,23 @@ export function AddPeerForm({ onAdd, onAdded }: { onAdd: (url: string, fingerpri
     <form className="form form-inline" onSubmit={handleSubmit} aria-labelledby="add-peer-title">
       <h2 id="add-peer-title">{t('peers.addTitle')}</h2>
       <p className="intro">{t('peers.addIntro')}</p>
+      <FormErrors error={error} operation="POST /api/v1/peers">
       {mismatch ? <FingerprintMismatch error={mismatch} /> : <ErrorAlert error={error} />}
       <div className="form-grid">
-        <Field label={t('peers.url')} hint={t('peers.urlHint')} name="peer-url" type="url" autoComplete="off" required maxLength={500} value={url} onChange={(e) => setUrl(e.target.value)} />
+        <Field label={t('peers.url')} hint={t('peers.urlHint')} pointer="/url" name="peer-url" type="url" autoComplete="off" value={url} onChange={(e) => setUrl(e.target.value)} />
         <Field
           label={t('peers.fingerprint')}
           hint={t('peers.fingerprintHint')}
+          pointer="/fingerprint"
           name="peer-fingerprint"
           autoComplete="off"
           spellCheck={false}
-          required
-          minLength={64}
-          maxLength={100}
           className="fingerprint-input"
           value={fingerprint}
           onChange={(e) => setFingerprint(e.target.value)}
         />
       </div>
+      </FormErrors>
       <FormActions label={t('peers.add')} busyLabel={t('peers.adding')} busy={busy} />
     </form>
   );

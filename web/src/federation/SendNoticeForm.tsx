@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field, TextAreaField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 
@@ -26,10 +27,12 @@ export function SendNoticeForm({ peerId, onSend, onSent, onCancel }: { peerId: s
   return (
     <form className="form notice-form" onSubmit={handleSubmit} aria-labelledby={titleId}>
       <h3 id={titleId}>{t('peers.noticeTitle', { id: peerId })}</h3>
+      <FormErrors error={error} operation="POST /api/v1/peers/{id}/notices">
       <ErrorAlert error={error} />
-      <Field label={t('peers.noticeSubject')} name="notice-subject" autoComplete="off" required maxLength={200} value={subject} onChange={(e) => setSubject(e.target.value)} />
-      <TextAreaField label={t('peers.noticeText')} name="notice-text" rows={3} maxLength={10_000} value={text} onChange={(e) => setText(e.target.value)} />
+      <Field label={t('peers.noticeSubject')} pointer="/subject" name="notice-subject" autoComplete="off" value={subject} onChange={(e) => setSubject(e.target.value)} />
+      <TextAreaField label={t('peers.noticeText')} pointer="/text" name="notice-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
       <FormActions label={t('peers.noticeSend')} busy={busy} onCancel={onCancel} />
+      </FormErrors>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { CheckList } from '../shared/ui/CheckList.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { agreementOf, AgreementFields, EMPTY_AGREEMENT } from './AgreementFields.js';
@@ -41,10 +42,11 @@ export function CreateGroupForm({ peers, label, onCreate, onCreated }: { peers: 
     <form className="form" onSubmit={handleSubmit} aria-labelledby="create-group-title">
       <h2 id="create-group-title">{t('groups.createTitle')}</h2>
       <p className="intro">{t('groups.createIntro')}</p>
+      <FormErrors error={error} operation="POST /api/v1/groups">
       <ErrorAlert error={error} />
       <div className="form-grid">
-        <Field label={t('groups.name')} name="group-name" autoComplete="off" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-        <SelectField label={t('groups.levelLabel')} name="group-level" value={level} onChange={(e) => setLevel(e.target.value as GroupLevel)}>
+        <Field label={t('groups.name')} pointer="/name" name="group-name" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
+        <SelectField label={t('groups.levelLabel')} pointer="/level" name="group-level" value={level} onChange={(e) => setLevel(e.target.value as GroupLevel)}>
           <Options values={GROUP_LEVELS} label={(l) => t(`groups.level.${l}`)} />
         </SelectField>
         <QuorumField value={quorum} onChange={setQuorum} />
@@ -70,6 +72,7 @@ export function CreateGroupForm({ peers, label, onCreate, onCreated }: { peers: 
       </fieldset>
       <AgreementFields value={agreement} onChange={setAgreement} />
       <FormActions label={t('groups.create')} busyLabel={t('groups.creating')} busy={busy} />
+      </FormErrors>
     </form>
   );
 }

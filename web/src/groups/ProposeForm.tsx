@@ -4,6 +4,7 @@ import type { GroupDetail, Peer, ProposedChange } from '../api/types.js';
 import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { agreementOf, AgreementFields, draftOf } from './AgreementFields.js';
@@ -61,13 +62,14 @@ export function ProposeForm({ group, peers, label, onPropose }: { group: GroupDe
           {t('groups.proposed')}
         </p>
       )}
+      <FormErrors error={error} operation="POST /api/v1/groups/{id}/proposals">
       <ErrorAlert error={error} />
       <div className="form-grid">
         <SelectField label={t('groups.proposalKind')} name="proposal-kind" value={kind} onChange={(e) => handleKind(e.target.value as Kind)}>
           <Options values={kinds} label={(k) => t(`groups.change.${k}`)} />
         </SelectField>
         {(kind === 'add_member' || kind === 'remove_member') && (
-          <SelectField label={kind === 'add_member' ? t('groups.nodeToAdd') : t('groups.nodeToRemove')} name="proposal-node" value={node} onChange={(e) => setNode(e.target.value)} required>
+          <SelectField label={kind === 'add_member' ? t('groups.nodeToAdd') : t('groups.nodeToRemove')} name="proposal-node" pointer="/node" value={node} onChange={(e) => setNode(e.target.value)} required>
             <option value="">{choices.length ? t('groups.chooseNode') : t('groups.noChoice')}</option>
             <Options values={choices} label={(id) => `${label(id).name} (${id})`} />
           </SelectField>
@@ -76,6 +78,7 @@ export function ProposeForm({ group, peers, label, onPropose }: { group: GroupDe
       </div>
       {kind === 'change_agreement' && <AgreementFields value={agreement} onChange={setAgreement} />}
       <FormActions label={t('groups.propose')} busy={busy} />
+      </FormErrors>
     </form>
   );
 }

@@ -22,6 +22,7 @@ export function QuorumField({ value, onChange }: { value: string; onChange: (nex
       label={t('groups.quorum')}
       hint={t('groups.quorumHint')}
       name="quorum"
+      pointer="/charter/quorum/n"
       type="number"
       inputMode="numeric"
       min={1}

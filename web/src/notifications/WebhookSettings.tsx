@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { NotificationPreferences, NotificationPreferencesChange } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { OneTimeSecret } from '../shared/ui/OneTimeSecret.js';
@@ -55,6 +56,7 @@ export function WebhookSettings({
     <form className="card webhook-settings" onSubmit={(e) => void handleSubmit(e)} aria-labelledby="webhook-title" noValidate>
       <h2 id="webhook-title">{t('notifications.webhookTitle')}</h2>
       <p className="hint">{t('notifications.webhookIntro')}</p>
+      <FormErrors error={error} operation="PUT /api/v1/notifications/preferences">
       <ErrorAlert error={error} />
       {done && (
         <p className="alert alert-success" role="status" data-testid="webhook-done">
@@ -65,6 +67,7 @@ export function WebhookSettings({
       <Field
         label={t('notifications.webhookUrl')}
         hint={t('notifications.webhookUrlHint')}
+        pointer="/webhook_url"
         type="url"
         inputMode="url"
         autoComplete="off"
@@ -78,6 +81,7 @@ export function WebhookSettings({
         aria-invalid={error ? true : undefined}
         className="wide-input"
       />
+      </FormErrors>
       <FormActions label={t('notifications.saveWebhook')} busy={busy} disabled={unchanged}>
         {preferences.webhook_url && (
           <button type="button" className="secondary danger" disabled={busy} onClick={() => void handleRemove()}>
