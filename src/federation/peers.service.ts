@@ -36,6 +36,25 @@ export function normaliseBaseUrl(url: string): string {
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }
 
+const NETWORK_FAILURES: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ETIMEDOUT: 'the connection timed out',
+};
+
+/** Why a fetch failed, in words: fetch says only "fetch failed" and keeps the reason in `cause`. */
+export function unreachableReason(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'no answer in time';
+  const code = err.cause?.code;
+  if (code === undefined) return err.cause?.message ?? err.message;
+  return `${NETWORK_FAILURES[code] ?? 'the connection failed'} (${code})`;
+}
+
 /** A node description is a few hundred bytes; anything much larger is not one. */
 const MAX_DESCRIPTION_BYTES = 256 * 1024;
 
@@ -55,7 +74,7 @@ export async function fetchNodeDescription(baseUrl: string): Promise<SignedNodeD
     text = await readCapped(res, MAX_DESCRIPTION_BYTES);
   } catch (e) {
     if (e instanceof PeerUnreachableError) throw e;
-    throw new PeerUnreachableError(url, (e as Error).message);
+    throw new PeerUnreachableError(url, unreachableReason(e));
   }
   try {
     return JSON.parse(text) as SignedNodeDescription;
