@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../_util/node-process.js';
+import { startMailbox } from '../_util/smtp.js';
 import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
 import { NotificationsPage } from './page-models/notifications-page.js';
 import { ShellPage } from './page-models/shell-page.js';
@@ -60,6 +61,13 @@ describe('notifications page', { timeout: TIMEOUT }, () => {
     expect(await notifications.channel('Test notifications').inputValue()).toBe('both');
     expect(await notifications.secretState.textContent()).toBe('No secret yet: one is made when you save a webhook URL.');
     await notifications.list.getByText('No notifications yet.').waitFor();
+
+    // no mail server on this node: said plainly, and the administrator is told where to set it
+    await notifications.emailNotConfigured.waitFor();
+    expect(await notifications.emailNotConfigured.textContent()).toContain('E-mail is not configured on this node.');
+    expect(await notifications.emailNotConfigured.textContent()).toContain('set the mail server below under “Mail server (SMTP)”');
+    expect(await notifications.channelsIntro.textContent()).toContain('this node cannot send e-mail yet');
+    expect(await notifications.smtpSource.textContent()).toContain('No mail server is set');
 
     // change two kinds; a webhook channel without a URL is pointed out
     await notifications.setChannels({ 'Case deadlines': 'webhook', 'Ping test results': 'none' });
@@ -162,6 +170,10 @@ describe('notifications page', { timeout: TIMEOUT }, () => {
     await shell.waitForShell();
     await shell.open('notifications');
     await shell.heading('Notifications').waitFor();
+    // e-mail is off: the auditor is told whom to ask, and sees no mail server settings
+    await notifications.emailNotConfigured.waitFor();
+    expect(await notifications.emailNotConfigured.textContent()).toContain('Ask an administrator of this node to set up the mail server.');
+    expect(await notifications.smtpCard.count()).toBe(0);
     // the admin's choices are not the auditor's
     expect(await notifications.channel('Case deadlines').inputValue()).toBe('none');
     await notifications.setChannels({ 'Directory entry expiring': 'none' });
@@ -171,5 +183,66 @@ describe('notifications page', { timeout: TIMEOUT }, () => {
     expect(await notifications.channelOf('directory.expiring').inputValue()).toBe('none');
     await shell.screenshot(shot('auditor'));
     expect(fx.errors).toEqual([]);
+  });
+
+  it("lets an administrator set the node's mail server against a real SMTP server, shows the server's answer to a test e-mail, and then e-mails notifications", async () => {
+    const mailbox = await startMailbox();
+    try {
+      const port = Number(new URL(mailbox.url).port);
+      const { page, shell } = await fx.signInAsAdmin(fx.b);
+      const notifications = new NotificationsPage(page);
+      await shell.open('notifications');
+      await shell.heading('Notifications').waitFor();
+      await notifications.emailNotConfigured.waitFor();
+
+      // a sender that is no address: refused, nothing saved
+      await notifications.saveSmtp({ host: '127.0.0.1', security: 'none', port, from: 'Accord' });
+      await notifications.smtpAlert.waitFor();
+      expect(await notifications.smtpSource.textContent()).toContain('No mail server is set');
+
+      // with a user name and password the server does not take: saved, the password only "set", the refusal shown without it
+      await notifications.saveSmtp({ username: 'duty-relay', password: 'Relay-Secret-77', from: 'Accord KZ-CERT <accord@kz-cert.example.org>' });
+      await notifications.smtpDone.waitFor();
+      expect(await notifications.smtpDone.textContent()).toBe('The mail server is saved.');
+      expect(await notifications.smtpPasswordState.textContent()).toBe('Password: set.');
+      expect(await notifications.smtpField('Password').inputValue()).toBe('');
+      expect(await notifications.smtpField('Password').getAttribute('placeholder')).toBe('set — unchanged');
+      expect(await notifications.emailNotConfigured.count()).toBe(0);
+      expect(await notifications.channelsIntro.textContent()).toContain('E-mail goes to');
+      await notifications.sendTestEmail('duty@kz-cert.example.org');
+      await expect.poll(() => notifications.smtpTestResult.getAttribute('data-sent')).toBe('false');
+      expect(await notifications.smtpTestResult.textContent()).toMatch(/^The message was not sent: .*535/);
+      expect(await notifications.smtpTestResult.textContent()).not.toContain('Relay-Secret-77');
+      await shell.screenshot(shot('smtp-refused'));
+
+      // without a user name (the relay takes mail as it comes): the test e-mail goes through, with the server's answer
+      await notifications.smtpField('User name').fill('');
+      await notifications.saveSmtp({});
+      await expect.poll(() => notifications.smtpPasswordState.textContent()).toBe('Password: not set.');
+      await notifications.sendTestEmail('duty@kz-cert.example.org');
+      await expect.poll(() => notifications.smtpTestResult.getAttribute('data-sent')).toBe('true');
+      expect(await notifications.smtpTestResult.textContent()).toMatch(/^The mail server accepted the message: 250 .*queued/);
+      expect(mailbox.mails.map((m) => m.to)).toEqual([['duty@kz-cert.example.org']]);
+      expect(mailbox.mails[0]!.raw).toMatch(/^From: "Accord KZ-CERT" <accord@kz-cert\.example\.org>$/m);
+      await shell.screenshot(shot('smtp'));
+
+      // a notification by e-mail now goes out through it
+      await notifications.sendTest();
+      await notifications.testRecorded.waitFor();
+      expect(await notifications.testRecorded.textContent()).toContain('E-mail: Pending');
+      await expect.poll(() => notifications.state('notification.test', 'email'), POLL).toBe('sent');
+      expect(await notifications.cell('notification.test', 'email', 'details')).toContain('250');
+      expect(mailbox.mails.some((m) => m.to.includes(fx.b.adminEmail) && /Accord test notification/.test(m.raw))).toBe(true);
+
+      // the page in Russian and Uzbek
+      await shell.selectLanguage('ru');
+      await notifications.smtpCard.getByRole('heading', { name: 'Почтовый сервер (SMTP)' }).waitFor();
+      await shell.selectLanguage('uz');
+      await notifications.smtpCard.getByRole('heading', { name: 'Pochta serveri (SMTP)' }).waitFor();
+      await shell.selectLanguage('en');
+      expect(fx.errors).toEqual([]);
+    } finally {
+      await mailbox.close();
+    }
   });
 });

@@ -71,6 +71,65 @@ export class NotificationsPage {
     await this.webhookForm.getByRole('button', { name: 'Replace secret' }).click();
   }
 
+  // E-mail on this node
+
+  /** The notice shown when this node cannot send e-mail. */
+  get emailNotConfigured(): Locator {
+    return this.page.getByTestId('email-not-configured');
+  }
+
+  get channelsIntro(): Locator {
+    return this.page.getByTestId('channels-intro');
+  }
+
+  /** Administrators only: the node's mail server. */
+  get smtpCard(): Locator {
+    return this.page.locator('section.smtp-settings');
+  }
+
+  /** Where the mail server comes from (set here, ACCORD_SMTP_URL, or none). */
+  get smtpSource(): Locator {
+    return this.page.getByTestId('smtp-source');
+  }
+
+  get smtpPasswordState(): Locator {
+    return this.page.getByTestId('smtp-password-state');
+  }
+
+  get smtpDone(): Locator {
+    return this.page.getByTestId('smtp-done');
+  }
+
+  get smtpAlert(): Locator {
+    return this.smtpCard.locator('form').first().getByRole('alert');
+  }
+
+  /** A field of the mail server card by its English label (a required field's mark may follow it). */
+  smtpField(label: 'Host' | 'Port' | 'Security' | 'User name' | 'Password' | 'Sender' | 'Send to'): Locator {
+    return this.smtpCard.getByLabel(new RegExp(`^${label}\\b`));
+  }
+
+  /** Fills the fields given (security by value: starttls, tls, none) and saves. */
+  async saveSmtp(s: { host?: string; security?: 'starttls' | 'tls' | 'none'; port?: number; username?: string; password?: string; from?: string }): Promise<void> {
+    if (s.host !== undefined) await this.smtpField('Host').fill(s.host);
+    if (s.security !== undefined) await this.smtpField('Security').selectOption(s.security);
+    if (s.port !== undefined) await this.smtpField('Port').fill(String(s.port));
+    if (s.username !== undefined) await this.smtpField('User name').fill(s.username);
+    if (s.password !== undefined) await this.smtpField('Password').fill(s.password);
+    if (s.from !== undefined) await this.smtpField('Sender').fill(s.from);
+    await this.smtpCard.getByRole('button', { name: 'Save mail server' }).click();
+  }
+
+  async sendTestEmail(to: string): Promise<void> {
+    await this.smtpField('Send to').fill(to);
+    await this.smtpCard.getByRole('button', { name: 'Send a test e-mail' }).click();
+  }
+
+  /** The server's answer to the test e-mail, or why it was not sent. */
+  get smtpTestResult(): Locator {
+    return this.page.getByTestId('smtp-test-result');
+  }
+
   // Test and list
 
   async sendTest(): Promise<void> {
