@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { AuthorityKind } from '../../node/identity.js';
-import { formatFingerprint } from '../../node/identity.js';
+import { formatFingerprint, secretsKeyPath } from '../../node/identity.js';
 import { initNode } from '../../app/init-node.js';
 import { print, printJson } from '../common.js';
 
@@ -69,6 +69,7 @@ export function initCommand(): Command {
       }
       print(`Created node ${id.node_id} (${id.country}) in ${r.ctx.settings.dataDir}`);
       print(`Key fingerprint: ${formatFingerprint(id.fingerprint)}`);
+      print(`Back up with the database: the signing key and the secrets key (${secretsKeyPath(r.ctx.settings)})`);
       print(`First administrator: ${r.adminEmail}`);
       print(`One-time password:   ${r.oneTimePassword}   (change it at first sign-in)`);
     });
