@@ -79,7 +79,7 @@ export function NoticeItem({ notice: n, canAct, actions }: { notice: Notice; can
         )}
         {(inThread || replied) && (
           <button type="button" className="secondary" onClick={() => void handleToggleThread()} aria-expanded={thread !== null}>
-            {thread ? t('notices.hideThread') : t('notices.showThread', { count: n.reply_count })}
+            {thread ? t('notices.hideThread') : n.reply_count > 0 ? t('notices.showThread', { count: n.reply_count }) : t('notices.showThreadPlain')}
           </button>
         )}
       </div>

@@ -51,7 +51,11 @@ export function useNotices() {
   const acknowledge = useCallback(
     async (id: string): Promise<Notice> => {
       const n = await api.post('/api/v1/notices/{id}/ack', { path: { id } });
-      setReceived((d) => d && { ...d, notices: d.notices.map((x) => (x.id === id ? n : x)) });
+      setReceived((d) => {
+        if (!d) return d;
+        const wasOpen = d.notices.some((x) => x.id === id && x.acknowledged_at === null);
+        return { ...d, notices: d.notices.map((x) => (x.id === id ? n : x)), unacknowledged: Math.max(0, d.unacknowledged - (wasOpen ? 1 : 0)) };
+      });
       void reloadReceived();
       return n;
     },
