@@ -6,7 +6,6 @@ import { AppError } from '../errors.js';
 import { readDesk } from './desk.service.js';
 import { DeskViewSchema } from './desk.schemas.js';
 import { createEventStreams, type EventStreamOptions } from './event-stream.js';
-import { pgEventsBridge } from './pg-events-bridge.js';
 
 export class NotAnEventStreamClientError extends AppError {
   override name = 'NotAnEventStreamClientError';
@@ -19,12 +18,6 @@ const CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function registerDeskRoutes(app: TypedApp, ctx: NodeContext, streamOptions: EventStreamOptions = {}): void {
   const streams = createEventStreams(ctx, streamOptions);
-  // On PostgreSQL several processes may serve the node: their events meet on LISTEN/NOTIFY.
-  if (ctx.store.dialect === 'postgres') {
-    const bridge = pgEventsBridge(ctx, app.log);
-    app.addHook('onReady', () => bridge.start());
-    app.addHook('onClose', () => bridge.stop());
-  }
   // Open streams would keep the server from closing: end them first.
   app.addHook('preClose', (done) => {
     streams.closeAll();

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
 import type { NodeProcess } from '../_util/node-process.js';
+import { PGP_FINGERPRINT, PGP_KEY } from '../directory/_keys.js';
 import { DirectoryPage } from './page-models/directory-page.js';
 import { ShellPage } from './page-models/shell-page.js';
 
@@ -15,7 +16,26 @@ const AUTHORITY = {
   ru: 'Управление по борьбе с киберпреступностью Узбекистана',
   uz: 'Oʻzbekiston kiberjinoyatchilikka qarshi kurash boshqarmasi',
 };
-const CONTACT = { nameEn: 'Duty officer', nameRu: 'Дежурный офицер', languages: 'en, ru, uz', phone: '+998 71 200 00 00', email: 'duty@cyber.example.uz' };
+/** Pasted as people do: lower case, in groups of four; kept and shown as upper-case hex. */
+const PGP_PASTED = PGP_FINGERPRINT.toLowerCase().replace(/(.{4})(?!$)/g, '$1 ');
+const PGP_SHOWN = PGP_FINGERPRINT.replace(/(.{4})(?!$)/g, '$1 ');
+const CONTACT = {
+  nameEn: 'Duty officer',
+  nameRu: 'Дежурный офицер',
+  nameUz: 'Navbatchi ofitser',
+  languages: 'en, ru, uz',
+  phone: '+998 71 200 00 00',
+  email: 'duty@cyber.example.uz',
+  channels: [{ kind: 'PGP key' as const, value: PGP_PASTED, material: PGP_KEY }],
+};
+/** The node's identity as startNodeProcess writes it: the form starts from it. */
+const NODE_NAMES = { en: 'Uzbekistan national CERT', ru: 'Национальный CERT Узбекистана', uz: 'Oʻzbekiston milliy CERT' };
+
+/** Tashkent's wall clock now and a minute ago (the card renews its clock every 30 s). */
+function tashkentTimes(): string[] {
+  const f = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tashkent', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return [f.format(new Date()), f.format(new Date(Date.now() - 60_000))];
+}
 
 function shot(name: string): string {
   return resolve(RESULTS, `directory-${name}.png`);
@@ -43,6 +63,20 @@ describe('directory page', { timeout: TIMEOUT }, () => {
     expect(await onA.shell.navLink('directory').textContent()).toBe('Directory');
     await onA.directory.openTab('own');
     await onA.directory.ownState.getByText('This node has not published an entry yet.').waitFor();
+
+    // the form starts from what the node knows: its names in every language and its kinds of authority
+    await expect.poll(() => onA.directory.field('Authority name (English)').inputValue()).toBe(NODE_NAMES.en);
+    expect(await onA.directory.field('Authority name (Russian)').inputValue()).toBe(NODE_NAMES.ru);
+    expect(await onA.directory.field('Authority name (Uzbek)').inputValue()).toBe(NODE_NAMES.uz);
+    expect(await onA.directory.checkedKinds()).toEqual(['CERT']);
+    await onA.shell.screenshot(shot('form-en'));
+    await onA.shell.selectLanguage('ru');
+    await onA.directory.form.getByLabel('Имя (узбекский)', { exact: true }).waitFor();
+    await onA.shell.screenshot(shot('form-ru'));
+    await onA.shell.selectLanguage('uz');
+    await onA.directory.form.getByLabel('Ism (oʻzbekcha)', { exact: true }).waitFor();
+    await onA.shell.screenshot(shot('form-uz'));
+    await onA.shell.selectLanguage('en');
 
     // valid for 10 days only: re-confirmation is due within the two-week warning period
     await onA.directory.publish({ authority: AUTHORITY, timeZone: 'Asia/Tashkent', kinds: ['Police'], validDays: 10, contact: CONTACT });
@@ -79,7 +113,17 @@ describe('directory page', { timeout: TIMEOUT }, () => {
     expect(await contact.getAttribute('data-role')).toBe('law_enforcement_24_7');
     expect(await contact.locator('[data-cell="role"]').textContent()).toBe('Law enforcement 24/7');
     expect(await contact.locator('[data-cell="name"]').textContent()).toBe(CONTACT.nameEn);
+    expect(await contact.locator('[data-cell="escalation"]').textContent()).toBe('1st');
     expect(await contact.locator('[data-cell="hours"]').textContent()).toBe('24/7');
+    expect(await contact.locator('[data-channel="pgp"] .key-fingerprint').textContent()).toBe(PGP_SHOWN);
+    // the country by name, the authority's local time, whether it is staffed now, kinds as labels, what B last heard from A
+    expect(await onB.directory.cardCell('uz-cert', 'country').textContent()).toBe('Uzbekistan');
+    expect(await onB.directory.cardCell('uz-cert', 'kinds').textContent()).toBe('CERT, Police');
+    const localTime = (await onB.directory.cardCell('uz-cert', 'local-time').textContent()) ?? '';
+    expect(tashkentTimes().map((time) => `Local time ${time} (Asia/Tashkent)`)).toContain(localTime);
+    expect(await onB.directory.availability('uz-cert').textContent()).toBe('Available now');
+    expect(await onB.directory.cardCell('uz-cert', 'last-contact').textContent()).toMatch(/^Last contact (just now|\d+ (seconds?|minutes?) ago|less than a minute ago)/);
+    await card.screenshot({ path: shot('card-en') });
     expect(await contact.locator('[data-cell="languages"]').textContent()).toBe('en, ru, uz');
     expect(await contact.getByRole('link', { name: CONTACT.phone }).getAttribute('href')).toBe('tel:+998712000000');
     expect(await contact.getByRole('link', { name: CONTACT.email }).getAttribute('href')).toBe(`mailto:${CONTACT.email}`);
@@ -92,13 +136,34 @@ describe('directory page', { timeout: TIMEOUT }, () => {
     await onB.shell.heading('Справочник').waitFor();
     expect(await onB.directory.authority('uz-cert')).toBe(AUTHORITY.ru);
     expect(await card.locator('[data-freshness]').first().textContent()).toBe('Действительна');
+    expect(await contact.locator('[data-cell="name"]').textContent()).toBe(CONTACT.nameRu);
+    expect(await onB.directory.cardCell('uz-cert', 'country').textContent()).toBe('Узбекистан');
+    expect(await onB.directory.cardCell('uz-cert', 'kinds').textContent()).toBe('CERT, Полиция');
+    expect(await onB.directory.availability('uz-cert').textContent()).toBe('Сейчас на связи');
     await onB.shell.screenshot(shot('ru'));
+    await card.screenshot({ path: shot('card-ru') });
     await onB.shell.selectLanguage('uz');
     await onB.shell.heading('Maʼlumotnoma').waitFor();
     expect(await onB.directory.authority('uz-cert')).toBe(AUTHORITY.uz);
     expect(await card.locator('[data-freshness]').first().textContent()).toBe('Amalda');
+    expect(await contact.locator('[data-cell="name"]').textContent()).toBe(CONTACT.nameUz);
+    expect(await onB.directory.cardCell('uz-cert', 'country').textContent()).toBe('Oʻzbekiston');
+    expect(await onB.directory.availability('uz-cert').textContent()).toBe('Hozir aloqada');
     await onB.shell.screenshot(shot('uz'));
+    await card.screenshot({ path: shot('card-uz') });
     await onB.shell.selectLanguage('en');
+
+    // the printable copy: every entry with its contacts and channels, and the print button
+    await onB.directory.openTab('print');
+    await onB.directory.printView.locator('[data-node="uz-cert"]').waitFor();
+    expect(await onB.directory.printView.textContent()).toContain(PGP_SHOWN);
+    expect(await onB.directory.printView.getByTestId('generated-at').textContent()).toMatch(/^Generated /);
+    expect(await onB.directory.printButton.isVisible()).toBe(true);
+    await onB.page.emulateMedia({ media: 'print' });
+    expect(await onB.directory.printButton.isVisible()).toBe(false);
+    expect(await onB.shell.page.locator('nav.sidebar').isVisible()).toBe(false);
+    await onB.shell.screenshot(shot('print'));
+    await onB.page.emulateMedia({ media: 'screen' });
     expect(errors).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { LoadState } from '../shared/ui/LoadState.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { DirectoryCard, FreshnessBadge } from './DirectoryCard.js';
+import { DirectoryPrint } from './DirectoryPrint.js';
 import { DirectorySearch } from './DirectorySearch.js';
 import { OwnEntryForm } from './OwnEntryForm.js';
 import { PingTests } from './PingTests.js';
@@ -18,6 +19,7 @@ import { DIRECTORY_EDIT, useOwnEntry } from './useDirectory.js';
 
 const OWN = 'own';
 const PING_TESTS = 'ping-tests';
+const PRINT = 'print';
 
 /** The 24/7 points-of-contact directory: search, this node's own entry, and ping tests of the contacts. */
 export function DirectoryPage({ path, navigate }: { path: string; navigate: (path: string) => void }) {
@@ -25,6 +27,7 @@ export function DirectoryPage({ path, navigate }: { path: string; navigate: (pat
   const tab = subPathOf(path, 'directory');
   const own = tab === OWN;
   const ping = tab === PING_TESTS;
+  const print = tab === PRINT;
   const loadGroups = useCallback(() => groupsApi.list().catch(() => [] as Group[]), []);
   const { data: groups } = useResource(loadGroups);
 
@@ -38,7 +41,7 @@ export function DirectoryPage({ path, navigate }: { path: string; navigate: (pat
     <>
       <PageHeader title={t('directory.title')} intro={t('directory.intro')} />
       <nav className="tabs" aria-label={t('directory.tabsLabel')}>
-        <a href={ROUTES.directory} aria-current={own || ping ? undefined : 'page'} onClick={handleTab} data-tab="search">
+        <a href={ROUTES.directory} aria-current={own || ping || print ? undefined : 'page'} onClick={handleTab} data-tab="search">
           {t('directory.tabSearch')}
         </a>
         <a href={`${ROUTES.directory}/${OWN}`} aria-current={own ? 'page' : undefined} onClick={handleTab} data-tab="own">
@@ -47,8 +50,11 @@ export function DirectoryPage({ path, navigate }: { path: string; navigate: (pat
         <a href={`${ROUTES.directory}/${PING_TESTS}`} aria-current={ping ? 'page' : undefined} onClick={handleTab} data-tab="ping-tests">
           {t('directory.tabPingTests')}
         </a>
+        <a href={`${ROUTES.directory}/${PRINT}`} aria-current={print ? 'page' : undefined} onClick={handleTab} data-tab="print">
+          {t('directory.tabPrint')}
+        </a>
       </nav>
-      {own ? <OwnEntry groups={groups ?? []} /> : ping ? <PingTests groups={groups ?? []} /> : <DirectorySearch groups={groups ?? []} />}
+      {own ? <OwnEntry groups={groups ?? []} /> : ping ? <PingTests groups={groups ?? []} /> : print ? <DirectoryPrint /> : <DirectorySearch groups={groups ?? []} />}
     </>
   );
 }
@@ -99,7 +105,7 @@ function OwnEntry({ groups }: { groups: Group[] }) {
           <OwnEntryForm key={data ? `v${data.entry.version}` : 'new'} entry={data?.entry ?? null} groups={groups} onPublish={publish} />
         </section>
       ) : (
-        data && <DirectoryCard listing={data} />
+        data && <DirectoryCard listing={data} now={new Date()} />
       )}
     </>
   );

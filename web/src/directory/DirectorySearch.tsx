@@ -1,14 +1,17 @@
 import { useId, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { directory } from '../api/endpoints.js';
-import { CONTACT_ROLES, FRESHNESS, type DirectoryFilters, type Group } from '../api/types.js';
+import { FRESHNESS, type DirectoryFilters, type Group } from '../api/types.js';
 import { countryCodeOf } from '../shared/forms/countries.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
 import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { LoadState } from '../shared/ui/LoadState.js';
 import { DirectoryCard } from './DirectoryCard.js';
-import { useDirectorySearch } from './useDirectory.js';
+import { kindLabel } from './directoryText.js';
+import { KIND_FILTERS, useDirectorySearch } from './useDirectory.js';
+import { useNow } from './useNow.js';
+import { usePeerFacts } from './usePeerFacts.js';
 
 const EMPTY: DirectoryFilters = { q: '', country: '', kind: '', group: '', freshness: '' };
 
@@ -23,6 +26,8 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
   // A country by its code or its name in any of the app's languages ("Uzbekistan", "Узбекистан", "UZ").
   const countryCode = filters.country?.trim() ? countryCodeOf(filters.country, [language, 'en', 'ru', 'uz']) : '';
   const countryValid = countryCode !== null;
+  const now = useNow();
+  const factsOf = usePeerFacts();
 
   function set(name: keyof DirectoryFilters) {
     return (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
@@ -59,7 +64,7 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
             <Field label={t('directory.country')} name="country" maxLength={60} value={filters.country} onChange={set('country')} invalid={!countryValid} hint={countryValid ? undefined : t('validation.countryUnknown')} placeholder="UZ" />
             <SelectField label={t('directory.kindLabel')} name="kind" value={filters.kind} onChange={set('kind')}>
               <option value="">{t('directory.any')}</option>
-              <Options values={CONTACT_ROLES} label={(r) => t(`directory.role.${r}`)} />
+              <Options values={KIND_FILTERS} label={(k) => kindLabel(t, k)} />
             </SelectField>
             <SelectField label={t('directory.group')} name="group" value={filters.group} onChange={set('group')}>
               <option value="">{t('directory.any')}</option>
@@ -93,7 +98,7 @@ export function DirectorySearch({ groups }: { groups: Group[] }) {
       <LoadState empty={data?.length === 0} emptyText={t('directory.empty')} emptyClassName="card" />
       <div className="directory-results">
         {data?.map((l) => (
-          <DirectoryCard key={l.entry.node_id} listing={l} />
+          <DirectoryCard key={l.entry.node_id} listing={l} now={now} facts={l.own ? undefined : factsOf(l.entry.node_id)} />
         ))}
       </div>
     </>

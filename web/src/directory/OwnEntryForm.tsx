@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DirectoryEntry, DirectoryEntryInput, Group, PublishedListing } from '../api/types.js';
+import type { DirectoryEntry, DirectoryEntryInput, Group, NodeInfo, PublishedListing } from '../api/types.js';
+import { useNodeInfo } from '../node/useNodeInfo.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { CheckList } from '../shared/ui/CheckList.js';
 import { ErrorAlert, ValidationError } from '../shared/ui/ErrorAlert.js';
@@ -9,6 +10,8 @@ import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { TimeZoneField } from '../shared/ui/TimeZoneField.js';
 import { codesOf, contactDraftOf, ContactFields, contactOf, newContact, type ContactDraft } from './ContactFields.js';
+import { fingerprintProblem } from './ChannelFields.js';
+import { kindLabel } from './directoryText.js';
 import { AUTHORITY_KINDS, DEFAULT_VALID_DAYS } from './useDirectory.js';
 
 interface EntryDraft {
@@ -21,9 +24,15 @@ interface EntryDraft {
   groups: string[];
 }
 
-function draftOf(entry: DirectoryEntry | null): EntryDraft {
+/**
+ * The editor's starting point: the published entry, or — before the first publication — what
+ * the node's identity already says (its names in en/ru/uz and its kinds of authority).
+ */
+function draftOf(entry: DirectoryEntry | null, node: NodeInfo | undefined): EntryDraft {
   if (!entry) {
-    return { names: { en: '', ru: '', uz: '' }, kinds: [], timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, languages: 'en, ru', contacts: [newContact()], validDays: String(DEFAULT_VALID_DAYS), groups: [] };
+    const n = node?.names ?? {};
+    const kinds = (node?.authority_kinds ?? []).filter((k) => (AUTHORITY_KINDS as readonly string[]).includes(k));
+    return { names: { en: n.en ?? '', ru: n.ru ?? '', uz: n.uz ?? '' }, kinds, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, languages: 'en, ru', contacts: [newContact()], validDays: String(DEFAULT_VALID_DAYS), groups: [] };
   }
   const n = entry.authority_names;
   return { names: { en: n.en ?? '', ru: n.ru ?? '', uz: n.uz ?? '' }, kinds: entry.authority_kinds, timeZone: entry.time_zone, languages: entry.languages.join(', '), contacts: entry.contacts.map(contactDraftOf), validDays: String(DEFAULT_VALID_DAYS), groups: [] };
@@ -32,7 +41,15 @@ function draftOf(entry: DirectoryEntry | null): EntryDraft {
 /** Edits this node's directory entry and publishes it as a new signed version. */
 export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEntry | null; groups: Group[]; onPublish: (input: DirectoryEntryInput) => Promise<PublishedListing> }) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<EntryDraft>(() => draftOf(entry));
+  const node = useNodeInfo();
+  const [draft, setDraft] = useState<EntryDraft>(() => draftOf(entry, node));
+  // The node's identity may arrive after the form: fill a new entry's untouched fields from it once.
+  const [prefilled, setPrefilled] = useState(Boolean(entry || node));
+  if (!prefilled && node) {
+    setPrefilled(true);
+    const from = draftOf(null, node);
+    setDraft((d) => ({ ...d, names: { en: d.names.en || from.names.en, ru: d.names.ru || from.names.ru, uz: d.names.uz || from.names.uz }, kinds: d.kinds.length ? d.kinds : from.kinds }));
+  }
   const { busy, error, run } = useAction();
   const kindsId = useId();
   const member = groups.filter((g) => g.status === 'active');
@@ -45,7 +62,11 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
     if (d.kinds.length === 0) throw new ValidationError(t('directory.needKind'));
     if (d.contacts.length === 0) throw new ValidationError(t('directory.needContact'));
     for (const c of d.contacts) {
-      if (!c.phone.trim() && !c.email.trim()) throw new ValidationError(t('directory.needChannel'));
+      if (!c.phone.trim() && !c.email.trim() && !c.channels.some((ch) => ch.value.trim())) throw new ValidationError(t('directory.needChannel'));
+      for (const ch of c.channels) {
+        const problem = fingerprintProblem(ch);
+        if (problem) throw new ValidationError(t(problem));
+      }
       if (!c.always && c.days.length === 0) throw new ValidationError(t('directory.needDays'));
     }
     const validDays = Number(d.validDays);
@@ -83,7 +104,7 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
         <p className="field-label" id={kindsId}>
           {t('directory.kinds')}
         </p>
-        <CheckList items={AUTHORITY_KINDS} checked={draft.kinds} onChange={(kinds) => set('kinds', kinds)} name="authority-kind" label={(k) => t(`directory.kind.${k}`)} aria-labelledby={kindsId} />
+        <CheckList items={AUTHORITY_KINDS} checked={draft.kinds} onChange={(kinds) => set('kinds', kinds)} name="authority-kind" label={(k) => kindLabel(t, k)} aria-labelledby={kindsId} />
       </fieldset>
       <h3>{t('directory.contacts')}</h3>
       {draft.contacts.map((c, i) => (

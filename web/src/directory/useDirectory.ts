@@ -6,8 +6,13 @@ import { useResource } from '../shared/hooks/useResource.js';
 
 /** Roles that may publish this node's entry (the server's directory:write). */
 export const DIRECTORY_EDIT = ['admin', 'coordinator'] as const;
-/** Kinds of authority an entry may name (free text on the wire; these have translations). */
-export const AUTHORITY_KINDS = ['police', 'cert', 'prosecutor', 'justice', 'foreign_affairs'] as const;
+/**
+ * Kinds of authority an entry may name (free text on the wire; these have translations): the
+ * kinds a node's identity declares first, so that a new entry starts from them.
+ */
+export const AUTHORITY_KINDS = ['law_enforcement_24_7', 'cert', 'central_authority', 'diplomatic', 'police', 'prosecutor', 'justice', 'foreign_affairs'] as const;
+/** What the search's Kind filter offers: kinds of authority and contact roles (the server matches either). */
+export const KIND_FILTERS = [...new Set<string>([...AUTHORITY_KINDS, 'technical_cert'])];
 /** Validity of a new entry unless the coordinator chooses another, in days. */
 export const DEFAULT_VALID_DAYS = 180;
 
