@@ -1,6 +1,7 @@
 import { isValidTimeZone } from '../util/time-zone.js';
 import { channelProblems } from './directory.channels.js';
 import { MAX_VALID_DAYS, type DirectoryEntry } from './directory.schemas.js';
+import { normaliseForSearch, phoneDigits } from './directory.search.js';
 
 export { availableNow } from './directory.hours.js';
 
@@ -53,15 +54,9 @@ export function peerEntryProblem(e: DirectoryEntry, pinned: { country: string },
 export function searchTextOf(e: DirectoryEntry): string {
   const parts = [e.node_id, e.country, ...Object.values(e.authority_names)];
   for (const c of e.contacts) parts.push(...Object.values(c.names), ...c.channels.map((ch) => ch.value));
+  // Numbers also as digits only, for queries typed without (or with other) spacing.
+  for (const c of e.contacts) for (const ch of c.channels) if (ch.kind === 'phone' || ch.kind === 'fax') parts.push(phoneDigits(ch.value));
   return normaliseForSearch(parts.join(' \u0001 '));
-}
-
-/** Case-folded, accent-insensitive form (so "ozbekiston" finds "Oʻzbekiston"). */
-export function normaliseForSearch(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f\u02bb\u02bc\u2018\u2019']/g, '')
-    .toLowerCase();
 }
 
 export function kindsOf(e: DirectoryEntry): string {

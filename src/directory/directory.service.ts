@@ -9,7 +9,8 @@ import { findEntryRow, searchEntryJsonRows, searchEntryRows, storeEntry, type En
 import { channelProblems, normaliseChannel } from './directory.channels.js';
 import { entriesToCsv } from './directory.csv.js';
 import type { LabelLanguage } from './directory.labels.js';
-import { freshnessOf, normaliseForSearch, type Freshness } from './directory.rules.js';
+import { freshnessOf, type Freshness } from './directory.rules.js';
+import { searchQueryOf } from './directory.search.js';
 import type { DirectoryEntry, EntryInput } from './directory.schemas.js';
 import { isValidTimeZone } from '../util/time-zone.js';
 
@@ -107,7 +108,7 @@ export interface DirectoryQuery {
 
 async function entryFilter(ctx: NodeContext, query: DirectoryQuery): Promise<EntryFilter> {
   return {
-    text: query.q ? normaliseForSearch(query.q.trim()) : undefined,
+    text: query.q ? searchQueryOf(query.q) : undefined,
     country: query.country?.toUpperCase(),
     kind: query.kind,
     nodeIds: query.group ? (await getGroup(ctx, query.group)).members : undefined,

@@ -43,6 +43,10 @@ describe.each(DIALECTS)('the directory on %s', (dialect) => {
     expect(await q('q=OZBEKISTON')).toEqual(['uz-cert']);
     expect(await q('q=Hodisalar')).toEqual(['uz-cert']);
     expect(await q('q=%25')).toEqual([]); // a wildcard is searched for, not expanded
+    // a phone number by its digits, spaced or not (the entry has "+998 71 000 00 00")
+    expect(await q('q=998710000000')).toEqual(['uz-cert']);
+    expect(await q(`q=${encodeURIComponent('+998 (71) 000-00-00')}`)).toEqual(['uz-cert']);
+    expect(await q('q=998719999999')).toEqual([]);
     expect(await q('country=uz&kind=law_enforcement_24_7')).toEqual(['uz-cert']);
     expect(await q('country=KZ')).toEqual([]);
     expect(await q('kind=diplomatic')).toEqual([]);
