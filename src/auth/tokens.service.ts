@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { sha256Hex } from '../crypto/canonical.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError, invalidFields } from '../errors.js';
 import { findUserById, rowToUser, type User } from './users.repository.js';
 
 export interface ApiToken {
@@ -20,7 +20,7 @@ export const TOKEN_PREFIX = 'acc_';
 /** Creates a token for scripts; the secret is returned once and only its hash is kept. */
 export async function createToken(ctx: NodeContext, actor: Actor, userId: string, input: { name: string; expires_in_days?: number }): Promise<{ token: string; record: ApiToken }> {
   const name = input.name.trim();
-  if (name === '' || name.length > 100) throw new InvalidInputError('name must have 1 to 100 characters');
+  if (name === '' || name.length > 100) throw invalidFields([name === '' ? { pointer: '/name', code: 'required', message: 'must not be blank' } : { pointer: '/name', code: 'too_long', limit: 100, message: 'must be at most 100 characters' }], 'name must have 1 to 100 characters');
   if (input.expires_in_days !== undefined && (!Number.isInteger(input.expires_in_days) || input.expires_in_days < 1 || input.expires_in_days > 3650)) {
     throw new InvalidInputError('expires_in_days must be an integer from 1 to 3650');
   }

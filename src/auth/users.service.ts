@@ -91,7 +91,7 @@ export async function updateUser(ctx: NodeContext, actor: Actor, id: string, pat
   const { db, dialect } = ctx.store;
   if (patch.role !== undefined && !isRole(patch.role)) throw new InvalidInputError(`unknown role: ${patch.role}`);
   if (patch.display_name !== undefined && (patch.display_name.trim() === '' || patch.display_name.length > 200)) {
-    throw new InvalidInputError('display_name must have 1 to 200 characters');
+    throw invalidFields([{ pointer: '/display_name', code: patch.display_name.trim() === '' ? 'required' : 'too_long', limit: 200, message: 'must have 1 to 200 characters' }], 'display_name must have 1 to 200 characters');
   }
   await db.transaction().execute(async (trx) => {
     const row = await findUserById(trx, id);

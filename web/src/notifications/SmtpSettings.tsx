@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { SMTP_SECURITIES, type SmtpSecurity, type SmtpSettings, type SmtpSettingsChange, type SmtpTestResult } from '../api/types.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { Field, Options, SelectField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 
@@ -95,6 +96,7 @@ export function SmtpSettingsCard({
         <SmtpSummary settings={settings} />
       ) : (
         <form onSubmit={(e) => void handleSubmit(e)} aria-label={t('notifications.smtp.title')} noValidate>
+          <FormErrors error={save.error} operation="PUT /api/v1/notifications/smtp">
           <ErrorAlert error={save.error} />
           {done && (
             <p className="alert alert-success" role="status" data-testid="smtp-done">
@@ -102,15 +104,16 @@ export function SmtpSettingsCard({
             </p>
           )}
           <div className="form-grid">
-            <Field label={t('notifications.smtp.host')} hint={t('notifications.smtp.hostHint')} autoComplete="off" spellCheck={false} required maxLength={253} value={draft.host} onChange={(e) => set('host', e.target.value)} />
-            <SelectField label={t('notifications.smtp.security')} value={draft.security} onChange={(e) => handleSecurity(e.target.value as SmtpSecurity)}>
+            <Field label={t('notifications.smtp.host')} pointer="/host" hint={t('notifications.smtp.hostHint')} autoComplete="off" spellCheck={false} required maxLength={253} value={draft.host} onChange={(e) => set('host', e.target.value)} />
+            <SelectField label={t('notifications.smtp.security')} pointer="/security" value={draft.security} onChange={(e) => handleSecurity(e.target.value as SmtpSecurity)}>
               <Options values={SMTP_SECURITIES} label={(s) => t(`notifications.smtp.securities.${s}`)} />
             </SelectField>
-            <Field label={t('notifications.smtp.port')} type="number" inputMode="numeric" min={1} max={65535} required value={draft.port} onChange={(e) => set('port', e.target.value)} />
-            <Field label={t('notifications.smtp.from')} hint={t('notifications.smtp.fromHint')} autoComplete="off" required maxLength={320} placeholder="Accord <accord@cert.example.org>" value={draft.from} onChange={(e) => set('from', e.target.value)} />
-            <Field label={t('notifications.smtp.username')} hint={t('notifications.smtp.usernameHint')} autoComplete="off" spellCheck={false} maxLength={320} value={draft.username} onChange={(e) => set('username', e.target.value)} />
+            <Field label={t('notifications.smtp.port')} pointer="/port" type="number" inputMode="numeric" min={1} max={65535} required value={draft.port} onChange={(e) => set('port', e.target.value)} />
+            <Field label={t('notifications.smtp.from')} pointer="/from" hint={t('notifications.smtp.fromHint')} autoComplete="off" required maxLength={320} placeholder="Accord <accord@cert.example.org>" value={draft.from} onChange={(e) => set('from', e.target.value)} />
+            <Field label={t('notifications.smtp.username')} pointer="/username" hint={t('notifications.smtp.usernameHint')} autoComplete="off" spellCheck={false} maxLength={320} value={draft.username} onChange={(e) => set('username', e.target.value)} />
             <Field
               label={t('notifications.smtp.password')}
+              pointer="/password"
               hint={settings.password_set ? t('notifications.smtp.passwordKeepHint') : t('notifications.smtp.passwordHint')}
               type="password"
               autoComplete="new-password"
@@ -135,6 +138,7 @@ export function SmtpSettingsCard({
               </button>
             )}
           </FormActions>
+          </FormErrors>
         </form>
       )}
       {settings.source !== 'none' && <SmtpTest key={settings.updated_at ?? settings.source} defaultTo={defaultTestAddress} onTest={onTest} />}
