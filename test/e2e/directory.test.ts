@@ -5,6 +5,7 @@ import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
 import type { NodeProcess } from '../_util/node-process.js';
 import { PGP_FINGERPRINT, PGP_KEY } from '../directory/_keys.js';
 import { DirectoryPage } from './page-models/directory-page.js';
+import { PingTestsPage } from './page-models/ping-tests-page.js';
 import { ShellPage } from './page-models/shell-page.js';
 
 /** Cooperation → Directory in Chromium: an entry published on one node and found on the other. */
@@ -164,6 +165,27 @@ describe('directory page', { timeout: TIMEOUT }, () => {
     expect(await onB.shell.page.locator('nav.sidebar').isVisible()).toBe(false);
     await onB.shell.screenshot(shot('print'));
     await onB.page.emulateMedia({ media: 'screen' });
+
+    // B's card shows the last ping test it sent A: B asks, A's duty officer confirms
+    const pingB = new PingTestsPage(onB.page);
+    await pingB.open();
+    await pingB.startNode('uz-cert');
+    await pingB.started.waitFor();
+    const pingA = new PingTestsPage(onA.page);
+    await onA.shell.open('directory');
+    await pingA.open();
+    await pingA.request('kz-cert').waitFor({ timeout: POLL.timeout });
+    await pingA.confirm('kz-cert');
+    await expect
+      .poll(async () => {
+        // the search tab reads the ping tests when it opens
+        await onB.directory.openTab('print');
+        await onB.directory.openTab('search');
+        await onB.directory.card('uz-cert').waitFor();
+        return onB.directory.cardCell('uz-cert', 'last-ping-test').getAttribute('data-status');
+      }, POLL)
+      .toBe('answered');
+    expect(await onB.directory.cardCell('uz-cert', 'last-ping-test').textContent()).toMatch(/^Last ping test answered in \d+ s, /);
     expect(errors).toEqual([]);
   });
 });
