@@ -6,12 +6,12 @@ export interface ZoneOption {
 
 let zones: ZoneOption[] | undefined;
 
-/** The offset of a zone at `at`, as "UTC+05:00" ("UTC" for zero). */
+/** The offset of a zone at `at`, as "UTC+05:00" ("UTC+00:00" for zero, however the runtime writes it). */
 export function utcOffsetOf(zone: string, at = new Date()): string {
   // The zone's offset (language-neutral), not a date shown to people: i18n/format.ts does not apply.
   // eslint-disable-next-line no-restricted-syntax
   const part = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  return part === 'GMT' ? 'UTC' : part.replace('GMT', 'UTC');
+  return part === 'GMT' ? 'UTC+00:00' : part.replace('GMT', 'UTC');
 }
 
 /** The IANA zones this browser knows (the server accepts the same list and 'UTC'), with their current offsets. */
