@@ -8,6 +8,7 @@ import { deskCapability } from '../../src/desk/index.js';
 import type { EventStreamOptions } from '../../src/desk/event-stream.js';
 import { buildUser, createTestNode, SessionClient, type TestNode } from '../_util/node.js';
 import { waitFor } from '../federation/_federation.js';
+import { addPeerRow, receiveIncomingPingTest } from './_fixtures.js';
 import { openSse, type SseReader } from './_sse.js';
 
 /** The standard node with its event streams tuned (a short heartbeat, a small limit). */
@@ -89,7 +90,13 @@ describe('GET /api/v1/events over HTTP', () => {
     expect((await app.inject({ method: 'POST', url: '/api/v1/ping-tests/nope/confirm', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(404);
     await s.waitFor(': heartbeat\n\n', await s.waitFor(': heartbeat\n\n', start));
     expect(s.text().slice(start)).not.toContain('event:');
+    // Nor does a change that concerns only its user (a token of their own).
     expect((await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { authorization: `Bearer ${token}` }, payload: { name: 'another' } })).statusCode).toBe(201);
+    await s.waitFor(': heartbeat\n\n', await s.waitFor(': heartbeat\n\n', s.text().length));
+    expect(s.text().slice(start)).not.toContain('event:');
+    await addPeerRow(node.ctx, 'kz-cert');
+    await receiveIncomingPingTest(node.ctx, 'kz-cert', 'pt-events');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/ping-tests/pt-events/confirm', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
     await s.waitFor('event: desk\n', start);
   });
 

@@ -22,7 +22,8 @@ export interface DeskState {
  * items if the officer turned sound on.
  */
 export function useDeskState(): DeskState {
-  const desk = useResource(() => api.get('/api/v1/desk'));
+  // Read in the background (on events): a 401 here, e.g. right after signing out, is not what ends the session.
+  const desk = useResource(() => api.get('/api/v1/desk', { quiet401: true }));
   const { reload } = desk;
   const live = useLiveEvents(useCallback(() => void reload(), [reload]));
   const [sound, setSoundState] = useState(soundEnabled);
