@@ -140,6 +140,17 @@ export async function countUnacknowledgedNotices(db: DbOrTrx): Promise<number> {
   return Number(r.n);
 }
 
+/** How many received notices wait for an acknowledgement, and since when the oldest of them waits. */
+export async function unacknowledgedSummary(db: DbOrTrx): Promise<{ count: number; oldest: string | null }> {
+  const r = await db
+    .selectFrom('notices as n')
+    .leftJoin('notice_acks as a', 'a.notice_id', 'n.id')
+    .where('a.notice_id', 'is', null)
+    .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.min('n.received_at').as('oldest')])
+    .executeTakeFirstOrThrow();
+  return { count: Number(r.n), oldest: r.oldest ?? null };
+}
+
 /** The newest received notices no one here has acknowledged yet. */
 export function listUnacknowledged(db: DbOrTrx, self: string, limit = 100): Promise<NoticeView[]> {
   return listNotices(db, self, { direction: NoticeDirection.received, state: NoticeState.unacknowledged, limit });

@@ -80,11 +80,16 @@ describe.each(DIALECTS)('notices between node processes on %s', (dialect) => {
     // An auditor reads but does not acknowledge.
     expect((await auditorB('GET', `/api/v1/notices/${id}`)).status).toBe(200);
     expect((await auditorB('POST', `/api/v1/notices/${id}/ack`)).status).toBe(403);
+    // It waits on the officer's duty desk, not on the auditor's.
+    const deskItems = async (api: ReturnType<typeof client>) => (await api<{ items: { kind: string; id: string; params: Record<string, unknown>; link: string }[] }>('GET', '/api/v1/desk')).json.items.filter((i) => i.kind === 'federation.notice_to_acknowledge');
+    expect((await deskItems(apiB)).find((i) => i.id === id)).toMatchObject({ params: { peer: 'uz-cert', subject: 'Phishing wave' }, link: '/notices' });
+    expect(await deskItems(auditorB)).toEqual([]);
 
     const ack = await apiB<Notice>('POST', `/api/v1/notices/${id}/ack`);
     expect(ack.status).toBe(200);
     expect(ack.json).toMatchObject({ id, acknowledged_by: 'Dilnoza Karimova' });
     expect((await apiB<NoticePage>('GET', '/api/v1/notices?state=unacknowledged')).json.notices.map((n) => n.id)).not.toContain(id);
+    expect((await deskItems(apiB)).map((i) => i.id)).not.toContain(id);
     const audited = await storeB.db.selectFrom('audit_log').select(['target', 'details']).where('action', '=', 'federation.notice_ack').execute();
     expect(audited.some((e) => e.target === `notice:${id}`)).toBe(true);
 
