@@ -2,7 +2,7 @@
  * The node's in-process event bus: something changed that open pages should look at again.
  * Events carry no data a viewer might not be allowed to see, only what changed; each page
  * reloads what it shows through its authorised API. One bus per node context; with several
- * `accord serve` processes on one PostgreSQL, `app/events-bridge.ts` relays events between them.
+ * `accord serve` processes on one PostgreSQL, `desk/pg-events-bridge.ts` relays events between them.
  */
 export interface NodeEvent {
   /** `desk.changed`: the duty desk may have new or fewer items. */
@@ -15,13 +15,18 @@ export type NodeEventListener = (e: NodeEvent) => void;
 
 export class EventBus {
   private readonly listeners = new Set<NodeEventListener>();
-  /** Called for events published here (not for those relayed in), e.g. to pass them to other processes. */
-  onLocalPublish: NodeEventListener | null = null;
+  private readonly relays = new Set<NodeEventListener>();
 
-  /** Tells every listener; a listener that throws does not stop the others. */
+  /** Tells every listener, and every relay to other processes; one that throws does not stop the others. */
   publish(e: NodeEvent): void {
     this.deliver(e);
-    this.onLocalPublish?.(e);
+    for (const r of [...this.relays]) {
+      try {
+        r(e);
+      } catch {
+        // A relay that failed loses this event for other processes; this one has it.
+      }
+    }
   }
 
   /** Delivers an event that came from another process of the node. */
@@ -33,6 +38,12 @@ export class EventBus {
         // A broken listener (a closed stream) must not keep the event from the others.
       }
     }
+  }
+
+  /** Passes events published here (not those delivered from elsewhere) on to other processes, until the returned function is called. */
+  addRelay(r: NodeEventListener): () => void {
+    this.relays.add(r);
+    return () => this.relays.delete(r);
   }
 
   /** Listens until the returned function is called. */

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
+import type { NodeContext } from '../context.js';
+import type { NodeEvent } from '../util/event-bus.js';
+
+/**
+ * Several `accord serve` processes on one PostgreSQL each have their own event bus: an event
+ * published in one (a message received, a ping test confirmed) must reach the streams open on
+ * the others. Each process keeps one connection that LISTENs on the node's channel (named
+ * after its schema, so nodes sharing a database do not hear each other) and NOTIFYs what it
+ * publishes; it ignores its own notifications. Events carry no data, so a notification lost
+ * while the connection is down costs only a late reload (the web app reloads on reconnect).
+ */
+export function channelOf(schema: string | undefined): string {
+  return `accord_events_${schema ?? 'public'}`.slice(0, 63);
+}
+
+const RECONNECT_MS = 2000;
+
+export interface PgEventsBridge {
+  /** Resolves once the process listens (or gave up for now and will retry). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function pgEventsBridge(ctx: NodeContext, log: FastifyBaseLogger): PgEventsBridge {
+  const origin = randomUUID();
+  const channel = channelOf(ctx.settings.dbSchema);
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let removeRelay: (() => void) | null = null;
+
+  const onNotification = (m: pg.Notification) => {
+    if (m.channel !== channel || !m.payload) return;
+    try {
+      const { origin: from, type, source } = JSON.parse(m.payload) as { origin: string } & NodeEvent;
+      if (from !== origin && type === 'desk.changed') ctx.events.deliver({ type, source: `${source} (another process)` });
+    } catch {
+      // Not ours: another program on the channel.
+    }
+  };
+
+  async function connect(): Promise<void> {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: ctx.settings.db });
+    const lost = (err?: Error) => {
+      if (client !== c) return;
+      client = null;
+      if (err) log.warn({ err }, 'live events between processes: the connection was lost; reconnecting');
+      void c.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void connect(), RECONNECT_MS);
+    };
+    c.on('notification', onNotification);
+    c.on('error', lost);
+    c.on('end', () => lost());
+    try {
+      await c.connect();
+      await c.query(`LISTEN "${channel}"`);
+      client = c;
+    } catch (err) {
+      log.warn({ err }, 'live events between processes: cannot listen; retrying');
+      void c.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void connect(), RECONNECT_MS);
+    }
+  }
+
+  return {
+    async start() {
+      removeRelay = ctx.events.addRelay((e) => {
+        // Sent by the listening connection itself: one connection per process, no pool taken.
+        client?.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ origin, type: e.type, source: e.source })]).catch((err: Error) => log.warn({ err }, 'live events between processes: notify failed'));
+      });
+      await connect();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      removeRelay?.();
+      const c = client;
+      client = null;
+      await c?.end().catch(() => {});
+    },
+  };
+}
