@@ -7,7 +7,7 @@
 //      BENCH_CPU_PROF=1 (run the server under `node --cpu-prof`, profiles in test-results/bench-prof/),
 //      BENCH_STRICT=1 (exit 1 when a target is missed, not only on errors),
 //      BENCH_ROOT (another Accord checkout whose bin/ and dist/server to measure; default: this one),
-//      BENCH_FEDERATION=0 (skip bench/federation.js, which this script runs afterwards as a child process).
+//      BENCH_FEDERATION=0, BENCH_INBOX_ATTACK=0 (skip bench/federation.js, bench/inbox-attack.js, which this script runs afterwards as child processes).
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench.json.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -226,16 +226,18 @@ async function main() {
   if (failures.length) log(`dialects that could not be measured: ${failures.map((f) => f.dialect).join(', ')}`);
   let code = failed || failures.length || (STRICT && missed) ? 1 : 0;
 
-  // Then the federation benchmark (two nodes), in its own process; its JSON goes to
-  // test-results/bench-federation.json, its progress and table to our stderr.
-  if (process.env.BENCH_FEDERATION !== '0') {
-    log('\n=== bench/federation.js ===');
-    const fedCode = await new Promise((res) => {
-      const child = spawn(process.execPath, [join(REPO, 'bench', 'federation.js')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Then the two-node benchmarks, each in its own process: federation (throughput and latency,
+  // test-results/bench-federation.json) and the inbox under attack
+  // (test-results/bench-inbox-attack.json); their progress and tables go to our stderr.
+  for (const [script, skip] of [['federation.js', 'BENCH_FEDERATION'], ['inbox-attack.js', 'BENCH_INBOX_ATTACK']]) {
+    if (process.env[skip] === '0') continue;
+    log(`\n=== bench/${script} ===`);
+    const childCode = await new Promise((res) => {
+      const child = spawn(process.execPath, [join(REPO, 'bench', script)], { stdio: ['ignore', 'ignore', 'inherit'] });
       child.once('exit', (c) => res(c ?? 1));
-      child.once('error', (e) => { log(`could not run bench/federation.js: ${e.message}`); res(1); });
+      child.once('error', (e) => { log(`could not run bench/${script}: ${e.message}`); res(1); });
     });
-    if (fedCode !== 0) code = 1;
+    if (childCode !== 0) code = 1;
   }
   process.exitCode = code;
 }

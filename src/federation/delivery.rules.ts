@@ -25,11 +25,67 @@ export class TokenBucket {
     this.last = now;
   }
   take(n: number, now = Date.now()): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
+    this.refill(now);
     if (this.tokens < n) return false;
     this.tokens -= n;
     return true;
+  }
+  /** Takes `n` whatever is left: below zero, the debt is paid back by the rate before anything more is taken. */
+  spend(n: number, now = Date.now()): void {
+    this.refill(now);
+    this.tokens -= n;
+  }
+  /** Gives `n` back, up to the burst. */
+  give(n: number, now = Date.now()): void {
+    this.refill(now);
+    this.tokens = Math.min(this.burst, this.tokens + n);
+  }
+  /** Whether nothing has been taken that the rate has not yet given back. */
+  full(now = Date.now()): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+  }
+}
+
+/** Bytes of a refused batch that cost one more request of its source's budget. */
+export const REFUSED_BYTES_PER_REQUEST = 64 * 1024;
+
+/**
+ * What one source address may make the inbox do: `perMinute` requests a minute, in bursts of
+ * as many. A request takes one before its body is read; a batch that was taken (it came from
+ * a peer, signed) gives it back, so that a peer's own deliveries are limited by its per-peer
+ * rate only; a refused batch costs one more for every 64 KiB it held, so that a source sending
+ * large batches that are refused is cut off after a few of them, before their bodies are read.
+ */
+export class AddressBudget {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(private readonly perMinute: number) {}
+
+  /** Takes one request from the address's budget; false when none is left. */
+  take(address: string, now = Date.now()): boolean {
+    let b = this.buckets.get(address);
+    if (!b) {
+      if (this.buckets.size >= 10_000) this.forgetIdle(now);
+      this.buckets.set(address, (b = new TokenBucket(this.perMinute / 60, this.perMinute, now)));
+    }
+    return b.take(1, now);
+  }
+
+  /** Settles a request that took one: a batch taken gives it back, a refused one pays for its size. */
+  settle(address: string, taken: boolean, bytes: number, now = Date.now()): void {
+    const b = this.buckets.get(address);
+    if (!b) return;
+    if (taken) b.give(1, now);
+    else b.spend(Math.floor(bytes / REFUSED_BYTES_PER_REQUEST), now);
+  }
+
+  private forgetIdle(now: number): void {
+    for (const [a, b] of this.buckets) if (b.full(now)) this.buckets.delete(a);
   }
 }
 

@@ -133,12 +133,13 @@ export class DeliveryWorker {
         const peer = await findPeer(this.ctx.store.db, peerId);
         if (!peer || peer.status !== 'active') break;
         // A key rotation goes first and alone in the pipe: the batch is signed with the new
-        // key, which the peer learns from the announcement inside it.
+        // key, which the peer learns from the announcement inside it. Nothing else travels
+        // with it: a batch signed with a key the peer has not pinned must be small (the inbox
+        // refuses a large one before parsing it).
         const rotations = await this.pending(peerId, { rotation: true, limit: 10 });
         if (rotations.length > 0) {
           await window.drain();
-          const rows = [...rotations, ...(await this.pending(peerId, { limit: this.ctx.settings.deliveryBatchSize - rotations.length }))];
-          if (!(await this.sendOnce(peer, rows))) break;
+          if (!(await this.sendOnce(peer, rotations))) break;
           continue;
         }
         // With nothing in flight, look from the lowest pending release number again, which

@@ -5,10 +5,11 @@ import type { NodeContext } from '../context.js';
 import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { pingPeer, requestCatchUp, sendNotice } from './federation.service.js';
-import { InvalidInputError } from '../errors.js';
-import { BatchRefusedError, checkBatchHeader, receiveBatch, type BatchHeader } from './inbox.service.js';
+import { AppError, InvalidInputError } from '../errors.js';
+import { BatchRefusedError, checkBatchHeader, receiveBatch, SMALL_BATCH_BYTES, verifyBatchText, type BatchHeader, type SignedBatchText } from './inbox.service.js';
 import { RejectReason } from './protocol/receipt.js';
-import { MAX_JSON_DEPTH, scanBatchText } from './protocol/batch-scan.js';
+import { MAX_JSON_DEPTH, readBatchFrame, scanBatchText } from './protocol/batch-scan.js';
+import { AddressBudget } from './delivery.rules.js';
 import { addPeer, listPeers, retryPeerNow, setPeerStatus } from './peers.service.js';
 import { describeSelf } from './protocol/node-description.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
@@ -43,32 +44,69 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
     async () => describeSelf(ctx.identity),
   );
 
-  // The inbox parses its own JSON: one pass over the raw text refuses what nests too deep and
-  // reads the batch header, so that a stranger, a replay or a batch for another node is
-  // refused before the body is parsed or any of its messages looked at.
+  // The inbox parses its own JSON, and only once it knows who sent it: the batch header is read
+  // from both ends of the raw text (the body is not even passed through), so that a stranger,
+  // a replay or a batch for another node is refused at once; then the batch signature is
+  // verified over the text as sent; only then is the body scanned for depth and parsed. A
+  // source address whose batches are refused is cut off before its bodies are read.
   const parseJson = app.getDefaultJsonParser('error', 'error');
+  const budget = new AddressBudget(ctx.settings.inboxRatePerMinute);
+  const signedTexts = new WeakMap<object, SignedBatchText>();
+  const bytesRead = new WeakMap<object, number>();
   void app.register(async (plain) => {
     const inbox = plain.withTypeProvider<TypeBoxTypeProvider>();
     inbox.removeContentTypeParser('application/json');
     inbox.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (_req: unknown, raw: string | Buffer) => {
       const buf = typeof raw === 'string' ? Buffer.from(raw) : raw;
-      const scan = scanBatchText(buf);
-      if (scan.tooDeep) throw new InvalidInputError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
-      const header = headerOf(scan.header);
-      const peer = await checkBatchHeader(ctx, header);
-      // A key other than the pinned one is acceptable only if a rotation inside names it; when
-      // its fingerprint appears nowhere but in the header, none can, and nothing need be parsed.
-      const key = (header.sig as { key?: unknown } | null)?.key;
-      if (peer && typeof key === 'string' && key !== peer.fingerprint && buf.indexOf(`"${key}"`) === buf.lastIndexOf(`"${key}"`)) {
-        throw new BatchRefusedError(401, RejectReason.wrongKey, 'signed with a key other than the pinned one');
+      bytesRead.set(_req as object, buf.length);
+      const frame = readBatchFrame(buf);
+      let scanned = false;
+      let header: BatchHeader;
+      if (frame) header = headerOf(frame.header);
+      else {
+        // Not shaped like a batch: one pass over the whole text.
+        const scan = scanBatchText(buf);
+        if (scan.tooDeep) throw new InvalidInputError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+        scanned = true;
+        header = headerOf(scan.header);
       }
-      return new Promise((resolve, reject) => parseJson(_req as never, buf.toString('utf8'), (err, body) => (err ? reject(err) : resolve(body))));
+      if (typeof header.from !== 'string') throw new InvalidInputError('the batch names no sender (from)');
+      const peer = (await checkBatchHeader(ctx, header))!;
+      const sig = header.sig as { key?: unknown; value?: unknown } | null;
+      const key = sig?.key;
+      if (typeof key === 'string' && key !== peer.fingerprint) {
+        // A key other than the pinned one is acceptable only if a rotation inside names it: not
+        // when its fingerprint appears nowhere but in the header, nor in a batch larger than a
+        // rotation travels in (it goes alone).
+        if (buf.length > SMALL_BATCH_BYTES || buf.indexOf(`"${key}"`) === buf.lastIndexOf(`"${key}"`)) {
+          throw new BatchRefusedError(401, RejectReason.wrongKey, 'signed with a key other than the pinned one');
+        }
+      }
+      let signed: SignedBatchText | null = null;
+      if (frame?.sigCut && key === peer.fingerprint) signed = await verifyBatchText(peer, buf, frame.sigCut, sig);
+      // A batch sent in another form than its canonical text is canonicalised to check its
+      // signature, which takes parsing it first: only a small one.
+      if (!signed && buf.length > SMALL_BATCH_BYTES) throw new BatchRefusedError(401, RejectReason.badSignature, 'the batch signature does not verify over its text as sent');
+      if (!scanned && scanBatchText(buf).tooDeep) throw new InvalidInputError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      const body = await new Promise<unknown>((resolve, reject) => parseJson(_req as never, buf.toString('utf8'), (err, b) => (err ? reject(err) : resolve(b))));
+      if (signed && body !== null && typeof body === 'object') signedTexts.set(body, signed);
+      return body;
     });
     inbox.post(
       '/federation/v1/inbox',
       {
-        config: { access: { public: true }, rateLimit: { max: ctx.settings.inboxRatePerMinute, timeWindow: 60_000 } },
+        // Each message is judged on its own, also for text a node cannot store (protocol §4).
+        config: { access: { public: true }, ownTextChecks: true },
         bodyLimit: ctx.settings.federationBodyLimitBytes,
+        // Before the body is read. The connection is closed so that the body is not read either.
+        onRequest: async (req, reply) => {
+          if (budget.take(req.ip)) return;
+          void reply.header('connection', 'close');
+          throw new AppError(429, 'rate-limited', 'Too many requests', 'too many requests or refused batches from this address; retry later');
+        },
+        onResponse: async (req, reply) => {
+          if (reply.statusCode !== 429) budget.settle(req.ip, reply.statusCode === 200, Math.max(Number(req.headers['content-length']) || 0, bytesRead.get(req) ?? 0));
+        },
         schema: {
           tags: ['federation'],
           summary: 'Deliver a signed batch of signed messages; answers with a signed receipt, or a problem when the batch is refused as a whole',
@@ -77,7 +115,7 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
         },
       },
       async (req, reply) => {
-        const r = await receiveBatch(ctx, registry, req.body);
+        const r = await receiveBatch(ctx, registry, req.body, { signedText: signedTexts.get(req.body) });
         // Canonical JSON is JSON of the receipt schema; a string goes out without re-serialising.
         return reply.status(200).type('application/json; charset=utf-8').send(r.text);
       },
