@@ -43,7 +43,7 @@ export function NodeIdentityCard({ info }: { info: NodeInfo }) {
             </ul>
           </dd>
           <dt>{t('overview.authorityKinds')}</dt>
-          <dd>{info.authority_kinds.length ? info.authority_kinds.join(', ') : t('common.none')}</dd>
+          <dd>{info.authority_kinds.length ? info.authority_kinds.map((k) => t(`directory.kind.${k}`, { defaultValue: k })).join(', ') : t('common.none')}</dd>
           <dt>{t('overview.keySuite')}</dt>
           <dd>
             <code>{info.key_suite}</code>
