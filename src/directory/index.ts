@@ -11,6 +11,7 @@ import * as m20261128T230000 from './migrations/20261128T230000-ping-tests.js';
 import * as m20261129T010000 from './migrations/20261129T010000-ping-schedules.js';
 import * as m20261129T020000 from './migrations/20261129T020000-directory-search.js';
 import * as m20261201T150000 from './migrations/20261201T150000-ping-test-tokens.js';
+import * as m20261201T170000 from './migrations/20261201T170000-directory-phone-search.js';
 
 /** The 24/7 directory of points of contact, and ping tests that check the contacts answer. */
 export const directory: Capability = {
@@ -34,6 +35,7 @@ export const directory: Capability = {
     '20261129T010000-ping-schedules': m20261129T010000,
     '20261129T020000-directory-search': m20261129T020000,
     '20261201T150000-ping-test-tokens': m20261201T150000,
+    '20261201T170000-directory-phone-search': m20261201T170000,
   },
   messages: directoryMessages,
   routes: (app, ctx) => {

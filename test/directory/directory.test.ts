@@ -252,4 +252,15 @@ describe.each(DIALECTS)('search answers on %s', (dialect) => {
     const list = (await search('')).json();
     expect(list.map((l: { signed_by: string | null }) => l.signed_by)).toEqual([signer, null]);
   });
+
+  it('makes the numbers of entries stored before digit search findable by their digits', async () => {
+    const { db } = node.ctx.store;
+    const ids = async (query: string) => (await search(query)).json().map((l: { entry: { node_id: string } }) => l.entry.node_id);
+    // As stored before: the number only as published ("+998 71 000 00 00").
+    await db.updateTable('directory_entries').set({ search_text: 'uz-cert \u0001 +998 71 000 00 00' }).where('node_id', '=', 'uz-cert').execute();
+    expect(await ids('?q=998710000000')).not.toContain('uz-cert');
+    const m = await import('../../src/directory/migrations/20261201T170000-directory-phone-search.js');
+    await m.up(db as never);
+    expect(await ids('?q=998710000000')).toContain('uz-cert');
+  });
 });
