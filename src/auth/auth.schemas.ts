@@ -36,7 +36,8 @@ export const SecondFactorBody = Type.Object(
   { additionalProperties: false },
 );
 export const PasswordBody = Type.Object(
-  { current_password: Type.String({ minLength: 1, maxLength: 256 }), new_password: Type.String({ minLength: 1, maxLength: 256 }) },
+  // current_password may be left out only in the forced change right after a one-time-password sign-in.
+  { current_password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })), new_password: Type.String({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },
 );
 /** Outside the sign-in step, replacing the second factor needs the password and, when TOTP is on, a current code. */

@@ -187,13 +187,31 @@ export async function verifySecondFactor(ctx: NodeContext, session: Session, inp
   return advance(ctx, session, true);
 }
 
-export async function changePassword(ctx: NodeContext, session: Session, current: string, next: string, ip: string | null): Promise<SessionStage> {
+/** How long after signing in with a one-time password the new one may be set without giving it again. */
+export const ONE_TIME_CHANGE_MINUTES = 15;
+
+/**
+ * The forced change right after signing in with a one-time password: sign-in has just checked
+ * it, and this session (in the password-change step, which nothing else opens) proves that.
+ * A session left open longer, or a full one, must give the current password.
+ */
+async function justSignedInToChange(ctx: NodeContext, session: Session, row: UserRow): Promise<boolean> {
+  if (session.stage !== 'password_change' || !row.must_change_password) return false;
+  const s = await ctx.store.db.selectFrom('sessions').select('created_at').where('id_hash', '=', session.idHash).executeTakeFirst();
+  return s !== undefined && Date.now() - new Date(s.created_at).getTime() < ONE_TIME_CHANGE_MINUTES * 60_000;
+}
+
+export async function changePassword(ctx: NodeContext, session: Session, current: string | undefined, next: string, ip: string | null): Promise<SessionStage> {
   requireStage(session, 'password_change', 'full');
   const row = (await findUserById(ctx.store.db, session.user.id))!;
-  await attempt(ctx, row, { ip, userAgent: null }, 'auth.password_change_failed', () => verifyPassword(current, row.password_hash));
+  if (current !== undefined) {
+    await attempt(ctx, row, { ip, userAgent: null }, 'auth.password_change_failed', () => verifyPassword(current, row.password_hash));
+  } else if (!(await justSignedInToChange(ctx, session, row))) {
+    throw new InvalidInputError('give current_password: it may be left out only right after signing in with a one-time password');
+  }
   const problem = passwordProblem(next);
   if (problem) throw new InvalidInputError(problem);
-  if (current === next) throw new InvalidInputError('the new password must differ from the current one');
+  if (current === next || (current === undefined && (await verifyPassword(next, row.password_hash)))) throw new InvalidInputError('the new password must differ from the current one');
   const hash = await hashPassword(next);
   await ctx.store.db.transaction().execute(async (trx) => {
     await updateUserRow(trx, row.id, { password_hash: hash, must_change_password: 0 });

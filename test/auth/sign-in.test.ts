@@ -101,6 +101,37 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
     expect((await new SessionClient(app).signIn(u.email, reset.one_time_password)).json().stage).toBe('password_change');
   });
 
+  it('sets the new password right after a one-time-password sign-in without asking for it again, and nowhere else', async () => {
+    const admin = await buildUser(node.ctx, 'admin');
+    const u = await buildUser(node.ctx, 'analyst');
+    const auth = { authorization: `Bearer ${admin.token}` };
+    const resetPassword = async () => (await app.inject({ method: 'POST', url: `/api/v1/users/${u.user.id}/reset`, headers: auth, payload: {} })).json().one_time_password as string;
+
+    // A full session must still give the current password.
+    const full = new SessionClient(app);
+    await full.signIn(u.email, TEST_PASSWORD);
+    const refused = await full.request('POST', '/api/v1/auth/password', { new_password: NEW_PASSWORD });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().detail).toMatch(/current_password/);
+
+    // Just signed in with the one-time password: the new one is enough, but not the same one again.
+    const otp = await resetPassword();
+    const fresh = new SessionClient(app);
+    expect((await fresh.signIn(u.email, otp)).json().stage).toBe('password_change');
+    expect((await fresh.request('POST', '/api/v1/auth/password', { new_password: otp })).statusCode).toBe(400);
+    expect((await fresh.request('POST', '/api/v1/auth/password', { new_password: NEW_PASSWORD })).json()).toEqual({ stage: 'full' });
+    expect((await new SessionClient(app).signIn(u.email, NEW_PASSWORD)).json().stage).toBe('full');
+
+    // A password-change session left open past the window must give the one-time password.
+    const otp2 = await resetPassword();
+    const stale = new SessionClient(app);
+    await stale.signIn(u.email, otp2);
+    const longAgo = new Date(Date.now() - 20 * 60_000).toISOString();
+    await node.ctx.store.db.updateTable('sessions').set({ created_at: longAgo }).where('user_id', '=', u.user.id).execute();
+    expect((await stale.request('POST', '/api/v1/auth/password', { new_password: 'another fine passphrase 7' })).statusCode).toBe(400);
+    expect((await stale.request('POST', '/api/v1/auth/password', { current_password: otp2, new_password: 'another fine passphrase 7' })).json()).toEqual({ stage: 'full' });
+  });
+
   it('keeps at least one active administrator', async () => {
     const admin = await buildUser(node.ctx, 'admin');
     const first = (await app.inject({ method: 'GET', url: '/api/v1/users', headers: { authorization: `Bearer ${admin.token}` } })).json().find((x: { email: string }) => x.email === node.adminEmail);

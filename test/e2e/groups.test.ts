@@ -50,7 +50,8 @@ describe('groups page', { timeout: TIMEOUT }, () => {
     expect(await onA.groups.text(GROUP, 'status')).toBe('Proposed');
     expect(await onA.groups.text(GROUP, 'level')).toBe('Bilateral');
     expect(await onA.groups.text(GROUP, 'agreement')).toBe(TITLE);
-    expect(await onA.groups.text(GROUP, 'members')).toBe('0');
+    // the members it will have, not "0"
+    expect(await onA.groups.text(GROUP, 'members')).toBe('2 proposed');
 
     await onA.groups.open(GROUP);
     expect(await onA.groups.status()).toBe('proposed');
@@ -58,6 +59,13 @@ describe('groups page', { timeout: TIMEOUT }, () => {
     const founding = onA.groups.proposal('Found the group');
     expect(await founding.locator('[data-cell="pending"] [data-node]').getAttribute('data-node')).toBe('kz-cert');
     expect(await founding.getByRole('button', { name: 'Consent' }).count()).toBe(0); // the founder's proposal is its consent
+    // the count and the list agree: the founder is no voter, so none of the one consent needed is there yet
+    expect(await founding.locator('[data-cell="progress"]').textContent()).toBe('0 of 1 needed');
+    expect(await founding.locator('[data-cell="consented"] [data-node]').count()).toBe(0);
+    expect(await onA.groups.proposedMembers()).toEqual([
+      { node: 'uz-cert', answer: 'founder' },
+      { node: 'kz-cert', answer: 'pending' },
+    ]);
 
     // on B the invitation arrives by federation; B's admin consents
     const onB = await signInToGroups(b);
@@ -68,6 +76,13 @@ describe('groups page', { timeout: TIMEOUT }, () => {
     expect(await onB.page.getByText('This node is invited.').count()).toBe(1);
     await onB.page.getByRole('button', { name: 'Consent' }).waitFor();
     await onB.shell.screenshot(shot('invited'));
+    // consenting is a signed act of the authority: a dialog asks first, and cancelling signs nothing
+    await onB.groups.proposal('Found the group').getByRole('button', { name: 'Consent' }).click();
+    await onB.groups.consentDialog.waitFor();
+    expect(await onB.groups.consentDialog.textContent()).toContain('cannot be withdrawn');
+    await onB.page.keyboard.press('Escape');
+    await onB.groups.consentDialog.waitFor({ state: 'hidden' });
+    expect(await onB.groups.status()).toBe('proposed');
     await onB.groups.consent('Found the group');
     await expect.poll(() => onB.groups.status(), POLL).toBe('active');
     expect((await onB.groups.members()).sort()).toEqual(['kz-cert', 'uz-cert']);

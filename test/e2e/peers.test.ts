@@ -97,7 +97,7 @@ describe('peers page', { timeout: TIMEOUT }, () => {
 
     await shell.open('federation');
     await shell.heading('Peers').waitFor();
-    expect(await shell.navLink('federation').textContent()).toBe('Federation');
+    expect(await shell.navLink('federation').textContent()).toBe('Peers');
     expect(await peers.ownFingerprint.textContent()).toBe(grouped(a.fingerprint));
     await page.getByText('No peers yet.').waitFor();
 

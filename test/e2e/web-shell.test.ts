@@ -75,6 +75,9 @@ describe('web app shell', { timeout: TIMEOUT }, () => {
     await signIn.goto(node.url);
     expect(await shell.htmlLang()).toBe('en');
     await signIn.signIn(node.adminEmail, node.adminPassword);
+    // the one-time password just typed is not asked for again
+    await signIn.heading('Choose a new password').waitFor();
+    expect(await signIn.currentPassword.count()).toBe(0);
     await signIn.changePassword(node.adminPassword, NEW_ADMIN_PASSWORD);
     const secret = await signIn.totpSecret();
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
@@ -146,11 +149,24 @@ describe('web app shell', { timeout: TIMEOUT }, () => {
     await users.row('coordinator@example.org').getByRole('button', { name: 'Enable' }).waitFor();
     await shell.screenshot(shot('users'));
 
+    // the Russian role names are not cut off in their dropdowns (the longest is "Администратор")
+    await shell.selectLanguage('ru');
+    await page.locator('select.role-select option', { hasText: 'Администратор' }).first().waitFor({ state: 'attached' });
+    expect(await users.cutOffRoleSelects()).toEqual([]);
+    await shell.screenshot(shot('users-ru'));
+    await shell.selectLanguage('en');
+
     // audit: entries and a verified chain
     await shell.open('audit');
     await page.getByRole('table', { name: 'Audit entries' }).waitFor();
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await expect.poll(() => page.getByTestId('audit-verify').textContent()).toMatch(/^The chain is intact/);
+    // actions by name and details in words, in the UI language
+    expect(await page.locator('[data-cell="action"][data-action="user.create"]').first().textContent()).toContain('User added');
+    expect(await page.locator('tr', { has: page.locator('[data-action="user.create"]') }).first().locator('[data-cell="details"]').textContent()).toContain('coordinator@example.org as Coordinator.');
+    await shell.selectLanguage('uz');
+    expect(await page.locator('[data-cell="action"][data-action="user.create"]').first().textContent()).toContain('Foydalanuvchi qoʻshildi');
+    await shell.selectLanguage('en');
 
     // tokens: create one, shown once, then revoke it
     await shell.open('tokens');

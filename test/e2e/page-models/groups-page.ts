@@ -93,8 +93,24 @@ export class GroupsPage {
     return this.proposals.filter({ has: this.page.getByRole('heading', { name: new RegExp(text) }) });
   }
 
+  /** The dialog that asks before a consent is signed. */
+  get consentDialog(): Locator {
+    return this.page.getByRole('dialog', { name: 'Consent to this change?' });
+  }
+
+  /** Consents to the proposal and confirms in the dialog. */
   async consent(text: string): Promise<void> {
     await this.proposal(text).getByRole('button', { name: 'Consent' }).click();
+    await this.consentDialog.getByRole('button', { name: 'Sign the consent' }).click();
+    await this.consentDialog.waitFor({ state: 'hidden' });
+  }
+
+  /** The members a proposed group will have, with each one's answer ('founder', 'consent', 'refuse', 'pending'). */
+  async proposedMembers(): Promise<{ node: string; answer: string }[]> {
+    return this.page
+      .getByTestId('group-proposed-members')
+      .locator('[data-member]')
+      .evaluateAll((els) => els.map((e) => ({ node: e.getAttribute('data-member') ?? '', answer: e.getAttribute('data-answer') ?? '' })));
   }
 
   get history(): Locator {

@@ -27,6 +27,22 @@ export class UsersPage {
     return ((await this.oneTimePassword.textContent()) ?? '').trim();
   }
 
+  /**
+   * The role names that do not fit their dropdown (in any language): each option's text,
+   * measured in the select's font, against the select's inner width less its arrow.
+   */
+  async cutOffRoleSelects(): Promise<string[]> {
+    return this.page.locator('select.role-select').evaluateAll((els) => {
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      return (els as HTMLSelectElement[]).flatMap((sel) => {
+        const cs = getComputedStyle(sel);
+        ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 12;
+        return [...sel.options].map((o) => o.text).filter((text) => ctx.measureText(text).width > room);
+      });
+    });
+  }
+
   async setDisabled(email: string, disabled: boolean): Promise<void> {
     await this.row(email).getByRole('button', { name: disabled ? 'Disable' : 'Enable' }).click();
   }

@@ -6,7 +6,9 @@ export const auth = {
   signIn: (email: string, password: string) => api.post('/api/v1/auth/sign-in', { body: { email, password }, quiet401: true }),
   session: () => api.get('/api/v1/auth/session', { quiet401: true }),
   secondFactor: (input: Body<'/api/v1/auth/second-factor', 'post'>) => api.post('/api/v1/auth/second-factor', { body: input, quiet401: true }),
-  changePassword: (current_password: string, new_password: string) => api.post('/api/v1/auth/password', { body: { current_password, new_password }, quiet401: true }),
+  /** Without `current_password` only in the forced change right after a one-time-password sign-in. */
+  changePassword: (current_password: string | undefined, new_password: string) =>
+    api.post('/api/v1/auth/password', { body: current_password === undefined ? { new_password } : { current_password, new_password }, quiet401: true }),
   startTotpEnrolment: () => api.post('/api/v1/auth/totp/enrolment', { body: {} }),
   confirmTotpEnrolment: (code: string) => api.post('/api/v1/auth/totp/enrolment/confirm', { body: { code }, quiet401: true }),
   signOut: () => api.post('/api/v1/auth/sign-out', { quiet401: true }),

@@ -6,10 +6,10 @@ import { Field } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
 import { MIN_PASSWORD_LENGTH, usePasswordChange } from './usePasswordChange.js';
 
-/** Current password plus the new one twice; used both as a sign-in step and on the Account page. */
+/** The new password twice, and the current one on the Account page (not in the sign-in step: it was just given). */
 export function PasswordChangeForm({ oneTime, onChanged }: { oneTime: boolean; onChanged: (stage: Stage) => void }) {
   const { t } = useTranslation();
-  const form = usePasswordChange(onChanged);
+  const form = usePasswordChange(onChanged, oneTime);
 
   function handleSubmit(e: FormEvent) {
     e.preventDefault();
@@ -24,15 +24,17 @@ export function PasswordChangeForm({ oneTime, onChanged }: { oneTime: boolean; o
           {t('passwordChange.done')}
         </p>
       )}
-      <Field
-        label={oneTime ? t('passwordChange.currentOneTime') : t('passwordChange.current')}
-        type="password"
-        name="current-password"
-        autoComplete="current-password"
-        required
-        value={form.current}
-        onChange={(e) => form.setCurrent(e.target.value)}
-      />
+      {!oneTime && (
+        <Field
+          label={t('passwordChange.current')}
+          type="password"
+          name="current-password"
+          autoComplete="current-password"
+          required
+          value={form.current}
+          onChange={(e) => form.setCurrent(e.target.value)}
+        />
+      )}
       <Field
         label={t('passwordChange.new')}
         hint={t('passwordChange.hint', { min: MIN_PASSWORD_LENGTH })}

@@ -17,7 +17,7 @@ export function RoleSelect({ label, value, onChange, roles, disabled, hideLabel 
       <label htmlFor={id} className={hideLabel ? 'visually-hidden' : undefined}>
         {label}
       </label>
-      <select id={id} value={value} onChange={handleChange} disabled={disabled}>
+      <select id={id} className="role-select" value={value} onChange={handleChange} disabled={disabled}>
         <Options values={roles} label={(r) => t(`roles.${r}`)} />
       </select>
     </div>

@@ -46,7 +46,7 @@ export function AgreementFields({ value, onChange }: { value: AgreementDraft; on
         <Field label={t('groups.agreementTitle')} name="agreement-title" autoComplete="off" required maxLength={300} value={value.title} onChange={set('title')} />
         <Field label={t('groups.instrument')} hint={t('groups.instrumentHint')} name="agreement-instrument" autoComplete="off" required maxLength={300} value={value.instrument} onChange={set('instrument')} />
         <Field label={t('groups.channels')} hint={t('groups.listHint')} name="agreement-channels" autoComplete="off" spellCheck={false} value={value.channels} onChange={set('channels')} />
-        <Field label={t('groups.requestTypes')} hint={t('groups.listHint')} name="agreement-request-types" autoComplete="off" spellCheck={false} value={value.request_types} onChange={set('request_types')} />
+        <Field label={t('groups.requestTypes')} hint={t('groups.requestTypesHint')} name="agreement-request-types" autoComplete="off" spellCheck={false} value={value.request_types} onChange={set('request_types')} />
         <Field label={t('groups.languages')} hint={t('groups.languagesHint')} name="agreement-languages" autoComplete="off" spellCheck={false} value={value.languages} onChange={set('languages')} />
       </div>
       <TextAreaField label={t('groups.confidentiality')} name="agreement-confidentiality" rows={2} maxLength={4000} value={value.confidentiality} onChange={set('confidentiality')} />

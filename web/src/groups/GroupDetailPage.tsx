@@ -7,15 +7,15 @@ import { PageHeader } from '../shared/ui/PageHeader.js';
 import { GroupStatusBadge, LevelBadge, NodeRef } from './GroupBadges.js';
 import { GroupHistory } from './GroupHistory.js';
 import { ProposalCard, type ProposalActions } from './ProposalCard.js';
+import { proposedMembers } from './proposalTally.js';
 import { ProposeForm } from './ProposeForm.js';
 import { useQuorumText } from './QuorumField.js';
 import { GROUPS_EDIT, GROUPS_REFRESH_MS, useGroup } from './useGroups.js';
 
-/** Members of an active group; for a proposed one, the founder and whom it invited. */
+/** Members of an active group; for a proposed one, the members it will have and their answers. */
 function Members({ group, label }: { group: Group; label: (id: string) => NodeLabel }) {
   const { t } = useTranslation();
-  const founding = group.proposals.find((p) => p.change.kind === 'create');
-  const invited = group.status === 'proposed' && founding?.change.kind === 'create' ? founding.change.invitees : [];
+  const proposed = proposedMembers(group);
   return (
     <>
       {group.members.length === 0 && <p className="muted">{t('groups.noMembersYet')}</p>}
@@ -26,19 +26,17 @@ function Members({ group, label }: { group: Group; label: (id: string) => NodeLa
           </li>
         ))}
       </ul>
-      {invited.length > 0 && group.founder && (
-        <dl className="facts">
-          <dt>{t('groups.founder')}</dt>
-          <dd>
-            <NodeRef id={group.founder} label={label} />
-          </dd>
-          <dt>{t('groups.invited')}</dt>
-          <dd>
-            {invited.map((n) => (
-              <NodeRef key={n} id={n} label={label} />
+      {proposed.length > 0 && (
+        <>
+          <h3>{t('groups.proposedMembers')}</h3>
+          <ul className="plain node-list" data-testid="group-proposed-members">
+            {proposed.map(({ node, answer }) => (
+              <li key={node} data-member={node} data-answer={answer}>
+                <NodeRef id={node} label={label} /> <code className="hint">{node}</code> <span className="hint">{t(`groups.answer.${answer}`)}</span>
+              </li>
             ))}
-          </dd>
-        </dl>
+          </ul>
+        </>
       )}
     </>
   );

@@ -10,6 +10,7 @@ import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { CreateGroupForm } from './CreateGroupForm.js';
 import { GroupStatusBadge, LevelBadge } from './GroupBadges.js';
 import { GroupDetailPage } from './GroupDetailPage.js';
+import { proposedMembers } from './proposalTally.js';
 import { GROUPS_EDIT, GROUPS_REFRESH_MS, useGroups } from './useGroups.js';
 
 export function groupPath(id: string): string {
@@ -83,7 +84,7 @@ function GroupList({ onOpen }: { onOpen: (id: string) => void }) {
                   <GroupStatusBadge status={g.status} />
                 </td>
                 <td data-cell="members" className="number">
-                  {g.members.length}
+                  {g.status === 'proposed' ? t('groups.proposedMemberCount', { n: proposedMembers(g).length }) : g.members.length}
                 </td>
                 <td data-cell="agreement">{g.agreement?.title ?? t('common.none')}</td>
               </tr>

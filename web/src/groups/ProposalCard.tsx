@@ -7,7 +7,9 @@ import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { TextAreaField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
+import { ConsentDialog } from './ConsentDialog.js';
 import { NodeRef, ProposalStatusBadge } from './GroupBadges.js';
+import { tallyProposal } from './proposalTally.js';
 import { useQuorumText } from './QuorumField.js';
 
 export interface ProposalActions {
@@ -57,13 +59,14 @@ export function ProposalCard({ proposal: p, label, editable, actions }: { propos
   const formatDate = useFormatDate();
   const { busy, error, run } = useAction();
   const [refusing, setRefusing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
-  const asked = [...p.voters, ...(p.invitee ? [p.invitee] : [])];
-  const pending = asked.filter((n) => !p.consents.includes(n) && !p.refusals.some((r) => r.node === n));
-  const yes = p.voters.filter((v) => p.consents.includes(v)).length;
+  const tally = tallyProposal(p);
 
   async function handleConsent() {
     await run(() => actions.onConsent(p.id));
+    // Closed either way: a failure shows in the card's alert.
+    setConfirming(false);
   }
   async function handleRefuse() {
     const done = await run(() => actions.onRefuse(p.id, reason.trim() || undefined));
@@ -78,14 +81,22 @@ export function ProposalCard({ proposal: p, label, editable, actions }: { propos
       <p className="hint">{t('groups.proposedBy', { at: formatDate(p.created_at) })} <NodeRef id={p.author} label={label} /></p>
       <dl className="facts">
         <dt>{t('groups.consentsCount')}</dt>
-        <dd data-cell="progress">{t('groups.progress', { yes, needed: p.needed })}</dd>
+        <dd data-cell="progress">{t('groups.progress', { yes: tally.yes, needed: tally.needed })}</dd>
         <dt>{t('groups.consented')}</dt>
         <dd data-cell="consented">
-          <NodeList ids={p.consents} label={label} empty={t('common.none')} />
+          <NodeList ids={tally.consentedVoters} label={label} empty={t('common.none')} />
         </dd>
+        {tally.invitee && (
+          <>
+            <dt>{t('groups.joining')}</dt>
+            <dd data-cell="joining" data-answer={tally.invitee.answer}>
+              <NodeRef id={tally.invitee.node} label={label} /> <span className="hint">{t(`groups.answer.${tally.invitee.answer}`)}</span>
+            </dd>
+          </>
+        )}
         <dt>{t('groups.stillNeeded')}</dt>
         <dd data-cell="pending">
-          <NodeList ids={pending} label={label} empty={t('common.none')} />
+          <NodeList ids={tally.pending} label={label} empty={t('common.none')} />
         </dd>
         {p.refusals.length > 0 && (
           <>
@@ -108,7 +119,7 @@ export function ProposalCard({ proposal: p, label, editable, actions }: { propos
           <p className="alert alert-info">{editable ? t('groups.askedYou') : t('groups.askedYouReadOnly')}</p>
           <ErrorAlert error={error} />
           {editable && !refusing && (
-            <FormActions label={t('groups.consent')} busy={busy} onConfirm={() => void handleConsent()}>
+            <FormActions label={t('groups.consent')} busy={busy} onConfirm={() => setConfirming(true)}>
               <button type="button" className="secondary danger" onClick={() => setRefusing(true)} disabled={busy}>
                 {t('groups.refuse')}
               </button>
@@ -121,6 +132,7 @@ export function ProposalCard({ proposal: p, label, editable, actions }: { propos
           )}
         </div>
       )}
+      <ConsentDialog open={confirming} busy={busy} change={<ChangeText proposal={p} label={label} />} onConfirm={() => void handleConsent()} onCancel={() => setConfirming(false)} />
     </article>
   );
 }

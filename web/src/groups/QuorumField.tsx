@@ -23,6 +23,8 @@ export function QuorumField({ value, onChange }: { value: string; onChange: (nex
       hint={t('groups.quorumHint')}
       name="quorum"
       pointer="/charter/quorum/n"
+      // Empty is a choice (every member), though the API's `n` is required when a number is sent.
+      required={false}
       type="number"
       inputMode="numeric"
       min={1}
