@@ -16,6 +16,8 @@ export class NotAnEventStreamClientError extends AppError {
 }
 
 const CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Changes that concern only the user who makes them (signing in and out, their tokens): no desk changes. */
+const PERSONAL = /^\/api\/v1\/(auth|tokens)(\/|\?|$)/;
 
 export function registerDeskRoutes(app: TypedApp, ctx: NodeContext, streamOptions: EventStreamOptions = {}): void {
   const streams = createEventStreams(ctx, streamOptions);
@@ -63,6 +65,6 @@ export function registerDeskRoutes(app: TypedApp, ctx: NodeContext, streamOption
   // A successful change made through the API may change someone's desk: a local action
   // (confirming a ping test, answering a proposal) shows on every open desk at once.
   app.addHook('onResponse', async (req, reply) => {
-    if (CHANGING.has(req.method) && reply.statusCode < 400 && req.url.startsWith('/api/v1/')) ctx.events.publish({ type: 'desk.changed', source: 'api' });
+    if (CHANGING.has(req.method) && reply.statusCode < 400 && req.url.startsWith('/api/v1/') && !PERSONAL.test(req.url)) ctx.events.publish({ type: 'desk.changed', source: 'api' });
   });
 }

@@ -10,6 +10,7 @@ import { deskCapability } from '../../src/desk/index.js';
 import type { NodeEvent } from '../../src/util/event-bus.js';
 import { buildUser, createTestNode, type TestNode } from '../_util/node.js';
 import { waitFor } from '../federation/_federation.js';
+import { addPeerRow, receiveIncomingPingTest } from './_fixtures.js';
 import { openSse } from './_sse.js';
 
 /** One node served by two processes on one PostgreSQL: two contexts (two buses), two apps. */
@@ -53,8 +54,10 @@ describe('live events between processes of one node on PostgreSQL', () => {
 
     const heardOnFirst: NodeEvent[] = [];
     const stop = first.ctx.events.subscribe((e) => heardOnFirst.push(e));
-    const created = await fetch(`${first.url}/api/v1/tokens`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'from the first process' }) });
-    expect(created.status).toBe(201);
+    await addPeerRow(node.ctx, 'kz-cert');
+    await receiveIncomingPingTest(node.ctx, 'kz-cert', 'pt-processes');
+    const confirmed = await fetch(`${first.url}/api/v1/ping-tests/pt-processes/confirm`, { method: 'POST', headers: auth });
+    expect(confirmed.status).toBe(200);
 
     await onSecond.waitFor('event: desk\ndata: changed\n\n');
     expect(second.ctx.events.listenerCount).toBe(1);
