@@ -31,8 +31,14 @@ describe('notices between two nodes in the browser', { timeout: TIMEOUT }, () =>
     const signIn = new SignInPage(pageB);
     await signIn.goto(fx.b.url);
     await signIn.signIn(OFFICER.email, OFFICER.password);
+    // It waits on the officer's duty desk (the Overview), which links to the Notices page.
+    const deskItem = pageB.locator('li.desk-item[data-kind="federation.notice_to_acknowledge"]');
+    await deskItem.waitFor({ timeout: POLL.timeout });
+    expect(await deskItem.textContent()).toMatch(/Notice from uz-cert: “Phishing wave against banks”/);
+    await pageB.screenshot({ path: shot('b-desk'), fullPage: true });
+    await deskItem.getByRole('link').click();
     const noticesB = new NoticesPage(pageB);
-    await noticesB.open();
+    await pageB.getByRole('heading', { level: 1, name: 'Notices' }).waitFor();
     const received = noticesB.notice('received', 'Phishing wave against banks');
     await received.waitFor({ timeout: POLL.timeout });
     expect(await noticesB.state(received)).toBe('unacknowledged');

@@ -1,6 +1,7 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.js';
 import type { Res, Role } from '../api/types.js';
+import { useDesk } from '../desk/useDesk.js';
 import { useAutoRefresh } from '../shared/hooks/useAutoRefresh.js';
 import { useResource } from '../shared/hooks/useResource.js';
 
@@ -47,6 +48,16 @@ export function useNotices() {
     await Promise.all([reloadReceived(), reloadSent()]);
   }, [reloadReceived, reloadSent]);
   useAutoRefresh(reloadAll, NOTICES_REFRESH_MS);
+
+  // The duty desk is read again when the node says something changed (a notice or an ack
+  // arrived): the lists follow at once rather than at the next refresh.
+  const deskData = useDesk()?.desk.data;
+  const seenDesk = useRef(deskData);
+  useEffect(() => {
+    if (deskData === seenDesk.current) return;
+    seenDesk.current = deskData;
+    void reloadAll();
+  }, [deskData, reloadAll]);
 
   const acknowledge = useCallback(
     async (id: string): Promise<Notice> => {
