@@ -6,6 +6,7 @@ import { StatusBadge } from '../shared/ui/StatusBadge.js';
 import { availableNow, contactAvailableAt, countryName, formatHours, groupedFingerprint, kindLabel, localClock, ordinalKey } from './directoryText.js';
 import type { PeerFacts } from './usePeerFacts.js';
 import { localName } from './useDirectory.js';
+import { otherNames } from '../i18n/names.js';
 import './directory.css';
 
 const FRESHNESS_CLASS: Record<Freshness, string> = { valid: 'status status-on', expiring: 'status status-warn', stale: 'status status-warn status-strong', expired: 'status status-off status-strong' };
@@ -84,7 +85,7 @@ function AvailabilityBadge({ open, testId }: { open: boolean | null; testId?: st
 function ContactItem({ contact, timeZone, rank, now }: { contact: DirectoryContact; timeZone: string; rank: number; now: Date }) {
   const { t } = useTranslation();
   const { language } = useLanguage();
-  const others = Object.entries(contact.names).filter(([lang]) => lang !== language);
+  const others = otherNames(contact.names, language);
   return (
     <li className="contact" data-contact={contact.id} data-role={contact.role} data-escalation={rank}>
       <p className="contact-head">

@@ -6,6 +6,7 @@ import { LoadState } from '../shared/ui/LoadState.js';
 import { ChannelText, inEscalationOrder } from './DirectoryCard.js';
 import { countryName, formatHours, kindLabel, ordinalKey } from './directoryText.js';
 import { localName, useDirectorySearch } from './useDirectory.js';
+import { otherNames } from '../i18n/names.js';
 import { useNow } from './useNow.js';
 import './directory.css';
 
@@ -16,7 +17,7 @@ function PrintedEntry({ listing }: { listing: DirectoryListing }) {
   const { language } = useLanguage();
   const formatDate = useFormatDate();
   const { entry, freshness } = listing;
-  const others = Object.entries(entry.authority_names).filter(([l]) => l !== language);
+  const others = otherNames(entry.authority_names, language);
   return (
     <section className="print-entry" data-node={entry.node_id} data-freshness={freshness}>
       <h2>
