@@ -57,7 +57,7 @@ export function registerDeskRoutes(app: TypedApp, ctx: NodeContext, streamOption
     async (req, reply) => {
       // Only EventSource-like clients: anything else (a script, a test's inject) would wait forever.
       if (!(req.headers.accept ?? '').includes('text/event-stream')) throw new NotAnEventStreamClientError();
-      streams.open(req, reply);
+      streams.open(reply);
       return reply;
     },
   );

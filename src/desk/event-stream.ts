@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { NodeContext } from '../context.js';
 import { AppError } from '../errors.js';
 
@@ -33,7 +33,7 @@ export function createEventStreams(ctx: NodeContext, opts: EventStreamOptions = 
   const maxStreams = opts.maxStreams ?? 1000;
   const live = new Set<() => void>();
 
-  function open(req: FastifyRequest, reply: FastifyReply): void {
+  function open(reply: FastifyReply): void {
     if (live.size >= maxStreams) throw new TooManyStreamsError();
     reply.hijack();
     const res = reply.raw;
@@ -68,7 +68,7 @@ export function createEventStreams(ctx: NodeContext, opts: EventStreamOptions = 
       if (!res.writableEnded) res.end();
     };
     live.add(close);
-    req.raw.socket.on('close', close);
+    // 'close' comes when the response ends or the connection drops (the socket itself may be kept for the next request).
     res.on('close', close);
     res.on('error', close);
   }
