@@ -125,4 +125,37 @@ describe('the duty desk', { timeout: TIMEOUT }, () => {
     await expect.poll(answered, { timeout: 30_000, interval: 250 }).toBe(true);
     expect(fx.errors).toEqual([]);
   });
+
+  it('keeps one stream for all tabs: a second tab hears through the first, and takes over when it closes', async () => {
+    const context = page.context();
+    const opened: string[] = [];
+    context.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/events') opened.push(r.url());
+    });
+    const second = await context.newPage();
+    second.on('pageerror', (e) => fx.errors.push(`pageerror: ${e.message}`));
+    await second.goto(a.url);
+    const deskTwo = new DeskPage(second);
+    await deskTwo.empty.waitFor();
+    // The first tab leads: the second is told it is live without a stream of its own.
+    await deskTwo.waitForLive();
+    expect(opened).toEqual([]);
+
+    const startPing = async () => {
+      const started = await api(b, '/api/v1/ping-tests', { method: 'POST', body: JSON.stringify({ node_id: a.nodeId, window_minutes: 30 }) });
+      expect(started.status).toBe(201);
+      return started.json[0].id as string;
+    };
+    const heardByBoth = await startPing();
+    await desk.item(PING, heardByBoth).waitFor({ timeout: 30_000 });
+    await deskTwo.item(PING, heardByBoth).waitFor({ timeout: 30_000 });
+
+    // The leading tab closes: the second opens the stream and goes on hearing.
+    await page.close();
+    await expect.poll(() => opened.length, { timeout: 15_000, interval: 100 }).toBe(1);
+    const heardAfter = await startPing();
+    await deskTwo.item(PING, heardAfter).waitFor({ timeout: 30_000 });
+    await second.waitForFunction(() => document.title === '(2) Overview · Accord');
+    expect(fx.errors).toEqual([]);
+  });
 });
