@@ -27,9 +27,11 @@ const DURATION = posInt(process.env.BENCH_DURATION, 10);
 const RATE = posInt(process.env.BENCH_FED_RATE, 1000);
 const ATTACK_MB = posInt(process.env.BENCH_ATTACK_MB, 30);
 const PARALLEL = posInt(process.env.BENCH_ATTACK_PARALLEL, 4);
-// The attacker's source address: another address than B's, so that the per-address inbox
-// limit (ACCORD_INBOX_RATE_PER_MINUTE, left at its default) counts it apart from B.
-const ATTACK_FROM = process.env.BENCH_ATTACK_FROM ?? '127.0.0.2';
+// The attackers' source addresses (stranger, bad signature): others than B's, so that the
+// per-address inbox budget (ACCORD_INBOX_RATE_PER_MINUTE, left at its default) counts them
+// apart from B, and each other's, so that each attack starts with a full budget.
+const [FROM_STRANGER, FROM_BAD_SIGNATURE] = (process.env.BENCH_ATTACK_FROM ?? '127.0.0.2,127.0.0.3').split(',').map((s) => s.trim());
+const ATTACK_FROM = process.env.BENCH_ATTACKER_ADDRESS ?? FROM_STRANGER;
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const STRICT = process.env.BENCH_STRICT === '1';
 const PHASES = (process.env.BENCH_ATTACK_PHASES ?? 'unloaded,stranger,bad_signature').split(',').map((s) => s.trim());
@@ -109,7 +111,8 @@ function startAttacker(a, b, mode) {
   const [from, key] = mode === 'stranger' ? ['bench-x', randomBytes(32).toString('hex')] : [B_ID, b.fingerprint];
   const argv = [process.execPath, fileURLToPath(import.meta.url), 'attacker', `${a.url}/federation/v1/inbox`, mode, from, key];
   const [cmd, ...args] = PIN ? ['taskset', '-c', OTHERS, ...argv] : argv;
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const address = mode === 'stranger' ? FROM_STRANGER : (FROM_BAD_SIGNATURE ?? FROM_STRANGER);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_ATTACKER_ADDRESS: address } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const ready = new Promise((res, rej) => {
@@ -282,7 +285,7 @@ async function main() {
   if (PIN) spawnSync('taskset', ['-a', '-cp', OTHERS, String(process.pid)], { stdio: 'ignore' });
   const dialects = dialectsFromEnv();
   const loadAtStart = loadavg().map((x) => round(x, 2));
-  log(`Accord inbox-attack bench: B sends ${RATE} msg/s to A for ${DURATION} s per phase (${PHASES.join(', ')}); attack ${PARALLEL} x ${ATTACK_MB} MiB from ${ATTACK_FROM}; dialects ${dialects.join(', ')}; ${nCpu} CPUs, load ${loadAtStart.join(' ')}${PIN ? `; A pinned to CPU 0, B, the attacker and the bench to ${OTHERS}` : ''}`);
+  log(`Accord inbox-attack bench: B sends ${RATE} msg/s to A for ${DURATION} s per phase (${PHASES.join(', ')}); attack ${PARALLEL} x ${ATTACK_MB} MiB from ${FROM_STRANGER} (stranger) and ${FROM_BAD_SIGNATURE} (bad signature); dialects ${dialects.join(', ')}; ${nCpu} CPUs, load ${loadAtStart.join(' ')}${PIN ? `; A pinned to CPU 0, B, the attacker and the bench to ${OTHERS}` : ''}`);
   const results = [];
   const failures = [];
   for (const d of dialects) {
@@ -296,7 +299,7 @@ async function main() {
     }
   }
   if (results.length) report(results);
-  const out = { date: new Date().toISOString(), root: ROOT, node: process.version, cpus: nCpu, cpu_model: cpus()[0]?.model ?? null, loadavg_at_start: loadAtStart, rate: RATE, duration_s: DURATION, attack: { mib: ATTACK_MB, parallel: PARALLEL, from: ATTACK_FROM }, targets: TARGETS, results, failures };
+  const out = { date: new Date().toISOString(), root: ROOT, node: process.version, cpus: nCpu, cpu_model: cpus()[0]?.model ?? null, loadavg_at_start: loadAtStart, rate: RATE, duration_s: DURATION, attack: { mib: ATTACK_MB, parallel: PARALLEL, from: { stranger: FROM_STRANGER, bad_signature: FROM_BAD_SIGNATURE } }, targets: TARGETS, results, failures };
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(join(OUT_DIR, 'bench-inbox-attack.json'), JSON.stringify(out, null, 2) + '\n');
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');

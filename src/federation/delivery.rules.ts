@@ -52,13 +52,13 @@ export class TokenBucket {
 }
 
 /** Bytes of a refused batch that cost one more request of its source's budget. */
-export const REFUSED_BYTES_PER_REQUEST = 64 * 1024;
+export const REFUSED_BYTES_PER_REQUEST = 16 * 1024;
 
 /**
  * What one source address may make the inbox do: `perMinute` requests a minute, in bursts of
  * as many. A request takes one before its body is read; a batch that was taken (it came from
  * a peer, signed) gives it back, so that a peer's own deliveries are limited by its per-peer
- * rate only; a refused batch costs one more for every 64 KiB it held, so that a source sending
+ * rate only; a refused batch costs one more for every 16 KiB it held, so that a source sending
  * large batches that are refused is cut off after a few of them, before their bodies are read.
  */
 export class AddressBudget {

@@ -36,6 +36,8 @@ const PeerStateSchema = Type.Object({
   reachable: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
 });
 
+const CUT_OFF_PAUSE_MS = 250;
+
 /** The node-to-node protocol (public, authenticated by signatures) and the admin API for peers. */
 export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, registry: MessageTypeRegistry, onQueued: () => void): void {
   app.get(
@@ -98,9 +100,12 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
         // Each message is judged on its own, also for text a node cannot store (protocol §4).
         config: { access: { public: true }, ownTextChecks: true },
         bodyLimit: ctx.settings.federationBodyLimitBytes,
-        // Before the body is read. The connection is closed so that the body is not read either.
+        // Before the body is read. The answer comes after a pause, and the connection is closed
+        // so that the body is not read either: a source that was cut off cannot make the node
+        // answer it as fast as it can ask.
         onRequest: async (req, reply) => {
           if (budget.take(req.ip)) return;
+          await new Promise((r) => setTimeout(r, CUT_OFF_PAUSE_MS));
           void reply.header('connection', 'close');
           throw new AppError(429, 'rate-limited', 'Too many requests', 'too many requests or refused batches from this address; retry later');
         },
