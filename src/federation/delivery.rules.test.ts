@@ -14,34 +14,43 @@ describe('a body holding U+0000', () => {
 });
 
 describe('the budget of a source address at the inbox', () => {
-  it('lets a peer deliver as often as it likes: a batch taken gives its request back', () => {
+  const MiB = 1024 * 1024;
+
+  it('lets a peer deliver as often as it likes: a batch taken gives its request and deposit back', () => {
     const b = new AddressBudget(5);
     for (let i = 0; i < 100; i++) {
-      expect(b.take('10.0.0.1', 0)).toBe(true);
-      b.settle('10.0.0.1', true, 2_000_000, 0);
+      const deposit = b.take('10.0.0.1', 2 * MiB, 0);
+      expect(deposit).toBe(1);
+      b.settle('10.0.0.1', true, 2 * MiB, deposit!, 0);
     }
   });
 
-  it('cuts off a source after its share of refused requests, and sooner when they are large', () => {
-    const small = new AddressBudget(5);
+  it('cuts off a source after its share of refused requests', () => {
+    const b = new AddressBudget(5);
     const answers = Array.from({ length: 7 }, () => {
-      const ok = small.take('10.0.0.2', 0);
-      if (ok) small.settle('10.0.0.2', false, 1000, 0);
-      return ok;
+      const deposit = b.take('10.0.0.2', 1000, 0);
+      if (deposit !== null) b.settle('10.0.0.2', false, 1000, deposit, 0);
+      return deposit !== null;
     });
     expect(answers).toEqual([true, true, true, true, true, false, false]);
+  });
 
-    const large = new AddressBudget(6000);
-    let taken = 0;
-    while (large.take('10.0.0.3', 0)) {
-      large.settle('10.0.0.3', false, 30 * 1024 * 1024, 0);
-      taken++;
-    }
-    expect(taken).toBe(4);
+  it('reads no more large bodies at once than the source can pay for, and few of them in all', () => {
+    const b = new AddressBudget(6000);
+    // Four 30 MiB batches sent at once: three are read, the fourth is refused before it is.
+    const deposits = Array.from({ length: 4 }, () => b.take('10.0.0.3', 30 * MiB, 0));
+    expect(deposits.map((d) => d !== null)).toEqual([true, true, true, false]);
+    for (const d of deposits.slice(0, 3)) b.settle('10.0.0.3', false, 30 * MiB, d!, 0);
     // 6000 a minute come back at 100 a second: one more 30 MiB refusal every 20 s or so.
-    expect(large.take('10.0.0.3', 10_000)).toBe(false);
-    expect(large.take('10.0.0.3', 20_000)).toBe(true);
+    expect(b.take('10.0.0.3', 30 * MiB, 10_000)).toBeNull();
+    expect(b.take('10.0.0.3', 30 * MiB, 30_000)).not.toBeNull();
+    // A body that declared no size pays after it was read.
+    const c = new AddressBudget(6000);
+    expect(c.take('10.0.0.5', 0, 0)).toBe(0);
+    c.settle('10.0.0.5', false, 90 * MiB, 0, 0);
+    expect(c.take('10.0.0.5', 0, 0)).toBe(0);
+    expect(c.take('10.0.0.5', 30 * MiB, 0)).toBeNull();
     // Another address is not affected.
-    expect(large.take('10.0.0.4', 0)).toBe(true);
+    expect(b.take('10.0.0.4', 30 * MiB, 0)).not.toBeNull();
   });
 });

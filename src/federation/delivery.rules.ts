@@ -56,32 +56,39 @@ export const REFUSED_BYTES_PER_REQUEST = 16 * 1024;
 
 /**
  * What one source address may make the inbox do: `perMinute` requests a minute, in bursts of
- * as many. A request takes one before its body is read; a batch that was taken (it came from
- * a peer, signed) gives it back, so that a peer's own deliveries are limited by its per-peer
- * rate only; a refused batch costs one more for every 16 KiB it held, so that a source sending
- * large batches that are refused is cut off after a few of them, before their bodies are read.
+ * as many. A request takes one before its body is read, and a deposit for the size it
+ * declares (one more for every 16 KiB, at most a third of the budget); a batch that was taken
+ * (it came from a peer, signed) gives both back, so that a peer's own deliveries are limited by
+ * its per-peer rate only; a refused batch keeps the deposit and pays for what it held beyond
+ * it. So a source sending large batches that are refused is cut off after a few of them,
+ * before their bodies are read, and cannot have more of them read at once than it can pay for.
  */
 export class AddressBudget {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(private readonly perMinute: number) {}
 
-  /** Takes one request from the address's budget; false when none is left. */
-  take(address: string, now = Date.now()): boolean {
+  private units(bytes: number): number {
+    return Math.floor(bytes / REFUSED_BYTES_PER_REQUEST);
+  }
+
+  /** Takes one request and the deposit for `declaredBytes`; the deposit, or null when the address cannot pay. */
+  take(address: string, declaredBytes = 0, now = Date.now()): number | null {
     let b = this.buckets.get(address);
     if (!b) {
       if (this.buckets.size >= 10_000) this.forgetIdle(now);
       this.buckets.set(address, (b = new TokenBucket(this.perMinute / 60, this.perMinute, now)));
     }
-    return b.take(1, now);
+    const deposit = Math.min(this.units(declaredBytes), Math.floor(this.perMinute / 3));
+    return b.take(1 + deposit, now) ? deposit : null;
   }
 
-  /** Settles a request that took one: a batch taken gives it back, a refused one pays for its size. */
-  settle(address: string, taken: boolean, bytes: number, now = Date.now()): void {
+  /** Settles a request that took `deposit`: a batch taken gives everything back, a refused one pays for its size. */
+  settle(address: string, taken: boolean, bytes: number, deposit: number, now = Date.now()): void {
     const b = this.buckets.get(address);
     if (!b) return;
-    if (taken) b.give(1, now);
-    else b.spend(Math.floor(bytes / REFUSED_BYTES_PER_REQUEST), now);
+    if (taken) b.give(1 + deposit, now);
+    else b.spend(Math.max(0, this.units(bytes) - deposit), now);
   }
 
   private forgetIdle(now: number): void {

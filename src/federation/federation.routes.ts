@@ -55,6 +55,7 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
   const budget = new AddressBudget(ctx.settings.inboxRatePerMinute);
   const signedTexts = new WeakMap<object, SignedBatchText>();
   const bytesRead = new WeakMap<object, number>();
+  const deposits = new WeakMap<object, number>();
   void app.register(async (plain) => {
     const inbox = plain.withTypeProvider<TypeBoxTypeProvider>();
     inbox.removeContentTypeParser('application/json');
@@ -104,13 +105,18 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
         // so that the body is not read either: a source that was cut off cannot make the node
         // answer it as fast as it can ask.
         onRequest: async (req, reply) => {
-          if (budget.take(req.ip)) return;
+          const deposit = budget.take(req.ip, Number(req.headers['content-length']) || 0);
+          if (deposit !== null) {
+            deposits.set(req, deposit);
+            return;
+          }
           await new Promise((r) => setTimeout(r, CUT_OFF_PAUSE_MS));
           void reply.header('connection', 'close');
           throw new AppError(429, 'rate-limited', 'Too many requests', 'too many requests or refused batches from this address; retry later');
         },
         onResponse: async (req, reply) => {
-          if (reply.statusCode !== 429) budget.settle(req.ip, reply.statusCode === 200, Math.max(Number(req.headers['content-length']) || 0, bytesRead.get(req) ?? 0));
+          const deposit = deposits.get(req);
+          if (deposit !== undefined) budget.settle(req.ip, reply.statusCode === 200, Math.max(Number(req.headers['content-length']) || 0, bytesRead.get(req) ?? 0), deposit);
         },
         schema: {
           tags: ['federation'],
