@@ -276,21 +276,23 @@ export class TooManyTestsError extends AppError {
 export async function sendTestNotification(ctx: NodeContext, userId: string): Promise<Notification[]> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const since = new Date(Date.now() - TEST_SEND_WINDOW_MS).toISOString();
-    // One send records a row per channel, all with the same created_at.
-    const sent = await trx
+    // One send records a row per channel, all with the same `data.send`; two sends in one
+    // millisecond share a created_at, so that is only the key of rows from before send ids.
+    const rows = await trx
       .selectFrom('notifications')
-      .select((eb) => eb.fn.count<string | number>('created_at').distinct().as('n'))
+      .select(['created_at', 'data'])
       .where('kind', '=', NotificationKind.test)
       .where('user_id', '=', userId)
       .where('created_at', '>=', since)
-      .executeTakeFirstOrThrow();
-    if (Number(sent.n) >= TEST_SENDS_PER_WINDOW) throw new TooManyTestsError();
+      .execute();
+    const sends = new Set(rows.map((r) => (JSON.parse(r.data) as { send?: string }).send ?? r.created_at));
+    if (sends.size >= TEST_SENDS_PER_WINDOW) throw new TooManyTestsError();
     return notify(ctx, trx, {
       kind: NotificationKind.test,
       userIds: [userId],
       subject: 'Accord test notification',
       text: `This is a test notification from the Accord node ${ctx.identity.node_id}. If you read it, this channel works.`,
-      data: { node: ctx.identity.node_id },
+      data: { node: ctx.identity.node_id, send: newId() },
     });
   });
 }

@@ -3,10 +3,10 @@ import { createServer as createHttpServer, type IncomingHttpHeaders, type Server
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DirectoryNotification } from '../../src/directory/directory.rules.js';
 import { NotificationKind } from '../../src/notifications/notifications.rules.js';
-import { listNotifications, notify, type Notification, type NotifyInput } from '../../src/notifications/notifications.service.js';
+import { listNotifications, notify, sendTestNotification, TooManyTestsError, type Notification, type NotifyInput } from '../../src/notifications/notifications.service.js';
 import { NotificationWorker } from '../../src/notifications/notifications.worker.js';
 import { DIALECTS } from '../_util/db.js';
 import { freePort } from '../_util/node-process.js';
@@ -390,6 +390,17 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     expect(res.headers['content-type']).toContain('application/problem+json');
     // Another user is not held back.
     expect((await api((await buildUser(node.ctx, 'auditor')).token, 'POST', '/api/v1/notifications/test')).statusCode).toBe(202);
+  });
+
+  it('counts test sends made in the same millisecond one by one', async () => {
+    const { user } = await buildUser(node.ctx, 'officer');
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      for (let i = 0; i < 5; i++) await sendTestNotification(node.ctx, user.id);
+      await expect(sendTestNotification(node.ctx, user.id)).rejects.toBeInstanceOf(TooManyTestsError);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('audits preference changes and secret rotations', async () => {
