@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../api/types.js';
 import { AuditPage } from '../audit/AuditPage.js';
@@ -16,6 +16,7 @@ import { OverviewPage } from '../node/OverviewPage.js';
 import { NodeInfoContext, useNodeInfoResource } from '../node/useNodeInfo.js';
 import { NotificationsPage } from '../notifications/NotificationsPage.js';
 import { ROUTES, routeOf, useRoute, type RouteName } from '../shared/hooks/useRoute.js';
+import { LiveChangesContext } from '../shared/hooks/liveChanges.js';
 import type { Theme } from '../shared/hooks/useTheme.js';
 import { ComingSoonPage } from './ComingSoonPage.js';
 import { Header } from './Header.js';
@@ -33,6 +34,7 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
   const { path, navigate } = useRoute();
   const nodeInfo = useNodeInfoResource();
   const desk = useDeskState();
+  const liveChanges = useMemo(() => ({ live: desk.live, tick: desk.tick }), [desk.live, desk.tick]);
   const found = routeOf(path);
   const route = found && mayOpen(user.role, found) ? found : null;
 
@@ -92,6 +94,7 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
   return (
     <NodeInfoContext.Provider value={nodeInfo.data}>
       <DeskContext.Provider value={desk}>
+        <LiveChangesContext.Provider value={liveChanges}>
         <a className="skip-link" href="#main">
           {t('app.skipToContent')}
         </a>
@@ -102,6 +105,7 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
             {page}
           </main>
         </div>
+        </LiveChangesContext.Provider>
       </DeskContext.Provider>
     </NodeInfoContext.Provider>
   );

@@ -12,6 +12,8 @@ export interface DeskState {
   count: number;
   /** Whether live updates are connected. */
   live: boolean;
+  /** Grows with every change the node announces (pages reload their lists on it). */
+  tick: number;
   sound: boolean;
   setSound(on: boolean): void;
 }
@@ -25,7 +27,13 @@ export function useDeskState(): DeskState {
   // Read in the background (on events): a 401 here, e.g. right after signing out, is not what ends the session.
   const desk = useResource(() => api.get('/api/v1/desk', { quiet401: true }));
   const { reload } = desk;
-  const live = useLiveEvents(useCallback(() => void reload(), [reload]));
+  const [tick, setTick] = useState(0);
+  const live = useLiveEvents(
+    useCallback(() => {
+      setTick((n) => n + 1);
+      void reload();
+    }, [reload]),
+  );
   const [sound, setSoundState] = useState(soundEnabled);
 
   const previous = useRef<DeskItem[] | undefined>(undefined);
@@ -49,7 +57,7 @@ export function useDeskState(): DeskState {
     setSoundState(on);
   }, []);
 
-  return { desk, count: desk.data?.items.length ?? 0, live, sound, setSound };
+  return { desk, count: desk.data?.items.length ?? 0, live, tick, sound, setSound };
 }
 
 export const DeskContext = createContext<DeskState | null>(null);

@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { api } from '../api/client.js';
 import type { Res, Role } from '../api/types.js';
-import { useDesk } from '../desk/useDesk.js';
 import { useAutoRefresh } from '../shared/hooks/useAutoRefresh.js';
 import { useResource } from '../shared/hooks/useResource.js';
 
@@ -13,7 +12,7 @@ export type NoticeDirection = Notice['direction'];
 /** Roles that may acknowledge and answer notices (the server's notices:write); auditors only read. */
 export const NOTICES_ACT: readonly Role[] = ['admin', 'coordinator', 'officer', 'analyst'];
 
-/** How often the lists are reloaded while the page is visible. */
+/** How often the lists are reloaded while the page is visible and the live stream is down (on a change when it is up). */
 export const NOTICES_REFRESH_MS = 5000;
 
 const PAGE = 20;
@@ -38,7 +37,7 @@ function useNoticeList(direction: NoticeDirection) {
   return { ...resource, showMore };
 }
 
-/** Received and sent notices (refreshed every few seconds), and the officer's actions: acknowledge, reply, read a thread. */
+/** Received and sent notices (reloaded when the node announces a change), and the officer's actions: acknowledge, reply, read a thread. */
 export function useNotices() {
   const received = useNoticeList('received');
   const sent = useNoticeList('sent');
@@ -48,16 +47,6 @@ export function useNotices() {
     await Promise.all([reloadReceived(), reloadSent()]);
   }, [reloadReceived, reloadSent]);
   useAutoRefresh(reloadAll, NOTICES_REFRESH_MS);
-
-  // The duty desk is read again when the node says something changed (a notice or an ack
-  // arrived): the lists follow at once rather than at the next refresh.
-  const deskData = useDesk()?.desk.data;
-  const seenDesk = useRef(deskData);
-  useEffect(() => {
-    if (deskData === seenDesk.current) return;
-    seenDesk.current = deskData;
-    void reloadAll();
-  }, [deskData, reloadAll]);
 
   const acknowledge = useCallback(
     async (id: string): Promise<Notice> => {
