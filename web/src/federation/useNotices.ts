@@ -12,7 +12,7 @@ export type NoticeDirection = Notice['direction'];
 /** Roles that may acknowledge and answer notices (the server's notices:write); auditors only read. */
 export const NOTICES_ACT: readonly Role[] = ['admin', 'coordinator', 'officer', 'analyst'];
 
-/** How often the lists are reloaded while the page is visible and the live stream is down (on a change when it is up). */
+/** How often the lists are reloaded while the page is visible (and at once on a change the node announces). */
 export const NOTICES_REFRESH_MS = 5000;
 
 const PAGE = 20;

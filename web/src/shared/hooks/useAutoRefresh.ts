@@ -1,20 +1,16 @@
 import { useEffect, useRef } from 'react';
 import { useLiveChanges } from './liveChanges.js';
 
-/** While the live stream is open, lists are still read this rarely, in case an event was missed. */
-export const LIVE_FALLBACK_MS = 60_000;
-
 /**
- * Keeps a list current: reloads when the node says something changed (the live stream),
- * and otherwise every `intervalMs` while the page is visible — rarely (LIVE_FALLBACK_MS)
- * when the stream is open — and once more as soon as it becomes visible again; a hidden tab
- * makes no requests.
+ * Keeps a list current: reloads at once when the node says something changed (the live
+ * stream), and every `intervalMs` while the page is visible, since not every change is
+ * announced (a notification sent by the worker, a peer found unreachable, a scheduled run);
+ * once more as soon as the page becomes visible again. A hidden tab makes no requests.
  */
 export function useAutoRefresh(refresh: () => unknown, intervalMs: number): void {
   const refreshRef = useRef(refresh);
   refreshRef.current = refresh;
-  const { live, tick } = useLiveChanges();
-  const period = live ? Math.max(intervalMs, LIVE_FALLBACK_MS) : intervalMs;
+  const { tick } = useLiveChanges();
 
   const seenTick = useRef(tick);
   useEffect(() => {
@@ -26,7 +22,7 @@ export function useAutoRefresh(refresh: () => unknown, intervalMs: number): void
   useEffect(() => {
     let timer: ReturnType<typeof setInterval> | undefined;
     function start() {
-      if (timer === undefined) timer = setInterval(() => refreshRef.current(), period);
+      if (timer === undefined) timer = setInterval(() => refreshRef.current(), intervalMs);
     }
     function stop() {
       if (timer !== undefined) clearInterval(timer);
@@ -46,5 +42,5 @@ export function useAutoRefresh(refresh: () => unknown, intervalMs: number): void
       stop();
       document.removeEventListener('visibilitychange', handleVisibility);
     };
-  }, [period]);
+  }, [intervalMs]);
 }
