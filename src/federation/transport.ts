@@ -5,6 +5,7 @@ import { canonicalJson, sha256Hex } from '../crypto/canonical.js';
 import { newMessageId, publicKeyFromRaw, signEnvelope, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
 import { RejectReason, verifyReceipt, type Receipt, type ReceiptItem } from './protocol/receipt.js';
 import { isPending } from './outbox.conditions.js';
+import { AnswerTooLargeError, postText, type TextAnswer } from './http-post.js';
 
 /** Wraps signed messages for one peer in a signed batch, issued now. */
 export function buildBatch(ctx: NodeContext, peerId: string, envelopes: Envelope[]): Batch {
@@ -81,26 +82,17 @@ export function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Envelope[]
 
 /** As postBatch, for a batch already assembled by buildBatchText. */
 export async function postBatchText(peer: PeerRow, batch: { id: string; text: string }, timeoutMs = 30_000): Promise<PostResult> {
-  let res: Response;
-  let text: string;
+  let res: TextAnswer;
   try {
-    res = await fetch(`${peer.base_url}/federation/v1/inbox`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: batch.text,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (isRedirect(res)) {
-      await res.body?.cancel().catch(() => undefined);
-      return { status: res.status, receipt: null, error: `HTTP ${res.status}: redirected to ${res.headers.get('location') ?? 'elsewhere'}; redirects are not followed` };
-    }
-    text = await readCapped(res, MAX_RECEIPT_BYTES);
+    res = await postText(`${peer.base_url}/federation/v1/inbox`, batch.text, { timeoutMs, limit: MAX_RECEIPT_BYTES });
   } catch (e) {
-    if (e instanceof ResponseTooLargeError) return { status: 0, receipt: null, error: e.message };
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    return { status: 0, receipt: null, error: `unreachable: ${cause ?? (e as Error).message}` };
+    if (e instanceof AnswerTooLargeError) return { status: 0, receipt: null, error: e.message };
+    return { status: 0, receipt: null, error: `unreachable: ${(e as { code?: string }).code ?? (e as Error).message}` };
   }
+  if (res.status >= 300 && res.status < 400) {
+    return { status: res.status, receipt: null, error: `HTTP ${res.status}: redirected to ${res.headers.location ?? 'elsewhere'}; redirects are not followed` };
+  }
+  const text = res.text;
   let body: unknown;
   try {
     body = JSON.parse(text);
