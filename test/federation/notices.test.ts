@@ -123,6 +123,17 @@ describe.each(DIALECTS)('notices between node processes on %s', (dialect) => {
     expect((await apiB('GET', `/api/v1/notices/${newMessageId()}`)).status).toBe(404);
   });
 
+  it('eight acknowledgements racing in parallel keep one, send one signed ack and audit one', async () => {
+    const id = await send('Race');
+    await receivedOnB(id);
+    const results = await Promise.all(Array.from({ length: 8 }, () => apiB<Notice>('POST', `/api/v1/notices/${id}/ack`)));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(new Set(results.map((r) => JSON.stringify(r.json))).size).toBe(1);
+    const sent = await storeB.db.selectFrom('outbox').select('id').where('type', '=', NOTICE_ACK_TYPE).where('envelope', 'like', `%${id}%`).execute();
+    expect(sent).toHaveLength(1);
+    expect(await storeB.db.selectFrom('audit_log').selectAll().where('action', '=', 'federation.notice_ack').where('target', '=', `notice:${id}`).execute()).toHaveLength(1);
+  });
+
   it('a replayed or repeated ack, and an ack of a notice A never sent to B, change nothing on A', async () => {
     const id = await send('Replay me');
     await receivedOnB(id);
