@@ -24,7 +24,8 @@ async function isCurrent(db: Db, migrations: Record<string, Migration>): Promise
  * Applies pending migrations. With a PostgreSQL schema, Kysely's bookkeeping tables live in
  * it too (not in another schema's). A node already at the latest version skips Kysely's
  * migrator, whose introspection reads every schema of the database: on a server shared by
- * many nodes a schema dropped meanwhile makes that read fail, so it is retried once.
+ * many nodes a schema or table dropped meanwhile by another node makes that read fail
+ * ("schema … does not exist", "relation other.table does not exist"), so it is retried.
  */
 export async function migrateToLatest(db: Db, migrations: Record<string, Migration>, schema?: string): Promise<string[]> {
   if (await isCurrent(db, migrations)) return [];
@@ -32,7 +33,15 @@ export async function migrateToLatest(db: Db, migrations: Record<string, Migrati
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    const raceWithDroppedSchema = (error as { code?: string }).code === '3F000' && !(schema && String((error as Error).message).includes(`"${schema}"`));
-    if (attempt >= 2 || !raceWithDroppedSchema) throw error instanceof Error ? error : new Error(String(error));
+    if (attempt >= 5 || !isRaceWithOtherSchema(error, schema)) throw error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** A missing schema (3F000) or relation (42P01) that is not this node's own: another schema was dropped during introspection. */
+export function isRaceWithOtherSchema(error: unknown, schema?: string): boolean {
+  const code = (error as { code?: string }).code;
+  if (code !== '3F000' && code !== '42P01') return false;
+  const message = String((error as Error).message);
+  if (!schema) return code === '3F000' || /relation "[^".]+\.[^"]+"/.test(message);
+  return !message.includes(`"${schema}"`) && !message.includes(`"${schema}.`);
 }
