@@ -1,4 +1,5 @@
 import { audit } from '../audit/index.js';
+import { cases } from '../cases/index.js';
 import { auth } from '../auth/index.js';
 import type { Capability } from '../capability.js';
 import { desk } from '../desk/index.js';
@@ -22,6 +23,7 @@ export const CAPABILITIES: readonly Capability[] = [
   // Capabilities.
   groups,
   directory,
+  cases,
   notifications,
   desk,
 ];

@@ -42,6 +42,8 @@ export interface Settings {
   smtpFrom: string;
   notifyMaxAttempts: number;
   notifyRetryBaseMs: number;
+  /** Cases: a second user must approve a request before it is sent (four-eyes). */
+  casesFourEyes: boolean;
   /**
    * Webhook targets allowed although they resolve to a loopback, private, link-local or
    * otherwise internal address: host names, IP addresses or CIDR ranges. Empty: none.
@@ -159,6 +161,7 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   smtpFrom: { env: 'ACCORD_SMTP_FROM', parse: text, default: () => 'Accord <accord@localhost>' },
   notifyMaxAttempts: { env: 'ACCORD_NOTIFY_MAX_ATTEMPTS', parse: int(1, 100), default: () => 8 },
   notifyRetryBaseMs: { env: 'ACCORD_NOTIFY_RETRY_BASE_MS', parse: int(10, 3_600_000), default: () => 10_000 },
+  casesFourEyes: { env: 'ACCORD_CASES_FOUR_EYES', parse: bool, default: () => false },
   webhookAllow: { env: 'ACCORD_WEBHOOK_ALLOW', parse: hostList, default: () => [] },
   metricsToken: {
     env: 'ACCORD_METRICS_TOKEN',

@@ -5,13 +5,8 @@
  * "+998 71 200 00 00" however either side was spaced.
  */
 
-/** Case-folded, accent-insensitive form (so "ozbekiston" finds "Oʻzbekiston"). */
-export function normaliseForSearch(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f\u02bb\u02bc\u2018\u2019']/g, '')
-    .toLowerCase();
-}
+export { normaliseForSearch } from '../util/search-text.js';
+import { normaliseForSearch } from '../util/search-text.js';
 
 /** The digits of a phone number: "+998 (71) 200-00-00" → "998712000000". */
 export function phoneDigits(s: string): string {

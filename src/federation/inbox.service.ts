@@ -33,16 +33,25 @@ export class BatchRefusedError extends AppError {
   }
 }
 
-/** Runs the handlers in batch order; a run of messages of one type goes to its bulk handler at once. */
-async function applyInOrder(ctx: NodeContext, trx: DbOrTrx, registry: MessageTypeRegistry, envelopes: Envelope[]): Promise<void> {
+/**
+ * Runs the handlers in batch order; a run of messages of one type goes to its bulk handler at
+ * once. Returns the messages a handler refused, with why.
+ */
+async function applyInOrder(ctx: NodeContext, trx: DbOrTrx, registry: MessageTypeRegistry, envelopes: Envelope[]): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
   for (let i = 0; i < envelopes.length; ) {
     const def = registry.get(envelopes[i]!.type)!.def;
     let j = i + 1;
     while (j < envelopes.length && envelopes[j]!.type === def.type) j++;
-    if (def.handleMany) await def.handleMany(trx, envelopes.slice(i, j), ctx);
-    else for (const e of envelopes.slice(i, j)) await def.handle(trx, e, ctx);
+    if (def.handleMany) for (const [id, why] of (await def.handleMany(trx, envelopes.slice(i, j), ctx)) ?? []) refused.set(id, why);
+    else
+      for (const e of envelopes.slice(i, j)) {
+        const why = await def.handle(trx, e, ctx);
+        if (typeof why === 'string') refused.set(e.id, why);
+      }
     i = j;
   }
+  return refused;
 }
 
 const buckets = new Map<string, TokenBucket>();
@@ -239,7 +248,11 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
       if (stored.has(p.e.id)) apply.push(p.e);
       else p.item.status = 'duplicate';
     }
-    await applyInOrder(ctx, trx, registry, apply);
+    const refused = await applyInOrder(ctx, trx, registry, apply);
+    for (const p of pending) {
+      const why = refused.get(p.e.id);
+      if (why !== undefined) Object.assign(p.item, { status: 'rejected', reason: RejectReason.refused, detail: why.slice(0, 500) });
+    }
   });
   // Something new was applied: open duty desks look again (a ping test, a proposal, a notice).
   if (pending.some((p) => p.item.status === 'accepted')) ctx.events.publish({ type: 'desk.changed', source: 'inbox' });

@@ -8,7 +8,7 @@ const withDesk = (name: string, desk: Capability['desk']): Capability => ({ name
 describe('the desk in the assembly', () => {
   it('gathers every capability that contributes, in list order', () => {
     const a = assemble(CAPABILITIES);
-    expect(a.catalog.desk.map((d) => d.capability)).toEqual(['federation', 'groups', 'directory']);
+    expect(a.catalog.desk.map((d) => d.capability)).toEqual(['federation', 'groups', 'directory', 'cases']);
     expect(a.catalog.desk.flatMap((d) => d.kinds)).toEqual(expect.arrayContaining(['directory.ping_test_to_confirm', 'groups.proposal_to_answer']));
   });
 

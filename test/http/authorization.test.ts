@@ -11,6 +11,8 @@ const ADMIN: Who[] = ['admin'];
 const PUBLIC: Who[] = ['anonymous', ...ROLES];
 const PEERS_READ: Who[] = ['admin', 'coordinator', 'auditor'];
 const ADMIN_COORDINATOR: Who[] = ['admin', 'coordinator'];
+const CASE_WORKERS: Who[] = ['admin', 'coordinator', 'officer'];
+const CASE_CONTENT = { type: 'cert-assistance', priority: 'routine', subject: 'Phishing wave', legal_basis: { instrument: 'gge-2015' }, language: 'en', fields: {}, translations: [], handling: { do_not_notify: false, use_limited_to_proceedings: true, onward: 'none' } };
 const GROUP_AGREEMENT = { title: 'SCO', instrument: 'SCO Agreement of 16 June 2009', channels: ['federation'], request_types: ['*'], languages: ['ru'], confidentiality: '' };
 
 /**
@@ -87,6 +89,21 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /api/v1/groups/:id/proposals': { who: ADMIN_COORDINATOR, body: { kind: 'add_member', node: 'no-such-peer' } },
   'POST /api/v1/groups/:id/proposals/:pid/consent': { who: ADMIN_COORDINATOR },
   'POST /api/v1/groups/:id/proposals/:pid/refuse': { who: ADMIN_COORDINATOR, body: {} },
+  'GET /api/v1/cases': { who: ALL },
+  'GET /api/v1/cases/catalogue': { who: ALL },
+  'GET /api/v1/cases/statistics': { who: ALL },
+  'GET /api/v1/cases/statistics.csv': { who: ALL },
+  'GET /api/v1/cases/drafts': { who: ALL },
+  'POST /api/v1/cases/drafts': { who: CASE_WORKERS, body: { requested: 'no-such-peer', content: CASE_CONTENT } },
+  'GET /api/v1/cases/drafts/:id': { who: ALL },
+  'PUT /api/v1/cases/drafts/:id': { who: CASE_WORKERS, body: { requested: 'no-such-peer', content: CASE_CONTENT } },
+  'DELETE /api/v1/cases/drafts/:id': { who: CASE_WORKERS },
+  'POST /api/v1/cases/drafts/:id/review': { who: CASE_WORKERS },
+  'POST /api/v1/cases/drafts/:id/approve': { who: ADMIN_COORDINATOR },
+  'POST /api/v1/cases/drafts/:id/send': { who: CASE_WORKERS },
+  'GET /api/v1/cases/requested-side/:node': { who: ALL },
+  'GET /api/v1/cases/:id': { who: ALL },
+  'POST /api/v1/cases/:id/actions': { who: CASE_WORKERS, body: { action: 'acknowledge' } },
   'GET /api/v1/notifications': { who: ALL },
   'GET /api/v1/notifications/all': { who: ADMIN_AUDITOR },
   'GET /api/v1/notifications/preferences': { who: ALL },
@@ -129,7 +146,7 @@ describe.each(DIALECTS)('authorization of every route for every role on %s', (di
     for (const who of ['anonymous', ...ROLES] as Who[]) {
       const allowed = rule.who.includes(who);
       it(`${route} ${allowed ? 'lets in' : 'refuses'} ${who}`, async () => {
-        const url = path.replace(':id', path.includes('tokens') ? '00000000-0000-0000-0000-000000000000' : path.includes('peers') ? 'no-such-peer' : victimId);
+        const url = path.replace('requested-side/:node', 'requested-side/no-such-peer').replace(':id', path.includes('tokens') ? '00000000-0000-0000-0000-000000000000' : path.includes('peers') ? 'no-such-peer' : victimId);
         const payload = rule.body !== undefined ? { payload: rule.body as object } : {};
         let res;
         if (who === 'anonymous') {

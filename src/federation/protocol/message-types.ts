@@ -8,18 +8,21 @@ import type { Envelope } from './envelope.js';
  * Federation knows no capability: each capability declares its message types here (name,
  * schema of the body, handler) in its descriptor and the composition root registers them. The
  * handler runs in the transaction that stores the message, so a message is applied exactly
- * once; it gets the receiving node's context as a parameter.
+ * once; it gets the receiving node's context as a parameter. A handler may refuse a message
+ * whose content its capability does not take from that sender (an event for a case the
+ * sender is no party to) by returning why: the receipt then names it rejected, reason
+ * `refused`, with that text.
  */
 export interface MessageType<S extends TSchema = TSchema> {
   /** `capability.name/vN` — the version is part of the type. */
   type: string;
   body: S;
-  handle(trx: DbOrTrx, envelope: Envelope<Static<S>>, ctx: NodeContext): Promise<void>;
+  handle(trx: DbOrTrx, envelope: Envelope<Static<S>>, ctx: NodeContext): Promise<void | string>;
   /**
    * Applies a run of consecutive messages of this type in one go (bulk inserts); when absent,
    * `handle` runs once per message. Same transaction, same exactly-once guarantee.
    */
-  handleMany?(trx: DbOrTrx, envelopes: Envelope<Static<S>>[], ctx: NodeContext): Promise<void>;
+  handleMany?(trx: DbOrTrx, envelopes: Envelope<Static<S>>[], ctx: NodeContext): Promise<void | ReadonlyMap<string, string>>;
   /** Messages that must apply in release order on the receiver. */
   ordered?: boolean;
 }

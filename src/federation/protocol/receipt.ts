@@ -19,6 +19,8 @@ export const RejectReason = {
   unknownType: 'unknown_type',
   invalidBody: 'invalid_body',
   senderMismatch: 'sender_mismatch',
+  /** The receiving capability does not take this content from this sender (see MessageType.handle). */
+  refused: 'refused',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 

@@ -6511,6 +6511,1954 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The legal catalogue: instruments, offences and request types with their fields, deadlines and sources */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases this node sent or received, filtered and sorted, one page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    direction?: "outgoing" | "incoming";
+                    type?: string;
+                    peer?: string;
+                    /** @description comma-separated statuses */
+                    status?: string;
+                    priority?: "routine" | "urgent" | "emergency";
+                    offence?: string;
+                    overdue?: boolean;
+                    q?: string;
+                    sort?: "updated" | "opened" | "due";
+                    limit?: number;
+                    after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: {
+                                case_id: string;
+                                direction: "outgoing" | "incoming";
+                                peer: string;
+                                type: string;
+                                priority: string;
+                                /** @enum {string} */
+                                status: "unknown" | "sent" | "acknowledged" | "information_requested" | "accepted" | "preserved" | "partially_executed" | "executed" | "postponed" | "conditions_offered" | "conditions_declined" | "handed_over" | "refused" | "withdrawn" | "closed";
+                                subject: string;
+                                reference: string | null;
+                                /** @description offence ids, space-separated */
+                                offences: string;
+                                opened_at: string;
+                                updated_at: string;
+                                ack_due: string | null;
+                                acknowledged_at: string | null;
+                                executed_at: string | null;
+                                closed_at: string | null;
+                                preservation_until: string | null;
+                                target_date: string | null;
+                                next_due: string | null;
+                                events: number;
+                                /** @description events the fold did not count (out of role, too late) */
+                                ignored_events: number;
+                                overdue: boolean;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per peer, type and direction: time to acknowledge and execute, refusals and why */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rows: {
+                                peer: string;
+                                type: string;
+                                direction: string;
+                                cases: number;
+                                acknowledged: number;
+                                median_hours_to_acknowledge: number | null;
+                                executed: number;
+                                median_days_to_execute: number | null;
+                                refused: number;
+                                refusal_grounds: {
+                                    [key: string]: number;
+                                };
+                                open: number;
+                                overdue: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/statistics.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The statistics as CSV */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests being written on this node (never sent until `send`) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requested: string;
+                            content: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            status: "draft" | "in_review" | "approved" | "sent";
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                            review_requested_by: string | null;
+                            approved_by: string | null;
+                            case_id: string | null;
+                            /** @description what stops it from being sent, each with the field at fault */
+                            problems: {
+                                pointer: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a request: saved here, checked against its type, sent only on `send` */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        requested: string;
+                        content: {
+                            type: string;
+                            priority: "routine" | "urgent" | "emergency";
+                            subject: string;
+                            reference?: string;
+                            legal_basis: {
+                                instrument: string;
+                                article?: number;
+                            };
+                            language: string;
+                            fields: {
+                                [key: string]: string | boolean | {
+                                    from: string;
+                                    to: string;
+                                } | string[];
+                            };
+                            translations: {
+                                language: string;
+                                fields: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            handling: {
+                                do_not_notify: boolean;
+                                use_limited_to_proceedings: boolean;
+                                onward: "none" | "with_consent" | "free";
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requested: string;
+                            content: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            status: "draft" | "in_review" | "approved" | "sent";
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                            review_requested_by: string | null;
+                            approved_by: string | null;
+                            case_id: string | null;
+                            /** @description what stops it from being sent, each with the field at fault */
+                            problems: {
+                                pointer: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A draft and what stops it from being sent */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requested: string;
+                            content: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            status: "draft" | "in_review" | "approved" | "sent";
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                            review_requested_by: string | null;
+                            approved_by: string | null;
+                            case_id: string | null;
+                            /** @description what stops it from being sent, each with the field at fault */
+                            problems: {
+                                pointer: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Replace a draft (an approval is withdrawn: it was for the old text) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        requested: string;
+                        content: {
+                            type: string;
+                            priority: "routine" | "urgent" | "emergency";
+                            subject: string;
+                            reference?: string;
+                            legal_basis: {
+                                instrument: string;
+                                article?: number;
+                            };
+                            language: string;
+                            fields: {
+                                [key: string]: string | boolean | {
+                                    from: string;
+                                    to: string;
+                                } | string[];
+                            };
+                            translations: {
+                                language: string;
+                                fields: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            handling: {
+                                do_not_notify: boolean;
+                                use_limited_to_proceedings: boolean;
+                                onward: "none" | "with_consent" | "free";
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requested: string;
+                            content: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            status: "draft" | "in_review" | "approved" | "sent";
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                            review_requested_by: string | null;
+                            approved_by: string | null;
+                            case_id: string | null;
+                            /** @description what stops it from being sent, each with the field at fault */
+                            problems: {
+                                pointer: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Discard a draft */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/drafts/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a second user to approve the draft (four-eyes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requested: string;
+                            content: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            status: "draft" | "in_review" | "approved" | "sent";
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                            review_requested_by: string | null;
+                            approved_by: string | null;
+                            case_id: string | null;
+                            /** @description what stops it from being sent, each with the field at fault */
+                            problems: {
+                                pointer: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/drafts/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a draft another user wrote (four-eyes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requested: string;
+                            content: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            status: "draft" | "in_review" | "approved" | "sent";
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                            review_requested_by: string | null;
+                            approved_by: string | null;
+                            case_id: string | null;
+                            /** @description what stops it from being sent, each with the field at fault */
+                            problems: {
+                                pointer: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/drafts/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the request: the case opens on both nodes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "unknown" | "sent" | "acknowledged" | "information_requested" | "accepted" | "preserved" | "partially_executed" | "executed" | "postponed" | "conditions_offered" | "conditions_declined" | "handed_over" | "refused" | "withdrawn" | "closed";
+                            my_party: "requesting" | "requested";
+                            peer: string;
+                            requesting: string;
+                            requested: string;
+                            request: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            opened_at: string;
+                            updated_at: string | null;
+                            acknowledged_at: string | null;
+                            accepted_at: string | null;
+                            executed_at: string | null;
+                            closed_at: string | null;
+                            executions: {
+                                extent: string;
+                                text: string;
+                                at: string;
+                            }[];
+                            information_requested: string | null;
+                            postponement: {
+                                reasons: string;
+                                until: string | null;
+                            } | null;
+                            conditions: {
+                                text: string;
+                                status: string;
+                            } | null;
+                            refusal: {
+                                grounds: string[];
+                                reasons: string;
+                            } | null;
+                            handed_over_to: string | null;
+                            withdrawal: string | null;
+                            preservation_until: string | null;
+                            extension_requested: number | null;
+                            deadlines: {
+                                ack_due: string | null;
+                                target_date: string | null;
+                                preservation_until: string | null;
+                                next_due: string | null;
+                                overdue: boolean;
+                                preservation_expiring: boolean;
+                            };
+                            available_actions: string[];
+                            history: {
+                                event_id: string;
+                                action: string;
+                                author: string;
+                                party: ("requesting" | "requested") | null;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                ignored_because: string | null;
+                                /** @description the signed event body */
+                                body: unknown;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            equivocations: {
+                                author: string;
+                                event_id: string;
+                                digest: string;
+                                received_at: string;
+                            }[];
+                            verification_code: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/requested-side/{node}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a peer accepts: request types and languages from the agreements shared with it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    node: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agreements: string[];
+                            requestTypes?: string[];
+                            languages?: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case: its state, deadlines, the actions open to this node and the signed history (reading it is audited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "unknown" | "sent" | "acknowledged" | "information_requested" | "accepted" | "preserved" | "partially_executed" | "executed" | "postponed" | "conditions_offered" | "conditions_declined" | "handed_over" | "refused" | "withdrawn" | "closed";
+                            my_party: "requesting" | "requested";
+                            peer: string;
+                            requesting: string;
+                            requested: string;
+                            request: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            opened_at: string;
+                            updated_at: string | null;
+                            acknowledged_at: string | null;
+                            accepted_at: string | null;
+                            executed_at: string | null;
+                            closed_at: string | null;
+                            executions: {
+                                extent: string;
+                                text: string;
+                                at: string;
+                            }[];
+                            information_requested: string | null;
+                            postponement: {
+                                reasons: string;
+                                until: string | null;
+                            } | null;
+                            conditions: {
+                                text: string;
+                                status: string;
+                            } | null;
+                            refusal: {
+                                grounds: string[];
+                                reasons: string;
+                            } | null;
+                            handed_over_to: string | null;
+                            withdrawal: string | null;
+                            preservation_until: string | null;
+                            extension_requested: number | null;
+                            deadlines: {
+                                ack_due: string | null;
+                                target_date: string | null;
+                                preservation_until: string | null;
+                                next_due: string | null;
+                                overdue: boolean;
+                                preservation_expiring: boolean;
+                            };
+                            available_actions: string[];
+                            history: {
+                                event_id: string;
+                                action: string;
+                                author: string;
+                                party: ("requesting" | "requested") | null;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                ignored_because: string | null;
+                                /** @description the signed event body */
+                                body: unknown;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            equivocations: {
+                                author: string;
+                                event_id: string;
+                                digest: string;
+                                received_at: string;
+                            }[];
+                            verification_code: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an action (acknowledge, execute, refuse with grounds, withdraw, a message, …): signed and sent to the other party */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "acknowledge";
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "ask_information";
+                        text: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "add_information";
+                        text: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "accept";
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "preserve";
+                        until: string;
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "execute";
+                        extent: "partial" | "full";
+                        text: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "postpone";
+                        reasons: string;
+                        until?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "offer_conditions";
+                        conditions: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "accept_conditions";
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "decline_conditions";
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "refuse";
+                        grounds: string[];
+                        reasons: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "hand_over";
+                        authority: string;
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "extend";
+                        days: number;
+                        reasons?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "withdraw";
+                        reasons?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "close";
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "message";
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "unknown" | "sent" | "acknowledged" | "information_requested" | "accepted" | "preserved" | "partially_executed" | "executed" | "postponed" | "conditions_offered" | "conditions_declined" | "handed_over" | "refused" | "withdrawn" | "closed";
+                            my_party: "requesting" | "requested";
+                            peer: string;
+                            requesting: string;
+                            requested: string;
+                            request: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                            opened_at: string;
+                            updated_at: string | null;
+                            acknowledged_at: string | null;
+                            accepted_at: string | null;
+                            executed_at: string | null;
+                            closed_at: string | null;
+                            executions: {
+                                extent: string;
+                                text: string;
+                                at: string;
+                            }[];
+                            information_requested: string | null;
+                            postponement: {
+                                reasons: string;
+                                until: string | null;
+                            } | null;
+                            conditions: {
+                                text: string;
+                                status: string;
+                            } | null;
+                            refusal: {
+                                grounds: string[];
+                                reasons: string;
+                            } | null;
+                            handed_over_to: string | null;
+                            withdrawal: string | null;
+                            preservation_until: string | null;
+                            extension_requested: number | null;
+                            deadlines: {
+                                ack_due: string | null;
+                                target_date: string | null;
+                                preservation_until: string | null;
+                                next_due: string | null;
+                                overdue: boolean;
+                                preservation_expiring: boolean;
+                            };
+                            available_actions: string[];
+                            history: {
+                                event_id: string;
+                                action: string;
+                                author: string;
+                                party: ("requesting" | "requested") | null;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                ignored_because: string | null;
+                                /** @description the signed event body */
+                                body: unknown;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            equivocations: {
+                                author: string;
+                                event_id: string;
+                                digest: string;
+                                received_at: string;
+                            }[];
+                            verification_code: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -6752,6 +8700,9 @@ export interface paths {
                                 "ping_test.escalation": "email" | "webhook" | "both" | "none";
                                 "ping_test.result": "email" | "webhook" | "both" | "none";
                                 "directory.expiring": "email" | "webhook" | "both" | "none";
+                                "cases.received": "email" | "webhook" | "both" | "none";
+                                "cases.unacknowledged": "email" | "webhook" | "both" | "none";
+                                "cases.preservation_expiring": "email" | "webhook" | "both" | "none";
                                 "case.deadline": "email" | "webhook" | "both" | "none";
                                 "notification.test": "email" | "webhook" | "both" | "none";
                             };
@@ -6825,6 +8776,9 @@ export interface paths {
                             "ping_test.escalation"?: "email" | "webhook" | "both" | "none";
                             "ping_test.result"?: "email" | "webhook" | "both" | "none";
                             "directory.expiring"?: "email" | "webhook" | "both" | "none";
+                            "cases.received"?: "email" | "webhook" | "both" | "none";
+                            "cases.unacknowledged"?: "email" | "webhook" | "both" | "none";
+                            "cases.preservation_expiring"?: "email" | "webhook" | "both" | "none";
                             "case.deadline"?: "email" | "webhook" | "both" | "none";
                             "notification.test"?: "email" | "webhook" | "both" | "none";
                         };
@@ -6845,6 +8799,9 @@ export interface paths {
                                 "ping_test.escalation": "email" | "webhook" | "both" | "none";
                                 "ping_test.result": "email" | "webhook" | "both" | "none";
                                 "directory.expiring": "email" | "webhook" | "both" | "none";
+                                "cases.received": "email" | "webhook" | "both" | "none";
+                                "cases.unacknowledged": "email" | "webhook" | "both" | "none";
+                                "cases.preservation_expiring": "email" | "webhook" | "both" | "none";
                                 "case.deadline": "email" | "webhook" | "both" | "none";
                                 "notification.test": "email" | "webhook" | "both" | "none";
                             };

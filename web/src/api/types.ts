@@ -121,7 +121,7 @@ export type NotificationPreferences = Res<'/api/v1/notifications/preferences', '
 export type NotificationPreferencesChange = Body<'/api/v1/notifications/preferences', 'put'>;
 export type NotificationKind = keyof NotificationPreferences['kinds'];
 /** The events that notify people, in the order the preferences show them (a newer server may add more). */
-export const NOTIFICATION_KINDS = every<NotificationKind>()(['ping_test.request', 'ping_test.escalation', 'ping_test.result', 'directory.expiring', 'case.deadline', 'notification.test']);
+export const NOTIFICATION_KINDS = every<NotificationKind>()(['ping_test.request', 'ping_test.escalation', 'ping_test.result', 'directory.expiring', 'cases.received', 'cases.unacknowledged', 'cases.preservation_expiring', 'case.deadline', 'notification.test']);
 export type ChannelPreference = NotificationPreferences['kinds'][NotificationKind];
 export const CHANNEL_PREFERENCES = every<ChannelPreference>()(['email', 'webhook', 'both', 'none']);
 export type NotificationPage = Res<'/api/v1/notifications', 'get'>;

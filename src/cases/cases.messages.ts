@@ -1,0 +1,50 @@
+import type { NodeContext } from '../context.js';
+import type { Envelope } from '../federation/protocol/envelope.js';
+import type { MessageType } from '../federation/protocol/message-types.js';
+import type { DbOrTrx } from '../store/db.js';
+import { notifyIncomingCase } from './cases.notify.js';
+import { findCaseRow, refreshProjection, storeCaseEvent } from './cases.repository.js';
+import { CaseEventBody, CaseMessage } from './cases.schemas.js';
+
+/**
+ * Why this node does not take a case event from its sender (null when it does). Only the two
+ * parties write to a case: an opening must name this node as the requested party, and any
+ * other event must come from the other party of a case this node holds. An event from a party
+ * that the fold finds out of role (a withdrawal that crossed an execution, or a party acting
+ * beyond its role) is kept: both nodes must hold the same events to reach the same state, and
+ * the fold shows it as not counted, with the reason.
+ */
+async function refusal(trx: DbOrTrx, me: string, e: Envelope<CaseEventBody>): Promise<string | null> {
+  const b = e.body;
+  if (b.action === 'open') return b.requested === me ? null : `the request is addressed to ${b.requested}, not to ${me}`;
+  const row = await findCaseRow(trx, b.case_id);
+  if (!row) return null; // The opening may still be on its way; the fold ignores the event until it arrives.
+  return row.peer === e.from ? null : `${e.from} is not a party to case ${b.case_id}`;
+}
+
+/** Stores the events of one batch, then folds each case it touched once. */
+async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], ctx: NodeContext): Promise<Map<string, string>> {
+  const me = ctx.identity.node_id;
+  const refused = new Map<string, string>();
+  const touched = new Map<string, boolean>();
+  for (const e of envelopes) {
+    const why = await refusal(trx, me, e);
+    if (why) {
+      refused.set(e.id, why);
+      continue;
+    }
+    if (await storeCaseEvent(trx, e)) touched.set(e.body.case_id, (touched.get(e.body.case_id) ?? false) || e.body.action === 'open');
+  }
+  for (const [caseId, opened] of touched) {
+    const loaded = await refreshProjection(trx, caseId, me);
+    if (opened && loaded.state.requested === me) await notifyIncomingCase(ctx, trx, caseId, loaded.state);
+  }
+  return refused;
+}
+
+export const CaseEventType = {
+  type: CaseMessage.event,
+  body: CaseEventBody,
+  handle: async (trx, e, ctx) => (await receiveMany(trx, [e], ctx)).get(e.id),
+  handleMany: receiveMany,
+} satisfies MessageType<typeof CaseEventBody>;

@@ -1,0 +1,31 @@
+import { enabledUserIdsWithRoles } from '../auth/users.service.js';
+import type { NodeContext } from '../context.js';
+import { notify } from '../notifications/notifications.service.js';
+import type { DbOrTrx } from '../store/db.js';
+import type { CaseState } from './cases.rules.js';
+
+export const CaseNotification = {
+  /** A request arrived from a peer: acknowledge it in time. */
+  received: 'cases.received',
+  /** An urgent or emergency request is still not acknowledged when its time ran out. */
+  unacknowledged: 'cases.unacknowledged',
+  /** A preservation this node asked for runs out soon: extend it or send the MLA request. */
+  preservationExpiring: 'cases.preservation_expiring',
+} as const;
+
+/** The users who work cases (the roles holding `cases:write`). */
+export function caseWorkers(ctx: NodeContext, db: DbOrTrx): Promise<string[]> {
+  return enabledUserIdsWithRoles(db, [...(ctx.catalog.permissions.get('cases:write') ?? [])]);
+}
+
+export async function notifyIncomingCase(ctx: NodeContext, trx: DbOrTrx, caseId: string, s: CaseState): Promise<void> {
+  const r = s.request!;
+  await notify(ctx, trx, {
+    kind: CaseNotification.received,
+    userIds: await caseWorkers(ctx, trx),
+    subject: `[${r.priority}] ${r.type} request from ${s.requesting}: ${r.subject}`.slice(0, 300),
+    text: `${s.requesting} sent a ${r.priority} request (${r.type}): ${r.subject}.\nAcknowledge it in Accord: /cases/${caseId}`,
+    link: `/cases/${caseId}`,
+    data: { case_id: caseId, priority: r.priority, type: r.type, from: s.requesting ?? '' },
+  });
+}

@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../util/ids.js';
+import { catalogue } from './catalogue/catalogue.js';
+import { actionProblem, caseLogEvent, deadlinesOf, draftProblems, escalationSteps, foldCase, type CaseEvent } from './cases.rules.js';
+import type { CaseEventBody, RequestContent } from './cases.schemas.js';
+
+const A = 'uz-cert';
+const B = 'kz-cert';
+const CASE = '01900000-0000-7000-8000-0000000000aa';
+
+export const PRESERVATION: RequestContent = {
+  type: 'preservation-stored-data',
+  priority: 'urgent',
+  subject: 'Ransomware C2 server logs',
+  legal_basis: { instrument: 'un-cybercrime', article: 42 },
+  language: 'en',
+  fields: {
+    requesting_authority: 'Cybercrime unit, Tashkent',
+    offences: ['un-cybercrime-7'],
+    facts_summary: 'Ransomware attack on a hospital',
+    data_and_link_to_offence: 'Server logs of the C2 host',
+    necessity: 'The provider deletes logs after 30 days',
+    mla_request_will_follow: true,
+  },
+  translations: [],
+  handling: { do_not_notify: true, use_limited_to_proceedings: true, onward: 'none' },
+};
+
+let clock = Date.parse('2026-12-01T10:00:00.000Z');
+function ev(author: string, body: Record<string, unknown> & { action: string }, seen: CaseEvent[] = []): CaseEvent {
+  clock += 1000;
+  const full = { event_id: newId(), case_id: CASE, created_at: new Date(clock).toISOString(), seen: seen.map((s) => ({ author: s.author, event_id: s.id })), ...body } as CaseEventBody;
+  return caseLogEvent(author, full);
+}
+
+describe('case rules', () => {
+  it('the offence ids in the fixtures exist in the catalogue', () => {
+    expect(catalogue.offences.some((o) => o.id === 'un-cybercrime-7')).toBe(true);
+  });
+
+  it('folds a preservation request through acknowledgement and preservation', () => {
+    const open = ev(A, { action: 'open', requested: B, request: PRESERVATION });
+    const ack = ev(B, { action: 'acknowledge' }, [open]);
+    const keep = ev(B, { action: 'preserve', until: '2027-03-01' }, [ack]);
+    const s = foldCase([keep, open, ack], catalogue);
+    expect(s).toMatchObject({ status: 'preserved', requesting: A, requested: B, preservation_until: '2027-03-01' });
+    expect(s.timeline.every((t) => t.counted)).toBe(true);
+  });
+
+  it('ignores out-of-role events and says why', () => {
+    const open = ev(A, { action: 'open', requested: B, request: PRESERVATION });
+    const forgedAck = ev(A, { action: 'acknowledge' }, [open]);
+    const stranger = ev('kg-cert', { action: 'message', text: 'hi' }, [open]);
+    const s = foldCase([open, forgedAck, stranger], catalogue);
+    expect(s.status).toBe('sent');
+    expect(s.timeline.filter((t) => !t.counted).map((t) => t.ignored_because)).toEqual(['acknowledge is for the requested party', 'kg-cert is not a party to this case']);
+  });
+
+  it('refuses a preservation shorter than the minimum and refusal grounds the type does not allow', () => {
+    const open = ev(A, { action: 'open', requested: B, request: PRESERVATION });
+    const s = foldCase([open], catalogue);
+    const short = { event_id: newId(), case_id: CASE, created_at: '2026-12-02T00:00:00.000Z', seen: [], action: 'preserve', until: '2027-01-01' } as CaseEventBody;
+    expect(actionProblem(s, B, short, catalogue)).toMatch(/at least 60 days/);
+    const badGround = { event_id: newId(), case_id: CASE, created_at: '2026-12-02T00:00:00.000Z', seen: [], action: 'refuse', grounds: ['40(21)(a)'], reasons: 'x' } as CaseEventBody;
+    expect(actionProblem(s, B, badGround, catalogue)).toMatch(/40\(21\)\(a\) is not a ground/);
+  });
+
+  it('settles a withdrawal crossing an execution the same way whatever the arrival order', () => {
+    const open = ev(A, { action: 'open', requested: B, request: { ...PRESERVATION, type: 'mla-production', legal_basis: { instrument: 'un-cybercrime', article: 44 } } });
+    const withdraw = ev(A, { action: 'withdraw', reasons: 'no longer needed' }, [open]);
+    const execute = ev(B, { action: 'execute', extent: 'full', text: 'done' }, [open]);
+    const one = foldCase([open, withdraw, execute], catalogue);
+    const two = foldCase([execute, withdraw, open, execute], catalogue);
+    expect(one).toEqual(two);
+    expect(one.status).toBe('withdrawn');
+  });
+
+  it('computes acknowledgement deadlines by priority and flags them overdue', () => {
+    const open = ev(A, { action: 'open', requested: B, request: PRESERVATION });
+    const s = foldCase([open], catalogue);
+    const d = deadlinesOf(s, new Date(Date.parse(open.created_at) + 25 * 3_600_000));
+    expect(d.ack_due).toBe(new Date(Date.parse(open.created_at) + 24 * 3_600_000).toISOString());
+    expect(d.overdue).toBe(true);
+  });
+
+  it('lists each missing required field of a draft with its pointer', () => {
+    const { facts_summary: _f, mla_request_will_follow: _m, ...fields } = PRESERVATION.fields;
+    const problems = draftProblems({ ...PRESERVATION, fields }, catalogue, { languages: ['ru'] });
+    expect(problems.map((p) => [p.pointer, p.code])).toEqual([
+      ['/fields/facts_summary', 'missing'],
+      ['/fields/mla_request_will_follow', 'missing'],
+      ['/translations', 'missing'],
+    ]);
+    expect(draftProblems(PRESERVATION, catalogue)).toEqual([]);
+  });
+
+  it('escalates one more contact per step once acknowledgement is late', () => {
+    const due = '2026-12-01T10:00:00.000Z';
+    expect(escalationSteps('emergency', due, new Date('2026-12-01T09:59:00Z'), 3)).toEqual([]);
+    expect(escalationSteps('emergency', due, new Date('2026-12-01T10:00:00Z'), 3)).toEqual([0, 1]);
+    expect(escalationSteps('emergency', due, new Date('2026-12-01T10:31:00Z'), 3)).toEqual([0, 1, 2, 3]);
+    expect(escalationSteps('emergency', due, new Date('2026-12-01T12:00:00Z'), 3)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+/** Random case histories: both parties act, sometimes concurrently (naming only part of what came before). */
+const ACTIONS_B = [{ action: 'acknowledge' }, { action: 'ask_information', text: 'which account?' }, { action: 'execute', extent: 'partial', text: 'part' }, { action: 'execute', extent: 'full', text: 'all' }, { action: 'refuse', grounds: ['40(21)(b)'], reasons: 'essential interests' }, { action: 'postpone', reasons: 'ongoing investigation' }, { action: 'offer_conditions', conditions: 'use only in case X' }, { action: 'message', text: 'hello' }];
+const ACTIONS_A = [{ action: 'add_information', text: 'account 42' }, { action: 'withdraw' }, { action: 'close' }, { action: 'accept_conditions' }, { action: 'message', text: 'thanks' }];
+
+describe('case convergence (property)', () => {
+  it('two nodes receiving the same events in any order, with duplicates, reach the same state; out-of-role events change nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.nat(20), fc.nat(10), fc.boolean()), { minLength: 1, maxLength: 25 }),
+        fc.array(fc.nat(8), { maxLength: 5 }),
+        fc.integer(),
+        fc.integer(),
+        (steps, forgedAt, seed1, seed2) => {
+          const open = ev(A, { action: 'open', requested: B, request: { ...PRESERVATION, type: 'mla-production', legal_basis: { instrument: 'un-cybercrime', article: 44 } } });
+          const events: CaseEvent[] = [open];
+          for (const [byB, which, back, skew] of steps) {
+            // The author saw only part of the log: an event `back` places from the end, as if a message crossed.
+            const seen = events.slice(0, Math.max(1, events.length - back));
+            const list = byB ? ACTIONS_B : ACTIONS_A;
+            const e = ev(byB ? B : A, list[which % list.length]!, [seen[seen.length - 1]!]);
+            if (skew) clock -= 5000; // clocks differ between nodes
+            events.push(e);
+          }
+          // Out-of-role events nobody names: the wrong party, and a third node.
+          const requestedOnly = ACTIONS_B.filter((x) => x.action !== 'message');
+          const forged = forgedAt.map((i, k) => (k % 2 ? ev('kg-cert', ACTIONS_B[i % ACTIONS_B.length]!, [open]) : ev(A, requestedOnly[i % requestedOnly.length]!, [open])));
+          const shuffle = (xs: CaseEvent[], seed: number) => {
+            const out = [...xs, ...xs.slice(0, seed & 3)];
+            let s = seed;
+            for (let i = out.length - 1; i > 0; i--) {
+              s = (s * 1103515245 + 12345) & 0x7fffffff;
+              const j = s % (i + 1);
+              [out[i], out[j]] = [out[j]!, out[i]!];
+            }
+            return out;
+          };
+          const onA = foldCase(shuffle([...events, ...forged], seed1), catalogue);
+          const onB = foldCase(shuffle([...events, ...forged], seed2), catalogue);
+          expect(onA).toEqual(onB);
+          const { timeline: _t1, ...withForged } = onA;
+          const { timeline: _t2, ...without } = foldCase(events, catalogue);
+          expect(withForged).toEqual(without);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

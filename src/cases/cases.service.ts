@@ -1,0 +1,294 @@
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Actor, NodeContext } from '../context.js';
+import { ConflictError, ForbiddenError, NotFoundError, invalidFields } from '../errors.js';
+import { eventDigest as eventDigestHex } from '../federation/event-log/event-log.rules.js';
+import { enqueueMessages } from '../federation/outbox.service.js';
+import { findPeer } from '../federation/peers.repository.js';
+import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
+import { listGroups } from '../groups/groups.service.js';
+import type { DbOrTrx } from '../store/db.js';
+import { catalogue } from './catalogue/catalogue.js';
+import { actionProblem, availableActions, deadlinesOf, draftProblems, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
+import { findCaseRow, loadCase, queryCases, refreshProjection, storeCaseEvent, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
+import { CaseMessage, type ActionInput, type CaseEventBody, type RequestContent } from './cases.schemas.js';
+import type { CaseDraftsTable } from './cases.tables.js';
+
+export interface CaseSummary extends Omit<CaseRow, 'search_text'> {
+  overdue: boolean;
+}
+
+export interface CaseHistoryEntry {
+  event_id: string;
+  action: string;
+  author: string;
+  party: Party | null;
+  created_at: string;
+  received_at: string;
+  counted: boolean;
+  ignored_because: string | null;
+  body: CaseEventBody;
+  signature: Signature;
+  /** The signed envelope this node holds: verifiable with the author's key. */
+  envelope: Envelope;
+}
+
+export interface CaseDetail extends Omit<CaseState, 'timeline' | 'request' | 'requesting' | 'requested' | 'opened_at'> {
+  id: string;
+  request: RequestContent;
+  requesting: string;
+  requested: string;
+  opened_at: string;
+  my_party: Party;
+  peer: string;
+  deadlines: CaseDeadlines;
+  available_actions: string[];
+  history: CaseHistoryEntry[];
+  equivocations: { author: string; event_id: string; digest: string; received_at: string }[];
+  /** First 16 hex digits of the opening event's digest: printed on the formal letter. */
+  verification_code: string | null;
+}
+
+function summaryOf(r: CaseRow, now: Date): CaseSummary {
+  const { search_text: _s, ...rest } = r;
+  const overdue = r.next_due !== null && r.next_due < now.toISOString() && !['refused', 'withdrawn', 'closed'].includes(r.status);
+  return { ...rest, events: Number(r.events), ignored_events: Number(r.ignored_events), overdue };
+}
+
+export async function listCases(ctx: NodeContext, f: CaseFilter): Promise<{ cases: CaseSummary[]; next: string | null }> {
+  const now = new Date();
+  const { rows, next } = await queryCases(ctx.store.db, f, now);
+  return { cases: rows.map((r) => summaryOf(r, now)), next };
+}
+
+function detailOf(ctx: NodeContext, caseId: string, l: LoadedCase): CaseDetail {
+  const me = ctx.identity.node_id;
+  const s = l.state;
+  const party = partyOf(s, me);
+  if (!party || !s.request) throw new NotFoundError(`case ${caseId}`);
+  const timeline = new Map(s.timeline.map((t) => [`${t.author}\u0000${t.event_id}`, t]));
+  const history = l.rows.map((r) => {
+    const envelope = JSON.parse(r.envelope) as Envelope<CaseEventBody>;
+    const t = timeline.get(`${r.author}\u0000${r.event_id}`);
+    return {
+      event_id: r.event_id,
+      action: r.type,
+      author: r.author,
+      party: t?.party ?? partyOf(s, r.author),
+      created_at: r.created_at,
+      received_at: r.received_at,
+      counted: t?.counted ?? false,
+      ignored_because: t?.ignored_because ?? (t ? null : 'its author signed another body under the same id'),
+      body: envelope.body,
+      signature: envelope.sig,
+      envelope,
+    };
+  });
+  // In fold order, which both parties share.
+  const order = new Map(s.timeline.map((t, i) => [`${t.author}\u0000${t.event_id}`, i]));
+  history.sort((a, b) => (order.get(`${a.author}\u0000${a.event_id}`) ?? 1e9) - (order.get(`${b.author}\u0000${b.event_id}`) ?? 1e9));
+  const { timeline: _t, ...rest } = s;
+  const opening = history.find((h) => h.action === 'open' && h.counted);
+  return {
+    ...rest,
+    request: s.request,
+    requesting: s.requesting!,
+    requested: s.requested!,
+    opened_at: s.opened_at!,
+    id: caseId,
+    my_party: party,
+    peer: party === 'requesting' ? s.requested! : s.requesting!,
+    deadlines: deadlinesOf(s, new Date()),
+    available_actions: availableActions(s, party, catalogue),
+    history,
+    equivocations: l.equivocations.map((q) => ({ author: q.author, event_id: q.event_id, digest: q.digest, received_at: q.received_at })),
+    verification_code: opening ? verificationCode(opening.body) : null,
+  };
+}
+
+/** Links a printed letter to the signed case: the first 16 hex digits of the opening event's digest, in groups of four. */
+export function verificationCode(openBody: CaseEventBody): string {
+  return eventDigestHex(openBody).slice(0, 16).replace(/(.{4})(?=.)/g, '$1-');
+}
+
+/** A case this node is a party to; reading it is recorded in the audit log. */
+export async function getCase(ctx: NodeContext, actor: Actor, caseId: string, audit = true): Promise<CaseDetail> {
+  const detail = detailOf(ctx, caseId, await loadCase(ctx.store.db, caseId));
+  if (audit) await appendAudit(ctx.store.db, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.read', target: `case:${caseId}` });
+  return detail;
+}
+
+/** What the requested node accepts, from the agreements of the active groups both nodes belong to. */
+export async function requestedSideOf(ctx: NodeContext, peer: string): Promise<RequestedSide & { agreements: string[] }> {
+  const me = ctx.identity.node_id;
+  const shared = (await listGroups(ctx)).filter((g) => g.status === 'active' && g.members.includes(me) && g.members.includes(peer) && g.agreement);
+  if (shared.length === 0) return { agreements: [] };
+  return {
+    agreements: shared.map((g) => g.agreement!.title),
+    requestTypes: [...new Set(shared.flatMap((g) => g.agreement!.request_types))],
+    languages: [...new Set(shared.flatMap((g) => g.agreement!.languages))],
+  };
+}
+
+// ---- Drafts ----------------------------------------------------------------------------
+
+export interface Draft {
+  id: string;
+  requested: string;
+  content: RequestContent;
+  status: CaseDraftsTable['status'];
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  review_requested_by: string | null;
+  approved_by: string | null;
+  case_id: string | null;
+  /** What stops it from being sent, each with the field at fault. */
+  problems: DraftProblem[];
+}
+
+async function draftOf(ctx: NodeContext, r: CaseDraftsTable): Promise<Draft> {
+  const content = JSON.parse(r.content) as RequestContent;
+  return { ...r, content, problems: r.status === 'sent' ? [] : draftProblems(content, catalogue, await requestedSideOf(ctx, r.requested)) };
+}
+
+async function requirePeer(trx: DbOrTrx, node: string): Promise<void> {
+  const p = await findPeer(trx, node);
+  if (!p || p.status === 'removed') throw invalidFields([{ pointer: '/requested', code: 'unknown_peer', message: `${node} is not a peer of this node` }]);
+}
+
+export async function createDraft(ctx: NodeContext, actor: Actor, requested: string, content: RequestContent): Promise<Draft> {
+  if (requested === ctx.identity.node_id) throw invalidFields([{ pointer: '/requested', code: 'self', message: 'a request goes to another node' }]);
+  const id = newMessageId();
+  const now = new Date().toISOString();
+  const row: CaseDraftsTable = { id, requested, content: JSON.stringify(content), status: 'draft', created_by: actor.ref, created_at: now, updated_at: now, review_requested_by: null, approved_by: null, case_id: null };
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await requirePeer(trx, requested);
+    await trx.insertInto('case_drafts').values(row).execute();
+    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.draft', target: `case_draft:${id}`, details: { requested, type: content.type } });
+  });
+  return draftOf(ctx, row);
+}
+
+async function findDraft(db: DbOrTrx, id: string): Promise<CaseDraftsTable> {
+  const r = await db.selectFrom('case_drafts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw new NotFoundError(`draft ${id}`);
+  return r;
+}
+
+export async function getDraft(ctx: NodeContext, id: string): Promise<Draft> {
+  return draftOf(ctx, await findDraft(ctx.store.db, id));
+}
+
+export async function listDrafts(ctx: NodeContext): Promise<Draft[]> {
+  const rows = await ctx.store.db.selectFrom('case_drafts').selectAll().where('status', '!=', 'sent').orderBy('updated_at', 'desc').limit(500).execute();
+  return Promise.all(rows.map((r) => draftOf(ctx, r)));
+}
+
+/** Replaces a draft's content; a draft under review or approved goes back to draft (the approval was for other text). */
+export async function updateDraft(ctx: NodeContext, actor: Actor, id: string, requested: string, content: RequestContent): Promise<Draft> {
+  const updated = await ctx.store.db.transaction().execute(async (trx) => {
+    const r = await findDraft(trx, id);
+    if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
+    await requirePeer(trx, requested);
+    const next = { ...r, requested, content: JSON.stringify(content), status: 'draft' as const, approved_by: null, review_requested_by: null, updated_at: new Date().toISOString() };
+    await trx.updateTable('case_drafts').set(next).where('id', '=', id).execute();
+    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.draft_update', target: `case_draft:${id}` });
+    return next;
+  });
+  return draftOf(ctx, updated);
+}
+
+export async function deleteDraft(ctx: NodeContext, actor: Actor, id: string): Promise<void> {
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const r = await findDraft(trx, id);
+    if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
+    await trx.deleteFrom('case_drafts').where('id', '=', id).execute();
+    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.draft_delete', target: `case_draft:${id}` });
+  });
+}
+
+function refuseProblems(problems: DraftProblem[]): void {
+  if (problems.length) throw invalidFields(problems.map((p) => ({ pointer: `/content${p.pointer}`, code: p.code, message: p.detail })), `the request cannot go yet: ${problems.map((p) => p.detail).join('; ')}`);
+}
+
+/** Four-eyes: asks a second user to review the draft (it must be complete first). */
+export async function submitForReview(ctx: NodeContext, actor: Actor, id: string): Promise<Draft> {
+  const r = await findDraft(ctx.store.db, id);
+  if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already`);
+  refuseProblems((await draftOf(ctx, r)).problems);
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await trx.updateTable('case_drafts').set({ status: 'in_review', review_requested_by: actor.ref, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.review_request', target: `case_draft:${id}` });
+  });
+  ctx.events.publish({ type: 'desk.changed', source: 'cases' });
+  return getDraft(ctx, id);
+}
+
+/** Four-eyes: a user other than the one who asked for review approves the draft. */
+export async function approveDraft(ctx: NodeContext, actor: Actor, id: string): Promise<Draft> {
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const r = await findDraft(trx, id);
+    if (r.status !== 'in_review') throw new ConflictError(`draft ${id} is not waiting for review (it is ${r.status})`);
+    if (r.review_requested_by === actor.ref || r.created_by === actor.ref) throw new ForbiddenError('a second user must approve: not the one who wrote the draft or asked for the review');
+    await trx.updateTable('case_drafts').set({ status: 'approved', approved_by: actor.ref, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.approve', target: `case_draft:${id}` });
+  });
+  ctx.events.publish({ type: 'desk.changed', source: 'cases' });
+  return getDraft(ctx, id);
+}
+
+/** Heads of a case's log that the author has seen: every event no other event names as seen. */
+function headsOf(l: LoadedCase): { author: string; event_id: string }[] {
+  const named = new Set<string>();
+  const all = l.rows.map((r) => ({ author: r.author, event_id: r.event_id, body: (JSON.parse(r.envelope) as Envelope<CaseEventBody>).body }));
+  for (const e of all) for (const x of e.body.seen) named.add(`${x.author}\u0000${x.event_id}`);
+  return all.filter((e) => !named.has(`${e.author}\u0000${e.event_id}`)).slice(-20).map(({ author, event_id }) => ({ author, event_id }));
+}
+
+/** Signs an event, queues it for the other party and keeps this node's copy, then refreshes the list row. */
+async function emit(ctx: NodeContext, trx: DbOrTrx, peer: string, body: CaseEventBody): Promise<void> {
+  await enqueueMessages(ctx, trx, peer, CaseMessage.event, [body]);
+  const own = signEnvelope(ctx.identity, { v: 1, id: body.event_id, from: ctx.identity.node_id, to: [peer], type: CaseMessage.event, issued_at: body.created_at, body });
+  await storeCaseEvent(trx, own);
+  await refreshProjection(trx, body.case_id, ctx.identity.node_id);
+}
+
+/** Sends a complete draft (approved first when four-eyes is on): the case opens on both nodes. */
+export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Promise<CaseDetail> {
+  const caseId = newMessageId();
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const r = await findDraft(trx, id);
+    if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
+    if (ctx.settings.casesFourEyes && r.status !== 'approved') throw new ConflictError('this node requires a second user to approve a request before it is sent (four-eyes): ask for a review');
+    const content = JSON.parse(r.content) as RequestContent;
+    refuseProblems(draftProblems(content, catalogue, await requestedSideOf(ctx, r.requested)));
+    const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested: r.requested, request: content };
+    await emit(ctx, trx, r.requested, body);
+    await trx.updateTable('case_drafts').set({ status: 'sent', case_id: caseId, updated_at: body.created_at }).where('id', '=', id).execute();
+    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.send', target: `case:${caseId}`, details: { draft: id, requested: r.requested, type: content.type, priority: content.priority } });
+  });
+  return getCase(ctx, actor, caseId, false);
+}
+
+/** Takes an action on a case as this node's party; refused (nothing sent) when the rules do not allow it now. */
+export async function actOnCase(ctx: NodeContext, actor: Actor, caseId: string, input: ActionInput): Promise<CaseDetail> {
+  const me = ctx.identity.node_id;
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const l = await loadCase(trx, caseId);
+    const party = partyOf(l.state, me);
+    if (!party || !l.state.request) throw new NotFoundError(`case ${caseId}`);
+    const body = { ...input, event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: headsOf(l) } as CaseEventBody;
+    const problem = actionProblem(l.state, me, body, catalogue);
+    if (problem) throw new ConflictError(problem);
+    await emit(ctx, trx, party === 'requesting' ? l.state.requested! : l.state.requesting!, body);
+    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: `case.${input.action}`, target: `case:${caseId}` });
+  });
+  ctx.events.publish({ type: 'desk.changed', source: 'cases' });
+  return getCase(ctx, actor, caseId, false);
+}
+
+export async function caseRowOrThrow(ctx: NodeContext, caseId: string): Promise<CaseRow> {
+  const r = await findCaseRow(ctx.store.db, caseId);
+  if (!r) throw new NotFoundError(`case ${caseId}`);
+  return r;
+}

@@ -1,0 +1,30 @@
+import { ALL_ROLES } from '../auth/roles.js';
+import type { Capability } from '../capability.js';
+import * as migration20261201T200000 from './migrations/20261201T200000-cases.js';
+import { casesDesk } from './cases.desk.js';
+import { caseJobs } from './cases.jobs.js';
+import { CaseEventType } from './cases.messages.js';
+import { CaseNotification } from './cases.notify.js';
+import { registerCaseRoutes } from './cases.routes.js';
+
+/** Cooperation requests under the conventions: typed, replicated between the two parties, with deadlines. */
+export const cases: Capability = {
+  name: 'cases',
+  permissions: {
+    'cases:read': ALL_ROLES,
+    'cases:write': ['admin', 'coordinator', 'officer'],
+    'cases:approve': ['admin', 'coordinator'],
+  },
+  notificationKinds: [
+    { kind: CaseNotification.received, defaultChannel: 'email' },
+    { kind: CaseNotification.unacknowledged, defaultChannel: 'email' },
+    { kind: CaseNotification.preservationExpiring, defaultChannel: 'email' },
+  ],
+  tables: ['case_events', 'case_event_equivocations', 'cases', 'case_drafts', 'case_reminders'],
+  migrations: { '20261201T200000-cases': migration20261201T200000 },
+  messages: [CaseEventType],
+  routes: (app, ctx, deps) => registerCaseRoutes(app, ctx, deps.onQueued),
+  jobs: caseJobs,
+  webPages: ['/cases'],
+  desk: casesDesk,
+};
