@@ -256,12 +256,16 @@ async function emit(ctx: NodeContext, trx: DbOrTrx, peer: string, body: CaseEven
 /** Sends a complete draft (approved first when four-eyes is on): the case opens on both nodes. */
 export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Promise<CaseDetail> {
   const caseId = newMessageId();
+  // Read outside the transaction: on SQLite the transaction holds the one connection.
+  const requested = (await findDraft(ctx.store.db, id)).requested;
+  const side = await requestedSideOf(ctx, requested);
   await ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
     if (ctx.settings.casesFourEyes && r.status !== 'approved') throw new ConflictError('this node requires a second user to approve a request before it is sent (four-eyes): ask for a review');
     const content = JSON.parse(r.content) as RequestContent;
-    refuseProblems(draftProblems(content, catalogue, await requestedSideOf(ctx, r.requested)));
+    if (r.requested !== requested) throw new ConflictError(`draft ${id} changed while it was being sent: send it again`);
+    refuseProblems(draftProblems(content, catalogue, side));
     const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested: r.requested, request: content };
     await emit(ctx, trx, r.requested, body);
     await trx.updateTable('case_drafts').set({ status: 'sent', case_id: caseId, updated_at: body.created_at }).where('id', '=', id).execute();
