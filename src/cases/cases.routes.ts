@@ -66,6 +66,7 @@ const HistorySchema = Type.Object({
   counted: Type.Boolean(),
   ignored_because: Nullable(Type.String()),
   body: Type.Unknown({ description: 'the signed event body' }),
+  delivery: Nullable(Type.Object({ state: Type.String(), delivered_at: Nullable(Type.String()), reject_reason: Nullable(Type.String()), receipt: Type.Unknown({ description: "the peer's signed receipt of the batch that carried the event" }) }, { description: "this node's own events: delivery to the other party" })),
   signature: Type.Object({ suite: Type.String(), key: Type.String(), value: Type.String() }),
   envelope: Type.Unknown({ description: 'the signed envelope, verifiable with the author key' }),
 });

@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, invalidFields } from '../
 import { eventDigest as eventDigestHex } from '../federation/event-log/event-log.rules.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { findPeer } from '../federation/peers.repository.js';
-import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
+import { newMessageId, type Envelope, type Signature } from '../federation/protocol/envelope.js';
 import { listGroups } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { catalogue } from './catalogue/catalogue.js';
@@ -27,9 +27,31 @@ export interface CaseHistoryEntry {
   counted: boolean;
   ignored_because: string | null;
   body: CaseEventBody;
+  /** For this node's own events: the delivery to the other party and its signed receipt. */
+  delivery: Delivery | null;
   signature: Signature;
   /** The signed envelope this node holds: verifiable with the author's key. */
   envelope: Envelope;
+}
+
+export interface Delivery {
+  state: string;
+  delivered_at: string | null;
+  reject_reason: string | null;
+  /** The signed receipt of the batch that carried the event (JSON), once the peer answered. */
+  receipt: unknown;
+}
+
+/** The outbox state and signed receipts of this node's own events, by envelope id. */
+async function deliveriesOf(db: DbOrTrx, ids: string[]): Promise<Map<string, Delivery>> {
+  const out = new Map<string, Delivery>();
+  if (ids.length === 0) return out;
+  const rows = await db.selectFrom('outbox').select(['id', 'state', 'delivered_at', 'reject_reason', 'receipt_id']).where('id', 'in', ids).execute();
+  const batchIds = [...new Set(rows.map((r) => r.receipt_id).filter((x): x is string => x !== null))];
+  const receipts = batchIds.length ? await db.selectFrom('receipts').select(['batch_id', 'receipt']).where('batch_id', 'in', batchIds).execute() : [];
+  const byBatch = new Map(receipts.map((r) => [r.batch_id, JSON.parse(r.receipt) as unknown]));
+  for (const r of rows) out.set(r.id, { state: r.state, delivered_at: r.delivered_at, reject_reason: r.reject_reason, receipt: r.receipt_id ? (byBatch.get(r.receipt_id) ?? null) : null });
+  return out;
 }
 
 export interface CaseDetail extends Omit<CaseState, 'timeline' | 'request' | 'requesting' | 'requested' | 'opened_at'> {
@@ -60,7 +82,7 @@ export async function listCases(ctx: NodeContext, f: CaseFilter): Promise<{ case
   return { cases: rows.map((r) => summaryOf(r, now)), next };
 }
 
-function detailOf(ctx: NodeContext, caseId: string, l: LoadedCase): CaseDetail {
+function detailOf(ctx: NodeContext, caseId: string, l: LoadedCase, deliveries: Map<string, Delivery>): CaseDetail {
   const me = ctx.identity.node_id;
   const s = l.state;
   const party = partyOf(s, me);
@@ -79,6 +101,7 @@ function detailOf(ctx: NodeContext, caseId: string, l: LoadedCase): CaseDetail {
       counted: t?.counted ?? false,
       ignored_because: t?.ignored_because ?? (t ? null : 'its author signed another body under the same id'),
       body: envelope.body,
+      delivery: r.author === me ? (deliveries.get(envelope.id) ?? null) : null,
       signature: envelope.sig,
       envelope,
     };
@@ -112,7 +135,10 @@ export function verificationCode(openBody: CaseEventBody): string {
 
 /** A case this node is a party to; reading it is recorded in the audit log. */
 export async function getCase(ctx: NodeContext, actor: Actor, caseId: string, audit = true): Promise<CaseDetail> {
-  const detail = detailOf(ctx, caseId, await loadCase(ctx.store.db, caseId));
+  const l = await loadCase(ctx.store.db, caseId);
+  const me = ctx.identity.node_id;
+  const own = l.rows.filter((r) => r.author === me).map((r) => (JSON.parse(r.envelope) as Envelope).id);
+  const detail = detailOf(ctx, caseId, l, await deliveriesOf(ctx.store.db, own));
   if (audit) await appendAudit(ctx.store.db, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.read', target: `case:${caseId}` });
   return detail;
 }
@@ -247,9 +273,9 @@ function headsOf(l: LoadedCase): { author: string; event_id: string }[] {
 
 /** Signs an event, queues it for the other party and keeps this node's copy, then refreshes the list row. */
 async function emit(ctx: NodeContext, trx: DbOrTrx, peer: string, body: CaseEventBody): Promise<void> {
-  await enqueueMessages(ctx, trx, peer, CaseMessage.event, [body]);
-  const own = signEnvelope(ctx.identity, { v: 1, id: body.event_id, from: ctx.identity.node_id, to: [peer], type: CaseMessage.event, issued_at: body.created_at, body });
-  await storeCaseEvent(trx, own);
+  // One recipient: the envelope sent is this node's own record too, so its receipt is found by its id.
+  const [sent] = await enqueueMessages(ctx, trx, peer, CaseMessage.event, [body], body.created_at);
+  await storeCaseEvent(trx, sent!);
   await refreshProjection(trx, body.case_id, ctx.identity.node_id);
 }
 

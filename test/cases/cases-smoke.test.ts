@@ -25,6 +25,11 @@ describe('a case between two node processes (sqlite)', () => {
       return r.json.status === 'preserved' ? r.json : undefined;
     });
     expect(onA.preservation_until).toBe('2027-06-01');
+    const receipted = await waitFor('the receipt of the opening on A', async () => {
+      const open = (await a('GET', `/api/v1/cases/${id}`)).json.history.find((h: { action: string }) => h.action === 'open');
+      return open.delivery?.receipt ? open.delivery : undefined;
+    });
+    expect(receipted).toMatchObject({ state: 'delivered', receipt: { type: 'federation.receipt', by: fx.b.nodeId, items: expect.arrayContaining([expect.objectContaining({ status: 'accepted' })]) } });
     const list = await a('GET', '/api/v1/cases?q=hospital');
     expect(list.json.cases.map((c: { case_id: string }) => c.case_id)).toEqual([id]);
   });

@@ -7863,6 +7863,13 @@ export interface paths {
                                 ignored_because: string | null;
                                 /** @description the signed event body */
                                 body: unknown;
+                                delivery: {
+                                    state: string;
+                                    delivered_at: string | null;
+                                    reject_reason: string | null;
+                                    /** @description the peer's signed receipt of the batch that carried the event */
+                                    receipt: unknown;
+                                } | null;
                                 signature: {
                                     suite: string;
                                     key: string;
@@ -8130,6 +8137,13 @@ export interface paths {
                                 ignored_because: string | null;
                                 /** @description the signed event body */
                                 body: unknown;
+                                delivery: {
+                                    state: string;
+                                    delivered_at: string | null;
+                                    reject_reason: string | null;
+                                    /** @description the peer's signed receipt of the batch that carried the event */
+                                    receipt: unknown;
+                                } | null;
                                 signature: {
                                     suite: string;
                                     key: string;
@@ -8388,6 +8402,13 @@ export interface paths {
                                 ignored_because: string | null;
                                 /** @description the signed event body */
                                 body: unknown;
+                                delivery: {
+                                    state: string;
+                                    delivered_at: string | null;
+                                    reject_reason: string | null;
+                                    /** @description the peer's signed receipt of the batch that carried the event */
+                                    receipt: unknown;
+                                } | null;
                                 signature: {
                                     suite: string;
                                     key: string;
