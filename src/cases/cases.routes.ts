@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { actorOf } from '../auth/access.js';
 import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
+import { RequirementsSchema } from '../directory/directory.schemas.js';
 import { problemResponses } from '../http/schemas.js';
 import { catalogue } from './catalogue/catalogue.js';
 import { CaseStatus } from './cases.rules.js';
@@ -105,6 +106,14 @@ const CaseDetailSchema = Type.Object({
   history: Type.Array(HistorySchema),
   equivocations: Type.Array(Type.Object({ author: Type.String(), event_id: Type.String(), digest: Type.String(), received_at: Type.String() })),
   verification_code: Nullable(Type.String()),
+});
+
+const RequestedSideSchema = Type.Object({
+  agreements: Type.Array(Type.String(), { description: 'agreements of the active groups both nodes belong to' }),
+  requirements: Nullable(RequirementsSchema),
+  requestTypes: Type.Optional(Type.Array(Type.String(), { description: 'request types both the agreements and the profile allow (`*`: any); absent when neither says' })),
+  languages: Type.Optional(Type.Array(Type.String())),
+  extraFields: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'request type (or `*`) → extra field ids the peer requires' })),
 });
 
 const ListQuery = Type.Object(
@@ -217,7 +226,7 @@ export function registerCaseRoutes(app: TypedApp, ctx: NodeContext, onQueued: ()
     return reply.status(201).send(c);
   });
 
-  app.get('/api/v1/cases/requested-side/:node', { config: read, schema: { tags, summary: 'What a peer accepts: request types and languages from the agreements shared with it', params: Type.Object({ node: NodeIdSchema }, { additionalProperties: false }), response: { 200: Type.Object({ agreements: Type.Array(Type.String()), requestTypes: Type.Optional(Type.Array(Type.String())), languages: Type.Optional(Type.Array(Type.String())) }), ...problemResponses } } }, (req) =>
+  app.get('/api/v1/cases/requested-side/:node', { config: read, schema: { tags, summary: 'What a peer accepts: request types and languages from the agreements shared with it', params: Type.Object({ node: NodeIdSchema }, { additionalProperties: false }), response: { 200: RequestedSideSchema, ...problemResponses } } }, (req) =>
     requestedSideOf(ctx, (req.params as { node: string }).node),
   );
 

@@ -5,6 +5,8 @@ import { eventDigest as eventDigestHex } from '../federation/event-log/event-log
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId, type Envelope, type Signature } from '../federation/protocol/envelope.js';
+import type { Requirements } from '../directory/directory.schemas.js';
+import { findRequirements } from '../directory/directory.service.js';
 import { listGroups } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { catalogue } from './catalogue/catalogue.js';
@@ -143,16 +145,35 @@ export async function getCase(ctx: NodeContext, actor: Actor, caseId: string, au
   return detail;
 }
 
-/** What the requested node accepts, from the agreements of the active groups both nodes belong to. */
-export async function requestedSideOf(ctx: NodeContext, peer: string): Promise<RequestedSide & { agreements: string[] }> {
+export interface RequestedSideView extends RequestedSide {
+  /** Titles of the agreements of the active groups both nodes belong to. */
+  agreements: string[];
+  /** The peer's requirements profile, from its directory entry (null when it published none). */
+  requirements: Requirements | null;
+}
+
+/**
+ * What the requested node accepts: its requirements profile (published with its directory
+ * entry) and the agreements of the active groups both nodes belong to. Where both speak,
+ * a request must satisfy both.
+ */
+export async function requestedSideOf(ctx: NodeContext, peer: string): Promise<RequestedSideView> {
   const me = ctx.identity.node_id;
   const shared = (await listGroups(ctx)).filter((g) => g.status === 'active' && g.members.includes(me) && g.members.includes(peer) && g.agreement);
-  if (shared.length === 0) return { agreements: [] };
-  return {
-    agreements: shared.map((g) => g.agreement!.title),
-    requestTypes: [...new Set(shared.flatMap((g) => g.agreement!.request_types))],
-    languages: [...new Set(shared.flatMap((g) => g.agreement!.languages))],
-  };
+  const requirements = await findRequirements(ctx, peer);
+  const side: RequestedSideView = { agreements: shared.map((g) => g.agreement!.title), requirements };
+  const fromAgreements = shared.length ? [...new Set(shared.flatMap((g) => g.agreement!.request_types))] : undefined;
+  const fromProfile = requirements?.request_types.length ? requirements.request_types : undefined;
+  if (fromAgreements && fromProfile) side.requestTypes = fromAgreements.includes('*') ? fromProfile : fromProfile.includes('*') ? fromAgreements : fromAgreements.filter((t) => fromProfile.includes(t));
+  else if (fromAgreements ?? fromProfile) side.requestTypes = fromAgreements ?? fromProfile;
+  const langs = requirements?.languages.length ? requirements.languages : shared.length ? [...new Set(shared.flatMap((g) => g.agreement!.languages))] : undefined;
+  if (langs) side.languages = langs;
+  if (requirements?.extra_fields.length) {
+    const extra: Record<string, string[]> = {};
+    for (const f of requirements.extra_fields) for (const t of f.request_types) (extra[t] ??= []).push(f.id);
+    side.extraFields = extra;
+  }
+  return side;
 }
 
 // ---- Drafts ----------------------------------------------------------------------------

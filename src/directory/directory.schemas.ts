@@ -72,6 +72,38 @@ export const ContactSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const RequestTypeId = Type.String({ pattern: '^(\\*|[a-z0-9][a-z0-9_-]*)$', maxLength: 100 });
+
+/**
+ * A node's requirements profile for cooperation requests, published with its directory entry:
+ * what a requesting node needs to know beyond the instrument before it sends. Request types
+ * are the legal catalogue's ids (`*`: every type).
+ */
+export const RequirementsSchema = Type.Object(
+  {
+    /** Languages requests are accepted in (the original or a translation must be in one). */
+    languages: Type.Array(Lang, { maxItems: 20 }),
+    /** Request types this node accepts; empty: says nothing (the agreements decide). */
+    request_types: Type.Array(RequestTypeId, { maxItems: 50, uniqueItems: true }),
+    /** Fields this node's law requires beyond the instrument, with a label per language. */
+    extra_fields: Type.Array(
+      Type.Object(
+        { id: Type.String({ pattern: '^[a-z0-9][a-z0-9_]*$', maxLength: 64 }), request_types: Type.Array(RequestTypeId, { minItems: 1, maxItems: 50 }), label: Names },
+        { additionalProperties: false },
+      ),
+      { maxItems: 30 },
+    ),
+    /** Which contact (by id) takes which request type. */
+    send_to: Type.Array(Type.Object({ request_type: RequestTypeId, contact: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }), { maxItems: 50 }),
+    /** Typical days to execute, by request type: what a requester may plan with. */
+    typical_days: Type.Array(Type.Object({ request_type: RequestTypeId, days: Type.Integer({ minimum: 0, maximum: 3650 }) }, { additionalProperties: false }), { maxItems: 50 }),
+    /** Free notes, per language. */
+    notes: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }), Type.String({ minLength: 1, maxLength: 4000 }))),
+  },
+  { additionalProperties: false },
+);
+export type Requirements = Static<typeof RequirementsSchema>;
+
 /** The longest validity an entry may have, from its publication (days). */
 export const MAX_VALID_DAYS = 730;
 
@@ -85,6 +117,8 @@ export const EntryInputSchema = Type.Object(
     contacts: Type.Array(ContactSchema, { minItems: 1, maxItems: 100 }),
     /** Days from now until the entry must be re-confirmed (default 180). */
     valid_days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VALID_DAYS })),
+    /** The requirements profile for cooperation requests sent to this node. */
+    requirements: Type.Optional(RequirementsSchema),
     /** Publish to the members of these groups; all active peers when absent. */
     groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 })),
   },
@@ -105,6 +139,8 @@ export const EntrySchema = Type.Object(
     contacts: Type.Array(ContactSchema, { minItems: 1, maxItems: 100 }),
     published_at: Type.String({ minLength: 20, maxLength: 40 }),
     valid_until: Type.String({ minLength: 20, maxLength: 40 }),
+    /** Added later: nodes built before it refuse entries that carry it. */
+    requirements: Type.Optional(RequirementsSchema),
   },
   { additionalProperties: false },
 );

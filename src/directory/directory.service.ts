@@ -11,7 +11,7 @@ import { entriesToCsv } from './directory.csv.js';
 import type { LabelLanguage } from './directory.labels.js';
 import { freshnessOf, type Freshness } from './directory.rules.js';
 import { searchQueryOf } from './directory.search.js';
-import type { DirectoryEntry, EntryInput } from './directory.schemas.js';
+import type { DirectoryEntry, EntryInput, Requirements } from './directory.schemas.js';
 import { isValidTimeZone } from '../util/time-zone.js';
 
 export interface DirectoryListing {
@@ -40,6 +40,12 @@ export async function getEntry(ctx: NodeContext, nodeId: string): Promise<Direct
   return toListing(ctx, r);
 }
 
+/** A node's requirements profile for cooperation requests, from its entry; null when it has no entry or published none. */
+export async function findRequirements(ctx: NodeContext, nodeId: string): Promise<Requirements | null> {
+  const r = await findEntryRow(ctx.store.db, nodeId);
+  return r ? ((JSON.parse(r.entry) as DirectoryEntry).requirements ?? null) : null;
+}
+
 /** Who receives our entry: the members of the chosen groups, or every active peer. */
 async function recipients(ctx: NodeContext, groups: string[] | undefined): Promise<string[]> {
   const me = ctx.identity.node_id;
@@ -64,6 +70,8 @@ export async function publishOwnEntry(ctx: NodeContext, actor: Actor, input: Ent
   }
   // Fingerprints are kept as upper-case hex, however they were pasted.
   const contacts = input.contacts.map((c) => ({ ...c, channels: c.channels.map(normaliseChannel) }));
+  const unknownContacts = (input.requirements?.send_to ?? []).map((x, i) => [x, i] as const).filter(([x]) => !ids.includes(x.contact));
+  if (unknownContacts.length) throw invalidFields(unknownContacts.map(([x, i]) => ({ pointer: `/requirements/send_to/${i}/contact`, code: 'unknown_contact', message: `no contact has the id ${x.contact}` })));
   const channelErrors = channelProblems(contacts);
   if (channelErrors.length) throw invalidFields(channelErrors);
   const to = await recipients(ctx, input.groups);
@@ -81,6 +89,7 @@ export async function publishOwnEntry(ctx: NodeContext, actor: Actor, input: Ent
     contacts,
     published_at: now.toISOString(),
     valid_until: new Date(now.getTime() + (input.valid_days ?? 180) * 86_400_000).toISOString(),
+    ...(input.requirements ? { requirements: input.requirements } : {}),
   };
   await db.transaction().execute(async (trx) => {
     await storeEntry(trx, entry, { envelope: null, isOwn: true });
@@ -94,8 +103,8 @@ export async function publishOwnEntry(ctx: NodeContext, actor: Actor, input: Ent
 export async function confirmOwnEntry(ctx: NodeContext, actor: Actor, validDays?: number): Promise<DirectoryListing & { published_to: string[] }> {
   const own = await getOwnEntry(ctx);
   if (!own) throw new NotFoundError('this node has no directory entry yet');
-  const { authority_names, authority_kinds, time_zone, languages, contacts } = own.entry;
-  return publishOwnEntry(ctx, actor, { authority_names, authority_kinds, time_zone, languages, contacts, ...(validDays ? { valid_days: validDays } : {}) });
+  const { authority_names, authority_kinds, time_zone, languages, contacts, requirements } = own.entry;
+  return publishOwnEntry(ctx, actor, { authority_names, authority_kinds, time_zone, languages, contacts, ...(requirements ? { requirements } : {}), ...(validDays ? { valid_days: validDays } : {}) });
 }
 
 export interface DirectoryQuery {

@@ -5112,6 +5112,28 @@ export interface paths {
                                 }[];
                                 published_at: string;
                                 valid_until: string;
+                                requirements?: {
+                                    languages: string[];
+                                    request_types: string[];
+                                    extra_fields: {
+                                        id: string;
+                                        request_types: string[];
+                                        label: {
+                                            [key: string]: string;
+                                        };
+                                    }[];
+                                    send_to: {
+                                        request_type: string;
+                                        contact: string;
+                                    }[];
+                                    typical_days: {
+                                        request_type: string;
+                                        days: number;
+                                    }[];
+                                    notes?: {
+                                        [key: string]: string;
+                                    };
+                                };
                             };
                             own: boolean;
                             freshness: "valid" | "expiring" | "stale" | "expired";
@@ -5275,6 +5297,28 @@ export interface paths {
                                 }[];
                                 published_at: string;
                                 valid_until: string;
+                                requirements?: {
+                                    languages: string[];
+                                    request_types: string[];
+                                    extra_fields: {
+                                        id: string;
+                                        request_types: string[];
+                                        label: {
+                                            [key: string]: string;
+                                        };
+                                    }[];
+                                    send_to: {
+                                        request_type: string;
+                                        contact: string;
+                                    }[];
+                                    typical_days: {
+                                        request_type: string;
+                                        days: number;
+                                    }[];
+                                    notes?: {
+                                        [key: string]: string;
+                                    };
+                                };
                             };
                             own: boolean;
                             freshness: "valid" | "expiring" | "stale" | "expired";
@@ -5370,6 +5414,28 @@ export interface paths {
                             escalation_order?: number;
                         }[];
                         valid_days?: number;
+                        requirements?: {
+                            languages: string[];
+                            request_types: string[];
+                            extra_fields: {
+                                id: string;
+                                request_types: string[];
+                                label: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            send_to: {
+                                request_type: string;
+                                contact: string;
+                            }[];
+                            typical_days: {
+                                request_type: string;
+                                days: number;
+                            }[];
+                            notes?: {
+                                [key: string]: string;
+                            };
+                        };
                         groups?: string[];
                     };
                 };
@@ -5416,6 +5482,28 @@ export interface paths {
                                 }[];
                                 published_at: string;
                                 valid_until: string;
+                                requirements?: {
+                                    languages: string[];
+                                    request_types: string[];
+                                    extra_fields: {
+                                        id: string;
+                                        request_types: string[];
+                                        label: {
+                                            [key: string]: string;
+                                        };
+                                    }[];
+                                    send_to: {
+                                        request_type: string;
+                                        contact: string;
+                                    }[];
+                                    typical_days: {
+                                        request_type: string;
+                                        days: number;
+                                    }[];
+                                    notes?: {
+                                        [key: string]: string;
+                                    };
+                                };
                             };
                             own: boolean;
                             freshness: "valid" | "expiring" | "stale" | "expired";
@@ -5546,6 +5634,28 @@ export interface paths {
                                 }[];
                                 published_at: string;
                                 valid_until: string;
+                                requirements?: {
+                                    languages: string[];
+                                    request_types: string[];
+                                    extra_fields: {
+                                        id: string;
+                                        request_types: string[];
+                                        label: {
+                                            [key: string]: string;
+                                        };
+                                    }[];
+                                    send_to: {
+                                        request_type: string;
+                                        contact: string;
+                                    }[];
+                                    typical_days: {
+                                        request_type: string;
+                                        days: number;
+                                    }[];
+                                    notes?: {
+                                        [key: string]: string;
+                                    };
+                                };
                             };
                             own: boolean;
                             freshness: "valid" | "expiring" | "stale" | "expired";
@@ -5669,6 +5779,28 @@ export interface paths {
                                 }[];
                                 published_at: string;
                                 valid_until: string;
+                                requirements?: {
+                                    languages: string[];
+                                    request_types: string[];
+                                    extra_fields: {
+                                        id: string;
+                                        request_types: string[];
+                                        label: {
+                                            [key: string]: string;
+                                        };
+                                    }[];
+                                    send_to: {
+                                        request_type: string;
+                                        contact: string;
+                                    }[];
+                                    typical_days: {
+                                        request_type: string;
+                                        days: number;
+                                    }[];
+                                    notes?: {
+                                        [key: string]: string;
+                                    };
+                                };
                             };
                             own: boolean;
                             freshness: "valid" | "expiring" | "stale" | "expired";
@@ -7967,9 +8099,37 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description agreements of the active groups both nodes belong to */
                             agreements: string[];
+                            requirements: {
+                                languages: string[];
+                                request_types: string[];
+                                extra_fields: {
+                                    id: string;
+                                    request_types: string[];
+                                    label: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                send_to: {
+                                    request_type: string;
+                                    contact: string;
+                                }[];
+                                typical_days: {
+                                    request_type: string;
+                                    days: number;
+                                }[];
+                                notes?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            /** @description request types both the agreements and the profile allow (`*`: any); absent when neither says */
                             requestTypes?: string[];
                             languages?: string[];
+                            /** @description request type (or `*`) → extra field ids the peer requires */
+                            extraFields?: {
+                                [key: string]: string[];
+                            };
                         };
                     };
                 };
