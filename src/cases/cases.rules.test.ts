@@ -64,6 +64,9 @@ describe('case rules', () => {
     expect(actionProblem(s, B, short, catalogue)).toMatch(/at least 60 days/);
     const badGround = { event_id: newId(), case_id: CASE, created_at: '2026-12-02T00:00:00.000Z', seen: [], action: 'refuse', grounds: ['40(21)(a)'], reasons: 'x' } as CaseEventBody;
     expect(actionProblem(s, B, badGround, catalogue)).toMatch(/40\(21\)\(a\) is not a ground/);
+    // Under the Budapest Convention the catalogue lists no grounds yet: any ground, with reasons, is taken.
+    const underBudapest = foldCase([ev(A, { action: 'open', requested: B, request: { ...PRESERVATION, legal_basis: { instrument: 'budapest', article: 29 } } })], catalogue);
+    expect(actionProblem(underBudapest, B, { ...badGround, grounds: ['29(5)'] }, catalogue)).toBeNull();
   });
 
   it('settles a withdrawal crossing an execution the same way whatever the arrival order', () => {

@@ -153,9 +153,13 @@ export function minimumPreservationDays(type: RequestType): number | null {
   return days.length ? Math.max(...days) : null;
 }
 
-/** The refusal grounds a type allows, as their references (`40(21)(b)`); null when the catalogue lists none. */
-export function refusalGroundsOf(type: RequestType): string[] | null {
-  const refs = (type.refusal_grounds ?? []).flatMap((g) => ('ref' in g ? [g.ref] : []));
+/**
+ * The refusal grounds a type allows under the request's instrument, as their references
+ * (`40(21)(b)`); null when the catalogue lists none for that instrument (then any ground,
+ * with reasons, is taken: the catalogue does not yet hold every instrument's grounds).
+ */
+export function refusalGroundsOf(type: RequestType, instrument?: string): string[] | null {
+  const refs = (type.refusal_grounds ?? []).flatMap((g) => ('ref' in g && (instrument === undefined || g.instrument === instrument) ? [g.ref] : []));
   return refs.length ? refs : null;
 }
 
@@ -197,7 +201,7 @@ export function actionProblem(s: CaseState, author: string, body: CaseEventBody,
     case 'extend':
       return s.preservation_until ? null : 'nothing is preserved yet';
     case 'refuse': {
-      const allowed = refusalGroundsOf(type);
+      const allowed = refusalGroundsOf(type, s.request.legal_basis.instrument);
       const other = allowed ? body.grounds.filter((g) => !allowed.includes(g)) : [];
       return other.length ? `${other.join(', ')} ${other.length === 1 ? 'is not a ground' : 'are not grounds'} on which ${type.id} may be refused (${allowed!.join(', ')})` : null;
     }
