@@ -66,7 +66,7 @@ describe('case rules', () => {
     expect(actionProblem(s, B, badGround, catalogue)).toMatch(/40\(21\)\(a\) is not a ground/);
     // Under the Budapest Convention the catalogue lists no grounds yet: any ground, with reasons, is taken.
     const underBudapest = foldCase([ev(A, { action: 'open', requested: B, request: { ...PRESERVATION, legal_basis: { instrument: 'budapest', article: 29 } } })], catalogue);
-    expect(actionProblem(underBudapest, B, { ...badGround, grounds: ['29(5)'] }, catalogue)).toBeNull();
+    expect(actionProblem(underBudapest, B, { ...badGround, grounds: ['29(5)'] } as CaseEventBody, catalogue)).toBeNull();
   });
 
   it('settles a withdrawal crossing an execution the same way whatever the arrival order', () => {

@@ -12,6 +12,7 @@ import { TimeZoneField } from '../shared/ui/TimeZoneField.js';
 import { codesOf, contactDraftOf, ContactFields, contactOf, newContact, type ContactDraft } from './ContactFields.js';
 import { fingerprintProblem } from './ChannelFields.js';
 import { kindLabel } from './directoryText.js';
+import { requirementsDraftOf, RequirementsFields, requirementsOf, type RequirementsDraft } from './RequirementsFields.js';
 import { AUTHORITY_KINDS, DEFAULT_VALID_DAYS } from './useDirectory.js';
 
 interface EntryDraft {
@@ -22,6 +23,7 @@ interface EntryDraft {
   contacts: ContactDraft[];
   validDays: string;
   groups: string[];
+  requirements: RequirementsDraft;
 }
 
 /**
@@ -32,10 +34,10 @@ function draftOf(entry: DirectoryEntry | null, node: NodeInfo | undefined): Entr
   if (!entry) {
     const n = node?.names ?? {};
     const kinds = (node?.authority_kinds ?? []).filter((k) => (AUTHORITY_KINDS as readonly string[]).includes(k));
-    return { names: { en: n.en ?? '', ru: n.ru ?? '', uz: n.uz ?? '' }, kinds, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, languages: 'en, ru', contacts: [newContact()], validDays: String(DEFAULT_VALID_DAYS), groups: [] };
+    return { names: { en: n.en ?? '', ru: n.ru ?? '', uz: n.uz ?? '' }, kinds, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, languages: 'en, ru', contacts: [newContact()], validDays: String(DEFAULT_VALID_DAYS), groups: [], requirements: requirementsDraftOf(undefined) };
   }
   const n = entry.authority_names;
-  return { names: { en: n.en ?? '', ru: n.ru ?? '', uz: n.uz ?? '' }, kinds: entry.authority_kinds, timeZone: entry.time_zone, languages: entry.languages.join(', '), contacts: entry.contacts.map(contactDraftOf), validDays: String(DEFAULT_VALID_DAYS), groups: [] };
+  return { names: { en: n.en ?? '', ru: n.ru ?? '', uz: n.uz ?? '' }, kinds: entry.authority_kinds, timeZone: entry.time_zone, languages: entry.languages.join(', '), contacts: entry.contacts.map(contactDraftOf), validDays: String(DEFAULT_VALID_DAYS), groups: [], requirements: requirementsDraftOf(entry.requirements) };
 }
 
 /** Edits this node's directory entry and publishes it as a new signed version. */
@@ -69,6 +71,7 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
       }
       if (!c.always && c.days.length === 0) throw new ValidationError(t('directory.needDays'));
     }
+    const requirements = requirementsOf(d.requirements);
     const validDays = Number(d.validDays);
     if (!Number.isInteger(validDays) || validDays < 1 || validDays > 730) throw new ValidationError(t('directory.validDaysRange'));
     return {
@@ -78,6 +81,7 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
       languages: codesOf(d.languages),
       contacts: d.contacts.map((c, i) => contactOf(c, i)),
       valid_days: validDays,
+      ...(requirements ? { requirements } : {}),
       ...(d.groups.length ? { groups: d.groups } : {}),
     };
   }
@@ -121,6 +125,7 @@ export function OwnEntryForm({ entry, groups, onPublish }: { entry: DirectoryEnt
           {t('directory.addContact')}
         </button>
       </div>
+      <RequirementsFields value={draft.requirements} onChange={(r) => set('requirements', r)} contactIds={draft.contacts.map((c) => c.id)} />
       <fieldset className="fieldset">
         <legend>{t('directory.publication')}</legend>
         <div className="form-grid">
