@@ -16,7 +16,12 @@ import { CaseEventBody, CaseMessage } from './cases.schemas.js';
  */
 async function refusal(trx: DbOrTrx, me: string, e: Envelope<CaseEventBody>): Promise<string | null> {
   const b = e.body;
-  if (b.action === 'open') return b.requested === me ? null : `the request is addressed to ${b.requested}, not to ${me}`;
+  if (b.action === 'open') {
+    if (b.requested !== me) return `the request is addressed to ${b.requested}, not to ${me}`;
+    // A case opens once: another opening under the same case id, dated earlier, would take the case over in the fold.
+    const held = await trx.selectFrom('case_events').select(['author', 'event_id']).where('case_id', '=', b.case_id).where('type', '=', 'open').execute();
+    return held.some((h) => h.author !== e.from || h.event_id !== b.event_id) ? `case ${b.case_id} is open already` : null;
+  }
   const row = await findCaseRow(trx, b.case_id);
   if (!row) return null; // The opening may still be on its way; the fold ignores the event until it arrives.
   return row.peer === e.from ? null : `${e.from} is not a party to case ${b.case_id}`;
