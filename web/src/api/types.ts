@@ -137,3 +137,36 @@ export type SmtpSecurity = SmtpSettingsChange['security'];
 /** The choices of the mail server form, in display order. */
 export const SMTP_SECURITIES = every<SmtpSecurity>()(['starttls', 'tls', 'none']);
 export type SmtpTestResult = Res<'/api/v1/notifications/smtp/test', 'post'>;
+
+// cases
+/** A case as GET /api/v1/cases lists it: this node's projection of the signed event log. */
+export type CaseList = Res<'/api/v1/cases', 'get'>;
+export type CaseSummary = CaseList['cases'][number];
+export type CaseFilters = Query<'/api/v1/cases', 'get'>;
+export type CaseDirection = CaseSummary['direction'];
+export type CaseSort = NonNullable<CaseFilters['sort']>;
+export const CASE_SORTS = every<CaseSort>()(['updated', 'opened', 'due']);
+export type CaseStatus = CaseSummary['status'];
+export const CASE_STATUSES = every<CaseStatus>()(['sent', 'acknowledged', 'information_requested', 'accepted', 'preserved', 'partially_executed', 'executed', 'postponed', 'conditions_offered', 'conditions_declined', 'handed_over', 'refused', 'withdrawn', 'closed', 'unknown']);
+/** A case with its state, deadlines, the actions open to this node and the signed history. */
+export type CaseDetail = Res<'/api/v1/cases/{id}', 'get'>;
+export type CaseHistoryEntry = CaseDetail['history'][number];
+export type CaseParty = CaseDetail['my_party'];
+/** What a request says: the draft's content and the opening event's. */
+export type RequestContent = CaseDetail['request'];
+export type CasePriority = RequestContent['priority'];
+export const CASE_PRIORITIES = every<CasePriority>()(['routine', 'urgent', 'emergency']);
+export type CaseHandling = RequestContent['handling'];
+export type OnwardUse = CaseHandling['onward'];
+export const ONWARD_USES = every<OnwardUse>()(['none', 'with_consent', 'free']);
+export type CaseFieldValue = RequestContent['fields'][string];
+export type CaseTranslation = RequestContent['translations'][number];
+export type CaseDraft = Res<'/api/v1/cases/drafts/{id}', 'get'>;
+export type DraftProblem = CaseDraft['problems'][number];
+export type CaseActionInput = Body<'/api/v1/cases/{id}/actions', 'post'>;
+export type CaseAction = CaseActionInput['action'];
+export const CASE_ACTIONS = every<CaseAction>()(['acknowledge', 'preserve', 'execute', 'accept', 'ask_information', 'add_information', 'postpone', 'offer_conditions', 'accept_conditions', 'decline_conditions', 'refuse', 'hand_over', 'extend', 'withdraw', 'close', 'message']);
+/** What a peer's agreements allow: request types and languages (`*` allows anything; absent: no agreement says). */
+export type RequestedSide = Res<'/api/v1/cases/requested-side/{node}', 'get'>;
+export type CaseStatistics = Res<'/api/v1/cases/statistics', 'get'>;
+export type CaseStatisticsRow = CaseStatistics['rows'][number];

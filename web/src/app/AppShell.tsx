@@ -8,6 +8,7 @@ import { UsersPage } from '../auth/UsersPage.js';
 import { useSignedIn } from '../auth/useSession.js';
 import { titleWithCount } from '../desk/desk.rules.js';
 import { DeskContext, useDeskState } from '../desk/useDesk.js';
+import { CasesPage, isLetterPath } from '../cases/CasesPage.js';
 import { DirectoryPage } from '../directory/DirectoryPage.js';
 import { NoticesPage } from '../federation/NoticesPage.js';
 import { PeersPage } from '../federation/PeersPage.js';
@@ -59,6 +60,8 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       page = <DirectoryPage path={path} navigate={navigate} />;
       break;
     case 'cases':
+      page = <CasesPage path={path} navigate={navigate} />;
+      break;
     case 'intelligence':
     case 'norms':
       page = <ComingSoonPage capability={route} />;
@@ -91,10 +94,13 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       page = <NotFoundPage onHome={handleHome} />;
   }
 
+  // A case's letter is a print page: no header, sidebar or skip link.
+  const bare = route === 'cases' && isLetterPath(path);
   return (
     <NodeInfoContext.Provider value={nodeInfo.data}>
       <DeskContext.Provider value={desk}>
         <LiveChangesContext.Provider value={liveChanges}>
+        {bare ? page : <>
         <a className="skip-link" href="#main">
           {t('app.skipToContent')}
         </a>
@@ -105,6 +111,7 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
             {page}
           </main>
         </div>
+        </>}
         </LiveChangesContext.Provider>
       </DeskContext.Provider>
     </NodeInfoContext.Provider>

@@ -19,7 +19,7 @@ export const ROUTES = {
 export type RouteName = keyof typeof ROUTES;
 
 /** Pages with sub-pages: `/groups/ID` is the groups page showing one group, `/directory/own` this node's entry. */
-const NESTED: readonly RouteName[] = ['groups', 'directory'];
+const NESTED: readonly RouteName[] = ['groups', 'directory', 'cases'];
 
 export function routeOf(path: string): RouteName | null {
   const clean = path.replace(/\/+$/, '') || '/';
