@@ -309,10 +309,11 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
   await ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
-    if (ctx.settings.casesFourEyes && r.status !== 'approved') throw new ConflictError('this node requires a second user to approve a request before it is sent (four-eyes): ask for a review');
     const content = JSON.parse(r.content) as RequestContent;
     if (r.requested !== requested) throw new ConflictError(`draft ${id} changed while it was being sent: send it again`);
+    // What is missing first: an approval is asked for only once the request is complete.
     refuseProblems(draftProblems(content, catalogue, side));
+    if (ctx.settings.casesFourEyes && r.status !== 'approved') throw new ConflictError('this node requires a second user to approve a request before it is sent (four-eyes): ask for a review');
     const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested: r.requested, request: content };
     await emit(ctx, trx, r.requested, body);
     await trx.updateTable('case_drafts').set({ status: 'sent', case_id: caseId, updated_at: body.created_at }).where('id', '=', id).execute();
