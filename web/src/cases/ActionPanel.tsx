@@ -39,7 +39,7 @@ const TEXT_OF: Partial<Record<CaseAction, 'text' | 'reasons' | 'conditions' | 'n
 const REQUIRED_TEXT: ReadonlySet<string> = new Set(['text', 'conditions']);
 
 /** The actions open to this node now (`available_actions`), each with the inputs it takes. */
-export function ActionPanel({ detail, catalogue, onDone }: { detail: CaseDetail; catalogue: CaseCatalogue | undefined; onDone: (c: CaseDetail) => void }) {
+export function ActionPanel({ detail, catalogue, done, onDone }: { detail: CaseDetail; catalogue: CaseCatalogue | undefined; done: string | null; onDone: (c: CaseDetail | null, message: string | null) => void }) {
   const { t } = useTranslation();
   const actions = detail.available_actions as CaseAction[];
   const [chosen, setChosen] = useState<CaseAction | ''>('');
@@ -53,7 +53,6 @@ export function ActionPanel({ detail, catalogue, onDone }: { detail: CaseDetail;
   const [authority, setAuthority] = useState('');
   const [days, setDays] = useState('60');
   const run = useAction();
-  const [done, setDone] = useState<string | null>(null);
 
   if (actions.length === 0) return null;
   const textKey = TEXT_OF[action as CaseAction] ?? 'note';
@@ -96,12 +95,10 @@ export function ActionPanel({ detail, catalogue, onDone }: { detail: CaseDetail;
     e.preventDefault();
     if (!action) return;
     const result = await run.run(() => casesApi.act(detail.id, input(action)));
-    if (result) {
-      setDone(t('cases.actionDone', { action: t(`cases.actions.${action}`) }));
-      setText('');
-      setGrounds([]);
-      onDone(result);
-    }
+    if (!result) return;
+    setText('');
+    setGrounds([]);
+    onDone(result, t('cases.actionDone', { action: t(`cases.actions.${action}`) }));
   }
 
   const refuseIncomplete = action === 'refuse' && (grounds.length === 0 || !text.trim());
@@ -117,7 +114,11 @@ export function ActionPanel({ detail, catalogue, onDone }: { detail: CaseDetail;
       )}
       <div className="button-row action-choice" role="radiogroup" aria-label={t('cases.actionsTitle')}>
         {actions.map((a) => (
-          <button key={a} type="button" role="radio" aria-checked={a === action} className={a === action ? undefined : 'secondary'} data-action={a} onClick={() => { setChosen(a); setDone(null); run.clearError(); }}>
+          <button key={a} type="button" role="radio" aria-checked={a === action} className={a === action ? undefined : 'secondary'} data-action={a} onClick={() => {
+              setChosen(a);
+              onDone(null, null);
+              run.clearError();
+            }}>
             {t(`cases.actions.${a}`)}
           </button>
         ))}

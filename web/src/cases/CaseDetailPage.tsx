@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
@@ -29,6 +29,8 @@ export function CaseDetailPage({ id, navigate }: { id: string; navigate: (path: 
   useAutoRefresh(res.reload, CASES_REFRESH_MS);
   const c = res.data;
   const language = i18n.resolvedLanguage ?? 'en';
+  // Kept here: the panel starts afresh when the actions open to this node change.
+  const [done, setDone] = useState<string | null>(null);
 
   if (!c) {
     return (
@@ -133,7 +135,18 @@ export function CaseDetailPage({ id, navigate }: { id: string; navigate: (path: 
       </section>
 
       <CaseState detail={c} />
-      {CASES_WRITE.includes(user.role) && <ActionPanel key={`${c.id} ${c.history.length}`} detail={c} catalogue={catalogue.data} onDone={(next) => res.setData(() => next)} />}
+      {CASES_WRITE.includes(user.role) && (
+        <ActionPanel
+          key={`${c.id} ${c.available_actions.join(' ')}`}
+          detail={c}
+          catalogue={catalogue.data}
+          done={done}
+          onDone={(next, message) => {
+            if (next) res.setData(() => next);
+            setDone(message);
+          }}
+        />
+      )}
       <RequestView request={c.request} catalogue={catalogue.data} />
       <Timeline detail={c} label={directory.label} />
     </>

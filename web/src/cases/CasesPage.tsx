@@ -15,10 +15,10 @@ export function isLetterPath(path: string): boolean {
 export function CasesPage({ path, navigate }: { path: string; navigate: (path: string) => void }) {
   const sub = subPathOf(path, 'cases');
   if (!sub) return <CaseList navigate={navigate} />;
-  if (sub === 'new') return <DraftForm key="new" id={null} navigate={navigate} />;
+  if (sub === 'new') return <DraftForm key="draft" id={null} navigate={navigate} />;
   if (sub === 'statistics') return <CaseStatisticsPage navigate={navigate} />;
   const draft = /^drafts\/([^/]+)$/.exec(sub);
-  if (draft) return <DraftForm key={draft[1]} id={draft[1]!} navigate={navigate} />;
+  if (draft) return <DraftForm key="draft" id={draft[1]!} navigate={navigate} />;
   const letter = /^([^/]+)\/letter$/.exec(sub);
   if (letter) return <CaseLetter id={letter[1]!} navigate={navigate} />;
   return <CaseDetailPage key={sub} id={sub} navigate={navigate} />;

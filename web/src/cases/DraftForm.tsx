@@ -71,6 +71,8 @@ export function DraftForm({ id, navigate }: { id: string | null; navigate: (path
   const loadDraft = useCallback(() => (id ? casesApi.draft(id) : Promise.resolve(null)), [id]);
   const saved = useResource<CaseDraft | null>(loadDraft, id);
   const draft = saved.data ?? null;
+  // Kept here: saving a new draft moves to its own path, and the editor starts again from what was saved.
+  const [notice, setNotice] = useState<string | null>(null);
 
   if (id && !draft) {
     return (
@@ -90,10 +92,28 @@ export function DraftForm({ id, navigate }: { id: string | null; navigate: (path
       </>
     );
   }
-  return <DraftEditor key={draft?.id ?? 'new'} catalogue={catalogue.data} draft={draft} language={language} userRef={user.id} onSaved={(d) => saved.setData(() => d)} navigate={navigate} />;
+  return <DraftEditor key={draft?.id ?? 'new'} catalogue={catalogue.data} draft={draft} language={language} userRef={`user:${user.id}`} onSaved={(d) => saved.setData(() => d)} navigate={navigate} notice={notice} setNotice={setNotice} />;
 }
 
-function DraftEditor({ catalogue, draft, language, userRef, onSaved, navigate }: { catalogue: CaseCatalogue; draft: CaseDraft | null; language: string; userRef: string; onSaved: (d: CaseDraft) => void; navigate: (path: string) => void }) {
+function DraftEditor({
+  catalogue,
+  draft,
+  language,
+  userRef,
+  onSaved,
+  navigate,
+  notice,
+  setNotice,
+}: {
+  catalogue: CaseCatalogue;
+  draft: CaseDraft | null;
+  language: string;
+  userRef: string;
+  onSaved: (d: CaseDraft) => void;
+  navigate: (path: string) => void;
+  notice: string | null;
+  setNotice: (notice: string | null) => void;
+}) {
   const { t } = useTranslation();
   const { user } = useSignedIn();
   const directory = useNodeDirectory();
@@ -101,7 +121,6 @@ function DraftEditor({ catalogue, draft, language, userRef, onSaved, navigate }:
   const [content, setContent] = useState<RequestContent>(() => draft?.content ?? emptyContent(REQUEST_LANGUAGES[language] ? language : 'en'));
   const [dirty, setDirty] = useState(false);
   const [newLanguage, setNewLanguage] = useState('');
-  const [notice, setNotice] = useState<string | null>(null);
   const action = useAction();
   const sending = useAction();
   const [side, setSide] = useState<RequestedSide | undefined>(undefined);
