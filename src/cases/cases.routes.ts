@@ -9,6 +9,7 @@ import { CaseStatus } from './cases.rules.js';
 import type { CaseStatus as CaseStatusT } from './cases.rules.js';
 import { ActionInputSchema, NodeIdSchema, RequestContentSchema, UuidSchema, type ActionInput, type RequestContent } from './cases.schemas.js';
 import { actOnCase, approveDraft, createDraft, deleteDraft, getCase, getDraft, listCases, listDrafts, requestedSideOf, sendDraft, submitForReview, updateDraft } from './cases.service.js';
+import { registerCaseMetrics } from './cases.metrics.js';
 import { caseStatistics, statisticsCsv } from './cases.stats.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -159,6 +160,7 @@ export function registerCaseRoutes(app: TypedApp, ctx: NodeContext, onQueued: ()
   const write = { access: { permission: 'cases:write' as const } };
   const approve = { access: { permission: 'cases:approve' as const } };
   const tags = ['cases'];
+  registerCaseMetrics(app.metricsRegistry, ctx);
 
   app.get('/api/v1/cases/catalogue', { config: read, schema: { tags, summary: 'The legal catalogue: instruments, offences and request types with their fields, deadlines and sources', response: { 200: Type.Unknown(), ...problemResponses } } }, () => ({
     instruments: catalogue.instruments,

@@ -30,6 +30,10 @@ describe('a case between two node processes (sqlite)', () => {
       return open.delivery?.receipt ? open.delivery : undefined;
     });
     expect(receipted).toMatchObject({ state: 'delivered', receipt: { type: 'federation.receipt', by: fx.b.nodeId, items: expect.arrayContaining([expect.objectContaining({ status: 'accepted' })]) } });
+    const metrics = async (url: string) => (await fetch(`${url}/metrics`)).text();
+    expect(await metrics(fx.a.url)).toMatch(/^accord_cases\{direction="outgoing",status="preserved"\} 1$/m);
+    expect(await metrics(fx.b.url)).toMatch(/^accord_cases\{direction="incoming",status="preserved"\} 1$/m);
+    expect(await metrics(fx.b.url)).toMatch(/^accord_cases_overdue\{direction="incoming"\} 0$/m);
     const list = await a('GET', '/api/v1/cases?q=hospital');
     expect(list.json.cases.map((c: { case_id: string }) => c.case_id)).toEqual([id]);
   });

@@ -51,7 +51,7 @@ describe.each(DIALECTS)('metrics of two node processes on %s', { timeout: 120_00
 
   it('declares every family, with Prometheus types, before anything happened', async () => {
     const { families } = await scrape(fx.a.url);
-    expect(Object.fromEntries([...families].filter(([n]) => /^accord_(federation|ping|notifications)/.test(n)))).toEqual({
+    expect(Object.fromEntries([...families].filter(([n]) => /^accord_(federation|ping|notifications|cases)/.test(n)))).toEqual({
       accord_federation_messages_sent_total: 'counter',
       accord_federation_delivery_failures_total: 'counter',
       accord_federation_messages_received_total: 'counter',
@@ -60,6 +60,8 @@ describe.each(DIALECTS)('metrics of two node processes on %s', { timeout: 120_00
       accord_federation_outbox_oldest_age_seconds: 'gauge',
       accord_federation_peer_reachable: 'gauge',
       accord_ping_tests: 'gauge',
+      accord_cases: 'gauge',
+      accord_cases_overdue: 'gauge',
       accord_notifications_total: 'counter',
     });
   });
