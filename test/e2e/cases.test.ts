@@ -29,8 +29,7 @@ describe('cases pages', { timeout: TIMEOUT }, () => {
   });
 
   it('drafts a preservation request, holds it until complete, and both nodes follow it to preservation with receipts and a printable letter', async () => {
-    const onA = await fx.signInAsAdmin(a);
-    const onB = await fx.signInAsAdmin(b);
+    const [onA, onB] = await Promise.all([fx.signInAsAdmin(a), fx.signInAsAdmin(b)]);
     await onA.shell.open('cases');
     await onA.shell.heading('Cooperation requests').waitFor();
     await onA.page.getByText('No requests match.').waitFor();
@@ -95,6 +94,12 @@ describe('cases pages', { timeout: TIMEOUT }, () => {
     });
     await expect.poll(() => onBCase.status(), POLL).toBe('preserved');
     await onB.shell.screenshot(shot('preserved-on-b'));
+    // the case in Russian and Uzbek
+    await onB.shell.selectLanguage('ru');
+    expect(await onBCase.summary.locator('[data-status]').first().textContent()).toBe('Данные сохранены');
+    expect(await onB.page.locator('.case-timeline li[data-action="acknowledge"] .event-action').textContent()).toBe('Получение подтверждено');
+    await onB.shell.selectLanguage('uz');
+    expect(await onBCase.summary.locator('[data-status]').first().textContent()).toBe('Maʼlumotlar saqlangan');
 
     // A's page follows by itself: preserved, with B's signed receipt of the opening
     await expect.poll(() => onACase.status(), POLL).toBe('preserved');
@@ -120,6 +125,15 @@ describe('cases pages', { timeout: TIMEOUT }, () => {
     expect(text).toContain('United Nations Convention against Cybercrime, article 42');
     expect(text).toContain(`Verify: case ${caseId}, code ${code}`);
     expect(text).not.toContain('Print / save as PDF');
+
+    // statistics: one outgoing preservation request to B, acknowledged, none refused
+    await onA.page.goto(`${a.url}/cases/statistics`);
+    const row = onA.page.locator(`tr[data-peer="${b.nodeId}"][data-type="preservation-stored-data"][data-direction="outgoing"]`);
+    await row.waitFor();
+    expect(await row.locator('td').nth(3).textContent()).toBe('1');
+    expect(await row.locator('[data-cell="refused"]').textContent()).toMatch(/^0/);
+    expect(await onA.page.locator('a[data-action="csv"]').getAttribute('href')).toBe('/api/v1/cases/statistics.csv');
+    expect(await onA.page.locator('.stats-chart svg').count()).toBe(3);
     expect(fx.errors).toEqual([]);
   });
 });
