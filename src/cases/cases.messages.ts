@@ -1,4 +1,6 @@
+import { appendAuditMany, type AuditInput } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
+import { eventKey } from '../federation/event-log/event-log.rules.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
 import type { MessageType } from '../federation/protocol/message-types.js';
 import type { DbOrTrx } from '../store/db.js';
@@ -32,18 +34,28 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
   const me = ctx.identity.node_id;
   const refused = new Map<string, string>();
   const touched = new Map<string, boolean>();
+  const arrived = new Set<string>();
   for (const e of envelopes) {
     const why = await refusal(trx, me, e);
     if (why) {
       refused.set(e.id, why);
       continue;
     }
-    if (await storeCaseEvent(trx, e)) touched.set(e.body.case_id, (touched.get(e.body.case_id) ?? false) || e.body.action === 'open');
+    if (await storeCaseEvent(trx, e)) {
+      touched.set(e.body.case_id, (touched.get(e.body.case_id) ?? false) || e.body.action === 'open');
+      arrived.add(eventKey(e.from, e.body.event_id));
+    }
   }
+  const notCounted: AuditInput[] = [];
   for (const [caseId, opened] of touched) {
     const loaded = await refreshProjection(trx, caseId, me);
     if (opened && loaded.state.requested === me) await notifyIncomingCase(ctx, trx, caseId, loaded.state);
+    // Reported, not hidden: a received event the rules do not count (out of role, too late).
+    for (const t of loaded.state.timeline) {
+      if (!t.counted && arrived.has(eventKey(t.author, t.event_id))) notCounted.push({ actor: `node:${t.author}`, action: 'case.event_not_counted', target: `case:${caseId}`, details: { event_id: t.event_id, event_action: t.action, reason: t.ignored_because ?? '' } });
+    }
   }
+  if (notCounted.length) await appendAuditMany(trx, ctx.store.dialect, notCounted);
   return refused;
 }
 
