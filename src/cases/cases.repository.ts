@@ -1,10 +1,11 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, SqliteAdapter, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { defineEventLog, eventKey, listEquivocations, listEvents, storeEvent, type EquivocationColumns } from '../federation/event-log/event-log.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
 import type { DbOrTrx } from '../store/db.js';
+import type { Database } from '../store/schema.js';
 import { normaliseForSearch } from '../util/search-text.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { caseLogEvent, deadlinesOf, foldCase, type CaseState, type CaseStatus } from './cases.rules.js';
+import { caseLogEvent, deadlinesOf, foldCase, TERMINAL, type CaseState, type CaseStatus } from './cases.rules.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
 import type { CaseEventsTable, CasesTable } from './cases.tables.js';
 
@@ -127,37 +128,99 @@ function likeEscape(s: string): string {
 }
 
 /**
+ * A word held by fewer cases than this is looked up in SQLite's trigram index first (the list
+ * then reads just those cases); a commoner one is found by walking the sort order, where the
+ * first page's cases turn up within a few hundred rows.
+ */
+const SEARCH_PROBE = 1000;
+
+function isSqlite(db: DbOrTrx): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
+}
+
+/**
+ * SQLite: the rowids of every case whose text holds all the words, from the trigram table
+ * `cases_search`; null when the words are too short for it (under three characters) or
+ * common (SEARCH_PROBE cases or more). PostgreSQL's planner does this with its trigram index.
+ */
+async function searchCandidates(db: DbOrTrx, words: string[]): Promise<number[] | null> {
+  const usable = words.filter((w) => [...w].length >= 3 && !/[\\%_]/.test(w));
+  if (!usable.length || !isSqlite(db)) return null;
+  const where = sql.join(usable.map((w) => sql`search_text like ${`%${w}%`}`), sql` and `);
+  const { rows } = await sql<{ rowid: number }>`select rowid from cases_search where ${where} limit ${SEARCH_PROBE}`.execute(db);
+  return rows.length < SEARCH_PROBE ? rows.map((r) => r.rowid) : null;
+}
+
+type CaseQuery = SelectQueryBuilder<Database, 'cases', CaseRow>;
+type Cursor = [string | null, string];
+
+/**
  * One page of the case list. Sorted newest first by update or opening, or by the nearest
- * deadline (cases without one last); keyset paging on (sort value, case_id).
+ * deadline (cases without one last); keyset paging on (sort value, case_id). Every page is an
+ * index walk in that order: a list of statuses is read one status at a time (each along its
+ * index) and merged, and the deadline order reads the cases with a deadline, then those without.
  */
 export async function queryCases(db: DbOrTrx, f: CaseFilter, now: Date): Promise<{ rows: CaseRow[]; next: string | null }> {
   const col = SORT_COLUMN[f.sort];
-  let q = db.selectFrom('cases').selectAll();
-  if (f.direction) q = q.where('direction', '=', f.direction);
-  if (f.type) q = q.where('type', '=', f.type);
-  if (f.peer) q = q.where('peer', '=', f.peer);
-  if (f.priority) q = q.where('priority', '=', f.priority);
-  if (f.status?.length) q = q.where('status', 'in', f.status);
-  if (f.offence) q = q.where('offences', 'like', `% ${likeEscape(f.offence)} %`);
-  if (f.overdue) q = q.where('next_due', '<', now.toISOString()).where('status', 'not in', ['refused', 'withdrawn', 'closed']);
-  if (f.q) for (const word of normaliseForSearch(f.q).split(/\s+/).filter(Boolean).slice(0, 8)) q = q.where(sql<boolean>`search_text like ${`%${likeEscape(word)}%`} escape '\\'`);
-  const asc = f.sort === 'due';
-  if (f.after) {
-    const [value, id] = JSON.parse(Buffer.from(f.after, 'base64url').toString('utf8')) as [string | null, string];
-    if (asc) {
-      // Nulls (no deadline) sort last.
-      q = value === null ? q.where('next_due', 'is', null).where('case_id', '>', id) : q.where((eb) => eb.or([eb('next_due', 'is', null), eb('next_due', '>', value), eb.and([eb('next_due', '=', value), eb('case_id', '>', id)])]));
+  const words = f.q ? normaliseForSearch(f.q).split(/\s+/).filter(Boolean).slice(0, 8) : [];
+  const candidates = await searchCandidates(db, words);
+  if (candidates?.length === 0) return { rows: [], next: null };
+  const after = f.after ? (JSON.parse(Buffer.from(f.after, 'base64url').toString('utf8')) as Cursor) : null;
+  const want = f.limit + 1;
+
+  const filtered = (status: CaseStatus[] | undefined): CaseQuery => {
+    let q = db.selectFrom('cases').selectAll();
+    if (f.direction) q = q.where('direction', '=', f.direction);
+    if (f.type) q = q.where('type', '=', f.type);
+    if (f.peer) q = q.where('peer', '=', f.peer);
+    if (f.priority) q = q.where('priority', '=', f.priority);
+    if (status?.length) q = status.length === 1 ? q.where('status', '=', status[0]!) : q.where('status', 'in', status);
+    if (f.offence) q = q.where(sql<boolean>`offences like ${`% ${likeEscape(f.offence)} %`} escape '\\'`);
+    if (f.overdue) q = q.where('next_due', '<', now.toISOString()).where('status', 'not in', [...TERMINAL]);
+    if (candidates) q = q.where(sql<boolean>`cases.rowid in (${sql.join(candidates)})`);
+    for (const word of words) q = q.where(sql<boolean>`search_text like ${`%${likeEscape(word)}%`} escape '\\'`);
+    return q;
+  };
+
+  let rows: CaseRow[];
+  if (f.sort === 'due') {
+    // Ascending with the cases without a deadline last: first those with one, then the rest by id.
+    rows = [];
+    if (!after || after[0] !== null) {
+      let q = filtered(f.status).where('next_due', 'is not', null);
+      if (after) q = q.where((eb) => eb(eb.refTuple('next_due', 'case_id'), '>', eb.tuple(after[0]!, after[1])));
+      rows = await q.orderBy('next_due', 'asc').orderBy('case_id', 'asc').limit(want).execute();
+    }
+    if (rows.length < want) {
+      let q = filtered(f.status).where('next_due', 'is', null);
+      if (after && after[0] === null) q = q.where('case_id', '>', after[1]);
+      rows = rows.concat(await q.orderBy('case_id', 'asc').limit(want - rows.length).execute());
+    }
+  } else {
+    const page = (status: CaseStatus[] | undefined) => {
+      let q = filtered(status);
+      if (after) q = q.where((eb) => eb(eb.refTuple(col, 'case_id'), '<', eb.tuple(after[0]!, after[1])));
+      return q.orderBy(col, 'desc').orderBy('case_id', 'desc').limit(want).execute();
+    };
+    if (f.status && f.status.length > 1 && !candidates) {
+      // Each status along its own index, merged: one index cannot give several statuses in update order.
+      const parts = await Promise.all([...new Set(f.status)].map((st) => page([st])));
+      rows = parts
+        .flat()
+        .sort((a, b) => {
+          const x = a[col as 'updated_at' | 'opened_at'];
+          const y = b[col as 'updated_at' | 'opened_at'];
+          return x === y ? (a.case_id < b.case_id ? 1 : -1) : x < y ? 1 : -1;
+        })
+        .slice(0, want);
     } else {
-      q = q.where((eb) => eb.or([eb(col, '<', value!), eb.and([eb(col, '=', value!), eb('case_id', '<', id)])]));
+      rows = await page(f.status);
     }
   }
-  if (asc) q = q.orderBy(sql`case when next_due is null then 1 else 0 end`).orderBy('next_due', 'asc').orderBy('case_id', 'asc');
-  else q = q.orderBy(col, 'desc').orderBy('case_id', 'desc');
-  const rows = await q.limit(f.limit + 1).execute();
-  const page = rows.slice(0, f.limit);
-  const last = page[page.length - 1];
+  const pageRows = rows.slice(0, f.limit);
+  const last = pageRows[pageRows.length - 1];
   const next = rows.length > f.limit && last ? Buffer.from(JSON.stringify([last[col], last.case_id])).toString('base64url') : null;
-  return { rows: page, next };
+  return { rows: pageRows, next };
 }
 
 export async function findCaseRow(db: DbOrTrx, caseId: string): Promise<CaseRow | undefined> {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 /** Cases: the signed event log, its equivocations, the list's projection and local drafts. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -54,13 +54,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('events', 'integer', (c) => c.notNull())
     .addColumn('ignored_events', 'integer', (c) => c.notNull())
     .execute();
-  // The list sorts by one of these, newest first, usually after filtering by status or peer.
+  // The list pages through one of these in keyset order (sort value, case_id): newest update or
+  // opening first, or the nearest deadline first. Filtered by a status, peer or type, it walks
+  // that column's index in update order (queryCases reads a list of statuses one status at a time).
   await db.schema.createIndex('cases_updated_idx').on('cases').columns(['updated_at', 'case_id']).execute();
   await db.schema.createIndex('cases_opened_idx').on('cases').columns(['opened_at', 'case_id']).execute();
   await db.schema.createIndex('cases_next_due_idx').on('cases').columns(['next_due', 'case_id']).execute();
-  await db.schema.createIndex('cases_status_idx').on('cases').columns(['status', 'updated_at']).execute();
-  await db.schema.createIndex('cases_peer_idx').on('cases').columns(['peer', 'updated_at']).execute();
-  await db.schema.createIndex('cases_type_idx').on('cases').columns(['type', 'updated_at']).execute();
+  await db.schema.createIndex('cases_status_idx').on('cases').columns(['status', 'updated_at', 'case_id']).execute();
+  await db.schema.createIndex('cases_peer_idx').on('cases').columns(['peer', 'updated_at', 'case_id']).execute();
+  await db.schema.createIndex('cases_type_idx').on('cases').columns(['type', 'updated_at', 'case_id']).execute();
+  await createSearchIndex(db);
 
   await db.schema
     .createTable('case_drafts')
@@ -85,6 +88,48 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('case_drafts_status_idx').on('case_drafts').columns(['status', 'updated_at']).execute();
 }
 
+/**
+ * Free-text search (`search_text LIKE '%word%'`) over 100,000 cases cannot scan them all: a
+ * trigram index finds the few cases that hold a rare word. PostgreSQL: a GIN index with pg_trgm
+ * (created in `public` when missing, so that every node's schema on the server shares it); the
+ * planner uses it for LIKE. Without the extension (a server without contrib, or a user who may
+ * not create it) the list searches by scanning, as before. SQLite: an FTS5 trigram table over
+ * `cases.search_text` (external content, no copy of the text), kept in step by triggers;
+ * queryCases asks it for the candidates of a word first (cases.repository.ts).
+ */
+async function createSearchIndex(db: Kysely<unknown>): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // The migration runs in a transaction: a savepoint keeps a refusal from aborting it, and a
+    // lock keeps two nodes migrating at once from both creating the extension.
+    await sql`SAVEPOINT cases_trgm`.execute(db);
+    try {
+      const installed = async () => (await sql<{ schema: string }>`SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`.execute(db)).rows[0]?.schema;
+      let schema = await installed();
+      if (!schema) {
+        await sql`SELECT pg_advisory_xact_lock(hashtext('accord:pg_trgm'))`.execute(db);
+        schema = await installed();
+        if (!schema) await sql`CREATE EXTENSION pg_trgm WITH SCHEMA public`.execute(db);
+        schema ??= 'public';
+      }
+      await sql`CREATE INDEX cases_search_trgm_idx ON cases USING gin (search_text ${sql.id(schema, 'gin_trgm_ops')})`.execute(db);
+      await sql`RELEASE SAVEPOINT cases_trgm`.execute(db);
+    } catch {
+      await sql`ROLLBACK TO SAVEPOINT cases_trgm`.execute(db);
+    }
+    return;
+  }
+  await sql`CREATE VIRTUAL TABLE cases_search USING fts5(search_text, content='cases', content_rowid='rowid', tokenize='trigram', detail='none')`.execute(db);
+  await sql`CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
+    INSERT INTO cases_search (rowid, search_text) VALUES (new.rowid, new.search_text); END`.execute(db);
+  await sql`CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
+    INSERT INTO cases_search (cases_search, rowid, search_text) VALUES ('delete', old.rowid, old.search_text); END`.execute(db);
+  // The list's row is rewritten after every event; its text changes only when the request does.
+  await sql`CREATE TRIGGER cases_search_update AFTER UPDATE OF search_text ON cases WHEN old.search_text IS NOT new.search_text BEGIN
+    INSERT INTO cases_search (cases_search, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
+    INSERT INTO cases_search (rowid, search_text) VALUES (new.rowid, new.search_text); END`.execute(db);
+}
+
 export async function down(db: Kysely<unknown>): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) await sql`DROP TABLE IF EXISTS cases_search`.execute(db);
   for (const t of ['case_reminders', 'case_drafts', 'cases', 'case_event_equivocations', 'case_events']) await db.schema.dropTable(t).execute();
 }
