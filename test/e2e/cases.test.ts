@@ -80,6 +80,7 @@ describe('cases pages', { timeout: TIMEOUT }, () => {
     expect(await listB.row(SUBJECT).getAttribute('data-direction')).toBe('incoming');
     expect(await listB.row(SUBJECT).locator('[data-cell="priority"]').textContent()).toBe('Urgent');
     expect(await listB.row(SUBJECT).locator('[data-cell="due"]').textContent()).toMatch(/^due in /);
+    await onB.shell.screenshot(shot('list-on-b'));
     await listB.row(SUBJECT).getByRole('link', { name: SUBJECT }).click();
     const onBCase = new CaseDetailPage(onB.page);
     await onBCase.summary.waitFor();
@@ -134,6 +135,7 @@ describe('cases pages', { timeout: TIMEOUT }, () => {
     expect(await row.locator('[data-cell="refused"]').textContent()).toMatch(/^0/);
     expect(await onA.page.locator('a[data-action="csv"]').getAttribute('href')).toBe('/api/v1/cases/statistics.csv');
     expect(await onA.page.locator('.stats-chart svg').count()).toBe(3);
+    await onA.shell.screenshot(shot('statistics'));
     expect(fx.errors).toEqual([]);
   });
 });

@@ -51,15 +51,17 @@ export function CaseDetailPage({ id, navigate }: { id: string; navigate: (path: 
   return (
     <>
       <PageHeader title={c.request.subject} intro={typeTitle(t, c.request.type, catalogue.data)}>
-        <a className="button" href={CASES_PATH} onClick={onLink(navigate)}>
-          {t('cases.allCases')}
-        </a>
-        <a className="button" href={letterPath(c.id)} onClick={onLink(navigate)} data-action="letter">
-          {t('cases.letter.open')}
-        </a>
-        <button type="button" className="secondary" onClick={() => window.print()}>
-          {t('cases.print')}
-        </button>
+        <div className="button-row case-actions">
+          <a className="button" href={CASES_PATH} onClick={onLink(navigate)}>
+            {t('cases.allCases')}
+          </a>
+          <a className="button" href={letterPath(c.id)} onClick={onLink(navigate)} data-action="letter">
+            {t('cases.letter.open')}
+          </a>
+          <button type="button" className="secondary" onClick={() => window.print()}>
+            {t('cases.print')}
+          </button>
+        </div>
       </PageHeader>
       <ErrorAlert error={res.error} />
       <section className={`card case-summary${d.overdue ? ' case-overdue' : ''}`} data-case={c.id} data-status={c.status} aria-label={t('cases.summaryLabel')}>

@@ -99,14 +99,16 @@ export function CaseList({ navigate }: { navigate: (path: string) => void }) {
   return (
     <>
       <PageHeader title={t('cases.title')} intro={t('cases.intro')}>
-        {CASES_WRITE.includes(user.role) && (
-          <a className="button" href={`${CASES_PATH}/new`} onClick={onLink(navigate)} data-action="new-request">
-            {t('cases.newRequest')}
+        <div className="button-row case-actions">
+          {CASES_WRITE.includes(user.role) && (
+            <a className="button" href={`${CASES_PATH}/new`} onClick={onLink(navigate)} data-action="new-request">
+              {t('cases.newRequest')}
+            </a>
+          )}
+          <a className="button" href={`${CASES_PATH}/statistics`} onClick={onLink(navigate)}>
+            {t('cases.statistics.title')}
           </a>
-        )}
-        <a className="button" href={`${CASES_PATH}/statistics`} onClick={onLink(navigate)}>
-          {t('cases.statistics.title')}
-        </a>
+        </div>
       </PageHeader>
       <nav className="tabs" aria-label={t('cases.directionLabel')}>
         {(['', 'incoming', 'outgoing'] as const).map((d) => (

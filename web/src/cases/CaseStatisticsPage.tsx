@@ -10,13 +10,19 @@ import { groundText, typeTitle } from './catalogue.js';
 import { CASES_PATH, onLink } from './paths.js';
 import { casesApi, STATISTICS_CSV, useCatalogue } from './useCases.js';
 
-const G = { left: 230, width: 560, bar: 16, gap: 8, top: 8 };
+const G = { left: 330, width: 760, bar: 16, gap: 8, top: 8 };
 
-/** One horizontal bar chart: a row per peer and type, its value as a bar and in words (inline SVG, as the ping-test history draws). */
-function BarChart({ rows, value, format, label, name }: { rows: CaseStatisticsRow[]; value: (r: CaseStatisticsRow) => number | null; format: (v: number) => string; label: (r: CaseStatisticsRow) => string; name: string }) {
+interface Bar {
+  key: string;
+  label: string;
+  value: number | null;
+}
+
+/** One horizontal bar chart: a bar per item with its value in words (inline SVG, as the ping-test history draws). */
+function BarChart({ bars, format, name }: { bars: Bar[]; format: (v: number) => string; name: string }) {
   const { t } = useTranslation();
-  const max = Math.max(1e-9, ...rows.map((r) => value(r) ?? 0));
-  const height = G.top + rows.length * (G.bar + G.gap) + 4;
+  const max = Math.max(1e-9, ...bars.map((b) => b.value ?? 0));
+  const height = G.top + bars.length * (G.bar + G.gap) + 4;
   const plot = G.width - G.left - 70;
   return (
     <figure className="stats-chart">
@@ -24,19 +30,18 @@ function BarChart({ rows, value, format, label, name }: { rows: CaseStatisticsRo
       <div className="chart-scroll">
         <svg className="history-chart" viewBox={`0 0 ${G.width} ${height}`} width={G.width} height={height} role="img" aria-label={name}>
           <line x1={G.left} x2={G.left} y1={0} y2={height} className="chart-axis" />
-          {rows.map((r, i) => {
-            const v = value(r);
+          {bars.map((b, i) => {
             const y = G.top + i * (G.bar + G.gap);
-            const w = v === null ? 0 : Math.max(2, Math.round((v / max) * plot));
+            const w = b.value === null ? 0 : Math.max(2, Math.round((b.value / max) * plot));
             return (
-              <g key={`${r.peer} ${r.type} ${r.direction}`} data-row={`${r.peer} ${r.type} ${r.direction}`} data-value={v ?? ''}>
-                <title>{`${label(r)}: ${v === null ? t('common.none') : format(v)}`}</title>
+              <g key={b.key} data-bar={b.key} data-value={b.value ?? ''}>
+                <title>{`${b.label}: ${b.value === null ? t('common.none') : format(b.value)}`}</title>
                 <text x={G.left - 6} y={y + G.bar - 4} textAnchor="end" className="chart-label">
-                  {label(r).length > 34 ? `${label(r).slice(0, 33)}…` : label(r)}
+                  {b.label.length > 52 ? `${b.label.slice(0, 51)}…` : b.label}
                 </text>
-                {v === null ? <rect x={G.left} y={y + G.bar / 2 - 1} width={plot} height={2} className="chart-empty" /> : <rect x={G.left} y={y} width={w} height={G.bar} rx={2} className="chart-bar chart-median" />}
+                {b.value === null ? <rect x={G.left} y={y + G.bar / 2 - 1} width={plot} height={2} className="chart-empty" /> : <rect x={G.left} y={y} width={w} height={G.bar} rx={2} className="chart-bar chart-median" />}
                 <text x={G.left + w + 6} y={y + G.bar - 4} className="chart-label">
-                  {v === null ? t('common.none') : format(v)}
+                  {b.value === null ? t('common.none') : format(b.value)}
                 </text>
               </g>
             );
@@ -59,22 +64,30 @@ export function CaseStatisticsPage({ navigate }: { navigate: (path: string) => v
   const hours = (v: number) => t('cases.statistics.hours', { value: v.toFixed(1) });
   const days = (v: number) => t('cases.statistics.days', { value: v.toFixed(1) });
   const pct = (v: number) => `${Math.round(v * 100)}\u00a0%`;
+  const bars = (value: (r: CaseStatisticsRow) => number | null): Bar[] => (rows ?? []).map((r) => ({ key: `${r.peer} ${r.type} ${r.direction}`, label: label(r), value: value(r) }));
+  /** Refusals by ground, over every peer and type. */
+  const byGround = new Map<string, number>();
+  for (const r of rows ?? []) for (const [g, n] of Object.entries(r.refusal_grounds)) byGround.set(g, (byGround.get(g) ?? 0) + n);
+  const grounds: Bar[] = [...byGround.entries()].sort((x, y) => y[1] - x[1]).map(([g, n]) => ({ key: g, label: groundText(t, g).split(':')[0] ?? g, value: n }));
   return (
     <>
       <PageHeader title={t('cases.statistics.title')} intro={t('cases.statistics.intro')}>
-        <a className="button" href={CASES_PATH} onClick={onLink(navigate)}>
-          {t('cases.allCases')}
-        </a>
-        <a className="button" href={STATISTICS_CSV} download data-action="csv">
-          {t('cases.statistics.csv')}
-        </a>
+        <div className="button-row case-actions">
+          <a className="button" href={CASES_PATH} onClick={onLink(navigate)}>
+            {t('cases.allCases')}
+          </a>
+          <a className="button" href={STATISTICS_CSV} download data-action="csv">
+            {t('cases.statistics.csv')}
+          </a>
+        </div>
       </PageHeader>
       <ErrorAlert error={stats.error} />
       {rows && rows.length > 0 && (
         <section className="card stats-charts">
-          <BarChart rows={rows} value={(r) => r.median_hours_to_acknowledge} format={hours} label={label} name={t('cases.statistics.chartAck')} />
-          <BarChart rows={rows} value={(r) => r.median_days_to_execute} format={days} label={label} name={t('cases.statistics.chartExecute')} />
-          <BarChart rows={rows} value={(r) => (r.cases ? r.refused / r.cases : null)} format={pct} label={label} name={t('cases.statistics.chartRefused')} />
+          <BarChart bars={bars((r) => r.median_hours_to_acknowledge)} format={hours} name={t('cases.statistics.chartAck')} />
+          <BarChart bars={bars((r) => r.median_days_to_execute)} format={days} name={t('cases.statistics.chartExecute')} />
+          <BarChart bars={bars((r) => (r.cases ? r.refused / r.cases : null))} format={pct} name={t('cases.statistics.chartRefused')} />
+          {grounds.length > 0 && <BarChart bars={grounds} format={(v) => String(v)} name={t('cases.statistics.chartGrounds')} />}
         </section>
       )}
       <section className="card table-card">

@@ -222,9 +222,11 @@ function DraftEditor({
   return (
     <>
       <PageHeader title={draft ? t('cases.draft.editTitle', { subject: draft.content.subject }) : t('cases.draft.title')} intro={t('cases.draft.intro')}>
-        <a className="button" href={CASES_PATH} onClick={onLink(navigate)}>
-          {t('cases.allCases')}
-        </a>
+        <div className="button-row case-actions">
+          <a className="button" href={CASES_PATH} onClick={onLink(navigate)}>
+            {t('cases.allCases')}
+          </a>
+        </div>
       </PageHeader>
       {draft && (
         <p className="draft-state" data-draft-status={draft.status}>
