@@ -15,6 +15,7 @@ import { CaseDetailPage, CaseListPage, DraftFormPage, pdfText } from './page-mod
 const POLL = { timeout: 20_000, interval: 200 };
 const SUBJECT = 'Ransomware command server logs';
 const REFERENCE = 'UZ-2026-0117';
+const RU_FACTS = 'Атака программы-вымогателя зашифровала системы областной больницы 20 ноября 2026 г.';
 
 function shot(name: string): string {
   return resolve(RESULTS, `cases-${name}.png`);
@@ -51,6 +52,10 @@ describe('cases pages', { timeout: TIMEOUT }, () => {
     await draft.fill('Why preservation is necessary', 'The provider keeps logs for 30 days only.');
     await draft.check('A request for mutual legal assistance will follow');
     expect(await draft.fieldSource('Summary of the facts').textContent()).toBe('UN Convention art. 42(3)(b)');
+    // a Russian translation of one text field
+    await onA.page.locator('#translation-language').selectOption('ru');
+    await draft.form.getByRole('button', { name: 'Add translation' }).click();
+    await draft.fill('Summary of the facts (Русский)', RU_FACTS);
     await draft.save();
 
     // saved, not sendable: the missing field is listed at the top and shown at the field
@@ -126,6 +131,12 @@ describe('cases pages', { timeout: TIMEOUT }, () => {
     expect(text).toContain('United Nations Convention against Cybercrime, article 42');
     expect(text).toContain(`Verify: case ${caseId}, code ${code}`);
     expect(text).not.toContain('Print / save as PDF');
+    // the same letter from the Russian translation: labels and translated text in Russian
+    await onA.page.locator('#letter-language').selectOption('ru');
+    const facts = onA.page.locator('.letter-section[data-field="facts_summary"]');
+    await facts.locator('h2', { hasText: 'Краткое изложение фактов' }).waitFor();
+    expect(await facts.textContent()).toContain(RU_FACTS);
+    expect(await onA.page.locator('.letter-footer').textContent()).toBe(`Проверка: дело ${caseId}, код ${code}`);
 
     // statistics: one outgoing preservation request to B, acknowledged, none refused
     await onA.page.goto(`${a.url}/cases/statistics`);

@@ -52,9 +52,10 @@ export function CaseLetter({ id, navigate }: { id: string; navigate: (path: stri
   const [chosen, setChosen] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!c || c.my_party !== 'requesting') return;
+    // The agreements shared with the other party say which languages the requested side works in (seen from either side).
+    if (!c) return;
     let live = true;
-    void casesApi.requestedSide(c.requested).then((s) => live && setSide(s), () => undefined);
+    void casesApi.requestedSide(c.peer).then((s) => live && setSide(s), () => undefined);
     return () => {
       live = false;
     };
