@@ -7,7 +7,8 @@ import { useNodeDirectory } from '../federation/useNodeDirectory.js';
 import { pickName } from '../i18n/names.js';
 import { useLanguage } from '../shared/hooks/useLanguage.js';
 import { useAction, useResource } from '../shared/hooks/useResource.js';
-import { FormErrors } from '../shared/forms/FormErrors.js';
+import { fieldErrorText } from '../shared/forms/field-errors.js';
+import { FormErrors, useFieldErrors } from '../shared/forms/FormErrors.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field, Options, SelectField, TextAreaField } from '../shared/ui/Field.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
@@ -421,6 +422,7 @@ function RequestField({ field, catalogue, value, onChange }: { field: CatalogueF
           <label className="checkbox">
             <input type="checkbox" data-pointer={pointer} checked={value === true} onChange={(e) => onChange(e.target.checked)} /> {label}
           </label>
+          <FieldProblems pointer={pointer} />
           <p className="hint">{hint}</p>
         </div>
       );
@@ -435,6 +437,7 @@ function RequestField({ field, catalogue, value, onChange }: { field: CatalogueF
             <Field label={t('cases.draft.from')} pointer={`${pointer}/from`} type="date" value={range.from} onChange={(e) => onChange({ ...range, from: e.target.value })} />
             <Field label={t('cases.draft.to')} pointer={`${pointer}/to`} type="date" value={range.to} onChange={(e) => onChange({ ...range, to: e.target.value })} />
           </div>
+          <FieldProblems pointer={pointer} />
           <p className="hint">{hint}</p>
         </fieldset>
       );
@@ -442,6 +445,15 @@ function RequestField({ field, catalogue, value, onChange }: { field: CatalogueF
     case 'offence_refs':
       return <OffenceField field={field} catalogue={catalogue} label={label} hint={hint} value={Array.isArray(value) ? value : []} onChange={onChange} />;
   }
+}
+
+/** The errors of a field drawn without Field (a checkbox, a period): the problems about the field as a whole. */
+function FieldProblems({ pointer }: { pointer: string }) {
+  const { t } = useTranslation();
+  const { errors } = useFieldErrors(pointer);
+  const own = errors.filter((e) => e.pointer === pointer);
+  if (own.length === 0) return null;
+  return <p className="field-error">{own.map((e) => fieldErrorText(t, e)).join(' ')}</p>;
 }
 
 /** Offences as a multi-select grouped by instrument; each chosen one shows the corresponding offence in the other convention. */
