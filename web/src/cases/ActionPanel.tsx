@@ -57,7 +57,9 @@ export function ActionPanel({ detail, catalogue, done, onDone }: { detail: CaseD
   if (actions.length === 0) return null;
   const textKey = TEXT_OF[action as CaseAction] ?? 'note';
   const textRequired = REQUIRED_TEXT.has(textKey) || action === 'refuse' || action === 'postpone';
-  const groundRefs = (type?.refusal_grounds ?? []).map((g) => ('ref' in g ? g.ref : g.derived));
+  // The grounds of the request's own instrument; where the catalogue lists none, any ground named (with reasons) is taken.
+  const instrument = detail.request.legal_basis.instrument;
+  const groundRefs = (type?.refusal_grounds ?? []).flatMap((g) => ('ref' in g && g.instrument === instrument ? [g.ref] : []));
 
   function input(action: CaseAction): CaseActionInput {
     const note = text.trim() ? text.trim() : undefined;
@@ -141,10 +143,25 @@ export function ActionPanel({ detail, catalogue, done, onDone }: { detail: CaseD
           {action === 'refuse' && (
             <fieldset className="grounds" data-pointer="/grounds">
               <legend>{t('cases.action.grounds')}</legend>
-              {groundRefs.length === 0 && <p className="hint">{t('cases.action.noGrounds')}</p>}
+              {groundRefs.length === 0 && (
+                <Field
+                  label={t('cases.action.groundsFree')}
+                  pointer="/grounds"
+                  hint={t('cases.action.noGrounds')}
+                  value={grounds.join(', ')}
+                  onChange={(e) =>
+                    setGrounds(
+                      e.target.value
+                        .split(',')
+                        .map((g) => g.trim())
+                        .filter(Boolean),
+                    )
+                  }
+                />
+              )}
               {groundRefs.map((g) => (
                 <label key={g} className="checkbox">
-                  <input type="checkbox" value={g} checked={grounds.includes(g)} onChange={(e) => setGrounds((list) => (e.target.checked ? [...list, g] : list.filter((x) => x !== g)))} /> {groundText(t, g)}
+                  <input type="checkbox" value={g} checked={grounds.includes(g)} onChange={(e) => setGrounds((list) => (e.target.checked ? [...list, g] : list.filter((x) => x !== g)))} /> {groundText(t, g, instrument)}
                 </label>
               ))}
             </fieldset>

@@ -163,7 +163,7 @@ function CaseState({ detail: c }: { detail: CaseDetail }) {
   if (c.information_requested) items.push([t('cases.state.informationRequested'), c.information_requested]);
   if (c.conditions) items.push([t('cases.state.conditions', { status: t(`cases.conditionStatus.${c.conditions.status}`, { defaultValue: c.conditions.status }) }), c.conditions.text]);
   if (c.postponement) items.push([t('cases.state.postponed'), c.postponement.reasons + (c.postponement.until ? ` (${c.postponement.until})` : '')]);
-  if (c.refusal) items.push([t('cases.state.refused'), `${c.refusal.grounds.map((g) => groundText(t, g)).join('; ')}. ${c.refusal.reasons}`]);
+  if (c.refusal) items.push([t('cases.state.refused'), `${c.refusal.grounds.map((g) => groundText(t, g, c.request.legal_basis.instrument)).join('; ')}. ${c.refusal.reasons}`]);
   if (c.handed_over_to) items.push([t('cases.state.handedOver'), c.handed_over_to]);
   if (c.withdrawal) items.push([t('cases.state.withdrawn'), c.withdrawal]);
   if (c.extension_requested) items.push([t('cases.state.extension'), t('cases.timeline.days', { count: c.extension_requested })]);

@@ -6,7 +6,7 @@ import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { groundText } from './catalogue.js';
 
 /** What an event says beyond its action: the date kept until, the text, the grounds. */
-function EventBody({ entry }: { entry: CaseHistoryEntry }) {
+function EventBody({ entry, instrument }: { entry: CaseHistoryEntry; instrument: string }) {
   const { t } = useTranslation();
   const b = (entry.body ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
@@ -14,7 +14,7 @@ function EventBody({ entry }: { entry: CaseHistoryEntry }) {
   if (typeof b.extent === 'string') parts.push(t(`cases.extent.${b.extent}`, { defaultValue: b.extent }));
   if (typeof b.days === 'number') parts.push(t('cases.timeline.days', { count: b.days }));
   if (typeof b.authority === 'string') parts.push(b.authority);
-  if (Array.isArray(b.grounds)) parts.push((b.grounds as string[]).map((g) => groundText(t, g)).join('; '));
+  if (Array.isArray(b.grounds)) parts.push((b.grounds as string[]).map((g) => groundText(t, g, instrument)).join('; '));
   for (const k of ['text', 'reasons', 'conditions', 'note'] as const) if (typeof b[k] === 'string') parts.push(b[k]);
   if (parts.length === 0) return null;
   return <p className="event-body pre-wrap">{parts.join(' · ')}</p>;
@@ -84,7 +84,7 @@ export function Timeline({ detail, label }: { detail: CaseDetail; label: (id: st
                   {t('cases.timeline.ignored', { reason: h.ignored_because })}
                 </p>
               )}
-              <EventBody entry={h} />
+              <EventBody entry={h} instrument={detail.request.legal_basis.instrument} />
               {h.delivery && <Delivery delivery={h.delivery} />}
             </li>
           );

@@ -103,7 +103,8 @@ export function offenceText(t: TFunction, offence: Offence): string {
 
 /** A refusal ground: "UN Convention art. 40(21)(b): prejudice to sovereignty, security…". */
 export function groundText(t: TFunction, ref: string, instrument = 'un-cybercrime'): string {
-  const text = t(`cases.grounds.${keyOf(ref)}`, { defaultValue: '' });
+  // The paraphrases are of the UN Convention's art. 40(21)–(22); other instruments' grounds show as their article.
+  const text = instrument === 'un-cybercrime' ? t(`cases.grounds.${keyOf(ref)}`, { defaultValue: '' }) : '';
   const where = sourceText(t, { instrument, ref });
   return text ? `${where}: ${text}` : where;
 }
