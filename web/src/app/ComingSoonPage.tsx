@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 
-export type PlannedCapability = 'cases' | 'intelligence' | 'norms';
+export type PlannedCapability = 'intelligence' | 'norms';
 
 /** A capability that is designed but not built yet: what it will do. */
 export function ComingSoonPage({ capability }: { capability: PlannedCapability }) {
