@@ -1,6 +1,6 @@
 import { appendAuditMany, type AuditInput } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
-import { eventKey } from '../federation/event-log/event-log.rules.js';
+import { eventKey, MAX_CLOCK_GAP_MS, plausibleTime } from '../federation/event-log/event-log.rules.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
 import type { MessageType } from '../federation/protocol/message-types.js';
 import type { DbOrTrx } from '../store/db.js';
@@ -41,13 +41,19 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
       refused.set(e.id, why);
       continue;
     }
+    // An author cannot back-date (or post-date) events at will: such an event is not kept, and the receipt says so.
+    if (!plausibleTime(e.body.created_at, e.issued_at)) {
+      refused.set(e.id, `the event's time ${e.body.created_at} is more than ${MAX_CLOCK_GAP_MS / 60_000} minutes from its envelope's ${e.issued_at}`);
+      continue;
+    }
     if (await storeCaseEvent(trx, e)) {
       touched.set(e.body.case_id, (touched.get(e.body.case_id) ?? false) || e.body.action === 'open');
       arrived.add(eventKey(e.from, e.body.event_id));
     }
   }
   const notCounted: AuditInput[] = [];
-  for (const [caseId, opened] of touched) {
+  // In case id order: refreshProjection locks each case on PostgreSQL, and batches in flight at once must not deadlock.
+  for (const [caseId, opened] of [...touched].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
     const loaded = await refreshProjection(trx, caseId, me);
     if (opened && loaded.state.requested === me) await notifyIncomingCase(ctx, trx, caseId, loaded.state);
     // Reported, not hidden: a received event the rules do not count (out of role, too late).

@@ -39,4 +39,12 @@ describe.each(DIALECTS)('case events as the receiving node takes them (%s)', (di
     await receive([outOfRole]);
     expect(await node.ctx.store.db.selectFrom('audit_log').select('seq').where('action', '=', 'case.event_not_counted').execute()).toHaveLength(1);
   });
+
+  it('refuses, in the receipt, an event dated far from its envelope, and keeps nothing of it', async () => {
+    const caseId = newId();
+    const backDated = envelope('kz-cert', me, { case_id: caseId, action: 'open', requested: me, request: PRESERVATION, created_at: new Date(Date.now() - 3_600_000).toISOString() });
+    const refused = await receive([backDated]);
+    expect(refused.get(backDated.id)).toMatch(/more than 10 minutes from its envelope's/);
+    expect(await node.ctx.store.db.selectFrom('case_events').select('event_id').where('case_id', '=', caseId).execute()).toEqual([]);
+  });
 });
