@@ -228,8 +228,10 @@ async function main() {
 
   // Then the two-node benchmarks, each in its own process: federation (throughput and latency,
   // test-results/bench-federation.json) and the inbox under attack
-  // (test-results/bench-inbox-attack.json); their progress and tables go to our stderr.
-  for (const [script, skip] of [['federation.js', 'BENCH_FEDERATION'], ['inbox-attack.js', 'BENCH_INBOX_ATTACK']]) {
+  // (test-results/bench-inbox-attack.json), case events between two nodes
+  // (test-results/bench-cases-events.json) and the case list with 100,000 cases
+  // (test-results/bench-cases-list.json); their progress and tables go to our stderr.
+  for (const [script, skip] of [['federation.js', 'BENCH_FEDERATION'], ['inbox-attack.js', 'BENCH_INBOX_ATTACK'], ['cases-events.js', 'BENCH_CASES_EVENTS'], ['cases-list.js', 'BENCH_CASES_LIST']]) {
     if (process.env[skip] === '0') continue;
     log(`\n=== bench/${script} ===`);
     const childCode = await new Promise((res) => {

@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// Case events end to end between two `accord serve` processes (issue 12: >= 2,000 events/s):
+// node A opens many cases and takes many actions on them; node B applies every event (verifies
+// the batch, stores the event in its case log, folds the case and rewrites its list row, in
+// one transaction) and answers with a signed receipt. On SQLite and on PostgreSQL.
+// See bench/README.md ("Case events").
+//
+// The events go through A's HTTP API, as users' requests do (the bench process is the client,
+// BENCH_CASES_CLIENTS at once): per case a draft and its sending (the opening), then
+// BENCH_CASES_ACTIONS actions (messages, added information, and a closing). Each route checks
+// the rules, signs the event, queues it in A's outbox, refreshes A's list row and wakes A's
+// delivery. (A second process writing A's SQLite database while A runs would fail with
+// SQLITE_BUSY on its transactions, so the API is also the only honest way in.) Two runs per database:
+//  - live: B active while the generator runs; events/s from the first event queued on A to the
+//    last one applied on B (the issue's figure; it includes A's own work creating them).
+//  - backlog: B suspended on A while the generator runs, then resumed; events/s from the resume
+//    to the last event applied on B (what B applies when events arrive faster than that).
+//
+// Env: BENCH_DIALECTS, BENCH_PG_URL, BENCH_ROOT, BENCH_STRICT=1, BENCH_CPU_PROF=1,
+//      BENCH_CASES_EVENT_COUNT (events per run, default 4000), BENCH_CASES_ACTIONS (actions per
+//      case after the opening, default 4), BENCH_CASES_CLIENTS (concurrent API clients, default
+//      8), BENCH_CASES_RUNS (default "live,backlog"),
+//      BENCH_FED_PIN=0 (do not pin A to CPU 0 and B to CPU 1).
+// Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-cases-events.json.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalogue, requestContent, rng } from './cases-data.js';
+import { assertAlive, cliRun, dialectsFromEnv, hasTaskset, log, nCpu, OUT_DIR, posInt, printTable, ROOT, round, sleep } from './lib.js';
+import { api, cpuCores, cpuOf, profDir, scalar, startPair } from './pair.js';
+
+const EVENTS = posInt(process.env.BENCH_CASES_EVENT_COUNT, 4000);
+const ACTIONS = posInt(process.env.BENCH_CASES_ACTIONS, 4);
+const CLIENTS = posInt(process.env.BENCH_CASES_CLIENTS, 8);
+const RUNS = (process.env.BENCH_CASES_RUNS ?? 'live,backlog').split(',').map((s) => s.trim());
+const STRICT = process.env.BENCH_STRICT === '1';
+const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const PIN = process.env.BENCH_FED_PIN !== '0' && hasTaskset;
+const TARGET = 2000;
+const A_ID = 'bench-a';
+const B_ID = 'bench-b';
+const LOAD_AT_START = loadavg().map((x) => round(x, 2));
+
+/**
+ * The generator: BENCH_CASES_CLIENTS clients of A's HTTP API at once, each opening a case (a
+ * draft, then send) and taking its actions one after another, then the next case, until
+ * EVENTS events are queued. The routes do what a user's requests do: check the rules, sign,
+ * queue in A's outbox, refresh A's list row, answer with the case, and wake A's delivery.
+ */
+async function generate(a, catalogue) {
+  const r = rng(7);
+  let made = 0;
+  let cases = 0;
+  const t0 = performance.now();
+  const client = async () => {
+    while (made < EVENTS) {
+      const i = cases++;
+      made++;
+      const draft = await api(a, 'POST', '/api/v1/cases/drafts', { requested: B_ID, content: requestContent(r, r.pick(catalogue.requestTypes), catalogue, i) });
+      const c = await api(a, 'POST', `/api/v1/cases/drafts/${draft.id}/send`);
+      for (let k = 0; k < ACTIONS && made < EVENTS; k++) {
+        made++;
+        const input = k === ACTIONS - 1 ? { action: 'close', note: 'Closed by the requesting side.' } : k % 2 ? { action: 'add_information', text: 'All times in the logs are UTC+5.' } : { action: 'message', text: `Status enquiry ${k + 1} on ${c.request.reference}.` };
+        await api(a, 'POST', `/api/v1/cases/${c.id}/actions`, input);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  return { events: made, cases, seconds: (performance.now() - t0) / 1000 };
+}
+
+const appliedOnB = (b) => scalar(b.reader, `SELECT COUNT(*) AS n FROM case_events WHERE author = '${A_ID}'`);
+const pendingOnA = async (a) => (await scalar(a.reader, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE peer_id = '${B_ID}' AND state = 'pending' LIMIT 1) p`)) > 0;
+
+async function run(dialect, mode, catalogue) {
+  const label = `${dialect} ${mode}`;
+  const pair = await startPair(dialect, label, {
+    nodes: [{ id: A_ID, cpu: PIN ? '0' : null }, { id: B_ID, cpu: PIN ? (nCpu > 1 ? '1' : '0') : null }],
+    env: { ACCORD_INBOX_RATE_PER_MINUTE: '10000000' },
+    prof: CPU_PROF ? profDir : null,
+  });
+  const [a, b] = pair.nodes;
+  // The servers' error log lines (pino, level 50 and up), shown when a run fails.
+  const errors = [];
+  for (const n of pair.nodes) n.server.child.stdout.on('data', (d) => { for (const line of String(d).split('\n')) if (/"level":(5|6)\d/.test(line) && errors.length < 5) errors.push(`${n.id}: ${line.slice(0, 1500)}`); });
+  try {
+    if (mode === 'backlog') cliRun(['peer', 'suspend', B_ID, '--data', a.dataDir]);
+    const c0 = cpuOf(pair.nodes);
+    const w0 = performance.now();
+    let generated = null;
+    let genError = null;
+    const gen = generate(a, catalogue).then((g) => { generated = g; }, (e) => { genError = e; });
+    let t0 = w0;
+    if (mode === 'backlog') {
+      await gen;
+      if (genError) throw genError;
+      log(`[${label}] queued ${generated.events} events on ${generated.cases} cases in ${round(generated.seconds, 1)} s (${round(generated.events / generated.seconds)} events/s on A, B suspended)`);
+      t0 = performance.now();
+      await api(a, 'POST', `/api/v1/peers/${B_ID}/resume`);
+      await api(a, 'POST', `/api/v1/peers/${B_ID}/retry`);
+    }
+    let progress = performance.now();
+    const timeoutMs = Math.max(240_000, EVENTS * 20);
+    let applied = 0;
+    for (;;) {
+      assertAlive(a.server.child, A_ID);
+      assertAlive(b.server.child, B_ID);
+      if (genError) throw genError;
+      applied = await appliedOnB(b);
+      if (generated && applied >= generated.events) break;
+      if (performance.now() - t0 > timeoutMs) throw new Error(`only ${applied} events applied on B after ${timeoutMs / 1000} s`);
+      if (performance.now() - progress > 5000) {
+        progress = performance.now();
+        log(`[${label}]   ... ${applied} events applied on B after ${round((performance.now() - t0) / 1000, 1)} s`);
+      }
+      await sleep(20);
+    }
+    const tEnd = performance.now();
+    const c1 = cpuOf(pair.nodes);
+    if (mode === 'live') log(`[${label}] the generator queued ${generated.events} events on ${generated.cases} cases in ${round(generated.seconds, 1)} s (${round(generated.events / generated.seconds)} events/s on A)`);
+    // In the live run the clock starts with the first event queued on A (outbox.created_at).
+    let wallS = (tEnd - t0) / 1000;
+    if (mode === 'live') {
+      const first = (await a.reader.all(`SELECT MIN(created_at) AS t FROM outbox WHERE peer_id = '${B_ID}'`))[0].t;
+      wallS = (Date.now() - (performance.now() - tEnd) - Date.parse(first)) / 1000;
+    }
+    // Correct as well as fast: B holds every case in its list, in the state A folded it to.
+    const listOf = async (n) => new Map((await n.reader.all(`SELECT case_id, status, events, ignored_events FROM cases`)).map((x) => [x.case_id, `${x.status}/${x.events}/${x.ignored_events}`]));
+    const [onA, onB] = [await listOf(a), await listOf(b)];
+    const differ = [...onA].filter(([id, v]) => onB.get(id) !== v);
+    const closedOnB = [...onB.values()].filter((v) => v.startsWith('closed/')).length;
+    const rejected = await scalar(a.reader, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'rejected'`);
+    if (onA.size !== generated.cases || onB.size !== generated.cases || differ.length || rejected) {
+      for (const [id, v] of differ.slice(0, 5)) log(`[${label}] case ${id}: on A ${v}, on B ${onB.get(id) ?? 'missing'} (status/events/ignored)`);
+      throw new Error(`A lists ${onA.size} and B ${onB.size} cases of ${generated.cases}; ${differ.length} differ; ${rejected} events rejected`);
+    }
+    while (await pendingOnA(a)) await sleep(50); // receipts of the last batches, before the nodes stop
+    const cpu = cpuCores(c0, c1, (tEnd - w0) / 1000);
+    const cpuWall = (tEnd - w0) / 1000;
+    const row = {
+      mode,
+      events: generated.events,
+      cases: generated.cases,
+      generator_s: round(generated.seconds, 2),
+      generator_events_per_s: round(generated.events / generated.seconds),
+      wall_s: round(wallS, 2),
+      events_per_s: round(generated.events / wallS),
+      cases_on_b: onB.size,
+      closed_on_b: closedOnB,
+      rejected,
+      cpu_cores: cpu,
+      cpu_us_per_event: { a: round((cpu.a * cpuWall * 1e6) / generated.events), b: round((cpu.b * cpuWall * 1e6) / generated.events) },
+      loadavg_1m_after: round(loadavg()[0], 2),
+    };
+    log(`[${label}] ${row.events_per_s} events/s (${row.events} events in ${row.wall_s} s${mode === 'live' ? ', first queued on A to last applied on B' : ', resume to last applied on B'}); CPU A ${cpu.a} B ${cpu.b}${cpu.postgres !== null ? ` postgres ${cpu.postgres}` : ''}, B ${row.cpu_us_per_event.b} us/event; run-queue wait A ${cpu.a_runq_wait} B ${cpu.b_runq_wait}; load ${row.loadavg_1m_after}`);
+    return row;
+  } catch (e) {
+    for (const line of errors) log(`[${label}] ${line}`);
+    throw e;
+  } finally {
+    await pair.cleanup();
+  }
+}
+
+function report(results) {
+  const cell = (mode, f) => (r) => { const x = r.runs.find((m) => m.mode === mode); return x ? f(x) : '-'; };
+  const rows = [];
+  for (const mode of RUNS) {
+    rows.push(
+      [`${mode}: events/s end to end`, cell(mode, (x) => `${x.events_per_s} ${x.events_per_s >= TARGET ? 'PASS' : 'FAIL'}`)],
+      ['  events (cases), seconds', cell(mode, (x) => `${x.events} (${x.cases}), ${x.wall_s}`)],
+      ['  generator on A, events/s', cell(mode, (x) => x.generator_events_per_s)],
+      ['  CPU cores A / B / postgres', cell(mode, (x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'}`)],
+      ['  CPU us per event A / B', cell(mode, (x) => `${x.cpu_us_per_event.a} / ${x.cpu_us_per_event.b}`)],
+      ['  run-queue wait A / B', cell(mode, (x) => `${x.cpu_cores.a_runq_wait} / ${x.cpu_cores.b_runq_wait}`)],
+    );
+  }
+  printTable(results.map((r) => r.dialect), results, rows);
+}
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist', 'server', 'cli', 'main.js'))) {
+    log('dist/server is missing: run `npm run build:server` first');
+    process.exit(2);
+  }
+  log(`Accord case events bench: ${EVENTS} events per run (an opening and ${ACTIONS} actions per case), runs ${RUNS.join(', ')}, dialects ${dialectsFromEnv().join(', ')}, ${nCpu} CPUs, node ${process.version}, load ${LOAD_AT_START.join(' ')}${PIN ? '' : ' (nodes not pinned)'}`);
+  const catalogue = await loadCatalogue();
+  const results = [];
+  const failures = [];
+  for (const d of dialectsFromEnv()) {
+    try {
+      const runs = [];
+      for (const mode of RUNS) runs.push(await run(d, mode, catalogue));
+      results.push({ dialect: d, runs });
+    } catch (e) {
+      log(`[${d}] FAILED: ${e.stack ?? e.message}`);
+      failures.push({ dialect: d, error: e.message });
+    }
+  }
+  if (results.length) report(results);
+  const out = {
+    date: new Date().toISOString(),
+    root: ROOT,
+    node: process.version,
+    cpus: nCpu,
+    cpu_model: cpus()[0]?.model ?? null,
+    loadavg_at_start: LOAD_AT_START,
+    loadavg_at_end: loadavg().map((x) => round(x, 2)),
+    events: EVENTS,
+    actions_per_case: ACTIONS,
+    target_events_per_s: TARGET,
+    results,
+    failures,
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'bench-cases-events.json'), JSON.stringify(out, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  const missed = results.some((r) => r.runs.some((x) => x.mode === 'live' && x.events_per_s < TARGET));
+  if (failures.length) log(`dialects that could not be measured: ${failures.map((f) => f.dialect).join(', ')}`);
+  process.exitCode = failures.length || (STRICT && missed) ? 1 : 0;
+}
+
+main().catch((e) => {
+  log(e.stack ?? e.message);
+  process.exit(1);
+});
