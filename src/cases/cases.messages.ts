@@ -52,8 +52,7 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
     }
   }
   const notCounted: AuditInput[] = [];
-  // In case id order: refreshProjection locks each case on PostgreSQL, and batches in flight at once must not deadlock.
-  for (const [caseId, opened] of [...touched].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+  for (const [caseId, opened] of touched) {
     const loaded = await refreshProjection(trx, caseId, me);
     if (opened && loaded.state.requested === me) await notifyIncomingCase(ctx, trx, caseId, loaded.state);
     // Reported, not hidden: a received event the rules do not count (out of role, too late).

@@ -1,3 +1,4 @@
+import { lockAuditChain } from '../audit/audit.repository.js';
 import { sql, SqliteAdapter, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { defineEventLog, eventKey, listEquivocations, listEvents, storeEvent, type EquivocationColumns } from '../federation/event-log/event-log.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
@@ -92,11 +93,12 @@ export function projectionOf(caseId: string, me: string, s: CaseState, events: n
 
 /** Rewrites a case's row in the list from its log; removes nothing when the case is not open yet. */
 export async function refreshProjection(db: DbOrTrx, caseId: string, me: string): Promise<LoadedCase> {
-  // PostgreSQL runs batches (and local actions) at once: two transactions that each stored an
-  // event of the case would each fold without the other's and the later write would lose one.
-  // Refreshes of one case take turns; the one that waited reads the other's committed event.
-  // (Callers refreshing several cases take them in case id order, so they cannot deadlock.)
-  if (!isSqlite(db)) await sql`select pg_advisory_xact_lock(hashtext(${`accord:case:${caseId}`}))`.execute(db);
+  // PostgreSQL applies batches (and local actions) at once: two transactions that each stored an
+  // event of one case would each fold without the other's, and the later write would lose one.
+  // Writers of the list take turns on the audit chain's lock, which every action holds already
+  // (its outbox release is audited) and which nothing takes after a row the list writes: no
+  // second lock order, so no deadlock. The one that waited reads the other's committed event.
+  if (!isSqlite(db)) await lockAuditChain(db, 'postgres');
   const loaded = await loadCase(db, caseId);
   const row = projectionOf(caseId, me, loaded.state, loaded.rows.length);
   if (row) {
