@@ -2,7 +2,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { ConflictError, ForbiddenError, NotFoundError, invalidFields } from '../errors.js';
 import { eventDigest as eventDigestHex } from '../federation/event-log/event-log.rules.js';
-import { enqueueMessages } from '../federation/outbox.service.js';
+import { deliveriesOf, enqueueMessages, type Delivery } from '../federation/outbox.service.js';
 import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId, type Envelope, type Signature } from '../federation/protocol/envelope.js';
 import type { Requirements } from '../directory/directory.schemas.js';
@@ -34,26 +34,6 @@ export interface CaseHistoryEntry {
   signature: Signature;
   /** The signed envelope this node holds: verifiable with the author's key. */
   envelope: Envelope;
-}
-
-export interface Delivery {
-  state: string;
-  delivered_at: string | null;
-  reject_reason: string | null;
-  /** The signed receipt of the batch that carried the event (JSON), once the peer answered. */
-  receipt: unknown;
-}
-
-/** The outbox state and signed receipts of this node's own events, by envelope id. */
-async function deliveriesOf(db: DbOrTrx, ids: string[]): Promise<Map<string, Delivery>> {
-  const out = new Map<string, Delivery>();
-  if (ids.length === 0) return out;
-  const rows = await db.selectFrom('outbox').select(['id', 'state', 'delivered_at', 'reject_reason', 'receipt_id']).where('id', 'in', ids).execute();
-  const batchIds = [...new Set(rows.map((r) => r.receipt_id).filter((x): x is string => x !== null))];
-  const receipts = batchIds.length ? await db.selectFrom('receipts').select(['batch_id', 'receipt']).where('batch_id', 'in', batchIds).execute() : [];
-  const byBatch = new Map(receipts.map((r) => [r.batch_id, JSON.parse(r.receipt) as unknown]));
-  for (const r of rows) out.set(r.id, { state: r.state, delivered_at: r.delivered_at, reject_reason: r.reject_reason, receipt: r.receipt_id ? (byBatch.get(r.receipt_id) ?? null) : null });
-  return out;
 }
 
 export interface CaseDetail extends Omit<CaseState, 'timeline' | 'request' | 'requesting' | 'requested' | 'opened_at'> {

@@ -61,3 +61,23 @@ export async function outboxCounts(ctx: NodeContext, peerId?: string): Promise<R
   const rows = await q.execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
+
+export interface Delivery {
+  state: string;
+  delivered_at: string | null;
+  reject_reason: string | null;
+  /** The signed receipt of the batch that carried the event (JSON), once the peer answered. */
+  receipt: unknown;
+}
+
+/** The delivery state of messages this node sent and the peers' signed receipts of them, by message id (for capabilities that show proof of delivery). */
+export async function deliveriesOf(db: DbOrTrx, ids: string[]): Promise<Map<string, Delivery>> {
+  const out = new Map<string, Delivery>();
+  if (ids.length === 0) return out;
+  const rows = await db.selectFrom('outbox').select(['id', 'state', 'delivered_at', 'reject_reason', 'receipt_id']).where('id', 'in', ids).execute();
+  const batchIds = [...new Set(rows.map((r) => r.receipt_id).filter((x): x is string => x !== null))];
+  const receipts = batchIds.length ? await db.selectFrom('receipts').select(['batch_id', 'receipt']).where('batch_id', 'in', batchIds).execute() : [];
+  const byBatch = new Map(receipts.map((r) => [r.batch_id, JSON.parse(r.receipt) as unknown]));
+  for (const r of rows) out.set(r.id, { state: r.state, delivered_at: r.delivered_at, reject_reason: r.reject_reason, receipt: r.receipt_id ? (byBatch.get(r.receipt_id) ?? null) : null });
+  return out;
+}

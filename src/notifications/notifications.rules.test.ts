@@ -8,7 +8,7 @@ describe('notification rules', () => {
   const DEFAULT_PREFERENCES = defaultPreferences(kinds);
 
   it('has a default for every kind the capabilities declare: e-mail for ping tests and expiring entries, none for case deadlines', () => {
-    expect(Object.keys(DEFAULT_PREFERENCES).sort()).toEqual(['case.deadline', 'directory.expiring', 'notification.test', 'ping_test.escalation', 'ping_test.request', 'ping_test.result']);
+    expect(Object.keys(DEFAULT_PREFERENCES).sort()).toEqual(['case.deadline', 'cases.preservation_expiring', 'cases.received', 'cases.unacknowledged', 'directory.expiring', 'notification.test', 'ping_test.escalation', 'ping_test.request', 'ping_test.result']);
     expect(DEFAULT_PREFERENCES['ping_test.request']).toBe('email');
     expect(DEFAULT_PREFERENCES['ping_test.escalation']).toBe('email');
     expect(DEFAULT_PREFERENCES['directory.expiring']).toBe('email');

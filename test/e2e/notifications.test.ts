@@ -55,8 +55,9 @@ describe('notifications page', { timeout: TIMEOUT }, () => {
 
     // the defaults of the server, one select per kind it defines (once the preferences have loaded)
     await notifications.channelsForm.locator('tr[data-kind] select').first().waitFor();
-    expect(await notifications.channelsForm.locator('tr[data-kind] select').count()).toBe(6);
+    expect(await notifications.channelsForm.locator('tr[data-kind] select').count()).toBe(9);
     expect(await notifications.channel('Ping test requests').inputValue()).toBe('email');
+    expect(await notifications.channel('Requests received').inputValue()).toBe('email');
     expect(await notifications.channel('Case deadlines').inputValue()).toBe('none');
     expect(await notifications.channel('Test notifications').inputValue()).toBe('both');
     expect(await notifications.secretState.textContent()).toBe('No secret yet: one is made when you save a webhook URL.');

@@ -96,7 +96,7 @@ export function RequirementsFields({ value, onChange, contactIds }: { value: Req
       <legend>{t('directory.requirements.title')}</legend>
       <p className="hint">{t('directory.requirements.intro')}</p>
       <div className="form-grid">
-        <Field label={t('directory.requirements.languages')} pointer="/requirements/languages" hint={t('directory.languagesHint')} value={value.languages} onChange={(e) => set('languages', e.target.value)} />
+        <Field label={t('directory.requirements.languages')} pointer="/requirements/languages" hint={t('directory.languagesHint')} required={false} value={value.languages} onChange={(e) => set('languages', e.target.value)} />
       </div>
       <p className="field-label">{t('directory.requirements.types')}</p>
       <p className="hint">{t('directory.requirements.typesHint')}</p>
