@@ -64,6 +64,12 @@ export function startCommand(): Command {
           await addPeer(a.ctx, { ref: 'cli' }, { url: b.url, fingerprint: b.ctx.identity.fingerprint });
         }
       }
+      // A first run opens a few requests between the authorities, so that every node has cases to look at.
+      if (credentials.size === DEMO.length) {
+        const { seedDemoCases } = await import('./demo-cases.js');
+        const opened = await seedDemoCases(new Map(nodes.map((n) => [n.ctx.identity.node_id, n.ctx])));
+        print(`Opened ${opened} demo requests between the nodes (Cases).`);
+      }
       print('Accord demo federation is running:');
       for (const n of nodes) {
         const id = n.ctx.identity.node_id;

@@ -1,0 +1,86 @@
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_CASES } from '../../src/cli/commands/demo-cases.js';
+import { ACCORD_BIN } from '../_util/node-process.js';
+
+/** Three consecutive ports nobody listens on, for the demo's three nodes. */
+async function freeRange(n: number): Promise<number> {
+  const free = (port: number) => new Promise<boolean>((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) ok = await free(base + i);
+    if (ok) return base;
+  }
+}
+
+/** Runs `accord start` until it says it is running; the lines it printed so far. */
+function startDemo(data: string, port: number): Promise<{ child: ChildProcess; out: string }> {
+  const child = spawn(process.execPath, [ACCORD_BIN, 'start', '--data', data, '--port', String(port)], { env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((res, rej) => {
+    child.once('exit', (c) => rej(new Error(`accord start exited with ${c}: ${err}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      // The last node's line ends what it prints.
+      if (/kg-central-authority .*\n/.test(out)) res({ child, out });
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+}
+
+/** The case list of one demo node, read from its SQLite file beside the running node (WAL lets a reader in). */
+function casesOf(data: string, node: string): { direction: string; peer: string; type: string; status: string }[] {
+  const db = new Database(join(data, node, 'accord.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT direction, peer, type, status FROM cases ORDER BY opened_at').all() as never;
+  } finally {
+    db.close();
+  }
+}
+
+describe('accord start (the demo federation)', () => {
+  const data = mkdtempSync(join(tmpdir(), 'accord-demo-'));
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+  it('opens its demo requests on the first run, each delivered to the node it asks, and not again on the next run', async () => {
+    const port = await freeRange(3);
+    const first = await startDemo(data, port);
+    try {
+      expect(first.out).toContain(`Opened ${DEMO_CASES.length} demo requests`);
+      // Every request reaches the node it is addressed to, which holds it as incoming.
+      for (;;) {
+        const arrived = DEMO_CASES.filter((c) => casesOf(data, c.to).some((r) => r.direction === 'incoming' && r.peer === c.from && r.type === c.content.type));
+        if (arrived.length === DEMO_CASES.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const c of DEMO_CASES) {
+        expect(casesOf(data, c.from)).toContainEqual({ direction: 'outgoing', peer: c.to, type: c.content.type, status: 'sent' });
+      }
+    } finally {
+      await stop(first.child);
+    }
+    const second = await startDemo(data, port);
+    await stop(second.child);
+    expect(second.out).not.toContain('demo requests');
+    const all = ['uz-cert', 'kz-cybercrime', 'kg-central-authority'].flatMap((n) => casesOf(data, n));
+    expect(all).toHaveLength(DEMO_CASES.length * 2);
+  });
+});
