@@ -3,6 +3,7 @@ import { ConfigError } from '../config/settings.js';
 import { AppError } from '../errors.js';
 import { ACCORD_VERSION } from '../node/package-root.js';
 import { auditCommand } from './commands/audit.js';
+import { bundleCommand } from './commands/bundle.js';
 import { caseCommand } from './commands/case.js';
 import { groupCommand } from './commands/group.js';
 import { initCommand } from './commands/init.js';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .description('Accord: a sovereign node for international cooperation on ICT security')
     .version(ACCORD_VERSION)
     .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand(), keyCommand(), transferCommand(), groupCommand(), caseCommand()]) {
+  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand(), keyCommand(), transferCommand(), groupCommand(), caseCommand(), bundleCommand()]) {
     program.addCommand(cmd);
   }
   return program;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { NodeContext } from '../../context.js';
 import { nodeOptions, print, printJson, table, withNode } from '../common.js';
 
 const CLI = { ref: 'cli' };
@@ -8,6 +9,24 @@ const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function caseId(id: string): string {
   if (!CASE_ID.test(id)) throw new Error(`${id} is not a case id (a UUID such as 0190c2d4-…)`);
   return id;
+}
+
+/** Writes the bundle to a temporary file beside `file` and renames it into place once whole. */
+async function writeCaseBundle(ctx: NodeContext, id: string, file: string, hashesOnly: boolean, json: boolean): Promise<void> {
+  const { createWriteStream } = await import('node:fs');
+  const { rename, rm } = await import('node:fs/promises');
+  const { exportCaseBundle } = await import('../../evidence/bundle/bundle.export.js');
+  const part = `${file}.part-${process.pid}`;
+  try {
+    const w = await exportCaseBundle(ctx, CLI, id, createWriteStream(part, { flags: 'wx' }), { hashesOnly });
+    await rename(part, file);
+    const summary = { file, case_id: id, bytes: w.bytes, members: w.manifest.members.length, attachments_included: w.manifest.attachments_included, fingerprint: ctx.identity.fingerprint };
+    if (json) printJson(summary);
+    else print(`${file}: case ${id}, ${summary.members} members, ${w.bytes} bytes, signed by ${ctx.identity.node_id} (key ${ctx.identity.fingerprint})`);
+  } catch (e) {
+    await rm(part, { force: true });
+    throw e;
+  }
 }
 
 /** `accord case list|show|export`: the cooperation requests this node sent and received, for scripts and for the record. */
@@ -80,10 +99,14 @@ export function caseCommand(): Command {
     );
 
   nodeOptions(cmd.command('export <id>'))
-    .description('the case with every signed event and the receipts of this node\'s own events, as one JSON document that can be verified later')
-    .option('--json', 'print as JSON (the default; the export is always JSON)')
+    .description('the case with every signed event and the receipts of this node\'s own events, as one JSON document that can be verified later; with --bundle, a signed case bundle file that `accord bundle verify` checks offline')
+    .option('--json', 'print as JSON (the default without --bundle)')
+    .option('--bundle <file>', 'write the case bundle (events, receipts, custody log, attachments, keys, signed manifest) to this file (e.g. <case-id>.accord-bundle)')
+    .option('--hashes-only', 'with --bundle: the attachments\' hashes only, not their content')
     .action((id: string, o: Record<string, unknown>) =>
       withNode(o, async (ctx) => {
+        if (o.hashesOnly && !o.bundle) throw new Error('--hashes-only goes with --bundle');
+        if (typeof o.bundle === 'string') return writeCaseBundle(ctx, id, o.bundle, o.hashesOnly === true, o.json === true);
         const c = await (await svc()).getCase(ctx, CLI, id);
         const { findPeer } = await import('../../federation/peers.repository.js');
         const peer = await findPeer(ctx.store.db, c.peer);
