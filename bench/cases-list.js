@@ -14,16 +14,15 @@
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-cases-list.json.
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { actionInput, dist, loadCatalogue, PEERS, requestContent, rng } from './cases-data.js';
-import { assertAlive, cli, cpuSeconds, dialectsFromEnv, dropSchema, hasTaskset, log, nCpu, OUT_DIR, PG_URL, posInt, printTable, ROOT, round, runQueueSeconds, startServer, stopServer } from './lib.js';
+import { assertAlive, benchHeader, cli, cpuSeconds, dialectsFromEnv, dropSchema, eachDialect, finishBench, hasTaskset, log, nCpu, OUT_DIR, PG_URL, posInt, printTable, ROOT, round, runMain, runQueueSeconds, startServer, stopServer } from './lib.js';
 
 const N = posInt(process.env.BENCH_CASES, 100_000);
 const DURATION = posInt(process.env.BENCH_DURATION, 8);
-const STRICT = process.env.BENCH_STRICT === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const TARGET_P99_MS = 50;
 const WARMUP_S = 1;
@@ -212,45 +211,25 @@ async function main() {
     process.exit(2);
   }
   log(`Accord case list bench: ${N} cases, ${DURATION} s per query kind, one client, dialects ${dialectsFromEnv().join(', ')}, ${nCpu} CPUs, node ${process.version}, load ${LOAD_AT_START.join(' ')}${hasTaskset ? '' : ' (no taskset: server not pinned)'}`);
-  const results = [];
-  const failures = [];
-  for (const d of dialectsFromEnv()) {
-    try {
-      results.push(await runDialect(d));
-    } catch (e) {
-      log(`[${d}] FAILED: ${e.stack ?? e.message}`);
-      failures.push({ dialect: d, error: e.message });
-    }
-  }
+  const { results, failures } = await eachDialect(dialectsFromEnv(), runDialect);
   if (results.length) report(results);
   for (const r of results) {
     const missed = r.verdicts.filter((v) => !v.ok);
     log(`[${r.dialect}] case list over ${r.cases} cases: worst p99 ${Math.max(...r.verdicts.map((v) => v.p99_ms))} ms (target <= ${TARGET_P99_MS} ms) ${missed.length ? `FAIL (${missed.map((v) => v.kind).join(', ')})` : 'PASS'}`);
   }
   const out = {
-    date: new Date().toISOString(),
-    root: ROOT,
-    node: process.version,
-    cpus: nCpu,
-    cpu_model: cpus()[0]?.model ?? null,
-    loadavg_at_start: LOAD_AT_START,
+    ...benchHeader(LOAD_AT_START),
     loadavg_at_end: loadavg().map((x) => round(x, 2)),
     duration_s: DURATION,
     target_p99_ms: TARGET_P99_MS,
     results,
     failures,
   };
-  mkdirSync(OUT_DIR, { recursive: true });
-  writeFileSync(join(OUT_DIR, 'bench-cases-list.json'), JSON.stringify(out, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  const failed = results.some((r) => r.runs.some((m) => m.non_2xx + m.errors > 0));
-  const missed = results.some((r) => r.verdicts.some((v) => !v.ok));
-  if (failed) log('some requests failed (non-2xx or errors): the figures are not trustworthy');
-  if (failures.length) log(`dialects that could not be measured: ${failures.map((f) => f.dialect).join(', ')}`);
-  process.exitCode = failed || failures.length || (STRICT && missed) ? 1 : 0;
+  finishBench('bench-cases-list.json', out, {
+    failures,
+    failed: results.some((r) => r.runs.some((m) => m.non_2xx + m.errors > 0)),
+    missed: results.some((r) => r.verdicts.some((v) => !v.ok)),
+  });
 }
 
-main().catch((e) => {
-  log(e.stack ?? e.message);
-  process.exit(1);
-});
+runMain(main);

@@ -1,7 +1,7 @@
 // Helpers shared by the Accord benchmarks (bench/run.js, bench/federation.js). Plain ESM, no build.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,4 +160,59 @@ export function printTable(columns, results, rows) {
   log('\n' + line(cols));
   log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of cells) log(line(row));
+}
+
+/**
+ * Runs every dialect's measurement, one failing (e.g. no PostgreSQL) not hiding the others'
+ * figures: the results and the dialects that could not be measured.
+ */
+export async function eachDialect(dialects, measure) {
+  const results = [];
+  const failures = [];
+  for (const d of dialects) {
+    try {
+      results.push(await measure(d));
+    } catch (e) {
+      log(`[${d}] FAILED: ${e.stack ?? e.message}`);
+      failures.push({ dialect: d, error: e.message });
+    }
+  }
+  return { results, failures };
+}
+
+/** What every bench's JSON result starts with: when, what and on which machine. */
+export function benchHeader(loadAtStart) {
+  return {
+    date: new Date().toISOString(),
+    root: ROOT,
+    node: process.version,
+    cpus: nCpu,
+    cpu_model: cpus()[0]?.model ?? null,
+    loadavg_at_start: loadAtStart,
+  };
+}
+
+/**
+ * Ends a bench: its JSON result to test-results/FILE and to stdout, what went wrong to stderr,
+ * and the exit code (1 when requests failed or a dialect could not be measured, or when a target
+ * was missed under BENCH_STRICT=1). Returns the code.
+ */
+export function finishBench(file, out, { failed, missed, failures, what = 'some requests failed (non-2xx or errors)' }) {
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, file), JSON.stringify(out, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  log(`\nwritten to ${join(OUT_DIR, file)}`);
+  if (failed) log(`${what}: the figures are not trustworthy`);
+  if (failures.length) log(`dialects that could not be measured: ${failures.map((f) => f.dialect).join(', ')}`);
+  const code = failed || failures.length || (process.env.BENCH_STRICT === '1' && missed) ? 1 : 0;
+  process.exitCode = code;
+  return code;
+}
+
+/** Runs a bench's main, exiting 1 with the stack when it throws. */
+export function runMain(main) {
+  main().catch((e) => {
+    log(e.stack ?? e.message);
+    process.exit(1);
+  });
 }
