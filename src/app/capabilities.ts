@@ -4,6 +4,7 @@ import { auth } from '../auth/index.js';
 import type { Capability } from '../capability.js';
 import { desk } from '../desk/index.js';
 import { directory } from '../directory/index.js';
+import { evidence } from '../evidence/index.js';
 import { federation } from '../federation/index.js';
 import { groups } from '../groups/index.js';
 import { node } from '../node/index.js';
@@ -24,6 +25,7 @@ export const CAPABILITIES: readonly Capability[] = [
   groups,
   directory,
   cases,
+  evidence,
   notifications,
   desk,
 ];

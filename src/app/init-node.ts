@@ -7,6 +7,7 @@ import { InvalidInputError } from '../errors.js';
 import { openStore } from '../store/db.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { EventBus } from '../util/event-bus.js';
+import { ensureEvidenceKey } from '../evidence/evidence.keys.js';
 import { generateNodeKey, isInitialised, loadIdentity, writeConfigFile, type AuthorityKind, type NodeDescription } from '../node/identity.js';
 import { validateNodeDescription } from '../node/node.rules.js';
 import type { Assembly } from './assembly.js';
@@ -64,6 +65,7 @@ export async function initNode(o: InitOptions, assembly: Assembly = standardAsse
   const store = await openStore({ url: resolved.db, schema: resolved.dbSchema });
   await migrateToLatest(store.db, assembly.migrations, store.dialect === 'postgres' ? resolved.dbSchema : undefined);
   const secrets = await openSecretsKey(resolved, store.db, sealedColumns(assembly), { create: true });
+  ensureEvidenceKey(resolved);
   const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir), catalog: assembly.catalog, secrets, events: new EventBus() };
   const adminEmail = o.adminEmail ?? `admin@${o.nodeId}.accord.local`;
   await store.db.transaction().execute((trx) =>

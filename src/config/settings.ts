@@ -56,6 +56,14 @@ export interface Settings {
    * Set it to share one key between several `accord serve` processes of one node.
    */
   secretsKeyFile: string | undefined;
+  /** The key that wraps each evidence file's key; unset: DIR/keys/evidence-aes256gcm.key. */
+  evidenceKeyFile: string | undefined;
+  /** The largest attachment accepted (tus Upload-Length, Tus-Max-Size). */
+  evidenceMaxBytes: number;
+  /** Uploads one user may have in progress at a time. */
+  evidenceUploadsPerUser: number;
+  /** Auditors may download attachments' content (otherwise they verify and read metadata only). */
+  evidenceAuditorsDownload: boolean;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +181,10 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
     default: () => undefined,
   },
   secretsKeyFile: { env: 'ACCORD_SECRETS_KEY_FILE', parse: (raw) => { const s = optionalText(raw); return s === undefined ? undefined : resolve(s); }, default: () => undefined },
+  evidenceKeyFile: { env: 'ACCORD_EVIDENCE_KEY_FILE', parse: (raw) => { const s = optionalText(raw); return s === undefined ? undefined : resolve(s); }, default: () => undefined },
+  evidenceMaxBytes: { env: 'ACCORD_EVIDENCE_MAX_BYTES', parse: int(0, 2 ** 50), default: () => 64 * 1024 ** 3 },
+  evidenceUploadsPerUser: { env: 'ACCORD_EVIDENCE_UPLOADS_PER_USER', parse: int(1, 1000), default: () => 8 },
+  evidenceAuditorsDownload: { env: 'ACCORD_EVIDENCE_AUDITORS_DOWNLOAD', parse: bool, default: () => false },
 };
 
 export const SETTING_ENV: Record<keyof Settings, string> = {
