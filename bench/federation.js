@@ -19,10 +19,10 @@
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-federation.json.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { assertAlive, cliRun, dialectsFromEnv, hasTaskset, log, nCpu, OUT_DIR, posInt, printTable, ROOT, round, sleep } from './lib.js';
+import { assertAlive, benchHeader, cliRun, dialectsFromEnv, eachDialect, finishBench, hasTaskset, log, nCpu, posInt, printTable, ROOT, round, sleep } from './lib.js';
 import { api, cannon, cpuCores, cpuOf, percentiles, profDir, scalar, startPair as startNodes } from './pair.js';
 
 const DURATION = posInt(process.env.BENCH_DURATION, 10);
@@ -32,7 +32,6 @@ const BATCH_SIZES = (process.env.BENCH_FED_BATCH_SIZES ?? '500,2000').split(',')
 const RATE = posInt(process.env.BENCH_FED_RATE, 1000);
 const RUNS = (process.env.BENCH_FED_RUNS ?? 'throughput,latency').split(',').map((s) => s.trim());
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
-const STRICT = process.env.BENCH_STRICT === '1';
 const WARMUP_MESSAGES = 2000;
 const WARMUP_S = 2;
 const LATENCY_CONNECTIONS = 64;
@@ -269,25 +268,11 @@ async function main() {
   log(`Accord federation bench: ${N} messages, batch sizes ${BATCH_SIZES.join(', ')}, ${RATE} msg/s for ${DURATION} s, dialects ${DIALECTS.join(', ')}, ${nCpu} CPUs, node ${process.version}${hasTaskset ? '' : ' (no taskset: nodes not pinned)'}`);
   if (nCpu < 3) log('note: fewer than 3 CPUs, so the bench process (and PostgreSQL) share the cores of A and B');
 
-  const results = [];
-  const failures = [];
-  for (const d of DIALECTS) {
-    try {
-      results.push(await benchDialect(d));
-    } catch (e) {
-      log(`[${d}] FAILED: ${e.stack ?? e.message}`);
-      failures.push({ dialect: d, error: e.message });
-    }
-  }
+  const { results, failures } = await eachDialect(DIALECTS, benchDialect);
   if (results.length) report(results);
 
   const out = {
-    date: new Date().toISOString(),
-    root: ROOT,
-    node: process.version,
-    cpus: nCpu,
-    cpu_model: cpus()[0]?.model ?? null,
-    loadavg_at_start: LOAD_AT_START,
+    ...benchHeader(LOAD_AT_START),
     nodes_pinned: PIN ? { a: CPU_A, b: CPU_B } : null,
     messages: N,
     batch_sizes: BATCH_SIZES,
@@ -297,16 +282,12 @@ async function main() {
     results,
     failures,
   };
-  mkdirSync(OUT_DIR, { recursive: true });
-  writeFileSync(join(OUT_DIR, 'bench-federation.json'), JSON.stringify(out, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  log(`\nwritten to ${join(OUT_DIR, 'bench-federation.json')}`);
-
-  const failed = results.some((r) => (r.latency && r.latency.http_non_2xx + r.latency.http_errors + r.latency.missing_on_b > 0) || r.throughput.some((t) => t.rejected > 0));
-  const missed = results.some((r) => r.throughput.some((t) => t.msgs_per_s < TARGETS.throughput_msgs_per_s_min) || (r.latency && !latencyOk(r)));
-  if (failed) log('some messages failed (non-2xx, rejected or missing): the figures are not trustworthy');
-  if (failures.length) log(`dialects that could not be measured: ${failures.map((f) => f.dialect).join(', ')}`);
-  process.exitCode = failed || failures.length || (STRICT && missed) ? 1 : 0;
+  finishBench('bench-federation.json', out, {
+    failures,
+    what: 'some messages failed (non-2xx, rejected or missing)',
+    failed: results.some((r) => (r.latency && r.latency.http_non_2xx + r.latency.http_errors + r.latency.missing_on_b > 0) || r.throughput.some((t) => t.rejected > 0)),
+    missed: results.some((r) => r.throughput.some((t) => t.msgs_per_s < TARGETS.throughput_msgs_per_s_min) || (r.latency && !latencyOk(r))),
+  });
 }
 
 main().catch((e) => {
