@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { NodeContext } from '../../context.js';
 import { nodeOptions, print, printJson, table, withNode } from '../common.js';
+import { caseAttachCommand } from './case-attach.js';
 
 const CLI = { ref: 'cli' };
 const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -134,5 +135,6 @@ export function caseCommand(): Command {
       }),
     );
 
+  cmd.addCommand(caseAttachCommand());
   return cmd;
 }
