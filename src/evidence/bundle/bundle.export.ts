@@ -26,7 +26,7 @@ import {
   type BundleMember,
   type BundleSignature,
 } from './bundle.format.js';
-import { caseAttachmentsOf, custodyEntriesOf, openAttachmentPlaintext } from './bundle.sources.js';
+import { caseAttachmentsOf, custodyEntriesOf, openAttachmentForExport, recordHashExport } from './bundle.sources.js';
 
 /**
  * Writes case bundles (docs/evidence.md, "Case bundle format"). The small members (events,
@@ -192,6 +192,8 @@ async function ownRetiredKeys(ctx: NodeContext, needed: Set<string>): Promise<Re
 export interface ExportOptions {
   /** Only the attachments' hashes, not their content. */
   hashesOnly?: boolean;
+  /** The role of the user exporting (an auditor gets the content only where the node allows it). */
+  role?: string;
 }
 
 /** Gathers what a case bundle holds, as this node has it. Reading the case is audited as a read by `actor`. */
@@ -204,9 +206,17 @@ export async function collectCaseBundle(ctx: NodeContext, actor: Actor, caseId: 
     const r = h.delivery?.receipt as { batch_id?: unknown } | null | undefined;
     if (r && typeof r.batch_id === 'string') receipts.set(r.batch_id, r as { batch_id: string });
   }
-  const custody = await custodyEntriesOf(ctx, caseId);
   const rows = await caseAttachmentsOf(ctx, caseId);
-  const attachments: BundleAttachment[] = rows.map((a) => ({ id: a.id, sha256: a.sha256, name: a.name, media_type: a.media_type, size: Number(a.size), included: a.present !== false }));
+  const include = !opts.hashesOnly;
+  // Each attachment's export is a custody entry, recorded before the log is read; the content
+  // streams only when the archive is written.
+  const streams = new Map<string, Readable>();
+  for (const a of rows) {
+    if (include && a.present) streams.set(a.id, await openAttachmentForExport(ctx, actor, caseId, a, opts.role));
+    else await recordHashExport(ctx, actor, caseId, a);
+  }
+  const custody = await custodyEntriesOf(ctx, caseId);
+  const attachments: BundleAttachment[] = rows.map((a) => ({ id: a.id, sha256: a.sha256, name: a.name, media_type: a.media_type, size: Number(a.size), included: include && a.present }));
 
   const ownNeeded = new Set([...events.filter((e) => e.from === me.node_id).map((e) => e.sig.key), ...custody.map((e) => e.sig.key)]);
   const keys = keysWithValidity(me.node_id, { public_key: me.publicKeyRaw, fingerprint: me.fingerprint }, await ownRetiredKeys(ctx, ownNeeded));
@@ -225,15 +235,22 @@ export async function collectCaseBundle(ctx: NodeContext, actor: Actor, caseId: 
     receipts: [...receipts.values()],
     custody,
     openAttachment: async (a) => {
-      const row = rows.find((r) => r.id === a.id)!;
-      return openAttachmentPlaintext(ctx, row);
+      const s = streams.get(a.id);
+      if (!s) throw new Error(`attachment ${a.id} was not opened for the bundle`);
+      return s;
     },
   };
 }
 
 /** Exports a case as a signed bundle into `out`. */
 export async function exportCaseBundle(ctx: NodeContext, actor: Actor, caseId: string, out: Writable, opts: ExportOptions = {}): Promise<BundleWritten> {
-  const content = await collectCaseBundle(ctx, actor, caseId, opts);
+  let content: BundleContent;
+  try {
+    content = await collectCaseBundle(ctx, actor, caseId, opts);
+  } catch (e) {
+    out.destroy();
+    throw e;
+  }
   const written = await writeBundle(out, content, manifestSigner(ctx.identity));
   const m = written.manifest;
   await ctx.store.db.transaction().execute((trx) => appendAudit(trx, ctx.store.dialect, {

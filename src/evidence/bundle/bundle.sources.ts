@@ -1,33 +1,16 @@
-import type { Readable } from 'node:stream';
-import type { NodeContext } from '../../context.js';
+import { Readable } from 'node:stream';
+import type { Actor, NodeContext } from '../../context.js';
 import type { Envelope } from '../../federation/protocol/envelope.js';
+import { custodyActor } from '../custody.service.js';
+import { attachmentsOf, custodyLog, openAttachmentPlaintext, recordCustody, type CustodyBody } from '../evidence.service.js';
 
 /**
- * What a case bundle takes from the rest of the evidence capability: the case's custody log
- * and its attachments. They are gathered here, behind three small functions, so that the
- * exporter does not depend on how evidence is stored.
- *
- * SEAM: the custody log and attachment storage (evidence.service.ts: custodyLog,
- * attachmentsOf and the plaintext stream) are being built alongside; until they exist a case
- * has no custody entries and no attachments, and bundles carry none.
+ * What a case bundle takes from the rest of the evidence capability: the case's custody log,
+ * its attachments, and their plaintext. Each export of an attachment is itself a custody
+ * entry (`export`), recorded before the log is read, so the bundle shows its own making.
  */
 
-/** One custody entry: a federation envelope of type evidence.custody/v1, from and to the recording node. */
-export interface CustodyBody {
-  case_id: string;
-  /** 1..n per case. */
-  seq: number;
-  /** SHA-256 (hex) of the previous entry's full canonical envelope JSON; null for seq 1. */
-  prev: string | null;
-  at: string;
-  actor: string;
-  /** The client's IP address or the peer node's id, when known. */
-  from: string | null;
-  action: 'upload' | 'transfer_sent' | 'transfer_received' | 'receipt' | 'download' | 'view' | 'export' | 'hold' | 'release' | 'delete';
-  attachment_id: string | null;
-  sha256: string | null;
-  details?: Record<string, unknown>;
-}
+export type { CustodyBody };
 
 export interface AttachmentRow {
   id: string;
@@ -36,20 +19,30 @@ export interface AttachmentRow {
   media_type: string;
   size: number;
   /** false once the content was deleted under a retention rule (the hash is kept). */
-  present?: boolean;
+  present: boolean;
 }
 
-/** The case's custody log, in seq order. */
-export async function custodyEntriesOf(_ctx: NodeContext, _caseId: string): Promise<Envelope<CustodyBody>[]> {
-  return [];
+/** The case's custody log on this node, in seq order. */
+export function custodyEntriesOf(ctx: NodeContext, caseId: string): Promise<Envelope<CustodyBody>[]> {
+  return custodyLog(ctx.store.db, caseId);
 }
 
-/** The case's attachments (metadata only). */
-export async function caseAttachmentsOf(_ctx: NodeContext, _caseId: string): Promise<AttachmentRow[]> {
-  return [];
+/** The case's attachments (metadata only), deleted ones too. */
+export async function caseAttachmentsOf(ctx: NodeContext, caseId: string): Promise<AttachmentRow[]> {
+  return (await attachmentsOf(ctx.store.db, caseId)).map((a) => ({ id: a.id, sha256: a.sha256, name: a.name, media_type: a.media_type, size: a.size, present: a.deleted_at === null }));
 }
 
-/** The plaintext of one attachment, decrypted as it streams. */
-export async function openAttachmentPlaintext(_ctx: NodeContext, a: AttachmentRow): Promise<Readable> {
-  throw new Error(`attachment ${a.id}: the attachment store is not available on this node yet`);
+/**
+ * Opens one attachment's plaintext for the bundle (decrypted and checked chunk by chunk as it
+ * streams), recording an `export` custody entry; refused to auditors unless the node allows
+ * them content (evidenceAuditorsDownload).
+ */
+export async function openAttachmentForExport(ctx: NodeContext, actor: Actor, caseId: string, a: AttachmentRow, role?: string): Promise<Readable> {
+  const { stream } = await openAttachmentPlaintext(ctx, actor, caseId, a.id, { action: 'export', details: { bundle: true }, ...(role ? { role } : {}) });
+  return Readable.from(stream);
+}
+
+/** Records that an attachment's hash, not its content, went into a bundle. */
+export async function recordHashExport(ctx: NodeContext, actor: Actor, caseId: string, a: AttachmentRow): Promise<void> {
+  await recordCustody(ctx, { caseId, attachmentId: a.id, sha256: a.sha256, action: 'export', actor: custodyActor(ctx, actor.ref), from: actor.ip ?? null, details: { bundle: true, content: false } });
 }
