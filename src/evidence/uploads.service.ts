@@ -240,8 +240,7 @@ export async function appendToUpload(ctx: NodeContext, actor: Actor, caseId: str
     let broken: unknown = null;
     const flushChunk = async (plain: Buffer) => {
       const [ct, tag] = sealChunkParts(fileKey, header, chunks, false, plain);
-      await fh.write(ct, 0, ct.length, pos);
-      await fh.write(tag, 0, tag.length, pos + ct.length);
+      await fh.writev([ct, tag], pos);
       pos += ct.length + tag.length;
       chunks++;
     };
@@ -309,8 +308,7 @@ export async function appendToUpload(ctx: NodeContext, actor: Actor, caseId: str
 
 async function flushLast(fh: Awaited<ReturnType<typeof open>>, fileKey: Buffer, header: Buffer, index: number, tail: Buffer, pos: number): Promise<void> {
   const [ct, tag] = sealChunkParts(fileKey, header, index, true, tail);
-  await fh.write(ct, 0, ct.length, pos);
-  await fh.write(tag, 0, tag.length, pos + ct.length);
+  await fh.writev([ct, tag], pos);
   await fh.truncate(pos + ct.length + tag.length);
 }
 

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Accord evidence upload benchmark: one file uploaded through HTTP with the tus routes
+// (POST, then one streamed PATCH) into a real node on SQLite: parsing, SHA-256, chunked
+// AES-256-GCM encryption, the part file written, the move into the store and the custody
+// entry. Server and client run in this one process, so on one core. Printed beside this
+// machine's own SHA-256 and AES-256-GCM speed measured in the same run.
+// Run `npm run build:server` first. BENCH_EVIDENCE_UPLOAD_MB sets the size (default 512).
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = join(import.meta.dirname, '..');
+const MB = Number(process.env.BENCH_EVIDENCE_UPLOAD_MB ?? 512);
+const TARGET_MB_S = 200;
+const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', 'server', p)).href);
+const { initNode } = await dist('app/init-node.js');
+const { buildApp } = await dist('app/build-app.js');
+const { createUser } = await dist('auth/users.service.js');
+const { createToken } = await dist('auth/tokens.service.js');
+const { CaseEventType } = await dist('cases/cases.messages.js');
+const { newId } = await dist('util/ids.js');
+
+const block = randomBytes(1 << 20);
+const rate = (t0) => Math.round(MB / ((performance.now() - t0) / 1000));
+
+let t0 = performance.now();
+const h = createHash('sha256');
+for (let i = 0; i < MB; i++) h.update(block);
+h.digest();
+const sha256 = rate(t0);
+t0 = performance.now();
+const c = createCipheriv('aes-256-gcm', randomBytes(32), randomBytes(12));
+for (let i = 0; i < MB; i++) c.update(block);
+c.final();
+const aesGcm = rate(t0);
+
+const root = mkdtempSync(join(tmpdir(), 'accord-bench-upload-'));
+const { ctx } = await initNode({ dataDir: join(root, 'node'), nodeId: 'uz-cert', country: 'UZ', names: { en: 'Bench' }, settings: { logLevel: 'silent', requireAdminTotp: false } });
+try {
+  const peerRow = { node_id: 'kz-cert', base_url: 'http://127.0.0.1:9', country: 'KZ', names: '{"en":"kz"}', authority_kinds: '[]', key_suite: 'ed25519', public_key: 'x', fingerprint: 'f'.repeat(64), status: 'active', added_at: new Date().toISOString(), updated_at: new Date().toISOString(), last_contact_at: null, last_error: null, last_error_at: null, failures: 0, next_attempt_at: null, next_seq: 1, lease_owner: null, lease_until: null, retired_keys: '[]' };
+  await ctx.store.db.insertInto('peers').values(peerRow).execute();
+  const caseId = newId();
+  const now = new Date().toISOString();
+  const request_ = { type: 'cert-assistance', priority: 'routine', subject: 'Bench', legal_basis: { instrument: 'gge-2015' }, language: 'en', fields: {}, translations: [], handling: { do_not_notify: false, use_limited_to_proceedings: true, onward: 'none' } };
+  const open = { v: 1, id: newId(), from: 'kz-cert', to: ['uz-cert'], type: 'cases.event/v1', issued_at: now, body: { event_id: newId(), created_at: now, seen: [], case_id: caseId, action: 'open', requested: 'uz-cert', request: request_ }, sig: { suite: 'ed25519', key: 'k', value: 'v' } };
+  await ctx.store.db.transaction().execute((trx) => CaseEventType.handleMany(trx, [open], ctx));
+  const { user } = await createUser(ctx, { ref: 'bench' }, { email: 'officer@example.org', display_name: 'Officer', role: 'officer', password: 'correct horse battery staple' });
+  const { token } = await createToken(ctx, { ref: 'bench' }, user.id, { name: 'bench' });
+  const app = await buildApp(ctx, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${app.server.address().port}`;
+  const headers = { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' };
+  const size = MB * (1 << 20);
+  const created = await fetch(`${base}/api/v1/cases/${caseId}/attachments/uploads`, { method: 'POST', headers: { ...headers, 'upload-length': String(size), 'upload-metadata': `filename ${Buffer.from('bench.bin').toString('base64')}` } });
+  if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+  const location = created.headers.get('location');
+  t0 = performance.now();
+  const status = await new Promise((resolve, reject) => {
+    const req = request(`${base}${location}`, { method: 'PATCH', headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(size) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    let i = 0;
+    const pump = () => {
+      while (i < MB) {
+        i++;
+        if (!req.write(block)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+  const upload = rate(t0);
+  if (status !== 204) throw new Error(`PATCH answered ${status}`);
+  await app.close();
+  const rows = [
+    ['machine sha256', sha256],
+    ['machine aes-256-gcm', aesGcm],
+    ['upload through HTTP (tus PATCH, sha256 + encrypt + write)', upload],
+  ];
+  process.stderr.write(`evidence upload, ${MB} MiB over HTTP on 127.0.0.1, server and client in one process (one core), SQLite, load ${loadavg()[0].toFixed(1)}\n`);
+  for (const [what, v] of rows) process.stderr.write(`  ${what.padEnd(58)} ${String(v).padStart(6)} MiB/s\n`);
+  process.stderr.write(`  target ≥ ${TARGET_MB_S} MiB/s for the upload: ${upload >= TARGET_MB_S ? 'PASS' : 'FAIL'}\n`);
+  process.stdout.write(JSON.stringify({ mib: MB, sha256, aes_256_gcm: aesGcm, upload, load: loadavg()[0] }) + '\n');
+} finally {
+  await ctx.store.close();
+  rmSync(root, { recursive: true, force: true });
+}
