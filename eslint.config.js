@@ -30,7 +30,7 @@ const dependencyZones = [
 
 // The web app's direction (web/README.md): shared/ uses only api/ and i18n/; a capability may use
 // shared/, auth/, node/ and federation/ but never app/ nor another capability; api/ and i18n/ use neither.
-const WEB_CAPABILITIES = ['node', 'auth', 'audit', 'federation', 'groups', 'directory', 'cases', 'notifications'];
+const WEB_CAPABILITIES = ['node', 'auth', 'audit', 'federation', 'groups', 'directory', 'cases', 'notifications', 'evidence'];
 const WEB_FOUNDATION = ['auth', 'node', 'federation'];
 const web = (d) => `./web/src/${d}`;
 const webZones = [

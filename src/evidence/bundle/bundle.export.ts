@@ -256,7 +256,7 @@ export async function exportCaseBundle(ctx: NodeContext, actor: Actor, caseId: s
   await ctx.store.db.transaction().execute((trx) => appendAudit(trx, ctx.store.dialect, {
     actor: actor.ref,
     ip: actor.ip ?? null,
-    action: 'evidence.bundle_export',
+    action: 'case.bundle_export',
     target: `case:${caseId}`,
     details: { hashes_only: !m.attachments_included, members: m.members.length, bytes: written.bytes, manifest_sha256: createHash('sha256').update(canonicalJson(m)).digest('hex') },
   }));

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PasswordChangePage } from '../auth/PasswordChangePage.js';
 import { RecoveryCodesPage } from '../auth/RecoveryCodesPage.js';
@@ -37,7 +37,37 @@ function Screen({ state, theme, onToggleTheme }: { state: SessionState; theme: T
   );
 }
 
+// The verifier (with its hashing and signature code) loads only when the page is opened.
+const VerifyBundlePage = lazy(() => import('../evidence/VerifyBundlePage.js').then((m) => ({ default: m.VerifyBundlePage })));
+
+/** Pages that work without a session and without the server: the offline bundle verifier. */
+export const OFFLINE_PAGES = { verify: '/verify' } as const;
+
+/** The offline page (no session is looked up, nothing is asked of the server), or the app. */
 export function App() {
+  if (window.location.pathname === OFFLINE_PAGES.verify) return <OfflinePage />;
+  return <SessionApp />;
+}
+
+function OfflinePage() {
+  const { t } = useTranslation();
+  const { theme, toggleTheme } = useTheme();
+  useEffect(() => {
+    document.title = `${t('verifyBundle.title')} · ${t('app.name')}`;
+  }, [t]);
+  return (
+    <>
+      <AuthHeader theme={theme} onToggleTheme={toggleTheme} />
+      <main id="main">
+        <Suspense fallback={<p className="splash" role="status">{t('app.loading')}</p>}>
+          <VerifyBundlePage />
+        </Suspense>
+      </main>
+    </>
+  );
+}
+
+function SessionApp() {
   const { t } = useTranslation();
   const session = useSessionState();
   const { theme, toggleTheme } = useTheme();
