@@ -69,6 +69,8 @@ export interface VerifyOptions {
 
 /** A JSON member (manifest, event, receipt, custody entry) larger than this is not read. */
 const MAX_JSON_MEMBER = 16 * 1024 * 1024;
+/** Nor are JSON members past this much in all: a crafted bundle cannot fill a browser's memory. */
+const MAX_JSON_TOTAL = 512 * 1024 * 1024;
 
 interface SeenMember {
   path: string;
@@ -172,6 +174,7 @@ export async function verifyBundle(source: AsyncIterable<Uint8Array> | Iterable<
   const problems = report.problems;
   const add = (i: BundleIssue) => problems.push(i);
   const seen = new Map<string, SeenMember>();
+  let kept = 0;
 
   // 1. Read the archive: hash every member, keep the JSON ones.
   const reader = new TarReader({
@@ -180,8 +183,10 @@ export async function verifyBundle(source: AsyncIterable<Uint8Array> | Iterable<
         if (e.type !== '5') add({ code: BundleProblem.memberUnexpected, path: e.path, message: `${e.path}: a member of tar type '${e.type}', not a file` });
         return null;
       }
-      const keep = !ATTACHMENT_PATH.test(e.path) && e.size <= MAX_JSON_MEMBER;
-      if (!ATTACHMENT_PATH.test(e.path) && !keep) add({ code: BundleProblem.memberTooLarge, path: e.path, message: `${e.path}: ${e.size} bytes, more than a JSON member may hold` });
+      const isJson = !ATTACHMENT_PATH.test(e.path);
+      const keep = isJson && e.size <= MAX_JSON_MEMBER && kept + e.size <= MAX_JSON_TOTAL;
+      if (isJson && !keep) add({ code: BundleProblem.memberTooLarge, path: e.path, message: `${e.path}: ${e.size} bytes, more than a JSON member (${MAX_JSON_MEMBER} bytes) or all of them (${MAX_JSON_TOTAL} bytes) may hold` });
+      if (keep) kept += e.size;
       const h = crypto.sha256();
       const parts: Uint8Array[] = [];
       let size = 0;
