@@ -4,9 +4,17 @@ import { eventKey, MAX_CLOCK_GAP_MS, plausibleTime } from '../federation/event-l
 import type { Envelope } from '../federation/protocol/envelope.js';
 import type { MessageType } from '../federation/protocol/message-types.js';
 import type { DbOrTrx } from '../store/db.js';
-import { notifyIncomingCase } from './cases.notify.js';
-import { findCaseRow, refreshProjection, storeCaseEvent } from './cases.repository.js';
+import { caseWorkers, notifyIncomingCase } from './cases.notify.js';
+import { openingsOfCases, peersOfCases, refreshProjections, storeCaseEvents } from './cases.repository.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
+
+/** What the refusal of a batch's events looks at, read once for the whole batch. */
+interface Held {
+  /** The other party of each case of the batch that the list holds. */
+  peers: Map<string, string>;
+  /** The openings held of each case the batch opens, with those of the batch taken so far. */
+  openings: Map<string, { author: string; event_id: string }[]>;
+}
 
 /**
  * Why this node does not take a case event from its sender (null when it does). Only the two
@@ -16,27 +24,33 @@ import { CaseEventBody, CaseMessage } from './cases.schemas.js';
  * beyond its role) is kept: both nodes must hold the same events to reach the same state, and
  * the fold shows it as not counted, with the reason.
  */
-async function refusal(trx: DbOrTrx, me: string, e: Envelope<CaseEventBody>): Promise<string | null> {
+function refusal(held: Held, me: string, e: Envelope<CaseEventBody>): string | null {
   const b = e.body;
   if (b.action === 'open') {
     if (b.requested !== me) return `the request is addressed to ${b.requested}, not to ${me}`;
     // A case opens once: another opening under the same case id, dated earlier, would take the case over in the fold.
-    const held = await trx.selectFrom('case_events').select(['author', 'event_id']).where('case_id', '=', b.case_id).where('type', '=', 'open').execute();
-    return held.some((h) => h.author !== e.from || h.event_id !== b.event_id) ? `case ${b.case_id} is open already` : null;
+    return held.openings.get(b.case_id)!.some((h) => h.author !== e.from || h.event_id !== b.event_id) ? `case ${b.case_id} is open already` : null;
   }
-  const row = await findCaseRow(trx, b.case_id);
-  if (!row) return null; // The opening may still be on its way; the fold ignores the event until it arrives.
-  return row.peer === e.from ? null : `${e.from} is not a party to case ${b.case_id}`;
+  const peer = held.peers.get(b.case_id);
+  if (peer === undefined) return null; // The opening may still be on its way; the fold ignores the event until it arrives.
+  return peer === e.from ? null : `${e.from} is not a party to case ${b.case_id}`;
 }
 
-/** Stores the events of one batch, then folds each case it touched once. */
+/**
+ * Stores the events of one batch, then folds each case it touched once. Batch-wise: one read
+ * of the cases' list rows and openings, one insert of the events, one read of the touched
+ * cases' events (and one of their equivocations), one write of their list rows. The list rows
+ * are read before any is rewritten, as when they were read event by event.
+ */
 async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], ctx: NodeContext): Promise<Map<string, string>> {
   const me = ctx.identity.node_id;
   const refused = new Map<string, string>();
-  const touched = new Map<string, boolean>();
-  const arrived = new Set<string>();
+  const caseIds = [...new Set(envelopes.map((e) => e.body.case_id))];
+  const opened = [...new Set(envelopes.filter((e) => e.body.action === 'open').map((e) => e.body.case_id))];
+  const held: Held = { peers: await peersOfCases(trx, caseIds), openings: await openingsOfCases(trx, opened) };
+  const kept: Envelope<CaseEventBody>[] = [];
   for (const e of envelopes) {
-    const why = await refusal(trx, me, e);
+    const why = refusal(held, me, e);
     if (why) {
       refused.set(e.id, why);
       continue;
@@ -46,17 +60,25 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
       refused.set(e.id, `the event's time ${e.body.created_at} is more than ${MAX_CLOCK_GAP_MS / 60_000} minutes from its envelope's ${e.issued_at}`);
       continue;
     }
-    if (await storeCaseEvent(trx, e)) {
-      touched.set(e.body.case_id, (touched.get(e.body.case_id) ?? false) || e.body.action === 'open');
-      arrived.add(eventKey(e.from, e.body.event_id));
-    }
+    kept.push(e);
+    if (e.body.action === 'open') held.openings.get(e.body.case_id)!.push({ author: e.from, event_id: e.body.event_id });
   }
+  const isNew = await storeCaseEvents(trx, kept);
+  const touched = new Map<string, boolean>();
+  const arrived = new Map<string, CaseEventBody>();
+  kept.forEach((e, i) => {
+    if (!isNew[i]) return;
+    touched.set(e.body.case_id, (touched.get(e.body.case_id) ?? false) || e.body.action === 'open');
+    arrived.set(eventKey(e.from, e.body.event_id), e.body);
+  });
+  const loaded = await refreshProjections(trx, [...touched.keys()], me, arrived);
   const notCounted: AuditInput[] = [];
-  for (const [caseId, opened] of touched) {
-    const loaded = await refreshProjection(trx, caseId, me);
-    if (opened && loaded.state.requested === me) await notifyIncomingCase(ctx, trx, caseId, loaded.state);
+  let workers: string[] | undefined;
+  for (const [caseId, openedNow] of touched) {
+    const state = loaded.get(caseId)!.state;
+    if (openedNow && state.requested === me) await notifyIncomingCase(ctx, trx, caseId, state, (workers ??= await caseWorkers(ctx, trx)));
     // Reported, not hidden: a received event the rules do not count (out of role, too late).
-    for (const t of loaded.state.timeline) {
+    for (const t of state.timeline) {
       if (!t.counted && arrived.has(eventKey(t.author, t.event_id))) notCounted.push({ actor: `node:${t.author}`, action: 'case.event_not_counted', target: `case:${caseId}`, details: { event_id: t.event_id, event_action: t.action, reason: t.ignored_because ?? '' } });
     }
   }

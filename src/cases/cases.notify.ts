@@ -18,11 +18,12 @@ export function caseWorkers(ctx: NodeContext, db: DbOrTrx): Promise<string[]> {
   return enabledUserIdsWithRoles(db, [...(ctx.catalog.permissions.get('cases:write') ?? [])]);
 }
 
-export async function notifyIncomingCase(ctx: NodeContext, trx: DbOrTrx, caseId: string, s: CaseState): Promise<void> {
+/** `workers`: caseWorkers, when the caller has them already. */
+export async function notifyIncomingCase(ctx: NodeContext, trx: DbOrTrx, caseId: string, s: CaseState, workers?: string[]): Promise<void> {
   const r = s.request!;
   await notify(ctx, trx, {
     kind: CaseNotification.received,
-    userIds: await caseWorkers(ctx, trx),
+    userIds: workers ?? (await caseWorkers(ctx, trx)),
     subject: `[${r.priority}] ${r.type} request from ${s.requesting}: ${r.subject}`.slice(0, 300),
     text: `${s.requesting} sent a ${r.priority} request (${r.type}): ${r.subject}.\nAcknowledge it in Accord: /cases/${caseId}`,
     link: `/cases/${caseId}`,

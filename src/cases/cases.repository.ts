@@ -1,12 +1,12 @@
 import { lockAuditChain } from '../audit/audit.repository.js';
 import { sql, SqliteAdapter, type Selectable, type SelectQueryBuilder } from 'kysely';
-import { defineEventLog, eventKey, listEquivocations, listEvents, storeEvent, type EquivocationColumns } from '../federation/event-log/event-log.js';
+import { compareEvents, defineEventLog, eventKey, eventRow, insertEvents, listEquivocationsOfLogs, listEventsOfLogs, storeEvent, storeEvents, type EquivocationColumns } from '../federation/event-log/event-log.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
 import type { DbOrTrx } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { normaliseForSearch } from '../util/search-text.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { caseLogEvent, deadlinesOf, foldCase, TERMINAL, type CaseState, type CaseStatus } from './cases.rules.js';
+import { caseLogEvent, deadlinesOf, foldAppended, foldCase, TERMINAL, type CaseEvent, type CaseState, type CaseStatus } from './cases.rules.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
 import type { CaseEventsTable, CasesTable } from './cases.tables.js';
 
@@ -33,28 +33,53 @@ export async function storeCaseEvent(db: DbOrTrx, e: Envelope<unknown>): Promise
   return storeEvent(db, caseEventLog, e);
 }
 
-export function listCaseEventRows(db: DbOrTrx, caseId: string): Promise<CaseEventRow[]> {
-  return listEvents(db, caseEventLog, caseId) as Promise<CaseEventRow[]>;
+/** Stores many case events at once, as storeCaseEvent one after another would: true for each that was new. */
+export function storeCaseEvents(db: DbOrTrx, es: readonly Envelope<unknown>[]): Promise<boolean[]> {
+  return storeEvents(db, caseEventLog, es);
+}
+
+export async function listCaseEventRows(db: DbOrTrx, caseId: string): Promise<CaseEventRow[]> {
+  return (await listEventsOfLogs(db, caseEventLog, [caseId])).get(caseId) as CaseEventRow[];
 }
 
 export type CaseEquivocationRow = EquivocationColumns & { case_id: string };
 export async function listCaseEquivocations(db: DbOrTrx, caseId: string): Promise<CaseEquivocationRow[]> {
-  return (await listEquivocations(db, caseEventLog, caseId)) as unknown as CaseEquivocationRow[];
+  return (await listEquivocationsOfLogs(db, caseEventLog, [caseId])).get(caseId) as unknown as CaseEquivocationRow[];
 }
 
 export interface LoadedCase {
   rows: CaseEventRow[];
   equivocations: CaseEquivocationRow[];
+  /** What the fold took: the rows' events but those whose author equivocated on them. */
+  events: CaseEvent[];
   state: CaseState;
+}
+
+/** The body a stored row signed: from `known` (bodies in hand, by eventKey) when there, else parsed from its envelope. */
+function bodyOf(r: CaseEventRow, known?: ReadonlyMap<string, CaseEventBody>): CaseEventBody {
+  return known?.get(eventKey(r.author, r.event_id)) ?? (JSON.parse(r.envelope) as Envelope<CaseEventBody>).body;
+}
+
+/** Folds a case's stored rows, leaving out events whose author equivocated on them. */
+export function foldLoaded(rows: CaseEventRow[], equivocations: CaseEquivocationRow[], known?: ReadonlyMap<string, CaseEventBody>): LoadedCase {
+  const bad = new Set(equivocations.map((q) => eventKey(q.author, q.event_id)));
+  const events = rows.filter((r) => !bad.has(eventKey(r.author, r.event_id))).map((r) => caseLogEvent(r.author, bodyOf(r, known)));
+  return { rows, equivocations, events, state: foldCase(events, catalogue) };
+}
+
+/**
+ * Folds several cases' stored events, with one query for their events and one for their
+ * equivocations. `known`: bodies in hand (a batch just received), not parsed again.
+ */
+export async function loadCases(db: DbOrTrx, caseIds: readonly string[], known?: ReadonlyMap<string, CaseEventBody>): Promise<Map<string, LoadedCase>> {
+  const rows = await listEventsOfLogs(db, caseEventLog, caseIds);
+  const equivocations = await listEquivocationsOfLogs(db, caseEventLog, caseIds);
+  return new Map(caseIds.map((id) => [id, foldLoaded(rows.get(id) as CaseEventRow[], equivocations.get(id) as unknown as CaseEquivocationRow[], known)]));
 }
 
 /** Folds a case's stored events, leaving out events whose author equivocated on them. */
 export async function loadCase(db: DbOrTrx, caseId: string): Promise<LoadedCase> {
-  const rows = await listCaseEventRows(db, caseId);
-  const equivocations = await listCaseEquivocations(db, caseId);
-  const bad = new Set(equivocations.map((q) => eventKey(q.author, q.event_id)));
-  const events = rows.filter((r) => !bad.has(eventKey(r.author, r.event_id))).map((r) => caseLogEvent(r.author, (JSON.parse(r.envelope) as Envelope<CaseEventBody>).body));
-  return { rows, equivocations, state: foldCase(events, catalogue) };
+  return (await loadCases(db, [caseId])).get(caseId)!;
 }
 
 /** The case list's row for a folded case; null while the case is not open (no opening event yet). */
@@ -91,21 +116,76 @@ export function projectionOf(caseId: string, me: string, s: CaseState, events: n
   };
 }
 
-/** Rewrites a case's row in the list from its log; removes nothing when the case is not open yet. */
-export async function refreshProjection(db: DbOrTrx, caseId: string, me: string): Promise<LoadedCase> {
+/** Writes list rows (insert, or replace every column of the row held), several per statement. */
+async function writeProjections(db: DbOrTrx, rows: CasesTable[]): Promise<void> {
+  // Rows × columns stays under SQLite's bind-parameter limit.
+  if (!rows.length) return;
+  const columns = Object.keys(rows[0]!).filter((c) => c !== 'case_id') as (keyof CasesTable)[];
+  const per = 60;
+  for (let i = 0; i < rows.length; i += per) {
+    await db
+      .insertInto('cases')
+      .values(rows.slice(i, i + per))
+      .onConflict((oc) => oc.column('case_id').doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)]))))
+      .execute();
+  }
+}
+
+/**
+ * Rewrites cases' rows in the list from their logs (one query for all their events, one for
+ * their equivocations, one write); removes nothing when a case is not open yet. `known`:
+ * bodies in hand, not parsed again.
+ */
+export async function refreshProjections(db: DbOrTrx, caseIds: readonly string[], me: string, known?: ReadonlyMap<string, CaseEventBody>): Promise<Map<string, LoadedCase>> {
   // PostgreSQL applies batches (and local actions) at once: two transactions that each stored an
   // event of one case would each fold without the other's, and the later write would lose one.
   // Writers of the list take turns on the audit chain's lock, which every action holds already
   // (its outbox release is audited) and which nothing takes after a row the list writes: no
   // second lock order, so no deadlock. The one that waited reads the other's committed event.
   if (!isSqlite(db)) await lockAuditChain(db, 'postgres');
-  const loaded = await loadCase(db, caseId);
-  const row = projectionOf(caseId, me, loaded.state, loaded.rows.length);
-  if (row) {
-    const { case_id: _id, ...rest } = row;
-    await db.insertInto('cases').values(row).onConflict((oc) => oc.column('case_id').doUpdateSet(rest)).execute();
-  }
+  const loaded = await loadCases(db, caseIds, known);
+  await writeLoaded(db, loaded, me);
   return loaded;
+}
+
+/** Writes the list rows of folded cases (the caller holds the list writers' turn: see refreshProjections). */
+export async function writeLoaded(db: DbOrTrx, loaded: ReadonlyMap<string, LoadedCase>, me: string): Promise<void> {
+  const now = new Date();
+  const rows = [...loaded].flatMap(([id, l]) => projectionOf(id, me, l.state, l.rows.length, now) ?? []);
+  await writeProjections(db, rows);
+}
+
+/**
+ * Stores an event of this node's own on a case loaded (`l`) earlier in the same transaction,
+ * and rewrites the case's list row: folded on top of `l` (foldAppended) rather than read and
+ * folded again, unless something else changed the case's log since `l` was read (PostgreSQL:
+ * another transaction may have committed an event in between; counted once this one holds
+ * the list writers' turn; SQLite's one connection runs one transaction at a time).
+ */
+export async function storeOwnCaseEvent(db: DbOrTrx, me: string, l: LoadedCase, e: Envelope<CaseEventBody>): Promise<LoadedCase> {
+  const caseId = e.body.case_id;
+  const row = eventRow(caseEventLog, e, new Date().toISOString()) as CaseEventRow | null;
+  if (!row || !(await insertEvents(db, caseEventLog, [row as never]))[0]) return refreshProjection(db, caseId, me);
+  if (!isSqlite(db)) {
+    await lockAuditChain(db, 'postgres');
+    const held = await db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('case_events').select((x) => x.fn.countAll<string | number>().as('n')).where('case_id', '=', caseId).as('events'),
+        eb.selectFrom('case_event_equivocations').select((x) => x.fn.countAll<string | number>().as('n')).where('case_id', '=', caseId).as('equivocations'),
+      ])
+      .executeTakeFirstOrThrow();
+    if (Number(held.events) !== l.rows.length + 1 || Number(held.equivocations) !== l.equivocations.length) return refreshProjection(db, caseId, me);
+  }
+  const event = caseLogEvent(row.author, e.body);
+  const rows = [...l.rows, row].sort((a, b) => compareEvents({ id: a.event_id, created_at: a.created_at, author: '' }, { id: b.event_id, created_at: b.created_at, author: '' }));
+  const next: LoadedCase = { rows, equivocations: l.equivocations, events: [...l.events, event], state: foldAppended(l.state, l.events, event, catalogue) };
+  await writeLoaded(db, new Map([[caseId, next]]), me);
+  return next;
+}
+
+/** Rewrites a case's row in the list from its log; removes nothing when the case is not open yet. */
+export async function refreshProjection(db: DbOrTrx, caseId: string, me: string): Promise<LoadedCase> {
+  return (await refreshProjections(db, [caseId], me)).get(caseId)!;
 }
 
 export const CaseSort = { updated: 'updated', opened: 'opened', due: 'due' } as const;
@@ -232,4 +312,23 @@ export async function queryCases(db: DbOrTrx, f: CaseFilter, now: Date): Promise
 
 export async function findCaseRow(db: DbOrTrx, caseId: string): Promise<CaseRow | undefined> {
   return db.selectFrom('cases').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+}
+
+/** The other party of each of these cases that the list holds (by case id). */
+export async function peersOfCases(db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < caseIds.length; i += 500) {
+    for (const r of await db.selectFrom('cases').select(['case_id', 'peer']).where('case_id', 'in', caseIds.slice(i, i + 500)).execute()) out.set(r.case_id, r.peer);
+  }
+  return out;
+}
+
+/** The openings the log holds of each of these cases (by case id; usually one). */
+export async function openingsOfCases(db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, { author: string; event_id: string }[]>> {
+  const out = new Map<string, { author: string; event_id: string }[]>(caseIds.map((id) => [id, []]));
+  for (let i = 0; i < caseIds.length; i += 500) {
+    const rows = await db.selectFrom('case_events').select(['case_id', 'author', 'event_id']).where('case_id', 'in', caseIds.slice(i, i + 500)).where('type', '=', 'open').execute();
+    for (const r of rows) out.get(r.case_id)!.push({ author: r.author, event_id: r.event_id });
+  }
+  return out;
 }

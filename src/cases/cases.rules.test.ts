@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../util/ids.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { actionProblem, caseLogEvent, deadlinesOf, draftProblems, escalationSteps, foldCase, type CaseEvent } from './cases.rules.js';
+import { actionProblem, caseLogEvent, deadlinesOf, draftProblems, escalationSteps, foldAppended, foldCase, type CaseEvent } from './cases.rules.js';
 import type { CaseEventBody, RequestContent } from './cases.schemas.js';
 
 const A = 'uz-cert';
@@ -149,6 +149,37 @@ describe('case convergence (property)', () => {
           const { timeline: _t1, ...withForged } = onA;
           const { timeline: _t2, ...without } = foldCase(events, catalogue);
           expect(withForged).toEqual(without);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('folding one more event on top of a fold is the same as folding every event again, whatever was held and in whatever order it came (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.nat(20), fc.nat(10), fc.nat(3)), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.nat(30), { maxLength: 4 }),
+        (steps, duplicates) => {
+          const open = ev(A, { action: 'open', requested: B, request: { ...PRESERVATION, type: 'mla-production', legal_basis: { instrument: 'un-cybercrime', article: 44 } } });
+          const made: CaseEvent[] = [open];
+          for (const [byB, which, back, skew] of steps) {
+            const seen = made.slice(0, Math.max(1, made.length - back));
+            const list = byB ? ACTIONS_B : ACTIONS_A;
+            // Clocks differ between nodes: an event may be dated before what its author saw, or before events held.
+            clock -= skew * 1500;
+            made.push(ev(byB ? B : A, list[which % list.length]!, [seen[seen.length - 1]!]));
+          }
+          // Arrival: as made, with copies of events held already arriving again.
+          const arriving = [...made];
+          for (const d of duplicates) arriving.splice(d % (arriving.length + 1), 0, made[d % made.length]!);
+          let held: CaseEvent[] = [];
+          let s = foldCase([], catalogue);
+          for (const e of arriving) {
+            s = foldAppended(s, held, e, catalogue);
+            held = [...held, e];
+            expect(s).toEqual(foldCase(held, catalogue));
+          }
         },
       ),
       { numRuns: 300 },

@@ -1,4 +1,4 @@
-import { eventKey, foldOrder, type LogEvent } from '../federation/event-log/event-log.rules.js';
+import { appendsLast, eventKey, foldOrder, type LogEvent } from '../federation/event-log/event-log.rules.js';
 import type { Catalogue, RequestType } from './catalogue/catalogue.js';
 import type { CaseAction, CaseEventBody, Priority, RequestContent } from './cases.schemas.js';
 
@@ -277,20 +277,29 @@ export function caseLogEvent(author: string, body: CaseEventBody): CaseEvent {
   return { id: body.event_id, author, created_at: body.created_at, seen: body.seen.map((x) => eventKey(x.author, x.event_id)), body };
 }
 
+/** One step of the fold: the state after the next event in fold order (counted, or kept with why not). */
+export function stepCase(s: CaseState, e: CaseEvent, catalogue: Catalogue): CaseState {
+  const problem = actionProblem(s, e.author, e.body, catalogue);
+  const entry: TimelineEntry = { event_id: e.id, author: e.author, party: partyOf(s, e.author), action: e.body.action, created_at: e.created_at, counted: problem === null };
+  if (problem !== null) return { ...s, timeline: [...s.timeline, { ...entry, ignored_because: problem }] };
+  const n = apply(s, e);
+  return { ...n, timeline: [...n.timeline, { ...entry, party: partyOf(n, e.author) }] };
+}
+
 /** A case's state from its events, in any order and with duplicates: the same set gives the same state. */
 export function foldCase(events: Iterable<CaseEvent>, catalogue: Catalogue): CaseState {
   let s = emptyCase();
-  for (const e of foldOrder(events)) {
-    const problem = actionProblem(s, e.author, e.body, catalogue);
-    const entry: TimelineEntry = { event_id: e.id, author: e.author, party: partyOf(s, e.author), action: e.body.action, created_at: e.created_at, counted: problem === null };
-    if (problem !== null) {
-      s = { ...s, timeline: [...s.timeline, { ...entry, ignored_because: problem }] };
-      continue;
-    }
-    s = apply(s, e);
-    s = { ...s, timeline: [...s.timeline, { ...entry, party: partyOf(s, e.author) }] };
-  }
+  for (const e of foldOrder(events)) s = stepCase(s, e, catalogue);
   return s;
+}
+
+/**
+ * The state of `events` and `e` together, from `s`, the state `events` fold to: one more step
+ * when `e` comes last in fold order (appendsLast), else the whole fold again. Always equal to
+ * foldCase([...events, e]).
+ */
+export function foldAppended(s: CaseState, events: readonly CaseEvent[], e: CaseEvent, catalogue: Catalogue): CaseState {
+  return appendsLast(events, e) ? stepCase(s, e, catalogue) : foldCase([...events, e], catalogue);
 }
 
 /** The actions a party may take now (the web app offers these; the fold has the last word). */

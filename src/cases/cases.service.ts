@@ -10,8 +10,8 @@ import { findRequirements } from '../directory/directory.service.js';
 import { listGroups } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { actionProblem, availableActions, deadlinesOf, draftProblems, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
-import { findCaseRow, loadCase, queryCases, refreshProjection, storeCaseEvent, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
+import { actionProblem, availableActions, deadlinesOf, draftProblems, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
+import { findCaseRow, loadCase, queryCases, storeOwnCaseEvent, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
 import { CaseMessage, type ActionInput, type CaseEventBody, type RequestContent } from './cases.schemas.js';
 import type { CaseDraftsTable } from './cases.tables.js';
 
@@ -117,12 +117,16 @@ export function verificationCode(openBody: CaseEventBody): string {
 
 /** A case this node is a party to; reading it is recorded in the audit log. */
 export async function getCase(ctx: NodeContext, actor: Actor, caseId: string, audit = true): Promise<CaseDetail> {
-  const l = await loadCase(ctx.store.db, caseId);
-  const me = ctx.identity.node_id;
-  const own = l.rows.filter((r) => r.author === me).map((r) => (JSON.parse(r.envelope) as Envelope).id);
-  const detail = detailOf(ctx, caseId, l, await deliveriesOf(ctx.store.db, own));
+  const detail = await detailOfLoaded(ctx, ctx.store.db, caseId, await loadCase(ctx.store.db, caseId));
   if (audit) await appendAudit(ctx.store.db, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.read', target: `case:${caseId}` });
   return detail;
+}
+
+/** The detail of a case loaded already, with the deliveries of this node's own events. */
+async function detailOfLoaded(ctx: NodeContext, db: DbOrTrx, caseId: string, l: LoadedCase): Promise<CaseDetail> {
+  const me = ctx.identity.node_id;
+  const own = l.rows.filter((r) => r.author === me).map((r) => (JSON.parse(r.envelope) as Envelope).id);
+  return detailOf(ctx, caseId, l, await deliveriesOf(db, own));
 }
 
 export interface RequestedSideView extends RequestedSide {
@@ -267,17 +271,21 @@ export async function approveDraft(ctx: NodeContext, actor: Actor, id: string): 
 /** Heads of a case's log that the author has seen: every event no other event names as seen. */
 function headsOf(l: LoadedCase): { author: string; event_id: string }[] {
   const named = new Set<string>();
-  const all = l.rows.map((r) => ({ author: r.author, event_id: r.event_id, body: (JSON.parse(r.envelope) as Envelope<CaseEventBody>).body }));
+  // Every row, equivocated ones too; bodies the fold took are not parsed again.
+  const folded = new Map(l.events.map((e) => [`${e.author}\u0000${e.id}`, e.body]));
+  const all = l.rows.map((r) => ({ author: r.author, event_id: r.event_id, body: folded.get(`${r.author}\u0000${r.event_id}`) ?? (JSON.parse(r.envelope) as Envelope<CaseEventBody>).body }));
   for (const e of all) for (const x of e.body.seen) named.add(`${x.author}\u0000${x.event_id}`);
   return all.filter((e) => !named.has(`${e.author}\u0000${e.event_id}`)).slice(-20).map(({ author, event_id }) => ({ author, event_id }));
 }
 
-/** Signs an event, queues it for the other party and keeps this node's copy, then refreshes the list row. */
-async function emit(ctx: NodeContext, trx: DbOrTrx, peer: string, body: CaseEventBody): Promise<void> {
+/**
+ * Signs an event, queues it for the other party and keeps this node's copy, then rewrites the
+ * list row: folded on top of `l`, the case as loaded in this transaction (storeOwnCaseEvent).
+ */
+async function emit(ctx: NodeContext, trx: DbOrTrx, peer: string, body: CaseEventBody, l: LoadedCase): Promise<LoadedCase> {
   // One recipient: the envelope sent is this node's own record too, so its receipt is found by its id.
   const [sent] = await enqueueMessages(ctx, trx, peer, CaseMessage.event, [body], body.created_at);
-  await storeCaseEvent(trx, sent!);
-  await refreshProjection(trx, body.case_id, ctx.identity.node_id);
+  return storeOwnCaseEvent(trx, ctx.identity.node_id, l, sent!);
 }
 
 /** Sends a complete draft (approved first when four-eyes is on): the case opens on both nodes. */
@@ -286,7 +294,7 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
   // Read outside the transaction: on SQLite the transaction holds the one connection.
   const requested = (await findDraft(ctx.store.db, id)).requested;
   const side = await requestedSideOf(ctx, requested);
-  await ctx.store.db.transaction().execute(async (trx) => {
+  return ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
     const content = JSON.parse(r.content) as RequestContent;
@@ -295,28 +303,30 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
     refuseProblems(draftProblems(content, catalogue, side));
     if (ctx.settings.casesFourEyes && r.status !== 'approved') throw new ConflictError('this node requires a second user to approve a request before it is sent (four-eyes): ask for a review');
     const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested: r.requested, request: content };
-    await emit(ctx, trx, r.requested, body);
+    // A new case id: its log is empty.
+    const l = await emit(ctx, trx, r.requested, body, { rows: [], equivocations: [], events: [], state: foldCase([], catalogue) });
     await trx.updateTable('case_drafts').set({ status: 'sent', case_id: caseId, updated_at: body.created_at }).where('id', '=', id).execute();
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.send', target: `case:${caseId}`, details: { draft: id, requested: r.requested, type: content.type, priority: content.priority } });
+    return detailOfLoaded(ctx, trx, caseId, l);
   });
-  return getCase(ctx, actor, caseId, false);
 }
 
 /** Takes an action on a case as this node's party; refused (nothing sent) when the rules do not allow it now. */
 export async function actOnCase(ctx: NodeContext, actor: Actor, caseId: string, input: ActionInput): Promise<CaseDetail> {
   const me = ctx.identity.node_id;
-  await ctx.store.db.transaction().execute(async (trx) => {
+  const detail = await ctx.store.db.transaction().execute(async (trx) => {
     const l = await loadCase(trx, caseId);
     const party = partyOf(l.state, me);
     if (!party || !l.state.request) throw new NotFoundError(`case ${caseId}`);
     const body = { ...input, event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: headsOf(l) } as CaseEventBody;
     const problem = actionProblem(l.state, me, body, catalogue);
     if (problem) throw new ConflictError(problem);
-    await emit(ctx, trx, party === 'requesting' ? l.state.requested! : l.state.requesting!, body);
+    const next = await emit(ctx, trx, party === 'requesting' ? l.state.requested! : l.state.requesting!, body, l);
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: `case.${input.action}`, target: `case:${caseId}` });
+    return detailOfLoaded(ctx, trx, caseId, next);
   });
   ctx.events.publish({ type: 'desk.changed', source: 'cases' });
-  return getCase(ctx, actor, caseId, false);
+  return detail;
 }
 
 export async function caseRowOrThrow(ctx: NodeContext, caseId: string): Promise<CaseRow> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseEventType } from '../../src/cases/cases.messages.js';
+import { actOnCase, getCase } from '../../src/cases/cases.service.js';
 import type { CaseEventBody } from '../../src/cases/cases.schemas.js';
 import type { Envelope } from '../../src/federation/protocol/envelope.js';
 import { newId } from '../../src/util/ids.js';
@@ -46,5 +47,62 @@ describe.each(DIALECTS)('case events as the receiving node takes them (%s)', (di
     const refused = await receive([backDated]);
     expect(refused.get(backDated.id)).toMatch(/more than 10 minutes from its envelope's/);
     expect(await node.ctx.store.db.selectFrom('case_events').select('event_id').where('case_id', '=', caseId).execute()).toEqual([]);
+  });
+
+  it('takes a batch of many cases at once as its events one after another: refusals, duplicates, equivocation, list rows', async () => {
+    const [c1, c2, c3, c4] = [newId(), newId(), newId(), newId()];
+    const db = node.ctx.store.db;
+    const open1 = envelope('kz-cert', me, { case_id: c1, action: 'open', requested: me, request: PRESERVATION });
+    const msg1 = envelope('kz-cert', me, { case_id: c1, action: 'message', text: 'first', seen: [{ author: 'kz-cert', event_id: open1.body.event_id }] });
+    // The same event again in the batch, and another body under its key (equivocation).
+    const msg1Again = { ...msg1, id: newId() };
+    const msg1Other = { ...msg1, id: newId(), body: { ...msg1.body, text: 'another' } as CaseEventBody };
+    const outOfRole = envelope('kz-cert', me, { case_id: c1, action: 'preserve', until: '2099-01-01', seen: [{ author: 'kz-cert', event_id: open1.body.event_id }] });
+    const open2 = envelope('kz-cert', me, { case_id: c2, action: 'open', requested: me, request: PRESERVATION });
+    const open2Again = envelope('kz-cert', me, { case_id: c2, action: 'open', requested: me, request: PRESERVATION });
+    const early3 = envelope('kz-cert', me, { case_id: c3, action: 'message', text: 'before the opening' });
+    const open4 = envelope('kz-cert', me, { case_id: c4, action: 'open', requested: 'kg-cert', request: PRESERVATION });
+    const refused = await receive([open1, msg1, msg1Again, msg1Other, outOfRole, open2, open2Again, early3, open4, { ...open1, id: newId() }]);
+    expect([...refused]).toEqual([
+      [open2Again.id, `case ${c2} is open already`],
+      [open4.id, `the request is addressed to kg-cert, not to ${me}`],
+    ]);
+    const rows = await db.selectFrom('cases').select(['case_id', 'status', 'events', 'ignored_events']).where('case_id', 'in', [c1, c2, c3, c4]).execute();
+    expect(new Map(rows.map((r) => [r.case_id, [r.status, Number(r.events), Number(r.ignored_events)]]))).toEqual(
+      new Map([
+        [c1, ['sent', 3, 1]],
+        [c2, ['sent', 1, 0]],
+      ]),
+    );
+    const stored = await db.selectFrom('case_events').select(['case_id', 'event_id']).where('case_id', 'in', [c1, c2, c3, c4]).execute();
+    expect(stored.map((r) => r.event_id).sort()).toEqual([open1, msg1, outOfRole, open2, early3].map((e) => e.body.event_id).sort());
+    const evidence = await db.selectFrom('case_event_equivocations').select(['case_id', 'event_id']).where('case_id', 'in', [c1, c2, c3, c4]).execute();
+    expect(evidence).toEqual([{ case_id: c1, event_id: msg1.body.event_id }]);
+    const notCounted = await db.selectFrom('audit_log').select('details').where('action', '=', 'case.event_not_counted').where('target', '=', `case:${c1}`).execute();
+    expect(notCounted.map((a) => JSON.parse(a.details as string).event_id)).toEqual([outOfRole.body.event_id]);
+    // The opening arrives: the early message now counts; a third node is no party to a held case.
+    const stranger = envelope('kg-cert', me, { case_id: c1, action: 'message', text: 'hello' });
+    const open3 = envelope('kz-cert', me, { case_id: c3, action: 'open', requested: me, request: PRESERVATION, created_at: new Date(Date.parse(early3.body.created_at) - 1000).toISOString() });
+    expect([...(await receive([stranger, open3]))]).toEqual([[stranger.id, `kg-cert is not a party to case ${c1}`]]);
+    const row3 = await db.selectFrom('cases').select(['status', 'events', 'ignored_events']).where('case_id', '=', c3).executeTakeFirstOrThrow();
+    expect([row3.status, Number(row3.events), Number(row3.ignored_events)]).toEqual(['sent', 2, 0]);
+  });
+
+  it("keeps a case's list row right when batches of its events and this node's own actions are applied at once", async () => {
+    const caseId = newId();
+    const db = node.ctx.store.db;
+    const open = envelope('kz-cert', me, { case_id: caseId, action: 'open', requested: me, request: PRESERVATION });
+    await receive([open]);
+    const seen = [{ author: 'kz-cert', event_id: open.body.event_id }];
+    await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) => receive([envelope('kz-cert', me, { case_id: caseId, action: 'message', text: `from the peer ${i}`, seen })])),
+      ...Array.from({ length: 3 }, (_, i) => actOnCase(node.ctx, { ref: 'system' }, caseId, { action: 'message', text: `from here ${i}` })),
+    ]);
+    const row = await db.selectFrom('cases').select(['status', 'events', 'ignored_events']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    expect([row.status, Number(row.events), Number(row.ignored_events)]).toEqual(['sent', 10, 0]);
+    // An action folds on top of the case as it loaded it, and answers with the case as stored.
+    const detail = await actOnCase(node.ctx, { ref: 'system' }, caseId, { action: 'acknowledge' });
+    expect([detail.status, detail.history.length]).toEqual(['acknowledged', 11]);
+    expect(detail).toEqual(await getCase(node.ctx, { ref: 'system' }, caseId, false));
   });
 });

@@ -290,6 +290,35 @@ export function foldOrder<E extends LogEvent>(events: Iterable<E>): E[] {
   return [...out, ...sorted.filter((e) => parked.has(keyOf(e)))];
 }
 
+/**
+ * Whether `e` comes last when added to `events`: foldOrder([...events, e]) is then
+ * foldOrder(events) followed by `e`, so a fold of `events` can take `e` as one more step
+ * instead of folding everything again. It does when `e` is new, sorts after every event held,
+ * no held event names it as seen, and every held event comes after the held events it names
+ * (none is caught in a cycle: those go last, after `e`). A false answer is never wrong, only
+ * slower: the caller folds the whole log again.
+ */
+export function appendsLast(events: readonly LogEvent[], e: LogEvent): boolean {
+  const key = keyOf(e);
+  for (const x of events) {
+    if (keyOf(x) === key || compareEvents(x, e) >= 0) return false;
+    if (x.seen?.includes(key)) return false;
+  }
+  if (!events.some((x) => x.seen?.length)) return true;
+  const position = new Map<string, number>();
+  foldOrder(events).forEach((x, i) => {
+    if (!position.has(keyOf(x))) position.set(keyOf(x), i);
+  });
+  for (const x of events) {
+    const at = position.get(keyOf(x))!;
+    for (const p of x.seen ?? []) {
+      const before = position.get(p);
+      if (p !== keyOf(x) && before !== undefined && before >= at) return false;
+    }
+  }
+  return true;
+}
+
 /** Reduces a log's events, in fold order, to a state: the same set of events gives the same state. */
 export function foldEvents<E extends LogEvent, S>(events: Iterable<E>, initial: S, step: (state: S, event: E) => S): S {
   let state = initial;

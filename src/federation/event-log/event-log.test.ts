@@ -8,7 +8,7 @@ import { fingerprintOf, rawPublicKey, type NodeIdentity } from '../../node/ident
 import { openStore, type Dialect, type StoreHandle } from '../../store/db.js';
 import { keyringOf, type Keyring } from '../keyring.js';
 import { newMessageId, signEnvelope, type Envelope } from '../protocol/envelope.js';
-import { checkRelayed, compareEvents, defineEventLog, envelopesOf, eventDigest, eventKey, foldEvents, foldOrder, insertEvent, listEquivocations, listEvents, plausibleTime, storeEvent, storeRelayed, type LogEvent } from './event-log.js';
+import { appendsLast, checkRelayed, compareEvents, defineEventLog, envelopesOf, eventDigest, eventKey, foldEvents, foldOrder, insertEvent, listEquivocations, listEvents, plausibleTime, storeEvent, storeRelayed, type LogEvent } from './event-log.js';
 
 // A log shaped like a cooperation case's: another log column than groups', and an event
 // naming the events its author saw.
@@ -121,6 +121,32 @@ describe('foldOrder and foldEvents', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('says an added event comes last only when foldOrder puts it last, the others in their order (property)', () => {
+    let last = 0;
+    fc.assert(
+      fc.property(
+        eventsArb('any').chain((events) =>
+          fc.tuple(
+            fc.constant(events),
+            fc.record({
+              // A new id most of the time, sometimes one held already.
+              id: fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 5, maxLength: 5 }), fc.constantFrom('0000', ...events.map((e) => e.id))),
+              created_at: fc.nat(6).map(time),
+              seen: fc.subarray(events.map((e) => e.id), { maxLength: Math.min(3, events.length) }),
+            }),
+          ),
+        ),
+        ([events, e]) => {
+          if (!appendsLast(events, e)) return;
+          last++;
+          expect(ids(foldOrder([...events, e]))).toEqual([...ids(foldOrder(events)), e.id]);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(last).toBeGreaterThan(50);
   });
 
   it('folds to the same state whatever the arrival order, with an order-sensitive step (property)', () => {
