@@ -11,6 +11,7 @@ import { exportCaseBundle } from '../../src/evidence/bundle/bundle.export.js';
 import type { BundleManifest } from '../../src/evidence/bundle/bundle.format.js';
 import { verifyBundleFile } from '../../src/evidence/bundle/bundle.node.js';
 import { custodyLog } from '../../src/evidence/evidence.service.js';
+import { rotateNodeKey } from '../../src/federation/key-rotation.service.js';
 import type { Envelope } from '../../src/federation/protocol/envelope.js';
 import type { NodeIdentity } from '../../src/node/identity.js';
 import { DIALECTS } from '../_util/db.js';
@@ -95,6 +96,21 @@ describe.each(DIALECTS)('case bundle export with attachments and custody (%s)', 
     writeFileSync(join(dir, 'c.accord-bundle'), c.bundle);
     const rc = await verifyBundleFile(join(dir, 'c.accord-bundle'));
     expect(rc.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'custody_signature_invalid', path: 'custody/0001.json', seq: 1 }), expect.objectContaining({ code: 'custody_prev_mismatch', seq: 2 })]));
+  });
+
+  it('after this node rotated its key, carries both keys with their periods, and its events verify under each', async () => {
+    const old = node.ctx.identity.fingerprint;
+    await rotateNodeKey(node.ctx, { ref: 'cli' });
+    await actOnCase(node.ctx, { ref: 'cli' }, caseId, { action: 'message', text: 'Signed with the new key.' });
+    const file = await exportTo('rotated.accord-bundle', { hashesOnly: true });
+    const r = await verifyBundleFile(file);
+    expect(r.problems).toEqual([]);
+    expect(r.exporter_fingerprint).toBe(node.ctx.identity.fingerprint);
+    const keys = (JSON.parse(memberBytes(readFileSync(file), 'manifest.json').toString()) as BundleManifest).keys.filter((k) => k.node_id === 'uz-cert');
+    expect(keys).toEqual([
+      expect.objectContaining({ fingerprint: old, valid_from: null, valid_until: expect.any(String) }),
+      expect.objectContaining({ fingerprint: node.ctx.identity.fingerprint, valid_from: keys[0]!.valid_until, valid_until: null }),
+    ]);
   });
 
   it('an auditor gets the content only where the node allows it', async () => {
