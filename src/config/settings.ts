@@ -64,6 +64,8 @@ export interface Settings {
   evidenceUploadsPerUser: number;
   /** Auditors may download attachments' content (otherwise they verify and read metadata only). */
   evidenceAuditorsDownload: boolean;
+  /** Bytes per second this node serves evidence chunks to one peer (0: no limit). */
+  evidencePeerBytesPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -185,6 +187,7 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   evidenceMaxBytes: { env: 'ACCORD_EVIDENCE_MAX_BYTES', parse: int(0, 2 ** 50), default: () => 64 * 1024 ** 3 },
   evidenceUploadsPerUser: { env: 'ACCORD_EVIDENCE_UPLOADS_PER_USER', parse: int(1, 1000), default: () => 8 },
   evidenceAuditorsDownload: { env: 'ACCORD_EVIDENCE_AUDITORS_DOWNLOAD', parse: bool, default: () => false },
+  evidencePeerBytesPerSecond: { env: 'ACCORD_EVIDENCE_PEER_BYTES_PER_SECOND', parse: int(0, 2 ** 40), default: () => 128 * 1024 * 1024 },
 };
 
 export const SETTING_ENV: Record<keyof Settings, string> = {

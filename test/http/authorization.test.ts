@@ -119,6 +119,11 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /api/v1/cases/:id/attachments/:attachmentId/release': { who: ADMIN_COORDINATOR },
   'DELETE /api/v1/cases/:id/attachments/:attachmentId': { who: ADMIN_COORDINATOR },
   'GET /api/v1/evidence/verify': { who: ADMIN_AUDITOR },
+  'GET /api/v1/cases/:id/transfers': { who: ALL },
+  'GET /api/v1/cases/:id/attachments/:attachmentId/transfer': { who: ALL },
+  // Authenticated by the peer's signature (the case's other party only), not by a user.
+  'GET /federation/v1/evidence/:attachmentId/hashes': { who: PUBLIC },
+  'GET /federation/v1/evidence/:attachmentId/chunks/:index': { who: PUBLIC },
   'GET /api/v1/notifications': { who: ALL },
   'GET /api/v1/notifications/all': { who: ADMIN_AUDITOR },
   'GET /api/v1/notifications/preferences': { who: ALL },
