@@ -4,11 +4,11 @@ import { appendAudit } from '../audit/audit.repository.js';
 import { caseRowOrThrow } from '../cases/cases.service.js';
 import type { Actor, NodeContext } from '../context.js';
 import { AppError, ConflictError, NotFoundError } from '../errors.js';
-import { newId } from '../util/ids.js';
+import { HOST, newId } from '../util/ids.js';
 import { appendCustody, custodyActor } from './custody.service.js';
 import { storageKeyOf } from './evidence.keys.js';
 import { buildHeader, DEFAULT_CHUNK_BYTES, HEADER_BYTES, newFileKey, openChunk, sealChunkParts, TAG_BYTES } from './storage/chunked-cipher.js';
-import { moveIntoStore, partPath, removeUploadFiles, tailPath } from './storage/file-store.js';
+import { lockPath, moveIntoStore, partPath, removeUploadFiles, tailPath } from './storage/file-store.js';
 import { unwrapFileKey, wrapFileKey } from './storage/storage-key.js';
 
 /**
@@ -175,6 +175,39 @@ const hashes = new Map<string, { offset: number; hash: Hash }>();
 /** Uploads a PATCH is writing now, in this process. */
 const busy = new Set<string>();
 
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the upload for one PATCH across the node's processes: a lock file holding
+ * `host:pid`. A lock left by a process of this host that no longer runs (kill -9) is taken
+ * over; a live one answers 409, and the client asks again with HEAD.
+ */
+async function lockUpload(dataDir: string, id: string): Promise<() => Promise<void>> {
+  const path = lockPath(dataDir, id);
+  const me = `${HOST}:${process.pid}`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(path, me, { flag: 'wx', mode: 0o600 });
+      return () => rm(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = await readFile(path, 'utf8').catch(() => '');
+    const at = holder.lastIndexOf(':');
+    const stale = holder === '' || (holder.slice(0, at) === HOST && !running(Number(holder.slice(at + 1))));
+    if (!stale || holder === me) break;
+    await rm(path, { force: true });
+  }
+  throw new ConflictError(`another PATCH of upload ${id} is in progress`);
+}
+
 async function hashSoFar(dataDir: string, id: string, chunkBytes: number, fileKey: Buffer, state: DiskState): Promise<Hash> {
   const known = hashes.get(id);
   if (known && known.offset === state.offset) return known.hash;
@@ -222,7 +255,9 @@ export async function appendToUpload(ctx: NodeContext, actor: Actor, caseId: str
   const dataDir = ctx.settings.dataDir;
   const length = Number(r.length);
   const chunkBytes = r.chunk_bytes;
+  let unlock: (() => Promise<void>) | null = null;
   try {
+    unlock = await lockUpload(dataDir, id);
     const fileKey = unwrapFileKey(await storageKeyOf(ctx), r.wrapped_key, `evidence_uploads:${id}`);
     const state = await diskState(dataDir, id, chunkBytes, fileKey);
     if (offset !== state.offset) throw new OffsetMismatchError(offset, state.offset);
@@ -302,6 +337,7 @@ export async function appendToUpload(ctx: NodeContext, actor: Actor, caseId: str
     if (broken) throw broken;
     return { offset: received, length, completed };
   } finally {
+    await unlock?.();
     busy.delete(id);
   }
 }

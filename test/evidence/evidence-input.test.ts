@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockPath } from '../../src/evidence/storage/file-store.js';
+import { HOST } from '../../src/util/ids.js';
 import { DIALECTS } from '../_util/db.js';
 import { b64, bytes, evidenceFixture, tus, type EvidenceFixture } from './_evidence.js';
 
@@ -100,5 +104,16 @@ describe.each(DIALECTS)('evidence routes refuse bad input (%s)', (dialect) => {
     }
     const none = await f.app.inject({ method: 'GET', url: `/api/v1/cases/${f.caseId}/attachments/${UNKNOWN}`, headers: { authorization: `Bearer ${f.tokens.auditor}` } });
     expect(none.statusCode).toBe(404);
+  });
+
+  it('a PATCH lock held by a running process answers 409; one left by a process that no longer runs is taken over', async () => {
+    const t = tus(f.app, f.tokens.officer);
+    const url = (await t.create(f.caseId, 10)).headers.location as string;
+    const id = url.split('/').pop()!;
+    writeFileSync(lockPath(f.node.dataDir, id), `${HOST}:${process.pid}`);
+    expect((await t.patch(url, 0, bytes(5))).statusCode).toBe(409);
+    writeFileSync(lockPath(f.node.dataDir, id), `${HOST}:${spawnSync('true').pid}`);
+    const r = await t.patch(url, 0, bytes(5));
+    expect([r.statusCode, r.headers['upload-offset']]).toEqual([204, '5']);
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
  *   DIR/evidence/store/ab/cd/<sha256>.aev   stored files, by the SHA-256 of their plaintext
  *   DIR/evidence/uploads/<id>.part          an upload's sealed chunks so far (header first)
  *   DIR/evidence/uploads/<id>.tail          the sealed bytes of the chunk not yet full
+ *   DIR/evidence/uploads/<id>.lock          held by the process writing a PATCH
  *
  * Files enter the store by rename from the uploads folder (same file system), so a stored
  * file is whole or absent. Nothing in these folders is plaintext.
@@ -30,6 +31,11 @@ export function partPath(dataDir: string, uploadId: string): string {
   return join(uploadsDir(dataDir), `${uploadId}.part`);
 }
 
+/** Held while a PATCH writes the upload (`host:pid`), so two processes of the node never write it at once. */
+export function lockPath(dataDir: string, uploadId: string): string {
+  return join(uploadsDir(dataDir), `${uploadId}.lock`);
+}
+
 export function tailPath(dataDir: string, uploadId: string): string {
   return join(uploadsDir(dataDir), `${uploadId}.tail`);
 }
@@ -44,6 +50,7 @@ export function moveIntoStore(dataDir: string, from: string, sha256: string): vo
 export function removeUploadFiles(dataDir: string, uploadId: string): void {
   rmSync(partPath(dataDir, uploadId), { force: true });
   rmSync(tailPath(dataDir, uploadId), { force: true });
+  rmSync(lockPath(dataDir, uploadId), { force: true });
 }
 
 export function removeStored(dataDir: string, sha256: string): void {
