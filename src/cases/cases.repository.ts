@@ -183,6 +183,16 @@ export async function storeOwnCaseEvent(db: DbOrTrx, me: string, l: LoadedCase, 
   return next;
 }
 
+/**
+ * Waits for this transaction's turn among the writers of cases (PostgreSQL; SQLite's one
+ * connection runs one transaction at a time). An action taken after it sees every event
+ * committed before, so two users acting on one case at once cannot both pass the rules'
+ * check against the same state and both sign (two withdrawals, an execution beside a refusal).
+ */
+export async function takeCaseWritersTurn(db: DbOrTrx): Promise<void> {
+  if (!isSqlite(db)) await lockAuditChain(db, 'postgres');
+}
+
 /** Rewrites a case's row in the list from its log; removes nothing when the case is not open yet. */
 export async function refreshProjection(db: DbOrTrx, caseId: string, me: string): Promise<LoadedCase> {
   return (await refreshProjections(db, [caseId], me)).get(caseId)!;
