@@ -9,6 +9,7 @@ import { useSignedIn } from '../auth/useSession.js';
 import { titleWithCount } from '../desk/desk.rules.js';
 import { DeskContext, useDeskState } from '../desk/useDesk.js';
 import { CasesPage, isLetterPath } from '../cases/CasesPage.js';
+import { AttachmentsSection } from '../evidence/attachments/AttachmentsSection.js';
 import { DirectoryPage } from '../directory/DirectoryPage.js';
 import { NoticesPage } from '../federation/NoticesPage.js';
 import { PeersPage } from '../federation/PeersPage.js';
@@ -23,6 +24,9 @@ import { ComingSoonPage } from './ComingSoonPage.js';
 import { Header } from './Header.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import { navSections, Sidebar } from './Sidebar.js';
+
+/** What other capabilities add to a case's page. */
+const CASE_SECTIONS = [AttachmentsSection];
 
 function mayOpen(role: Role, route: RouteName): boolean {
   return navSections(role).some((s) => s.items.includes(route));
@@ -60,7 +64,7 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       page = <DirectoryPage path={path} navigate={navigate} />;
       break;
     case 'cases':
-      page = <CasesPage path={path} navigate={navigate} />;
+      page = <CasesPage path={path} navigate={navigate} sections={CASE_SECTIONS} />;
       break;
     case 'intelligence':
     case 'norms':

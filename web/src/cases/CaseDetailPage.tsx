@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
@@ -17,8 +17,11 @@ import { HandlingCodes, RequestView } from './RequestView.js';
 import { Timeline } from './Timeline.js';
 import { CASES_REFRESH_MS, casesApi, useCatalogue } from './useCases.js';
 
+/** A section another capability adds to the case page (given by app/, which knows every capability), e.g. the attachments. */
+export type CaseSection = ComponentType<{ detail: CaseDetail; label: (node: string) => { name: string } }>;
+
 /** One case: header with deadlines, the request, handling codes, the actions open to this node and the signed timeline. */
-export function CaseDetailPage({ id, navigate }: { id: string; navigate: (path: string) => void }) {
+export function CaseDetailPage({ id, navigate, sections = [] }: { id: string; navigate: (path: string) => void; sections?: readonly CaseSection[] }) {
   const { t, i18n } = useTranslation();
   const { user } = useSignedIn();
   const catalogue = useCatalogue();
@@ -150,6 +153,9 @@ export function CaseDetailPage({ id, navigate }: { id: string; navigate: (path: 
         />
       )}
       <RequestView request={c.request} catalogue={catalogue.data} />
+      {sections.map((Section, i) => (
+        <Section key={i} detail={c} label={directory.label} />
+      ))}
       <Timeline detail={c} label={directory.label} />
     </>
   );

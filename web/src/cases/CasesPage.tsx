@@ -1,5 +1,5 @@
 import { subPathOf } from '../shared/hooks/useRoute.js';
-import { CaseDetailPage } from './CaseDetailPage.js';
+import { CaseDetailPage, type CaseSection } from './CaseDetailPage.js';
 import { CaseLetter } from './CaseLetter.js';
 import { CaseList } from './CaseList.js';
 import { CaseStatisticsPage } from './CaseStatisticsPage.js';
@@ -12,7 +12,7 @@ export function isLetterPath(path: string): boolean {
 }
 
 /** Cases: the list, a new request or a draft, the statistics, one case, or its letter, by path. */
-export function CasesPage({ path, navigate }: { path: string; navigate: (path: string) => void }) {
+export function CasesPage({ path, navigate, sections }: { path: string; navigate: (path: string) => void; sections?: readonly CaseSection[] }) {
   const sub = subPathOf(path, 'cases');
   if (!sub) return <CaseList navigate={navigate} />;
   if (sub === 'new') return <DraftForm key="draft" id={null} navigate={navigate} />;
@@ -21,5 +21,5 @@ export function CasesPage({ path, navigate }: { path: string; navigate: (path: s
   if (draft) return <DraftForm key="draft" id={draft[1]!} navigate={navigate} />;
   const letter = /^([^/]+)\/letter$/.exec(sub);
   if (letter) return <CaseLetter id={letter[1]!} navigate={navigate} />;
-  return <CaseDetailPage key={sub} id={sub} navigate={navigate} />;
+  return <CaseDetailPage key={sub} id={sub} navigate={navigate} sections={sections} />;
 }
