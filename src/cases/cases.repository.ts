@@ -184,13 +184,15 @@ export async function storeOwnCaseEvent(db: DbOrTrx, me: string, l: LoadedCase, 
 }
 
 /**
- * Waits for this transaction's turn among the writers of cases (PostgreSQL; SQLite's one
- * connection runs one transaction at a time). An action taken after it sees every event
- * committed before, so two users acting on one case at once cannot both pass the rules'
- * check against the same state and both sign (two withdrawals, an execution beside a refusal).
+ * Waits for this transaction's turn among the users acting on one case (PostgreSQL; SQLite's
+ * one connection runs one transaction at a time). An action taken after it sees every event
+ * committed before, so two users acting on one case at once cannot both pass the rules' check
+ * against the same state and both sign (two withdrawals, an execution beside a refusal). A lock
+ * of its own, per case, taken first: queuing the event then locks the peer's row and the audit
+ * chain in the order every other sender does, so no two transactions wait for each other.
  */
-export async function takeCaseWritersTurn(db: DbOrTrx): Promise<void> {
-  if (!isSqlite(db)) await lockAuditChain(db, 'postgres');
+export async function takeCaseTurn(db: DbOrTrx, caseId: string): Promise<void> {
+  if (!isSqlite(db)) await sql`select pg_advisory_xact_lock(hashtext('cases.case'), hashtext(${caseId}))`.execute(db);
 }
 
 /** Rewrites a case's row in the list from its log; removes nothing when the case is not open yet. */

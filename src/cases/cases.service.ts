@@ -11,7 +11,7 @@ import { listGroups } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { catalogue } from './catalogue/catalogue.js';
 import { actionProblem, availableActions, deadlinesOf, draftProblems, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
-import { findCaseRow, loadCase, queryCases, storeOwnCaseEvent, takeCaseWritersTurn, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
+import { findCaseRow, loadCase, queryCases, storeOwnCaseEvent, takeCaseTurn, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
 import { CaseMessage, type ActionInput, type CaseEventBody, type RequestContent } from './cases.schemas.js';
 import type { CaseDraftsTable } from './cases.tables.js';
 
@@ -315,7 +315,7 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
 export async function actOnCase(ctx: NodeContext, actor: Actor, caseId: string, input: ActionInput): Promise<CaseDetail> {
   const me = ctx.identity.node_id;
   const detail = await ctx.store.db.transaction().execute(async (trx) => {
-    await takeCaseWritersTurn(trx);
+    await takeCaseTurn(trx, caseId);
     const l = await loadCase(trx, caseId);
     const party = partyOf(l.state, me);
     if (!party || !l.state.request) throw new NotFoundError(`case ${caseId}`);
