@@ -4,33 +4,22 @@
 // every tag plus the hash), on one core, beside this machine's own SHA-256 and AES-256-GCM
 // speed measured in the same run. Data is in memory: this measures the CPU path only.
 // Run `npm run build:server` first. BENCH_EVIDENCE_MB sets the amount (default 512).
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
+import { BLOCK as block, machineSpeeds } from './evidence-lib.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MB = Number(process.env.BENCH_EVIDENCE_MB ?? 512);
 const { encryptEvidence, newFileKey, verifyEvidence } = await import(pathToFileURL(join(ROOT, 'dist', 'server', 'evidence', 'storage', 'chunked-cipher.js')).href);
 const TARGET_MB_S = 200;
 
-const block = randomBytes(1 << 20);
 async function* plaintext() {
   for (let i = 0; i < MB; i++) yield block;
 }
 const rate = (t0) => Math.round(MB / ((performance.now() - t0) / 1000));
-
-let t0 = performance.now();
-const h = createHash('sha256');
-for (let i = 0; i < MB; i++) h.update(block);
-h.digest();
-const sha256 = rate(t0);
-
-t0 = performance.now();
-const c = createCipheriv('aes-256-gcm', randomBytes(32), randomBytes(12));
-for (let i = 0; i < MB; i++) c.update(block);
-c.final();
-const aesGcm = rate(t0);
+const { sha256, aes_256_gcm: aesGcm } = machineSpeeds(MB);
+let t0;
 
 const key = newFileKey();
 // Timed: the output is counted and dropped, as a file write would take it.

@@ -11,64 +11,24 @@
 //      512), BENCH_FED_PIN=0 (do not pin A to CPU 0 and B to CPU 1). The per-peer bandwidth
 //      limit is lifted (ACCORD_EVIDENCE_PEER_BYTES_PER_SECOND=0) for the measurement.
 // Run `npm run build:server` first. JSON result: stdout and test-results/bench-evidence-transfer.json.
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { loadavg } from 'node:os';
 import { loadCatalogue, requestContent, rng } from './cases-data.js';
 import { benchHeader, dialectsFromEnv, eachDialect, finishBench, hasTaskset, log, posInt, printTable, round, runMain, sleep } from './lib.js';
 import { api, scalar, startPair } from './pair.js';
+import { machineSpeeds, tusUpload } from './evidence-lib.js';
 
 const MB = posInt(process.env.BENCH_TRANSFER_MB, 512);
 const PIN = process.env.BENCH_FED_PIN !== '0' && hasTaskset;
 const TARGET = 100;
 const LOAD_AT_START = loadavg().map((x) => round(x, 2));
-const block = randomBytes(1 << 20);
-
-function machineSpeeds() {
-  const rate = (t0) => round(MB / ((performance.now() - t0) / 1000));
-  let t0 = performance.now();
-  const h = createHash('sha256');
-  for (let i = 0; i < MB; i++) h.update(block);
-  h.digest();
-  const sha256 = rate(t0);
-  t0 = performance.now();
-  const c = createCipheriv('aes-256-gcm', randomBytes(32), randomBytes(12));
-  for (let i = 0; i < MB; i++) c.update(block);
-  c.final();
-  return { sha256, aes_256_gcm: rate(t0) };
-}
-
-function upload(node, caseId) {
-  const size = MB * (1 << 20);
-  const headers = { authorization: `Bearer ${node.token}`, 'tus-resumable': '1.0.0' };
-  return (async () => {
-    const created = await fetch(`${node.url}/api/v1/cases/${caseId}/attachments/uploads`, { method: 'POST', headers: { ...headers, 'upload-length': String(size), 'upload-metadata': `filename ${Buffer.from('bench.bin').toString('base64')}` } });
-    if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
-    return new Promise((resolve, reject) => {
-      const req = request(`${node.url}${created.headers.get('location')}`, { method: 'PATCH', headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(size) } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 204 ? resolve(res.headers['accord-attachment-id']) : reject(new Error(`PATCH answered ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      let i = 0;
-      const pump = () => {
-        while (i < MB) {
-          i++;
-          if (!req.write(block)) return void req.once('drain', pump);
-        }
-        req.end();
-      };
-      pump();
-    });
-  })();
-}
+const upload = (node, caseId) => tusUpload(node.url, node.token, caseId, MB);
 
 async function measure(dialect) {
   const pair = await startPair(dialect, `transfer-${dialect}`, { nodes: [{ id: 'bench-a', cpu: PIN ? '0' : null }, { id: 'bench-b', cpu: PIN ? '1' : null }], env: { ACCORD_EVIDENCE_PEER_BYTES_PER_SECOND: '0', ACCORD_EVIDENCE_MAX_BYTES: String(4 * MB * (1 << 20)) } });
   try {
     const [a, b] = pair.nodes;
     const catalogue = await loadCatalogue();
-    const draft = await api(a, 'POST', '/api/v1/cases/drafts', { requested: 'bench-b', content: requestContent(rng(3), 'preservation-stored-data', catalogue, 0) });
+    const draft = await api(a, 'POST', '/api/v1/cases/drafts', { requested: 'bench-b', content: requestContent(rng(3), catalogue.requestTypes.find((t) => t.id === 'preservation-stored-data') ?? catalogue.requestTypes[0], catalogue, 0) });
     const c = await api(a, 'POST', `/api/v1/cases/drafts/${draft.id}/send`);
     for (let i = 0; (await scalar(b.reader, `select count(*) from cases where case_id = '${c.id}'`)) === 0; i++) {
       if (i > 600) throw new Error('the case did not reach B');
@@ -94,7 +54,7 @@ async function measure(dialect) {
 }
 
 runMain(async () => {
-  const machine = machineSpeeds();
+  const machine = machineSpeeds(MB);
   log(`machine: sha256 ${machine.sha256} MiB/s, aes-256-gcm ${machine.aes_256_gcm} MiB/s (one core)`);
   const { results, failures } = await eachDialect(dialectsFromEnv(), measure);
   printTable(results.map((r) => r.dialect), results, [

@@ -5,12 +5,11 @@
 // entry. Server and client run in this one process, so on one core. Printed beside this
 // machine's own SHA-256 and AES-256-GCM speed measured in the same run.
 // Run `npm run build:server` first. BENCH_EVIDENCE_UPLOAD_MB sets the size (default 512).
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { machineSpeeds, tusUpload } from './evidence-lib.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MB = Number(process.env.BENCH_EVIDENCE_UPLOAD_MB ?? 512);
@@ -23,19 +22,8 @@ const { createToken } = await dist('auth/tokens.service.js');
 const { CaseEventType } = await dist('cases/cases.messages.js');
 const { newId } = await dist('util/ids.js');
 
-const block = randomBytes(1 << 20);
 const rate = (t0) => Math.round(MB / ((performance.now() - t0) / 1000));
-
-let t0 = performance.now();
-const h = createHash('sha256');
-for (let i = 0; i < MB; i++) h.update(block);
-h.digest();
-const sha256 = rate(t0);
-t0 = performance.now();
-const c = createCipheriv('aes-256-gcm', randomBytes(32), randomBytes(12));
-for (let i = 0; i < MB; i++) c.update(block);
-c.final();
-const aesGcm = rate(t0);
+const { sha256, aes_256_gcm: aesGcm } = machineSpeeds(MB);
 
 const root = mkdtempSync(join(tmpdir(), 'accord-bench-upload-'));
 const { ctx } = await initNode({ dataDir: join(root, 'node'), nodeId: 'uz-cert', country: 'UZ', names: { en: 'Bench' }, settings: { logLevel: 'silent', requireAdminTotp: false } });
@@ -52,30 +40,9 @@ try {
   const app = await buildApp(ctx, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${app.server.address().port}`;
-  const headers = { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' };
-  const size = MB * (1 << 20);
-  const created = await fetch(`${base}/api/v1/cases/${caseId}/attachments/uploads`, { method: 'POST', headers: { ...headers, 'upload-length': String(size), 'upload-metadata': `filename ${Buffer.from('bench.bin').toString('base64')}` } });
-  if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
-  const location = created.headers.get('location');
-  t0 = performance.now();
-  const status = await new Promise((resolve, reject) => {
-    const req = request(`${base}${location}`, { method: 'PATCH', headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(size) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', reject);
-    let i = 0;
-    const pump = () => {
-      while (i < MB) {
-        i++;
-        if (!req.write(block)) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
+  const t0 = performance.now();
+  await tusUpload(base, token, caseId, MB);
   const upload = rate(t0);
-  if (status !== 204) throw new Error(`PATCH answered ${status}`);
   await app.close();
   const rows = [
     ['machine sha256', sha256],
