@@ -2,6 +2,7 @@ import { ALL_ROLES } from '../auth/roles.js';
 import type { Capability } from '../capability.js';
 import * as migration20261201T220000 from './migrations/20261201T220000-evidence.js';
 import * as migration20261201T230000 from './migrations/20261201T230000-evidence-transfers.js';
+import { registerBundleRoutes } from './bundle/bundle.routes.js';
 import { registerEvidenceRoutes } from './evidence.routes.js';
 import { transferJobs } from './transfer/transfer.jobs.js';
 import { EvidenceOfferType, EvidenceReceivedType } from './transfer/transfer.messages.js';
@@ -29,6 +30,7 @@ export const evidence: Capability = {
   messages: [EvidenceOfferType, EvidenceReceivedType],
   routes: (app, ctx, deps) => {
     registerEvidenceRoutes(app, ctx);
+    registerBundleRoutes(app, ctx);
     registerTransferRoutes(app, ctx);
     rememberOnQueued(ctx, deps.onQueued);
   },

@@ -119,6 +119,8 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /api/v1/cases/:id/attachments/:attachmentId/release': { who: ADMIN_COORDINATOR },
   'DELETE /api/v1/cases/:id/attachments/:attachmentId': { who: ADMIN_COORDINATOR },
   'GET /api/v1/evidence/verify': { who: ADMIN_AUDITOR },
+  // Auditors get hashes only unless the node allows content.
+  'GET /api/v1/cases/:id/bundle': { who: ALL },
   'GET /api/v1/cases/:id/transfers': { who: ALL },
   'GET /api/v1/cases/:id/attachments/:attachmentId/transfer': { who: ALL },
   // Authenticated by the peer's signature (the case's other party only), not by a user.
