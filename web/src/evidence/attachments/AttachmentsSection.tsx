@@ -237,7 +237,9 @@ function TransferBadge({ state, transfer }: { state: string | undefined; transfe
   const text =
     s === 'transferring' && transfer?.chunks !== undefined
       ? t('evidence.transfer.transferringOf', { done: transfer.chunks_done ?? 0, total: transfer.chunks })
-      : t(`evidence.transfer.${s}`, { defaultValue: s });
+      : s === 'received' && transfer?.direction === 'out'
+        ? t('evidence.transfer.delivered')
+        : t(`evidence.transfer.${s}`, { defaultValue: s });
   return (
     <span className={cls} data-transfer={s} title={transfer?.error ?? undefined}>
       {text}
