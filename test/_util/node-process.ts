@@ -75,7 +75,11 @@ function spawnServe(dataDir: string, port: number, env: Record<string, string>):
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((res, rej) => {
     let out = '';
-    const timer = setTimeout(() => rej(new Error(`node did not start: ${stderr}`)), 30_000);
+    // A node that did not start in time is killed, not left running behind the failed test.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error(`node did not start: ${stderr}`));
+    }, 30_000);
     const onExit = (code: number | null) => {
       clearTimeout(timer);
       rej(new Error(`node exited with ${code}: ${stderr}`));
