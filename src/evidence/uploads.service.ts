@@ -144,13 +144,17 @@ function openTail(fileKey: Buffer, uploadId: string, sealed: Buffer): { chunks: 
   }
 }
 
-async function diskState(dataDir: string, id: string, chunkBytes: number, fileKey: Buffer): Promise<DiskState> {
+/**
+ * What the files hold. Only the holder of the upload's lock may `repair` (cut a torn chunk
+ * away): a HEAD that did so while a PATCH was writing would cut a chunk being written.
+ */
+async function diskState(dataDir: string, id: string, chunkBytes: number, fileKey: Buffer, repair: boolean): Promise<DiskState> {
   const part = partPath(dataDir, id);
   const size = (await stat(part)).size;
   const sealed = chunkBytes + TAG_BYTES;
   const chunks = Math.max(0, Math.floor((size - HEADER_BYTES) / sealed));
   const whole = HEADER_BYTES + chunks * sealed;
-  if (size !== whole) {
+  if (repair && size !== whole) {
     const fh = await open(part, 'r+');
     try {
       await fh.truncate(whole);
@@ -232,7 +236,7 @@ async function hashSoFar(dataDir: string, id: string, chunkBytes: number, fileKe
 export async function uploadOffset(ctx: NodeContext, actor: Actor, caseId: string, id: string): Promise<{ offset: number; length: number }> {
   const r = await uploadRow(ctx, actor, caseId, id);
   const fileKey = unwrapFileKey(await storageKeyOf(ctx), r.wrapped_key, `evidence_uploads:${id}`);
-  const s = await diskState(ctx.settings.dataDir, id, r.chunk_bytes, fileKey);
+  const s = await diskState(ctx.settings.dataDir, id, r.chunk_bytes, fileKey, false);
   return { offset: s.offset, length: Number(r.length) };
 }
 
@@ -259,7 +263,7 @@ export async function appendToUpload(ctx: NodeContext, actor: Actor, caseId: str
   try {
     unlock = await lockUpload(dataDir, id);
     const fileKey = unwrapFileKey(await storageKeyOf(ctx), r.wrapped_key, `evidence_uploads:${id}`);
-    const state = await diskState(dataDir, id, chunkBytes, fileKey);
+    const state = await diskState(dataDir, id, chunkBytes, fileKey, true);
     if (offset !== state.offset) throw new OffsetMismatchError(offset, state.offset);
     const hash = await hashSoFar(dataDir, id, chunkBytes, fileKey, state);
     hashes.delete(id);

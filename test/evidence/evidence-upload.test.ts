@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropUploadCache } from '../../src/evidence/uploads.service.js';
-import { storedPath } from '../../src/evidence/storage/file-store.js';
+import { partPath, storedPath } from '../../src/evidence/storage/file-store.js';
 import { DIALECTS } from '../_util/db.js';
 import { bytes, evidenceFixture, rawRequest, tus, type EvidenceFixture } from './_evidence.js';
 
@@ -101,6 +101,29 @@ describe.each(DIALECTS)('evidence upload (%s)', (dialect) => {
     const d = await download(f.tokens.officer, f.caseId, id);
     expect(sha(d.rawPayload)).toBe(sha(data));
     expect((await f.app.inject({ method: 'GET', url: `/api/v1/cases/${f.caseId}/attachments/${id}`, headers: { authorization: `Bearer ${f.tokens.officer}` } })).json().attachment.sha256).toBe(sha(data));
+  });
+
+  it('leaves a chunk being written alone when asked the offset: only the PATCH holding the upload cuts a torn chunk away', async () => {
+    const data = bytes(2 * MiB + 99, 13);
+    const t = tus(f.app, f.tokens.officer);
+    const url = (await t.create(f.caseId, data.length, { filename: 'torn.bin' })).headers.location as string;
+    expect((await t.patch(url, 0, data.subarray(0, 1.5 * MiB))).statusCode).toBe(204);
+    // As a PATCH in the middle of writing its second chunk: the part file ends inside it.
+    const part = partPath(f.node.dataDir, url.split('/').pop()!);
+    appendFileSync(part, Buffer.alloc(4096, 1));
+    const size = statSync(part).size;
+    expect(Number((await t.head(url)).headers['upload-offset'])).toBe(1.5 * MiB);
+    expect(statSync(part).size).toBe(size);
+    // The next PATCH holds the upload: it cuts the torn bytes away and goes on.
+    let offset = 1.5 * MiB;
+    let id = '';
+    while (offset < data.length) {
+      const r = await t.patch(url, offset, data.subarray(offset, offset + MiB));
+      expect(r.statusCode).toBe(204);
+      offset = Number(r.headers['upload-offset']);
+      id = (r.headers['accord-attachment-id'] as string) ?? id;
+    }
+    expect(sha((await download(f.tokens.officer, f.caseId, id)).rawPayload)).toBe(sha(data));
   });
 
   it('keeps the storage key beside the node keys, private, and refuses to make a new one while evidence is stored', async () => {
