@@ -292,8 +292,6 @@ export async function* readBundle(source: AsyncIterable<Uint8Array>, header: Bun
         case 'done':
           if (!isSpace(b)) fail('unexpected bytes after the bundle', offset + i);
           break;
-        case 'in-objects':
-          break;
       }
       i++;
     }
