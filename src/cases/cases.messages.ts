@@ -1,11 +1,12 @@
 import { appendAuditMany, type AuditInput } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
+import { ConflictError } from '../errors.js';
 import { eventKey, MAX_CLOCK_GAP_MS, plausibleTime } from '../federation/event-log/event-log.rules.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
 import type { MessageType } from '../federation/protocol/message-types.js';
 import type { DbOrTrx } from '../store/db.js';
 import { caseWorkers, notifyIncomingCase } from './cases.notify.js';
-import { openingsOfCases, peersOfCases, refreshProjections, storeCaseEvents } from './cases.repository.js';
+import { openingsOfCases, peersOfCases, refreshProjections, releasesBelowArrived, storeCaseEvents } from './cases.repository.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
 
 /** What the refusal of a batch's events looks at, read once for the whole batch. */
@@ -19,10 +20,13 @@ interface Held {
 /**
  * Why this node does not take a case event from its sender (null when it does). Only the two
  * parties write to a case: an opening must name this node as the requested party, and any
- * other event must come from the other party of a case this node holds. An event from a party
- * that the fold finds out of role (a withdrawal that crossed an execution, or a party acting
- * beyond its role) is kept: both nodes must hold the same events to reach the same state, and
- * the fold shows it as not counted, with the reason.
+ * other event must come from the other party of a case this node holds. An event for a case
+ * this node does not hold is refused: only an opening creates a case here, and a third node
+ * cannot fill the log with events of cases it guessed or heard of. (Its sender's opening is
+ * never behind it: see receiveMany.) An event from a party that the fold finds out of role
+ * (a withdrawal that crossed an execution, or a party acting beyond its role) is kept: both
+ * nodes must hold the same events to reach the same state, and the fold shows it as not
+ * counted, with the reason.
  */
 function refusal(held: Held, me: string, e: Envelope<CaseEventBody>): string | null {
   const b = e.body;
@@ -32,7 +36,7 @@ function refusal(held: Held, me: string, e: Envelope<CaseEventBody>): string | n
     return held.openings.get(b.case_id)!.some((h) => h.author !== e.from || h.event_id !== b.event_id) ? `case ${b.case_id} is open already` : null;
   }
   const peer = held.peers.get(b.case_id);
-  if (peer === undefined) return null; // The opening may still be on its way; the fold ignores the event until it arrives.
+  if (peer === undefined) return `${me} holds no case ${b.case_id}: only its opening, sent to ${me} as the requested party, starts a case here`;
   return peer === e.from ? null : `${e.from} is not a party to case ${b.case_id}`;
 }
 
@@ -51,6 +55,14 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
   const kept: Envelope<CaseEventBody>[] = [];
   for (const e of envelopes) {
     const why = refusal(held, me, e);
+    // Up to ACCORD_DELIVERY_WINDOW batches of a sender are in flight at once, so a case's
+    // opening may be in a batch still being stored while a later event of the same case is
+    // here. The sender numbers its releases to this node without gaps: while one below this
+    // event's is missing, the whole batch is refused for now (no receipt, so the sender tries
+    // it again after its backoff, by when the opening is here). A refusal in the receipt is
+    // final, and would lose a true event.
+    if (why && e.body.action !== 'open' && !held.peers.has(e.body.case_id) && e.seq !== undefined && !(await releasesBelowArrived(trx, e.from, e.seq)))
+      throw new ConflictError(`case event ${e.body.event_id} of case ${e.body.case_id} came before releases of ${e.from} numbered below ${e.seq}: send the batch again once they are here`);
     if (why) {
       refused.set(e.id, why);
       continue;
@@ -61,7 +73,11 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
       continue;
     }
     kept.push(e);
-    if (e.body.action === 'open') held.openings.get(e.body.case_id)!.push({ author: e.from, event_id: e.body.event_id });
+    if (e.body.action === 'open') {
+      held.openings.get(e.body.case_id)!.push({ author: e.from, event_id: e.body.event_id });
+      // Its sender is the other party: its later events in this batch are taken.
+      held.peers.set(e.body.case_id, e.from);
+    }
   }
   const isNew = await storeCaseEvents(trx, kept);
   const touched = new Map<string, boolean>();

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CaseMessage, type CaseEventBody } from '../../src/cases/cases.schemas.js';
 import { newMessageId, signEnvelope, type Envelope } from '../../src/federation/protocol/envelope.js';
 import { loadIdentity, type NodeIdentity } from '../../src/node/identity.js';
 import { DIALECTS } from '../_util/db.js';
@@ -120,5 +121,40 @@ describe.each(DIALECTS)('case events over the wire, forged or out of role (%s)',
     expect(r.json.items[0]!.detail).toContain('addressed to tj-cert');
     expect(await storedEvents(fx.storeB.db, other)).toBe(0);
     expect((await b('GET', `/api/v1/cases/${other}`)).status).toBe(404);
+  });
+
+  it('(f) an event for a case B does not hold is refused in the receipt and stores nothing, from a third node or from a party', async () => {
+    const unknown = newMessageId();
+    const detail = `${fx.b.nodeId} holds no case ${unknown}: only its opening, sent to ${fx.b.nodeId} as the requested party, starts a case here`;
+    const fromThird = [
+      caseEnvelope(third, fx.b.nodeId, { case_id: unknown, action: 'preserve', until: '2099-01-01' }),
+      caseEnvelope(third, fx.b.nodeId, { case_id: unknown, action: 'refuse', grounds: ['40(22)'], reasons: 'Made up.' }),
+    ];
+    const r = await deliver(fx.b, third, fromThird);
+    expect(r.json.items.map((i) => [i.status, i.reason, i.detail])).toEqual(fromThird.map(() => ['rejected', 'refused', detail]));
+    // A's event under a case id that A never opened with B.
+    const fromA = caseEnvelope(idA, fx.b.nodeId, { case_id: unknown, action: 'withdraw', reasons: 'No longer needed.' });
+    expect((await deliver(fx.b, idA, [fromA])).json.items[0]).toMatchObject({ status: 'rejected', reason: 'refused', detail });
+    expect(await storedEvents(fx.storeB.db, unknown)).toBe(0);
+    expect((await b('GET', `/api/v1/cases/${unknown}`)).status).toBe(404);
+  });
+
+  it('(g) an event numbered after a release of its sender that has not arrived waits: the batch is refused whole, then taken once the gap is filled', async () => {
+    // tj-cert opens a case with B (a peer may send B a request) and acts on it; its releases to B are numbered.
+    const own = newMessageId();
+    const at = new Date().toISOString();
+    const numbered = (seq: number, body: Record<string, unknown>) => signEnvelope(third, { v: 1, id: newMessageId(), from: third.node_id, to: [fx.b.nodeId], type: CaseMessage.event, issued_at: at, seq, body: { event_id: newMessageId(), created_at: at, seen: [], ...body } });
+    const open = numbered(1, { case_id: own, action: 'open', requested: fx.b.nodeId, request: PRESERVATION });
+    const message = numbered(2, { case_id: own, action: 'message', text: 'The logs are in UTC+5.', seen: [{ author: third.node_id, event_id: (open.body as unknown as CaseEventBody).event_id }] });
+    // The message's batch is stored first, as when batches in flight at once are applied out of order.
+    const early = await deliver(fx.b, third, [message]);
+    expect(early.status).toBe(409);
+    expect(await storedEvents(fx.storeB.db, own)).toBe(0);
+    expect((await deliver(fx.b, third, [open])).json.items[0]).toMatchObject({ status: 'accepted' });
+    expect((await deliver(fx.b, third, [message])).json.items[0]).toMatchObject({ status: 'accepted' });
+    expect(await storedEvents(fx.storeB.db, own)).toBe(2);
+    // Nothing missing below it any more: a made-up case is refused for good.
+    const made = numbered(3, { case_id: newMessageId(), action: 'message', text: 'Hello.' });
+    expect((await deliver(fx.b, third, [made])).json.items[0]).toMatchObject({ status: 'rejected', reason: 'refused' });
   });
 });

@@ -49,6 +49,35 @@ describe.each(DIALECTS)('case events as the receiving node takes them (%s)', (di
     expect(await node.ctx.store.db.selectFrom('case_events').select('event_id').where('case_id', '=', caseId).execute()).toEqual([]);
   });
 
+  it("refuses a third node's event for a case held nowhere here, and a party's event that came before its opening once nothing of its sender is missing", async () => {
+    const caseId = newId();
+    const db = node.ctx.store.db;
+    const seqOf = async (from: string) => Number((await db.selectFrom('inbox').select((eb) => eb.fn.max('seq').as('m')).where('from_node', '=', from).executeTakeFirstOrThrow()).m ?? 0);
+    const open = envelope('kz-cert', me, { case_id: caseId, action: 'open', requested: me, request: PRESERVATION });
+    const message = envelope('kz-cert', me, { case_id: caseId, action: 'message', text: 'sent after the opening', seen: [{ author: 'kz-cert', event_id: open.body.event_id }] });
+    // Numbered after a release that has not arrived (the opening's batch is still on its way): the whole batch waits.
+    const next = (await seqOf('kz-cert')) + 1;
+    await expect(node.ctx.store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('inbox').values({ id: message.id, from_node: 'kz-cert', seq: next + 1, type: message.type, envelope: '{}', digest: 'd', received_at: new Date().toISOString(), batch_id: newId() }).execute();
+      return CaseEventType.handleMany(trx, [{ ...message, seq: next + 1 }], node.ctx);
+    })).rejects.toThrow(`came before releases of kz-cert numbered below ${next + 1}`);
+    expect(await db.selectFrom('inbox').select('id').where('id', '=', message.id).execute()).toEqual([]);
+    // The opening, then the message, each in its own batch: both are taken.
+    for (const [e, seq] of [[open, next], [message, next + 1]] as const) {
+      const refused = await node.ctx.store.db.transaction().execute(async (trx) => {
+        await trx.insertInto('inbox').values({ id: e.id, from_node: 'kz-cert', seq, type: e.type, envelope: '{}', digest: 'd', received_at: new Date().toISOString(), batch_id: newId() }).execute();
+        return CaseEventType.handleMany(trx, [{ ...e, seq }], node.ctx);
+      });
+      expect([...(refused ?? [])]).toEqual([]);
+    }
+    // A node that is no party, nothing of it missing, writing to a case this node does not hold: refused, nothing stored.
+    const unknown = newId();
+    const forged = envelope('kg-cert', me, { case_id: unknown, action: 'preserve', until: '2099-01-01' });
+    expect([...(await receive([forged]))]).toEqual([[forged.id, `${me} holds no case ${unknown}: only its opening, sent to ${me} as the requested party, starts a case here`]]);
+    expect(await db.selectFrom('case_events').select('event_id').where('case_id', '=', unknown).execute()).toEqual([]);
+    expect(Number((await db.selectFrom('cases').select('events').where('case_id', '=', caseId).executeTakeFirstOrThrow()).events)).toBe(2);
+  });
+
   it('takes a batch of many cases at once as its events one after another: refusals, duplicates, equivocation, list rows', async () => {
     const [c1, c2, c3, c4] = [newId(), newId(), newId(), newId()];
     const db = node.ctx.store.db;
@@ -65,6 +94,7 @@ describe.each(DIALECTS)('case events as the receiving node takes them (%s)', (di
     const refused = await receive([open1, msg1, msg1Again, msg1Other, outOfRole, open2, open2Again, early3, open4, { ...open1, id: newId() }]);
     expect([...refused]).toEqual([
       [open2Again.id, `case ${c2} is open already`],
+      [early3.id, `${me} holds no case ${c3}: only its opening, sent to ${me} as the requested party, starts a case here`],
       [open4.id, `the request is addressed to kg-cert, not to ${me}`],
     ]);
     const rows = await db.selectFrom('cases').select(['case_id', 'status', 'events', 'ignored_events']).where('case_id', 'in', [c1, c2, c3, c4]).execute();
@@ -75,17 +105,17 @@ describe.each(DIALECTS)('case events as the receiving node takes them (%s)', (di
       ]),
     );
     const stored = await db.selectFrom('case_events').select(['case_id', 'event_id']).where('case_id', 'in', [c1, c2, c3, c4]).execute();
-    expect(stored.map((r) => r.event_id).sort()).toEqual([open1, msg1, outOfRole, open2, early3].map((e) => e.body.event_id).sort());
+    expect(stored.map((r) => r.event_id).sort()).toEqual([open1, msg1, outOfRole, open2].map((e) => e.body.event_id).sort());
     const evidence = await db.selectFrom('case_event_equivocations').select(['case_id', 'event_id']).where('case_id', 'in', [c1, c2, c3, c4]).execute();
     expect(evidence).toEqual([{ case_id: c1, event_id: msg1.body.event_id }]);
     const notCounted = await db.selectFrom('audit_log').select('details').where('action', '=', 'case.event_not_counted').where('target', '=', `case:${c1}`).execute();
     expect(notCounted.map((a) => JSON.parse(a.details as string).event_id)).toEqual([outOfRole.body.event_id]);
-    // The opening arrives: the early message now counts; a third node is no party to a held case.
+    // The opening arrives: the case starts with it alone; a third node is no party to a held case.
     const stranger = envelope('kg-cert', me, { case_id: c1, action: 'message', text: 'hello' });
     const open3 = envelope('kz-cert', me, { case_id: c3, action: 'open', requested: me, request: PRESERVATION, created_at: new Date(Date.parse(early3.body.created_at) - 1000).toISOString() });
     expect([...(await receive([stranger, open3]))]).toEqual([[stranger.id, `kg-cert is not a party to case ${c1}`]]);
     const row3 = await db.selectFrom('cases').select(['status', 'events', 'ignored_events']).where('case_id', '=', c3).executeTakeFirstOrThrow();
-    expect([row3.status, Number(row3.events), Number(row3.ignored_events)]).toEqual(['sent', 2, 0]);
+    expect([row3.status, Number(row3.events), Number(row3.ignored_events)]).toEqual(['sent', 1, 0]);
   });
 
   it("keeps a case's list row right when batches of its events and this node's own actions are applied at once", async () => {
