@@ -7,6 +7,7 @@ import { directory } from '../directory/index.js';
 import { evidence } from '../evidence/index.js';
 import { federation } from '../federation/index.js';
 import { groups } from '../groups/index.js';
+import { intel } from '../intel/index.js';
 import { node } from '../node/index.js';
 import { notifications } from '../notifications/index.js';
 
@@ -26,6 +27,7 @@ export const CAPABILITIES: readonly Capability[] = [
   directory,
   cases,
   evidence,
+  intel,
   notifications,
   desk,
 ];

@@ -126,6 +126,10 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   // Authenticated by the peer's signature (the case's other party only), not by a user.
   'GET /federation/v1/evidence/:attachmentId/hashes': { who: PUBLIC },
   'GET /federation/v1/evidence/:attachmentId/chunks/:index': { who: PUBLIC },
+  'POST /api/v1/intel/imports': { who: ['admin', 'coordinator', 'officer', 'analyst'], body: { type: 'bundle', id: 'bundle--00000000-0000-4000-8000-000000000000', objects: [] } },
+  'GET /api/v1/intel/imports/:id': { who: ALL },
+  'GET /api/v1/intel/objects': { who: ALL },
+  'GET /api/v1/intel/objects/:id': { who: ALL },
   'GET /api/v1/notifications': { who: ALL },
   'GET /api/v1/notifications/all': { who: ADMIN_AUDITOR },
   'GET /api/v1/notifications/preferences': { who: ALL },

@@ -1,0 +1,125 @@
+import { sql } from 'kysely';
+import { isSqlite, type DbOrTrx } from '../../store/db.js';
+import { insertRows, type ColumnTypes } from '../../store/insert-rows.js';
+import type { IntelObjectsTable } from '../intel.tables.js';
+
+/** An object ready to store: validated, its version and marking read. */
+export interface PreparedObject {
+  id: string;
+  version: string;
+  type: string;
+  spec_version: string;
+  revoked: boolean;
+  tlp: IntelObjectsTable['tlp'];
+  search_text: string;
+  /** The object's JSON as it will be served. */
+  json: string;
+}
+
+export interface StoreOutcome {
+  stored: number;
+  /** Already held: the same id and version (from an earlier import or earlier in this batch). */
+  duplicates: number;
+}
+
+const TYPES: ColumnTypes<'intel_objects'> = {
+  seq: 'bigint',
+  id: 'text',
+  version: 'text',
+  type: 'text',
+  spec_version: 'text',
+  latest: 'integer',
+  revoked: 'integer',
+  tlp: 'text',
+  origin: 'text',
+  source: 'text',
+  date_added: 'text',
+  search_text: 'text',
+  object: 'text',
+};
+
+/**
+ * Serialises writers of the store: on PostgreSQL a transaction-scoped advisory lock (SQLite
+ * transactions begin immediate and are serial already). Under it seq and date_added only grow,
+ * so commit order is seq order.
+ */
+async function takeStoreTurn(trx: DbOrTrx): Promise<void> {
+  if (!isSqlite(trx)) await sql`select pg_advisory_xact_lock(hashtext('intel.objects'))`.execute(trx);
+}
+
+/**
+ * Stores a batch in one transaction (the caller's): versions already held are skipped, each
+ * id's newest version becomes its `latest`. Idempotent: storing the same batch again stores
+ * nothing.
+ */
+export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[], origin: 'local' | 'received', source: string, now: Date): Promise<StoreOutcome> {
+  if (batch.length === 0) return { stored: 0, duplicates: 0 };
+  await takeStoreTurn(trx);
+  const ids = [...new Set(batch.map((o) => o.id))];
+  const held = new Map<string, Set<string>>();
+  const newestHeld = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('intel_objects')
+      .select(['id', 'version', 'latest'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      let s = held.get(r.id);
+      if (!s) held.set(r.id, (s = new Set()));
+      s.add(r.version);
+      if (r.latest === 1) newestHeld.set(r.id, r.version);
+    }
+  }
+  const fresh: PreparedObject[] = [];
+  for (const o of batch) {
+    let s = held.get(o.id);
+    if (!s) held.set(o.id, (s = new Set()));
+    if (s.has(o.version)) continue;
+    s.add(o.version);
+    fresh.push(o);
+  }
+  if (fresh.length === 0) return { stored: 0, duplicates: batch.length };
+
+  // The newest version of each id after this batch.
+  const newest = new Map(newestHeld);
+  for (const o of fresh) {
+    const cur = newest.get(o.id);
+    if (cur === undefined || o.version > cur) newest.set(o.id, o.version);
+  }
+  const superseded = [...newestHeld].filter(([id, v]) => newest.get(id) !== v).map(([id]) => id);
+  for (let i = 0; i < superseded.length; i += 500) {
+    await trx
+      .updateTable('intel_objects')
+      .set({ latest: 0 })
+      .where('latest', '=', 1)
+      .where('id', 'in', superseded.slice(i, i + 500))
+      .execute();
+  }
+
+  const last = await trx.selectFrom('intel_objects').select(['seq', 'date_added']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let seq = last ? Number(last.seq) : 0;
+  const nowIso = now.toISOString();
+  const dateAdded = last && last.date_added > nowIso ? last.date_added : nowIso;
+  await insertRows(
+    trx,
+    'intel_objects',
+    TYPES,
+    fresh.map((o) => ({
+      seq: ++seq,
+      id: o.id,
+      version: o.version,
+      type: o.type,
+      spec_version: o.spec_version,
+      latest: newest.get(o.id) === o.version ? 1 : 0,
+      revoked: o.revoked ? 1 : 0,
+      tlp: o.tlp,
+      origin,
+      source,
+      date_added: dateAdded,
+      search_text: o.search_text,
+      object: o.json,
+    })),
+  );
+  return { stored: fresh.length, duplicates: batch.length - fresh.length };
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/auth/roles.js';
+import { tlp2MarkingId } from '../../src/intel/policy/markings.js';
+import { DIALECTS } from '../_util/db.js';
+import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
+
+const NOW = '2026-12-01T10:00:00.000Z';
+let n = 0;
+const uuid = () => `0000${(++n).toString(16).padStart(4, '0')}-aaaa-4bbb-8ccc-${Math.floor(Math.random() * 1e12).toString(16).padStart(12, '0')}`;
+
+export function indicator(over: Record<string, unknown> = {}) {
+  return { type: 'indicator', spec_version: '2.1', id: `indicator--${uuid()}`, created: NOW, modified: NOW, name: 'C2 domain', pattern: "[domain-name:value = 'c2.example.org']", pattern_type: 'stix', valid_from: NOW, ...over };
+}
+const bundle = (objects: unknown[]) => JSON.stringify({ type: 'bundle', id: `bundle--${uuid()}`, objects });
+
+/** The STIX store over HTTP: streamed bundle import, objects, versions, the release policy on reading. */
+describe.each(DIALECTS)('intel import (%s)', (dialect) => {
+  let node: TestNode;
+  let app: FastifyInstance;
+  const tokens = {} as Record<Role, string>;
+  beforeAll(async () => {
+    node = await createTestNode(dialect, { requireAdminTotp: false });
+    app = await buildTestApp(node.ctx);
+    for (const role of ['admin', 'coordinator', 'officer', 'analyst', 'auditor'] as Role[]) tokens[role] = (await buildUser(node.ctx, role)).token;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await node?.close();
+  });
+
+  const post = (body: string, role: Role = 'analyst', type = 'application/stix+json;version=2.1') => app.inject({ method: 'POST', url: '/api/v1/intel/imports', headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': type }, payload: body });
+  const get = (url: string, role: Role = 'analyst') => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[role]}` } });
+
+  it('stores the good objects of a bundle and names each bad one by position, id and reason', async () => {
+    const good = [indicator(), indicator({ name: 'Phishing kit' })];
+    const badTime = indicator({ modified: '2020-01-01T00:00:00.000Z' });
+    const r = await post(bundle([good[0], badTime, { type: 'indicator' }, 'not an object', good[1]]));
+    expect(r.statusCode).toBe(200);
+    const s = r.json();
+    expect(s).toMatchObject({ state: 'done', objects_read: 5, stored: 2, duplicates: 0, refused: 3, error: null });
+    expect(s.refusals.map((x: { index: number }) => x.index)).toEqual([1, 2, 3]);
+    expect(s.refusals[0].id).toBe(badTime.id);
+    expect(s.refusals[0].errors.length).toBeGreaterThan(0);
+    const progress = (await get(`/api/v1/intel/imports/${s.import_id}`)).json();
+    expect(progress).toMatchObject({ state: 'done', stored: 2, refused: 3, objects_read: 5 });
+    expect(progress.bytes_read).toBeGreaterThan(0);
+    const v = (await get(`/api/v1/intel/objects/${good[1]!.id}`)).json();
+    expect(v.versions).toHaveLength(1);
+    expect(v.versions[0]).toMatchObject({ id: good[1]!.id, type: 'indicator', origin: 'local', tlp: null, revoked: false });
+    expect(v.versions[0].object).toEqual(good[1]);
+  });
+
+  it('is idempotent: the same bundle again stores nothing; a newer version becomes the latest', async () => {
+    const o = indicator({ name: 'versioned' });
+    const first = (await post(bundle([o]))).json();
+    expect(first.stored).toBe(1);
+    expect((await post(bundle([o, o]))).json()).toMatchObject({ stored: 0, duplicates: 2 });
+    const newer = { ...o, modified: '2026-12-02T10:00:00.000Z', name: 'versioned, renamed' };
+    expect((await post(bundle([newer]))).json()).toMatchObject({ stored: 1 });
+    const versions = (await get(`/api/v1/intel/objects/${o.id}`)).json().versions;
+    expect(versions.map((x: { version: string }) => x.version)).toEqual(['2026-12-01T10:00:00.000Z', '2026-12-02T10:00:00.000Z']);
+    const list = (await get('/api/v1/intel/objects?q=versioned')).json().objects;
+    expect(list.map((x: { object: { name: string } }) => x.object.name)).toEqual(['versioned, renamed']);
+  });
+
+  it('lists newest first in pages, by type, TLP and words', async () => {
+    const red = indicator({ name: 'paging red', object_marking_refs: [tlp2MarkingId('red')] });
+    const green = Array.from({ length: 5 }, (_, i) => indicator({ name: `paging green ${i}`, object_marking_refs: [tlp2MarkingId('green')] }));
+    await post(bundle([...green, red]));
+    const seen: string[] = [];
+    let next: number | null = null;
+    do {
+      const page = (await get(`/api/v1/intel/objects?q=paging&limit=2${next ? `&before=${next}` : ''}`, 'admin')).json();
+      seen.push(...page.objects.map((x: { object: { name: string } }) => x.object.name));
+      next = page.next;
+    } while (next);
+    expect(seen).toEqual(['paging red', 'paging green 4', 'paging green 3', 'paging green 2', 'paging green 1', 'paging green 0']);
+    expect((await get('/api/v1/intel/objects?q=paging&tlp=red', 'admin')).json().objects).toHaveLength(1);
+    expect((await get('/api/v1/intel/objects?q=paging%20GREEN%203')).json().objects).toHaveLength(1);
+  });
+
+  it('shows TLP:RED only to its named recipients (intel:red), and hides it as not found from others', async () => {
+    const red = indicator({ name: 'red only', object_marking_refs: [tlp2MarkingId('red')] });
+    await post(bundle([red]), 'coordinator');
+    for (const role of ['analyst', 'officer', 'auditor'] as Role[]) {
+      expect((await get('/api/v1/intel/objects?q=red%20only', role)).json().objects).toEqual([]);
+      expect((await get(`/api/v1/intel/objects/${red.id}`, role)).statusCode).toBe(404);
+    }
+    for (const role of ['admin', 'coordinator'] as Role[]) expect((await get(`/api/v1/intel/objects/${red.id}`, role)).statusCode).toBe(200);
+  });
+
+  it('refuses what is not a readable bundle with a problem, keeping what came before', async () => {
+    const o = indicator({ name: 'before the break' });
+    const cut = bundle([o, indicator()]).slice(0, -20);
+    const r = await post(cut);
+    expect(r.statusCode).toBe(400);
+    expect(r.headers['content-type']).toContain('application/problem+json');
+    expect(r.json()).toMatchObject({ type: expect.stringContaining('invalid-bundle'), state: 'failed', stored: 1 });
+    expect((await get(`/api/v1/intel/objects/${o.id}`)).statusCode).toBe(200);
+    expect((await post(JSON.stringify({ type: 'report', objects: [] }))).statusCode).toBe(400);
+    expect((await post('{"type":"bundle","objects":[]}', 'analyst', 'application/json')).statusCode).toBe(415);
+    expect((await get('/api/v1/intel/objects?limit=0')).statusCode).toBe(400);
+    expect((await get('/api/v1/intel/objects/not-an-id')).statusCode).toBe(400);
+  });
+
+  it('lets every role read and only writers import; strangers get 401', async () => {
+    expect((await post(bundle([indicator()]), 'auditor')).statusCode).toBe(403);
+    for (const role of ['admin', 'coordinator', 'officer', 'analyst'] as Role[]) expect((await post(bundle([indicator()]), role)).statusCode).toBe(200);
+    for (const role of ['admin', 'coordinator', 'officer', 'analyst', 'auditor'] as Role[]) expect((await get('/api/v1/intel/objects', role)).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/intel/objects' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/intel/imports', headers: { 'content-type': 'application/stix+json' }, payload: bundle([]) })).statusCode).toBe(401);
+  });
+});
