@@ -64,9 +64,22 @@ describe('case rules', () => {
     expect(actionProblem(s, B, short, catalogue)).toMatch(/at least 60 days/);
     const badGround = { event_id: newId(), case_id: CASE, created_at: '2026-12-02T00:00:00.000Z', seen: [], action: 'refuse', grounds: ['40(21)(a)'], reasons: 'x' } as CaseEventBody;
     expect(actionProblem(s, B, badGround, catalogue)).toMatch(/40\(21\)\(a\) is not a ground/);
-    // Under the Budapest Convention the catalogue lists no grounds yet: any ground, with reasons, is taken.
+  });
+
+  it('a refusal names grounds of the instrument the request rests on: Budapest grounds under Budapest, UN grounds under the UN Convention', () => {
+    const refuse = (grounds: string[]) => ({ event_id: newId(), case_id: CASE, created_at: '2026-12-02T00:00:00.000Z', seen: [], action: 'refuse', grounds, reasons: 'x' }) as CaseEventBody;
     const underBudapest = foldCase([ev(A, { action: 'open', requested: B, request: { ...PRESERVATION, legal_basis: { instrument: 'budapest', article: 29 } } })], catalogue);
-    expect(actionProblem(underBudapest, B, { ...badGround, grounds: ['29(5)'] } as CaseEventBody, catalogue)).toBeNull();
+    expect(actionProblem(underBudapest, B, refuse(['29(5)(b)']), catalogue)).toBeNull();
+    expect(actionProblem(underBudapest, B, refuse(['29(5)(a)', '40(21)(b)']), catalogue)).toBe('40(21)(b) is not a ground on which preservation-stored-data may be refused (29(5)(a), 29(5)(b))');
+    expect(actionProblem(underBudapest, B, refuse(['27(4)(a)']), catalogue)).toMatch(/27\(4\)\(a\) is not a ground/);
+    const underUn = foldCase([ev(A, { action: 'open', requested: B, request: PRESERVATION })], catalogue);
+    expect(actionProblem(underUn, B, refuse(['29(5)(b)']), catalogue)).toBe('29(5)(b) is not a ground on which preservation-stored-data may be refused (40(21)(b), 40(21)(c), 40(22))');
+    expect(actionProblem(underUn, B, refuse(['40(21)(b)', '40(22)']), catalogue)).toBeNull();
+    // MLA under Budapest art. 31: arts 25(4) and 27(4).
+    const mla: RequestContent = { ...PRESERVATION, type: 'mla-production', legal_basis: { instrument: 'budapest', article: 31 } };
+    const underBudapestMla = foldCase([ev(A, { action: 'open', requested: B, request: mla })], catalogue);
+    expect(actionProblem(underBudapestMla, B, refuse(['25(4)', '27(4)(b)']), catalogue)).toBeNull();
+    expect(actionProblem(underBudapestMla, B, refuse(['29(5)(a)']), catalogue)).toMatch(/\(25\(4\), 27\(4\)\(a\), 27\(4\)\(b\)\)$/);
   });
 
   it('settles a withdrawal crossing an execution the same way whatever the arrival order', () => {

@@ -155,11 +155,12 @@ export function minimumPreservationDays(type: RequestType): number | null {
 
 /**
  * The refusal grounds a type allows under the request's instrument, as their references
- * (`40(21)(b)`); null when the catalogue lists none for that instrument (then any ground,
- * with reasons, is taken: the catalogue does not yet hold every instrument's grounds).
+ * (`40(21)(b)` under the UN Convention, `29(5)(a)` under Budapest); null when the catalogue
+ * lists none for that instrument (then any ground, with reasons, is taken: the catalogue does
+ * not yet hold every instrument's grounds).
  */
 export function refusalGroundsOf(type: RequestType, instrument?: string): string[] | null {
-  const refs = (type.refusal_grounds ?? []).flatMap((g) => ('ref' in g && (instrument === undefined || g.instrument === instrument) ? [g.ref] : []));
+  const refs = (type.refusal_grounds ?? []).filter((g) => instrument === undefined || g.instrument === instrument).map((g) => g.ref);
   return refs.length ? refs : null;
 }
 

@@ -91,6 +91,17 @@ const Step = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A ground on which a request of the type may be refused: the ground itself (`instrument` and
+ * `ref`, e.g. budapest `27(4)(a)`), the provision that makes it a ground for this type
+ * (`source`, e.g. UN art 42(6) for preservation), and whether the reference confirms both.
+ * A refusal names the grounds of the instrument the request rests on.
+ */
+const RefusalGround = Type.Object(
+  { instrument: Id, ref: Text, source: SourceSchema, confirmed: Type.Boolean(), note: Type.Optional(Text) },
+  { additionalProperties: false },
+);
+
 export const RequestTypeSchema = Type.Object(
   {
     id: Id,
@@ -98,8 +109,7 @@ export const RequestTypeSchema = Type.Object(
     legal_bases: Type.Array(LegalBasis, { minItems: 1 }),
     fields: Type.Array(Field, { minItems: 1 }),
     deadlines: Type.Array(Deadline),
-    refusal_grounds: Type.Optional(Type.Array(SourceSchema)),
-    refusal_grounds_source: Type.Optional(SourceSchema),
+    refusal_grounds: Type.Optional(Type.Array(RefusalGround)),
     reasons_required: Type.Optional(SourceSchema),
     consult_before: Type.Optional(SourceSchema),
     steps: Type.Array(Step, { minItems: 1 }),
@@ -119,4 +129,5 @@ export type Instrument = Static<typeof InstrumentSchema>;
 export type Offence = Static<typeof OffenceSchema>;
 export type RequestType = Static<typeof RequestTypeSchema>;
 export type LegalBasis = Static<typeof LegalBasis>;
+export type RefusalGround = Static<typeof RefusalGround>;
 export type CatalogueData = Static<typeof CatalogueDataSchema>;

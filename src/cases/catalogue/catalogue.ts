@@ -12,7 +12,7 @@ import {
   type Source,
 } from './catalogue.schema.js';
 
-export type { CatalogueData, Instrument, LegalBasis, Offence, RequestType, Source } from './catalogue.schema.js';
+export type { CatalogueData, Instrument, LegalBasis, Offence, RefusalGround, RequestType, Source } from './catalogue.schema.js';
 
 export class CatalogueError extends Error {
   constructor(readonly problems: string[]) {
@@ -82,6 +82,13 @@ function crossReferenceProblems(data: CatalogueData): string[] {
       if (d.kind === 'minimum_days' && d.days === undefined) problems.push(`${where} deadline ${d.id}: minimum_days needs days`);
     }
     for (const s of t.steps) checkSource(`${where} step ${s.id}`, s.source);
+    const bases = new Set(t.legal_bases.map((b) => b.instrument));
+    for (const g of t.refusal_grounds ?? []) {
+      checkInstrument(`${where} refusal ground ${g.ref}`, g.instrument);
+      checkSource(`${where} refusal ground ${g.ref}`, g.source);
+      if (!bases.has(g.instrument)) problems.push(`${where} refusal ground ${g.instrument} ${g.ref}: ${g.instrument} is not a legal basis of the type`);
+    }
+    for (const id of duplicates((t.refusal_grounds ?? []).map((g) => `${g.instrument} ${g.ref}`))) problems.push(`${where}: duplicate refusal ground "${id}"`);
   }
   return problems;
 }

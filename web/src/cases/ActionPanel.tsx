@@ -5,7 +5,7 @@ import { FormErrors } from '../shared/forms/FormErrors.js';
 import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field, TextAreaField } from '../shared/ui/Field.js';
-import { groundText, type CaseCatalogue } from './catalogue.js';
+import { groundText, instrumentShort, type CaseCatalogue } from './catalogue.js';
 import { casesApi } from './useCases.js';
 
 const OPERATION = 'POST /api/v1/cases/{id}/actions' as const;
@@ -59,7 +59,7 @@ export function ActionPanel({ detail, catalogue, done, onDone }: { detail: CaseD
   const textRequired = REQUIRED_TEXT.has(textKey) || action === 'refuse' || action === 'postpone';
   // The grounds of the request's own instrument; where the catalogue lists none, any ground named (with reasons) is taken.
   const instrument = detail.request.legal_basis.instrument;
-  const groundRefs = (type?.refusal_grounds ?? []).flatMap((g) => ('ref' in g && g.instrument === instrument ? [g.ref] : []));
+  const groundList = (type?.refusal_grounds ?? []).filter((g) => g.instrument === instrument);
 
   function input(action: CaseAction): CaseActionInput {
     const note = text.trim() ? text.trim() : undefined;
@@ -143,7 +143,7 @@ export function ActionPanel({ detail, catalogue, done, onDone }: { detail: CaseD
           {action === 'refuse' && (
             <fieldset className="grounds" data-pointer="/grounds">
               <legend>{t('cases.action.grounds')}</legend>
-              {groundRefs.length === 0 && (
+              {groundList.length === 0 && (
                 <Field
                   label={t('cases.action.groundsFree')}
                   pointer="/grounds"
@@ -159,9 +159,18 @@ export function ActionPanel({ detail, catalogue, done, onDone }: { detail: CaseD
                   }
                 />
               )}
-              {groundRefs.map((g) => (
-                <label key={g} className="checkbox">
+              {groundList.length > 0 && <p className="hint">{t('cases.action.groundsOf', { instrument: instrumentShort(t, instrument) })}</p>}
+              {groundList.map(({ ref: g, confirmed, note }) => (
+                <label key={g} className="checkbox" data-ground={g}>
                   <input type="checkbox" value={g} checked={grounds.includes(g)} onChange={(e) => setGrounds((list) => (e.target.checked ? [...list, g] : list.filter((x) => x !== g)))} /> {groundText(t, g, instrument)}
+                  {!confirmed && (
+                    <>
+                      {' '}
+                      <span className="badge badge-unconfirmed" data-unconfirmed title={note}>
+                        {t('cases.unconfirmed')}
+                      </span>
+                    </>
+                  )}
                 </label>
               ))}
             </fieldset>

@@ -6,7 +6,7 @@ import { useResource } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { ResourceTable } from '../shared/ui/ResourceTable.js';
-import { groundText, typeTitle } from './catalogue.js';
+import { groundInstrument, groundText, typeTitle } from './catalogue.js';
 import { CASES_PATH, onLink } from './paths.js';
 import { casesApi, STATISTICS_CSV, useCatalogue } from './useCases.js';
 
@@ -68,7 +68,7 @@ export function CaseStatisticsPage({ navigate }: { navigate: (path: string) => v
   /** Refusals by ground, over every peer and type. */
   const byGround = new Map<string, number>();
   for (const r of rows ?? []) for (const [g, n] of Object.entries(r.refusal_grounds)) byGround.set(g, (byGround.get(g) ?? 0) + n);
-  const grounds: Bar[] = [...byGround.entries()].sort((x, y) => y[1] - x[1]).map(([g, n]) => ({ key: g, label: groundText(t, g).split(':')[0] ?? g, value: n }));
+  const grounds: Bar[] = [...byGround.entries()].sort((x, y) => y[1] - x[1]).map(([g, n]) => ({ key: g, label: groundText(t, g, groundInstrument(g, catalogue.data)).split(':')[0] ?? g, value: n }));
   return (
     <>
       <PageHeader title={t('cases.statistics.title')} intro={t('cases.statistics.intro')}>
@@ -114,7 +114,7 @@ export function CaseStatisticsPage({ navigate }: { navigate: (path: string) => v
               </td>
               <td data-cell="grounds">
                 {Object.entries(r.refusal_grounds)
-                  .map(([g, n]) => `${groundText(t, g)} × ${n}`)
+                  .map(([g, n]) => `${groundText(t, g, groundInstrument(g, catalogue.data))} × ${n}`)
                   .join('; ') || t('common.none')}
               </td>
               <td className="number">

@@ -43,13 +43,21 @@ export interface Deadline {
   source: Source;
   confirmed: boolean;
 }
+/** A ground on which a type may be refused: the ground (`instrument`, `ref`), where the type's list of grounds comes from, and whether the reference confirms it. */
+export interface RefusalGround {
+  instrument: string;
+  ref: string;
+  source: Source;
+  confirmed: boolean;
+  note?: string;
+}
 export interface RequestType {
   id: string;
   title: string;
   legal_bases: LegalBasis[];
   fields: CatalogueField[];
   deadlines: Deadline[];
-  refusal_grounds?: Source[];
+  refusal_grounds?: RefusalGround[];
   steps: { id: string; by: 'requesting' | 'requested'; source: Source; confirmed: boolean }[];
 }
 export interface CaseCatalogue {
@@ -103,8 +111,15 @@ export function offenceText(t: TFunction, offence: Offence): string {
 
 /** A refusal ground: "UN Convention art. 40(21)(b): prejudice to sovereignty, security…". */
 export function groundText(t: TFunction, ref: string, instrument = 'un-cybercrime'): string {
-  // The paraphrases are of the UN Convention's art. 40(21)–(22); other instruments' grounds show as their article.
-  const text = instrument === 'un-cybercrime' ? t(`cases.grounds.${keyOf(ref)}`, { defaultValue: '' }) : '';
+  // Paraphrases of the UN Convention's art. 40(21)–(22) are keyed by the ref alone, those of other instruments by instrument and ref.
+  const key = instrument === 'un-cybercrime' ? keyOf(ref) : `${keyOf(instrument)}_${keyOf(ref)}`;
+  const text = t(`cases.grounds.${key}`, { defaultValue: '' });
   const where = sourceText(t, { instrument, ref });
   return text ? `${where}: ${text}` : where;
+}
+
+/** The instrument whose ground `ref` is (grounds are told apart by their refs across the catalogue); the UN Convention when none lists it. */
+export function groundInstrument(ref: string, catalogue?: CaseCatalogue): string {
+  for (const type of catalogue?.request_types ?? []) for (const g of type.refusal_grounds ?? []) if (g.ref === ref) return g.instrument;
+  return 'un-cybercrime';
 }
