@@ -112,7 +112,7 @@ export const VALID_EXAMPLES: Obj[] = [
     src_port: 223,
     dst_port: 80,
     protocols: ['ipv4', 'tcp', 'http'],
-    extensions: { 'http-request-ext': { request_method: 'get', request_value: '/download.html', request_header: { Host: 'www.example.com' } }, 'tcp-ext': { src_flags_hex: '02' } },
+    extensions: { 'http-request-ext': { request_method: 'get', request_value: '/download.html', request_header: { Host: ['www.example.com'] } }, 'tcp-ext': { src_flags_hex: '02' } },
   }),
   sco('process', { pid: 1221, command_line: './gedit-bin --new-window', image_ref: ids.file, extensions: { 'windows-process-ext': { aslr_enabled: true, integrity_level: 'high' } } }),
   { ...sco('software', { name: 'Word', cpe: 'cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*:*', version: '2002', vendor: 'Microsoft' }), id: ids.software },

@@ -74,109 +74,135 @@ const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122
 const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c);
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
-/** Splits a pattern into tokens, ending with an `eof` token; throws PatternSyntaxError with the offset. */
-export function tokenize(src: string, maxTokens: number): Token[] {
-  const tokens: Token[] = [];
-  const n = src.length;
-  let i = 0;
-  while (true) {
-    while (i < n) {
-      const c = src.charCodeAt(i);
-      if (isSpace(c)) i++;
-      else if (c === 47 && src.charCodeAt(i + 1) === 42) {
-        const end = src.indexOf('*/', i + 2);
-        if (end < 0) throw new PatternSyntaxError('unterminated comment', i);
-        i = end + 2;
-      } else if (c === 47 && src.charCodeAt(i + 1) === 47) {
-        const end = src.indexOf('\n', i + 2);
-        i = end < 0 ? n : end + 1;
-      } else break;
+/**
+ * The tokens of a pattern, lexed on demand as the parser asks for them (so a parse that fails
+ * early reads no further), ending with an `eof` token. Throws PatternSyntaxError with the offset.
+ */
+export class TokenStream {
+  private readonly tokens: Token[] = [];
+  private i = 0;
+
+  constructor(
+    private readonly src: string,
+    private readonly maxTokens: number,
+  ) {}
+
+  /** The token at index k (k at most one past the last one read). */
+  at(k: number): Token {
+    while (this.tokens.length <= k) {
+      const last = this.tokens[this.tokens.length - 1];
+      if (last?.type === 'eof') return last;
+      this.lexOne();
     }
-    if (tokens.length >= maxTokens) throw new PatternSyntaxError(`a pattern has at most ${maxTokens} tokens`, i);
-    if (i >= n) {
-      tokens.push({ type: 'eof', value: '', pos: n });
-      return tokens;
-    }
-    const start = i;
-    const c = src.charCodeAt(i);
-    const next = src.charCodeAt(i + 1);
-    switch (c) {
-      case 91: // [
-      case 93: // ]
-      case 40: // (
-      case 41: // )
-      case 58: // :
-      case 44: // ,
-      case 42: // *
-        tokens.push({ type: src[i] as TokenType, value: src[i]!, pos: i });
-        i++;
-        continue;
-      case 61: // =
-        tokens.push({ type: 'op', value: '=', pos: i });
-        i++;
-        continue;
-      case 33: // !
-        if (next !== 61) throw new PatternSyntaxError("'!' must be followed by '='", i);
-        tokens.push({ type: 'op', value: '!=', pos: i });
-        i += 2;
-        continue;
-      case 60: // <
-      case 62: // >
-        if (next === 61) {
-          tokens.push({ type: 'op', value: src[i]! + '=', pos: i });
-          i += 2;
-        } else {
-          tokens.push({ type: 'op', value: src[i]!, pos: i });
-          i++;
-        }
-        continue;
-      case 39: {
-        // '
-        const [value, end] = readQuoted(src, i);
-        tokens.push({ type: 'string', value, pos: start });
-        i = end;
-        continue;
-      }
-    }
-    if (c === 46 && !isDigit(next)) {
-      tokens.push({ type: '.', value: '.', pos: i });
-      i++;
-      continue;
-    }
-    if (isDigit(c) || c === 46 || ((c === 43 || c === 45) && (isDigit(next) || next === 46))) {
-      i = readNumber(src, i, tokens);
-      continue;
-    }
-    if (next === 39 && (c === 116 || c === 104 || c === 98)) {
-      // t'…', h'…', b'…': no escapes inside
-      const end = src.indexOf("'", i + 2);
-      if (end < 0) throw new PatternSyntaxError('unterminated literal', i);
-      const body = src.slice(i + 2, end);
-      if (c === 116 && !isTimestamp(body)) throw new PatternSyntaxError('a timestamp literal is RFC 3339 in UTC: t\'YYYY-MM-DDTHH:mm:ss[.s+]Z\'', i);
-      if (c === 104 && !isHex(body)) throw new PatternSyntaxError('a hex literal holds pairs of hexadecimal digits', i);
-      if (c === 98 && !isBase64(body)) throw new PatternSyntaxError('a binary literal holds base64 text', i);
-      tokens.push({ type: c === 116 ? 'timestamp' : c === 104 ? 'hex' : 'binary', value: body, pos: i });
-      i = end + 1;
-      continue;
-    }
-    if (isIdentStart(c)) {
-      let hyphen = false;
-      i++;
+    return this.tokens[k]!;
+  }
+
+  private lexOne(): void {
+    const { src, tokens, maxTokens } = this;
+    const n = src.length;
+    let i = this.i;
+    // One pass of the body reads one token; `continue` ends the pass.
+    for (let once = true; once; once = false) {
       while (i < n) {
-        const d = src.charCodeAt(i);
-        if (isIdentPart(d)) i++;
-        else if (d === 45) {
-          hyphen = true;
-          i++;
+        const c = src.charCodeAt(i);
+        if (isSpace(c)) i++;
+        else if (c === 47 && src.charCodeAt(i + 1) === 42) {
+          const end = src.indexOf('*/', i + 2);
+          if (end < 0) throw new PatternSyntaxError('unterminated comment', i);
+          i = end + 2;
+        } else if (c === 47 && src.charCodeAt(i + 1) === 47) {
+          const end = src.indexOf('\n', i + 2);
+          i = end < 0 ? n : end + 1;
         } else break;
       }
-      const word = src.slice(start, i);
-      if (!hyphen && KEYWORDS.has(word)) tokens.push({ type: 'keyword', value: word, pos: start });
-      else if (word === 'true' || word === 'false') tokens.push({ type: 'bool', value: word, pos: start });
-      else tokens.push({ type: 'ident', value: word, pos: start, hyphen });
-      continue;
+      if (tokens.length >= maxTokens) throw new PatternSyntaxError(`a pattern has at most ${maxTokens} tokens`, i);
+      if (i >= n) {
+        tokens.push({ type: 'eof', value: '', pos: n });
+        this.i = n;
+        return;
+      }
+      const start = i;
+      const c = src.charCodeAt(i);
+      const next = src.charCodeAt(i + 1);
+      switch (c) {
+        case 91: // [
+        case 93: // ]
+        case 40: // (
+        case 41: // )
+        case 58: // :
+        case 44: // ,
+        case 42: // *
+          tokens.push({ type: src[i] as TokenType, value: src[i]!, pos: i });
+          i++;
+          continue;
+        case 61: // =
+          tokens.push({ type: 'op', value: '=', pos: i });
+          i++;
+          continue;
+        case 33: // !
+          if (next !== 61) throw new PatternSyntaxError("'!' must be followed by '='", i);
+          tokens.push({ type: 'op', value: '!=', pos: i });
+          i += 2;
+          continue;
+        case 60: // <
+        case 62: // >
+          if (next === 61) {
+            tokens.push({ type: 'op', value: src[i]! + '=', pos: i });
+            i += 2;
+          } else {
+            tokens.push({ type: 'op', value: src[i]!, pos: i });
+            i++;
+          }
+          continue;
+        case 39: {
+          // '
+          const [value, end] = readQuoted(src, i);
+          tokens.push({ type: 'string', value, pos: start });
+          i = end;
+          continue;
+        }
+      }
+      if (c === 46 && !isDigit(next)) {
+        tokens.push({ type: '.', value: '.', pos: i });
+        i++;
+        continue;
+      }
+      if (isDigit(c) || c === 46 || ((c === 43 || c === 45) && (isDigit(next) || next === 46))) {
+        i = readNumber(src, i, tokens);
+        continue;
+      }
+      if (next === 39 && (c === 116 || c === 104 || c === 98)) {
+        // t'…', h'…', b'…': no escapes inside
+        const end = src.indexOf("'", i + 2);
+        if (end < 0) throw new PatternSyntaxError('unterminated literal', i);
+        const body = src.slice(i + 2, end);
+        if (c === 116 && !isTimestamp(body)) throw new PatternSyntaxError('a timestamp literal is RFC 3339 in UTC: t\'YYYY-MM-DDTHH:mm:ss[.s+]Z\'', i);
+        if (c === 104 && !isHex(body)) throw new PatternSyntaxError('a hex literal holds pairs of hexadecimal digits', i);
+        if (c === 98 && !isBase64(body)) throw new PatternSyntaxError('a binary literal holds base64 text', i);
+        tokens.push({ type: c === 116 ? 'timestamp' : c === 104 ? 'hex' : 'binary', value: body, pos: i });
+        i = end + 1;
+        continue;
+      }
+      if (isIdentStart(c)) {
+        let hyphen = false;
+        i++;
+        while (i < n) {
+          const d = src.charCodeAt(i);
+          if (isIdentPart(d)) i++;
+          else if (d === 45) {
+            hyphen = true;
+            i++;
+          } else break;
+        }
+        const word = src.slice(start, i);
+        if (!hyphen && KEYWORDS.has(word)) tokens.push({ type: 'keyword', value: word, pos: start });
+        else if (word === 'true' || word === 'false') tokens.push({ type: 'bool', value: word, pos: start });
+        else tokens.push({ type: 'ident', value: word, pos: start, hyphen });
+        continue;
+      }
+      throw new PatternSyntaxError(`unexpected character ${JSON.stringify(src[i])}`, i);
     }
-    throw new PatternSyntaxError(`unexpected character ${JSON.stringify(src[i])}`, i);
+    this.i = i;
   }
 }
 

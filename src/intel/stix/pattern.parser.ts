@@ -1,5 +1,5 @@
 import type { ComparisonExpression, ComparisonOperator, Literal, NumberLiteral, ObjectPath, ObservationExpression, PathStep, PatternResult, Qualifier } from './pattern.ast.js';
-import { PatternSyntaxError, type Token, tokenize } from './pattern.lexer.js';
+import { PatternSyntaxError, type Token, TokenStream } from './pattern.lexer.js';
 import { compareTimestamps } from './stix.values.js';
 
 /**
@@ -67,7 +67,7 @@ export function parsePattern(src: string, options: PatternOptions = {}): Pattern
   if (typeof src !== 'string') return { ok: false, message: 'a pattern is a string', position: 0 };
   if (src.length > maxLength) return { ok: false, message: `a pattern has at most ${maxLength} characters`, position: maxLength };
   try {
-    const tokens = tokenize(src, Math.max(16, maxLength >> 1));
+    const tokens = new TokenStream(src, Math.max(16, maxLength >> 1));
     const parser = new Parser(tokens, options.maxDepth ?? 64, options.customTypes);
     return { ok: true, pattern: parser.pattern() };
   } catch (err) {
@@ -81,7 +81,7 @@ class Parser {
   private depth = 0;
 
   constructor(
-    private readonly tokens: Token[],
+    private readonly tokens: TokenStream,
     private readonly maxDepth: number,
     private readonly customTypes: ReadonlySet<string> | undefined,
   ) {}
@@ -257,7 +257,7 @@ class Parser {
       if (s.type === '.') {
         this.i++;
         steps.push(this.propertyName());
-      } else if (s.type === '[' && (this.tokens[this.i + 1]!.type === 'int' || this.tokens[this.i + 1]!.type === '*')) {
+      } else if (s.type === '[' && (this.tokens.at(this.i + 1).type === 'int' || this.tokens.at(this.i + 1).type === '*')) {
         this.i++;
         const index = this.next();
         this.expect(']', "a ']' after the list index");
@@ -279,17 +279,17 @@ class Parser {
   }
 
   private peek(): Token {
-    return this.tokens[this.i]!;
+    return this.tokens.at(this.i);
   }
 
   private next(): Token {
-    const t = this.tokens[this.i]!;
+    const t = this.tokens.at(this.i);
     if (t.type !== 'eof') this.i++;
     return t;
   }
 
   private atKeyword(k: string): boolean {
-    const t = this.tokens[this.i]!;
+    const t = this.tokens.at(this.i);
     return t.type === 'keyword' && t.value === k;
   }
 

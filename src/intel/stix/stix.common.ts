@@ -22,11 +22,21 @@ export interface TypeRule {
 /** Records a problem at a JSON Pointer path (RFC 6901) below the object. */
 export type Report = (path: string, code: string, message: string) => void;
 
+/** §2.5: references to CVE and CAPEC carry their identifiers. */
+const CVE = /^CVE-\d{4}-(?:0\d{3}|[1-9]\d{3,})$/;
+const CAPEC = /^CAPEC-\d+$/;
+
 export const externalReference: Shape = {
   props: { source_name: str, description: str, url: str, hashes, external_id: str },
   required: ['source_name'],
   anyOf: [['description', 'url', 'external_id']],
   closed: true,
+  check: (ref, report) => {
+    const format = ref.source_name === 'cve' ? CVE : ref.source_name === 'capec' ? CAPEC : null;
+    if (format && !(typeof ref.external_id === 'string' && format.test(ref.external_id))) {
+      report('/external_id', 'format', `a ${ref.source_name as string} reference has its id in external_id (${ref.source_name === 'cve' ? 'CVE-YYYY-NNNN' : 'CAPEC-N'})`);
+    }
+  },
 };
 
 export const killChainPhase: Shape = {

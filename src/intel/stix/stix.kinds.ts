@@ -18,7 +18,8 @@ export type Kind =
   /** A closed vocabulary (an enumeration in the specification). */
   | { k: 'enum'; values: ReadonlySet<string> }
   | { k: 'hashes' }
-  | { k: 'dict' }
+  /** A dictionary (§2.4); `values` when the specification fixes its values' kind. */
+  | { k: 'dict'; values?: Kind }
   | { k: 'hex' }
   | { k: 'binary' }
   | { k: 'object'; shape: Shape }
@@ -39,6 +40,8 @@ export interface Shape {
   order?: readonly (readonly [string, string, boolean])[];
   /** Properties not listed are refused, unless custom (x_ prefix, or a top-level property extension). */
   closed?: boolean;
+  /** A rule the fields above cannot say; paths it reports are relative to the object. */
+  check?: (obj: Readonly<Record<string, unknown>>, report: (path: string, code: string, message: string) => void) => void;
 }
 
 export const str: Kind = { k: 'string' };
@@ -57,6 +60,7 @@ export const ovList: Kind = strings;
 
 /** A string in a given format (an anchored regex without nested quantifiers). */
 export const matching = (pattern: RegExp, what: string): Kind => ({ k: 'string', pattern, what });
+export const dictOf = (values: Kind): Kind => ({ k: 'dict', values });
 export const int = (min?: number, max?: number): Kind => ({ k: 'int', min, max });
 export const uint: Kind = int(0);
 export const float = (min?: number, max?: number): Kind => ({ k: 'float', min, max });

@@ -1,5 +1,5 @@
 import { ext, sco, type TypeRule } from './stix.common.js';
-import { binary, bool, dict, float, hashes, hex, int, list, object, oneOfValues, ov, ref, refs, str, strings, ts, uint } from './stix.kinds.js';
+import { binary, bool, dict, dictOf, float, hashes, hex, int, list, object, oneOfValues, ov, ref, refs, str, strings, ts, uint } from './stix.kinds.js';
 import { isIpValue, isMacAddress } from './stix.values.js';
 
 /**
@@ -234,7 +234,7 @@ export const SCO_RULES: Readonly<Record<string, TypeRule>> = {
     { required: ['protocols'], anyOf: [['src_ref', 'dst_ref']], order: [['start', 'end', false]] },
     {
       'http-request-ext': ext(
-        { request_method: str, request_value: str, request_version: str, request_header: dict, message_body_length: uint, message_body_data_ref: ref('artifact') },
+        { request_method: str, request_value: str, request_version: str, request_header: dictOf(strings), message_body_length: uint, message_body_data_ref: ref('artifact') },
         { required: ['request_method', 'request_value'] },
       ),
       'icmp-ext': ext({ icmp_type_hex: hex, icmp_code_hex: hex }, { required: ['icmp_type_hex', 'icmp_code_hex'] }),

@@ -233,6 +233,7 @@ class Validator {
     for (const [a, b] of shape.needs ?? []) {
       if (obj[a] !== undefined && obj[b] === undefined) this.report(`${path}/${b}`, 'required', `${a} needs ${b}`);
     }
+    shape.check?.(obj, (p, code, message) => this.report(path + p, code, message));
     for (const [a, b, strict] of shape.order ?? []) {
       const x = obj[a];
       const y = obj[b];
@@ -283,7 +284,10 @@ class Validator {
         return;
       case 'dict':
         if (!isRecord(v) || Object.keys(v).length === 0) return report(path, 'kind', 'a non-empty dictionary');
-        for (const key in v) if (!isDictionaryKey(key)) report(`${path}/${pointer(key)}`, 'key', 'a dictionary key has at most 250 letters, digits, hyphens or underscores');
+        for (const key in v) {
+          if (!isDictionaryKey(key)) report(`${path}/${pointer(key)}`, 'key', 'a dictionary key has at most 250 letters, digits, hyphens or underscores');
+          else if (kind.values) this.value(v[key], kind.values, `${path}/${pointer(key)}`, depth + 1);
+        }
         return;
       case 'hex':
         if (typeof v !== 'string' || !isHex(v)) report(path, 'format', 'hexadecimal digits in pairs');
