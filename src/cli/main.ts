@@ -7,6 +7,7 @@ import { bundleCommand } from './commands/bundle.js';
 import { caseCommand } from './commands/case.js';
 import { groupCommand } from './commands/group.js';
 import { initCommand } from './commands/init.js';
+import { intelCommand } from './commands/intel.js';
 import { keyCommand } from './commands/key.js';
 import { transferCommand } from './commands/transfer.js';
 import { nodeCommand } from './commands/node.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .description('Accord: a sovereign node for international cooperation on ICT security')
     .version(ACCORD_VERSION)
     .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand(), keyCommand(), transferCommand(), groupCommand(), caseCommand(), bundleCommand()]) {
+  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand(), keyCommand(), transferCommand(), groupCommand(), caseCommand(), bundleCommand(), intelCommand()]) {
     program.addCommand(cmd);
   }
   return program;

@@ -4,15 +4,7 @@ import type { Role } from '../../src/auth/roles.js';
 import { tlp2MarkingId } from '../../src/intel/policy/markings.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
-
-const NOW = '2026-12-01T10:00:00.000Z';
-let n = 0;
-const uuid = () => `0000${(++n).toString(16).padStart(4, '0')}-aaaa-4bbb-8ccc-${Math.floor(Math.random() * 1e12).toString(16).padStart(12, '0')}`;
-
-export function indicator(over: Record<string, unknown> = {}) {
-  return { type: 'indicator', spec_version: '2.1', id: `indicator--${uuid()}`, created: NOW, modified: NOW, name: 'C2 domain', pattern: "[domain-name:value = 'c2.example.org']", pattern_type: 'stix', valid_from: NOW, ...over };
-}
-const bundle = (objects: unknown[]) => JSON.stringify({ type: 'bundle', id: `bundle--${uuid()}`, objects });
+import { bundle, indicator } from './_intel.js';
 
 /** The STIX store over HTTP: streamed bundle import, objects, versions, the release policy on reading. */
 describe.each(DIALECTS)('intel import (%s)', (dialect) => {
@@ -71,7 +63,7 @@ describe.each(DIALECTS)('intel import (%s)', (dialect) => {
     const seen: string[] = [];
     let next: number | null = null;
     do {
-      const page = (await get(`/api/v1/intel/objects?q=paging&limit=2${next ? `&before=${next}` : ''}`, 'admin')).json();
+      const page: { objects: { object: { name: string } }[]; next: number | null } = (await get(`/api/v1/intel/objects?q=paging&limit=2${next ? `&before=${next}` : ''}`, 'admin')).json();
       seen.push(...page.objects.map((x: { object: { name: string } }) => x.object.name));
       next = page.next;
     } while (next);

@@ -37,6 +37,8 @@ export interface ImportOptions {
   origin?: 'local' | 'received';
   /** Who it came from; the import's own id when not given. */
   source?: string;
+  /** Called after each stored batch. */
+  onProgress?(p: { bytes: number; objects: number }): void;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function importBundle(ctx: NodeContext, actor: Actor, source: Async
     });
     s.stored += out.stored;
     s.duplicates += out.duplicates;
+    opts.onProgress?.({ bytes, objects: s.objects_read });
   };
   const header: BundleHeader = {};
   try {
