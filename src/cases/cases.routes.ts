@@ -112,8 +112,20 @@ const CaseDetailSchema = Type.Object({
 const RequestedSideSchema = Type.Object({
   agreements: Type.Array(Type.String(), { description: 'agreements of the active groups both nodes belong to' }),
   requirements: Nullable(RequirementsSchema),
-  requestTypes: Type.Optional(Type.Array(Type.String(), { description: 'request types both the agreements and the profile allow (`*`: any); absent when neither says' })),
-  languages: Type.Optional(Type.Array(Type.String())),
+  requestTypes: Type.Optional(Type.Array(Type.String(), { description: 'request types the requirements profile accepts (`*`: any); absent when it says nothing' })),
+  languages: Type.Optional(Type.Array(Type.String(), { description: 'languages the peer accepts: those of its profile that the agreements accept, or whichever of the two names some' })),
+  bases: Type.Optional(
+    Type.Array(
+      Type.Object({
+        type: Type.String(),
+        instrument: Type.String(),
+        article: Type.Optional(Type.Integer()),
+        languages: Type.Array(Type.String(), { description: 'languages of the agreements that allow it (`*`: any; empty: they name none)' }),
+        agreements: Type.Array(Type.String(), { description: 'titles of the agreements that allow it' }),
+      }),
+      { description: 'each request type and legal basis an agreement in force between the two nodes allows; absent when they share no agreement (everything is allowed)' },
+    ),
+  ),
   extraFields: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'request type (or `*`) → extra field ids the peer requires' })),
 });
 
@@ -228,7 +240,7 @@ export function registerCaseRoutes(app: TypedApp, ctx: NodeContext, onQueued: ()
     return reply.status(201).send(c);
   });
 
-  app.get('/api/v1/cases/requested-side/:node', { config: read, schema: { tags, summary: 'What a peer accepts: request types and languages from the agreements shared with it', params: Type.Object({ node: NodeIdSchema }, { additionalProperties: false }), response: { 200: RequestedSideSchema, ...problemResponses } } }, (req) =>
+  app.get('/api/v1/cases/requested-side/:node', { config: read, schema: { tags, summary: 'What a peer accepts: request types, legal bases and languages from the agreements shared with it and its requirements profile', params: Type.Object({ node: NodeIdSchema }, { additionalProperties: false }), response: { 200: RequestedSideSchema, ...problemResponses } } }, (req) =>
     requestedSideOf(ctx, (req.params as { node: string }).node),
   );
 

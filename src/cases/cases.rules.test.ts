@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../util/ids.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { actionProblem, caseLogEvent, deadlinesOf, draftProblems, escalationSteps, foldAppended, foldCase, type CaseEvent } from './cases.rules.js';
+import { actionProblem, agreementProblems, allowedBases, caseLogEvent, deadlinesOf, draftProblems, escalationSteps, foldAppended, foldCase, type CaseEvent } from './cases.rules.js';
 import type { CaseEventBody, RequestContent } from './cases.schemas.js';
 
 const A = 'uz-cert';
@@ -80,6 +80,22 @@ describe('case rules', () => {
     const underBudapestMla = foldCase([ev(A, { action: 'open', requested: B, request: mla })], catalogue);
     expect(actionProblem(underBudapestMla, B, refuse(['25(4)', '27(4)(b)']), catalogue)).toBeNull();
     expect(actionProblem(underBudapestMla, B, refuse(['29(5)(a)']), catalogue)).toMatch(/\(25\(4\), 27\(4\)\(a\), 27\(4\)\(b\)\)$/);
+  });
+
+  it('limits a draft to the types and legal bases an agreement allows, and its languages; no agreement limits nothing', () => {
+    const agreement = { title: 'T', instrument: 'I', channels: [], request_types: ['budapest:preservation-stored-data', 'cert-assistance'], languages: ['ru'], confidentiality: '' };
+    const bases = allowedBases(catalogue, [agreement]);
+    expect(bases.map((b) => [b.type, b.instrument, b.article ?? null, b.languages])).toEqual([
+      ['preservation-stored-data', 'budapest', 29, ['ru']],
+      ['cert-assistance', 'gge-2015', null, ['ru']],
+    ]);
+    expect(allowedBases(catalogue, [{ ...agreement, request_types: ['*'] }])).toHaveLength(catalogue.requestTypes.reduce((n, t) => n + new Set(t.legal_bases.map((b) => `${b.instrument}|${b.article ?? ''}`)).size, 0));
+    expect(agreementProblems(PRESERVATION, { bases }).map((p) => [p.pointer, p.code])).toEqual([['/legal_basis', 'not_agreed']]);
+    expect(agreementProblems({ ...PRESERVATION, type: 'mla-production' }, { bases }).map((p) => p.pointer)).toEqual(['/type']);
+    expect(agreementProblems(PRESERVATION, {})).toEqual([]);
+    const budapest = { ...PRESERVATION, legal_basis: { instrument: 'budapest', article: 29 } };
+    expect(draftProblems(budapest, catalogue, { bases }).map((p) => [p.pointer, p.code])).toEqual([['/translations', 'not_agreed']]);
+    expect(draftProblems({ ...budapest, translations: [{ language: 'ru-RU', fields: {} }] }, catalogue, { bases })).toEqual([]);
   });
 
   it('settles a withdrawal crossing an execution the same way whatever the arrival order', () => {

@@ -1,4 +1,5 @@
 import { appendsLast, eventKey, foldOrder, type LogEvent } from '../federation/event-log/event-log.rules.js';
+import { agreementAllows, type Agreement } from '../groups/agreements.js';
 import type { Catalogue, RequestType } from './catalogue/catalogue.js';
 import type { CaseAction, CaseEventBody, Priority, RequestContent } from './cases.schemas.js';
 
@@ -349,11 +350,11 @@ export function deadlinesOf(s: CaseState, now: Date): CaseDeadlines {
   return { ack_due, target_date, preservation_until, next_due: candidates[0] ?? null, overdue, preservation_expiring };
 }
 
-/** A problem with a draft, for the field at fault: `missing` (required and empty), `unknown`, `not_allowed`. */
+/** A problem with a draft, for the field at fault: `missing` (required and empty), `unknown`, `not_allowed`, `not_agreed` (no agreement in force with the peer allows it). */
 export interface DraftProblem {
   /** JSON pointer into the request content: `/fields/facts_summary`, `/legal_basis`. */
   pointer: string;
-  code: 'missing' | 'unknown' | 'not_allowed' | 'too_short';
+  code: 'missing' | 'unknown' | 'not_allowed' | 'not_agreed' | 'too_short';
   detail: string;
 }
 
@@ -363,12 +364,80 @@ function isEmpty(v: unknown): boolean {
 
 /** What the requested node accepts (its requirements profile and the agreements shared with it); absent parts are not checked. */
 export interface RequestedSide {
-  /** Request types its agreements allow (`*`: any); undefined when no agreement says. */
+  /** Request types its requirements profile accepts (`*`: any); undefined when it says nothing. */
   requestTypes?: readonly string[];
-  /** Languages it accepts requests in; the original or a translation must be in one. */
+  /** Languages its requirements profile accepts requests in; the original or a translation must be in one. */
   languages?: readonly string[];
   /** Fields its law requires beyond the instrument, by request type (`*`: every type). */
   extraFields?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Each request type and legal basis that an agreement in force between the two nodes
+   * allows (allowedBases); undefined when they share no agreement: then everything is.
+   */
+  bases?: readonly AllowedBasis[];
+}
+
+/** A request type under one of its legal bases, as the agreements between two nodes allow it. */
+export interface AllowedBasis {
+  type: string;
+  instrument: string;
+  article?: number;
+  /** The languages those agreements work in (`*`: any); empty: they name none, nothing is checked. */
+  languages: string[];
+  /** The titles of the agreements that allow it. */
+  agreements: string[];
+}
+
+/**
+ * Every request type and legal basis of the catalogue that one of `agreements` allows, with
+ * the languages of the agreements that allow it. An agreement lists request types (`*`: any);
+ * a type may be limited to the legal bases of one instrument as `instrument:type`
+ * (`budapest:mla-production`), else it is allowed under each of its legal bases. Asked of each
+ * agreement with agreementAllows.
+ */
+export function allowedBases(catalogue: Catalogue, agreements: readonly Agreement[]): AllowedBasis[] {
+  const out: AllowedBasis[] = [];
+  for (const type of catalogue.requestTypes) {
+    const seen = new Set<string>();
+    for (const b of type.legal_bases) {
+      const key = `${b.instrument}|${b.article ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const by = agreements.filter((a) => agreementAllows(a, { requestType: type.id }) || agreementAllows(a, { requestType: `${b.instrument}:${type.id}` }));
+      if (by.length === 0) continue;
+      out.push({ type: type.id, instrument: b.instrument, ...(b.article !== undefined ? { article: b.article } : {}), languages: [...new Set(by.flatMap((a) => a.languages))], agreements: by.map((a) => a.title) });
+    }
+  }
+  return out;
+}
+
+function basisLabel(b: { instrument: string; article?: number }): string {
+  return b.article === undefined ? b.instrument : `${b.instrument} art. ${b.article}`;
+}
+
+function sameBasis(allowed: { instrument: string; article?: number }, asked: { instrument: string; article?: number }): boolean {
+  return allowed.instrument === asked.instrument && (asked.article === undefined || allowed.article === undefined || allowed.article === asked.article);
+}
+
+/**
+ * What the agreements between the two nodes do not allow in a request: its type (`/type`) or
+ * its legal basis (`/legal_basis`). Empty when they share no agreement. A draft that has such a
+ * problem is not saved; its languages are checked only on sending (a translation may follow).
+ */
+export function agreementProblems(c: Pick<RequestContent, 'type' | 'legal_basis'>, side: RequestedSide): DraftProblem[] {
+  if (!side.bases) return [];
+  const forType = side.bases.filter((b) => b.type === c.type);
+  if (forType.length === 0) {
+    const types = [...new Set(side.bases.map((b) => b.type))];
+    return [{ pointer: '/type', code: 'not_agreed', detail: `no agreement in force with the requested node allows ${c.type} (they allow ${types.join(', ') || 'no request type'})` }];
+  }
+  if (!forType.some((b) => sameBasis(b, c.legal_basis)))
+    return [{ pointer: '/legal_basis', code: 'not_agreed', detail: `the agreements in force with the requested node allow ${c.type} only under ${forType.map(basisLabel).join(', ')}, not under ${basisLabel(c.legal_basis)}` }];
+  return [];
+}
+
+function accepted(allowed: readonly string[], langs: readonly string[]): boolean {
+  return langs.some((l) => allowed.some((a) => a === '*' || a.toLowerCase() === l.toLowerCase() || l.toLowerCase().startsWith(`${a.toLowerCase()}-`)));
 }
 
 /**
@@ -379,9 +448,9 @@ export interface RequestedSide {
 export function draftProblems(c: RequestContent, catalogue: Catalogue, side: RequestedSide = {}): DraftProblem[] {
   const type = catalogue.requestTypes.find((t) => t.id === c.type);
   if (!type) return [{ pointer: '/type', code: 'unknown', detail: `unknown request type ${c.type}` }];
-  const out: DraftProblem[] = [];
+  const out: DraftProblem[] = agreementProblems(c, side);
   if (side.requestTypes && !side.requestTypes.some((t) => t === '*' || t === c.type))
-    out.push({ pointer: '/type', code: 'not_allowed', detail: `the requested node's agreements do not allow ${c.type} (${side.requestTypes.join(', ') || 'none'})` });
+    out.push({ pointer: '/type', code: 'not_allowed', detail: `the requested node's requirements profile does not accept ${c.type} (${side.requestTypes.join(', ') || 'none'})` });
   if (!type.legal_bases.some((b) => b.instrument === c.legal_basis.instrument && (c.legal_basis.article === undefined || b.article === undefined || b.article === c.legal_basis.article)))
     out.push({ pointer: '/legal_basis', code: 'not_allowed', detail: `${c.legal_basis.instrument}${c.legal_basis.article ? ` art. ${c.legal_basis.article}` : ''} is not a legal basis of ${type.id}` });
   for (const f of type.fields) {
@@ -400,11 +469,14 @@ export function draftProblems(c: RequestContent, catalogue: Catalogue, side: Req
     const v = c.fields[f.id];
     if (Array.isArray(v)) for (const o of v) if (!offenceIds.has(o)) out.push({ pointer: `/fields/${f.id}`, code: 'unknown', detail: `unknown offence ${o}` });
   }
-  if (side.languages && side.languages.length > 0) {
-    const langs = [c.language, ...c.translations.map((t) => t.language)];
-    const ok = langs.some((l) => side.languages!.some((a) => a === '*' || a.toLowerCase() === l.toLowerCase() || l.toLowerCase().startsWith(`${a.toLowerCase()}-`)));
-    if (!ok) out.push({ pointer: '/translations', code: 'missing', detail: `the requested node accepts requests in ${side.languages.join(', ')}: add a translation` });
-  }
+  const langs = [c.language, ...c.translations.map((t) => t.language)];
+  if (side.languages && side.languages.length > 0 && !accepted(side.languages, langs))
+    out.push({ pointer: '/translations', code: 'missing', detail: `the requested node accepts requests in ${side.languages.join(', ')}: add a translation` });
+  // The languages of the agreements that allow this type under this basis (an agreement allows each of its languages).
+  const basis = side.bases?.filter((b) => b.type === c.type && sameBasis(b, c.legal_basis));
+  const agreed = basis?.length && basis.every((b) => b.languages.length > 0) ? [...new Set(basis.flatMap((b) => b.languages))] : [];
+  if (agreed.length > 0 && !accepted(agreed, langs))
+    out.push({ pointer: '/translations', code: 'not_agreed', detail: `the agreements in force with the requested node work in ${agreed.join(', ')}: add a translation into one of them` });
   return out;
 }
 

@@ -7,10 +7,11 @@ import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId, type Envelope, type Signature } from '../federation/protocol/envelope.js';
 import type { Requirements } from '../directory/directory.schemas.js';
 import { findRequirements } from '../directory/directory.service.js';
+import { agreementAllows } from '../groups/agreements.js';
 import { listGroups } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { actionProblem, availableActions, deadlinesOf, draftProblems, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
+import { actionProblem, agreementProblems, allowedBases, availableActions, deadlinesOf, draftProblems, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
 import { findCaseRow, loadCase, queryCases, storeOwnCaseEvent, takeCaseTurn, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
 import { CaseMessage, type ActionInput, type CaseEventBody, type RequestContent } from './cases.schemas.js';
 import type { CaseDraftsTable } from './cases.tables.js';
@@ -138,26 +139,35 @@ export interface RequestedSideView extends RequestedSide {
 
 /**
  * What the requested node accepts: its requirements profile (published with its directory
- * entry) and the agreements of the active groups both nodes belong to. Where both speak,
- * a request must satisfy both.
+ * entry) and the agreements of the active groups both nodes belong to (`bases`: the request
+ * types and legal bases they allow, with their languages; no shared agreement allows
+ * everything). Where both speak, a request must satisfy both. `languages` is for people: the
+ * profile's languages that the agreements accept, or whichever of the two says something.
  */
 export async function requestedSideOf(ctx: NodeContext, peer: string): Promise<RequestedSideView> {
   const me = ctx.identity.node_id;
   const shared = (await listGroups(ctx)).filter((g) => g.status === 'active' && g.members.includes(me) && g.members.includes(peer) && g.agreement);
+  const agreements = shared.map((g) => g.agreement!);
   const requirements = await findRequirements(ctx, peer);
-  const side: RequestedSideView = { agreements: shared.map((g) => g.agreement!.title), requirements };
-  const fromAgreements = shared.length ? [...new Set(shared.flatMap((g) => g.agreement!.request_types))] : undefined;
-  const fromProfile = requirements?.request_types.length ? requirements.request_types : undefined;
-  if (fromAgreements && fromProfile) side.requestTypes = fromAgreements.includes('*') ? fromProfile : fromProfile.includes('*') ? fromAgreements : fromAgreements.filter((t) => fromProfile.includes(t));
-  else if (fromAgreements ?? fromProfile) side.requestTypes = fromAgreements ?? fromProfile;
-  const langs = requirements?.languages.length ? requirements.languages : shared.length ? [...new Set(shared.flatMap((g) => g.agreement!.languages))] : undefined;
-  if (langs) side.languages = langs;
+  const side: RequestedSideView = { agreements: agreements.map((a) => a.title), requirements };
+  if (agreements.length) side.bases = allowedBases(catalogue, agreements);
+  if (requirements?.request_types.length) side.requestTypes = requirements.request_types;
+  const agreed = [...new Set(agreements.flatMap((a) => a.languages))];
+  const profile = requirements?.languages ?? [];
+  const langs = profile.length && agreed.length ? (agreed.includes('*') ? profile : profile.includes('*') ? agreed : profile.filter((l) => agreements.some((a) => agreementAllows(a, { language: l })))) : profile.length ? profile : agreed;
+  if (langs.length) side.languages = langs;
   if (requirements?.extra_fields.length) {
     const extra: Record<string, string[]> = {};
     for (const f of requirements.extra_fields) for (const t of f.request_types) (extra[t] ??= []).push(f.id);
     side.extraFields = extra;
   }
   return side;
+}
+
+/** The side as the draft rules check it: the profile's own languages (those of the agreements are checked per legal basis). */
+function rulesSide(v: RequestedSideView): RequestedSide {
+  const { agreements: _a, requirements, languages: _l, ...rest } = v;
+  return { ...rest, ...(requirements?.languages.length ? { languages: requirements.languages } : {}) };
 }
 
 // ---- Drafts ----------------------------------------------------------------------------
@@ -179,7 +189,7 @@ export interface Draft {
 
 async function draftOf(ctx: NodeContext, r: CaseDraftsTable): Promise<Draft> {
   const content = JSON.parse(r.content) as RequestContent;
-  return { ...r, content, problems: r.status === 'sent' ? [] : draftProblems(content, catalogue, await requestedSideOf(ctx, r.requested)) };
+  return { ...r, content, problems: r.status === 'sent' ? [] : draftProblems(content, catalogue, rulesSide(await requestedSideOf(ctx, r.requested))) };
 }
 
 async function requirePeer(trx: DbOrTrx, node: string): Promise<void> {
@@ -187,11 +197,19 @@ async function requirePeer(trx: DbOrTrx, node: string): Promise<void> {
   if (!p || p.status === 'removed') throw invalidFields([{ pointer: '/requested', code: 'unknown_peer', message: `${node} is not a peer of this node` }]);
 }
 
+/** A draft whose type or legal basis no agreement in force with the peer allows is not saved. */
+async function requireAgreed(ctx: NodeContext, requested: string, content: RequestContent): Promise<void> {
+  const problems = agreementProblems(content, rulesSide(await requestedSideOf(ctx, requested)));
+  if (problems.length) throw invalidFields(problems.map((p) => ({ pointer: `/content${p.pointer}`, code: p.code, message: p.detail })));
+}
+
 export async function createDraft(ctx: NodeContext, actor: Actor, requested: string, content: RequestContent): Promise<Draft> {
   if (requested === ctx.identity.node_id) throw invalidFields([{ pointer: '/requested', code: 'self', message: 'a request goes to another node' }]);
   const id = newMessageId();
   const now = new Date().toISOString();
   const row: CaseDraftsTable = { id, requested, content: JSON.stringify(content), status: 'draft', created_by: actor.ref, created_at: now, updated_at: now, review_requested_by: null, approved_by: null, case_id: null };
+  // Read outside the transaction: on SQLite the transaction holds the one connection.
+  await requireAgreed(ctx, requested, content);
   await ctx.store.db.transaction().execute(async (trx) => {
     await requirePeer(trx, requested);
     await trx.insertInto('case_drafts').values(row).execute();
@@ -217,6 +235,7 @@ export async function listDrafts(ctx: NodeContext): Promise<Draft[]> {
 
 /** Replaces a draft's content; a draft under review or approved goes back to draft (the approval was for other text). */
 export async function updateDraft(ctx: NodeContext, actor: Actor, id: string, requested: string, content: RequestContent): Promise<Draft> {
+  await requireAgreed(ctx, requested, content);
   const updated = await ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
@@ -293,7 +312,7 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
   const caseId = newMessageId();
   // Read outside the transaction: on SQLite the transaction holds the one connection.
   const requested = (await findDraft(ctx.store.db, id)).requested;
-  const side = await requestedSideOf(ctx, requested);
+  const side = rulesSide(await requestedSideOf(ctx, requested));
   return ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);

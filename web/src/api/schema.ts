@@ -8080,7 +8080,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What a peer accepts: request types and languages from the agreements shared with it */
+        /** What a peer accepts: request types, legal bases and languages from the agreements shared with it and its requirements profile */
         get: {
             parameters: {
                 query?: never;
@@ -8123,9 +8123,20 @@ export interface paths {
                                     [key: string]: string;
                                 };
                             } | null;
-                            /** @description request types both the agreements and the profile allow (`*`: any); absent when neither says */
+                            /** @description request types the requirements profile accepts (`*`: any); absent when it says nothing */
                             requestTypes?: string[];
+                            /** @description languages the peer accepts: those of its profile that the agreements accept, or whichever of the two names some */
                             languages?: string[];
+                            /** @description each request type and legal basis an agreement in force between the two nodes allows; absent when they share no agreement (everything is allowed) */
+                            bases?: {
+                                type: string;
+                                instrument: string;
+                                article?: number;
+                                /** @description languages of the agreements that allow it (`*`: any; empty: they name none) */
+                                languages: string[];
+                                /** @description titles of the agreements that allow it */
+                                agreements: string[];
+                            }[];
                             /** @description request type (or `*`) → extra field ids the peer requires */
                             extraFields?: {
                                 [key: string]: string[];

@@ -13,6 +13,7 @@ import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { Field, Options, SelectField, TextAreaField } from '../shared/ui/Field.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { basisText, fieldLabel, offenceText, sourceText, TEXT_FIELD_TYPES, typeTitle, type CaseCatalogue, type CatalogueField, type RequestType } from './catalogue.js';
+import { draftLimits } from './draft-limits.js';
 import { accepts, languageName, REQUEST_LANGUAGES } from './languages.js';
 import { CASES_APPROVE, CASES_PATH, casePath, draftPath, onLink } from './paths.js';
 import { problemPlace, problemsAsError } from './problems.js';
@@ -137,9 +138,15 @@ function DraftEditor({
   }, [requested]);
 
   const type = catalogue.request_types.find((r) => r.id === content.type);
-  const allowed = (id: string) => !side?.requestTypes || side.requestTypes.some((x) => x === '*' || x === id);
-  const types = [...catalogue.request_types].sort((a, b) => Number(allowed(b.id)) - Number(allowed(a.id)));
-  const bases = type ? type.legal_bases.filter((b, i, all) => all.findIndex((x) => basisKey(x) === basisKey(b)) === i) : [];
+  const limits = draftLimits(catalogue, side);
+  const allowed = limits.typeAllowed;
+  // Only what the agreements in force and the peer's profile allow is offered; a saved choice they do not allow stays, marked.
+  const types = catalogue.request_types.filter((r) => allowed(r.id) || r.id === content.type);
+  const hiddenTypes = catalogue.request_types.length - catalogue.request_types.filter((r) => allowed(r.id)).length;
+  const typeBases = type ? type.legal_bases.filter((b, i, all) => all.findIndex((x) => basisKey(x) === basisKey(b)) === i) : [];
+  const bases = typeBases.filter((b) => limits.basisAllowed(type!.id, b) || basisKey(b) === basisKey(content.legal_basis));
+  const basisLimited = typeBases.some((b) => !limits.basisAllowed(type!.id, b));
+  const accepted = type ? limits.languagesFor(type.id, content.legal_basis) : side?.languages;
   const textFields = (type?.fields ?? []).filter((f) => TEXT_FIELD_TYPES.includes(f.type));
   const problems = dirty ? [] : (draft?.problems ?? []);
   const error = useMemo(() => problemsAsError(t, problems, sending.error, type, side), [t, problems, sending.error, type, side]);
@@ -166,7 +173,8 @@ function DraftEditor({
   }
   function chooseType(typeId: string) {
     const next = catalogue.request_types.find((r) => r.id === typeId);
-    change((c) => ({ ...c, type: typeId, legal_basis: next?.legal_bases[0] ? { instrument: next.legal_bases[0].instrument, ...(next.legal_bases[0].article ? { article: next.legal_bases[0].article } : {}) } : { instrument: '' }, fields: initialFields(next, c.fields) }));
+    const first = next?.legal_bases.find((b) => limits.basisAllowed(typeId, b)) ?? next?.legal_bases[0];
+    change((c) => ({ ...c, type: typeId, legal_basis: first ? { instrument: first.instrument, ...(first.article ? { article: first.article } : {}) } : { instrument: '' }, fields: initialFields(next, c.fields) }));
   }
   function setTranslation(index: number, fieldId: string, text: string) {
     change((c) => ({ ...c, translations: c.translations.map((tr, i) => (i === index ? { ...tr, fields: { ...tr.fields, [fieldId]: text } } : tr)) }));
@@ -267,7 +275,14 @@ function DraftEditor({
                 </option>
               ))}
             </SelectField>
-            <SelectField label={t('cases.type')} pointer="/content/type" value={content.type} onChange={(e) => chooseType(e.target.value)} required hint={side && side.agreements.length > 0 ? t('cases.draft.agreements', { list: side.agreements.join(', ') }) : requested && side ? t('cases.draft.noAgreement') : undefined}>
+            <SelectField
+              label={t('cases.type')}
+              pointer="/content/type"
+              value={content.type}
+              onChange={(e) => chooseType(e.target.value)}
+              required
+              hint={side && side.agreements.length > 0 ? `${t('cases.draft.agreements', { list: side.agreements.join(', ') })}${hiddenTypes > 0 ? ` ${t('cases.draft.typesHidden', { count: hiddenTypes })}` : ''}` : requested && side ? `${t('cases.draft.noAgreement')}${hiddenTypes > 0 ? ` ${t('cases.draft.typesHidden', { count: hiddenTypes })}` : ''}` : undefined}
+            >
               <option value="">{t('cases.draft.choose')}</option>
               {types.map((r) => (
                 <option key={r.id} value={r.id} data-allowed={allowed(r.id) ? 'true' : 'false'}>
@@ -276,15 +291,16 @@ function DraftEditor({
                 </option>
               ))}
             </SelectField>
-            <SelectField label={t('cases.legalBasis')} pointer="/content/legal_basis" value={basisKey(content.legal_basis)} disabled={!type} onChange={(e) => {
+            <SelectField label={t('cases.legalBasis')} pointer="/content/legal_basis" value={basisKey(content.legal_basis)} disabled={!type} hint={type && basisLimited ? t('cases.draft.basesLimited') : undefined} onChange={(e) => {
               const b = bases.find((x) => basisKey(x) === e.target.value);
               if (b) change((c) => ({ ...c, legal_basis: { instrument: b.instrument, ...(b.article ? { article: b.article } : {}) } }));
             }}>
               {!type && <option value="|">{t('cases.draft.chooseTypeFirst')}</option>}
               {bases.map((b) => (
-                <option key={basisKey(b)} value={basisKey(b)}>
+                <option key={basisKey(b)} value={basisKey(b)} data-allowed={limits.basisAllowed(type!.id, b) ? 'true' : 'false'}>
                   {basisText(t, b)}
                   {b.confirmed ? '' : ` (${t('cases.unconfirmed')})`}
+                  {limits.basisAllowed(type!.id, b) ? '' : ` — ${t('cases.draft.notAllowed')}`}
                 </option>
               ))}
             </SelectField>
@@ -310,7 +326,7 @@ function DraftEditor({
           )}
 
           <h2>{t('cases.translations.title')}</h2>
-          <p className="hint">{side?.languages?.length ? t('cases.translations.accepted', { list: side.languages.map(languageName).join(', ') }) : t('cases.translations.intro')}</p>
+          <p className="hint" data-accepted={accepted?.join(' ') ?? ''}>{accepted?.length ? t('cases.translations.accepted', { list: accepted.map(languageName).join(', ') }) : t('cases.translations.intro')}</p>
           <div data-pointer="/content/translations">
             {content.translations.map((tr, i) => (
               <fieldset key={tr.language} className="translation" data-language={tr.language}>
@@ -330,11 +346,12 @@ function DraftEditor({
               <select id="translation-language" value={newLanguage} onChange={(e) => setNewLanguage(e.target.value)}>
                 <option value="">{t('cases.translations.language')}</option>
                 {Object.keys(REQUEST_LANGUAGES)
-                  .filter((l) => l !== content.language && !content.translations.some((tr) => tr.language === l))
+                  // A translation is offered only in a language the requested side accepts, when it names some.
+                  .filter((l) => l !== content.language && !content.translations.some((tr) => tr.language === l) && (!accepted?.length || accepts(accepted, l)))
                   .map((l) => (
                     <option key={l} value={l}>
                       {languageName(l)}
-                      {side?.languages?.length && accepts(side.languages, l) ? ` ★` : ''}
+                      {accepted?.length && !accepted.includes('*') ? ` ★` : ''}
                     </option>
                   ))}
               </select>

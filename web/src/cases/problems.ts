@@ -13,8 +13,11 @@ export function problemText(t: TFunction, p: { pointer: string; code: string; de
     return f ? t('cases.problems.requiredBy', { source: sourceText(t, f.source) }) : t('cases.problems.requiredByPeer');
   }
   if (field && p.code === 'unknown') return t('cases.problems.unknownValue');
-  if (pointer === '/type' && p.code === 'not_allowed') return t('cases.problems.typeNotAllowed', { type: type ? typeTitle(t, type.id) : '' });
+  if (pointer === '/type' && p.code === 'not_allowed') return t('cases.problems.typeNotAccepted', { type: type ? typeTitle(t, type.id) : '' });
+  if (pointer === '/type' && p.code === 'not_agreed') return t('cases.problems.typeNotAllowed', { type: type ? typeTitle(t, type.id) : '' });
+  if (pointer === '/legal_basis' && p.code === 'not_agreed') return t('cases.problems.basisNotAgreed', { list: (side?.agreements ?? []).join(', ') });
   if (pointer === '/legal_basis') return t('cases.problems.basisNotAllowed');
+  if (pointer === '/translations' && p.code === 'not_agreed') return t('cases.problems.translationNotAgreed', { languages: [...new Set((side?.bases ?? []).filter((b) => b.type === type?.id).flatMap((b) => b.languages))].join(', ') });
   if (pointer === '/translations' && p.code === 'missing') return t('cases.problems.translationMissing', { languages: (side?.languages ?? []).join(', ') });
   return p.detail ?? t('validation.invalid');
 }
