@@ -16,6 +16,12 @@ export function isSqlite(db: DbOrTrx): boolean {
 export interface StoreHandle {
   db: Db;
   dialect: Dialect;
+  /**
+   * SQLite only: the connection beneath `db`, for bulk paths that run one prepared statement
+   * per row (Kysely's compile per query costs more than the insert). Statements run on it take
+   * part in whatever transaction `db` has open, since there is one connection.
+   */
+  sqlite?: BetterSqlite3.Database;
   close(): Promise<void>;
 }
 
@@ -65,7 +71,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
   // SQLite gives the -wal and -shm files the main file's mode; make sure of it for older nodes.
   for (const suffix of ['-wal', '-shm']) keepPrivate(opts.url + suffix, false);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
-  return { db, dialect, close: () => db.destroy() };
+  return { db, dialect, sqlite, close: () => db.destroy() };
 }
 
 /**

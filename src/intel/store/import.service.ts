@@ -71,7 +71,7 @@ export async function importBundle(ctx: NodeContext, actor: Actor, source: Async
     const rows = batch;
     batch = [];
     const out = await db.transaction().execute(async (trx) => {
-      const o = await storeObjects(trx, rows, origin, from, now);
+      const o = await storeObjects(trx, rows, origin, from, now, ctx.store.sqlite);
       await trx
         .updateTable('intel_imports')
         .set({ bytes_read: bytes, objects_read: s.objects_read, stored: s.stored + o.stored, duplicates: s.duplicates + o.duplicates, refused: s.refused, refusals: JSON.stringify(s.refusals) })

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { isSqlite, type DbOrTrx } from '../../store/db.js';
 import { insertRows, type ColumnTypes } from '../../store/insert-rows.js';
@@ -47,12 +48,22 @@ async function takeStoreTurn(trx: DbOrTrx): Promise<void> {
   if (!isSqlite(trx)) await sql`select pg_advisory_xact_lock(hashtext('intel.objects'))`.execute(trx);
 }
 
+const COLUMNS = Object.keys(TYPES) as (keyof typeof TYPES)[];
+const inserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
+/** SQLite: one prepared single-row insert per row, on the connection beneath the transaction. */
+function insertEach(raw: BetterSqlite3.Database, rows: Record<(typeof COLUMNS)[number], string | number | null>[]): void {
+  let stmt = inserts.get(raw);
+  if (!stmt) inserts.set(raw, (stmt = raw.prepare(`insert into intel_objects (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`)));
+  for (const r of rows) stmt.run(COLUMNS.map((c) => r[c]));
+}
+
 /**
  * Stores a batch in one transaction (the caller's): versions already held are skipped, each
  * id's newest version becomes its `latest`. Idempotent: storing the same batch again stores
- * nothing.
+ * nothing. `raw`: the SQLite connection beneath `trx`, for the fast insert path.
  */
-export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[], origin: 'local' | 'received', source: string, now: Date): Promise<StoreOutcome> {
+export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[], origin: 'local' | 'received', source: string, now: Date, raw?: BetterSqlite3.Database): Promise<StoreOutcome> {
   if (batch.length === 0) return { stored: 0, duplicates: 0 };
   await takeStoreTurn(trx);
   const ids = [...new Set(batch.map((o) => o.id))];
@@ -101,11 +112,7 @@ export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[
   let seq = last ? Number(last.seq) : 0;
   const nowIso = now.toISOString();
   const dateAdded = last && last.date_added > nowIso ? last.date_added : nowIso;
-  await insertRows(
-    trx,
-    'intel_objects',
-    TYPES,
-    fresh.map((o) => ({
+  const rows = fresh.map((o) => ({
       seq: ++seq,
       id: o.id,
       version: o.version,
@@ -119,7 +126,8 @@ export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[
       date_added: dateAdded,
       search_text: o.search_text,
       object: o.json,
-    })),
-  );
+  }));
+  if (raw && isSqlite(trx)) insertEach(raw, rows);
+  else await insertRows(trx, 'intel_objects', TYPES, rows);
   return { stored: fresh.length, duplicates: batch.length - fresh.length };
 }
