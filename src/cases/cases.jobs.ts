@@ -2,6 +2,7 @@ import type { JobDef } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { getOwnEntry } from '../directory/directory.service.js';
 import { inEscalationOrder } from '../directory/directory.csv.js';
+import { NotificationKind } from '../notifications/notifications.rules.js';
 import { notify } from '../notifications/notifications.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { caseWorkers, CaseNotification } from './cases.notify.js';
@@ -75,7 +76,53 @@ async function remindPreservations(ctx: NodeContext, now: Date): Promise<void> {
   }
 }
 
+/**
+ * A deadline this node must meet comes within `casesDeadlineLeadHours`: the users who work
+ * cases are told once per deadline (`case.deadline`). The deadlines are those of requests this
+ * node received that nothing else reminds of: the execution target date the requesting side
+ * proposed (art. 40(26)), until executed in full or ended, and the acknowledgement of a
+ * routine request (urgent and emergency ones escalate when late, cases.escalate). Preservation
+ * expiry is the requesting side's to act on (cases.preservation_expiring).
+ */
+async function remindDeadlines(ctx: NodeContext, now: Date): Promise<void> {
+  const { db } = ctx.store;
+  const horizon = new Date(now.getTime() + ctx.settings.casesDeadlineLeadHours * 3_600_000);
+  const today = now.toISOString().slice(0, 10);
+  // next_due is the earliest deadline of a case: a deadline within the horizon puts it there (indexed).
+  const near = await db
+    .selectFrom('cases')
+    .select(['case_id', 'peer', 'subject', 'type', 'priority', 'ack_due', 'target_date'])
+    .where('direction', '=', 'incoming')
+    .where('next_due', '<=', `${horizon.toISOString().slice(0, 10)}T23:59:59.999Z`)
+    .where('status', 'not in', ['refused', 'withdrawn', 'closed'])
+    .limit(500)
+    .execute();
+  for (const c of near) {
+    const due: { reminder: string; what: 'execution' | 'acknowledgement'; at: string }[] = [];
+    if (c.target_date && c.target_date >= today && c.target_date <= horizon.toISOString().slice(0, 10)) due.push({ reminder: `deadline:execution:${c.target_date}`, what: 'execution', at: c.target_date });
+    if (c.priority === 'routine' && c.ack_due && c.ack_due >= now.toISOString() && c.ack_due <= horizon.toISOString()) due.push({ reminder: `deadline:acknowledgement:${c.ack_due}`, what: 'acknowledgement', at: c.ack_due });
+    for (const d of due) {
+      await db.transaction().execute(async (trx) => {
+        if (!(await claimReminder(trx, c.case_id, d.reminder, now.toISOString()))) return;
+        const text =
+          d.what === 'execution'
+            ? `${c.peer} asked for "${c.subject}" (${c.type}) to be executed by ${d.at}. Execute it, in part or in full, or tell ${c.peer} why not: /cases/${c.case_id}`
+            : `The request from ${c.peer} (${c.subject}) is due for acknowledgement at ${d.at}. Acknowledge it: /cases/${c.case_id}`;
+        await notify(ctx, trx, {
+          kind: NotificationKind.caseDeadline,
+          userIds: await caseWorkers(ctx, trx),
+          subject: `${d.what === 'execution' ? 'Execution' : 'Acknowledgement'} due ${d.at}: ${c.type} request from ${c.peer}: ${c.subject}`.slice(0, 300),
+          text,
+          link: `/cases/${c.case_id}`,
+          data: { case_id: c.case_id, deadline: d.what, due: d.at },
+        });
+      });
+    }
+  }
+}
+
 export const caseJobs: JobDef[] = [
   { name: 'cases.escalate', everyMs: 30_000, run: (ctx, job) => escalateUnacknowledged(ctx, job.now) },
   { name: 'cases.preservation_reminders', everyMs: 10 * 60_000, run: (ctx, job) => remindPreservations(ctx, job.now) },
+  { name: 'cases.deadline_reminders', everyMs: 10 * 60_000, run: (ctx, job) => remindDeadlines(ctx, job.now) },
 ];

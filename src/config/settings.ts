@@ -44,6 +44,8 @@ export interface Settings {
   notifyRetryBaseMs: number;
   /** Cases: a second user must approve a request before it is sent (four-eyes). */
   casesFourEyes: boolean;
+  /** Cases: hours ahead of a deadline this node must meet (execution target, routine acknowledgement) that its users are reminded (`case.deadline`). */
+  casesDeadlineLeadHours: number;
   /**
    * Webhook targets allowed although they resolve to a loopback, private, link-local or
    * otherwise internal address: host names, IP addresses or CIDR ranges. Empty: none.
@@ -172,6 +174,7 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   notifyMaxAttempts: { env: 'ACCORD_NOTIFY_MAX_ATTEMPTS', parse: int(1, 100), default: () => 8 },
   notifyRetryBaseMs: { env: 'ACCORD_NOTIFY_RETRY_BASE_MS', parse: int(10, 3_600_000), default: () => 10_000 },
   casesFourEyes: { env: 'ACCORD_CASES_FOUR_EYES', parse: bool, default: () => false },
+  casesDeadlineLeadHours: { env: 'ACCORD_CASES_DEADLINE_LEAD_HOURS', parse: int(1, 24 * 60), default: () => 48 },
   webhookAllow: { env: 'ACCORD_WEBHOOK_ALLOW', parse: hostList, default: () => [] },
   metricsToken: {
     env: 'ACCORD_METRICS_TOKEN',
