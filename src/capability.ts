@@ -129,7 +129,8 @@ export interface JobContext {
 /**
  * A job: `run` is called about every `everyMs`, by exactly one process of the node (a claim
  * taken by compare-and-set in the `jobs` table), so several `accord serve` processes on one
- * PostgreSQL never run it twice at once.
+ * PostgreSQL never run it twice at once. Work that arrives for a job can ask for a run at once
+ * (`ctx.jobs.runSoon(name)`); `everyMs` is then only the safety net.
  */
 export interface JobDef {
   /** `capability.name`, unique. */

@@ -5,6 +5,7 @@ import type { SecretBox } from './crypto/secret-box.js';
 import type { NodeIdentity } from './node/identity.js';
 import type { StoreHandle } from './store/db.js';
 import type { EventBus } from './util/event-bus.js';
+import type { JobRequests } from './util/job-requests.js';
 
 /** What every service needs, passed explicitly (no ambient state). */
 export interface NodeContext {
@@ -17,6 +18,8 @@ export interface NodeContext {
   secrets: SecretBox;
   /** Changes that open pages should see at once (the web app's live updates, GET /api/v1/events). */
   events: EventBus;
+  /** Asks the job runner to run a job now, when work for it arrives (util/job-requests.ts). */
+  jobs: JobRequests;
 }
 
 /** The parts of the capability descriptors that services consult at run time. */

@@ -7,6 +7,7 @@ import { InvalidInputError } from '../errors.js';
 import { openStore } from '../store/db.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { EventBus } from '../util/event-bus.js';
+import { JobRequests } from '../util/job-requests.js';
 import { ensureEvidenceKey } from '../evidence/evidence.keys.js';
 import { generateNodeKey, isInitialised, loadIdentity, writeConfigFile, type AuthorityKind, type NodeDescription } from '../node/identity.js';
 import { validateNodeDescription } from '../node/node.rules.js';
@@ -66,7 +67,7 @@ export async function initNode(o: InitOptions, assembly: Assembly = standardAsse
   await migrateToLatest(store.db, assembly.migrations, store.dialect === 'postgres' ? resolved.dbSchema : undefined);
   const secrets = await openSecretsKey(resolved, store.db, sealedColumns(assembly), { create: true });
   ensureEvidenceKey(resolved);
-  const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir), catalog: assembly.catalog, secrets, events: new EventBus() };
+  const ctx: NodeContext = { store, settings: resolved, identity: loadIdentity(o.dataDir), catalog: assembly.catalog, secrets, events: new EventBus(), jobs: new JobRequests() };
   const adminEmail = o.adminEmail ?? `admin@${o.nodeId}.accord.local`;
   await store.db.transaction().execute((trx) =>
     appendAudit(trx, store.dialect, { actor: 'cli', action: 'node.init', target: `node:${node.node_id}`, details: { country: node.country, fingerprint: ctx.identity.fingerprint } }),

@@ -2,11 +2,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { JobDef } from '../capability.js';
 import type { NodeContext } from '../context.js';
-import { newWorkerId } from '../util/ids.js';
+import { isDeadLocalWorker, newWorkerId } from '../util/ids.js';
 import { SerialPass } from '../util/serial-pass.js';
 import { settleWithin } from '../util/settle-within.js';
 
-/** A claim outlives any sane run; a process that died holding one delays that job by this much at most. */
+/**
+ * A claim outlives any sane run; a process of another host that died holding one delays that
+ * job by this much at most (one of this host is recognised at once, by its pid).
+ */
 const MIN_LEASE_MS = 60_000;
 
 export interface JobRunnerOptions {
@@ -22,11 +25,22 @@ export interface JobRunnerOptions {
  * PostgreSQL exactly one runs it. Jobs run independently: a slow one never delays another.
  * A failure is logged, counted in /metrics and recorded on the row; the job runs again at
  * its next time.
+ *
+ * Work can ask for a run sooner (`ctx.jobs.runSoon`, util/job-requests.ts): the request moves
+ * the row's `next_run_at` forward, so whichever process claims next runs it; a request made
+ * while the job runs here runs it again right after. A claim held by a process of this host
+ * that no longer runs (kill -9) is taken over at once, and that job runs again at once: its
+ * run was cut short.
  */
 export class JobRunner {
   readonly id = newWorkerId();
   private readonly byName: Map<string, JobDef>;
   private readonly running = new Map<string, Promise<void>>();
+  /** Runs asked for and not yet written to the jobs table: job → run no later than (ms since the epoch). */
+  private readonly requested = new Map<string, number>();
+  /** Jobs asked for while they ran here: looked at again as soon as the run ends. */
+  private readonly rerun = new Set<string>();
+  private detach: (() => void) | null = null;
   private readonly pass = new SerialPass(() => this.tick(), (err) => this.log.error({ err }, 'job runner pass failed'));
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -58,6 +72,7 @@ export class JobRunner {
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
     }
+    this.detach = this.ctx.jobs.attach((name, inMs) => this.runSoon(name, inMs));
     this.timer = setInterval(() => this.pass.kick(), this.tickMs);
     this.pass.kick();
   }
@@ -65,6 +80,7 @@ export class JobRunner {
   /** Stops claiming; waits for runs in progress at most `graceMs` and gives their claims back. */
   async stop(graceMs = 5_000): Promise<void> {
     this.stopped = true;
+    this.detach?.();
     if (this.timer) clearInterval(this.timer);
     await this.pass.stop();
     await settleWithin(this.running.values(), graceMs);
@@ -81,15 +97,53 @@ export class JobRunner {
     this.pass.kick();
   }
 
+  /** Runs `name` within `inMs` ms (at once by default), in whichever process claims it first. */
+  runSoon(name: string, inMs = 0): void {
+    if (this.stopped || !this.byName.has(name)) return;
+    const at = Date.now() + Math.max(0, inMs);
+    const asked = this.requested.get(name);
+    if (asked === undefined || at < asked) this.requested.set(name, at);
+    if (inMs > 0) return;
+    if (this.running.has(name)) this.rerun.add(name);
+    this.pass.kick();
+  }
+
+  /** Writes the runs asked for into the jobs table: a row due later is made due then. */
+  private async recordRequests(): Promise<void> {
+    const asked = [...this.requested];
+    this.requested.clear();
+    for (const [name, at] of asked) {
+      const iso = new Date(at).toISOString();
+      await this.ctx.store.db.updateTable('jobs').set({ next_run_at: iso }).where('name', '=', name).where('next_run_at', '>', iso).execute();
+    }
+  }
+
+  /** Frees a claim of a dead process of this host and makes its job due now. */
+  private async takeOverDeadClaim(name: string, claimedBy: string, iso: string): Promise<boolean> {
+    const r = await this.ctx.store.db.updateTable('jobs').set({ claimed_by: null, claimed_until: null, next_run_at: iso }).where('name', '=', name).where('claimed_by', '=', claimedBy).executeTakeFirst();
+    const took = Number(r.numUpdatedRows) === 1;
+    if (took) this.log.info({ job: name, claimed_by: claimedBy }, 'took over the claim of a process that no longer runs');
+    return took;
+  }
+
   private async tick(): Promise<void> {
+    if (this.requested.size > 0) await this.recordRequests();
     const now = new Date();
     const iso = now.toISOString();
-    const rows = await this.ctx.store.db.selectFrom('jobs').select(['name', 'next_run_at', 'claimed_until']).where('next_run_at', '<=', iso).execute();
+    // Every row (one per job): due ones, and claims a dead process of this host left behind.
+    const rows = await this.ctx.store.db.selectFrom('jobs').select(['name', 'next_run_at', 'claimed_by', 'claimed_until']).execute();
     for (const r of rows) {
       const job = this.byName.get(r.name);
-      if (!job || this.stopped || this.running.has(job.name) || (r.claimed_until !== null && r.claimed_until > iso)) continue;
+      if (!job || this.stopped || this.running.has(job.name)) continue;
+      const claimed = r.claimed_until !== null && r.claimed_until > iso;
+      if (claimed && r.claimed_by !== null && isDeadLocalWorker(r.claimed_by)) {
+        if (!(await this.takeOverDeadClaim(job.name, r.claimed_by, iso))) continue;
+      } else if (claimed || r.next_run_at > iso) continue;
       if (await this.claim(job, now)) {
-        const p = this.run(job, now).finally(() => this.running.delete(job.name));
+        const p = this.run(job, now).finally(() => {
+          this.running.delete(job.name);
+          if (this.rerun.delete(job.name)) this.pass.kick();
+        });
         this.running.set(job.name, p);
       }
     }

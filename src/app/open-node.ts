@@ -4,6 +4,7 @@ import { loadIdentity } from '../node/identity.js';
 import { openStore } from '../store/db.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { EventBus } from '../util/event-bus.js';
+import { JobRequests } from '../util/job-requests.js';
 import type { Assembly } from './assembly.js';
 import { openSecretsKey, sealedColumns } from './node-secrets.js';
 import { standardAssembly } from './standard.js';
@@ -20,5 +21,5 @@ export async function openNode(settings: Settings, assembly: Assembly = standard
     await store.close();
     throw e;
   }
-  return { store, settings, identity, catalog: assembly.catalog, secrets, events: new EventBus() };
+  return { store, settings, identity, catalog: assembly.catalog, secrets, events: new EventBus(), jobs: new JobRequests() };
 }

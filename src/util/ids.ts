@@ -17,3 +17,19 @@ export const HOST = hostname();
 export function newWorkerId(): string {
   return `${HOST}:${process.pid}:${randomUUID()}`;
 }
+
+/**
+ * Whether a worker id (`host:pid:…`) names a process of this host that no longer runs (a
+ * kill -9, a power cut): what it held can be taken over at once instead of waiting for a lease.
+ */
+export function isDeadLocalWorker(id: string): boolean {
+  const [host, pidText] = id.split(':');
+  const pid = Number(pidText);
+  if (host !== HOST || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
