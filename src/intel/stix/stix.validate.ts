@@ -76,6 +76,14 @@ const SRO_TYPES = new Set(Object.keys(SRO_RULES));
 const MAX_DEPTH = 32;
 const EXTENSION_TYPES = new Set(['new-sdo', 'new-sco', 'new-sro', 'property-extension', 'toplevel-property-extension']);
 
+const ANY_REF: Kind = { k: 'ref', to: ['@any'] };
+const ANY_REFS: Kind = { k: 'list', of: ANY_REF };
+const HEX: Kind = { k: 'hex' };
+const BINARY: Kind = { k: 'binary' };
+const NO_EXTENSIONS: ReadonlySet<string> = new Set();
+
+/** The JSON Pointer of a key below base ('' for the base itself). */
+const join = (base: string, key: string | number): string => (key === '' ? base : typeof key === 'number' ? `${base}/${key}` : `${base}/${pointer(key)}`);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const pointer = (s: string) => (s.includes('~') || s.includes('/') ? s.replaceAll('~', '~0').replaceAll('/', '~1') : s);
 
@@ -134,10 +142,10 @@ class Validator {
   }
 
   /** The extension_type of each extension-definition extension the object declares. */
-  private declaredExtensionTypes(): Set<string> {
-    const out = new Set<string>();
+  private declaredExtensionTypes(): ReadonlySet<string> {
     const ext = this.obj.extensions;
-    if (!isRecord(ext)) return out;
+    if (!isRecord(ext)) return NO_EXTENSIONS;
+    const out = new Set<string>();
     for (const key in ext) {
       const e = ext[key];
       if (key.startsWith('extension-definition--') && isRecord(e) && typeof e.extension_type === 'string') out.add(e.extension_type);
@@ -199,10 +207,10 @@ class Validator {
   }
 
   private customValue(name: string, value: unknown, path: string): void {
-    if (name.endsWith('_ref')) this.value(value, { k: 'ref', to: ['@any'] }, path, 1);
-    else if (name.endsWith('_refs')) this.value(value, { k: 'list', of: { k: 'ref', to: ['@any'] } }, path, 1);
-    else if (name.endsWith('_hex')) this.value(value, { k: 'hex' }, path, 1);
-    else if (name.endsWith('_bin')) this.value(value, { k: 'binary' }, path, 1);
+    if (name.endsWith('_ref')) this.value(value, ANY_REF, path, '', 1);
+    else if (name.endsWith('_refs')) this.value(value, ANY_REFS, path, '', 1);
+    else if (name.endsWith('_hex')) this.value(value, HEX, path, '', 1);
+    else if (name.endsWith('_bin')) this.value(value, BINARY, path, '', 1);
     else if (Array.isArray(value) && value.length === 0) this.report(path, 'kind', 'a list is not empty');
   }
 
@@ -212,10 +220,12 @@ class Validator {
     for (const name in obj) {
       if (obj[name] === undefined) continue;
       const kind = props[name];
-      const at = `${path}/${pointer(name)}`;
       if (kind) {
-        if (kind.k !== 'any') this.value(obj[name], kind, at, depth + 1);
-      } else if (!isPropertyName(name)) {
+        if (kind.k !== 'any') this.value(obj[name], kind, path, name, depth + 1);
+        continue;
+      }
+      const at = `${path}/${pointer(name)}`;
+      if (!isPropertyName(name)) {
         this.report(at, 'format', 'a property name has 3 to 250 lowercase letters, digits or underscores');
       } else if (shape.closed && !name.startsWith('x_') && !(depth === 0 && this.toplevelExtension)) {
         this.report(at, 'unknown-property', `${name} is not a property of this object (custom properties begin with x_)`);
@@ -243,71 +253,75 @@ class Validator {
     }
   }
 
-  private value(v: unknown, kind: Kind, path: string, depth: number): void {
-    const report = this.report;
+  /** Checks the value at base/key; the path is only built when a problem is reported or the value is descended into. */
+  private value(v: unknown, kind: Kind, base: string, key: string | number, depth: number): void {
     switch (kind.k) {
       case 'string':
-        if (typeof v !== 'string') return report(path, 'kind', 'a string');
-        if (kind.pattern && !kind.pattern.test(v)) report(path, 'format', kind.what ?? 'not in the expected format');
+        if (typeof v !== 'string') return this.reportAt(base, key, 'kind', 'a string');
+        if (kind.pattern && !kind.pattern.test(v)) this.reportAt(base, key, 'format', kind.what ?? 'not in the expected format');
         return;
       case 'bool':
-        if (typeof v !== 'boolean') report(path, 'kind', 'a boolean');
+        if (typeof v !== 'boolean') this.reportAt(base, key, 'kind', 'a boolean');
         return;
       case 'int':
       case 'float':
-        if (typeof v !== 'number' || !Number.isFinite(v) || (kind.k === 'int' && !Number.isInteger(v))) return report(path, 'kind', kind.k === 'int' ? 'an integer' : 'a number');
+        if (typeof v !== 'number' || !Number.isFinite(v) || (kind.k === 'int' && !Number.isInteger(v))) return this.reportAt(base, key, 'kind', kind.k === 'int' ? 'an integer' : 'a number');
         if ((kind.min !== undefined && v < kind.min) || (kind.max !== undefined && v > kind.max)) {
-          report(path, 'range', `between ${kind.min ?? '-∞'} and ${kind.max ?? '∞'}`);
+          this.reportAt(base, key, 'range', `between ${kind.min ?? '-∞'} and ${kind.max ?? '∞'}`);
         }
         return;
       case 'timestamp':
         if (typeof v !== 'string' || !isTimestamp(v, kind.millis)) {
-          report(path, 'timestamp', kind.millis ? 'a timestamp YYYY-MM-DDTHH:mm:ss.sssZ (UTC, at least milliseconds)' : 'a timestamp YYYY-MM-DDTHH:mm:ss[.s+]Z (UTC)');
+          this.reportAt(base, key, 'timestamp', kind.millis ? 'a timestamp YYYY-MM-DDTHH:mm:ss.sssZ (UTC, at least milliseconds)' : 'a timestamp YYYY-MM-DDTHH:mm:ss[.s+]Z (UTC)');
         }
         return;
       case 'ref':
-        return this.ref(v, kind.to, path);
+        return this.ref(v, kind.to, base, key);
       case 'list':
-        if (!Array.isArray(v)) return report(path, 'kind', 'a list');
-        if (v.length === 0) return report(path, 'kind', 'a list is not empty');
-        for (let i = 0; i < v.length; i++) this.value(v[i], kind.of, `${path}/${i}`, depth + 1);
+        if (!Array.isArray(v)) return this.reportAt(base, key, 'kind', 'a list');
+        if (v.length === 0) return this.reportAt(base, key, 'kind', 'a list is not empty');
+        for (let i = 0; i < v.length; i++) this.value(v[i], kind.of, join(base, key), i, depth + 1);
         return;
       case 'enum':
-        if (typeof v !== 'string' || !kind.values.has(v)) report(path, 'enum', `one of ${[...kind.values].join(', ')}`);
+        if (typeof v !== 'string' || !kind.values.has(v)) this.reportAt(base, key, 'enum', `one of ${[...kind.values].join(', ')}`);
         return;
       case 'hashes':
-        if (!isRecord(v) || Object.keys(v).length === 0) return report(path, 'kind', 'a non-empty dictionary of hashes');
+        if (!isRecord(v) || Object.keys(v).length === 0) return this.reportAt(base, key, 'kind', 'a non-empty dictionary of hashes');
         for (const alg in v) {
           const problem = hashProblem(alg, v[alg]);
-          if (problem) report(`${path}/${pointer(alg)}`, 'hash', problem);
+          if (problem) this.report(`${join(base, key)}/${pointer(alg)}`, 'hash', problem);
         }
         return;
       case 'dict':
-        if (!isRecord(v) || Object.keys(v).length === 0) return report(path, 'kind', 'a non-empty dictionary');
-        for (const key in v) {
-          if (!isDictionaryKey(key)) report(`${path}/${pointer(key)}`, 'key', 'a dictionary key has at most 250 letters, digits, hyphens or underscores');
-          else if (kind.values) this.value(v[key], kind.values, `${path}/${pointer(key)}`, depth + 1);
+        if (!isRecord(v) || Object.keys(v).length === 0) return this.reportAt(base, key, 'kind', 'a non-empty dictionary');
+        for (const k in v) {
+          if (!isDictionaryKey(k)) this.report(`${join(base, key)}/${pointer(k)}`, 'key', 'a dictionary key has at most 250 letters, digits, hyphens or underscores');
+          else if (kind.values) this.value(v[k], kind.values, join(base, key), k, depth + 1);
         }
         return;
       case 'hex':
-        if (typeof v !== 'string' || !isHex(v)) report(path, 'format', 'hexadecimal digits in pairs');
+        if (typeof v !== 'string' || !isHex(v)) this.reportAt(base, key, 'format', 'hexadecimal digits in pairs');
         return;
       case 'binary':
-        if (typeof v !== 'string' || !isBase64(v)) report(path, 'format', 'base64');
+        if (typeof v !== 'string' || !isBase64(v)) this.reportAt(base, key, 'format', 'base64');
         return;
       case 'object':
-        if (!isRecord(v)) return report(path, 'kind', 'an object');
-        return this.shape(v, kind.shape, path, depth);
+        if (!isRecord(v)) return this.reportAt(base, key, 'kind', 'an object');
+        return this.shape(v, kind.shape, join(base, key), depth);
       case 'any':
         return;
     }
   }
 
-  private ref(v: unknown, to: readonly string[], path: string): void {
-    if (typeof v !== 'string') return this.report(path, 'kind', 'an identifier');
+  private reportAt(base: string, key: string | number, code: string, message: string): void {
+    this.report(join(base, key), code, message);
+  }
+
+  private ref(v: unknown, to: readonly string[], base: string, key: string | number): void {
+    if (typeof v !== 'string') return this.report(join(base, key), 'kind', 'an identifier');
     const id = parseId(v);
-    if (!id) return this.report(path, 'id', 'an identifier type--UUID');
-    if (!refAllowed(id.type, to)) this.report(path, 'ref-type', `may not point to a ${id.type}; allowed: ${to.map((t) => t.replace(/^@/, 'any ')).join(', ')}`);
+    if (!id) return this.report(join(base, key), 'id', 'an identifier type--UUID');
+    if (!refAllowed(id.type, to)) this.report(join(base, key), 'ref-type', `may not point to a ${id.type}; allowed: ${to.map((t) => t.replace(/^@/, 'any ')).join(', ')}`);
   }
 }
 

@@ -35,44 +35,73 @@ export interface ParsedId {
   version: string;
 }
 
-const ID = /^([a-z][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-([0-9a-fA-F])[0-9a-fA-F]{3}-([0-9a-fA-F])[0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+const isHexCode = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+const TYPE_PART = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 
 /**
  * An identifier (§2.9): the object's type, two hyphens and an RFC 4122 UUID (variant bits 10,
- * version 1 to 5). Returns the type and version digit, or null.
+ * version 1 to 5). Returns the type and version digit, or null. Scans characters (no regex
+ * captures): it runs for every id and reference of every object.
  */
 export function parseId(s: string): ParsedId | null {
-  if (s.length > 300) return null;
-  const m = ID.exec(s);
-  if (!m) return null;
-  const variant = m[3]!.toLowerCase();
-  if (variant !== '8' && variant !== '9' && variant !== 'a' && variant !== 'b') return null;
-  const version = m[2]!;
-  if (version < '1' || version > '5') return null;
-  return { type: m[1]!, version };
+  const n = s.length;
+  if (n > 300 || n < 39) return null;
+  const u = n - 36;
+  if (s.charCodeAt(u - 1) !== 45 || s.charCodeAt(u - 2) !== 45) return null;
+  for (let i = u; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const k = i - u;
+    if (k === 8 || k === 13 || k === 18 || k === 23) {
+      if (c !== 45) return null;
+    } else if (!isHexCode(c)) return null;
+  }
+  const version = s.charCodeAt(u + 14);
+  if (version < 49 || version > 53) return null;
+  const variant = s.charCodeAt(u + 19) | 0x20;
+  if (variant !== 56 && variant !== 57 && variant !== 97 && variant !== 98) return null;
+  const type = s.slice(0, u - 2);
+  if (!TYPE_PART.test(type)) return null;
+  return { type, version: String.fromCharCode(version) };
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const two = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
 
 /**
  * A STIX timestamp (§2.13): RFC 3339 in UTC with the literal `Z`, `YYYY-MM-DDTHH:mm:ss[.s+]Z`,
  * on a day that exists (a leap second `:60` is allowed). With `millis`, the fraction must have at
- * least three digits (the precision `created` and `modified` require).
+ * least three digits (the precision `created` and `modified` require). A character scan, no
+ * allocation.
  */
 export function isTimestamp(s: string, millis = false): boolean {
-  if (s.length > 64) return false;
-  const m = TIMESTAMP.exec(s);
-  if (!m) return false;
-  const month = +m[2]!;
-  const day = +m[3]!;
+  const n = s.length;
+  if (n < 20 || n > 64) return false;
+  for (let i = 0; i < 19; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 4 || i === 7) {
+      if (c !== 45) return false;
+    } else if (i === 10) {
+      if (c !== 84) return false;
+    } else if (i === 13 || i === 16) {
+      if (c !== 58) return false;
+    } else if (!isDigitCode(c)) return false;
+  }
+  if (s.charCodeAt(n - 1) !== 90) return false;
+  if (n === 20) {
+    if (millis) return false;
+  } else {
+    if (s.charCodeAt(19) !== 46 || n < 22 || (millis && n < 24)) return false;
+    for (let i = 20; i < n - 1; i++) if (!isDigitCode(s.charCodeAt(i))) return false;
+  }
+  const month = two(s, 5);
+  const day = two(s, 8);
   if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]!) return false;
   if (month === 2 && day === 29) {
-    const y = +m[1]!;
+    const y = two(s, 0) * 100 + two(s, 2);
     if (!(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return false;
   }
-  if (+m[4]! > 23 || +m[5]! > 59 || +m[6]! > 60) return false;
-  return !millis || (m[7] !== undefined && m[7].length >= 3);
+  return two(s, 11) <= 23 && two(s, 14) <= 59 && two(s, 17) <= 60;
 }
 
 /**
