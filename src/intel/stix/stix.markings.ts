@@ -38,7 +38,7 @@ export function tlpOfMarkingId(id: string): { version: 1; level: Tlp1 } | { vers
 }
 
 const TLP_NAMES: Record<string, string> = { 'amber+strict': 'TLP:AMBER+STRICT' };
-const tlpName = (level: string) => TLP_NAMES[level] ?? `TLP:${level.toUpperCase()}`;
+const tlpName = (level: string) => (Object.hasOwn(TLP_NAMES, level) ? TLP_NAMES[level] : undefined) ?? `TLP:${level.toUpperCase()}`;
 
 /**
  * The checks of a marking definition beyond its shape: a definition that claims to be TLP
@@ -62,7 +62,7 @@ export function checkMarkingDefinition(obj: Readonly<Record<string, unknown>>, r
     if (type === 'statement' && typeof definition.statement !== 'string') report('/definition/statement', 'required', 'a statement marking has a statement string');
     if (type === 'tlp') {
       const level = definition.tlp;
-      const expected = typeof level === 'string' && level in TLP1 ? TLP1[level as Tlp1] : undefined;
+      const expected = typeof level === 'string' && Object.hasOwn(TLP1, level) ? TLP1[level as Tlp1] : undefined;
       if (!expected) report('/definition/tlp', 'enum', 'a TLP 1.0 marking is white, green, amber or red');
       else {
         if (id !== expected) report('/id', 'tlp-id', `the ${tlpName(level as string)} (TLP 1.0) marking definition has the id ${expected}`);
@@ -75,7 +75,7 @@ export function checkMarkingDefinition(obj: Readonly<Record<string, unknown>>, r
   const tlp2 = extensions && typeof extensions === 'object' ? (extensions[TLP2_EXTENSION] as Record<string, unknown> | undefined) : undefined;
   if (tlp2 && typeof tlp2 === 'object') {
     const level = tlp2.tlp_2_0;
-    const expected = typeof level === 'string' && level in TLP2 ? TLP2[level as Tlp2] : undefined;
+    const expected = typeof level === 'string' && Object.hasOwn(TLP2, level) ? TLP2[level as Tlp2] : undefined;
     const path = `/extensions/${TLP2_EXTENSION}/tlp_2_0`;
     if (!expected) report(path, 'enum', 'a TLP 2.0 marking is clear, green, amber, amber+strict or red');
     else {

@@ -153,4 +153,19 @@ describe('validateStixObject', () => {
     for (let i = 0; i < 10_000; i++) deep = { x_deep: deep };
     expect(problems({ ...INDICATOR, x_deep: deep })).toEqual([]);
   });
+
+  it('treats names of Object.prototype as ordinary names', () => {
+    expect(problems({ ...INDICATOR, type: 'constructor', id: 'constructor--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f' })).toEqual([['/type', 'unknown-type']]);
+    expect(problems({ ...INDICATOR, constructor: 'x', toString: 1 })).toEqual([
+      ['/constructor', 'unknown-property'],
+      ['/toString', 'format'],
+    ]);
+    expect(problems(JSON.parse(JSON.stringify({ ...INDICATOR }).replace('{', '{"__proto__":{"a":1},')))).toEqual([['/__proto__', 'unknown-property']]);
+    expect(problems({ ...find('file'), hashes: { constructor: 'abc', hasOwnProperty: 'x' } })).toEqual([]);
+    expect(problems({ ...find('url'), extensions: { 'constructor-ext': { a_b: 1 } } })).toEqual([]);
+    expect(problems({ ...find('marking-definition'), definition: { tlp: 'constructor' } })).toEqual([
+      ['/definition/tlp', 'enum'],
+      ['/definition', 'tlp-id'],
+    ]);
+  });
 });

@@ -113,7 +113,7 @@ class Validator {
     const { obj, report } = this;
     const type = obj.type;
     if (typeof type !== 'string') return report('/type', type === undefined ? 'required' : 'kind', 'type is a string naming the STIX type');
-    let rule = STIX_RULES[type];
+    let rule = Object.hasOwn(STIX_RULES, type) ? STIX_RULES[type] : undefined;
     const declared = this.declaredExtensionTypes();
     if (!rule) {
       if (!isTypeName(type)) return report('/type', 'format', 'a type name has 3 to 250 lowercase letters, digits and hyphens');
@@ -190,7 +190,7 @@ class Validator {
         this.customProperties(value, path);
         continue;
       }
-      const predefined = rule.extensions?.[key];
+      const predefined = rule.extensions && Object.hasOwn(rule.extensions, key) ? rule.extensions[key] : undefined;
       if (predefined) this.shape(value, predefined, path, 1);
       else if (PREDEFINED_EXTENSIONS.has(key)) this.report(path, 'extension', `${key} is not an extension of ${type}`);
       else if (key.endsWith('-ext') && isTypeName(key)) this.customProperties(value, path);
@@ -219,7 +219,8 @@ class Validator {
     const { props } = shape;
     for (const name in obj) {
       if (obj[name] === undefined) continue;
-      const kind = props[name];
+      // Own properties only: a key such as `constructor` or `__proto__` is not a rule.
+      const kind = Object.hasOwn(props, name) ? props[name] : undefined;
       if (kind) {
         if (kind.k !== 'any') this.value(obj[name], kind, path, name, depth + 1);
         continue;
@@ -326,7 +327,7 @@ class Validator {
 }
 
 function refAllowed(type: string, to: readonly string[]): boolean {
-  const defined = type in STIX_RULES;
+  const defined = Object.hasOwn(STIX_RULES, type);
   for (const t of to) {
     if (t === type || t === '@any') return true;
     if (t === '@sdo' && (SDO_TYPES.has(type) || !defined)) return true;

@@ -157,7 +157,7 @@ const HASH_KEY = /^[a-zA-Z0-9_-]{3,250}$/;
  */
 export function hashProblem(algorithm: string, value: unknown): string | null {
   if (typeof value !== 'string') return 'a hash value must be a string';
-  const format = HASH_FORMATS[algorithm];
+  const format = Object.hasOwn(HASH_FORMATS, algorithm) ? HASH_FORMATS[algorithm] : undefined;
   if (format) return format.test(value) ? null : `not a valid ${algorithm} digest`;
   return HASH_KEY.test(algorithm) ? null : 'a hash algorithm name has 3 to 250 letters, digits, hyphens or underscores';
 }
