@@ -67,7 +67,7 @@ export function parsePattern(src: string, options: PatternOptions = {}): Pattern
   if (typeof src !== 'string') return { ok: false, message: 'a pattern is a string', position: 0 };
   if (src.length > maxLength) return { ok: false, message: `a pattern has at most ${maxLength} characters`, position: maxLength };
   try {
-    const tokens = new TokenStream(src, Math.max(16, maxLength >> 1));
+    const tokens = new TokenStream(src, maxLength + 1);
     const parser = new Parser(tokens, options.maxDepth ?? 64, options.customTypes);
     return { ok: true, pattern: parser.pattern() };
   } catch (err) {

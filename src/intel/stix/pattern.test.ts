@@ -187,6 +187,10 @@ describe('parsePattern on hostile input', () => {
     expect(bad.ms).toBeLessThan(200);
   });
 
+  it('accepts a dense pattern of about one token per character', () => {
+    expect(parsePattern(`[file:a${'[*]'.repeat(5000)} = 1]`)).toMatchObject({ ok: true });
+  });
+
   it('refuses a non-string without throwing', () => {
     expect(parsePattern(42 as unknown as string)).toMatchObject({ ok: false });
   });
