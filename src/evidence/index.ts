@@ -2,12 +2,14 @@ import { ALL_ROLES } from '../auth/roles.js';
 import type { Capability } from '../capability.js';
 import * as migration20261201T220000 from './migrations/20261201T220000-evidence.js';
 import * as migration20261201T230000 from './migrations/20261201T230000-evidence-transfers.js';
+import * as migration20261202T040000 from './migrations/20261202T040000-evidence-seen-requests.js';
 import { registerBundleRoutes } from './bundle/bundle.routes.js';
 import { registerEvidenceRoutes } from './evidence.routes.js';
 import { transferJobs } from './transfer/transfer.jobs.js';
 import { EvidenceOfferType, EvidenceReceivedType } from './transfer/transfer.messages.js';
 import { registerTransferRoutes } from './transfer/transfer.routes.js';
 import { rememberOnQueued } from './transfer/transfer.service.js';
+import { fetchWhenOffersArrive } from './transfer/transfer.wake.js';
 
 /**
  * Evidence: attachments of cases, uploaded resumably, encrypted at rest by content address,
@@ -24,8 +26,8 @@ export const evidence: Capability = {
     'evidence:verify': ['admin', 'auditor'],
     'evidence:retain': ['admin', 'coordinator'],
   },
-  tables: ['evidence_files', 'evidence_attachments', 'evidence_uploads', 'evidence_custody', 'evidence_transfers'],
-  migrations: { '20261201T220000-evidence': migration20261201T220000, '20261201T230000-evidence-transfers': migration20261201T230000 },
+  tables: ['evidence_files', 'evidence_attachments', 'evidence_uploads', 'evidence_custody', 'evidence_transfers', 'evidence_seen_requests'],
+  migrations: { '20261201T220000-evidence': migration20261201T220000, '20261201T230000-evidence-transfers': migration20261201T230000, '20261202T040000-evidence-seen-requests': migration20261202T040000 },
   // Attachments move to the other party of their case: offered through the outbox, pulled chunk by chunk (transfer/).
   messages: [EvidenceOfferType, EvidenceReceivedType],
   routes: (app, ctx, deps) => {
@@ -33,6 +35,8 @@ export const evidence: Capability = {
     registerBundleRoutes(app, ctx);
     registerTransferRoutes(app, ctx);
     rememberOnQueued(ctx, deps.onQueued);
+    const stopWaking = fetchWhenOffersArrive(ctx);
+    app.addHook('onClose', async () => stopWaking());
   },
   jobs: transferJobs,
 };

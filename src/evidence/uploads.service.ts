@@ -10,6 +10,7 @@ import { storageKeyOf } from './evidence.keys.js';
 import { buildHeader, DEFAULT_CHUNK_BYTES, HEADER_BYTES, newFileKey, openChunk, sealChunkParts, TAG_BYTES } from './storage/chunked-cipher.js';
 import { lockPath, moveIntoStore, partPath, removeUploadFiles, tailPath } from './storage/file-store.js';
 import { unwrapFileKey, wrapFileKey } from './storage/storage-key.js';
+import { EvidenceJob } from './transfer/transfer.schemas.js';
 
 /**
  * Resumable uploads (tus 1.0, core and creation; docs/evidence.md). Plaintext never rests on
@@ -392,6 +393,8 @@ async function finishUpload(ctx: NodeContext, actor: Actor, r: UploadFull, fileK
   hashes.delete(r.id);
   removeUploadFiles(dataDir, r.id);
   ctx.events.publish({ type: 'desk.changed', source: 'evidence' });
+  // The new attachment goes to the other party of the case now, not at the offer job's next safety run.
+  ctx.jobs.runSoon(EvidenceJob.offer);
   return { attachment_id: attachmentId, sha256, size };
 }
 

@@ -12,6 +12,8 @@ const SIZE = Number(process.env.ACCORD_TRANSFER_TEST_MB ?? 200) * MB + 777;
 /** Small enough that each kill lands in the middle of the transfer. */
 const RATE = Number(process.env.ACCORD_TRANSFER_TEST_RATE_MB ?? 8) * MB;
 const MEMORY_LIMIT = 300 * MB;
+/** A restarted receiver resumes within this (the job runner's lease of a dead process's claim is 60 s). */
+const RESUME_WITHIN_MS = 30_000;
 
 /** How many chunks B has stored and acknowledged. */
 async function acknowledged(store: StoreHandle, id: string): Promise<number> {
@@ -67,9 +69,12 @@ describe.each(DIALECTS)('evidence transfer survives kill -9 of either node (%s)'
     await waitFor('past half on B', async () => (await acknowledged(storeB, attachmentId)) >= chunks / 2, 300_000);
     expect((await transferState(apiB, caseId, attachmentId))?.state).toBe('transferring');
     peaks.push(peakMemory(b.child.pid!));
-    const before = await acknowledged(storeB, attachmentId);
     await b.kill9();
+    const before = await acknowledged(storeB, attachmentId);
     await b.restart();
+    // The fetch job's claim, held by the killed process, is taken over at once: B goes on well
+    // before that claim's lease (a minute) would have lapsed.
+    await waitFor('B fetching again after its restart', async () => (await acknowledged(storeB, attachmentId)) > before, RESUME_WITHIN_MS);
 
     const done = await waitFor('the file received on B', async () => {
       const t = await transferState(apiB, caseId, attachmentId);

@@ -14,14 +14,23 @@ import { signBytes, verifyBytes } from '../../node/identity.js';
  *
  * over the text `accord-request/v1\n<METHOD>\n<path>\n<date>\n<requester>\n<answering node>`.
  * The answering node checks it as its inbox checks a batch header (a peer in good standing,
- * addressed to it, fresh, its pinned key or a key it retired no earlier than the date).
+ * addressed to it, fresh, its pinned key or a key it retired no earlier than the date), and
+ * answers each signed request once: the same request sent again (captured and replayed) is
+ * refused, 409, for as long as its date is inside the replay window (older ones are refused as
+ * stale). The signatures are kept in the database, so that no process of the node answers it twice.
  */
 export const REQUEST_SIGNATURE_CONTEXT = 'accord-request/v1';
 
+const PROBLEMS = {
+  401: ['peer-unauthenticated', 'Not authenticated as a peer'],
+  403: ['peer-forbidden', 'Not allowed for this peer'],
+  409: ['peer-request-replayed', 'Request replayed'],
+} as const;
+
 export class PeerRequestError extends AppError {
   override name = 'PeerRequestError';
-  constructor(status: 401 | 403, detail: string) {
-    super(status, status === 401 ? 'peer-unauthenticated' : 'peer-forbidden', status === 401 ? 'Not authenticated as a peer' : 'Not allowed for this peer', detail);
+  constructor(status: 401 | 403 | 409, detail: string) {
+    super(status, PROBLEMS[status][0], PROBLEMS[status][1], detail);
   }
 }
 
@@ -61,5 +70,25 @@ export async function authenticatePeerRequest(ctx: NodeContext, method: string, 
   const key = keyFor(keyringOf(peer), fingerprint, date);
   if (!('key' in key)) throw new PeerRequestError(401, `the request is signed with a key ${from} does not hold (${key.reason})`);
   if (!verifyBytes(key.key, signedText(method, path, date, from, me), sig.slice(cut + 1))) throw new PeerRequestError(401, 'the request signature does not verify');
+  await answerOnce(ctx, from, sig);
   return from;
+}
+
+let insertsSincePurge = 0;
+
+/** Records a verified request's signature; one recorded before is a replay. Forgets those past the replay window now and then. */
+async function answerOnce(ctx: NodeContext, peer: string, signature: string): Promise<void> {
+  const now = Date.now();
+  const r = await ctx.store.db
+    .insertInto('evidence_seen_requests')
+    .values({ signature, peer, seen_at: new Date(now).toISOString() })
+    .onConflict((oc) => oc.column('signature').doNothing())
+    .executeTakeFirst();
+  if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new PeerRequestError(409, 'this signed request was answered before: sign each request anew');
+  if (++insertsSincePurge >= 1000) {
+    insertsSincePurge = 0;
+    // A request is fresh for the replay window (plus the allowed clock skew) after its date; twice that is past any doubt.
+    const keepMs = 2 * (ctx.settings.replayWindowSeconds + ctx.settings.clockSkewSeconds) * 1000;
+    await ctx.store.db.deleteFrom('evidence_seen_requests').where('seen_at', '<', new Date(now - keepMs).toISOString()).execute();
+  }
 }

@@ -9,7 +9,7 @@ import { serveChunk, serveChunkHashes, transferOf, transfersOfCase } from './tra
 
 const PullParams = Type.Object({ attachmentId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' }) }, { additionalProperties: false });
 const ChunkParams = Type.Object({ attachmentId: PullParams.properties.attachmentId, index: Type.Integer({ minimum: 0, maximum: 2 ** 40 }) }, { additionalProperties: false });
-const peerAnswers = { 401: ProblemRef, 403: ProblemRef, 404: ProblemRef, 410: ProblemRef, 500: ProblemRef };
+const peerAnswers = { 401: ProblemRef, 403: ProblemRef, 404: ProblemRef, 409: ProblemRef, 410: ProblemRef, 500: ProblemRef };
 const octets = { description: 'bytes', contentMediaType: 'application/octet-stream' };
 
 /**

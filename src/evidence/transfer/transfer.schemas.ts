@@ -49,6 +49,9 @@ export type ReceivedBody = Static<typeof ReceivedBody>;
 
 export const EvidenceMessage = { offer: 'evidence.offer/v1', received: 'evidence.received/v1' } as const;
 
+/** The jobs that move evidence: run when work for them arrives, and as a slow safety net. */
+export const EvidenceJob = { offer: 'evidence.offer', fetch: 'evidence.fetch' } as const;
+
 /** A transfer as the API shows it, on the attachment. */
 export const TransferStateSchema = Type.Object(
   {

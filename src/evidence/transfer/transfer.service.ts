@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
@@ -18,6 +18,7 @@ import { moveIntoStore, partPath, storedPath } from '../storage/file-store.js';
 import { unwrapFileKey, wrapFileKey } from '../storage/storage-key.js';
 import { signPeerRequest, PeerRequestError } from './peer-request.js';
 import { PeerRate } from './rate.js';
+import { noteOfferArrived } from './transfer.wake.js';
 import { EvidenceMessage, type OfferBody, type ReceivedBody, type TransferStateView } from './transfer.schemas.js';
 import type { EvidenceTransfersTable } from './transfer.tables.js';
 
@@ -41,6 +42,7 @@ const RUN_BUDGET_MS = 30_000;
 const FETCH_TIMEOUT_MS = 60_000;
 
 const bytesMoved = defineCounter('accord_evidence_transfer_bytes_total', 'Evidence plaintext bytes moved between nodes, by peer and direction (sent, received)', ['peer', 'direction']);
+const answersRefused = defineCounter('accord_evidence_answers_refused_total', 'Answers about evidence transfers refused because they did not fit a transfer to their sender, by peer and reason (not_sent_to_peer, wrong_hash)', ['peer', 'reason']);
 const transfersFinished = defineCounter('accord_evidence_transfers_total', 'Evidence transfers finished on this node, by direction and outcome', ['direction', 'outcome']);
 
 /** Routes give the node's "messages queued" signal here, so that jobs that queue start delivery at once. */
@@ -217,8 +219,13 @@ async function readPlainChunk(fh: Awaited<ReturnType<typeof open>>, key: Buffer,
   return openChunk(key, header, index, index === chunks - 1, sealed);
 }
 
-/** Offers every complete attachment not offered yet to the other party of its case (the `evidence.offer` job). */
-export async function offerNewAttachments(ctx: NodeContext, log?: FastifyBaseLogger): Promise<number> {
+const OFFERS_PER_RUN = 50;
+
+/**
+ * Offers every complete attachment not offered yet to the other party of its case (the
+ * `evidence.offer` job), OFFERS_PER_RUN at a time: `more` when others may wait.
+ */
+export async function offerNewAttachments(ctx: NodeContext, log?: FastifyBaseLogger): Promise<{ offered: number; more: boolean }> {
   const rows = await ctx.store.db
     .selectFrom('evidence_attachments')
     .selectAll()
@@ -226,7 +233,7 @@ export async function offerNewAttachments(ctx: NodeContext, log?: FastifyBaseLog
     .where('deleted_at', 'is', null)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('evidence_transfers').select('evidence_transfers.attachment_id').whereRef('evidence_transfers.attachment_id', '=', 'evidence_attachments.id'))))
     .orderBy('added_at')
-    .limit(50)
+    .limit(OFFERS_PER_RUN)
     .execute();
   let offered = 0;
   for (const a of rows) {
@@ -238,7 +245,7 @@ export async function offerNewAttachments(ctx: NodeContext, log?: FastifyBaseLog
       log?.warn({ err, attachment: a.id }, 'could not offer an attachment to the other party');
     }
   }
-  return offered;
+  return { offered, more: rows.length === OFFERS_PER_RUN && offered > 0 };
 }
 
 /** Which sender row a peer may read: an outgoing transfer of that attachment to that very peer (403 otherwise). */
@@ -291,12 +298,26 @@ export async function serveChunk(ctx: NodeContext, peer: string, attachmentId: s
   return plain;
 }
 
-/** The receiver's answer (`evidence.received/v1`), applied in the inbox's transaction: custody `receipt`. */
+/**
+ * The receiver's answer (`evidence.received/v1`), applied in the inbox's transaction: custody
+ * `receipt`. An answer that does not fit (no transfer of that attachment to that peer in that
+ * case, or another hash) changes nothing: it is refused in the receipt, counted in
+ * `accord_evidence_answers_refused_total`, and an answer naming another hash is shown on the
+ * transfer (`error`), which stays as it was otherwise.
+ */
 export async function receiveAnswer(trx: DbOrTrx, e: Envelope<ReceivedBody>, ctx: NodeContext): Promise<string | void> {
   const b = e.body;
   const r = await transferRow(trx, b.attachment_id);
-  if (!r || r.direction !== 'out' || r.peer !== e.from || r.case_id !== b.case_id) return `no transfer of attachment ${b.attachment_id} to ${e.from}`;
-  if (b.sha256 !== r.sha256) return `the answer names ${b.sha256}, the attachment's hash is ${r.sha256}`;
+  if (!r || r.direction !== 'out' || r.peer !== e.from || r.case_id !== b.case_id) {
+    answersRefused(ctx)?.inc({ peer: e.from, reason: 'not_sent_to_peer' });
+    return `no transfer of attachment ${b.attachment_id} to ${e.from}`;
+  }
+  if (b.sha256 !== r.sha256) {
+    answersRefused(ctx)?.inc({ peer: e.from, reason: 'wrong_hash' });
+    const why = `${e.from} answered (message ${e.id}) that it ${b.outcome === 'received' ? 'received' : 'stopped'} ${b.sha256}, but the attachment's hash is ${r.sha256}: the answer was refused`;
+    await trx.updateTable('evidence_transfers').set({ error: why, updated_at: new Date().toISOString() }).where('attachment_id', '=', r.attachment_id).execute();
+    return `the answer names ${b.sha256}, the attachment's hash is ${r.sha256}`;
+  }
   if (r.state === 'received') return;
   const now = new Date().toISOString();
   if (b.outcome === 'received') {
@@ -342,6 +363,7 @@ export async function receiveOffer(trx: DbOrTrx, e: Envelope<OfferBody>, ctx: No
       next_chunk: 0, attempts: 0, wrapped_key: null, error: null, offer_id: e.id, created_at: now, updated_at: now, finished_at: null,
     })
     .execute();
+  noteOfferArrived(ctx);
 }
 
 class FetchError extends Error {
@@ -397,12 +419,19 @@ async function failIncoming(ctx: NodeContext, r: TransferRow, reason: string): P
 }
 
 /** A chunk that failed: counted towards the bound (then the transfer fails) or, for a broken link, noted and retried later. */
-async function chunkFailed(ctx: NodeContext, r: TransferRow, e: FetchError): Promise<void> {
-  if (!e.counts) return update(ctx, r.attachment_id, { error: e.message });
+async function chunkFailed(ctx: NodeContext, r: TransferRow, e: FetchError): Promise<PumpOutcome> {
+  if (!e.counts) {
+    await update(ctx, r.attachment_id, { error: e.message });
+    return 'link';
+  }
   const attempts = r.attempts + 1;
-  if (attempts >= MAX_CHUNK_ATTEMPTS) return failIncoming(ctx, r, `chunk ${r.next_chunk}: ${e.message} (${attempts} attempts)`);
+  if (attempts >= MAX_CHUNK_ATTEMPTS) {
+    await failIncoming(ctx, r, `chunk ${r.next_chunk}: ${e.message} (${attempts} attempts)`);
+    return 'done';
+  }
   r.attempts = attempts;
   await update(ctx, r.attachment_id, { attempts, error: e.message });
+  return 'more';
 }
 
 /** The receiver's part file and its key: made on the first chunk, found again after a restart. */
@@ -434,12 +463,51 @@ async function partKey(ctx: NodeContext, r: TransferRow): Promise<{ key: Buffer;
   return { key, header };
 }
 
+/** Chunk requests one transfer keeps in flight to its sender. */
+const FETCH_WINDOW = 4;
+/** Chunks stored between two acknowledgements (one fsync, one database write). */
+const ACK_EVERY = 16;
+
+/** How a transfer's turn ended: finished (or failed for good), more to do at once, or a link to retry later. */
+type PumpOutcome = 'done' | 'more' | 'link';
+
+type ChunkResult = { ok: true; plain: Buffer } | { ok: false; err: unknown };
+
 /**
- * Moves one incoming transfer forward until it is done or `until` (ms since the epoch):
- * each chunk fetched, checked against the offer's hash, sealed under this node's own key and
- * acknowledged in the database before the next one is asked for.
+ * The SHA-256 of the plaintext stored so far, per incoming transfer in this process: chunks
+ * are hashed in order as they are stored, so that the whole file's hash is known when the last
+ * one arrives. After a restart (or when another process did part of the work) it is missing,
+ * and the finished part file is read back and checked whole instead.
  */
-async function pumpOne(ctx: NodeContext, r: TransferRow, until: number): Promise<void> {
+const wholeHashes = new WeakMap<object, Map<string, { next: number; hash: Hash }>>();
+
+function wholeHashOf(ctx: NodeContext, r: TransferRow): { next: number; hash: Hash } | null {
+  let byId = wholeHashes.get(ctx.store);
+  if (!byId) wholeHashes.set(ctx.store, (byId = new Map()));
+  const known = byId.get(r.attachment_id);
+  if (known && known.next === r.next_chunk) return known;
+  byId.delete(r.attachment_id);
+  if (r.next_chunk !== 0) return null;
+  const fresh = { next: 0, hash: createHash('sha256') };
+  byId.set(r.attachment_id, fresh);
+  return fresh;
+}
+
+function forgetWholeHash(ctx: NodeContext, attachmentId: string): void {
+  wholeHashes.get(ctx.store)?.delete(attachmentId);
+}
+
+/**
+ * Moves one incoming transfer forward until it is done or `until` (ms since the epoch).
+ * Up to FETCH_WINDOW chunks are asked for at once; each is checked against the offer's hash,
+ * sealed under this node's own key and written at its place as it arrives. The chunks stored
+ * without a gap are acknowledged every ACK_EVERY chunks (and when the turn ends): the part
+ * file is synced to disk once, then `next_chunk` moves past them in the database. A chunk
+ * written but not yet acknowledged when the node dies is fetched again after the restart and
+ * written over; an acknowledged one never is. The sender's bandwidth limit holds for the
+ * window as a whole (its token bucket is per peer, not per request).
+ */
+async function pumpOne(ctx: NodeContext, r: TransferRow, until: number): Promise<PumpOutcome> {
   const baseUrl = (await getPeer(ctx, r.peer)).base_url.replace(/\/+$/, '');
   const base = `/federation/v1/evidence/${encodeURIComponent(r.attachment_id)}`;
   if (!r.chunk_hashes) {
@@ -458,55 +526,90 @@ async function pumpOne(ctx: NodeContext, r: TransferRow, until: number): Promise
   }
   const { key, header } = await partKey(ctx, r);
   const fh = await open(partOf(ctx, r.attachment_id), 'r+');
+  let failure: unknown = null;
+  const whole = wholeHashOf(ctx, r);
   try {
-    while (r.next_chunk < r.chunks && Date.now() < until) {
-      const i = r.next_chunk;
-      const want = plainBytesOf(r.size, r.chunk_bytes, i);
-      let plain: Buffer;
-      try {
-        plain = await pull(ctx, baseUrl, r.peer, `${base}/chunks/${i}`, want);
-        const got = createHash('sha256').update(plain).digest('hex');
-        const expected = r.chunk_hashes.slice(i * 64, i * 64 + 64);
-        if (got !== expected) throw new FetchError(`chunk ${i} hashes to ${got}, the offer names ${expected}`, true);
-      } catch (e) {
-        if (!(e instanceof FetchError)) throw e;
-        await chunkFailed(ctx, r, e);
-        return;
-      }
+    const storeChunk = async (i: number): Promise<Buffer> => {
+      const plain = await pull(ctx, baseUrl, r.peer, `${base}/chunks/${i}`, plainBytesOf(r.size, r.chunk_bytes, i));
+      const got = createHash('sha256').update(plain).digest('hex');
+      const expected = r.chunk_hashes.slice(i * 64, i * 64 + 64);
+      if (got !== expected) throw new FetchError(`chunk ${i} hashes to ${got}, the offer names ${expected}`, true);
       const [ct, tag] = sealChunkParts(key, header, i, i === r.chunks - 1, plain);
-      const at = HEADER_BYTES + i * (r.chunk_bytes + TAG_BYTES);
-      await fh.write(ct, 0, ct.length, at);
-      await fh.write(tag, 0, tag.length, at + ct.length);
+      await fh.writev([ct, tag], HEADER_BYTES + i * (r.chunk_bytes + TAG_BYTES));
+      return plain;
+    };
+    // In index order; each settles to a result, so that one failing while an earlier one is awaited is never an unhandled rejection.
+    const inFlight: Promise<ChunkResult>[] = [];
+    let asked = r.next_chunk;
+    let stored = r.next_chunk;
+    let bytes = 0;
+    const acknowledge = async () => {
       await fh.datasync();
       // The acknowledgement: chunks before next_chunk are stored and never fetched again.
       await ctx.store.db
         .updateTable('evidence_transfers')
-        .set({ next_chunk: i + 1, attempts: 0, error: null, state: 'transferring', updated_at: new Date().toISOString() })
+        .set({ next_chunk: stored, attempts: 0, error: null, state: 'transferring', updated_at: new Date().toISOString() })
         .where('attachment_id', '=', r.attachment_id)
-        .where('next_chunk', '=', i)
+        .where('next_chunk', '=', r.next_chunk)
         .execute();
-      r.next_chunk = i + 1;
+      r.next_chunk = stored;
       r.attempts = 0;
-      bytesMoved(ctx)?.inc({ peer: r.peer, direction: 'received' }, plain.length);
+      bytesMoved(ctx)?.inc({ peer: r.peer, direction: 'received' }, bytes);
+      bytes = 0;
+    };
+    const fill = () => {
+      while (failure === null && inFlight.length < FETCH_WINDOW && asked < r.chunks && Date.now() < until) {
+        inFlight.push(storeChunk(asked++).then((plain): ChunkResult => ({ ok: true, plain }), (err: unknown): ChunkResult => ({ ok: false, err })));
+      }
+    };
+    fill();
+    while (inFlight.length > 0 && failure === null) {
+      const res = await inFlight.shift()!;
+      if (!res.ok) {
+        failure = res.err;
+        break;
+      }
+      if (whole?.next === stored) {
+        whole.hash.update(res.plain);
+        whole.next++;
+      }
+      stored++;
+      bytes += res.plain.length;
+      if (stored - r.next_chunk >= ACK_EVERY) await acknowledge();
+      fill();
     }
-    if (r.next_chunk === r.chunks) await fh.truncate(HEADER_BYTES + r.size + r.chunks * TAG_BYTES);
+    // Chunks still in flight after a failure are written or not: unacknowledged, they are fetched again.
+    await Promise.all(inFlight);
+    if (stored > r.next_chunk) await acknowledge();
+    if (failure === null && r.next_chunk === r.chunks) await fh.truncate(HEADER_BYTES + r.size + r.chunks * TAG_BYTES);
   } finally {
     await fh.close();
   }
-  if (r.next_chunk === r.chunks) await finishIncoming(ctx, r, key);
+  if (failure instanceof FetchError) return chunkFailed(ctx, r, failure);
+  if (failure !== null) throw failure;
+  if (r.next_chunk < r.chunks) return 'more';
+  forgetWholeHash(ctx, r.attachment_id);
+  await finishIncoming(ctx, r, key, whole?.next === r.chunks ? whole.hash.digest('hex') : null);
+  return 'done';
 }
 
 /**
- * Every chunk is here: the whole file is checked once more (every tag and the SHA-256 the
- * offer names) before it enters the store, the attachment shows as received, custody records
- * `transfer_received` and the signed answer goes back to the sender; all in one transaction.
+ * Every chunk is here: the whole file's SHA-256 must be the one the offer names before it
+ * enters the store (hashed as the chunks were stored, in order, by this process; or, when a
+ * restart came between, by reading the part file back with every tag checked). Then the
+ * attachment shows as received, custody records `transfer_received` and the signed answer
+ * goes back to the sender; all in one transaction.
  */
-async function finishIncoming(ctx: NodeContext, r: TransferRow, fileKey: Buffer): Promise<void> {
+async function finishIncoming(ctx: NodeContext, r: TransferRow, fileKey: Buffer, hashedAsStored: string | null): Promise<void> {
   const part = partOf(ctx, r.attachment_id);
-  const report = await verifyEvidence(createReadStream(part, { highWaterMark: 1024 * 1024 }), fileKey, r.sha256);
-  if (!report.ok) {
-    const why = report.format_error ?? (report.bad_chunks.length ? `chunks ${report.bad_chunks.join(', ')} do not verify in the stored copy` : `the whole file hashes to ${report.sha256}, the offer names ${r.sha256}`);
-    return failIncoming(ctx, r, why);
+  if (hashedAsStored !== null) {
+    if (hashedAsStored !== r.sha256) return failIncoming(ctx, r, `the whole file hashes to ${hashedAsStored}, the offer names ${r.sha256}`);
+  } else {
+    const report = await verifyEvidence(createReadStream(part, { highWaterMark: 1024 * 1024 }), fileKey, r.sha256);
+    if (!report.ok) {
+      const why = report.format_error ?? (report.bad_chunks.length ? `chunks ${report.bad_chunks.join(', ')} do not verify in the stored copy` : `the whole file hashes to ${report.sha256}, the offer names ${r.sha256}`);
+      return failIncoming(ctx, r, why);
+    }
   }
   const storageKey = await storageKeyOf(ctx);
   const dataDir = ctx.settings.dataDir;
@@ -539,17 +642,39 @@ async function finishIncoming(ctx: NodeContext, r: TransferRow, fileKey: Buffer)
   queued(ctx);
 }
 
-/** Moves incoming transfers forward, oldest first, for about RUN_BUDGET_MS (the `evidence.fetch` job). */
-export async function pumpIncoming(ctx: NodeContext, log?: FastifyBaseLogger, budgetMs = RUN_BUDGET_MS): Promise<void> {
+const BATCH_OF_TRANSFERS = 20;
+/** Retrying a sender that could not be reached: after 1 s, doubling up to this. */
+const LINK_RETRY_MAX_MS = 15_000;
+const linkFailuresInARow = new WeakMap<object, number>();
+
+/**
+ * Moves incoming transfers forward, oldest first, for about RUN_BUDGET_MS (the `evidence.fetch`
+ * job). Answers when to run again: 0 with more to do now, a delay in ms when only a broken
+ * link held a transfer back (1 s, doubling while it stays broken), null when nothing waits.
+ */
+export async function pumpIncoming(ctx: NodeContext, log?: FastifyBaseLogger, budgetMs = RUN_BUDGET_MS): Promise<number | null> {
   const until = Date.now() + budgetMs;
-  const rows = await ctx.store.db.selectFrom('evidence_transfers').selectAll().where('direction', '=', 'in').where('state', 'in', ['offered', 'transferring']).orderBy('created_at').limit(20).execute();
+  const rows = await ctx.store.db.selectFrom('evidence_transfers').selectAll().where('direction', '=', 'in').where('state', 'in', ['offered', 'transferring']).orderBy('created_at').limit(BATCH_OF_TRANSFERS).execute();
+  let more = rows.length === BATCH_OF_TRANSFERS;
+  let link = false;
   for (const row of rows) {
-    if (Date.now() >= until) return;
+    if (Date.now() >= until) return 0;
     try {
-      await pumpOne(ctx, { ...row, size: Number(row.size) }, until);
+      const outcome = await pumpOne(ctx, { ...row, size: Number(row.size) }, until);
+      if (outcome === 'more') more = true;
+      if (outcome === 'link') link = true;
     } catch (err) {
       log?.warn({ err, attachment: row.attachment_id }, 'evidence transfer did not move forward');
       await update(ctx, row.attachment_id, { error: (err as Error).message.slice(0, 2000) }).catch(() => undefined);
+      link = true;
     }
   }
+  if (more) {
+    linkFailuresInARow.delete(ctx.store);
+    return 0;
+  }
+  if (!link) return null;
+  const failures = (linkFailuresInARow.get(ctx.store) ?? 0) + 1;
+  linkFailuresInARow.set(ctx.store, failures);
+  return Math.min(LINK_RETRY_MAX_MS, 1000 * 2 ** (failures - 1));
 }

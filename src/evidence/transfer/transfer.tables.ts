@@ -46,8 +46,17 @@ export interface EvidenceTransfersTable {
   finished_at: string | null;
 }
 
+/** A signed peer request answered once (peer-request.ts): a replay of it within the replay window is refused. */
+export interface EvidenceSeenRequestsTable {
+  /** The request's Accord-Signature value (fingerprint and signature). */
+  signature: string;
+  peer: string;
+  seen_at: string;
+}
+
 declare module '../../store/schema.js' {
   interface Database {
     evidence_transfers: EvidenceTransfersTable;
+    evidence_seen_requests: EvidenceSeenRequestsTable;
   }
 }
