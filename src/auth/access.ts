@@ -47,11 +47,23 @@ export function principalOf(req: FastifyRequest): Principal {
   return req.principal;
 }
 
+/**
+ * HTTP Basic with an API token as the password (the user name is not checked): what TAXII
+ * clients send. A password never signs in this way; it would skip the second factor.
+ */
+async function basicToken(ctx: NodeContext, auth: string): Promise<User | null> {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : authenticateToken(ctx, decoded.slice(colon + 1));
+}
+
 async function resolvePrincipal(ctx: NodeContext, req: FastifyRequest): Promise<Principal | null> {
   const auth = req.headers.authorization;
   if (auth !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    const user = m ? await authenticateToken(ctx, m[1]!) : null;
+    const user = m ? await authenticateToken(ctx, m[1]!) : await basicToken(ctx, auth);
     if (!user) throw new UnauthenticatedError('the API token is unknown, revoked or expired');
     return { user, via: 'token' };
   }

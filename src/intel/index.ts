@@ -2,6 +2,7 @@ import { ALL_ROLES } from '../auth/roles.js';
 import type { Capability } from '../capability.js';
 import * as migration20261202T030000 from './migrations/20261202T030000-intel.js';
 import { registerIntelRoutes } from './intel.routes.js';
+import { registerTaxiiRoutes } from './taxii/taxii.routes.js';
 
 /**
  * Threat intelligence: a STIX 2.1 store (stix/ validates, store/ keeps every version), marked
@@ -17,5 +18,8 @@ export const intel: Capability = {
   },
   tables: ['intel_objects', 'intel_imports'],
   migrations: { '20261202T030000-intel': migration20261202T030000 },
-  routes: (app, ctx) => registerIntelRoutes(app, ctx),
+  routes: (app, ctx) => {
+    registerIntelRoutes(app, ctx);
+    registerTaxiiRoutes(app, ctx);
+  },
 };

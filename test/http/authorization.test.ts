@@ -130,6 +130,14 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'GET /api/v1/intel/imports/:id': { who: ALL },
   'GET /api/v1/intel/objects': { who: ALL },
   'GET /api/v1/intel/objects/:id': { who: ALL },
+  'GET /taxii2/': { who: PUBLIC },
+  'GET /taxii2/api/': { who: ALL },
+  'GET /taxii2/api/collections/': { who: ALL },
+  'GET /taxii2/api/collections/:collection/': { who: ALL },
+  'GET /taxii2/api/collections/:collection/objects/': { who: ALL },
+  'GET /taxii2/api/collections/:collection/manifest/': { who: ALL },
+  'GET /taxii2/api/collections/:collection/objects/:object/': { who: ALL },
+  'GET /taxii2/api/collections/:collection/objects/:object/versions/': { who: ALL },
   'GET /api/v1/notifications': { who: ALL },
   'GET /api/v1/notifications/all': { who: ADMIN_AUDITOR },
   'GET /api/v1/notifications/preferences': { who: ALL },
@@ -185,7 +193,9 @@ describe.each(DIALECTS)('authorization of every route for every role on %s', (di
         } else {
           res = await app.inject({ method, url, headers: { authorization: `Bearer ${users[who].token}` }, ...payload });
         }
-        const type = res.statusCode >= 400 ? (res.json() as { type: string }).type : null;
+        // TAXII routes answer TAXII error messages, which carry the problem type as error_code.
+        const body = res.statusCode >= 400 ? (res.json() as { type?: string; error_code?: string }) : null;
+        const type = body ? (body.type ?? body.error_code ?? null) : null;
         // Never a server error; a peer that cannot be reached is the one 5xx a route may give.
         if (res.statusCode >= 500) expect(type).toBe('urn:accord:problem:peer-unreachable');
         if (allowed) expect(REFUSED).not.toContain(type);
