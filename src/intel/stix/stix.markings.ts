@@ -1,3 +1,4 @@
+import markingsJson from '../policy/markings.json' with { type: 'json' };
 import type { Report } from './stix.common.js';
 
 /**
@@ -10,24 +11,25 @@ import type { Report } from './stix.common.js';
 
 export const TLP1_CREATED = '2017-01-20T00:00:00.000Z';
 
-export const TLP1 = {
-  white: 'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9',
-  green: 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da',
-  amber: 'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82',
-  red: 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed',
-} as const;
+/** The marking ids are kept once, with their sources, in ../policy/markings.json. */
+const idOf = (ids: Record<string, string>, level: string): string => Object.keys(ids).find((id) => ids[id] === level)!;
+const V1 = markingsJson.tlp.stix_1_0.ids;
+const V2 = markingsJson.tlp.stix_2_0.ids;
+
+/** TLP 1.0 by its own names (WHITE is TLP 2.0's CLEAR). */
+export const TLP1: Readonly<Record<'white' | 'green' | 'amber' | 'red', string>> = { white: idOf(V1, 'clear'), green: idOf(V1, 'green'), amber: idOf(V1, 'amber'), red: idOf(V1, 'red') };
 export type Tlp1 = keyof typeof TLP1;
 
 /** The extension definition of TLP 2.0 marking definitions. */
 export const TLP2_EXTENSION = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
 
-export const TLP2 = {
-  clear: 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487',
-  green: 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb',
-  amber: 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421',
-  'amber+strict': 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003',
-  red: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1',
-} as const;
+export const TLP2: Readonly<Record<'clear' | 'green' | 'amber' | 'amber+strict' | 'red', string>> = {
+  clear: idOf(V2, 'clear'),
+  green: idOf(V2, 'green'),
+  amber: idOf(V2, 'amber'),
+  'amber+strict': idOf(V2, 'amber+strict'),
+  red: idOf(V2, 'red'),
+};
 export type Tlp2 = keyof typeof TLP2;
 
 /** A TLP marking named by a marking definition id: its version and label, or null. */
