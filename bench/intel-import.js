@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchHeader, cli, CLI, dialectsFromEnv, dropSchema, eachDialect, finishBench, hasTaskset, log, nCpu, PG_URL, posInt, printTable, ROOT, round, runMain } from './lib.js';
 
 const N = posInt(process.env.BENCH_INTEL_OBJECTS, 200_000);
@@ -20,7 +21,7 @@ const T = '2026-11-30T08:00:00.000Z';
 const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
 
 /** The i-th object: a mix of what CERTs exchange. */
-function object(i) {
+export function object(i) {
   const id = (type) => `${type}--${randomUUID()}`;
   switch (i % 4) {
     case 0:
@@ -34,11 +35,11 @@ function object(i) {
   }
 }
 
-async function writeBundle(file) {
+export async function writeBundle(file, n = N) {
   const out = createWriteStream(file);
   const write = (s) => (out.write(s) ? null : new Promise((r) => out.once('drain', r)));
   await write(`{"type":"bundle","id":"bundle--${randomUUID()}","objects":[`);
-  for (let i = 0; i < N; i++) await write((i ? ',' : '') + JSON.stringify(object(i)));
+  for (let i = 0; i < n; i++) await write((i ? ',' : '') + JSON.stringify(object(i)));
   await write(']}');
   await new Promise((r) => out.end(r));
 }
@@ -104,4 +105,5 @@ async function main() {
   finishBench('bench-intel-import.json', { ...benchHeader(LOAD_AT_START), objects: N, results, failures }, { failed: false, missed: results.some((r) => !r.pass), failures });
 }
 
-runMain(main);
+// Run as a script, not when another bench borrows its bundle writer.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runMain(main);
