@@ -4,6 +4,7 @@ import * as migration20261201T220000 from './migrations/20261201T220000-evidence
 import * as migration20261201T230000 from './migrations/20261201T230000-evidence-transfers.js';
 import * as migration20261202T040000 from './migrations/20261202T040000-evidence-seen-requests.js';
 import { registerBundleRoutes } from './bundle/bundle.routes.js';
+import { evidenceDesk } from './evidence.desk.js';
 import { registerEvidenceRoutes } from './evidence.routes.js';
 import { transferJobs } from './transfer/transfer.jobs.js';
 import { EvidenceOfferType, EvidenceReceivedType } from './transfer/transfer.messages.js';
@@ -39,4 +40,5 @@ export const evidence: Capability = {
     app.addHook('onClose', async () => stopWaking());
   },
   jobs: transferJobs,
+  desk: evidenceDesk,
 };

@@ -415,6 +415,7 @@ async function failIncoming(ctx: NodeContext, r: TransferRow, reason: string): P
   });
   await rm(partOf(ctx, r.attachment_id), { force: true });
   transfersFinished(ctx)?.inc({ direction: 'in', outcome: 'failed' });
+  ctx.events.publish({ type: 'desk.changed', source: 'evidence' });
   queued(ctx);
 }
 
