@@ -66,22 +66,31 @@ export async function importBundle(ctx: NodeContext, actor: Actor, source: Async
     s.refused++;
     if (s.refusals.length < KEPT_REFUSALS) s.refusals.push(r);
   };
-  const flush = async () => {
+  const store = async (rows: PreparedObject[], progress: { bytes: number; objects: number; refused: number; refusals: string }) => {
     const now = new Date();
-    const rows = batch;
-    batch = [];
     const out = await db.transaction().execute(async (trx) => {
       const o = await storeObjects(trx, rows, origin, from, now, ctx.store.sqlite);
       await trx
         .updateTable('intel_imports')
-        .set({ bytes_read: bytes, objects_read: s.objects_read, stored: s.stored + o.stored, duplicates: s.duplicates + o.duplicates, refused: s.refused, refusals: JSON.stringify(s.refusals) })
+        .set({ bytes_read: progress.bytes, objects_read: progress.objects, stored: s.stored + o.stored, duplicates: s.duplicates + o.duplicates, refused: progress.refused, refusals: progress.refusals })
         .where('id', '=', id)
         .execute();
       return o;
     });
     s.stored += out.stored;
     s.duplicates += out.duplicates;
-    opts.onProgress?.({ bytes, objects: s.objects_read });
+    opts.onProgress?.({ bytes: progress.bytes, objects: progress.objects });
+  };
+  // One batch is stored while the next is read and validated (on PostgreSQL the two run on
+  // different processes); batches still commit one after the other, in order.
+  let storing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await storing;
+    const rows = batch;
+    batch = [];
+    storing = store(rows, { bytes, objects: s.objects_read, refused: s.refused, refusals: JSON.stringify(s.refusals) });
+    // Seen when awaited; never an unhandled rejection meanwhile.
+    storing.catch(() => undefined);
   };
   const header: BundleHeader = {};
   try {
@@ -106,6 +115,7 @@ export async function importBundle(ctx: NodeContext, actor: Actor, source: Async
     s.error = e.message;
   }
   await flush();
+  await storing;
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('intel_imports')
