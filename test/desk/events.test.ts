@@ -25,6 +25,8 @@ describe('GET /api/v1/events over HTTP', () => {
   let url = '';
   let token = '';
   let cookie = '';
+  let baseline = 0;
+  const streams = () => node.ctx.events.listenerCount - baseline;
   const open: SseReader[] = [];
   const sse = async (headers: Record<string, string>) => {
     const r = await openSse(url, headers);
@@ -35,6 +37,8 @@ describe('GET /api/v1/events over HTTP', () => {
   beforeAll(async () => {
     node = await createTestNode('sqlite', { requireAdminTotp: false });
     ({ app, url } = await listen(node.ctx, { heartbeatMs: 100, maxStreams: 3 }));
+    // Capabilities listen too (evidence wakes its fetch on the inbox's events): count streams above them.
+    baseline = node.ctx.events.listenerCount;
     const officer = await buildUser(node.ctx, 'officer');
     token = officer.token;
     const browser = new SessionClient(app);
@@ -43,7 +47,7 @@ describe('GET /api/v1/events over HTTP', () => {
   });
   afterEach(async () => {
     for (const r of open.splice(0)) r.close();
-    await waitFor('every stream closed', () => node.ctx.events.listenerCount === 0, 5000);
+    await waitFor('every stream closed', () => streams() === 0, 5000);
   });
   afterAll(async () => {
     await app.close();
@@ -70,7 +74,7 @@ describe('GET /api/v1/events over HTTP', () => {
 
   it('sends one desk event for a burst of changes, to every open stream', async () => {
     const [one, two] = [await sse({ cookie }), await sse({ authorization: `Bearer ${token}` })];
-    await waitFor('both subscribed', () => node.ctx.events.listenerCount === 2, 5000);
+    await waitFor('both subscribed', () => streams() === 2, 5000);
     for (let i = 0; i < 20; i++) node.ctx.events.publish({ type: 'desk.changed', source: 'test' });
     for (const s of [one!, two!]) {
       const at = await s.waitFor('event: desk\ndata: changed\n\n');
@@ -83,7 +87,7 @@ describe('GET /api/v1/events over HTTP', () => {
 
   it('tells open desks about a change made through the API, not about a read', async () => {
     const s = await sse({ cookie });
-    await waitFor('subscribed', () => node.ctx.events.listenerCount === 1, 5000);
+    await waitFor('subscribed', () => streams() === 1, 5000);
     const start = s.text().length;
     expect((await app.inject({ method: 'GET', url: '/api/v1/desk', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
     // A refused change changes nothing either.
@@ -102,9 +106,9 @@ describe('GET /api/v1/events over HTTP', () => {
 
   it('unsubscribes when the client goes away', async () => {
     const s = await sse({ cookie });
-    await waitFor('subscribed', () => node.ctx.events.listenerCount === 1, 5000);
+    await waitFor('subscribed', () => streams() === 1, 5000);
     s.close();
-    await waitFor('the listener removed', () => node.ctx.events.listenerCount === 0, 5000);
+    await waitFor('the listener removed', () => streams() === 0, 5000);
   });
 
   it('refuses a caller not signed in, and one that does not accept an event stream', async () => {
@@ -122,7 +126,7 @@ describe('GET /api/v1/events over HTTP', () => {
     expect(fourth.status).toBe(503);
     expect(((await fourth.json()) as { type: string }).type).toBe('urn:accord:problem:too-many-streams');
     three[0]!.close();
-    await waitFor('one closed', () => node.ctx.events.listenerCount === 2, 5000);
+    await waitFor('one closed', () => streams() === 2, 5000);
     expect((await sse({ cookie })).status).toBe(200);
   });
 });
