@@ -3,10 +3,11 @@ import type { NodeContext } from '../context.js';
 import { ConflictError } from '../errors.js';
 import { eventKey, MAX_CLOCK_GAP_MS, plausibleTime } from '../federation/event-log/event-log.rules.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
+import { releasesBelowArrived } from '../federation/inbox.repository.js';
 import type { MessageType } from '../federation/protocol/message-types.js';
 import type { DbOrTrx } from '../store/db.js';
 import { caseWorkers, notifyIncomingCase } from './cases.notify.js';
-import { openingsOfCases, peersOfCases, refreshProjections, releasesBelowArrived, storeCaseEvents } from './cases.repository.js';
+import { openingsOfCases, peersOfCases, refreshProjections, storeCaseEvents } from './cases.repository.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
 
 /** What the refusal of a batch's events looks at, read once for the whole batch. */

@@ -344,13 +344,3 @@ export async function openingsOfCases(db: DbOrTrx, caseIds: readonly string[]): 
   }
   return out;
 }
-
-/**
- * Whether every release (`seq`) of `from` below `seq` has arrived here: then nothing sent
- * before this message is still on its way. The inbox is federation's, read here by its
- * (from_node, seq) index; the same transaction sees the rows of the batch being stored.
- */
-export async function releasesBelowArrived(db: DbOrTrx, from: string, seq: number): Promise<boolean> {
-  const r = await db.selectFrom('inbox').select((eb) => eb.fn.countAll<string | number>().as('n')).where('from_node', '=', from).where('seq', '<', seq).executeTakeFirstOrThrow();
-  return Number(r.n) >= seq - 1;
-}
