@@ -7,13 +7,14 @@ import { STIX_RULES, validateStixObject } from '../../src/intel/stix/index.js';
 import { CUSTOM_EXAMPLES, ids, INDICATOR, VALID_EXAMPLES } from './stix-examples.js';
 
 /**
- * The OASIS STIX 2.1 JSON schemas (../shared/stix2-json-schemas, draft 2020-12) as an
+ * The OASIS STIX 2.1 JSON schemas (test/fixtures/oasis-stix2-json-schemas, draft 2020-12) as an
  * independent oracle for our validator, which is written from the specification: every valid
  * example passes both, and every mutation that breaks a rule the schemas can express is refused
  * by both. The schemas are used here only, never by the product.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', 'shared', 'stix2-json-schemas', 'schemas');
+// A copy of the OASIS schemas kept with the tests (BSD-3-Clause; LICENSE and SOURCE.md beside them), so a clean clone has them.
+const ROOT = join(import.meta.dirname, '..', 'fixtures', 'oasis-stix2-json-schemas', 'schemas');
 type Obj = Record<string, unknown>;
 
 // Compile options follow the corpus's SOURCE.md: the type-name pattern needs unicodeRegExp off,
