@@ -96,6 +96,22 @@ describe.each(DIALECTS)('intel import (%s)', (dialect) => {
     expect((await get('/api/v1/intel/objects/not-an-id')).statusCode).toBe(400);
   });
 
+  it('keeps seq unique and in commit order when imports race, and stores a version sent by both once', async () => {
+    const shared = indicator({ name: 'raced' });
+    const bundles = Array.from({ length: 4 }, (_, k) => [shared, ...Array.from({ length: 300 }, (_, i) => indicator({ name: `race ${k}.${i}` }))]);
+    const answers = await Promise.all(bundles.map((b) => post(bundle(b))));
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    const sums = answers.map((r) => r.json() as { stored: number; duplicates: number });
+    expect(sums.reduce((n, x) => n + x.stored, 0)).toBe(4 * 300 + 1);
+    expect(sums.reduce((n, x) => n + x.duplicates, 0)).toBe(3);
+    const rows = await node.ctx.store.db.selectFrom('intel_objects').select(['seq', 'date_added']).orderBy('seq').execute();
+    const seqs = rows.map((r) => Number(r.seq));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+    // date_added never goes back as seq grows: what TAXII's added_after search relies on.
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.date_added >= rows[i - 1]!.date_added).toBe(true);
+  });
+
   it('lets every role read and only writers import; strangers get 401', async () => {
     expect((await post(bundle([indicator()]), 'auditor')).statusCode).toBe(403);
     for (const role of ['admin', 'coordinator', 'officer', 'analyst'] as Role[]) expect((await post(bundle([indicator()]), role)).statusCode).toBe(200);
