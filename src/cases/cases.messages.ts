@@ -7,6 +7,9 @@ import { releasesBelowArrived } from '../federation/inbox.repository.js';
 import type { MessageType } from '../federation/protocol/message-types.js';
 import type { DbOrTrx } from '../store/db.js';
 import { caseWorkers, notifyIncomingCase } from './cases.notify.js';
+import { agreementsBetween } from '../groups/groups.service.js';
+import { catalogue } from './catalogue/catalogue.js';
+import { agreementProblems, allowedBases, type AllowedBasis } from './cases.rules.js';
 import { openingsOfCases, peersOfCases, refreshProjections, storeCaseEvents } from './cases.repository.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
 
@@ -42,6 +45,25 @@ function refusal(held: Held, me: string, e: Envelope<CaseEventBody>): string | n
 }
 
 /**
+ * Why this node, as the requested party, does not take an opening that the agreements in
+ * force between it and the sender do not allow (its type, or its legal basis): the sender
+ * checks its draft against the same agreements, so only a sender that ignores them (or one
+ * whose view of a group is behind) gets here. The refusal travels back in the receipt and the
+ * sender's timeline shows it with this reason. No shared agreement: nothing is limited.
+ */
+async function notAgreedBy(trx: DbOrTrx, me: string, e: Envelope<CaseEventBody>, agreed: Map<string, AllowedBasis[] | undefined>): Promise<string | null> {
+  if (e.body.action !== 'open') return null;
+  if (!agreed.has(e.from)) {
+    const agreements = await agreementsBetween(trx, me, e.from);
+    agreed.set(e.from, agreements.length ? allowedBases(catalogue, agreements) : undefined);
+  }
+  const bases = agreed.get(e.from);
+  if (!bases) return null;
+  const problems = agreementProblems(e.body.request, { bases });
+  return problems.length ? `no agreement in force between ${me} and ${e.from} allows this request: ${problems.map((p) => p.detail).join('; ')}` : null;
+}
+
+/**
  * Stores the events of one batch, then folds each case it touched once. Batch-wise: one read
  * of the cases' list rows and openings, one insert of the events, one read of the touched
  * cases' events (and one of their equivocations), one write of their list rows. The list rows
@@ -54,6 +76,7 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
   const opened = [...new Set(envelopes.filter((e) => e.body.action === 'open').map((e) => e.body.case_id))];
   const held: Held = { peers: await peersOfCases(trx, caseIds), openings: await openingsOfCases(trx, opened) };
   const kept: Envelope<CaseEventBody>[] = [];
+  const agreed = new Map<string, AllowedBasis[] | undefined>();
   for (const e of envelopes) {
     const why = refusal(held, me, e);
     // Up to ACCORD_DELIVERY_WINDOW batches of a sender are in flight at once, so a case's
@@ -72,6 +95,13 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
     if (!plausibleTime(e.body.created_at, e.issued_at)) {
       refused.set(e.id, `the event's time ${e.body.created_at} is more than ${MAX_CLOCK_GAP_MS / 60_000} minutes from its envelope's ${e.issued_at}`);
       continue;
+    }
+    if (e.body.action === 'open') {
+      const notAgreed = await notAgreedBy(trx, me, e, agreed);
+      if (notAgreed) {
+        refused.set(e.id, notAgreed);
+        continue;
+      }
     }
     kept.push(e);
     if (e.body.action === 'open') {

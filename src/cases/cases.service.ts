@@ -8,7 +8,7 @@ import { newMessageId, type Envelope, type Signature } from '../federation/proto
 import type { Requirements } from '../directory/directory.schemas.js';
 import { findRequirements } from '../directory/directory.service.js';
 import { agreementAllows } from '../groups/agreements.js';
-import { listGroups } from '../groups/groups.service.js';
+import { agreementsBetween } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { catalogue } from './catalogue/catalogue.js';
 import { actionProblem, agreementProblems, allowedBases, availableActions, deadlinesOf, draftProblems, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
@@ -146,8 +146,7 @@ export interface RequestedSideView extends RequestedSide {
  */
 export async function requestedSideOf(ctx: NodeContext, peer: string): Promise<RequestedSideView> {
   const me = ctx.identity.node_id;
-  const shared = (await listGroups(ctx)).filter((g) => g.status === 'active' && g.members.includes(me) && g.members.includes(peer) && g.agreement);
-  const agreements = shared.map((g) => g.agreement!);
+  const agreements = await agreementsBetween(ctx.store.db, me, peer);
   const requirements = await findRequirements(ctx, peer);
   const side: RequestedSideView = { agreements: agreements.map((a) => a.title), requirements };
   if (agreements.length) side.bases = allowedBases(catalogue, agreements);

@@ -123,6 +123,19 @@ export async function listGroups(ctx: NodeContext): Promise<GroupView[]> {
   return out;
 }
 
+/**
+ * The agreements of the active groups that both `me` and `peer` belong to, read through `db`
+ * (a transaction of the caller's, e.g. while a received message is stored), for other capabilities.
+ */
+export async function agreementsBetween(db: DbOrTrx, me: string, peer: string): Promise<Agreement[]> {
+  const out: Agreement[] = [];
+  for (const id of await listGroupIds(db)) {
+    const s = (await foldStored(db, id)).state;
+    if (s.status === 'active' && s.agreement && s.members.includes(me) && s.members.includes(peer)) out.push(s.agreement);
+  }
+  return out;
+}
+
 /** The agreement of an active group this node belongs to, for other capabilities; null otherwise. */
 export async function findGroupAgreement(ctx: NodeContext, groupId: string): Promise<Agreement | null> {
   const s = (await foldStored(ctx.store.db, groupId)).state;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestContent } from '../../src/cases/cases.schemas.js';
+import { CaseEventType } from '../../src/cases/cases.messages.js';
+import type { CaseEventBody, RequestContent } from '../../src/cases/cases.schemas.js';
 import type { Envelope } from '../../src/federation/protocol/envelope.js';
 import { GroupProposalType } from '../../src/groups/groups.messages.js';
 import type { ProposalBody } from '../../src/groups/groups.schemas.js';
@@ -105,5 +106,26 @@ describe.each(DIALECTS)('drafts limited by the agreement in force with the peer 
       expect(d.status, JSON.stringify(d.json)).toBe(201);
       expect(d.json.problems).toEqual([]);
     }
+  });
+  it('as the requested node, refuses an opening the agreement does not allow, with the reason for the sender, and takes an allowed one', async () => {
+    const opening = (request: RequestContent): Envelope<CaseEventBody> => {
+      const at = new Date().toISOString();
+      const body: CaseEventBody = { event_id: newId(), case_id: newId(), created_at: at, seen: [], action: 'open', requested: me, request };
+      return { v: 1, id: newId(), from: peer, to: [me], type: CaseEventType.type, issued_at: at, body, sig: { suite: 'ed25519', key: 'k', value: 'v' } };
+    };
+    const receive = (es: Envelope<CaseEventBody>[]) => node.ctx.store.db.transaction().execute((trx) => CaseEventType.handleMany(trx, es, node.ctx));
+    // Its sender ignored the agreement: preservation under the UN Convention, which it allows only under Budapest.
+    const unBasis = opening({ ...PRESERVATION, translations: IN_RUSSIAN });
+    const notAType = opening({ ...PRESERVATION, type: 'preservation-traffic-data', legal_basis: { instrument: 'budapest', article: 30 } });
+    const allowed = opening({ ...UNDER_BUDAPEST, translations: IN_RUSSIAN });
+    const refused = await receive([unBasis, notAType, allowed]);
+    expect(refused.get(unBasis.id)).toMatch(/^no agreement in force between test-node and kz-cert allows this request: .*not under un-cybercrime art\. 42$/);
+    expect(refused.get(notAType.id)).toMatch(/allows preservation-traffic-data/);
+    expect(refused.has(allowed.id)).toBe(false);
+    const cases = await call(officer, 'GET', `/api/v1/cases?peer=${peer}`);
+    const ids = (cases.json.cases as { case_id: string }[]).map((c) => c.case_id);
+    expect(ids).toContain(allowed.body.case_id);
+    expect(ids).not.toContain(unBasis.body.case_id);
+    expect(ids).not.toContain(notAType.body.case_id);
   });
 });
