@@ -1,12 +1,19 @@
 import { ALL_ROLES } from '../auth/roles.js';
 import type { Capability } from '../capability.js';
 import * as migration20261202T030000 from './migrations/20261202T030000-intel.js';
+import * as migration20261202T070000 from './migrations/20261202T070000-intel-releases.js';
 import { registerIntelRoutes } from './intel.routes.js';
+import { sendReleases } from './releases/releases.jobs.js';
+import { IntelObjectsType } from './releases/releases.receive.js';
+import { registerReleaseRoutes } from './releases/releases.routes.js';
+import { intelReleaseRule } from './releases/releases.rules.js';
+import { RELEASES_JOB } from './releases/releases.service.js';
 import { registerTaxiiRoutes } from './taxii/taxii.routes.js';
 
 /**
  * Threat intelligence: a STIX 2.1 store (stix/ validates, store/ keeps every version), marked
- * with TLP and released under one policy (policy/release.policy.ts) that every path asks.
+ * with TLP and released under one policy (policy/release.policy.ts) that every path asks:
+ * releases to peers and groups (releases/), the outbox's release gate, the receiver, TAXII.
  * `intel:red` names the node's individual recipients of TLP:RED.
  */
 export const intel: Capability = {
@@ -15,11 +22,16 @@ export const intel: Capability = {
     'intel:read': ALL_ROLES,
     'intel:write': ['admin', 'coordinator', 'officer', 'analyst'],
     'intel:red': ['admin', 'coordinator'],
+    'intel:release': ['admin', 'coordinator'],
   },
-  tables: ['intel_objects', 'intel_imports'],
-  migrations: { '20261202T030000-intel': migration20261202T030000 },
+  tables: ['intel_objects', 'intel_imports', 'intel_releases', 'intel_release_peers', 'intel_received_releases', 'intel_held_messages'],
+  migrations: { '20261202T030000-intel': migration20261202T030000, '20261202T070000-intel-releases': migration20261202T070000 },
+  messages: [IntelObjectsType],
   routes: (app, ctx) => {
     registerIntelRoutes(app, ctx);
+    registerReleaseRoutes(app, ctx);
     registerTaxiiRoutes(app, ctx);
   },
+  jobs: [{ name: RELEASES_JOB, everyMs: 15_000, run: async (ctx, job) => void (await sendReleases(ctx, job)) }],
+  release: intelReleaseRule,
 };

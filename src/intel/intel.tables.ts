@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 import type { Tlp } from './policy/markings.js';
 
 /** A sequence number: PostgreSQL's bigint comes back as a string; read it with Number(). */
@@ -54,9 +54,82 @@ export interface IntelImportsTable {
   error: string | null;
 }
 
+/** What a release sends: every criterion given must hold. */
+export interface ReleaseFilter {
+  /** STIX types. */
+  types?: string[];
+  /** STIX ids (every version of each). */
+  ids?: string[];
+  /** Only objects created or imported here after the release was made. */
+  new_local?: boolean;
+}
+
+/** A release: what goes to whom. Objects are sent in store order, every version and revocation. */
+export interface IntelReleasesTable {
+  id: string;
+  title: string;
+  /** `peer`: one peer, named (TLP:RED may go). `group`: the members of a group, at each run. */
+  audience_kind: 'peer' | 'group';
+  /** The peer's node id or the group's id. */
+  audience_id: string;
+  /** ReleaseFilter, JSON. */
+  filter: string;
+  /** Objects after this store seq are considered (the store's end when made, for new_local; else 0). */
+  from_seq: Seq;
+  state: 'active' | 'stopped';
+  created_by: string;
+  created_at: string;
+  stopped_by: string | null;
+  stopped_at: string | null;
+}
+
+/** A release's progress to one peer: the store seq considered so far and the next message number. */
+export interface IntelReleasePeersTable {
+  release_id: string;
+  peer_id: string;
+  cursor: Seq;
+  /** The number of the next message of this release to this peer (1, 2, …: no gaps). */
+  next_rseq: number;
+  sent: number;
+  /** Objects the filter chose that the release policy kept from this peer. */
+  withheld: number;
+  updated_at: string;
+}
+
+/** A peer's release as this node received it: the next message number it applies, and counts. */
+export interface IntelReceivedReleasesTable {
+  from_node: string;
+  release_id: string;
+  title: string;
+  audience_kind: 'peer' | 'group';
+  next_rseq: number;
+  objects: number;
+  stored: number;
+  /** Objects refused: their marking says they should not have reached this node, or they are not valid STIX. */
+  refused: number;
+  first_at: string;
+  last_at: string;
+}
+
+/** A message of a peer's release that came before an earlier one: held until the gap is filled. */
+export interface IntelHeldMessagesTable {
+  from_node: string;
+  release_id: string;
+  rseq: number;
+  body: string;
+  received_at: string;
+}
+
+export type ReleaseRow = Selectable<IntelReleasesTable>;
+export type ReleasePeerRow = Selectable<IntelReleasePeersTable>;
+
 declare module '../store/schema.js' {
   interface Database {
     intel_objects: IntelObjectsTable;
     intel_imports: IntelImportsTable;
+    intel_releases: IntelReleasesTable;
+    intel_release_peers: IntelReleasePeersTable;
+    intel_received_releases: IntelReceivedReleasesTable;
+    intel_held_messages: IntelHeldMessagesTable;
   }
 }

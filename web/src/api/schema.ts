@@ -10611,6 +10611,3768 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intel/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's releases, newest first, with each peer's progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            releases: components["schemas"]["IntelRelease"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Release objects (by type, id, or every new local one) to a peer or a group: they, their later versions and revocations go to it under the release policy */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        audience: {
+                            /** @enum {string} */
+                            kind: "peer";
+                            node_id: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "group";
+                            group_id: string;
+                        };
+                        /** @description every criterion given must hold; at least one is needed */
+                        filter: {
+                            types?: string[];
+                            ids?: string[];
+                            /** @description only objects created or imported here after the release is made */
+                            new_local?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            audience: {
+                                /** @enum {string} */
+                                kind: "peer";
+                                node_id: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "group";
+                                group_id: string;
+                            };
+                            /** @description every criterion given must hold; at least one is needed */
+                            filter: {
+                                types?: string[];
+                                ids?: string[];
+                                /** @description only objects created or imported here after the release is made */
+                                new_local?: boolean;
+                            };
+                            state: "active" | "stopped";
+                            created_by: string;
+                            created_at: string;
+                            stopped_by: string | null;
+                            stopped_at: string | null;
+                            peers: {
+                                peer_id: string;
+                                /** @description objects queued for this peer (they leave through the outbox) */
+                                sent: number;
+                                /** @description objects the filter chose that the release policy keeps from this peer */
+                                withheld: number;
+                                /** @description messages of this release queued for this peer */
+                                messages: number;
+                                updated_at: string;
+                            }[];
+                            collection_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intel/releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A release and its progress to each peer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            audience: {
+                                /** @enum {string} */
+                                kind: "peer";
+                                node_id: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "group";
+                                group_id: string;
+                            };
+                            /** @description every criterion given must hold; at least one is needed */
+                            filter: {
+                                types?: string[];
+                                ids?: string[];
+                                /** @description only objects created or imported here after the release is made */
+                                new_local?: boolean;
+                            };
+                            state: "active" | "stopped";
+                            created_by: string;
+                            created_at: string;
+                            stopped_by: string | null;
+                            stopped_at: string | null;
+                            peers: {
+                                peer_id: string;
+                                /** @description objects queued for this peer (they leave through the outbox) */
+                                sent: number;
+                                /** @description objects the filter chose that the release policy keeps from this peer */
+                                withheld: number;
+                                /** @description messages of this release queued for this peer */
+                                messages: number;
+                                updated_at: string;
+                            }[];
+                            collection_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intel/releases/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a release: nothing more is queued for it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            audience: {
+                                /** @enum {string} */
+                                kind: "peer";
+                                node_id: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "group";
+                                group_id: string;
+                            };
+                            /** @description every criterion given must hold; at least one is needed */
+                            filter: {
+                                types?: string[];
+                                ids?: string[];
+                                /** @description only objects created or imported here after the release is made */
+                                new_local?: boolean;
+                            };
+                            state: "active" | "stopped";
+                            created_by: string;
+                            created_at: string;
+                            stopped_by: string | null;
+                            stopped_at: string | null;
+                            peers: {
+                                peer_id: string;
+                                /** @description objects queued for this peer (they leave through the outbox) */
+                                sent: number;
+                                /** @description objects the filter chose that the release policy keeps from this peer */
+                                withheld: number;
+                                /** @description messages of this release queued for this peer */
+                                messages: number;
+                                updated_at: string;
+                            }[];
+                            collection_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intel/received-releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Peers' releases received here: messages applied in order, held for a gap, objects stored and refused */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            received: {
+                                from_node: string;
+                                release_id: string;
+                                title: string;
+                                audience_kind: "peer" | "group";
+                                /** @description messages applied, in order */
+                                messages: number;
+                                /** @description messages that came before an earlier one, waiting for it */
+                                held: number;
+                                objects: number;
+                                stored: number;
+                                /** @description objects whose marking says they should not have reached this node, or not valid STIX */
+                                refused: number;
+                                first_at: string;
+                                last_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans of the groups this node belongs to or left, with their counts of items by status and overdue */
+        get: {
+            parameters: {
+                query?: {
+                    group?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            title: string;
+                            instrument: {
+                                id: string;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                signed: string;
+                                place: string;
+                                facts: {
+                                    fact: string;
+                                    /** @description CONFIRMED, SECONDARY or UNCONFIRMED */
+                                    status: string;
+                                    source: string;
+                                }[];
+                                /** @description some facts about it are UNCONFIRMED: show them flagged */
+                                unconfirmed: boolean;
+                            } | null;
+                            instrument_id: string | null;
+                            reference: string;
+                            author: string;
+                            created_at: string;
+                            /** @description member (may write) or former (this node left the group: read only) */
+                            my_role: string;
+                            counts: {
+                                items: number;
+                                proposed: number;
+                                planned: number;
+                                in_progress: number;
+                                done: number;
+                                cancelled: number;
+                                overdue: number;
+                            };
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Found a plan of a group this node belongs to; it goes to every member */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        group_id: string;
+                        title: string;
+                        instrument?: string | null;
+                        reference?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            title: string;
+                            instrument: {
+                                id: string;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                signed: string;
+                                place: string;
+                                facts: {
+                                    fact: string;
+                                    /** @description CONFIRMED, SECONDARY or UNCONFIRMED */
+                                    status: string;
+                                    source: string;
+                                }[];
+                                /** @description some facts about it are UNCONFIRMED: show them flagged */
+                                unconfirmed: boolean;
+                            } | null;
+                            instrument_id: string | null;
+                            reference: string;
+                            author: string;
+                            created_at: string;
+                            /** @description member (may write) or former (this node left the group: read only) */
+                            my_role: string;
+                            counts: {
+                                items: number;
+                                proposed: number;
+                                planned: number;
+                                in_progress: number;
+                                done: number;
+                                cancelled: number;
+                                overdue: number;
+                            };
+                            members: string[];
+                            items: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                title: string;
+                                description: string;
+                                owner: string;
+                                deadline: string;
+                                /** @description accepted (in effect), proposed (waiting for the owner) or declined */
+                                acceptance: string;
+                                answered_at: string | null;
+                                answer_note: string | null;
+                                status: string;
+                                updates: {
+                                    event_id: string;
+                                    at: string;
+                                    status: string;
+                                    note: string;
+                                }[];
+                                changes: {
+                                    id: string;
+                                    author: string;
+                                    created_at: string;
+                                    title?: string;
+                                    deadline?: string;
+                                    status: string;
+                                    answered_at: string | null;
+                                    note: string | null;
+                                }[];
+                                overdue: boolean;
+                                days_overdue: number;
+                                owner_is_member: boolean;
+                                awaiting_me: boolean;
+                            }[];
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/instruments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agreements a plan may implement, each fact with its source and status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: {
+                                en: string;
+                                ru: string;
+                                uz: string;
+                            };
+                            signed: string;
+                            place: string;
+                            facts: {
+                                fact: string;
+                                /** @description CONFIRMED, SECONDARY or UNCONFIRMED */
+                                status: string;
+                                source: string;
+                            }[];
+                            /** @description some facts about it are UNCONFIRMED: show them flagged */
+                            unconfirmed: boolean;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan: items, owners, deadlines, status updates and the signed history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            title: string;
+                            instrument: {
+                                id: string;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                signed: string;
+                                place: string;
+                                facts: {
+                                    fact: string;
+                                    /** @description CONFIRMED, SECONDARY or UNCONFIRMED */
+                                    status: string;
+                                    source: string;
+                                }[];
+                                /** @description some facts about it are UNCONFIRMED: show them flagged */
+                                unconfirmed: boolean;
+                            } | null;
+                            instrument_id: string | null;
+                            reference: string;
+                            author: string;
+                            created_at: string;
+                            /** @description member (may write) or former (this node left the group: read only) */
+                            my_role: string;
+                            counts: {
+                                items: number;
+                                proposed: number;
+                                planned: number;
+                                in_progress: number;
+                                done: number;
+                                cancelled: number;
+                                overdue: number;
+                            };
+                            members: string[];
+                            items: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                title: string;
+                                description: string;
+                                owner: string;
+                                deadline: string;
+                                /** @description accepted (in effect), proposed (waiting for the owner) or declined */
+                                acceptance: string;
+                                answered_at: string | null;
+                                answer_note: string | null;
+                                status: string;
+                                updates: {
+                                    event_id: string;
+                                    at: string;
+                                    status: string;
+                                    note: string;
+                                }[];
+                                changes: {
+                                    id: string;
+                                    author: string;
+                                    created_at: string;
+                                    title?: string;
+                                    deadline?: string;
+                                    status: string;
+                                    answered_at: string | null;
+                                    note: string | null;
+                                }[];
+                                overdue: boolean;
+                                days_overdue: number;
+                                owner_is_member: boolean;
+                                awaiting_me: boolean;
+                            }[];
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an item: in effect at once when this node owns it, else proposed to its owner */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        description?: string;
+                        owner: string;
+                        /** @description YYYY-MM-DD; the item is overdue after this day (UTC) */
+                        deadline: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            title: string;
+                            instrument: {
+                                id: string;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                signed: string;
+                                place: string;
+                                facts: {
+                                    fact: string;
+                                    /** @description CONFIRMED, SECONDARY or UNCONFIRMED */
+                                    status: string;
+                                    source: string;
+                                }[];
+                                /** @description some facts about it are UNCONFIRMED: show them flagged */
+                                unconfirmed: boolean;
+                            } | null;
+                            instrument_id: string | null;
+                            reference: string;
+                            author: string;
+                            created_at: string;
+                            /** @description member (may write) or former (this node left the group: read only) */
+                            my_role: string;
+                            counts: {
+                                items: number;
+                                proposed: number;
+                                planned: number;
+                                in_progress: number;
+                                done: number;
+                                cancelled: number;
+                                overdue: number;
+                            };
+                            members: string[];
+                            items: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                title: string;
+                                description: string;
+                                owner: string;
+                                deadline: string;
+                                /** @description accepted (in effect), proposed (waiting for the owner) or declined */
+                                acceptance: string;
+                                answered_at: string | null;
+                                answer_note: string | null;
+                                status: string;
+                                updates: {
+                                    event_id: string;
+                                    at: string;
+                                    status: string;
+                                    note: string;
+                                }[];
+                                changes: {
+                                    id: string;
+                                    author: string;
+                                    created_at: string;
+                                    title?: string;
+                                    deadline?: string;
+                                    status: string;
+                                    answered_at: string | null;
+                                    note: string | null;
+                                }[];
+                                overdue: boolean;
+                                days_overdue: number;
+                                owner_is_member: boolean;
+                                awaiting_me: boolean;
+                            }[];
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            item_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/items/{item}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change an item's title or deadline: at once when this node owns it, else proposed to the owner */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    item: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        /** @description YYYY-MM-DD; the item is overdue after this day (UTC) */
+                        deadline?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            title: string;
+                            instrument: {
+                                id: string;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                signed: string;
+                                place: string;
+                                facts: {
+                                    fact: string;
+                                    /** @description CONFIRMED, SECONDARY or UNCONFIRMED */
+                                    status: string;
+                                    source: string;
+                                }[];
+                                /** @description some facts about it are UNCONFIRMED: show them flagged */
+                                unconfirmed: boolean;
+                            } | null;
+                            instrument_id: string | null;
+                            reference: string;
+                            author: string;
+                            created_at: string;
+                            /** @description member (may write) or former (this node left the group: read only) */
+                            my_role: string;
+                            counts: {
+                                items: number;
+                                proposed: number;
+                                planned: number;
+                                in_progress: number;
+                                done: number;
+                                cancelled: number;
+                                overdue: number;
+                            };
+                            members: string[];
+                            items: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                title: string;
+                                description: string;
+                                owner: string;
+                                deadline: string;
+                                /** @description accepted (in effect), proposed (waiting for the owner) or declined */
+                                acceptance: string;
+                                answered_at: string | null;
+                                answer_note: string | null;
+                                status: string;
+                                updates: {
+                                    event_id: string;
+                                    at: string;
+                                    status: string;
+                                    note: string;
+                                }[];
+                                changes: {
+                                    id: string;
+                                    author: string;
+                                    created_at: string;
+                                    title?: string;
+                                    deadline?: string;
+                                    status: string;
+                                    answered_at: string | null;
+                                    note: string | null;
+                                }[];
+                                overdue: boolean;
+                                days_overdue: number;
+                                owner_is_member: boolean;
+                                awaiting_me: boolean;
+                            }[];
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            change_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/items/{item}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a status update of an item this node owns, with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    item: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        status: "planned" | "in_progress" | "done" | "cancelled";
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            title: string;
+                            instrument: {
+                                id: string;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                signed: string;
+                                place: string;
+                                facts: {
+                                    fact: string;
+                                    /** @description CONFIRMED, SECONDARY or UNCONFIRMED */
+                                    status: string;
+                                    source: string;
+                                }[];
+                                /** @description some facts about it are UNCONFIRMED: show them flagged */
+                                unconfirmed: boolean;
+                            } | null;
+                            instrument_id: string | null;
+                            reference: string;
+                            author: string;
+                            created_at: string;
+                            /** @description member (may write) or former (this node left the group: read only) */
+                            my_role: string;
+                            counts: {
+                                items: number;
+                                proposed: number;
+                                planned: number;
+                                in_progress: number;
+                                done: number;
+                                cancelled: number;
+                                overdue: number;
+                            };
+                            members: string[];
+                            items: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                title: string;
+                                description: string;
+                                owner: string;
+                                deadline: string;
+                                /** @description accepted (in effect), proposed (waiting for the owner) or declined */
+                                acceptance: string;
+                                answered_at: string | null;
+                                answer_note: string | null;
+                                status: string;
+                                updates: {
+                                    event_id: string;
+                                    at: string;
+                                    status: string;
+                                    note: string;
+                                }[];
+                                changes: {
+                                    id: string;
+                                    author: string;
+                                    created_at: string;
+                                    title?: string;
+                                    deadline?: string;
+                                    status: string;
+                                    answered_at: string | null;
+                                    note: string | null;
+                                }[];
+                                overdue: boolean;
+                                days_overdue: number;
+                                owner_is_member: boolean;
+                                awaiting_me: boolean;
+                            }[];
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/proposals/{pid}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or decline an item or change proposed to this node as owner */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    pid: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answer: "accept" | "decline";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            title: string;
+                            instrument: {
+                                id: string;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                signed: string;
+                                place: string;
+                                facts: {
+                                    fact: string;
+                                    /** @description CONFIRMED, SECONDARY or UNCONFIRMED */
+                                    status: string;
+                                    source: string;
+                                }[];
+                                /** @description some facts about it are UNCONFIRMED: show them flagged */
+                                unconfirmed: boolean;
+                            } | null;
+                            instrument_id: string | null;
+                            reference: string;
+                            author: string;
+                            created_at: string;
+                            /** @description member (may write) or former (this node left the group: read only) */
+                            my_role: string;
+                            counts: {
+                                items: number;
+                                proposed: number;
+                                planned: number;
+                                in_progress: number;
+                                done: number;
+                                cancelled: number;
+                                overdue: number;
+                            };
+                            members: string[];
+                            items: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                title: string;
+                                description: string;
+                                owner: string;
+                                deadline: string;
+                                /** @description accepted (in effect), proposed (waiting for the owner) or declined */
+                                acceptance: string;
+                                answered_at: string | null;
+                                answer_note: string | null;
+                                status: string;
+                                updates: {
+                                    event_id: string;
+                                    at: string;
+                                    status: string;
+                                    note: string;
+                                }[];
+                                changes: {
+                                    id: string;
+                                    author: string;
+                                    created_at: string;
+                                    title?: string;
+                                    deadline?: string;
+                                    status: string;
+                                    answered_at: string | null;
+                                    note: string | null;
+                                }[];
+                                overdue: boolean;
+                                days_overdue: number;
+                                owner_is_member: boolean;
+                                awaiting_me: boolean;
+                            }[];
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/export.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan and its progress as a printable HTML report (?lang=en|ru|uz, else Accept-Language) */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "en" | "ru" | "uz";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/export.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as a PDF with its fonts embedded */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "en" | "ru" | "uz";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 11 norms (GGE letters with the A/RES/73/27 items) and the agreed confidence-building measures, with sources and flags */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            source_note: string;
+                            sources: {
+                                [key: string]: {
+                                    title: string;
+                                    status: "confirmed" | "secondary" | "unconfirmed";
+                                };
+                            };
+                            norms: {
+                                id: string;
+                                res_73_27: string[];
+                                res_73_27_note?: string;
+                                source: string;
+                                letter_source: string;
+                                content_confirmed: boolean;
+                                letter_confirmed: boolean;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                paraphrase: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                            }[];
+                            cbms: {
+                                id: string;
+                                source: string | null;
+                                reference: string;
+                                confirmed: boolean;
+                                unconfirmed_note?: string;
+                                title: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                                paraphrase: {
+                                    en: string;
+                                    ru: string;
+                                    uz: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's report drafts, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            state: string;
+                            content: {
+                                language: string;
+                                summary: string;
+                                norms: {
+                                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                    status: "not_started" | "in_progress" | "implemented";
+                                    measures: string;
+                                    legislation: string;
+                                    institutions: string;
+                                    contacts: string;
+                                    links: {
+                                        url: string;
+                                        title?: string;
+                                    }[];
+                                }[];
+                            };
+                            created_by: string;
+                            updated_by: string;
+                            submitted_by: string | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                            published_version: number | null;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a draft of the national implementation report */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        language: string;
+                        summary: string;
+                        norms: {
+                            norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                            status: "not_started" | "in_progress" | "implemented";
+                            measures: string;
+                            legislation: string;
+                            institutions: string;
+                            contacts: string;
+                            links: {
+                                url: string;
+                                title?: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            state: string;
+                            content: {
+                                language: string;
+                                summary: string;
+                                norms: {
+                                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                    status: "not_started" | "in_progress" | "implemented";
+                                    measures: string;
+                                    legislation: string;
+                                    institutions: string;
+                                    contacts: string;
+                                    links: {
+                                        url: string;
+                                        title?: string;
+                                    }[];
+                                }[];
+                            };
+                            created_by: string;
+                            updated_by: string;
+                            submitted_by: string | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                            published_version: number | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One draft */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            state: string;
+                            content: {
+                                language: string;
+                                summary: string;
+                                norms: {
+                                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                    status: "not_started" | "in_progress" | "implemented";
+                                    measures: string;
+                                    legislation: string;
+                                    institutions: string;
+                                    contacts: string;
+                                    links: {
+                                        url: string;
+                                        title?: string;
+                                    }[];
+                                }[];
+                            };
+                            created_by: string;
+                            updated_by: string;
+                            submitted_by: string | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                            published_version: number | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Edit a draft (while a draft or returned) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        language: string;
+                        summary: string;
+                        norms: {
+                            norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                            status: "not_started" | "in_progress" | "implemented";
+                            measures: string;
+                            legislation: string;
+                            institutions: string;
+                            contacts: string;
+                            links: {
+                                url: string;
+                                title?: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            state: string;
+                            content: {
+                                language: string;
+                                summary: string;
+                                norms: {
+                                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                    status: "not_started" | "in_progress" | "implemented";
+                                    measures: string;
+                                    legislation: string;
+                                    institutions: string;
+                                    contacts: string;
+                                    links: {
+                                        url: string;
+                                        title?: string;
+                                    }[];
+                                }[];
+                            };
+                            created_by: string;
+                            updated_by: string;
+                            submitted_by: string | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                            published_version: number | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/drafts/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for review by a second user */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            state: string;
+                            content: {
+                                language: string;
+                                summary: string;
+                                norms: {
+                                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                    status: "not_started" | "in_progress" | "implemented";
+                                    measures: string;
+                                    legislation: string;
+                                    institutions: string;
+                                    contacts: string;
+                                    links: {
+                                        url: string;
+                                        title?: string;
+                                    }[];
+                                }[];
+                            };
+                            created_by: string;
+                            updated_by: string;
+                            submitted_by: string | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                            published_version: number | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/drafts/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a draft in review (not its author or last editor) or return it with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        decision: "approve" | "return";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            state: string;
+                            content: {
+                                language: string;
+                                summary: string;
+                                norms: {
+                                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                    status: "not_started" | "in_progress" | "implemented";
+                                    measures: string;
+                                    legislation: string;
+                                    institutions: string;
+                                    contacts: string;
+                                    links: {
+                                        url: string;
+                                        title?: string;
+                                    }[];
+                                }[];
+                            };
+                            created_by: string;
+                            updated_by: string;
+                            submitted_by: string | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                            published_version: number | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/drafts/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an approved draft as the next signed version to the members of the chosen groups */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        groups: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: {
+                                node_id: string;
+                                country: string;
+                                version: number;
+                                published_at: string;
+                                groups: string[];
+                                language: string;
+                                summary: string;
+                                norms: {
+                                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                    status: "not_started" | "in_progress" | "implemented";
+                                    measures: string;
+                                    legislation: string;
+                                    institutions: string;
+                                    contacts: string;
+                                    links: {
+                                        url: string;
+                                        title?: string;
+                                    }[];
+                                }[];
+                            };
+                            sent_to: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest version of every state's report held here (or of a group's members) */
+        get: {
+            parameters: {
+                query?: {
+                    group?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            node_id: string;
+                            country: string;
+                            version: number;
+                            published_at: string;
+                            own: boolean;
+                            statuses: {
+                                [key: string]: "not_started" | "in_progress" | "implemented";
+                            };
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/matrix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** States × norms: the status of each norm in the latest version of each report, with totals per norm */
+        get: {
+            parameters: {
+                query?: {
+                    group?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            norms: string[];
+                            rows: {
+                                node_id: string;
+                                country: string;
+                                version: number;
+                                published_at: string;
+                                statuses: ("not_started" | "in_progress" | "implemented")[];
+                            }[];
+                            totals: {
+                                [key: string]: {
+                                    not_started: number;
+                                    in_progress: number;
+                                    implemented: number;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/by-norm/{norm}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One norm across states: each state's latest entry on it */
+        get: {
+            parameters: {
+                query?: {
+                    group?: string;
+                };
+                header?: never;
+                path: {
+                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            node_id: string;
+                            country: string;
+                            version: number;
+                            published_at: string;
+                            entry: {
+                                norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                status: "not_started" | "in_progress" | "implemented";
+                                measures: string;
+                                legislation: string;
+                                institutions: string;
+                                contacts: string;
+                                links: {
+                                    url: string;
+                                    title?: string;
+                                }[];
+                            };
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/reports/{node}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One state's report over time: its versions, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    node: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            node_id: string;
+                            country: string;
+                            version: number;
+                            published_at: string;
+                            own: boolean;
+                            statuses: {
+                                [key: string]: "not_started" | "in_progress" | "implemented";
+                            };
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/reports/{node}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a report, with who signed it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    node: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            report: {
+                                node_id: string;
+                                country: string;
+                                version: number;
+                                published_at: string;
+                                groups: string[];
+                                language: string;
+                                summary: string;
+                                norms: {
+                                    norm: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                                    status: "not_started" | "in_progress" | "implemented";
+                                    measures: string;
+                                    legislation: string;
+                                    institutions: string;
+                                    contacts: string;
+                                    links: {
+                                        url: string;
+                                        title?: string;
+                                    }[];
+                                }[];
+                            };
+                            own: boolean;
+                            received_at: string;
+                            signed_by: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/reports/{node}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed per norm between two versions of a report */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    node: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            node_id: string;
+                            from: number;
+                            to: number;
+                            summary_changed: boolean;
+                            norms: {
+                                norm: string;
+                                changed: string[];
+                                status: {
+                                    from: "not_started" | "in_progress" | "implemented";
+                                    to: "not_started" | "in_progress" | "implemented";
+                                };
+                                links_added: string[];
+                                links_removed: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/reports/{node}/versions/{version}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Comments on a version of a report (sent by us, or received on our own) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    node: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            direction: "in" | "out";
+                            report_node: string;
+                            version: number;
+                            norm: string | null;
+                            author_node: string;
+                            author_name: string;
+                            text: string;
+                            created_at: string;
+                            received_at: string;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Comment on another state's published report: sent, signed, to its author */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    node: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        norm?: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k";
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            direction: "in" | "out";
+                            report_node: string;
+                            version: number;
+                            norm: string | null;
+                            author_node: string;
+                            author_name: string;
+                            text: string;
+                            created_at: string;
+                            received_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/norms/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every comment: received on our reports and sent on others */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            direction: "in" | "out";
+                            report_node: string;
+                            version: number;
+                            norm: string | null;
+                            author_node: string;
+                            author_name: string;
+                            text: string;
+                            created_at: string;
+                            received_at: string;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -12426,6 +16188,42 @@ export interface components {
             object: {
                 [key: string]: unknown;
             };
+        };
+        IntelRelease: {
+            id: string;
+            title: string;
+            audience: {
+                /** @enum {string} */
+                kind: "peer";
+                node_id: string;
+            } | {
+                /** @enum {string} */
+                kind: "group";
+                group_id: string;
+            };
+            /** @description every criterion given must hold; at least one is needed */
+            filter: {
+                types?: string[];
+                ids?: string[];
+                /** @description only objects created or imported here after the release is made */
+                new_local?: boolean;
+            };
+            state: "active" | "stopped";
+            created_by: string;
+            created_at: string;
+            stopped_by: string | null;
+            stopped_at: string | null;
+            peers: {
+                peer_id: string;
+                /** @description objects queued for this peer (they leave through the outbox) */
+                sent: number;
+                /** @description objects the filter chose that the release policy keeps from this peer */
+                withheld: number;
+                /** @description messages of this release queued for this peer */
+                messages: number;
+                updated_at: string;
+            }[];
+            collection_id: string;
         };
     };
     responses: never;

@@ -1,0 +1,119 @@
+import { appendAudit } from '../../audit/audit.repository.js';
+import type { NodeContext } from '../../context.js';
+import type { Envelope } from '../../federation/protocol/envelope.js';
+import type { MessageType } from '../../federation/protocol/message-types.js';
+import type { DbOrTrx } from '../../store/db.js';
+import type { IntelReceivedReleasesTable } from '../intel.tables.js';
+import { validateStixObject } from '../stix/index.js';
+import { storeObjects, type PreparedObject } from '../store/objects.repository.js';
+import { prepareObject } from '../store/prepare.js';
+import { releasedObjectDecision } from './releases.rules.js';
+import { IntelMessage, IntelObjectsBody } from './releases.schemas.js';
+
+/** Refused objects named in one audit entry (all are counted). */
+const NAMED_REFUSALS = 20;
+
+interface Refusal {
+  id: string | null;
+  tlp?: string;
+  reason: string;
+}
+
+/**
+ * Receives messages of peers' releases (`intel.objects/v1`), in the inbox's transaction.
+ *
+ * Order: each release of each peer is numbered 1, 2, … without gaps (rseq). A message is applied
+ * only when every earlier one of its release was: one that comes early (batches overtake each
+ * other in flight) is held, and applied as soon as the gap is filled; one already applied (a
+ * number below the next expected) is a harmless duplicate. Tampered and replayed batches never
+ * get here: the inbox refuses them.
+ *
+ * Markings: the receiver asks the release policy again, of each object, whether it may have
+ * reached this node from that peer (TLP read from the object's own markings; TLP:RED only when
+ * the release names this node; what the sender itself received goes no further than GREEN).
+ * An object that should not have come, or is not valid STIX, is refused: not stored, counted
+ * on the received release and named in the audit log. The rest are stored with origin
+ * `received` and the peer as their source.
+ */
+export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<IntelObjectsBody>[], ctx: NodeContext): Promise<void> {
+  const now = new Date();
+  const states = new Map<string, { row: IntelReceivedReleasesTable; isNew: boolean }>();
+  for (const e of envelopes) {
+    const b = e.body;
+    const key = `${e.from}\u0000${b.release_id}`;
+    let st = states.get(key);
+    if (!st) {
+      const row = await trx.selectFrom('intel_received_releases').selectAll().where('from_node', '=', e.from).where('release_id', '=', b.release_id).executeTakeFirst();
+      st = row
+        ? { row, isNew: false }
+        : { row: { from_node: e.from, release_id: b.release_id, title: b.title, audience_kind: b.audience.kind, next_rseq: 1, objects: 0, stored: 0, refused: 0, first_at: now.toISOString(), last_at: now.toISOString() }, isNew: true };
+      states.set(key, st);
+    }
+    if (b.rseq < st.row.next_rseq) continue;
+    if (b.rseq > st.row.next_rseq) {
+      await trx
+        .insertInto('intel_held_messages')
+        .values({ from_node: e.from, release_id: b.release_id, rseq: b.rseq, body: JSON.stringify(b), received_at: now.toISOString() })
+        .onConflict((oc) => oc.columns(['from_node', 'release_id', 'rseq']).doNothing())
+        .execute();
+      continue;
+    }
+    await applyMessage(trx, ctx, e.from, b, st.row, now);
+    // Messages that came early and wait for this one.
+    for (;;) {
+      const held = await trx.selectFrom('intel_held_messages').select('body').where('from_node', '=', e.from).where('release_id', '=', b.release_id).where('rseq', '=', st.row.next_rseq).executeTakeFirst();
+      if (!held) break;
+      await trx.deleteFrom('intel_held_messages').where('from_node', '=', e.from).where('release_id', '=', b.release_id).where('rseq', '=', st.row.next_rseq).execute();
+      await applyMessage(trx, ctx, e.from, JSON.parse(held.body) as IntelObjectsBody, st.row, now);
+    }
+  }
+  for (const { row, isNew } of states.values()) {
+    if (isNew) await trx.insertInto('intel_received_releases').values(row).execute();
+    else {
+      const { from_node, release_id, ...rest } = row;
+      await trx.updateTable('intel_received_releases').set(rest).where('from_node', '=', from_node).where('release_id', '=', release_id).execute();
+    }
+  }
+}
+
+async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: IntelObjectsBody, st: IntelReceivedReleasesTable, now: Date): Promise<void> {
+  const good: PreparedObject[] = [];
+  const refusals: Refusal[] = [];
+  for (const entry of b.objects) {
+    const id = typeof entry.object.id === 'string' ? entry.object.id.slice(0, 300) : null;
+    const d = releasedObjectDecision(entry, b.audience.kind);
+    if (!d.allowed) {
+      refusals.push({ id, tlp: d.tlp, reason: d.reason });
+      continue;
+    }
+    const v = validateStixObject(entry.object);
+    if (!v.ok) {
+      refusals.push({ id, reason: `invalid-stix: ${v.errors[0]?.path ?? ''} ${v.errors[0]?.message ?? ''}`.slice(0, 300) });
+      continue;
+    }
+    good.push(prepareObject(v.object));
+  }
+  const out = await storeObjects(trx, good, 'received', from, now, ctx.store.sqlite);
+  st.next_rseq = b.rseq + 1;
+  st.title = b.title;
+  st.objects += b.objects.length;
+  st.stored += out.stored;
+  st.refused += refusals.length;
+  st.last_at = now.toISOString();
+  if (refusals.length) {
+    await appendAudit(trx, ctx.store.dialect, {
+      actor: `node:${from}`,
+      action: 'intel.refuse_received',
+      target: `intel_release:${from}/${b.release_id}`,
+      details: { rseq: b.rseq, refused: refusals.length, objects: refusals.slice(0, NAMED_REFUSALS) },
+    });
+  }
+}
+
+/** `intel.objects/v1`: the objects of a peer's release, received in order (rseq), under the release policy. */
+export const IntelObjectsType = {
+  type: IntelMessage.objects,
+  body: IntelObjectsBody,
+  handle: (trx, e, ctx) => receiveIntelObjects(trx, [e], ctx),
+  handleMany: receiveIntelObjects,
+} satisfies MessageType<typeof IntelObjectsBody>;
