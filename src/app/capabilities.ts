@@ -9,7 +9,9 @@ import { federation } from '../federation/index.js';
 import { groups } from '../groups/index.js';
 import { intel } from '../intel/index.js';
 import { node } from '../node/index.js';
+import { norms } from '../norms/index.js';
 import { notifications } from '../notifications/index.js';
+import { plans } from '../plans/index.js';
 
 /**
  * Everything this node can do, once. The HTTP app, the message registry, the migrator, the
@@ -28,6 +30,8 @@ export const CAPABILITIES: readonly Capability[] = [
   cases,
   evidence,
   intel,
+  plans,
+  norms,
   notifications,
   desk,
 ];
