@@ -34,4 +34,5 @@ export const intel: Capability = {
   },
   jobs: [{ name: RELEASES_JOB, everyMs: 15_000, run: async (ctx, job) => void (await sendReleases(ctx, job)) }],
   release: intelReleaseRule,
+  webPages: ['/intelligence'],
 };

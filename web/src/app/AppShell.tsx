@@ -14,9 +14,11 @@ import { DirectoryPage } from '../directory/DirectoryPage.js';
 import { NoticesPage } from '../federation/NoticesPage.js';
 import { PeersPage } from '../federation/PeersPage.js';
 import { GroupsPage } from '../groups/GroupsPage.js';
+import { IntelPage } from '../intel/IntelPage.js';
 import { OverviewPage } from '../node/OverviewPage.js';
 import { NodeInfoContext, useNodeInfoResource } from '../node/useNodeInfo.js';
 import { NotificationsPage } from '../notifications/NotificationsPage.js';
+import { PlansPage } from '../plans/PlansPage.js';
 import { ROUTES, routeOf, useRoute, type RouteName } from '../shared/hooks/useRoute.js';
 import { LiveChangesContext } from '../shared/hooks/liveChanges.js';
 import type { Theme } from '../shared/hooks/useTheme.js';
@@ -67,6 +69,8 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       page = <CasesPage path={path} navigate={navigate} sections={CASE_SECTIONS} />;
       break;
     case 'intelligence':
+      page = <IntelPage path={path} navigate={navigate} />;
+      break;
     case 'norms':
       page = <ComingSoonPage capability={route} />;
       break;
@@ -75,6 +79,9 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       break;
     case 'notices':
       page = <NoticesPage />;
+      break;
+    case 'plans':
+      page = <PlansPage path={path} navigate={navigate} />;
       break;
     case 'groups':
       page = <GroupsPage path={path} navigate={navigate} />;
