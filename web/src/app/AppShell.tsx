@@ -19,7 +19,6 @@ import { OverviewPage } from '../node/OverviewPage.js';
 import { NodeInfoContext, useNodeInfoResource } from '../node/useNodeInfo.js';
 import { NotificationsPage } from '../notifications/NotificationsPage.js';
 import { PlansPage } from '../plans/PlansPage.js';
-import { PlansPage } from '../plans/PlansPage.js';
 import { ROUTES, routeOf, useRoute, type RouteName } from '../shared/hooks/useRoute.js';
 import { LiveChangesContext } from '../shared/hooks/liveChanges.js';
 import type { Theme } from '../shared/hooks/useTheme.js';
@@ -80,9 +79,6 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       break;
     case 'notices':
       page = <NoticesPage />;
-      break;
-    case 'plans':
-      page = <PlansPage path={path} navigate={navigate} />;
       break;
     case 'plans':
       page = <PlansPage path={path} navigate={navigate} />;

@@ -8,7 +8,6 @@ export const ROUTES = {
   intelligence: '/intelligence',
   norms: '/norms',
   plans: '/plans',
-  plans: '/plans',
   federation: '/federation',
   notices: '/notices',
   groups: '/groups',
@@ -21,7 +20,7 @@ export const ROUTES = {
 export type RouteName = keyof typeof ROUTES;
 
 /** Pages with sub-pages: `/groups/ID` is the groups page showing one group, `/directory/own` this node's entry. */
-const NESTED: readonly RouteName[] = ['groups', 'directory', 'cases', 'intelligence', 'plans', 'plans'];
+const NESTED: readonly RouteName[] = ['groups', 'directory', 'cases', 'intelligence', 'plans'];
 
 export function routeOf(path: string): RouteName | null {
   const clean = path.replace(/\/+$/, '') || '/';
