@@ -5,6 +5,7 @@ import { enqueueMessages } from '../../src/federation/outbox.service.js';
 import type { Envelope } from '../../src/federation/protocol/envelope.js';
 import { sendReleases } from '../../src/intel/releases/releases.jobs.js';
 import { IntelMessage, type IntelObjectsBody } from '../../src/intel/releases/releases.schemas.js';
+import { ALL_COLLECTION_ID, TAXII_MEDIA_TYPE } from '../../src/intel/taxii/taxii.routes.js';
 import { pinPeer } from '../cases/_cases.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
@@ -93,6 +94,22 @@ describe.each(DIALECTS)('intel releases, sending side (%s)', (dialect) => {
     expect(list.map((x: { id: string }) => x.id)).toContain(r.id);
     const audit = await node.ctx.store.db.selectFrom('audit_log').select(['action', 'target']).where('target', '=', `intel_release:${r.id}`).orderBy('seq').execute();
     expect(audit.map((a) => a.action)).toEqual(['intel.release', 'intel.release_stop']);
+  });
+
+  it("serves each release as a TAXII collection of its objects, as the reader may see them", async () => {
+    const red = marked('red', { name: 'taxii red' });
+    const green = marked('green', { name: 'taxii green' });
+    const malware = { type: 'malware', spec_version: '2.1', id: 'malware--1c5f2b5e-8b7a-4c1a-9d7b-1a2b3c4d5e6f', created: '2026-12-01T10:00:00.000Z', modified: '2026-12-01T10:00:00.000Z', name: 'Not released', is_family: true };
+    const rel = (await call('POST', '/api/v1/intel/releases', 'admin', { title: 'Two ids', audience: { kind: 'peer', node_id: 'kz-cert' }, filter: { ids: [red.id, green.id] } })).json();
+    await store(node.ctx, [red, green, malware]);
+    const taxii = (url: string, role: Role) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[role]}`, accept: TAXII_MEDIA_TYPE } });
+    const list = (await taxii('/taxii2/api/collections/', 'analyst')).json().collections;
+    expect(list.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([ALL_COLLECTION_ID, rel.id]));
+    expect((await taxii(`/taxii2/api/collections/${rel.id}/`, 'analyst')).json()).toMatchObject({ id: rel.id, title: 'Release: Two ids', can_read: true });
+    const names = async (role: Role) => ((await taxii(`/taxii2/api/collections/${rel.id}/objects/`, role)).json().objects ?? []).map((o: { name: string }) => o.name);
+    expect(await names('analyst')).toEqual(['taxii green']);
+    expect(await names('coordinator')).toEqual(['taxii red', 'taxii green']);
+    expect((await taxii(`/taxii2/api/collections/${UNKNOWN}/objects/`, 'analyst')).statusCode).toBe(404);
   });
 
   it('refuses bad input with the field at fault, and writes nothing', async () => {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { appendAudit } from '../../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../../context.js';
 import { newId } from '../../util/ids.js';
+import { RELEASES_JOB } from '../releases/releases.service.js';
 import { validateStixObject } from '../stix/index.js';
 import { BundleFormatError, readBundle, type BundleHeader } from './bundle-stream.js';
 import { storeObjects, type PreparedObject } from './objects.repository.js';
@@ -131,5 +132,7 @@ export async function importBundle(ctx: NodeContext, actor: Actor, source: Async
       .execute();
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'intel.import', target: `intel_import:${id}`, details: { state: s.state, stored: s.stored, duplicates: s.duplicates, refused: s.refused } });
   });
+  // New objects may belong to releases: they leave now rather than at the job's next period.
+  if (s.stored > 0) ctx.jobs.runSoon(RELEASES_JOB);
   return s;
 }

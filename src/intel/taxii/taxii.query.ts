@@ -20,6 +20,8 @@ export interface TaxiiFilter {
   /** Objects after this seq (the `next` of the previous page). */
   after?: number;
   limit: number;
+  /** A release's collection: only the objects its filter chooses. */
+  release?: { types?: string[]; ids?: string[]; new_local?: boolean; from_seq: number };
 }
 
 export interface TaxiiRow {
@@ -65,6 +67,12 @@ export async function taxiiPage(db: DbOrTrx, audience: Audience, options: Policy
   if (f.ids?.length) q = q.where('id', 'in', f.ids);
   if (f.types?.length) q = q.where('type', 'in', f.types);
   if (f.specVersions?.length) q = q.where('spec_version', 'in', f.specVersions);
+  if (f.release) {
+    const r = f.release;
+    if (r.types) q = q.where('type', 'in', r.types);
+    if (r.ids) q = q.where('id', 'in', r.ids);
+    if (r.new_local) q = q.where('origin', '=', 'local').where('seq', '>', r.from_seq);
+  }
   if (!versions.includes('all')) {
     const exact = versions.filter((v) => v !== 'last' && v !== 'first');
     q = q.where((eb) => {

@@ -4,6 +4,8 @@ import type { TypedApp } from '../../capability.js';
 import type { NodeContext } from '../../context.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import { userAudience } from '../intel.routes.js';
+import type { ReleaseFilter, ReleaseRow } from '../intel.tables.js';
+import { findRelease } from '../releases/releases.service.js';
 import { DEFAULT_POLICY } from '../policy/release.policy.js';
 import { taxiiPage, type TaxiiFilter, type TaxiiRow } from './taxii.query.js';
 
@@ -20,6 +22,7 @@ const ROOT = '/taxii2/api';
 /** The collection of everything the reader may see. */
 export const ALL_COLLECTION_ID = '3c1f7d0e-2b9a-4c55-8e61-5f0d6b7a9c21';
 const MAX_PAGE = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEFAULT_PAGE = 100;
 const tags = ['taxii'];
 
@@ -111,9 +114,14 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
       return payload;
     });
 
-    const collection = (id: string) => {
-      if (id !== ALL_COLLECTION_ID) throw new NotFoundError(`no collection ${id}`);
-      return { id: ALL_COLLECTION_ID, title: 'Everything you may see', description: "This node's threat intelligence, under its release policy for the reader", can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] };
+    const all = { id: ALL_COLLECTION_ID, title: 'Everything you may see', description: "This node's threat intelligence, under its release policy for the reader", can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] };
+    const ofRelease = (r: ReleaseRow) => ({ id: r.id, title: `Release: ${r.title}`, description: `The objects of the release ${r.title} (${r.state}) you may see`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
+    /** A collection: everything, or one release's objects (its id is the release's). */
+    const collection = async (id: string) => {
+      if (id === ALL_COLLECTION_ID) return { info: all, release: undefined };
+      const r = UUID.test(id) ? await findRelease(ctx.store.db, id) : undefined;
+      if (!r) throw new NotFoundError(`no collection ${id}`);
+      return { info: ofRelease(r), release: { ...(JSON.parse(r.filter) as ReleaseFilter), from_seq: Number(r.from_seq) } };
     };
     const CollectionParams = Type.Object({ collection: Type.String({ maxLength: 64 }) });
     const ObjectParams = Type.Object({ collection: Type.String({ maxLength: 64 }), object: Type.String({ maxLength: 300 }) });
@@ -131,13 +139,16 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
       max_content_length: 100 * 1024 * 1024,
     }));
 
-    taxii.get(`${ROOT}/collections/`, { config: read, schema: { tags, summary: 'TAXII 2.1 collections' } }, async () => ({ collections: [collection(ALL_COLLECTION_ID)] }));
+    taxii.get(`${ROOT}/collections/`, { config: read, schema: { tags, summary: "TAXII 2.1 collections: everything you may see, and one per release of this node's" } }, async () => {
+      const releases = await ctx.store.db.selectFrom('intel_releases').selectAll().orderBy('created_at').limit(1000).execute();
+      return { collections: [all, ...releases.map(ofRelease)] };
+    });
 
-    taxii.get(`${ROOT}/collections/:collection/`, { config: read, schema: { tags, summary: 'A TAXII 2.1 collection', params: CollectionParams } }, async (req) => collection(req.params.collection));
+    taxii.get(`${ROOT}/collections/:collection/`, { config: read, schema: { tags, summary: 'A TAXII 2.1 collection', params: CollectionParams } }, async (req) => (await collection(req.params.collection)).info);
 
     const page = async (req: FastifyRequest, extra: Partial<TaxiiFilter> = {}) => {
-      collection((req.params as { collection: string }).collection);
-      const f = { ...filterOf(req.query as Record<string, unknown>), ...extra };
+      const { release } = await collection((req.params as { collection: string }).collection);
+      const f = { ...filterOf(req.query as Record<string, unknown>), ...extra, ...(release ? { release } : {}) };
       const rows = await taxiiPage(ctx.store.db, userAudience(ctx, req), policy, f);
       const more = rows.length > f.limit;
       const shown = rows.slice(0, f.limit);

@@ -15869,7 +15869,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** TAXII 2.1 collections */
+        /** TAXII 2.1 collections: everything you may see, and one per release of this node's */
         get: {
             parameters: {
                 query?: never;
