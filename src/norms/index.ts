@@ -20,7 +20,7 @@ export const norms: Capability = {
   jobs: [
     {
       name: 'norms.deliver',
-      everyMs: 30_000,
+      everyMs: 10_000,
       run: async (ctx) => {
         await deliverMissingVersions(ctx);
       },

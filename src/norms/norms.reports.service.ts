@@ -1,7 +1,7 @@
 import type { NodeContext } from '../context.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { getGroup } from '../groups/groups.service.js';
-import { findVersionRow, latestSummaries, versionSummaries } from './norms.repository.js';
+import { findVersionRow, latestBodies, latestSummaries, versionSummaries } from './norms.repository.js';
 import { buildMatrix, completeEntries, diffReports } from './norms.rules.js';
 import type { Matrix, NormEntry, NormId, ReportDiff, ReportVersion, VersionSummary } from './norms.schemas.js';
 
@@ -57,12 +57,11 @@ export interface NormAcrossStates {
 
 /** One norm across states: what each state's latest report says about it. */
 export async function byNorm(ctx: NodeContext, norm: NormId, group?: string): Promise<NormAcrossStates[]> {
-  const latest = await latestSummaries(ctx.store.db, await nodesOf(ctx, group));
-  const out: NormAcrossStates[] = [];
-  for (const s of latest) {
-    const v = await getVersion(ctx, s.node_id, s.version);
-    const entry = completeEntries(v.report.norms).find((e) => e.norm === norm)!;
-    out.push({ node_id: s.node_id, country: s.country, version: s.version, published_at: s.published_at, entry });
-  }
-  return out;
+  return (await latestBodies(ctx.store.db, await nodesOf(ctx, group))).map(({ version: r }) => ({
+    node_id: r.node_id,
+    country: r.country,
+    version: r.version,
+    published_at: r.published_at,
+    entry: completeEntries(r.norms).find((e) => e.norm === norm)!,
+  }));
 }

@@ -81,6 +81,13 @@ export async function latestSummaries(db: DbOrTrx, nodeIds?: string[]): Promise<
   return (await q.orderBy('country').orderBy('node_id').execute()).map(toSummary);
 }
 
+/** The latest version of every state's report with its body, in one query (one norm across states). */
+export async function latestBodies(db: DbOrTrx, nodeIds?: string[]): Promise<{ version: ReportVersion; published_at: string }[]> {
+  let q = db.selectFrom('norms_versions').select(['body', 'published_at']).where('is_latest', '=', 1);
+  if (nodeIds) q = q.where('node_id', 'in', nodeIds.length ? nodeIds : ['']);
+  return (await q.orderBy('country').orderBy('node_id').execute()).map((r) => ({ version: JSON.parse(r.body) as ReportVersion, published_at: r.published_at }));
+}
+
 /** Every version of one state's report, oldest first, without the bodies. */
 export async function versionSummaries(db: DbOrTrx, nodeId: string): Promise<VersionSummary[]> {
   return (await db.selectFrom('norms_versions').select(summaryColumns).where('node_id', '=', nodeId).orderBy('version').execute()).map(toSummary);
