@@ -1,11 +1,31 @@
+import { useTranslation } from 'react-i18next';
+import { onLink } from '../cases/paths.js';
+import { PageHeader } from '../shared/ui/PageHeader.js';
+import { INTEL_PATH, RELEASES_PATH } from './intelApi.js';
 import { ObjectList } from './ObjectList.js';
 import { ObjectPage } from './ObjectPage.js';
-import { INTEL_PATH } from './intelApi.js';
+import { ReleasesPage } from './ReleasesPage.js';
 import './intel.css';
 
-/** Threat intelligence: the objects list (with import) at /intelligence, an object at /intelligence/objects/ID. */
+/** Threat intelligence: objects (with import) at /intelligence, an object at /intelligence/objects/ID, releases at /intelligence/releases. */
 export function IntelPage({ path, navigate }: { path: string; navigate: (path: string) => void }) {
-  const rest = path.startsWith(`${INTEL_PATH}/objects/`) ? decodeURIComponent(path.slice(`${INTEL_PATH}/objects/`.length).replace(/\/+$/, '')) : null;
-  if (rest) return <ObjectPage id={rest} navigate={navigate} />;
-  return <ObjectList navigate={navigate} />;
+  const { t } = useTranslation();
+  const objectId = path.startsWith(`${INTEL_PATH}/objects/`) ? decodeURIComponent(path.slice(`${INTEL_PATH}/objects/`.length).replace(/\/+$/, '')) : null;
+  if (objectId) return <ObjectPage id={objectId} navigate={navigate} />;
+  const releases = path.replace(/\/+$/, '') === RELEASES_PATH;
+  const link = onLink(navigate);
+  return (
+    <>
+      <PageHeader title={t('intel.title')} intro={t('intel.intro')} />
+      <nav className="tabs" aria-label={t('intel.tabs')}>
+        <a href={INTEL_PATH} aria-current={releases ? undefined : 'page'} onClick={link} data-tab="objects">
+          {t('intel.tabObjects')}
+        </a>
+        <a href={RELEASES_PATH} aria-current={releases ? 'page' : undefined} onClick={link} data-tab="releases">
+          {t('intel.tabReleases')}
+        </a>
+      </nav>
+      {releases ? <ReleasesPage /> : <ObjectList navigate={navigate} />}
+    </>
+  );
 }

@@ -4,7 +4,6 @@ import { useSignedIn } from '../auth/useSession.js';
 import { useFormatRelative } from '../shared/hooks/useFormat.js';
 import { useAction, useResource } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
-import { PageHeader } from '../shared/ui/PageHeader.js';
 import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { onLink } from '../cases/paths.js';
 import { ImportPanel, INTEL_WRITE } from './ImportPanel.js';
@@ -70,7 +69,6 @@ export function ObjectList({ navigate }: { navigate: (path: string) => void }) {
   const link = onLink(navigate);
   return (
     <>
-      <PageHeader title={t('intel.title')} intro={t('intel.intro')} />
       {INTEL_WRITE.includes(user.role) && <ImportPanel onImported={handleImported} />}
       <form className="intel-filters" onSubmit={handleSearch} role="search" aria-label={t('intel.filters.label')}>
         <div className="field">

@@ -1,5 +1,5 @@
 import { api, ApiError } from '../api/client.js';
-import type { Problem, Query, Res } from '../api/types.js';
+import type { Body, Problem, Query, Res } from '../api/types.js';
 
 export type IntelObject = Res<'/api/v1/intel/objects', 'get'>['objects'][number];
 export type IntelObjectList = Res<'/api/v1/intel/objects', 'get'>;
@@ -7,7 +7,12 @@ export type IntelQuery = Query<'/api/v1/intel/objects', 'get'>;
 export type ImportSummary = Res<'/api/v1/intel/imports', 'post'>;
 export type Tlp = NonNullable<IntelObject['tlp']>;
 
+export type IntelRelease = Res<'/api/v1/intel/releases', 'get'>['releases'][number];
+export type NewRelease = Body<'/api/v1/intel/releases', 'post'>;
+export type ReceivedRelease = Res<'/api/v1/intel/received-releases', 'get'>['received'][number];
+
 export const INTEL_PATH = '/intelligence';
+export const RELEASES_PATH = `${INTEL_PATH}/releases`;
 export const objectPath = (id: string) => `${INTEL_PATH}/objects/${encodeURIComponent(id)}`;
 /** The media type of a STIX bundle: the import route reads the body as a stream of it. */
 export const STIX_MEDIA_TYPE = 'application/stix+json';
@@ -15,6 +20,10 @@ export const STIX_MEDIA_TYPE = 'application/stix+json';
 export const intelApi = {
   list: (query: IntelQuery) => api.get('/api/v1/intel/objects', { query }),
   versions: (id: string) => api.get('/api/v1/intel/objects/{id}', { path: { id } }),
+  releases: () => api.get('/api/v1/intel/releases'),
+  release: (input: NewRelease) => api.post('/api/v1/intel/releases', { body: input }),
+  stop: (id: string) => api.post('/api/v1/intel/releases/{id}/stop', { path: { id } }),
+  received: () => api.get('/api/v1/intel/received-releases'),
 };
 
 export interface ImportProgress {
