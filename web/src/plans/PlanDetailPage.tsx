@@ -167,7 +167,7 @@ export function PlanDetailPage({ id, onBack }: { id: string; onBack: () => void 
     <>
       <PageHeader title={p?.title ?? t('plans.title')}>
         <button type="button" className="secondary" onClick={onBack}>
-          {t('groups.back')}
+          {t('plans.back')}
         </button>
         {p && (
           <>
