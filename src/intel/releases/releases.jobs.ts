@@ -10,7 +10,12 @@ import { IntelMessage, OBJECTS_PER_MESSAGE, type IntelObjectsBody } from './rele
 import { RELEASES_JOB } from './releases.service.js';
 
 /** Store rows read per transaction: several messages' worth. */
-const SCAN = 4 * OBJECTS_PER_MESSAGE;
+const SCAN = 2000;
+/**
+ * The objects' JSON in one message, at most (one larger object travels alone): the outbox
+ * sends up to 500 messages in one batch and the peer takes batches of up to 32 MiB.
+ */
+const MESSAGE_BYTES = 60_000;
 /** A run stops after this long and asks for the next one at once (other jobs get their turn). */
 const RUN_BUDGET_MS = 20_000;
 
@@ -18,7 +23,7 @@ const RUN_BUDGET_MS = 20_000;
  * Sends releases to their peers. For each active release and each peer entitled to it now (the
  * peer it names, or the members of its group other than this node), a cursor over the store's
  * seq: the objects after it that the filter chooses, in seq order, every version and
- * revocation, go to the peer in messages of up to 500 objects numbered 1, 2, … per release and
+ * revocation, go to the peer in messages of up to 500 objects (and about 60 kB) numbered 1, 2, … per release and
  * peer, queued in the outbox in the same transaction that moves the cursor (exactly once,
  * without gaps). seq is assigned under the store's write lock, so one committed later always
  * has a larger seq and no object is passed over. Objects the release policy keeps from the
@@ -86,22 +91,35 @@ async function sendNext(ctx: NodeContext, r: ReleaseRow, peer: string): Promise<
     const rows = await q.orderBy('seq').limit(SCAN).execute();
     // A full page ends at its last row; a short one at the store's end as read before it.
     const next = rows.length === SCAN ? Number(rows[rows.length - 1]!.seq) : Math.max(end, rows.length ? Number(rows[rows.length - 1]!.seq) : 0);
-    const entries: IntelObjectsBody['objects'] = [];
     let withheld = 0;
-    for (const row of rows) {
-      if (!mayReach({ tlp: row.tlp, origin: row.origin }, { kind: 'peer', named }).allowed) withheld++;
-      else entries.push({ origin: row.origin, object: JSON.parse(row.object) as Record<string, unknown> });
-    }
+    let sent = 0;
     const bodies: IntelObjectsBody[] = [];
     const audience: IntelObjectsBody['audience'] = named ? { kind: 'peer' } : { kind: 'group', group_id: r.audience_id };
-    for (let i = 0; i < entries.length; i += OBJECTS_PER_MESSAGE) {
-      bodies.push({ release_id: r.id, title: r.title, audience, rseq: state.next_rseq + bodies.length, objects: entries.slice(i, i + OBJECTS_PER_MESSAGE) });
+    let objects: IntelObjectsBody['objects'] = [];
+    let bytes = 0;
+    const close = () => {
+      if (objects.length) bodies.push({ release_id: r.id, title: r.title, audience, rseq: state.next_rseq + bodies.length, objects });
+      objects = [];
+      bytes = 0;
+    };
+    for (const row of rows) {
+      if (!mayReach({ tlp: row.tlp, origin: row.origin }, { kind: 'peer', named }).allowed) {
+        withheld++;
+        continue;
+      }
+      // The object and its entry around it ({"origin":"received","object":…},).
+      const size = row.object.length + 32;
+      if (objects.length >= OBJECTS_PER_MESSAGE || (objects.length > 0 && bytes + size > MESSAGE_BYTES)) close();
+      objects.push({ origin: row.origin, object: JSON.parse(row.object) as Record<string, unknown> });
+      bytes += size;
+      sent++;
     }
+    close();
     if (bodies.length) await enqueueMessages(ctx, trx, peer, IntelMessage.objects, bodies);
     // The cursor moves only from where this transaction found it: a second sender lost the race.
     const u = await trx
       .updateTable('intel_release_peers')
-      .set({ cursor: next, next_rseq: state.next_rseq + bodies.length, sent: state.sent + entries.length, withheld: state.withheld + withheld, updated_at: now })
+      .set({ cursor: next, next_rseq: state.next_rseq + bodies.length, sent: state.sent + sent, withheld: state.withheld + withheld, updated_at: now })
       .where('release_id', '=', r.id)
       .where('peer_id', '=', peer)
       .where('cursor', '=', cursor)
