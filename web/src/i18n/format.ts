@@ -101,3 +101,8 @@ export function weekdayNames(language: string): string[] {
 export function monthName(month: number, language: string, width: 'wide' | 'abbreviated' = 'wide'): string {
   return formatsOf(language).locale.localize.month((month - 1) as 0, { width, context: 'standalone' });
 }
+
+/** A count in the reader's language: 20,005 in English, 20 005 in Russian and Uzbek. */
+export function formatCount(n: number, language: string): string {
+  return new Intl.NumberFormat(language, { maximumFractionDigits: 0 }).format(n);
+}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Role } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
 import { formatBytes } from '../evidence/attachments/attachmentsApi.js';
+import { formatCount } from '../i18n/format.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { importBundle, type ImportSummary } from './intelApi.js';
 
@@ -72,10 +73,11 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
 }
 
 function ImportResult({ summary }: { summary: ImportSummary }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const count = (n: number) => formatCount(n, i18n.resolvedLanguage ?? 'en');
   return (
     <div className="intel-import-result" role="status" data-testid="import-result">
-      <p>{t('intel.import.done', { read: summary.objects_read, stored: summary.stored, duplicates: summary.duplicates, refused: summary.refused })}</p>
+      <p>{t('intel.import.done', { read: count(summary.objects_read), stored: count(summary.stored), duplicates: count(summary.duplicates), refused: count(summary.refused) })}</p>
       {summary.refusals.length > 0 && (
         <details open={summary.refusals.length <= 5}>
           <summary>{t('intel.import.refusals', { count: summary.refusals.length })}</summary>
