@@ -75,11 +75,12 @@ function spawnServe(dataDir: string, port: number, env: Record<string, string>):
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((res, rej) => {
     let out = '';
-    // A node that did not start in time is killed, not left running behind the failed test.
+    // A node that did not start in time is killed, not left running behind the failed test. A minute:
+    // on a busy machine (two cores, test files in parallel) two nodes starting at once take 10–20 s each.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       rej(new Error(`node did not start: ${stderr}`));
-    }, 30_000);
+    }, 60_000);
     const onExit = (code: number | null) => {
       clearTimeout(timer);
       rej(new Error(`node exited with ${code}: ${stderr}`));
