@@ -18,11 +18,11 @@ import { IntelPage } from '../intel/IntelPage.js';
 import { OverviewPage } from '../node/OverviewPage.js';
 import { NodeInfoContext, useNodeInfoResource } from '../node/useNodeInfo.js';
 import { NotificationsPage } from '../notifications/NotificationsPage.js';
+import { NormsPage } from '../norms/NormsPage.js';
 import { PlansPage } from '../plans/PlansPage.js';
 import { ROUTES, routeOf, useRoute, type RouteName } from '../shared/hooks/useRoute.js';
 import { LiveChangesContext } from '../shared/hooks/liveChanges.js';
 import type { Theme } from '../shared/hooks/useTheme.js';
-import { ComingSoonPage } from './ComingSoonPage.js';
 import { Header } from './Header.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import { navSections, Sidebar } from './Sidebar.js';
@@ -72,7 +72,7 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       page = <IntelPage path={path} navigate={navigate} />;
       break;
     case 'norms':
-      page = <ComingSoonPage capability={route} />;
+      page = <NormsPage path={path} navigate={navigate} />;
       break;
     case 'federation':
       page = <PeersPage />;

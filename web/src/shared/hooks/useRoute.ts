@@ -20,7 +20,7 @@ export const ROUTES = {
 export type RouteName = keyof typeof ROUTES;
 
 /** Pages with sub-pages: `/groups/ID` is the groups page showing one group, `/directory/own` this node's entry. */
-const NESTED: readonly RouteName[] = ['groups', 'directory', 'cases', 'intelligence', 'plans'];
+const NESTED: readonly RouteName[] = ['groups', 'directory', 'cases', 'intelligence', 'plans', 'norms'];
 
 export function routeOf(path: string): RouteName | null {
   const clean = path.replace(/\/+$/, '') || '/';
