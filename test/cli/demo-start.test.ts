@@ -56,6 +56,16 @@ function casesOf(data: string, node: string): { direction: string; peer: string;
   }
 }
 
+/** The ids of the threat-intelligence objects a demo node received from a peer. */
+function receivedIntel(data: string, node: string, from: string): string[] {
+  const db = new Database(join(data, node, 'accord.db'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare("SELECT id FROM intel_objects WHERE origin = 'received' AND source = ? ORDER BY id").all(from) as { id: string }[]).map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}
+
 describe('accord start (the demo federation)', () => {
   const data = mkdtempSync(join(tmpdir(), 'accord-demo-'));
   afterAll(() => rmSync(data, { recursive: true, force: true }));
@@ -74,12 +84,19 @@ describe('accord start (the demo federation)', () => {
       for (const c of DEMO_CASES) {
         expect(casesOf(data, c.from)).toContainEqual({ direction: 'outgoing', peer: c.to, type: c.content.type, status: 'sent' });
       }
+      // The national CERT's campaign reaches the cybercrime unit, the release naming it (so the TLP:RED address goes too).
+      expect(first.out).toContain('Stored 11 threat-intelligence objects on uz-cert and released them to kz-cybercrime');
+      while (receivedIntel(data, 'kz-cybercrime', 'uz-cert').length < 11) await new Promise((r) => setTimeout(r, 100));
+      expect(receivedIntel(data, 'kz-cybercrime', 'uz-cert')).toContain('indicator--de000004-7a1b-4c2d-8e3f-4a5b6c7d8e9f');
+      // …and no further: the third node holds none of it.
+      expect(receivedIntel(data, 'kg-central-authority', 'uz-cert')).toEqual([]);
     } finally {
       await stop(first.child);
     }
     const second = await startDemo(data, port);
     await stop(second.child);
     expect(second.out).not.toContain('demo requests');
+    expect(second.out).not.toContain('threat-intelligence objects');
     const all = ['uz-cert', 'kz-cybercrime', 'kg-central-authority'].flatMap((n) => casesOf(data, n));
     expect(all).toHaveLength(DEMO_CASES.length * 2);
   });

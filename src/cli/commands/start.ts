@@ -69,6 +69,9 @@ export function startCommand(): Command {
         const { seedDemoCases } = await import('./demo-cases.js');
         const opened = await seedDemoCases(new Map(nodes.map((n) => [n.ctx.identity.node_id, n.ctx])));
         print(`Opened ${opened} demo requests between the nodes (Cases).`);
+        const { seedDemoIntel } = await import('./demo-intel.js');
+        const objects = await seedDemoIntel(new Map(nodes.map((n) => [n.ctx.identity.node_id, n.ctx])));
+        if (objects) print(`Stored ${objects} threat-intelligence objects on uz-cert and released them to kz-cybercrime (Threat intelligence).`);
       }
       print('Accord demo federation is running:');
       for (const n of nodes) {
