@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../_util/db.js';
 import { newTestDbTarget } from '../_util/db.js';
-import { runCliJson, startNodeProcess, type NodeProcess } from '../_util/node-process.js';
+import { startNodeProcess, type NodeProcess } from '../_util/node-process.js';
 import { adminToken, apiOf, type Api } from '../cases/_cases.js';
 import { addPeer, waitFor } from '../federation/_federation.js';
 
@@ -29,7 +29,12 @@ describe.each(DIALECTS)('a plan across three node processes on %s', (dialect) =>
     const r = await api[n.nodeId]!('GET', `/api/v1/plans/${planId}`);
     return r.status === 200 ? (r.json as Plan) : undefined;
   };
-  const group = (n: NodeProcess) => runCliJson<Group>(['group', 'show', groupId, '--data', n.dataDir]);
+  // Through the API: a CLI process per poll costs seconds on a loaded machine.
+  const group = async (n: NodeProcess) => {
+    const r = await api[n.nodeId]!('GET', `/api/v1/groups/${groupId}`);
+    return r.status === 200 ? (r.json as Group) : undefined;
+  };
+  const AGREEMENT = { title: 'SCO', instrument: 'SCO Agreement of 16 June 2009', channels: ['federation'], request_types: ['*'], languages: ['ru'], confidentiality: '' };
 
   beforeAll(async () => {
     // One after another: three nodes starting at once on a loaded machine can miss the start timeout.
@@ -53,11 +58,11 @@ describe.each(DIALECTS)('a plan across three node processes on %s', (dialect) =>
   });
 
   it('keeps a plan in a group of two, with an overdue item of uz-cert and an item proposed to kz-cert', async () => {
-    const created = runCliJson<Group>(['group', 'create', '--data', a.dataDir, '--name', 'SCO CERTs', '--level', 'regional', '--member', 'kz-cert', '--instrument', 'SCO Agreement of 16 June 2009', '--language', 'ru']);
+    const created = (await api['uz-cert']!('POST', '/api/v1/groups', { name: 'SCO CERTs', level: 'regional', agreement: AGREEMENT, members: ['kz-cert'] })).json as Group;
     groupId = created.id;
-    await waitFor('invitation on B', () => api['kz-cert']!('GET', `/api/v1/groups/${groupId}`).then((r) => r.status === 200));
-    runCliJson(['group', 'consent', groupId, created.proposals[0]!.id, '--data', b.dataDir]);
-    await waitFor('group active on A', () => group(a).status === 'active');
+    await waitFor('invitation on B', () => group(b));
+    expect((await api['kz-cert']!('POST', `/api/v1/groups/${groupId}/proposals/${created.proposals[0]!.id}/consent`)).status).toBe(200);
+    await waitFor('group active on A', async () => (await group(a))?.status === 'active');
     const p = await api['uz-cert']!('POST', '/api/v1/plans', { group_id: groupId, title: 'План взаимодействия ШОС 2026–2027', instrument: 'sco-2009' });
     expect(p.status).toBe(201);
     planId = p.json.id;
@@ -69,12 +74,13 @@ describe.each(DIALECTS)('a plan across three node processes on %s', (dialect) =>
   });
 
   it('sends the plan to tj-cert when it joins the group', async () => {
-    const proposed = runCliJson<Group & { proposal_id: string }>(['group', 'propose', groupId, '--add', 'tj-cert', '--data', a.dataDir]);
-    await waitFor('proposal on B', () => group(b).proposals.some((x) => x.id === proposed.proposal_id));
-    runCliJson(['group', 'consent', groupId, proposed.proposal_id, '--data', b.dataDir]);
-    await waitFor('invitation on C', () => api['tj-cert']!('GET', `/api/v1/groups/${groupId}`).then((r) => r.status === 200 && (r.json as Group).proposals.some((x) => x.id === proposed.proposal_id)));
-    runCliJson(['group', 'consent', groupId, proposed.proposal_id, '--data', c.dataDir]);
-    await waitFor('three members everywhere', () => [a, b, c].every((n) => group(n).members.length === 3));
+    const proposed = (await api['uz-cert']!('POST', `/api/v1/groups/${groupId}/proposals`, { kind: 'add_member', node: 'tj-cert' })).json as Group & { proposal_id: string };
+    const has = async (n: NodeProcess) => (await group(n))?.proposals.some((x) => x.id === proposed.proposal_id);
+    await waitFor('proposal on B', () => has(b));
+    expect((await api['kz-cert']!('POST', `/api/v1/groups/${groupId}/proposals/${proposed.proposal_id}/consent`)).status).toBe(200);
+    await waitFor('invitation on C', () => has(c));
+    expect((await api['tj-cert']!('POST', `/api/v1/groups/${groupId}/proposals/${proposed.proposal_id}/consent`)).status).toBe(200);
+    await waitFor('three members everywhere', async () => (await Promise.all([a, b, c].map(group))).every((g) => g?.members.length === 3));
     const onC = await waitFor('the plan relayed to C', async () => ((await plan(c))?.items.length === 2 ? plan(c) : undefined));
     expect(onC).toMatchObject({ title: 'План взаимодействия ШОС 2026–2027', my_role: 'member' });
     expect(comparable(onC)).toEqual(comparable((await plan(a))!));
