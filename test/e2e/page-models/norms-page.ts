@@ -35,6 +35,7 @@ export class NormsPage {
 
   async save(): Promise<void> {
     await this.page.getByRole('button', { name: 'Save draft' }).click();
+    await this.page.getByRole('status').getByText('Draft saved.').waitFor();
   }
 
   async sendForReview(): Promise<void> {

@@ -82,7 +82,12 @@ export function DraftEditor({ id, onBack }: { id: string; onBack: () => void }) 
 
   async function handleSave(e: FormEvent) {
     e.preventDefault();
-    if (content) adopt(await run(() => normsApi.editDraft(id, content)));
+    if (!content) return;
+    const saved = await run(() => normsApi.editDraft(id, content));
+    if (saved) {
+      adopt(saved);
+      setPublished(t('norms.editor.saved'));
+    }
   }
   async function handlePublish(e: FormEvent) {
     e.preventDefault();
