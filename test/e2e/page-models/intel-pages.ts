@@ -56,7 +56,7 @@ export class IntelPages {
   async releaseToPeer(title: string, peer: string, ids: string[]): Promise<void> {
     const form = this.page.locator('section.intel-release-form');
     await form.getByLabel('Title').fill(title);
-    await form.getByLabel('A peer', { exact: true }).check();
+    await form.getByRole('radio', { name: 'A peer' }).check();
     await form.locator('fieldset select').selectOption(peer);
     await form.getByLabel('Object ids (one per line; optional)').fill(ids.join('\n'));
     await form.getByRole('button', { name: 'Release', exact: true }).click();

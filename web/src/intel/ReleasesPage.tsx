@@ -95,7 +95,7 @@ export function ReleasesPage() {
               <td>{label(r.from_node).name}</td>
               <td>{r.title}</td>
               <td>
-                {t('intel.received.counts', { stored: r.stored, refused: r.refused, messages: r.messages })}
+                {t('intel.received.counts', { stored: r.stored, refused: r.refused, count: r.messages })}
                 {r.held > 0 && <div className="hint">{t('intel.received.held', { count: r.held })}</div>}
               </td>
               <td>{formatRelative(r.last_at)}</td>
