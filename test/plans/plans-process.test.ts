@@ -37,7 +37,7 @@ describe.each(DIALECTS)('a plan across three node processes on %s', (dialect) =>
   const AGREEMENT = { title: 'SCO', instrument: 'SCO Agreement of 16 June 2009', channels: ['federation'], request_types: ['*'], languages: ['ru'], confidentiality: '' };
 
   beforeAll(async () => {
-    // One after another: three nodes starting at once on a loaded machine can miss the start timeout.
+    // At once: a node gets a minute to start (test/_util/node-process.ts), enough for three on a loaded machine.
     const ids = ['uz-cert', 'kz-cert', 'tj-cert'];
     const targets = ids.map(() => newTestDbTarget(dialect));
     const nodes: NodeProcess[] = [];
@@ -45,10 +45,14 @@ describe.each(DIALECTS)('a plan across three node processes on %s', (dialect) =>
       await Promise.all(nodes.map((n) => n.destroy()));
       await Promise.all(targets.map((t) => t.cleanup()));
     };
-    for (const [i, nodeId] of ids.entries()) {
-      const t = targets[i]!;
-      nodes.push(await startNodeProcess({ nodeId, settings: { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000' }, initArgs: t.db ? ['--db', t.db, '--db-schema', t.dbSchema!] : [] }));
-    }
+    const started = await Promise.allSettled(
+      ids.map((nodeId, i) => {
+        const t = targets[i]!;
+        return startNodeProcess({ nodeId, settings: { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000' }, initArgs: t.db ? ['--db', t.db, '--db-schema', t.dbSchema!] : [] });
+      }),
+    );
+    for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     for (const x of nodes) for (const y of nodes) if (x !== y) addPeer(x, y);
     [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     api = Object.fromEntries(nodes.map((n) => [n.nodeId, apiOf(n, adminToken(n))]));
