@@ -90,7 +90,7 @@ describe('norms pages', { timeout: TIMEOUT }, () => {
     await onB.page.screenshot({ path: resolve(RESULTS, 'norms-diff-dark.png'), fullPage: true });
 
     // B comments; the comment reaches A's report.
-    await onB.page.getByLabel('Comment').fill('Which list was adopted?');
+    await onB.page.getByRole('textbox', { name: /^Comment/ }).fill('Which list was adopted?');
     await onB.page.getByRole('button', { name: 'Send to the author' }).click();
     await onB.page.getByTestId('norms-comments').getByText('Which list was adopted?').waitFor();
     await expect.poll(async () => (await admin('GET', '/api/v1/norms/reports/uz-cert/versions/2/comments')).json.length, POLL).toBe(1);

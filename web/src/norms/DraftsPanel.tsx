@@ -138,6 +138,8 @@ export function DraftEditor({ id, onBack }: { id: string; onBack: () => void }) 
                 label={t('norms.editor.links')}
                 hint={t('norms.editor.linksHint')}
                 pointer={`/norms/${i}/links`}
+                // The list is required by the schema, but an empty one is fine: the field is not.
+                required={false}
                 name={`links-${n.norm}`}
                 value={n.links.map((l) => l.url).join(' ')}
                 disabled={!open || !editable}
