@@ -12,6 +12,7 @@ import { node } from '../node/index.js';
 import { norms } from '../norms/index.js';
 import { notifications } from '../notifications/index.js';
 import { plans } from '../plans/index.js';
+import { statements } from '../statements/index.js';
 
 /**
  * Everything this node can do, once. The HTTP app, the message registry, the migrator, the
@@ -32,6 +33,7 @@ export const CAPABILITIES: readonly Capability[] = [
   intel,
   plans,
   norms,
+  statements,
   notifications,
   desk,
 ];

@@ -290,6 +290,25 @@ export const LIMITS = {
     '/answer': { required: true },
     '/note': { maxLength: 4000 },
   },
+  'POST /api/v1/statements': {
+    '/group_id': { pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
+    '/kind': { required: true },
+    '/title': { required: true, minLength: 1, maxLength: 300 },
+    '/texts': { required: true },
+    '/texts/*': { minLength: 1, maxLength: 20000 },
+  },
+  'POST /api/v1/statements/{id}/adoption': {
+    '/digest': { pattern: '^[0-9a-f]{64}$' },
+  },
+  'POST /api/v1/statements/{id}/amendments': {
+    '/base_digest': { pattern: '^[0-9a-f]{64}$' },
+    '/texts': { required: true },
+    '/texts/*': { minLength: 1, maxLength: 20000 },
+  },
+  'POST /api/v1/statements/{id}/amendments/{aid}/answer': {
+    '/answer': { required: true },
+    '/reason': { maxLength: 2000 },
+  },
   'POST /api/v1/tokens': {
     '/name': { required: true, minLength: 1, maxLength: 100 },
     '/expires_in_days': { minimum: 1, maximum: 3650 },

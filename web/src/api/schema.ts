@@ -14373,6 +14373,1330 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Joint statements and agreements of the groups this node belongs to or left */
+        get: {
+            parameters: {
+                query?: {
+                    group?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            /** @description joint_statement or agreement */
+                            kind: string;
+                            title: string;
+                            author: string;
+                            created_at: string;
+                            /** @description the current version: SHA-256 of the signable document */
+                            digest: string;
+                            /** @description drafting or adopted */
+                            status: string;
+                            /** @description members the group's charter quorum needs */
+                            needed: number;
+                            parties: string[];
+                            /** @description member (may write) or former (read only) */
+                            my_role: string;
+                            languages: string[];
+                            open_amendments: number;
+                            signed_by: string[];
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft a joint statement or agreement of a group, one text per language; it goes to every member */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        group_id: string;
+                        kind: "joint_statement" | "agreement";
+                        title: string;
+                        texts: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            /** @description joint_statement or agreement */
+                            kind: string;
+                            title: string;
+                            author: string;
+                            created_at: string;
+                            /** @description the current version: SHA-256 of the signable document */
+                            digest: string;
+                            /** @description drafting or adopted */
+                            status: string;
+                            /** @description members the group's charter quorum needs */
+                            needed: number;
+                            parties: string[];
+                            /** @description member (may write) or former (read only) */
+                            my_role: string;
+                            texts: {
+                                [key: string]: string;
+                            };
+                            versions: {
+                                digest: string;
+                                at: string;
+                                amendment_id: string | null;
+                            }[];
+                            amendments: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                base_digest: string;
+                                texts: {
+                                    [key: string]: string;
+                                };
+                                /** @description open, accepted (applied), refused or stale (it amends a version that is no longer current) */
+                                status: string;
+                                accepts: string[];
+                                refusals: {
+                                    node: string;
+                                    reason: string;
+                                }[];
+                                decided_at: string | null;
+                                result_digest: string | null;
+                            }[];
+                            adoption_proposals: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                digest: string;
+                            }[];
+                            consents: {
+                                [key: string]: string[];
+                            };
+                            adopted_digest: string | null;
+                            adopted_at: string | null;
+                            signatures: {
+                                node: string;
+                                event_id: string;
+                                signed_at: string;
+                                suite: string;
+                                public_key: string;
+                                key: string;
+                                value: string;
+                            }[];
+                            members: string[];
+                            i_consented: boolean;
+                            i_must_sign: boolean;
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A statement: its texts, versions, amendments, adoption, signatures and signed history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            /** @description joint_statement or agreement */
+                            kind: string;
+                            title: string;
+                            author: string;
+                            created_at: string;
+                            /** @description the current version: SHA-256 of the signable document */
+                            digest: string;
+                            /** @description drafting or adopted */
+                            status: string;
+                            /** @description members the group's charter quorum needs */
+                            needed: number;
+                            parties: string[];
+                            /** @description member (may write) or former (read only) */
+                            my_role: string;
+                            texts: {
+                                [key: string]: string;
+                            };
+                            versions: {
+                                digest: string;
+                                at: string;
+                                amendment_id: string | null;
+                            }[];
+                            amendments: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                base_digest: string;
+                                texts: {
+                                    [key: string]: string;
+                                };
+                                /** @description open, accepted (applied), refused or stale (it amends a version that is no longer current) */
+                                status: string;
+                                accepts: string[];
+                                refusals: {
+                                    node: string;
+                                    reason: string;
+                                }[];
+                                decided_at: string | null;
+                                result_digest: string | null;
+                            }[];
+                            adoption_proposals: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                digest: string;
+                            }[];
+                            consents: {
+                                [key: string]: string[];
+                            };
+                            adopted_digest: string | null;
+                            adopted_at: string | null;
+                            signatures: {
+                                node: string;
+                                event_id: string;
+                                signed_at: string;
+                                suite: string;
+                                public_key: string;
+                                key: string;
+                                value: string;
+                            }[];
+                            members: string[];
+                            i_consented: boolean;
+                            i_must_sign: boolean;
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose new texts for language versions of the current version (named by its digest) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        base_digest: string;
+                        texts: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            /** @description joint_statement or agreement */
+                            kind: string;
+                            title: string;
+                            author: string;
+                            created_at: string;
+                            /** @description the current version: SHA-256 of the signable document */
+                            digest: string;
+                            /** @description drafting or adopted */
+                            status: string;
+                            /** @description members the group's charter quorum needs */
+                            needed: number;
+                            parties: string[];
+                            /** @description member (may write) or former (read only) */
+                            my_role: string;
+                            texts: {
+                                [key: string]: string;
+                            };
+                            versions: {
+                                digest: string;
+                                at: string;
+                                amendment_id: string | null;
+                            }[];
+                            amendments: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                base_digest: string;
+                                texts: {
+                                    [key: string]: string;
+                                };
+                                /** @description open, accepted (applied), refused or stale (it amends a version that is no longer current) */
+                                status: string;
+                                accepts: string[];
+                                refusals: {
+                                    node: string;
+                                    reason: string;
+                                }[];
+                                decided_at: string | null;
+                                result_digest: string | null;
+                            }[];
+                            adoption_proposals: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                digest: string;
+                            }[];
+                            consents: {
+                                [key: string]: string[];
+                            };
+                            adopted_digest: string | null;
+                            adopted_at: string | null;
+                            signatures: {
+                                node: string;
+                                event_id: string;
+                                signed_at: string;
+                                suite: string;
+                                public_key: string;
+                                key: string;
+                                value: string;
+                            }[];
+                            members: string[];
+                            i_consented: boolean;
+                            i_must_sign: boolean;
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                            amendment_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}/amendments/{aid}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or refuse an amendment; it is applied when the charter's quorum accepted it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    aid: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answer: "accept" | "refuse";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            /** @description joint_statement or agreement */
+                            kind: string;
+                            title: string;
+                            author: string;
+                            created_at: string;
+                            /** @description the current version: SHA-256 of the signable document */
+                            digest: string;
+                            /** @description drafting or adopted */
+                            status: string;
+                            /** @description members the group's charter quorum needs */
+                            needed: number;
+                            parties: string[];
+                            /** @description member (may write) or former (read only) */
+                            my_role: string;
+                            texts: {
+                                [key: string]: string;
+                            };
+                            versions: {
+                                digest: string;
+                                at: string;
+                                amendment_id: string | null;
+                            }[];
+                            amendments: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                base_digest: string;
+                                texts: {
+                                    [key: string]: string;
+                                };
+                                /** @description open, accepted (applied), refused or stale (it amends a version that is no longer current) */
+                                status: string;
+                                accepts: string[];
+                                refusals: {
+                                    node: string;
+                                    reason: string;
+                                }[];
+                                decided_at: string | null;
+                                result_digest: string | null;
+                            }[];
+                            adoption_proposals: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                digest: string;
+                            }[];
+                            consents: {
+                                [key: string]: string[];
+                            };
+                            adopted_digest: string | null;
+                            adopted_at: string | null;
+                            signatures: {
+                                node: string;
+                                event_id: string;
+                                signed_at: string;
+                                suite: string;
+                                public_key: string;
+                                key: string;
+                                value: string;
+                            }[];
+                            members: string[];
+                            i_consented: boolean;
+                            i_must_sign: boolean;
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}/adoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose adopting the current version, or consent to its proposed adoption; adopted when the charter's quorum consented */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        digest: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            /** @description joint_statement or agreement */
+                            kind: string;
+                            title: string;
+                            author: string;
+                            created_at: string;
+                            /** @description the current version: SHA-256 of the signable document */
+                            digest: string;
+                            /** @description drafting or adopted */
+                            status: string;
+                            /** @description members the group's charter quorum needs */
+                            needed: number;
+                            parties: string[];
+                            /** @description member (may write) or former (read only) */
+                            my_role: string;
+                            texts: {
+                                [key: string]: string;
+                            };
+                            versions: {
+                                digest: string;
+                                at: string;
+                                amendment_id: string | null;
+                            }[];
+                            amendments: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                base_digest: string;
+                                texts: {
+                                    [key: string]: string;
+                                };
+                                /** @description open, accepted (applied), refused or stale (it amends a version that is no longer current) */
+                                status: string;
+                                accepts: string[];
+                                refusals: {
+                                    node: string;
+                                    reason: string;
+                                }[];
+                                decided_at: string | null;
+                                result_digest: string | null;
+                            }[];
+                            adoption_proposals: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                digest: string;
+                            }[];
+                            consents: {
+                                [key: string]: string[];
+                            };
+                            adopted_digest: string | null;
+                            adopted_at: string | null;
+                            signatures: {
+                                node: string;
+                                event_id: string;
+                                signed_at: string;
+                                suite: string;
+                                public_key: string;
+                                key: string;
+                                value: string;
+                            }[];
+                            members: string[];
+                            i_consented: boolean;
+                            i_must_sign: boolean;
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign the adopted document with this node's key (Ed25519); the signature goes to every member */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            /** @description joint_statement or agreement */
+                            kind: string;
+                            title: string;
+                            author: string;
+                            created_at: string;
+                            /** @description the current version: SHA-256 of the signable document */
+                            digest: string;
+                            /** @description drafting or adopted */
+                            status: string;
+                            /** @description members the group's charter quorum needs */
+                            needed: number;
+                            parties: string[];
+                            /** @description member (may write) or former (read only) */
+                            my_role: string;
+                            texts: {
+                                [key: string]: string;
+                            };
+                            versions: {
+                                digest: string;
+                                at: string;
+                                amendment_id: string | null;
+                            }[];
+                            amendments: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                base_digest: string;
+                                texts: {
+                                    [key: string]: string;
+                                };
+                                /** @description open, accepted (applied), refused or stale (it amends a version that is no longer current) */
+                                status: string;
+                                accepts: string[];
+                                refusals: {
+                                    node: string;
+                                    reason: string;
+                                }[];
+                                decided_at: string | null;
+                                result_digest: string | null;
+                            }[];
+                            adoption_proposals: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                digest: string;
+                            }[];
+                            consents: {
+                                [key: string]: string[];
+                            };
+                            adopted_digest: string | null;
+                            adopted_at: string | null;
+                            signatures: {
+                                node: string;
+                                event_id: string;
+                                signed_at: string;
+                                suite: string;
+                                public_key: string;
+                                key: string;
+                                value: string;
+                            }[];
+                            members: string[];
+                            i_consented: boolean;
+                            i_must_sign: boolean;
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The co-signed document of an adopted statement: texts, one hash per language, every signature with its node and key */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            format: string;
+                            /** @description what every party signs (RFC 8785): one SHA-256 per language text */
+                            document: {
+                                format: string;
+                                statement_id: string;
+                                group_id: string;
+                                kind: string;
+                                title: string;
+                                texts: {
+                                    [key: string]: string;
+                                };
+                            };
+                            digest: string;
+                            texts: {
+                                [key: string]: string;
+                            };
+                            adopted_at: string;
+                            parties: string[];
+                            signatures: {
+                                node: string;
+                                suite: string;
+                                /** @description raw Ed25519 public key, base64url */
+                                public_key: string;
+                                /** @description SHA-256 fingerprint of the key */
+                                key: string;
+                                value: string;
+                                signed_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The co-signed document checked as anyone checks it offline: every hash and signature, naming what is altered or missing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every text, the digest and every signature present check out */
+                            valid: boolean;
+                            /** @description valid, and every party signed */
+                            complete: boolean;
+                            languages: string[];
+                            signed_by: string[];
+                            problems: {
+                                part: string;
+                                problem: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;

@@ -1,0 +1,285 @@
+import { sign } from 'node:crypto';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Actor, NodeContext } from '../context.js';
+import { AppError, ConflictError, invalidFields, NotFoundError } from '../errors.js';
+import { eventKey } from '../federation/event-log/event-log.js';
+import { enqueueMessages } from '../federation/outbox.service.js';
+import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
+import { quorumNeeded } from '../groups/groups.rules.js';
+import { getGroup, type GroupDetail } from '../groups/groups.service.js';
+import type { Db, DbOrTrx } from '../store/db.js';
+import { groupOfStatement, listStatementEquivocations, listStatementEventRows, listStatementHeads, storeStatementEvent, type StatementEventRow } from './statements.repository.js';
+import { coSignedDocument, foldStatement, signableDocument, signedBytes, verifyStatementDocument, type StatementDocument, type StatementEvent, type StatementState, type Voters, type VerifyResult } from './statements.rules.js';
+import { StatementMessage, type StatementEventBody, type StatementKind } from './statements.schemas.js';
+
+export class NotAStatementMemberError extends AppError {
+  override name = 'NotAStatementMemberError';
+  constructor(detail: string) {
+    super(409, 'not-a-group-member', 'Not a group member', detail);
+  }
+}
+
+export class StaleVersionError extends AppError {
+  override name = 'StaleVersionError';
+  constructor(detail: string) {
+    super(409, 'stale-version', 'Not the current version', detail);
+  }
+}
+
+export interface StatementHistoryEntry {
+  event_id: string;
+  type: string;
+  author: string;
+  created_at: string;
+  received_at: string;
+  counted: boolean;
+  not_counted_because: string | null;
+  signature: Signature;
+  envelope: Envelope;
+}
+
+export type StatementView = Omit<StatementState, 'ignored' | 'kind' | 'title' | 'author' | 'created_at' | 'digest'> & {
+  kind: StatementKind;
+  title: string;
+  author: string;
+  created_at: string;
+  digest: string;
+  group_name: string | null;
+  members: string[];
+  my_role: 'member' | 'former';
+  /** This node has consented to adopting the current version. */
+  i_consented: boolean;
+  /** This node must still sign the adopted document. */
+  i_must_sign: boolean;
+};
+
+export type StatementSummary = Pick<StatementView, 'id' | 'group_id' | 'group_name' | 'kind' | 'title' | 'author' | 'created_at' | 'digest' | 'status' | 'needed' | 'parties' | 'my_role'> & { languages: string[]; open_amendments: number; signed_by: string[] };
+
+export interface StatementDetail extends StatementView {
+  history: StatementHistoryEntry[];
+}
+
+export function within(ctx: NodeContext, db: DbOrTrx): NodeContext {
+  return { ...ctx, store: { ...ctx.store, db: db as Db } };
+}
+
+export function votersOf(g: Pick<GroupDetail, 'members' | 'charter'>): Voters {
+  return { members: g.members, needed: quorumNeeded(g.charter.quorum, g.members.length) };
+}
+
+export function rowToStatementEvent(r: StatementEventRow): StatementEvent {
+  return { id: r.event_id, author: r.author, created_at: r.created_at, type: r.type, body: (JSON.parse(r.envelope) as Envelope<StatementEventBody>).body, sig_key: r.sig_key };
+}
+
+interface Loaded {
+  group: GroupDetail;
+  rows: StatementEventRow[];
+  state: StatementState;
+}
+
+async function visibleGroup(ctx: NodeContext, groupId: string): Promise<GroupDetail | null> {
+  try {
+    const g = await getGroup(ctx, groupId);
+    return g.my_role === 'member' || g.my_role === 'former' ? g : null;
+  } catch (e) {
+    if (e instanceof NotFoundError) return null;
+    throw e;
+  }
+}
+
+async function load(ctx: NodeContext, statementId: string): Promise<Loaded> {
+  const db = ctx.store.db;
+  const groupId = await groupOfStatement(db, statementId);
+  const group = groupId ? await visibleGroup(ctx, groupId) : null;
+  if (!groupId || !group) throw new NotFoundError(`statement ${statementId}`);
+  const rows = await listStatementEventRows(db, statementId);
+  const equivocated = new Set((await listStatementEquivocations(db, groupId)).map((q) => eventKey(q.author, q.event_id)));
+  const state = foldStatement(statementId, groupId, rows.filter((r) => !equivocated.has(eventKey(r.author, r.event_id))).map(rowToStatementEvent), votersOf(group));
+  for (const k of equivocated) if (rows.some((r) => eventKey(r.author, r.event_id) === k)) state.ignored.set(k, 'its author signed two different bodies under this event id');
+  if (state.author === null) throw new NotFoundError(`statement ${statementId}`);
+  return { group, rows, state };
+}
+
+function viewOf(ctx: NodeContext, g: GroupDetail, s: StatementState): StatementView {
+  const me = ctx.identity.node_id;
+  const { ignored: _ignored, ...rest } = s;
+  return {
+    ...rest,
+    kind: s.kind!,
+    title: s.title!,
+    author: s.author!,
+    created_at: s.created_at!,
+    digest: s.digest!,
+    group_name: g.name,
+    members: g.members,
+    my_role: g.my_role === 'member' ? 'member' : 'former',
+    i_consented: (s.consents[s.digest!] ?? []).includes(me),
+    i_must_sign: s.status === 'adopted' && s.parties.includes(me) && !s.signatures.some((x) => x.node === me),
+  };
+}
+
+function summaryOf(v: StatementView): StatementSummary {
+  return {
+    id: v.id, group_id: v.group_id, group_name: v.group_name, kind: v.kind, title: v.title, author: v.author, created_at: v.created_at, digest: v.digest, status: v.status, needed: v.needed, parties: v.parties, my_role: v.my_role,
+    languages: Object.keys(v.texts).sort(), open_amendments: v.amendments.filter((a) => a.status === 'open').length, signed_by: v.signatures.map((x) => x.node),
+  };
+}
+
+function detailOf(ctx: NodeContext, { group, rows, state }: Loaded): StatementDetail {
+  const history = rows.map((r) => {
+    const envelope = JSON.parse(r.envelope) as Envelope;
+    const why = state.ignored.get(eventKey(r.author, r.event_id)) ?? null;
+    return { event_id: r.event_id, type: r.type, author: r.author, created_at: r.created_at, received_at: r.received_at, counted: why === null, not_counted_because: why, signature: envelope.sig, envelope };
+  });
+  return { ...viewOf(ctx, group, state), history };
+}
+
+export async function getStatement(ctx: NodeContext, statementId: string): Promise<StatementDetail> {
+  return detailOf(ctx, await load(ctx, statementId));
+}
+
+/** Every statement of the groups this node belongs to or left, oldest first; `group` narrows to one group. */
+export async function listStatements(ctx: NodeContext, query: { group?: string } = {}): Promise<StatementSummary[]> {
+  const out: StatementSummary[] = [];
+  for (const h of await listStatementHeads(ctx.store.db)) {
+    if (query.group && h.group_id !== query.group) continue;
+    try {
+      const l = await load(ctx, h.statement_id);
+      out.push(summaryOf(viewOf(ctx, l.group, l.state)));
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+  }
+  return out;
+}
+
+/** The co-signed document of an adopted statement (texts, hashes, every signature so far). */
+export async function getStatementDocument(ctx: NodeContext, statementId: string): Promise<StatementDocument> {
+  const { state } = await load(ctx, statementId);
+  const doc = coSignedDocument(state);
+  if (!doc) throw new ConflictError(`statement ${statementId} is not adopted: it has no co-signed document yet`);
+  return doc;
+}
+
+/** The stored co-signed document checked as anyone would check it offline. */
+export async function verifyStoredDocument(ctx: NodeContext, statementId: string): Promise<VerifyResult> {
+  return verifyStatementDocument(await getStatementDocument(ctx, statementId));
+}
+
+/** Sends one event to every other member through the outbox and keeps a signed copy as this node's own record. */
+async function emit(ctx: NodeContext, trx: DbOrTrx, type: string, body: StatementEventBody, members: readonly string[]): Promise<void> {
+  const recipients = members.filter((m) => m !== ctx.identity.node_id);
+  for (const r of recipients) await enqueueMessages(ctx, trx, r, type, [body]);
+  await storeStatementEvent(trx, signEnvelope(ctx.identity, { v: 1, id: body.event_id, from: ctx.identity.node_id, to: recipients, type, issued_at: body.created_at, body }));
+}
+
+async function writableGroup(ctx: NodeContext, trx: DbOrTrx, groupId: string): Promise<GroupDetail> {
+  const g = await getGroup(within(ctx, trx), groupId);
+  if (g.status !== 'active' || !g.members.includes(ctx.identity.node_id)) throw new NotAStatementMemberError(`${ctx.identity.node_id} is not a member of group ${groupId}: only members draft its statements`);
+  return g;
+}
+
+async function loadForWrite(ctx: NodeContext, trx: DbOrTrx, statementId: string): Promise<Loaded> {
+  const l = await load(within(ctx, trx), statementId);
+  await writableGroup(ctx, trx, l.group.id);
+  return l;
+}
+
+function notAdopted(s: StatementState): void {
+  if (s.status === 'adopted') throw new ConflictError(`statement ${s.id} was adopted: its text no longer changes`);
+}
+
+function current(s: StatementState, digest: string, pointer: string): void {
+  if (digest !== s.digest) throw new StaleVersionError(`${pointer.slice(1)} ${digest} is not the current version ${s.digest}`);
+}
+
+export interface NewStatement {
+  group_id: string;
+  kind: StatementKind;
+  title: string;
+  texts: Record<string, string>;
+}
+
+/** Drafts a statement or agreement of a group this node belongs to; it goes to every other member. */
+export async function createStatement(ctx: NodeContext, actor: Actor, input: NewStatement): Promise<StatementDetail> {
+  const id = newMessageId();
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    const g = await writableGroup(ctx, trx, input.group_id).catch((e: unknown) => {
+      if (e instanceof NotFoundError) throw invalidFields([{ pointer: '/group_id', code: 'invalid', message: 'no such group on this node' }]);
+      throw e;
+    });
+    const body = { event_id: id, created_at: new Date().toISOString(), group_id: g.id, statement_id: id, kind: input.kind, title: input.title, texts: input.texts };
+    await emit(ctx, trx, StatementMessage.statement, body, g.members);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'statement.create', target: `statement:${id}`, details: { group_id: g.id, kind: input.kind, title: input.title, languages: Object.keys(input.texts).sort() } });
+  });
+  return getStatement(ctx, id);
+}
+
+/** Proposes new texts for some language versions of the version named by its digest. */
+export async function amendStatement(ctx: NodeContext, actor: Actor, statementId: string, input: { base_digest: string; texts: Record<string, string> }): Promise<StatementDetail & { amendment_id: string }> {
+  const id = newMessageId();
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    const { group, state } = await loadForWrite(ctx, trx, statementId);
+    notAdopted(state);
+    current(state, input.base_digest, '/base_digest');
+    if (Object.entries(input.texts).every(([l, t]) => state.texts[l] === t)) throw invalidFields([{ pointer: '/texts', code: 'invalid', message: 'the amendment changes no language version' }]);
+    const body = { event_id: id, created_at: new Date().toISOString(), group_id: group.id, statement_id: statementId, base_digest: input.base_digest, texts: input.texts };
+    await emit(ctx, trx, StatementMessage.amendment, body, group.members);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'statement.amend', target: `statement:${statementId}`, details: { amendment_id: id, base_digest: input.base_digest, languages: Object.keys(input.texts).sort() } });
+  });
+  return { ...(await getStatement(ctx, statementId)), amendment_id: id };
+}
+
+/** This node's answer to an open amendment. */
+export async function answerAmendment(ctx: NodeContext, actor: Actor, statementId: string, amendmentId: string, input: { answer: 'accept' | 'refuse'; reason?: string }): Promise<StatementDetail> {
+  const me = ctx.identity.node_id;
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    const { group, state } = await loadForWrite(ctx, trx, statementId);
+    const a = state.amendments.find((x) => x.id === amendmentId);
+    if (!a) throw new NotFoundError(`amendment ${amendmentId} of statement ${statementId}`);
+    if (a.status !== 'open') throw new ConflictError(`amendment ${amendmentId} is ${a.status}`);
+    if (a.accepts.includes(me) || a.refusals.some((r) => r.node === me)) throw new ConflictError(`${me} answered amendment ${amendmentId} already`);
+    const body = { event_id: newMessageId(), created_at: new Date().toISOString(), group_id: group.id, statement_id: statementId, amendment_id: a.id, amendment_author: a.author, answer: input.answer, reason: input.reason ?? '' };
+    await emit(ctx, trx, StatementMessage.answer, body, group.members);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'statement.answer', target: `statement:${statementId}`, details: { amendment_id: a.id, answer: input.answer } });
+  });
+  return getStatement(ctx, statementId);
+}
+
+/** Proposes adopting the current version, or consents to it when a member proposed it already. */
+export async function adoptStatement(ctx: NodeContext, actor: Actor, statementId: string, input: { digest: string }): Promise<StatementDetail> {
+  const me = ctx.identity.node_id;
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    const { group, state } = await loadForWrite(ctx, trx, statementId);
+    notAdopted(state);
+    current(state, input.digest, '/digest');
+    if ((state.consents[input.digest] ?? []).includes(me)) throw new ConflictError(`${me} consented to adopting version ${input.digest} already`);
+    const proposed = state.adoption_proposals.some((p) => p.digest === input.digest);
+    const body = { event_id: newMessageId(), created_at: new Date().toISOString(), group_id: group.id, statement_id: statementId, digest: input.digest };
+    await emit(ctx, trx, proposed ? StatementMessage.consent : StatementMessage.adoption, body, group.members);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: proposed ? 'statement.consent' : 'statement.propose_adoption', target: `statement:${statementId}`, details: { digest: input.digest } });
+  });
+  return getStatement(ctx, statementId);
+}
+
+/** This node's Ed25519 signature of the adopted document, by its node key; it goes to every member. */
+export async function signStatement(ctx: NodeContext, actor: Actor, statementId: string): Promise<StatementDetail> {
+  const me = ctx.identity;
+  const { db, dialect } = ctx.store;
+  await db.transaction().execute(async (trx) => {
+    const { group, state } = await loadForWrite(ctx, trx, statementId);
+    if (state.status !== 'adopted') throw new ConflictError(`statement ${statementId} is not adopted: there is nothing to sign yet`);
+    if (!state.parties.includes(me.node_id)) throw new NotAStatementMemberError(`${me.node_id} was not a party when statement ${statementId} was adopted`);
+    if (state.signatures.some((x) => x.node === me.node_id)) throw new ConflictError(`${me.node_id} signed statement ${statementId} already`);
+    const doc = signableDocument({ id: state.id, group_id: state.group_id, kind: state.kind!, title: state.title!, texts: state.texts });
+    const value = sign(null, signedBytes(doc), me.privateKey).toString('base64url');
+    const body = { event_id: newMessageId(), created_at: new Date().toISOString(), group_id: group.id, statement_id: statementId, digest: state.adopted_digest!, suite: 'ed25519' as const, public_key: me.publicKeyRaw, key: me.fingerprint, value };
+    await emit(ctx, trx, StatementMessage.signature, body, group.members);
+    await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'statement.sign', target: `statement:${statementId}`, details: { digest: state.adopted_digest, key: me.fingerprint } });
+  });
+  return getStatement(ctx, statementId);
+}
