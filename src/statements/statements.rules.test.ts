@@ -5,8 +5,8 @@ import { coSignedDocument, documentDigest, fingerprintOf, foldStatement, signabl
 
 const G = '01900000-0000-7000-8000-0000000000a0';
 const S = '01900000-0000-7000-8000-0000000000b0';
-const all: Voters = { members: ['kz', 'tj', 'uz'], needed: 3 };
-const two: Voters = { members: ['kz', 'tj', 'uz'], needed: 2 };
+const all: Voters = { members: ['kz', 'tj', 'uz'], quorum: { kind: 'all' } };
+const two: Voters = { members: ['kz', 'tj', 'uz'], quorum: { kind: 'at_least', n: 2 } };
 let n = 0;
 const id = () => `01900000-0000-7000-8000-${String(++n).padStart(12, '0')}`;
 const at = (min: number) => new Date(Date.UTC(2026, 5, 1, 0, min)).toISOString();
@@ -44,6 +44,17 @@ describe('foldStatement', () => {
     expect(s).toMatchObject({ status: 'adopted', adopted_digest: d1, parties: ['kz', 'tj', 'uz'] });
     expect(s.signatures.map((x) => x.node)).toEqual(['uz', 'kz', 'tj']);
     expect(s.ignored.size).toBe(0);
+  });
+
+  it('keeps what was decided when a member joins later: the joiner is no party and the quorum before its join held', () => {
+    const joined = (node: string, min: number) => ({ at: at(min), node, change: 'joined' as const });
+    const later: Voters = { members: ['kg', 'kz', 'tj', 'uz'], history: [joined('kz', -1), joined('tj', -1), joined('uz', -1), joined('kg', 20)], quorum: { kind: 'all' } };
+    const s = foldStatement(S, G, [...flow, ev('kg', 21, 'signature', { ...sigEv('kz', 21, d1).body, public_key: keys.kz.raw })], later);
+    expect(s).toMatchObject({ status: 'adopted', parties: ['kz', 'tj', 'uz'], needed: 4 });
+    expect(s.signatures.map((x) => x.node)).toEqual(['uz', 'kz', 'tj']);
+    expect([...s.ignored.values()]).toEqual(['kg was not a party when the statement was adopted']);
+    // Before it joined, kg's events do not count.
+    expect([...foldStatement(S, G, [create, ev('kg', 5, 'adoption', { digest: d0 })], later).ignored.values()]).toEqual(['kg is not a member of the group']);
   });
 
   it('gives the same state whatever the order and with duplicates', () => {

@@ -1,6 +1,8 @@
 import { createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto';
 import { canonicalHash, canonicalJson, sha256Hex } from '../crypto/canonical.js';
 import { eventKey, foldOrder } from '../federation/event-log/event-log.rules.js';
+import { quorumNeeded } from '../groups/groups.rules.js';
+import type { Quorum } from '../groups/groups.schemas.js';
 import type { AdoptionProposalBody, AmendmentAnswerBody, AmendmentBody, SignatureBody, StatementCreatedBody, StatementEventBody, StatementKind } from './statements.schemas.js';
 
 /**
@@ -34,10 +36,27 @@ export interface StatementEvent {
   sig_key?: string;
 }
 
-/** Who votes: the group's current members, and how many of them the charter's quorum needs (groups' quorumNeeded). */
+/**
+ * Who votes: the group's members, its membership changes (joins and leaves with their times, as
+ * groups folds them) and the charter's quorum. An event counts against the members at its own
+ * time, so a later join or leave does not undo what was decided before it.
+ */
 export interface Voters {
   members: readonly string[];
-  needed: number;
+  history?: readonly { at: string; node: string; change: 'joined' | 'left' }[];
+  quorum: Quorum;
+}
+
+/** The members at time `at` (the current members when no history is known). */
+export function membersAt(v: Voters, at: string): string[] {
+  if (!v.history || v.history.length === 0) return [...v.members];
+  const m = new Set<string>();
+  for (const h of [...v.history].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
+    if (h.at > at) break;
+    if (h.change === 'joined') m.add(h.node);
+    else m.delete(h.node);
+  }
+  return [...m].sort();
 }
 
 /** What every party signs: no text, one hash per language version. */
@@ -156,11 +175,13 @@ export interface StatementState {
 export function foldStatement(statementId: string, groupId: string, events: readonly StatementEvent[], v: Voters): StatementState {
   const s: StatementState = {
     id: statementId, group_id: groupId, kind: null, title: null, author: null, created_at: null, texts: {}, digest: null, versions: [], amendments: [],
-    status: 'drafting', adoption_proposals: [], consents: {}, adopted_digest: null, adopted_at: null, parties: [], signatures: [], needed: v.needed, ignored: new Map(),
+    status: 'drafting', adoption_proposals: [], consents: {}, adopted_digest: null, adopted_at: null, parties: [], signatures: [], needed: quorumNeeded(v.quorum, v.members.length), ignored: new Map(),
   };
   const ordered = foldOrder(events.filter((e) => e.body.statement_id === statementId && e.body.group_id === groupId));
   const ignore = (e: StatementEvent, why: string) => s.ignored.set(eventKey(e.author, e.id), why);
-  const isMember = (n: string) => v.members.includes(n);
+  let members: string[] = [...v.members];
+  let need = s.needed;
+  const isMember = (n: string) => members.includes(n);
   const amendments = new Map<string, AmendmentState>();
   const current = () => signableDocument({ id: s.id, group_id: s.group_id, kind: s.kind!, title: s.title!, texts: s.texts });
 
@@ -170,16 +191,18 @@ export function foldStatement(statementId: string, groupId: string, events: read
       Object.assign(a, { status: 'stale', decided_at: at });
       return;
     }
-    if (a.accepts.filter(isMember).length >= s.needed) {
+    if (a.accepts.filter(isMember).length >= need) {
       s.texts = { ...s.texts, ...a.texts };
       s.digest = documentDigest(current());
       Object.assign(a, { status: 'accepted', decided_at: at, result_digest: s.digest });
       s.versions.push({ digest: s.digest, at, amendment_id: a.id });
       for (const o of s.amendments) if (o.status === 'open' && o.base_digest !== s.digest) Object.assign(o, { status: 'stale', decided_at: at });
-    } else if (a.refusals.filter((r) => isMember(r.node)).length > v.members.length - s.needed) Object.assign(a, { status: 'refused', decided_at: at });
+    } else if (a.refusals.filter((r) => isMember(r.node)).length > members.length - need) Object.assign(a, { status: 'refused', decided_at: at });
   };
 
   for (const e of ordered) {
+    members = membersAt(v, e.created_at);
+    need = quorumNeeded(v.quorum, members.length);
     if (!isMember(e.author)) {
       ignore(e, `${e.author} is not a member of the group`);
       continue;
@@ -203,6 +226,7 @@ export function foldStatement(statementId: string, groupId: string, events: read
       const b = e.body as SignatureBody;
       if (s.status !== 'adopted') ignore(e, 'the statement is not adopted');
       else if (b.digest !== s.adopted_digest) ignore(e, `signs version ${b.digest}, not the adopted ${s.adopted_digest}`);
+      else if (!s.parties.includes(e.author)) ignore(e, `${e.author} was not a party when the statement was adopted`)
       else if (s.signatures.some((x) => x.node === e.author)) ignore(e, `${e.author} signed already`);
       else if (fingerprintOf(b.public_key) !== b.key || (e.sig_key !== undefined && e.sig_key !== b.key)) ignore(e, "the public key is not the signer's node key");
       else if (!verifySignature(current(), b.public_key, b.value)) ignore(e, 'the signature does not verify over the adopted document');
@@ -253,8 +277,8 @@ export function foldStatement(statementId: string, groupId: string, events: read
       }
       list.push(e.author);
       list.sort();
-      if (list.filter(isMember).length >= s.needed) {
-        Object.assign(s, { status: 'adopted', adopted_digest: b.digest, adopted_at: e.created_at, parties: [...v.members].sort() });
+      if (list.filter(isMember).length >= need) {
+        Object.assign(s, { status: 'adopted', adopted_digest: b.digest, adopted_at: e.created_at, parties: [...members] });
         for (const a of s.amendments) if (a.status === 'open') Object.assign(a, { status: 'stale', decided_at: e.created_at });
       }
     }

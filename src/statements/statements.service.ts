@@ -5,7 +5,6 @@ import { AppError, ConflictError, invalidFields, NotFoundError } from '../errors
 import { eventKey } from '../federation/event-log/event-log.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
-import { quorumNeeded } from '../groups/groups.rules.js';
 import { getGroup, type GroupDetail } from '../groups/groups.service.js';
 import type { Db, DbOrTrx } from '../store/db.js';
 import { groupOfStatement, listStatementEquivocations, listStatementEventRows, listStatementHeads, storeStatementEvent, type StatementEventRow } from './statements.repository.js';
@@ -63,8 +62,8 @@ export function within(ctx: NodeContext, db: DbOrTrx): NodeContext {
   return { ...ctx, store: { ...ctx.store, db: db as Db } };
 }
 
-export function votersOf(g: Pick<GroupDetail, 'members' | 'charter'>): Voters {
-  return { members: g.members, needed: quorumNeeded(g.charter.quorum, g.members.length) };
+export function votersOf(g: Pick<GroupDetail, 'members' | 'membership' | 'charter'>): Voters {
+  return { members: g.members, history: g.membership.map((m) => ({ at: m.at, node: m.node, change: m.change })), quorum: g.charter.quorum };
 }
 
 export function rowToStatementEvent(r: StatementEventRow): StatementEvent {

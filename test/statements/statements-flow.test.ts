@@ -1,7 +1,9 @@
 import { sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventDigest } from '../../src/federation/event-log/event-log.rules.js';
 import { newMessageId, type Envelope } from '../../src/federation/protocol/envelope.js';
 import type { NodeIdentity } from '../../src/node/identity.js';
+import { relayStatementHistory } from '../../src/statements/statements.jobs.js';
 import { signableDocument, signedBytes, verifyStatementDocument } from '../../src/statements/statements.rules.js';
 import { DIALECTS } from '../_util/db.js';
 import { plansNode, type PlansNode } from '../plans/_plans.js';
@@ -151,5 +153,28 @@ describe.each(DIALECTS)('joint statements between the members of a group (%s)', 
     expect(await f.node.ctx.store.db.selectFrom('statement_events').select('event_id').where('statement_id', '=', other).execute()).toHaveLength(1);
     const fromKg = f.signed(f.kg, 'statements.history/v1', { group_id: f.groupId, envelopes: [amend] });
     expect((await f.deliver(f.kg, [fromKg])).json.items[0]).toMatchObject({ status: 'rejected', reason: 'refused' });
+  });
+
+  it('relays the group’s statements, each still signed by its author, to a member that joins later, once', async () => {
+    expect(await relayStatementHistory(f.node.ctx)).toBe(0);
+    const proposed = await f.api('admin', 'POST', `/api/v1/groups/${f.groupId}/proposals`, { kind: 'add_member', node: 'kg-cert' });
+    expect(proposed.status).toBe(201);
+    const pid = proposed.json.proposal_id as string;
+    const group = (await f.api('admin', 'GET', `/api/v1/groups/${f.groupId}`)).json;
+    const body = group.history.find((h: { event_id: string }) => h.event_id === pid).envelope.body;
+    const consent = (who: NodeIdentity) => f.signed(who, 'groups.consent/v2', { event_id: newMessageId(), group_id: f.groupId, created_at: new Date().toISOString(), proposal_id: pid, proposal_author: 'uz-cert', proposal_digest: eventDigest(body) });
+    for (const who of [f.kz, f.tj, f.kg]) await f.deliver(who, [consent(who)]);
+    expect((await f.api('admin', 'GET', `/api/v1/groups/${f.groupId}`)).json.members).toContain('kg-cert');
+    // What was decided before the join holds: adopted by the three, kg-cert is no party.
+    expect(await get()).toMatchObject({ status: 'adopted', parties: ['kz-cert', 'tj-cert', 'uz-cert'], needed: 4 });
+    expect((await f.api('analyst', 'GET', `/api/v1/statements/${id}/verify`)).json).toMatchObject({ complete: true });
+    const held = await stored();
+    expect(await relayStatementHistory(f.node.ctx)).toBe(1);
+    const relays = await f.node.ctx.store.db.selectFrom('outbox').select(['peer_id', 'envelope']).where('type', '=', 'statements.history/v1').execute();
+    expect(relays.map((r) => r.peer_id)).toEqual(['kg-cert']);
+    const envelopes = relays.flatMap((r) => (JSON.parse(r.envelope) as Envelope<{ envelopes: Envelope[] }>).body.envelopes);
+    expect(envelopes).toHaveLength(held);
+    expect(new Set(envelopes.map((e) => e.from))).toEqual(new Set(['uz-cert', 'kz-cert', 'tj-cert']));
+    expect(await relayStatementHistory(f.node.ctx)).toBe(0);
   });
 });
