@@ -1,6 +1,7 @@
 import { ALL_ROLES } from '../auth/roles.js';
 import type { Capability } from '../capability.js';
 import * as migration20261202T090000 from './migrations/20261202T090000-statements.js';
+import { statementsDesk } from './statements.desk.js';
 import { statementJobs } from './statements.jobs.js';
 import { statementMessages } from './statements.messages.js';
 import { registerStatementRoutes } from './statements.routes.js';
@@ -18,4 +19,5 @@ export const statements: Capability = {
   messages: statementMessages,
   routes: (app, ctx, deps) => registerStatementRoutes(app, ctx, deps.onQueued),
   jobs: statementJobs,
+  desk: statementsDesk,
 };

@@ -35,6 +35,7 @@ describe.each(DIALECTS)('joint statements between the members of a group (%s)', 
   const stored = async () => Number((await f.node.ctx.store.db.selectFrom('statement_events').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
   const get = async () => (await f.api('auditor', 'GET', `/api/v1/statements/${id}`)).json;
   const ids = () => ({ group_id: f.groupId, statement_id: id });
+  const desk = async (role: 'coordinator' | 'analyst') => ((await f.api(role, 'GET', '/api/v1/desk')).json.items as { kind: string; id: string; params: Record<string, unknown> }[]).filter((i) => i.kind.startsWith('statements.'));
   const outbox = async (type: string) => (await f.node.ctx.store.db.selectFrom('outbox').select('peer_id').where('type', '=', type).execute()).map((r) => r.peer_id).sort();
   const signatureOf = (who: NodeIdentity, s: { id: string; group_id: string; kind: 'joint_statement' | 'agreement'; title: string; texts: Record<string, string> }, digest: string) =>
     f.event(who, 'statements.signature/v1', { ...ids(), digest, suite: 'ed25519', public_key: who.publicKeyRaw, key: who.fingerprint, value: sign(null, signedBytes(signableDocument(s)), who.privateKey).toString('base64url') });
@@ -61,6 +62,7 @@ describe.each(DIALECTS)('joint statements between the members of a group (%s)', 
     expect(same.status).toBe(400);
     expect((await f.api('officer', 'POST', `/api/v1/statements/${id}/adoption`, { digest: d0 })).status).toBe(403);
     expect((await f.api('coordinator', 'POST', `/api/v1/statements/${id}/signature`)).status).toBe(409);
+    expect(await desk('coordinator')).toEqual([]);
     expect((await f.api('analyst', 'GET', `/api/v1/statements/${id}/document`)).status).toBe(409);
   });
 
@@ -70,6 +72,11 @@ describe.each(DIALECTS)('joint statements between the members of a group (%s)', 
     expect((await f.deliver(f.kz, [kzAmendment])).json.items[0]!.status).toBe('accepted');
     expect((await f.deliver(f.tj, [tjAmendment])).json.items[0]!.status).toBe('accepted');
     const kzId = (kzAmendment.body as { event_id: string }).event_id;
+    expect((await desk('coordinator')).map((i) => [i.kind, i.id, i.params.languages])).toEqual([
+      ['statements.amendment_to_answer', kzId, 'ru, uz'],
+      ['statements.amendment_to_answer', (tjAmendment.body as { event_id: string }).event_id, 'en'],
+    ]);
+    expect(await desk('analyst')).toEqual([]);
     const r = await f.api('coordinator', 'POST', `/api/v1/statements/${id}/amendments/${kzId}/answer`, { answer: 'accept' });
     expect(r.status).toBe(200);
     expect(r.json.amendments.find((a: { id: string }) => a.id === kzId)).toMatchObject({ status: 'open', accepts: ['kz-cert', 'uz-cert'] });
@@ -105,6 +112,7 @@ describe.each(DIALECTS)('joint statements between the members of a group (%s)', 
     // A consent to the old version does not count.
     await f.deliver(f.tj, [f.event(f.tj, 'statements.consent/v1', { ...ids(), digest: d0 })]);
     await f.deliver(f.kz, [f.event(f.kz, 'statements.adoption/v1', { ...ids(), digest: d1 })]);
+    expect((await desk('coordinator')).map((i) => [i.kind, i.params.author])).toEqual([['statements.adoption_to_consent', 'kz-cert']]);
     const mine = await f.api('admin', 'POST', `/api/v1/statements/${id}/adoption`, { digest: d1 });
     expect(mine.status).toBe(200);
     expect(mine.json).toMatchObject({ status: 'drafting', i_consented: true, consents: { [d1]: ['kz-cert', 'uz-cert'] } });
@@ -116,11 +124,13 @@ describe.each(DIALECTS)('joint statements between the members of a group (%s)', 
     // Nothing changes the adopted text.
     expect((await f.api('coordinator', 'POST', `/api/v1/statements/${id}/amendments`, { base_digest: d1, texts: { en: 'x' } })).status).toBe(409);
 
+    expect((await desk('coordinator')).map((i) => [i.kind, i.id])).toEqual([['statements.to_sign', id]]);
     const signed = await f.api('coordinator', 'POST', `/api/v1/statements/${id}/signature`);
     expect(signed.status).toBe(200);
     expect(signed.json.signatures).toEqual([expect.objectContaining({ node: 'uz-cert', key: f.node.ctx.identity.fingerprint })]);
     expect(await outbox('statements.signature/v1')).toEqual(['kz-cert', 'tj-cert']);
     expect((await f.api('coordinator', 'POST', `/api/v1/statements/${id}/signature`)).status).toBe(409);
+    expect(await desk('coordinator')).toEqual([]);
     const partial = await f.api('auditor', 'GET', `/api/v1/statements/${id}/verify`);
     expect(partial.json).toMatchObject({ valid: true, complete: false, signed_by: ['uz-cert'] });
     expect(partial.json.problems.map((p: { part: string }) => p.part)).toEqual(['parties.kz-cert', 'parties.tj-cert']);
