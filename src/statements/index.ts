@@ -19,5 +19,6 @@ export const statements: Capability = {
   messages: statementMessages,
   routes: (app, ctx, deps) => registerStatementRoutes(app, ctx, deps.onQueued),
   jobs: statementJobs,
+  webPages: ['/statements'],
   desk: statementsDesk,
 };

@@ -20,6 +20,7 @@ import { NodeInfoContext, useNodeInfoResource } from '../node/useNodeInfo.js';
 import { NotificationsPage } from '../notifications/NotificationsPage.js';
 import { NormsPage } from '../norms/NormsPage.js';
 import { PlansPage } from '../plans/PlansPage.js';
+import { StatementsPage } from '../statements/StatementsPage.js';
 import { ROUTES, routeOf, useRoute, type RouteName } from '../shared/hooks/useRoute.js';
 import { LiveChangesContext } from '../shared/hooks/liveChanges.js';
 import type { Theme } from '../shared/hooks/useTheme.js';
@@ -82,6 +83,9 @@ export function AppShell({ theme, onToggleTheme }: { theme: Theme; onToggleTheme
       break;
     case 'plans':
       page = <PlansPage path={path} navigate={navigate} />;
+      break;
+    case 'statements':
+      page = <StatementsPage path={path} navigate={navigate} />;
       break;
     case 'groups':
       page = <GroupsPage path={path} navigate={navigate} />;

@@ -15,7 +15,7 @@ const ADMIN_VIEW: readonly Role[] = ['admin', 'auditor'];
 /** The pages this role may open, grouped as the sidebar shows them. */
 export function navSections(role: Role): NavSection[] {
   const administration: RouteName[] = ADMIN_VIEW.includes(role) ? ['users', 'audit'] : [];
-  const cooperation: RouteName[] = ['overview', 'directory', 'cases', 'intelligence', 'norms', 'plans'];
+  const cooperation: RouteName[] = ['overview', 'directory', 'cases', 'intelligence', 'norms', 'plans', 'statements'];
   const federation: RouteName[] = [...(PEERS_VIEW.includes(role) ? (['federation'] as const) : []), 'notices', 'groups'];
   return [
     { title: 'nav.sectionCooperation', items: cooperation },

@@ -8,6 +8,7 @@ export const ROUTES = {
   intelligence: '/intelligence',
   norms: '/norms',
   plans: '/plans',
+  statements: '/statements',
   federation: '/federation',
   notices: '/notices',
   groups: '/groups',
@@ -20,7 +21,7 @@ export const ROUTES = {
 export type RouteName = keyof typeof ROUTES;
 
 /** Pages with sub-pages: `/groups/ID` is the groups page showing one group, `/directory/own` this node's entry. */
-const NESTED: readonly RouteName[] = ['groups', 'directory', 'cases', 'intelligence', 'plans', 'norms'];
+const NESTED: readonly RouteName[] = ['groups', 'directory', 'cases', 'intelligence', 'plans', 'statements', 'norms'];
 
 export function routeOf(path: string): RouteName | null {
   const clean = path.replace(/\/+$/, '') || '/';
