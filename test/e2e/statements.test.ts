@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCliJson, type NodeProcess } from '../_util/node-process.js';
+import { waitFor } from '../federation/_federation.js';
+import { StatementsPage } from './page-models/statements-page.js';
+import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
+
+/**
+ * Cooperation → Statements in Chromium on two nodes: A drafts a joint statement in English and
+ * Russian, B proposes an amendment, A accepts it, both consent to adoption, both sign, and the
+ * offline verification on A finds every text, the digest and both signatures valid.
+ */
+
+const GROUP = 'Uzbekistan – Kazakhstan';
+const TITLE = 'Joint statement on incident information exchange';
+const EN = 'The parties will exchange information on computer incidents within 24 hours.';
+const RU = 'Стороны будут обмениваться информацией о компьютерных инцидентах в течение 24 часов.';
+const RU_AMENDED = 'Стороны обмениваются информацией о компьютерных инцидентах в течение 24 часов через контактные пункты.';
+
+describe('statements pages', { timeout: TIMEOUT }, () => {
+  const fx = useTwoNodeBrowser();
+  let a: NodeProcess;
+  let b: NodeProcess;
+
+  beforeAll(async () => {
+    ({ a, b } = fx);
+    const g = runCliJson<{ id: string; proposals: { id: string }[] }>(['group', 'create', '--data', a.dataDir, '--name', GROUP, '--level', 'bilateral', '--member', 'kz-cert', '--instrument', 'Bilateral agreement', '--language', 'ru']);
+    await waitFor('the invitation on B', () => {
+      try {
+        return runCliJson<{ id: string }>(['group', 'show', g.id, '--data', b.dataDir]).id === g.id;
+      } catch {
+        return false;
+      }
+    });
+    runCliJson(['group', 'consent', g.id, g.proposals[0]!.id, '--data', b.dataDir]);
+    await waitFor('the group active on A', () => runCliJson<{ status: string }>(['group', 'show', g.id, '--data', a.dataDir]).status === 'active');
+    await waitFor('the group active on B', () => runCliJson<{ status: string }>(['group', 'show', g.id, '--data', b.dataDir]).status === 'active');
+  }, TIMEOUT);
+
+  it('drafts on A, amends on B, accepts on A, adopts and co-signs on both, and verifies on A', async () => {
+    const pa = (await fx.signInAsAdmin(a)).page;
+    const sa = new StatementsPage(pa);
+    await sa.openFromSidebar();
+    await pa.getByText('No statements yet.').waitFor();
+    await sa.create({ group: GROUP, title: TITLE, kind: 'Joint statement', texts: { en: EN, ru: RU } });
+    await pa.getByText(`Statement “${TITLE}” drafted and sent to the group's members.`).waitFor();
+    await sa.row(TITLE).waitFor();
+    expect(await sa.row(TITLE).locator('[data-cell="state"]').textContent()).toBe('Drafting');
+    await sa.open(TITLE);
+    expect(await sa.version('en').textContent()).toBe(EN);
+    expect(await sa.version('ru').textContent()).toBe(RU);
+    const firstDigest = await pa.getByTestId('statement-digest').textContent();
+
+    // B: the statement arrives, B proposes a new Russian text
+    const pb = (await fx.signInAsAdmin(b)).page;
+    const sb = new StatementsPage(pb);
+    await sb.openFromSidebar();
+    await sb.row(TITLE).waitFor({ timeout: 60_000 });
+    await sb.open(TITLE);
+    await sb.proposeAmendment({ ru: RU_AMENDED });
+    await pb.getByText('Amendment sent to every member.').waitFor();
+
+    // A: the amendment arrives (the page reloads itself) and A accepts it: it is applied
+    await sa.openAmendment().waitFor({ timeout: 60_000 });
+    await sa.openAmendment().getByText(RU_AMENDED).waitFor();
+    await sa.openAmendment().getByRole('button', { name: 'Accept' }).click();
+    await waitFor('the amendment applied on A', async () => (await sa.version('ru').textContent()) === RU_AMENDED);
+    expect(await sa.version('en').textContent()).toBe(EN);
+    expect(await pa.getByTestId('statement-digest').textContent()).not.toBe(firstDigest);
+
+    // adoption: A proposes, B consents
+    await sa.adoption.getByRole('button', { name: 'Propose adoption of this version' }).click();
+    await sa.adoption.getByText('This node consented to adopting this version.').waitFor();
+    await waitFor('the new version on B', async () => (await sb.version('ru').textContent()) === RU_AMENDED, 60_000);
+    await sb.adoption.getByRole('button', { name: 'Consent to adoption' }).waitFor({ timeout: 60_000 });
+    await sb.adoption.getByRole('button', { name: 'Consent to adoption' }).click();
+    await sb.adoption.getByTestId('adopted').waitFor();
+    expect(await sb.state.textContent()).toBe('Adopted');
+
+    // both sign
+    await sb.signatures.getByRole('button', { name: 'Sign the adopted document' }).click();
+    await sb.signer('kz-cert').waitFor();
+    await sa.adoption.getByTestId('adopted').waitFor({ timeout: 60_000 });
+    await sa.signatures.getByRole('button', { name: 'Sign the adopted document' }).click();
+    await sa.signer('uz-cert').waitFor();
+    await sa.signer('kz-cert').waitFor({ timeout: 60_000 });
+
+    // verify on A: every text, the digest and both signatures check out
+    await sa.signatures.getByRole('button', { name: 'Verify' }).click();
+    await sa.verifyResult.waitFor();
+    expect(await sa.verifyResult.getAttribute('data-valid')).toBe('true');
+    expect(await sa.verifyResult.getAttribute('data-complete')).toBe('true');
+    await sa.verifyResult.getByText('Valid: every text, the digest and every signature check out, and every party signed.').waitFor();
+    const checks = sa.verifyResult.locator('li[data-part]');
+    const parts = await checks.evaluateAll((els) => els.map((e) => [e.getAttribute('data-part'), e.getAttribute('data-ok')]));
+    expect(parts).toEqual([
+      ['texts.en', 'true'],
+      ['texts.ru', 'true'],
+      ['digest', 'true'],
+      ['signatures.kz-cert', 'true'],
+      ['signatures.uz-cert', 'true'],
+    ]);
+    await pa.screenshot({ path: resolve(RESULTS, 'statements-verified.png'), fullPage: true });
+
+    // the co-signed document downloads as JSON with both signatures
+    const doc = await pa.request.get(new URL((await sa.downloadLink().getAttribute('href'))!, a.url).toString());
+    expect(doc.status()).toBe(200);
+    const body = (await doc.json()) as { texts: Record<string, string>; signatures: { node: string }[] };
+    expect(body.texts).toEqual({ en: EN, ru: RU_AMENDED });
+    expect(body.signatures.map((x) => x.node).sort()).toEqual(['kz-cert', 'uz-cert']);
+    expect(fx.errors).toEqual([]);
+  });
+});
