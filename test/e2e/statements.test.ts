@@ -102,6 +102,13 @@ describe('statements pages', { timeout: TIMEOUT }, () => {
     ]);
     await pa.screenshot({ path: resolve(RESULTS, 'statements-verified.png'), fullPage: true });
 
+    // the language versions side by side, stacked on a narrow screen
+    const box = async (lang: string) => (await sa.version(lang).boundingBox())!;
+    expect((await box('ru')).x).toBeGreaterThan((await box('en')).x);
+    await pa.setViewportSize({ width: 600, height: 900 });
+    await waitFor('the versions stacked', async () => (await box('ru')).x === (await box('en')).x && (await box('ru')).y > (await box('en')).y, 10_000);
+    await pa.setViewportSize({ width: 1440, height: 900 });
+
     // the co-signed document downloads as JSON with both signatures
     const doc = await pa.request.get(new URL((await sa.downloadLink().getAttribute('href'))!, a.url).toString());
     expect(doc.status()).toBe(200);
