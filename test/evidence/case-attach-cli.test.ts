@@ -22,7 +22,7 @@ function memoryOf(pid: number): { peak: number; now: number } {
 }
 
 /**
- * `accord case attach` against a real node process: a 64 MiB file streamed while the node is
+ * `accord case attach` against a real node process: a 128 MiB file streamed while the node is
  * killed with -9 and started again; the CLI resumes from the node's offset, the node rebuilds
  * the hash from what it stored, and the file arrives once, whole. The node's memory stays
  * bounded (it never holds the file).
@@ -48,11 +48,12 @@ describe.each(DIALECTS)('accord case attach (%s)', (dialect) => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  const FILE_MIB = 128;
   it('resumes across a kill -9 of the node and the file arrives once, whole; memory stays bounded', async () => {
     const file = join(dir, 'disk-image.bin');
     const hash = createHash('sha256');
     const parts: Buffer[] = [];
-    for (let i = 0; i < 64; i++) {
+    for (let i = 0; i < FILE_MIB; i++) {
       const p = randomBytes(MiB);
       hash.update(p);
       parts.push(p);
@@ -85,16 +86,17 @@ describe.each(DIALECTS)('accord case attach (%s)', (dialect) => {
 
     expect(await exited, err).toBe(0);
     const r = JSON.parse(out) as { attachment_id: string; sha256: string; size: number };
-    expect(r).toMatchObject({ sha256, size: 64 * MiB });
+    expect(r).toMatchObject({ sha256, size: FILE_MIB * MiB });
     expect(err).toMatch(/MiB \(100%\)/);
     expect(err).toMatch(/resuming/);
     const secondPeak = memoryOf(node.child.pid!).peak;
-    // Neither process held the file: each peak stays well below the file's 64 MiB above where it started.
-    expect(firstPeak - baseline).toBeLessThan(48);
-    expect(secondPeak - afterRestart).toBeLessThan(48);
+    // Neither process held the file: each peak grows by less than half the file (a process holding the
+    // rest of it would grow by 120 MiB; streaming with its buffers, jobs and heap growth stays near 50).
+    expect(firstPeak - baseline).toBeLessThan(FILE_MIB / 2);
+    expect(secondPeak - afterRestart).toBeLessThan(FILE_MIB / 2);
 
     const rows = await store.db.selectFrom('evidence_attachments').selectAll().where('case_id', '=', caseId).execute();
-    expect(rows.map((a) => [a.sha256, Number(a.size), a.description])).toEqual([[sha256, 64 * MiB, 'Image of the seized server']]);
+    expect(rows.map((a) => [a.sha256, Number(a.size), a.description])).toEqual([[sha256, FILE_MIB * MiB, 'Image of the seized server']]);
     const res = await fetch(`${node.url}/api/v1/cases/${caseId}/attachments/${r.attachment_id}/content`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(sha256);
