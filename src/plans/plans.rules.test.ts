@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { daysOverdue, foldPlan, isOverdue, isRealDay, mayWrite, type Membership, type PlanEvent } from './plans.rules.js';
-import { joinsToRelay } from './plans.jobs.js';
+import { joinsToRelay } from '../groups/history-relay.js';
 
 const G = '01900000-0000-7000-8000-0000000000a0';
 const P = '01900000-0000-7000-8000-0000000000b0';
