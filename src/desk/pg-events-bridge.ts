@@ -42,6 +42,30 @@ export function pgEventsBridge(ctx: NodeContext, log: FastifyBaseLogger): PgEven
     }
   };
 
+  // Notifications go one after another on the listening connection itself (one connection per
+  // process, no pool taken): a client given a query while it runs another queues it, which pg
+  // deprecates ("Calling client.query() when the client is already executing a query").
+  const waiting = new Map<string, NodeEvent>();
+  let flushing = false;
+  async function flush(): Promise<void> {
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (waiting.size) {
+        const [key, e] = waiting.entries().next().value as [string, NodeEvent];
+        waiting.delete(key);
+        const c = client;
+        if (!c) {
+          waiting.clear();
+          break;
+        }
+        await c.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ origin, type: e.type, source: e.source })]).catch((err: Error) => log.warn({ err }, 'live events between processes: notify failed'));
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
   async function connect(): Promise<void> {
     if (stopped) return;
     const c = new pg.Client({ connectionString: ctx.settings.db });
@@ -69,8 +93,10 @@ export function pgEventsBridge(ctx: NodeContext, log: FastifyBaseLogger): PgEven
   return {
     async start() {
       removeRelay = ctx.events.addRelay((e) => {
-        // Sent by the listening connection itself: one connection per process, no pool taken.
-        client?.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ origin, type: e.type, source: e.source })]).catch((err: Error) => log.warn({ err }, 'live events between processes: notify failed'));
+        if (!client) return;
+        // Events carry no data: one waiting notification per type and source is enough.
+        waiting.set(`${e.type} ${e.source}`, e);
+        void flush();
       });
       await connect();
     },
