@@ -149,7 +149,9 @@ function DraftEditor({
   const accepted = type ? limits.languagesFor(type.id, content.legal_basis) : side?.languages;
   const textFields = (type?.fields ?? []).filter((f) => TEXT_FIELD_TYPES.includes(f.type));
   const problems = dirty ? [] : (draft?.problems ?? []);
-  const error = useMemo(() => problemsAsError(t, problems, sending.error, type, side), [t, problems, sending.error, type, side]);
+  // A refused save or send (e.g. 400 not_agreed) shows its errors at their fields in the form's own words.
+  const refusal = sending.error ?? action.error;
+  const error = useMemo(() => problemsAsError(t, problems, refusal, type, side), [t, problems, refusal, type, side]);
   const peerOptions = useMemo(() => {
     const ids = new Map<string, string>();
     for (const p of directory.peers) if (p.status !== 'removed') ids.set(p.node_id, directory.label(p.node_id).name);
@@ -174,6 +176,9 @@ function DraftEditor({
   function chooseType(typeId: string) {
     const next = catalogue.request_types.find((r) => r.id === typeId);
     const first = next?.legal_bases.find((b) => limits.basisAllowed(typeId, b)) ?? next?.legal_bases[0];
+    // Another type: a refusal of the previous one (its fields, its legal basis) no longer applies.
+    action.clearError();
+    sending.clearError();
     change((c) => ({ ...c, type: typeId, legal_basis: first ? { instrument: first.instrument, ...(first.article ? { article: first.article } : {}) } : { instrument: '' }, fields: initialFields(next, c.fields) }));
   }
   function setTranslation(index: number, fieldId: string, text: string) {
