@@ -14,6 +14,7 @@ import { nodeCommand } from './commands/node.js';
 import { noticeCommand, peerCommand } from './commands/peer.js';
 import { serveCommand } from './commands/serve.js';
 import { startCommand } from './commands/start.js';
+import { statementCommand } from './commands/statement.js';
 import { tokenCommand } from './commands/token.js';
 import { userCommand } from './commands/user.js';
 
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .description('Accord: a sovereign node for international cooperation on ICT security')
     .version(ACCORD_VERSION)
     .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand(), keyCommand(), transferCommand(), groupCommand(), caseCommand(), bundleCommand(), intelCommand()]) {
+  for (const cmd of [initCommand(), serveCommand(), startCommand(), userCommand(), tokenCommand(), auditCommand(), nodeCommand(), peerCommand(), noticeCommand(), keyCommand(), transferCommand(), groupCommand(), caseCommand(), bundleCommand(), statementCommand(), intelCommand()]) {
     program.addCommand(cmd);
   }
   return program;
