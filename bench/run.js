@@ -232,9 +232,10 @@ async function main() {
   // (test-results/bench-cases-events.json), the case list with 100,000 cases
   // (test-results/bench-cases-list.json) and the evidence benches (encryption, upload, transfer
   // between two nodes, bundle verification; BENCH_EVIDENCE=0 skips them), intel import and TAXII
-  // paging (BENCH_INTEL=0 skips them), the norms comparison matrix (BENCH_NORMS=0 skips it), the plan fold and reports (BENCH_PLANS=0 skips them); their progress and
+  // paging (BENCH_INTEL=0 skips them), the norms comparison matrix (BENCH_NORMS=0 skips it), the plan fold and reports (BENCH_PLANS=0 skips them), the statement fold and
+  // verification (BENCH_STATEMENTS=0 skips them); their progress and
   // tables go to our stderr.
-  for (const [script, skip] of [['federation.js', 'BENCH_FEDERATION'], ['inbox-attack.js', 'BENCH_INBOX_ATTACK'], ['cases-events.js', 'BENCH_CASES_EVENTS'], ['cases-list.js', 'BENCH_CASES_LIST'], ['evidence-crypto.js', 'BENCH_EVIDENCE'], ['evidence-upload.js', 'BENCH_EVIDENCE'], ['evidence-transfer.js', 'BENCH_EVIDENCE'], ['evidence-bundle.js', 'BENCH_EVIDENCE'], ['intel-import.js', 'BENCH_INTEL'], ['intel-taxii.js', 'BENCH_INTEL'], ['norms-matrix.js', 'BENCH_NORMS'], ['intel-replication.js', 'BENCH_INTEL'], ['plans-fold.js', 'BENCH_PLANS']]) {
+  for (const [script, skip] of [['federation.js', 'BENCH_FEDERATION'], ['inbox-attack.js', 'BENCH_INBOX_ATTACK'], ['cases-events.js', 'BENCH_CASES_EVENTS'], ['cases-list.js', 'BENCH_CASES_LIST'], ['evidence-crypto.js', 'BENCH_EVIDENCE'], ['evidence-upload.js', 'BENCH_EVIDENCE'], ['evidence-transfer.js', 'BENCH_EVIDENCE'], ['evidence-bundle.js', 'BENCH_EVIDENCE'], ['intel-import.js', 'BENCH_INTEL'], ['intel-taxii.js', 'BENCH_INTEL'], ['norms-matrix.js', 'BENCH_NORMS'], ['intel-replication.js', 'BENCH_INTEL'], ['plans-fold.js', 'BENCH_PLANS'], ['statements-fold.js', 'BENCH_STATEMENTS']]) {
     if (process.env[skip] === '0') continue;
     log(`\n=== bench/${script} ===`);
     const childCode = await new Promise((res) => {
