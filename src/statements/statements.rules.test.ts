@@ -57,6 +57,18 @@ describe('foldStatement', () => {
     expect([...foldStatement(S, G, [create, ev('kg', 5, 'adoption', { digest: d0 })], later).ignored.values()]).toEqual(['kg is not a member of the group']);
   });
 
+  it('counts each event against the members at its time, joins and leaves in any order of the history', () => {
+    const h = (node: string, min: number, change: 'joined' | 'left') => ({ at: at(min), node, change });
+    // tj leaves after the amendment was applied and before adoption, then comes back after it.
+    const v: Voters = { members: ['kz', 'tj', 'uz'], history: [h('tj', 7, 'joined'), h('uz', -1, 'joined'), h('tj', 4, 'left'), h('kz', -1, 'joined'), h('tj', -1, 'joined')], quorum: { kind: 'all' } };
+    const s = foldStatement(S, G, flow, v);
+    expect(s.amendments[0]).toMatchObject({ status: 'accepted' });
+    // Adopted by kz and uz alone while tj was away (its consent then does not count); back, tj is no party.
+    expect(s).toMatchObject({ status: 'adopted', parties: ['kz', 'uz'], needed: 3 });
+    expect(s.signatures.map((x) => x.node)).toEqual(['uz', 'kz']);
+    expect([...s.ignored.values()]).toEqual(['tj is not a member of the group', 'tj was not a party when the statement was adopted']);
+  });
+
   it('gives the same state whatever the order and with duplicates', () => {
     const ref = JSON.stringify({ ...foldStatement(S, G, flow, all), ignored: [] });
     fc.assert(fc.property(fc.shuffledSubarray([...flow, ...flow], { minLength: flow.length * 2 }), (xs) => JSON.stringify({ ...foldStatement(S, G, xs, all), ignored: [] }) === ref));

@@ -180,8 +180,27 @@ export function foldStatement(statementId: string, groupId: string, events: read
   const ordered = foldOrder(events.filter((e) => e.body.statement_id === statementId && e.body.group_id === groupId));
   const ignore = (e: StatementEvent, why: string) => s.ignored.set(eventKey(e.author, e.id), why);
   let members: string[] = [...v.members];
+  let memberSet = new Set(members);
   let need = s.needed;
-  const isMember = (n: string) => members.includes(n);
+  const isMember = (n: string) => memberSet.has(n);
+  // Events come in fold order, by time: the members at each event's time are the joins and leaves
+  // up to it, applied once each as the fold moves on (membersAt, without sorting per event).
+  const changes = v.history && v.history.length > 0 ? [...v.history].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)) : null;
+  const live = new Set<string>();
+  let applied = 0;
+  const advanceTo = (at: string) => {
+    if (!changes) return;
+    const from = applied;
+    for (; applied < changes.length && changes[applied]!.at <= at; applied++) {
+      const h = changes[applied]!;
+      if (h.change === 'joined') live.add(h.node);
+      else live.delete(h.node);
+    }
+    if (from === applied && from > 0) return;
+    members = [...live].sort();
+    memberSet = new Set(members);
+    need = quorumNeeded(v.quorum, members.length);
+  };
   const amendments = new Map<string, AmendmentState>();
   const current = () => signableDocument({ id: s.id, group_id: s.group_id, kind: s.kind!, title: s.title!, texts: s.texts });
 
@@ -201,8 +220,7 @@ export function foldStatement(statementId: string, groupId: string, events: read
   };
 
   for (const e of ordered) {
-    members = membersAt(v, e.created_at);
-    need = quorumNeeded(v.quorum, members.length);
+    advanceTo(e.created_at);
     if (!isMember(e.author)) {
       ignore(e, `${e.author} is not a member of the group`);
       continue;
