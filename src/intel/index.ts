@@ -2,6 +2,7 @@ import { ALL_ROLES } from '../auth/roles.js';
 import type { Capability } from '../capability.js';
 import * as migration20261202T030000 from './migrations/20261202T030000-intel.js';
 import * as migration20261202T070000 from './migrations/20261202T070000-intel-releases.js';
+import * as migration20261202T110000 from './migrations/20261202T110000-intel-taxii-status.js';
 import { registerIntelRoutes } from './intel.routes.js';
 import { sendReleases } from './releases/releases.jobs.js';
 import { IntelObjectsType } from './releases/releases.receive.js';
@@ -14,7 +15,8 @@ import { registerTaxiiRoutes } from './taxii/taxii.routes.js';
  * Threat intelligence: a STIX 2.1 store (stix/ validates, store/ keeps every version), marked
  * with TLP and released under one policy (policy/release.policy.ts) that every path asks:
  * releases to peers and groups (releases/), the outbox's release gate, the receiver, TAXII.
- * `intel:red` names the node's individual recipients of TLP:RED.
+ * `intel:red` names the node's individual recipients of TLP:RED. `intel:write` adds objects
+ * (imports, TAXII adds to the local collection); `intel:delete` removes them (TAXII delete).
  */
 export const intel: Capability = {
   name: 'intel',
@@ -23,9 +25,10 @@ export const intel: Capability = {
     'intel:write': ['admin', 'coordinator', 'officer', 'analyst'],
     'intel:red': ['admin', 'coordinator'],
     'intel:release': ['admin', 'coordinator'],
+    'intel:delete': ['admin'],
   },
-  tables: ['intel_objects', 'intel_imports', 'intel_releases', 'intel_release_peers', 'intel_received_releases', 'intel_held_messages'],
-  migrations: { '20261202T030000-intel': migration20261202T030000, '20261202T070000-intel-releases': migration20261202T070000 },
+  tables: ['intel_objects', 'intel_imports', 'intel_releases', 'intel_release_peers', 'intel_received_releases', 'intel_held_messages', 'intel_taxii_status'],
+  migrations: { '20261202T030000-intel': migration20261202T030000, '20261202T070000-intel-releases': migration20261202T070000, '20261202T110000-intel-taxii-status': migration20261202T110000 },
   messages: [IntelObjectsType],
   routes: (app, ctx) => {
     registerIntelRoutes(app, ctx);

@@ -120,6 +120,37 @@ export interface IntelHeldMessagesTable {
   received_at: string;
 }
 
+/** One object's outcome in a TAXII status resource. */
+export interface TaxiiStatusDetail {
+  id: string;
+  version: string;
+  message?: string;
+}
+
+/**
+ * A TAXII 2.1 status resource: the outcome of one add of objects to a collection (POST objects).
+ * `pending` while the envelope is being read and stored; `complete` after. Kept so that a
+ * client may ask after a restart.
+ */
+export interface IntelTaxiiStatusTable {
+  id: string;
+  collection_id: string;
+  /** The actor's ref: `user:…`. */
+  requested_by: string;
+  request_timestamp: string;
+  status: 'pending' | 'complete';
+  total_count: number;
+  success_count: number;
+  failure_count: number;
+  pending_count: number;
+  /** TaxiiStatusDetail[], JSON. */
+  successes: string;
+  /** TaxiiStatusDetail[] with the reason as message, JSON. */
+  failures: string;
+  /** The import that stored the objects (its progress and refusals). */
+  import_id: string | null;
+}
+
 export type ReleaseRow = Selectable<IntelReleasesTable>;
 export type ReleasePeerRow = Selectable<IntelReleasePeersTable>;
 
@@ -131,5 +162,6 @@ declare module '../store/schema.js' {
     intel_release_peers: IntelReleasePeersTable;
     intel_received_releases: IntelReceivedReleasesTable;
     intel_held_messages: IntelHeldMessagesTable;
+    intel_taxii_status: IntelTaxiiStatusTable;
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/roles.js';
 import { tlp2MarkingId } from '../../src/intel/policy/markings.js';
-import { ALL_COLLECTION_ID, TAXII_MEDIA_TYPE } from '../../src/intel/taxii/taxii.routes.js';
+import { ALL_COLLECTION_ID, LOCAL_COLLECTION_ID, TAXII_MEDIA_TYPE } from '../../src/intel/taxii/taxii.routes.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
 import { bundle, indicator } from './_intel.js';
@@ -37,7 +37,7 @@ describe.each(DIALECTS)('TAXII 2.1 server (%s)', (dialect) => {
     expect(d.json()).toMatchObject({ default: '/taxii2/api/', api_roots: ['/taxii2/api/'] });
     expect((await get('/taxii2/api/')).json().versions).toEqual([TAXII_MEDIA_TYPE]);
     const c = (await get('/taxii2/api/collections/')).json().collections;
-    expect(c).toEqual([expect.objectContaining({ id: ALL_COLLECTION_ID, can_read: true })]);
+    expect(c).toEqual([expect.objectContaining({ id: ALL_COLLECTION_ID, can_read: true, can_write: false }), expect.objectContaining({ id: LOCAL_COLLECTION_ID, can_read: true, can_write: true })]);
     expect((await get(`/taxii2/api/collections/${ALL_COLLECTION_ID}/`)).json().id).toBe(ALL_COLLECTION_ID);
   });
 

@@ -43,6 +43,10 @@ export interface ImportOptions {
   source?: string;
   /** Called after each stored batch. */
   onProgress?(p: { bytes: number; objects: number }): void;
+  /** Called for each valid object as it is queued to be stored (a TAXII status lists each). */
+  onAccepted?(o: PreparedObject, index: number): void;
+  /** Called for each refused object, with what was read of it (every refusal, beyond those kept). */
+  onRefused?(r: Refusal, object: unknown): void;
 }
 
 /**
@@ -66,7 +70,8 @@ export async function importBundle(ctx: NodeContext, actor: Actor, source: Async
   let batch: PreparedObject[] = [];
   const origin = opts.origin ?? 'local';
   const from = opts.source ?? `import:${id}`;
-  const refuse = (r: Refusal) => {
+  const refuse = (r: Refusal, object?: unknown) => {
+    opts.onRefused?.(r, object);
     s.refused++;
     if (s.refusals.length < KEPT_REFUSALS) s.refusals.push(r);
   };
@@ -106,10 +111,12 @@ export async function importBundle(ctx: NodeContext, actor: Actor, source: Async
       }
       const v = validateStixObject(el.object);
       if (!v.ok) {
-        refuse({ index: el.index, ...(v.id ? { id: v.id } : {}), errors: v.errors });
+        refuse({ index: el.index, ...(v.id ? { id: v.id } : {}), errors: v.errors }, el.object);
         continue;
       }
-      batch.push(prepareObject(v.object));
+      const prepared = prepareObject(v.object);
+      opts.onAccepted?.(prepared, el.index);
+      batch.push(prepared);
       if (batch.length >= BATCH) await flush();
     }
     if (header.type !== undefined && header.type !== 'bundle') throw new BundleFormatError(`a STIX bundle has type "bundle", not ${JSON.stringify(header.type)}`, bytes);

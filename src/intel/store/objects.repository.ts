@@ -131,3 +131,20 @@ export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[
   else await insertRows(trx, 'intel_objects', TYPES, rows);
   return { stored: fresh.length, duplicates: batch.length - fresh.length };
 }
+
+/**
+ * Deletes versions of one object (all, or those named) of one origin, under the store's write
+ * lock, and makes the newest version left its `latest`. Returns how many were deleted.
+ */
+export async function deleteObjectVersions(trx: DbOrTrx, id: string, origin: 'local' | 'received', versions?: readonly string[]): Promise<number> {
+  await takeStoreTurn(trx);
+  let q = trx.deleteFrom('intel_objects').where('id', '=', id).where('origin', '=', origin);
+  if (versions?.length) q = q.where('version', 'in', versions);
+  const deleted = Number((await q.executeTakeFirst()).numDeletedRows);
+  if (deleted === 0) return 0;
+  const newest = await trx.selectFrom('intel_objects').select((eb) => eb.fn.max('version').as('v')).where('id', '=', id).executeTakeFirst();
+  if (newest?.v !== null && newest?.v !== undefined) {
+    await trx.updateTable('intel_objects').set({ latest: 1 }).where('id', '=', id).where('version', '=', newest.v).where('latest', '=', 0).execute();
+  }
+  return deleted;
+}

@@ -20,6 +20,8 @@ export interface TaxiiFilter {
   /** Objects after this seq (the `next` of the previous page). */
   after?: number;
   limit: number;
+  /** The local collection: only objects created or imported here. */
+  origin?: 'local';
   /** A release's collection: only the objects its filter chooses. */
   release?: { types?: string[]; ids?: string[]; new_local?: boolean; from_seq: number };
 }
@@ -67,6 +69,7 @@ export async function taxiiPage(db: DbOrTrx, audience: Audience, options: Policy
   if (f.ids?.length) q = q.where('id', 'in', f.ids);
   if (f.types?.length) q = q.where('type', 'in', f.types);
   if (f.specVersions?.length) q = q.where('spec_version', 'in', f.specVersions);
+  if (f.origin) q = q.where('origin', '=', f.origin);
   if (f.release) {
     const r = f.release;
     if (r.types) q = q.where('type', 'in', r.types);

@@ -1,5 +1,9 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { appendAudit } from '../../audit/audit.repository.js';
+import { actorOf, principalOf } from '../../auth/access.js';
+import { roleMay } from '../../auth/roles.js';
 import type { TypedApp } from '../../capability.js';
 import type { NodeContext } from '../../context.js';
 import { AppError, NotFoundError } from '../../errors.js';
@@ -7,24 +11,83 @@ import { userAudience } from '../intel.routes.js';
 import type { ReleaseFilter, ReleaseRow } from '../intel.tables.js';
 import { findRelease } from '../releases/releases.service.js';
 import { DEFAULT_POLICY } from '../policy/release.policy.js';
+import { BundleFormatError } from '../store/bundle-stream.js';
+import { deleteObjectVersions } from '../store/objects.repository.js';
 import { taxiiPage, type TaxiiFilter, type TaxiiRow } from './taxii.query.js';
+import { addObjects, findStatus, taxiiTime } from './taxii.status.js';
 
 /**
- * A TAXII 2.1 server (read side) over the node's STIX store: discovery, one API root, its
- * collections, objects with paging and filters, manifest, an object and its versions. Every
- * answer passes the release policy for the reader. Authentication: an API token, as Bearer or
- * as the password of HTTP Basic (what most TAXII clients send). Errors are TAXII error
- * messages, not problem documents.
+ * A TAXII 2.1 server over the node's STIX store: discovery, one API root, its collections,
+ * objects with paging and filters, manifest, an object and its versions; adds to the local
+ * collection with status resources, and deletes there. Every answer passes the release policy
+ * for the reader. Authentication: an API token, as Bearer or as the password of HTTP Basic
+ * (what most TAXII clients send). Errors are TAXII error messages, not problem documents.
+ *
+ * Collections: everything the reader may see (read-only), the objects created or imported on
+ * this node (`local`: holders of `intel:write` add, holders of `intel:delete` delete), and one
+ * per release of this node (read-only: a release chooses its objects by its filter).
  */
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
 const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 const ROOT = '/taxii2/api';
 /** The collection of everything the reader may see. */
 export const ALL_COLLECTION_ID = '3c1f7d0e-2b9a-4c55-8e61-5f0d6b7a9c21';
+/** The collection of the objects created or imported on this node: the one clients add to. */
+export const LOCAL_COLLECTION_ID = '7a4e2c19-5d3b-4f80-9a6e-1c2b3d4e5f60';
+/** The largest envelope an add takes (advertised as the API root's max_content_length). */
+export const MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
 const MAX_PAGE = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEFAULT_PAGE = 100;
 const tags = ['taxii'];
+
+class UnsupportedMediaTypeError extends AppError {
+  override name = 'UnsupportedMediaTypeError';
+  constructor() {
+    super(415, 'unsupported-media-type', 'Unsupported media type', `send the envelope as ${TAXII_MEDIA_TYPE}`);
+  }
+}
+
+class ContentTooLargeError extends AppError {
+  override name = 'ContentTooLargeError';
+  constructor(extra: Record<string, unknown> = {}) {
+    super(413, 'content-too-large', 'Content too large', `an envelope may take at most ${MAX_CONTENT_LENGTH} bytes (the API root's max_content_length)`, extra);
+  }
+}
+
+class ReadOnlyCollectionError extends AppError {
+  override name = 'ReadOnlyCollectionError';
+  constructor(id: string) {
+    super(403, 'collection-read-only', 'Collection is read-only', `collection ${id} takes no writes; add to the local collection ${LOCAL_COLLECTION_ID}`);
+  }
+}
+
+/** The Content-Type is TAXII 2.1 (a version, when given, must be 2.1). */
+function isTaxiiContent(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const [type, ...params] = contentType.split(';').map((s) => s.trim().toLowerCase());
+  if (type !== 'application/taxii+json') return false;
+  const version = params.find((p) => p.startsWith('version='));
+  return !version || version === 'version=2.1';
+}
+
+/**
+ * Passes the body on while counting its bytes; past the limit, stops the reader as an unreadable
+ * envelope. The request stream is left open when reading stops early, so that the client gets
+ * the answer (413, 400) rather than a reset connection.
+ */
+async function* limited(body: AsyncIterable<Uint8Array>, max: number, over: { exceeded: boolean }): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  const chunks = body instanceof Readable ? body.iterator({ destroyOnReturn: false }) : body;
+  for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
+    n += chunk.length;
+    if (n > max) {
+      over.exceeded = true;
+      throw new BundleFormatError(`the envelope is larger than max_content_length (${max} bytes)`, max);
+    }
+    yield chunk;
+  }
+}
 
 class NotAcceptableError extends AppError {
   override name = 'NotAcceptableError';
@@ -43,11 +106,6 @@ function acceptsTaxii(accept: string | undefined): boolean {
     const version = params.find((p) => p.startsWith('version='));
     return !version || version === 'version=2.1';
   });
-}
-
-/** TAXII timestamps: RFC 3339 with microseconds. */
-function taxiiTime(iso: string): string {
-  return iso.replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 function list(q: unknown): string[] | undefined {
@@ -97,6 +155,8 @@ function toTaxiiError(payload: string): string {
 
 export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
   const read = { access: { permission: 'intel:read' as const } };
+  const write = { access: { permission: 'intel:write' as const }, ownTextChecks: true };
+  const remove = { access: { permission: 'intel:delete' as const } };
   const open = { access: { public: true as const } };
   const policy = DEFAULT_POLICY;
 
@@ -114,17 +174,21 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
       return payload;
     });
 
+    const mayWrite = (req: FastifyRequest) => roleMay(ctx.catalog.permissions, principalOf(req).user.role, 'intel:write');
+    const local = (req: FastifyRequest) => ({ id: LOCAL_COLLECTION_ID, title: 'This node', description: 'The objects created or imported on this node; holders of intel:write add to it', can_read: true, can_write: mayWrite(req), media_types: [STIX_MEDIA_TYPE] });
     const all = { id: ALL_COLLECTION_ID, title: 'Everything you may see', description: "This node's threat intelligence, under its release policy for the reader", can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] };
     const ofRelease = (r: ReleaseRow) => ({ id: r.id, title: `Release: ${r.title}`, description: `The objects of the release ${r.title} (${r.state}) you may see`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
-    /** A collection: everything, or one release's objects (its id is the release's). */
-    const collection = async (id: string) => {
-      if (id === ALL_COLLECTION_ID) return { info: all, release: undefined };
+    /** A collection: everything, the local objects, or one release's objects (its id is the release's). */
+    const collection = async (req: FastifyRequest, id: string) => {
+      if (id === ALL_COLLECTION_ID) return { info: all, writable: false, release: undefined };
+      if (id === LOCAL_COLLECTION_ID) return { info: local(req), writable: true, origin: 'local' as const, release: undefined };
       const r = UUID.test(id) ? await findRelease(ctx.store.db, id) : undefined;
       if (!r) throw new NotFoundError(`no collection ${id}`);
-      return { info: ofRelease(r), release: { ...(JSON.parse(r.filter) as ReleaseFilter), from_seq: Number(r.from_seq) } };
+      return { info: ofRelease(r), writable: false, release: { ...(JSON.parse(r.filter) as ReleaseFilter), from_seq: Number(r.from_seq) } };
     };
     const CollectionParams = Type.Object({ collection: Type.String({ maxLength: 64 }) });
     const ObjectParams = Type.Object({ collection: Type.String({ maxLength: 64 }), object: Type.String({ maxLength: 300 }) });
+    const StatusParams = Type.Object({ status: Type.String({ maxLength: 64 }) });
 
     taxii.get('/taxii2/', { config: open, schema: { tags, summary: 'TAXII 2.1 discovery' } }, async () => ({
       title: `Accord node ${ctx.identity.node_id}`,
@@ -136,19 +200,19 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
     taxii.get(`${ROOT}/`, { config: read, schema: { tags, summary: 'TAXII 2.1 API root' } }, async () => ({
       title: 'Threat intelligence',
       versions: [TAXII_MEDIA_TYPE],
-      max_content_length: 100 * 1024 * 1024,
+      max_content_length: MAX_CONTENT_LENGTH,
     }));
 
-    taxii.get(`${ROOT}/collections/`, { config: read, schema: { tags, summary: "TAXII 2.1 collections: everything you may see, and one per release of this node's" } }, async () => {
+    taxii.get(`${ROOT}/collections/`, { config: read, schema: { tags, summary: "TAXII 2.1 collections: everything you may see, this node's own objects (the one that takes adds), and one per release of this node's" } }, async (req) => {
       const releases = await ctx.store.db.selectFrom('intel_releases').selectAll().orderBy('created_at').limit(1000).execute();
-      return { collections: [all, ...releases.map(ofRelease)] };
+      return { collections: [all, local(req), ...releases.map(ofRelease)] };
     });
 
-    taxii.get(`${ROOT}/collections/:collection/`, { config: read, schema: { tags, summary: 'A TAXII 2.1 collection', params: CollectionParams } }, async (req) => (await collection(req.params.collection)).info);
+    taxii.get(`${ROOT}/collections/:collection/`, { config: read, schema: { tags, summary: 'A TAXII 2.1 collection', params: CollectionParams } }, async (req) => (await collection(req, req.params.collection)).info);
 
     const page = async (req: FastifyRequest, extra: Partial<TaxiiFilter> = {}) => {
-      const { release } = await collection((req.params as { collection: string }).collection);
-      const f = { ...filterOf(req.query as Record<string, unknown>), ...extra, ...(release ? { release } : {}) };
+      const c = await collection(req, (req.params as { collection: string }).collection);
+      const f = { ...filterOf(req.query as Record<string, unknown>), ...extra, ...(c.release ? { release: c.release } : {}), ...(c.origin ? { origin: c.origin } : {}) };
       const rows = await taxiiPage(ctx.store.db, userAudience(ctx, req), policy, f);
       const more = rows.length > f.limit;
       const shown = rows.slice(0, f.limit);
@@ -184,5 +248,67 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
       pageHeaders(reply, p.rows);
       return { more: p.more, ...(p.next ? { next: p.next } : {}), versions: p.rows.map((r) => r.version || taxiiTime(r.date_added)) };
     });
+
+    // An envelope is streamed into the store, never buffered (and not subject to the JSON body limit).
+    taxii.addContentTypeParser('application/taxii+json', (_req, payload, done) => done(null, payload));
+
+    /** Before the body is read: the collection takes writes, the media type is TAXII 2.1, the declared length fits. */
+    const writeChecks = async (req: FastifyRequest) => {
+      const c = await collection(req, (req.params as { collection: string }).collection);
+      if (!c.writable) throw new ReadOnlyCollectionError(c.info.id);
+      if (!isTaxiiContent(req.headers['content-type'])) throw new UnsupportedMediaTypeError();
+      if (Number(req.headers['content-length']) > MAX_CONTENT_LENGTH) throw new ContentTooLargeError();
+    };
+
+    taxii.post(
+      `${ROOT}/collections/:collection/objects/`,
+      {
+        config: write,
+        onRequest: writeChecks,
+        schema: { tags, summary: `Add objects to a TAXII 2.1 collection (an envelope {"objects":[…]} as ${TAXII_MEDIA_TYPE}): validated and stored as an import; 202 with a status resource naming each success and failure`, params: CollectionParams },
+      },
+      async (req, reply) => {
+        const body = req.body as AsyncIterable<Uint8Array> | undefined;
+        if (!body || typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') throw new UnsupportedMediaTypeError();
+        const length = Number(req.headers['content-length']);
+        const over = { exceeded: false };
+        const { status, summary } = await addObjects(ctx, actorOf(req), req.params.collection, limited(body, MAX_CONTENT_LENGTH, over), Number.isSafeInteger(length) ? length : undefined);
+        if (over.exceeded) throw new ContentTooLargeError();
+        if (summary.state === 'failed') throw new AppError(400, 'invalid-envelope', 'Not a readable TAXII envelope', `${summary.error ?? 'the envelope could not be read'}; what came before was stored, see status ${status.id}`);
+        return reply.code(202).header('content-type', TAXII_MEDIA_TYPE).send(Buffer.from(JSON.stringify(status)));
+      },
+    );
+
+    taxii.get(`${ROOT}/status/:status/`, { config: read, schema: { tags, summary: 'A TAXII 2.1 status resource: the outcome of an add (yours; holders of intel:red see every one)', params: StatusParams } }, async (req) => {
+      const st = UUID.test(req.params.status) ? await ctx.store.db.selectFrom('intel_taxii_status').select('requested_by').where('id', '=', req.params.status).executeTakeFirst() : undefined;
+      // Another user's add names objects this reader may not see: the same answer as none.
+      const mine = st && (st.requested_by === actorOf(req).ref || roleMay(ctx.catalog.permissions, principalOf(req).user.role, 'intel:red'));
+      const found = mine ? await findStatus(ctx.store.db, req.params.status) : undefined;
+      if (!found) throw new NotFoundError(`no status ${req.params.status}`);
+      return found;
+    });
+
+    taxii.delete(
+      `${ROOT}/collections/:collection/objects/:object/`,
+      { config: remove, schema: { tags, summary: 'Delete an object (every version, or those match[version] names) from a collection that takes writes', params: ObjectParams } },
+      async (req, reply) => {
+        const c = await collection(req, req.params.collection);
+        if (!c.writable) throw new ReadOnlyCollectionError(c.info.id);
+        const f = filterOf(req.query as Record<string, unknown>);
+        const exact = f.versions?.filter((v) => v !== 'all' && v !== 'last' && v !== 'first');
+        if (f.versions && exact?.length !== f.versions.length && !(f.versions.length === 1 && f.versions[0] === 'all')) throw new AppError(400, 'bad-request', 'Bad request', 'match[version]: name the versions to delete (timestamps), or all');
+        // Only objects the reader may see: another one answers as one that does not exist.
+        const visible = await taxiiPage(ctx.store.db, userAudience(ctx, req), policy, { limit: 1, ids: [req.params.object], versions: ['all'], origin: 'local', ...(f.specVersions ? { specVersions: f.specVersions } : {}) });
+        if (visible.length === 0) throw new NotFoundError(`no object ${req.params.object}`);
+        const actor = actorOf(req);
+        const deleted = await ctx.store.db.transaction().execute(async (trx) => {
+          const n = await deleteObjectVersions(trx, req.params.object, 'local', exact?.length ? exact : undefined);
+          if (n > 0) await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'intel.delete', target: `intel_object:${req.params.object}`, details: { versions: exact?.length ? exact : 'all', deleted: n } });
+          return n;
+        });
+        if (deleted === 0) throw new NotFoundError(`no version ${exact?.join(', ') ?? ''} of ${req.params.object}`);
+        return reply.code(200).header('content-type', TAXII_MEDIA_TYPE).send(Buffer.from(''));
+      },
+    );
   });
 }
