@@ -18,6 +18,20 @@ export const AgreementSchema = Type.Object(
     request_types: Type.Array(Token, { maxItems: 200, uniqueItems: true }),
     languages: Type.Array(LanguageTag, { maxItems: 50, uniqueItems: true }),
     confidentiality: Type.String({ maxLength: 4000 }),
+    /**
+     * Hours within which the requested side acknowledges a request, per priority; where an
+     * agreement sets none, Accord's defaults apply (src/cases/cases.rules.ts, ACK_WINDOW_MS).
+     */
+    acknowledgement_hours: Type.Optional(
+      Type.Object(
+        {
+          emergency: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760 })),
+          urgent: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760 })),
+          routine: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,7 @@ import type { NodeContext } from '../context.js';
 import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { AgreementSchema } from './agreements.js';
-import { ChangeSchema, CharterSchema, LevelSchema, NodeIdSchema, UuidSchema, type Change } from './groups.schemas.js';
+import { AgreementSourceSchema, ChangeSchema, CharterSchema, LevelSchema, NodeIdSchema, UuidSchema, type Change } from './groups.schemas.js';
 import { answerProposal, createGroup, getGroup, listGroups, proposeChange, type NewGroup } from './groups.service.js';
 
 const GroupParams = Type.Object({ id: UuidSchema }, { additionalProperties: false });
@@ -35,6 +35,10 @@ const GroupFields = {
   level: Nullable(Type.String()),
   charter: CharterSchema,
   agreement: Nullable(AgreementSchema),
+  agreements: Type.Array(
+    Type.Object({ agreement: AgreementSchema, since: Type.String(), until: Nullable(Type.String()), proposal_id: Type.String(), author: Type.String(), source: Nullable(AgreementSourceSchema) }),
+    { description: 'the agreements in force over time, oldest first; the last is the current one' },
+  ),
   founder: Nullable(Type.String()),
   members: Type.Array(Type.String()),
   my_role: Type.String(),

@@ -1,6 +1,6 @@
 import { eventKey, foldEvents } from '../federation/event-log/event-log.rules.js';
 import type { Agreement } from './agreements.js';
-import type { Change, Charter, GroupLevel, Quorum } from './groups.schemas.js';
+import type { AgreementSource, Change, Charter, GroupLevel, Quorum } from './groups.schemas.js';
 
 /**
  * The state of a group as a pure fold over its signed events.
@@ -75,12 +75,27 @@ export interface MembershipChange {
   proposal_id: string;
 }
 
+/** One agreement the group had in force, from its founding or an adopted change, until the next. */
+export interface AgreementInForce {
+  agreement: Agreement;
+  since: string;
+  /** When the next agreement replaced it; null while in force. */
+  until: string | null;
+  proposal_id: string;
+  /** Who proposed it (the founder for the first). */
+  author: string;
+  /** The adopted joint agreement it came from, when it did. */
+  source: AgreementSource | null;
+}
+
 export interface GroupState {
   status: GroupStatus;
   name: string | null;
   level: GroupLevel | null;
   charter: Charter;
   agreement: Agreement | null;
+  /** The agreements in force over time, oldest first: the last is the current one. */
+  agreements: AgreementInForce[];
   founder: string | null;
   members: string[];
   proposals: ProposalState[];
@@ -147,6 +162,13 @@ function requirement(s: GroupState, p: ProposalState): { voters: string[]; neede
   }
 }
 
+function putInForce(s: GroupState, p: ProposalState, agreement: Agreement, source: AgreementSource | null, at: string): void {
+  const last = s.agreements[s.agreements.length - 1];
+  if (last) last.until = at;
+  s.agreement = agreement;
+  s.agreements.push({ agreement, since: at, until: null, proposal_id: p.id, author: p.author, source });
+}
+
 function apply(s: GroupState, p: ProposalState, at: string): void {
   const c = p.change;
   const joined = (node: string) => s.membership.push({ at, node, change: 'joined', proposal_id: p.id });
@@ -155,6 +177,7 @@ function apply(s: GroupState, p: ProposalState, at: string): void {
       s.status = 'active';
       s.members = sorted([p.author, ...c.invitees]);
       for (const m of s.members) joined(m);
+      putInForce(s, p, c.agreement, null, at);
       return;
     case 'add_member':
       s.members = sorted([...s.members, c.node]);
@@ -165,7 +188,7 @@ function apply(s: GroupState, p: ProposalState, at: string): void {
       s.membership.push({ at, node: c.node, change: 'left', proposal_id: p.id });
       return;
     case 'change_agreement':
-      s.agreement = c.agreement;
+      putInForce(s, p, c.agreement, c.source ?? null, at);
       return;
     case 'change_charter':
       s.charter = c.charter;
@@ -215,7 +238,7 @@ function settle(s: GroupState, answers: Answers, at: string): void {
 }
 
 export function emptyGroupState(): GroupState {
-  return { status: 'unknown', name: null, level: null, charter: DEFAULT_CHARTER, agreement: null, founder: null, members: [], proposals: [], membership: [], ignored: [] };
+  return { status: 'unknown', name: null, level: null, charter: DEFAULT_CHARTER, agreement: null, agreements: [], founder: null, members: [], proposals: [], membership: [], ignored: [] };
 }
 
 const answerKey = (author: string, id: string, digest: string) => `${eventKey(author, id)}\u0000${digest}`;

@@ -23,6 +23,13 @@ export type Quorum = Static<typeof QuorumSchema>;
 export const CharterSchema = Type.Object({ quorum: QuorumSchema }, { additionalProperties: false });
 export type Charter = Static<typeof CharterSchema>;
 
+/** The adopted joint agreement (a statement of kind `agreement`, src/statements) whose terms a change puts in force. */
+export const AgreementSourceSchema = Type.Object(
+  { statement_id: UuidSchema, digest: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'the adopted version co-signed by the parties' }) },
+  { additionalProperties: false },
+);
+export type AgreementSource = Static<typeof AgreementSourceSchema>;
+
 export const LevelSchema = Type.Union([Type.Literal('bilateral'), Type.Literal('regional'), Type.Literal('global')]);
 
 export const ChangeSchema = Type.Union([
@@ -39,7 +46,7 @@ export const ChangeSchema = Type.Union([
   ),
   Type.Object({ kind: Type.Literal('add_member'), node: NodeIdSchema }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('remove_member'), node: NodeIdSchema }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('change_agreement'), agreement: AgreementSchema }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('change_agreement'), agreement: AgreementSchema, source: Type.Optional(AgreementSourceSchema) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('change_charter'), charter: CharterSchema }, { additionalProperties: false }),
 ]);
 export type Change = Static<typeof ChangeSchema>;

@@ -4,7 +4,8 @@ import { actorOf } from '../auth/access.js';
 import type { NodeContext } from '../context.js';
 import { problemResponses } from '../http/schemas.js';
 import { Digest, Reason, StatementKind, StatementTitle, StatementUuid, Texts } from './statements.schemas.js';
-import { adoptStatement, amendStatement, answerAmendment, createStatement, getStatement, getStatementDocument, listStatements, signStatement, verifyStoredDocument } from './statements.service.js';
+import { AgreementSchema } from '../groups/agreements.js';
+import { adoptStatement, amendStatement, answerAmendment, createStatement, getStatement, getStatementDocument, listStatements, putAgreementInForce, signStatement, verifyStoredDocument, type AgreementTerms } from './statements.service.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Params = Type.Object({ id: StatementUuid }, { additionalProperties: false });
@@ -51,6 +52,22 @@ const DetailSchema = Type.Object({
   members: Type.Array(Type.String()),
   i_consented: Type.Boolean(),
   i_must_sign: Type.Boolean(),
+  in_force: Nullable(
+    Type.Object(
+      {
+        proposal_id: Type.String(),
+        proposed_by: Type.String(),
+        proposed_at: Type.String(),
+        status: Type.String({ description: 'open (collecting consents), adopted (in force, or replaced since), refused or void' }),
+        consents: Type.Array(Type.String()),
+        needed: Type.Integer(),
+        since: Nullable(Type.String()),
+        until: Nullable(Type.String()),
+        agreement: AgreementSchema,
+      },
+      { description: "the group's latest proposal to put this agreement's terms in force" },
+    ),
+  ),
   history: Type.Array(
     Type.Object({
       event_id: Type.String(),
@@ -87,6 +104,8 @@ const NewBody = Type.Object({ group_id: StatementUuid, kind: StatementKind, titl
 const AmendBody = Type.Object({ base_digest: Digest, texts: Texts }, { additionalProperties: false });
 const AnswerBody = Type.Object({ answer: Type.Union([Type.Literal('accept'), Type.Literal('refuse')]), reason: Type.Optional(Reason) }, { additionalProperties: false });
 const AdoptBody = Type.Object({ digest: Digest }, { additionalProperties: false });
+/** The agreement's terms: title and instrument come from the adopted statement itself. */
+const TermsBody = Type.Omit(AgreementSchema, ['title', 'instrument'], { additionalProperties: false });
 
 /** Joint statements and agreements: read by every role, drafted, adopted and signed by those who coordinate. */
 export function registerStatementRoutes(app: FastifyInstance, ctx: NodeContext, onQueued: () => void): void {
@@ -149,6 +168,25 @@ export function registerStatementRoutes(app: FastifyInstance, ctx: NodeContext, 
     { config: sign, schema: { tags, summary: "Sign the adopted document with this node's key (Ed25519); the signature goes to every member", params: Params, response: { 200: DetailSchema, ...problemResponses } } },
     async (req) => {
       const s = await signStatement(ctx, actorOf(req), p(req).id);
+      onQueued();
+      return s;
+    },
+  );
+
+  app.post(
+    '/api/v1/statements/:id/in-force',
+    {
+      config: sign,
+      schema: {
+        tags,
+        summary: "Propose to the group that an adopted, co-signed agreement's terms become its agreement (in force once the charter's quorum consents)",
+        params: Params,
+        body: TermsBody,
+        response: { 200: DetailSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const s = await putAgreementInForce(ctx, actorOf(req), p(req).id, req.body as AgreementTerms);
       onQueued();
       return s;
     },

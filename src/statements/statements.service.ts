@@ -5,7 +5,8 @@ import { AppError, ConflictError, invalidFields, NotFoundError } from '../errors
 import { eventKey } from '../federation/event-log/event-log.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
-import { getGroup, type GroupDetail } from '../groups/groups.service.js';
+import type { Agreement } from '../groups/agreements.js';
+import { getGroup, proposeChange, type GroupDetail } from '../groups/groups.service.js';
 import type { Db, DbOrTrx } from '../store/db.js';
 import { groupOfStatement, listStatementEquivocations, listStatementEventRows, listStatementHeads, storeStatementEvent, type StatementEventRow } from './statements.repository.js';
 import { coSignedDocument, foldStatement, signableDocument, signedBytes, verifyStatementDocument, type StatementDocument, type StatementEvent, type StatementState, type Voters, type VerifyResult } from './statements.rules.js';
@@ -50,7 +51,27 @@ export type StatementView = Omit<StatementState, 'ignored' | 'kind' | 'title' | 
   i_consented: boolean;
   /** This node must still sign the adopted document. */
   i_must_sign: boolean;
+  /** For an agreement: the latest proposal to put its adopted terms in force for the group, and whether they are. */
+  in_force: InForce | null;
 };
+
+/** The group's latest proposal to make an adopted agreement the group's agreement (src/groups), as this node folds it. */
+export interface InForce {
+  proposal_id: string;
+  proposed_by: string;
+  proposed_at: string;
+  /** open (collecting consents), adopted (in force, or replaced since), refused or void. */
+  status: string;
+  consents: string[];
+  needed: number;
+  /** When the terms came into force, and when a later agreement replaced them. */
+  since: string | null;
+  until: string | null;
+  agreement: Agreement;
+}
+
+/** The terms an adopted agreement puts in force: what requests between the members are checked against. */
+export type AgreementTerms = Omit<Agreement, 'title' | 'instrument'>;
 
 export type StatementSummary = Pick<StatementView, 'id' | 'group_id' | 'group_name' | 'kind' | 'title' | 'author' | 'created_at' | 'digest' | 'status' | 'needed' | 'parties' | 'my_role'> & { languages: string[]; open_amendments: number; signed_by: string[] };
 
@@ -114,7 +135,15 @@ function viewOf(ctx: NodeContext, g: GroupDetail, s: StatementState): StatementV
     my_role: g.my_role === 'member' ? 'member' : 'former',
     i_consented: (s.consents[s.digest!] ?? []).includes(me),
     i_must_sign: s.status === 'adopted' && s.parties.includes(me) && !s.signatures.some((x) => x.node === me),
+    in_force: inForceOf(g, s.id),
   };
+}
+
+function inForceOf(g: GroupDetail, statementId: string): InForce | null {
+  const p = [...g.proposals].reverse().find((x) => x.change.kind === 'change_agreement' && x.change.source?.statement_id === statementId);
+  if (!p || p.change.kind !== 'change_agreement') return null;
+  const held = g.agreements.find((a) => a.proposal_id === p.id);
+  return { proposal_id: p.id, proposed_by: p.author, proposed_at: p.created_at, status: p.status, consents: p.consents, needed: p.needed, since: held?.since ?? null, until: held?.until ?? null, agreement: p.change.agreement };
 }
 
 function summaryOf(v: StatementView): StatementSummary {
@@ -280,5 +309,25 @@ export async function signStatement(ctx: NodeContext, actor: Actor, statementId:
     await emit(ctx, trx, StatementMessage.signature, body, group.members);
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'statement.sign', target: `statement:${statementId}`, details: { digest: state.adopted_digest, key: me.fingerprint } });
   });
+  return getStatement(ctx, statementId);
+}
+
+/**
+ * Proposes to the group that the terms of an adopted agreement, co-signed by every party,
+ * become the group's agreement (a `change_agreement` naming the statement and its digest).
+ * It is in force once the charter's quorum consents, as any change of the group's agreement.
+ */
+export async function putAgreementInForce(ctx: NodeContext, actor: Actor, statementId: string, terms: AgreementTerms): Promise<StatementDetail> {
+  const { group, state } = await load(ctx, statementId);
+  if (state.kind !== 'agreement') throw new ConflictError(`statement ${statementId} is a joint statement, not an agreement: it has no terms to put in force`);
+  if (state.status !== 'adopted') throw new ConflictError(`agreement ${statementId} is not adopted yet`);
+  const unsigned = state.parties.filter((n) => !state.signatures.some((x) => x.node === n));
+  if (unsigned.length) throw new ConflictError(`agreement ${statementId} is not signed by every party yet: ${unsigned.join(', ')} must still sign`);
+  if (group.my_role !== 'member') throw new NotAStatementMemberError(`${ctx.identity.node_id} is no longer a member of group ${group.id}`);
+  const open = inForceOf(group, statementId);
+  if (open?.status === 'open') throw new ConflictError(`proposal ${open.proposal_id} to put agreement ${statementId} in force is still open`);
+  const adopted = new Date(state.adopted_at!).toISOString().slice(0, 10);
+  const agreement: Agreement = { title: state.title!, instrument: `${state.title!}, adopted ${adopted} (co-signed, SHA-256 ${state.adopted_digest!.slice(0, 16)}…)`.slice(0, 300), ...terms };
+  await proposeChange(ctx, actor, group.id, { kind: 'change_agreement', agreement, source: { statement_id: statementId, digest: state.adopted_digest! } });
   return getStatement(ctx, statementId);
 }

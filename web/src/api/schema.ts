@@ -3770,7 +3770,37 @@ export interface paths {
                                 request_types: string[];
                                 languages: string[];
                                 confidentiality: string;
+                                acknowledgement_hours?: {
+                                    emergency?: number;
+                                    urgent?: number;
+                                    routine?: number;
+                                };
                             } | null;
+                            /** @description the agreements in force over time, oldest first; the last is the current one */
+                            agreements: {
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                                since: string;
+                                until: string | null;
+                                proposal_id: string;
+                                author: string;
+                                source: {
+                                    statement_id: string;
+                                    /** @description the adopted version co-signed by the parties */
+                                    digest: string;
+                                } | null;
+                            }[];
                             founder: string | null;
                             members: string[];
                             my_role: string;
@@ -3802,6 +3832,11 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
                                     };
                                     invitees: string[];
                                 } | {
@@ -3822,6 +3857,16 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
+                                    };
+                                    source?: {
+                                        statement_id: string;
+                                        /** @description the adopted version co-signed by the parties */
+                                        digest: string;
                                     };
                                 } | {
                                     /** @enum {string} */
@@ -3937,6 +3982,11 @@ export interface paths {
                             request_types: string[];
                             languages: string[];
                             confidentiality: string;
+                            acknowledgement_hours?: {
+                                emergency?: number;
+                                urgent?: number;
+                                routine?: number;
+                            };
                         };
                         /** @description the other nodes invited; this node is the founder */
                         members: string[];
@@ -3972,7 +4022,37 @@ export interface paths {
                                 request_types: string[];
                                 languages: string[];
                                 confidentiality: string;
+                                acknowledgement_hours?: {
+                                    emergency?: number;
+                                    urgent?: number;
+                                    routine?: number;
+                                };
                             } | null;
+                            /** @description the agreements in force over time, oldest first; the last is the current one */
+                            agreements: {
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                                since: string;
+                                until: string | null;
+                                proposal_id: string;
+                                author: string;
+                                source: {
+                                    statement_id: string;
+                                    /** @description the adopted version co-signed by the parties */
+                                    digest: string;
+                                } | null;
+                            }[];
                             founder: string | null;
                             members: string[];
                             my_role: string;
@@ -4004,6 +4084,11 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
                                     };
                                     invitees: string[];
                                 } | {
@@ -4024,6 +4109,16 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
+                                    };
+                                    source?: {
+                                        statement_id: string;
+                                        /** @description the adopted version co-signed by the parties */
+                                        digest: string;
                                     };
                                 } | {
                                     /** @enum {string} */
@@ -4186,7 +4281,37 @@ export interface paths {
                                 request_types: string[];
                                 languages: string[];
                                 confidentiality: string;
+                                acknowledgement_hours?: {
+                                    emergency?: number;
+                                    urgent?: number;
+                                    routine?: number;
+                                };
                             } | null;
+                            /** @description the agreements in force over time, oldest first; the last is the current one */
+                            agreements: {
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                                since: string;
+                                until: string | null;
+                                proposal_id: string;
+                                author: string;
+                                source: {
+                                    statement_id: string;
+                                    /** @description the adopted version co-signed by the parties */
+                                    digest: string;
+                                } | null;
+                            }[];
                             founder: string | null;
                             members: string[];
                             my_role: string;
@@ -4218,6 +4343,11 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
                                     };
                                     invitees: string[];
                                 } | {
@@ -4238,6 +4368,16 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
+                                    };
+                                    source?: {
+                                        statement_id: string;
+                                        /** @description the adopted version co-signed by the parties */
+                                        digest: string;
                                     };
                                 } | {
                                     /** @enum {string} */
@@ -4394,6 +4534,16 @@ export interface paths {
                             request_types: string[];
                             languages: string[];
                             confidentiality: string;
+                            acknowledgement_hours?: {
+                                emergency?: number;
+                                urgent?: number;
+                                routine?: number;
+                            };
+                        };
+                        source?: {
+                            statement_id: string;
+                            /** @description the adopted version co-signed by the parties */
+                            digest: string;
                         };
                     } | {
                         /** @enum {string} */
@@ -4440,7 +4590,37 @@ export interface paths {
                                 request_types: string[];
                                 languages: string[];
                                 confidentiality: string;
+                                acknowledgement_hours?: {
+                                    emergency?: number;
+                                    urgent?: number;
+                                    routine?: number;
+                                };
                             } | null;
+                            /** @description the agreements in force over time, oldest first; the last is the current one */
+                            agreements: {
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                                since: string;
+                                until: string | null;
+                                proposal_id: string;
+                                author: string;
+                                source: {
+                                    statement_id: string;
+                                    /** @description the adopted version co-signed by the parties */
+                                    digest: string;
+                                } | null;
+                            }[];
                             founder: string | null;
                             members: string[];
                             my_role: string;
@@ -4472,6 +4652,11 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
                                     };
                                     invitees: string[];
                                 } | {
@@ -4492,6 +4677,16 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
+                                    };
+                                    source?: {
+                                        statement_id: string;
+                                        /** @description the adopted version co-signed by the parties */
+                                        digest: string;
                                     };
                                 } | {
                                     /** @enum {string} */
@@ -4658,7 +4853,37 @@ export interface paths {
                                 request_types: string[];
                                 languages: string[];
                                 confidentiality: string;
+                                acknowledgement_hours?: {
+                                    emergency?: number;
+                                    urgent?: number;
+                                    routine?: number;
+                                };
                             } | null;
+                            /** @description the agreements in force over time, oldest first; the last is the current one */
+                            agreements: {
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                                since: string;
+                                until: string | null;
+                                proposal_id: string;
+                                author: string;
+                                source: {
+                                    statement_id: string;
+                                    /** @description the adopted version co-signed by the parties */
+                                    digest: string;
+                                } | null;
+                            }[];
                             founder: string | null;
                             members: string[];
                             my_role: string;
@@ -4690,6 +4915,11 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
                                     };
                                     invitees: string[];
                                 } | {
@@ -4710,6 +4940,16 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
+                                    };
+                                    source?: {
+                                        statement_id: string;
+                                        /** @description the adopted version co-signed by the parties */
+                                        digest: string;
                                     };
                                 } | {
                                     /** @enum {string} */
@@ -4881,7 +5121,37 @@ export interface paths {
                                 request_types: string[];
                                 languages: string[];
                                 confidentiality: string;
+                                acknowledgement_hours?: {
+                                    emergency?: number;
+                                    urgent?: number;
+                                    routine?: number;
+                                };
                             } | null;
+                            /** @description the agreements in force over time, oldest first; the last is the current one */
+                            agreements: {
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                                since: string;
+                                until: string | null;
+                                proposal_id: string;
+                                author: string;
+                                source: {
+                                    statement_id: string;
+                                    /** @description the adopted version co-signed by the parties */
+                                    digest: string;
+                                } | null;
+                            }[];
                             founder: string | null;
                             members: string[];
                             my_role: string;
@@ -4913,6 +5183,11 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
                                     };
                                     invitees: string[];
                                 } | {
@@ -4933,6 +5208,16 @@ export interface paths {
                                         request_types: string[];
                                         languages: string[];
                                         confidentiality: string;
+                                        acknowledgement_hours?: {
+                                            emergency?: number;
+                                            urgent?: number;
+                                            routine?: number;
+                                        };
+                                    };
+                                    source?: {
+                                        statement_id: string;
+                                        /** @description the adopted version co-signed by the parties */
+                                        digest: string;
                                     };
                                 } | {
                                     /** @enum {string} */
@@ -14564,6 +14849,30 @@ export interface paths {
                             members: string[];
                             i_consented: boolean;
                             i_must_sign: boolean;
+                            in_force: {
+                                proposal_id: string;
+                                proposed_by: string;
+                                proposed_at: string;
+                                /** @description open (collecting consents), adopted (in force, or replaced since), refused or void */
+                                status: string;
+                                consents: string[];
+                                needed: number;
+                                since: string | null;
+                                until: string | null;
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                            } | null;
                             history: {
                                 event_id: string;
                                 type: string;
@@ -14728,6 +15037,30 @@ export interface paths {
                             members: string[];
                             i_consented: boolean;
                             i_must_sign: boolean;
+                            in_force: {
+                                proposal_id: string;
+                                proposed_by: string;
+                                proposed_at: string;
+                                /** @description open (collecting consents), adopted (in force, or replaced since), refused or void */
+                                status: string;
+                                consents: string[];
+                                needed: number;
+                                since: string | null;
+                                until: string | null;
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                            } | null;
                             history: {
                                 event_id: string;
                                 type: string;
@@ -14905,6 +15238,30 @@ export interface paths {
                             members: string[];
                             i_consented: boolean;
                             i_must_sign: boolean;
+                            in_force: {
+                                proposal_id: string;
+                                proposed_by: string;
+                                proposed_at: string;
+                                /** @description open (collecting consents), adopted (in force, or replaced since), refused or void */
+                                status: string;
+                                consents: string[];
+                                needed: number;
+                                since: string | null;
+                                until: string | null;
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                            } | null;
                             history: {
                                 event_id: string;
                                 type: string;
@@ -15080,6 +15437,30 @@ export interface paths {
                             members: string[];
                             i_consented: boolean;
                             i_must_sign: boolean;
+                            in_force: {
+                                proposal_id: string;
+                                proposed_by: string;
+                                proposed_at: string;
+                                /** @description open (collecting consents), adopted (in force, or replaced since), refused or void */
+                                status: string;
+                                consents: string[];
+                                needed: number;
+                                since: string | null;
+                                until: string | null;
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                            } | null;
                             history: {
                                 event_id: string;
                                 type: string;
@@ -15252,6 +15633,30 @@ export interface paths {
                             members: string[];
                             i_consented: boolean;
                             i_must_sign: boolean;
+                            in_force: {
+                                proposal_id: string;
+                                proposed_by: string;
+                                proposed_at: string;
+                                /** @description open (collecting consents), adopted (in force, or replaced since), refused or void */
+                                status: string;
+                                consents: string[];
+                                needed: number;
+                                since: string | null;
+                                until: string | null;
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                            } | null;
                             history: {
                                 event_id: string;
                                 type: string;
@@ -15418,6 +15823,234 @@ export interface paths {
                             members: string[];
                             i_consented: boolean;
                             i_must_sign: boolean;
+                            in_force: {
+                                proposal_id: string;
+                                proposed_by: string;
+                                proposed_at: string;
+                                /** @description open (collecting consents), adopted (in force, or replaced since), refused or void */
+                                status: string;
+                                consents: string[];
+                                needed: number;
+                                since: string | null;
+                                until: string | null;
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                            } | null;
+                            history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                                /** @description the signed envelope, verifiable with the author key */
+                                envelope: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}/in-force": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose to the group that an adopted, co-signed agreement's terms become its agreement (in force once the charter's quorum consents) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channels: string[];
+                        request_types: string[];
+                        languages: string[];
+                        confidentiality: string;
+                        acknowledgement_hours?: {
+                            emergency?: number;
+                            urgent?: number;
+                            routine?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            group_id: string;
+                            group_name: string | null;
+                            /** @description joint_statement or agreement */
+                            kind: string;
+                            title: string;
+                            author: string;
+                            created_at: string;
+                            /** @description the current version: SHA-256 of the signable document */
+                            digest: string;
+                            /** @description drafting or adopted */
+                            status: string;
+                            /** @description members the group's charter quorum needs */
+                            needed: number;
+                            parties: string[];
+                            /** @description member (may write) or former (read only) */
+                            my_role: string;
+                            texts: {
+                                [key: string]: string;
+                            };
+                            versions: {
+                                digest: string;
+                                at: string;
+                                amendment_id: string | null;
+                            }[];
+                            amendments: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                base_digest: string;
+                                texts: {
+                                    [key: string]: string;
+                                };
+                                /** @description open, accepted (applied), refused or stale (it amends a version that is no longer current) */
+                                status: string;
+                                accepts: string[];
+                                refusals: {
+                                    node: string;
+                                    reason: string;
+                                }[];
+                                decided_at: string | null;
+                                result_digest: string | null;
+                            }[];
+                            adoption_proposals: {
+                                id: string;
+                                author: string;
+                                created_at: string;
+                                digest: string;
+                            }[];
+                            consents: {
+                                [key: string]: string[];
+                            };
+                            adopted_digest: string | null;
+                            adopted_at: string | null;
+                            signatures: {
+                                node: string;
+                                event_id: string;
+                                signed_at: string;
+                                suite: string;
+                                public_key: string;
+                                key: string;
+                                value: string;
+                            }[];
+                            members: string[];
+                            i_consented: boolean;
+                            i_must_sign: boolean;
+                            in_force: {
+                                proposal_id: string;
+                                proposed_by: string;
+                                proposed_at: string;
+                                /** @description open (collecting consents), adopted (in force, or replaced since), refused or void */
+                                status: string;
+                                consents: string[];
+                                needed: number;
+                                since: string | null;
+                                until: string | null;
+                                agreement: {
+                                    title: string;
+                                    instrument: string;
+                                    channels: string[];
+                                    request_types: string[];
+                                    languages: string[];
+                                    confidentiality: string;
+                                    acknowledgement_hours?: {
+                                        emergency?: number;
+                                        urgent?: number;
+                                        routine?: number;
+                                    };
+                                };
+                            } | null;
                             history: {
                                 event_id: string;
                                 type: string;
@@ -17193,7 +17826,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** TAXII 2.1 collections: everything you may see, and one per release of this node's */
+        /** TAXII 2.1 collections: everything you may see, this node's own objects (the one that takes adds), and one per release of this node's */
         get: {
             parameters: {
                 query?: never;
@@ -17285,7 +17918,27 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Add objects to a TAXII 2.1 collection (an envelope {"objects":[…]} as application/taxii+json;version=2.1): validated and stored as an import; 202 with a status resource naming each success and failure */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    collection: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -17359,7 +18012,28 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete an object (every version, or those match[version] names) from a collection that takes writes */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    collection: string;
+                    object: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -17380,6 +18054,42 @@ export interface paths {
                 path: {
                     collection: string;
                     object: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/status/{status}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A TAXII 2.1 status resource: the outcome of an add (yours; holders of intel:red see every one) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    status: string;
                 };
                 cookie?: never;
             };
