@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../src/federation/protocol/envelope.js';
+import { newMessageId, signEnvelope, type Envelope } from '../../src/federation/protocol/envelope.js';
 import { sendReleases } from '../../src/intel/releases/releases.jobs.js';
 import { IntelMessage, type IntelObjectsBody } from '../../src/intel/releases/releases.schemas.js';
 import { TAXII_MEDIA_TYPE, ALL_COLLECTION_ID } from '../../src/intel/taxii/taxii.routes.js';
@@ -8,6 +8,7 @@ import { pinPeer } from '../cases/_cases.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildUser } from '../_util/node.js';
 import { inboxFixture, makeIdentity, type InboxFixture } from '../federation/_inbox.js';
+import { AGREEMENT } from '../plans/_plans.js';
 import { local, marked, received, releaseMessage } from './_releases.js';
 
 /** Releases on the receiving node (kz-cert, its real inbox over HTTP): order, duplicates, markings enforced again. */
@@ -29,6 +30,18 @@ describe.each(DIALECTS)('intel releases, receiving side (%s)', (dialect) => {
   const msg = (body: Partial<IntelObjectsBody> & Pick<IntelObjectsBody, 'release_id' | 'rseq' | 'objects'>) => releaseMessage(fx.peer, 'kz-cert', body) as unknown as Envelope;
   const stored = async (ids: string[]) => db().selectFrom('intel_objects').select(['seq', 'id', 'origin', 'source', 'tlp']).where('id', 'in', ids).orderBy('seq').execute();
   const receivedRelease = async (releaseId: string) => db().selectFrom('intel_received_releases').selectAll().where('release_id', '=', releaseId).executeTakeFirst();
+  /** A group uz-cert founds with this node (kz-cert) invited; this node consents unless `join` is false. */
+  const groupWithPeer = async (join = true) => {
+    const groupId = newMessageId();
+    const now = new Date().toISOString();
+    const proposal = { event_id: newMessageId(), group_id: groupId, created_at: now, change: { kind: 'create', name: 'Intel exchange', level: 'regional', charter: { quorum: { kind: 'all' } }, agreement: AGREEMENT, invitees: ['kz-cert'] } };
+    expect(await deliver([signEnvelope(fx.peer, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'groups.proposal/v1', issued_at: now, body: proposal }) as Envelope])).toEqual(['accepted']);
+    if (join) {
+      const r = await fx.app.inject({ method: 'POST', url: `/api/v1/groups/${groupId}/proposals/${proposal.event_id}/consent`, headers: { authorization: `Bearer ${tokens.admin}` } });
+      expect([r.statusCode, r.json().status, r.json().members]).toEqual([200, 'active', ['kz-cert', 'uz-cert']]);
+    }
+    return groupId;
+  };
 
   it('stores released objects as received from the peer, and shows where each came from and its marking', async () => {
     const rel = newId();
@@ -49,7 +62,7 @@ describe.each(DIALECTS)('intel releases, receiving side (%s)', (dialect) => {
 
   it('refuses, counts and audits each object whose marking says it should not have reached this node, and stores the rest', async () => {
     const rel = newId();
-    const group = newId();
+    const group = await groupWithPeer();
     const ok = marked('green');
     const redThroughGroup = marked('red');
     const passedOn = marked('amber+strict');
@@ -67,6 +80,25 @@ describe.each(DIALECTS)('intel releases, receiving side (%s)', (dialect) => {
       [passedOn.id, 'received-not-passed-on'],
       [invalid.id, 'invalid-stix'],
     ]);
+  });
+
+  it('refuses, in the receipt with the reason, a message released to a group this node is not a member of, and stores nothing of it', async () => {
+    const invitedOnly = await groupWithPeer(false);
+    for (const group of [newId(), invitedOnly]) {
+      const rel = newId();
+      const o = marked('green');
+      const r = await fx.post(fx.batch([msg({ release_id: rel, rseq: 1, audience: { kind: 'group', group_id: group }, objects: [local(o)] })]));
+      expect(r.status, r.text).toBe(200);
+      expect((r.json.items as { status: string; reason: string; detail: string }[])[0]).toMatchObject({ status: 'rejected', reason: 'refused', detail: `not-a-group-member: kz-cert ${group === invitedOnly ? 'is not a member of' : 'knows no'} group ${group}` });
+      expect(await stored([o.id])).toEqual([]);
+      expect(await receivedRelease(rel)).toBeUndefined();
+      expect(await db().selectFrom('intel_held_messages').select('rseq').where('release_id', '=', rel).execute()).toEqual([]);
+    }
+    // The same node, a member: taken.
+    const member = await groupWithPeer();
+    const o = marked('green');
+    expect(await deliver([msg({ release_id: newId(), rseq: 1, audience: { kind: 'group', group_id: member }, objects: [local(o)] })])).toEqual(['accepted']);
+    expect(await stored([o.id])).toHaveLength(1);
   });
 
   it('holds a message that comes before an earlier one and applies both in order once the gap is filled; duplicates are harmless', async () => {

@@ -2,7 +2,9 @@ import { appendAudit } from '../../audit/audit.repository.js';
 import type { NodeContext } from '../../context.js';
 import type { Envelope } from '../../federation/protocol/envelope.js';
 import type { MessageType } from '../../federation/protocol/message-types.js';
-import type { DbOrTrx } from '../../store/db.js';
+import { NotFoundError } from '../../errors.js';
+import { getGroup } from '../../groups/groups.service.js';
+import type { Db, DbOrTrx } from '../../store/db.js';
 import type { IntelReceivedReleasesTable } from '../intel.tables.js';
 import { validateStixObject } from '../stix/index.js';
 import { storeObjects, type PreparedObject } from '../store/objects.repository.js';
@@ -34,12 +36,28 @@ interface Refusal {
  * An object that should not have come, or is not valid STIX, is refused: not stored, counted
  * on the received release and named in the audit log. The rest are stored with origin
  * `received` and the peer as their source.
+ *
+ * Audience: a message that names a group as its audience is refused whole (the receipt names
+ * it rejected, with the reason) unless this node is a member of that group, as this node's
+ * own record of the group says: a group this node never joined, or has left, cannot make it
+ * a recipient. Nothing of a refused message is stored or held.
  */
-export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<IntelObjectsBody>[], ctx: NodeContext): Promise<void> {
+export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<IntelObjectsBody>[], ctx: NodeContext): Promise<Map<string, string>> {
   const now = new Date();
   const states = new Map<string, { row: IntelReceivedReleasesTable; isNew: boolean }>();
+  const refused = new Map<string, string>();
+  const notMember = new Map<string, string | null>();
   for (const e of envelopes) {
     const b = e.body;
+    if (b.audience.kind === 'group') {
+      const gid = b.audience.group_id;
+      if (!notMember.has(gid)) notMember.set(gid, await groupRefusal(trx, ctx, gid));
+      const why = notMember.get(gid);
+      if (why) {
+        refused.set(e.id, why);
+        continue;
+      }
+    }
     const key = `${e.from}\u0000${b.release_id}`;
     let st = states.get(key);
     if (!st) {
@@ -74,6 +92,19 @@ export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<Inte
       await trx.updateTable('intel_received_releases').set(rest).where('from_node', '=', from_node).where('release_id', '=', release_id).execute();
     }
   }
+  return refused;
+}
+
+/** Why this node takes no message released to a group, or null when it is one of the group's members. */
+async function groupRefusal(trx: DbOrTrx, ctx: NodeContext, groupId: string): Promise<string | null> {
+  const me = ctx.identity.node_id;
+  const g = await getGroup({ ...ctx, store: { ...ctx.store, db: trx as Db } }, groupId).catch((e: unknown) => {
+    if (e instanceof NotFoundError) return null;
+    throw e;
+  });
+  if (!g) return `not-a-group-member: ${me} knows no group ${groupId}`;
+  if (!g.members.includes(me)) return `not-a-group-member: ${me} is not a member of group ${groupId}`;
+  return null;
 }
 
 async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: IntelObjectsBody, st: IntelReceivedReleasesTable, now: Date): Promise<void> {
@@ -114,6 +145,6 @@ async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: Int
 export const IntelObjectsType = {
   type: IntelMessage.objects,
   body: IntelObjectsBody,
-  handle: (trx, e, ctx) => receiveIntelObjects(trx, [e], ctx),
+  handle: async (trx, e, ctx) => (await receiveIntelObjects(trx, [e], ctx)).get(e.id),
   handleMany: receiveIntelObjects,
 } satisfies MessageType<typeof IntelObjectsBody>;
