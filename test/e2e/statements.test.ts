@@ -2,17 +2,20 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCliJson, type NodeProcess } from '../_util/node-process.js';
 import { waitFor } from '../federation/_federation.js';
+import { GroupsPage } from './page-models/groups-page.js';
 import { StatementsPage } from './page-models/statements-page.js';
 import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
 
 /**
- * Cooperation → Statements in Chromium on two nodes: A drafts a joint statement in English and
+ * Cooperation → Statements in Chromium on two nodes: A drafts an agreement in English and
  * Russian, B proposes an amendment, A accepts it, both consent to adoption, both sign, and the
- * offline verification on A finds every text, the digest and both signatures valid.
+ * offline verification on A finds every text, the digest and both signatures valid. A then
+ * proposes to put its terms in force; B consents on the group's page, and the group's agreement
+ * is the adopted one on both nodes, with its history.
  */
 
 const GROUP = 'Uzbekistan – Kazakhstan';
-const TITLE = 'Joint statement on incident information exchange';
+const TITLE = 'Agreement on incident information exchange';
 const EN = 'The parties will exchange information on computer incidents within 24 hours.';
 const RU = 'Стороны будут обмениваться информацией о компьютерных инцидентах в течение 24 часов.';
 const RU_AMENDED = 'Стороны обмениваются информацией о компьютерных инцидентах в течение 24 часов через контактные пункты.';
@@ -42,7 +45,7 @@ describe('statements pages', { timeout: TIMEOUT }, () => {
     const sa = new StatementsPage(pa);
     await sa.openFromSidebar();
     await pa.getByText('No statements yet.').waitFor();
-    await sa.create({ group: GROUP, title: TITLE, kind: 'Joint statement', texts: { en: EN, ru: RU } });
+    await sa.create({ group: GROUP, title: TITLE, kind: 'Agreement', texts: { en: EN, ru: RU } });
     await pa.getByText(`Statement “${TITLE}” drafted and sent to the group's members.`).waitFor();
     await sa.row(TITLE).waitFor();
     expect(await sa.row(TITLE).locator('[data-cell="state"]').textContent()).toBe('Drafting');
@@ -52,7 +55,7 @@ describe('statements pages', { timeout: TIMEOUT }, () => {
     const firstDigest = await pa.getByTestId('statement-digest').textContent();
 
     // B: the statement arrives, B proposes a new Russian text
-    const pb = (await fx.signInAsAdmin(b)).page;
+    const { page: pb, shell: shellB } = await fx.signInAsAdmin(b);
     const sb = new StatementsPage(pb);
     await sb.openFromSidebar();
     await sb.row(TITLE).waitFor({ timeout: 60_000 });
@@ -115,6 +118,40 @@ describe('statements pages', { timeout: TIMEOUT }, () => {
     const body = (await doc.json()) as { texts: Record<string, string>; signatures: { node: string }[] };
     expect(body.texts).toEqual({ en: EN, ru: RU_AMENDED });
     expect(body.signatures.map((x) => x.node).sort()).toEqual(['kz-cert', 'uz-cert']);
+
+    // A proposes to put the adopted terms in force; a bad figure is named at its field first
+    const form = pa.getByTestId('in-force-form');
+    await form.getByLabel('Request types').fill('preservation-stored-data, mla-production');
+    await form.getByLabel('Working languages').fill('ru');
+    await form.getByLabel('Acknowledge urgent requests within (hours)').fill('0');
+    await form.getByRole('button', { name: 'Propose to put in force' }).click();
+    const urgent = form.getByLabel('Acknowledge urgent requests within (hours)');
+    await waitFor('the field at fault marked', async () => (await urgent.getAttribute('aria-invalid')) === 'true', 10_000);
+    await urgent.fill('12');
+    await form.getByRole('button', { name: 'Propose to put in force' }).click();
+    await waitFor('the proposal on A', async () => (await sa.inForceState.getAttribute('data-status')) === 'open', 10_000);
+
+    // B consents on the group's page, where the proposal links to the adopted agreement
+    const gb = new GroupsPage(pb);
+    await shellB.open('groups');
+    await shellB.heading('Groups').waitFor();
+    await gb.open(GROUP);
+    const proposal = gb.proposal(TITLE);
+    await proposal.waitFor({ timeout: 60_000 });
+    await proposal.getByTestId('proposal-source').first().waitFor();
+    await gb.consent(TITLE);
+    await waitFor('the agreement in force on B', async () => (await gb.agreement())['Title'] === TITLE, 30_000);
+    expect((await gb.agreement())['Time to acknowledge']).toBe('urgent: 12 h');
+    const timeline = pb.getByTestId('group-agreements').locator('li');
+    expect(await timeline.evaluateAll((els) => els.map((e) => [e.querySelector('strong')?.textContent, e.getAttribute('data-current'), !!e.querySelector('[data-testid="agreement-source"]')]))).toEqual([
+      [TITLE, 'true', true],
+      ['Bilateral agreement', 'false', false],
+    ]);
+    await pb.screenshot({ path: resolve(RESULTS, 'statements-agreement-in-force.png'), fullPage: true });
+
+    // A sees the terms in force too
+    await waitFor('in force on A', async () => (await sa.inForceState.getAttribute('data-current')) === 'true', 60_000);
+    expect(await pa.getByTestId('in-force-form').count()).toBe(0);
     expect(fx.errors).toEqual([]);
   });
 });

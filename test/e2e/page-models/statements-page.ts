@@ -74,6 +74,11 @@ export class StatementsPage {
     return this.page.getByTestId('verify-result');
   }
 
+  /** What the page says of the agreement's terms in force for the group (data-status, data-current). */
+  get inForceState(): Locator {
+    return this.page.getByTestId('in-force-state');
+  }
+
   downloadLink(): Locator {
     return this.page.getByRole('link', { name: 'Download co-signed document (JSON)' });
   }

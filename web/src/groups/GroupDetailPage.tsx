@@ -2,8 +2,10 @@ import { useTranslation } from 'react-i18next';
 import type { Group } from '../api/types.js';
 import { useSignedIn } from '../auth/useSession.js';
 import { useNodeDirectory, type NodeLabel } from '../federation/useNodeDirectory.js';
+import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { LoadState } from '../shared/ui/LoadState.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
+import { PRIORITIES } from './AgreementFields.js';
 import { GroupStatusBadge, LevelBadge, NodeRef } from './GroupBadges.js';
 import { GroupHistory } from './GroupHistory.js';
 import { ProposalCard, type ProposalActions } from './ProposalCard.js';
@@ -47,6 +49,42 @@ function AllowList({ items }: { items: string[] }) {
   const { t } = useTranslation();
   if (items.length === 0) return <span className="muted">{t('common.none')}</span>;
   return <>{items.map((i) => (i === '*' ? t('groups.any') : i)).join(', ')}</>;
+}
+
+/** The hours to acknowledge a request per priority that the agreement sets, or nothing. */
+function AckHours({ agreement }: { agreement: NonNullable<Group['agreement']> }) {
+  const { t } = useTranslation();
+  const h = agreement.acknowledgement_hours;
+  const set = PRIORITIES.filter((p) => h?.[p] !== undefined);
+  if (!h || set.length === 0) return <span className="muted">{t('groups.ackDefault')}</span>;
+  return <>{set.map((p) => t('groups.ackWithin', { priority: t(`groups.priority.${p}`), hours: h[p] })).join(' · ')}</>;
+}
+
+/** The agreements the group had in force, newest first, each with its term and, when it came from an adopted agreement, a link to it. */
+function AgreementTimeline({ group }: { group: Group }) {
+  const { t } = useTranslation();
+  const formatDate = useFormatDate();
+  if (group.agreements.length < 2 && !group.agreements.some((a) => a.source)) return null;
+  return (
+    <>
+      <h3>{t('groups.agreementsInForce')}</h3>
+      <ol className="plain agreement-timeline" data-testid="group-agreements" reversed>
+        {[...group.agreements].reverse().map((a) => (
+          <li key={a.proposal_id} data-current={String(a.until === null)}>
+            <strong>{a.agreement.title}</strong> <span className="hint">{a.until ? t('groups.inForceFromTo', { since: formatDate(a.since), until: formatDate(a.until) }) : t('groups.inForceSince', { since: formatDate(a.since) })}</span>
+            {a.source && (
+              <>
+                {' · '}
+                <a href={`/statements/${encodeURIComponent(a.source.statement_id)}`} data-testid="agreement-source">
+                  {t('groups.fromAdoptedAgreement')}
+                </a>
+              </>
+            )}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
 }
 
 /** One group: members, agreement, charter, open proposals, the propose form and the signed history. */
@@ -102,10 +140,15 @@ export function GroupDetailPage({ id, onBack }: { id: string; onBack: () => void
                   </dd>
                   <dt>{t('groups.confidentiality')}</dt>
                   <dd>{g.agreement.confidentiality || t('common.none')}</dd>
+                  <dt>{t('groups.ackTimes')}</dt>
+                  <dd data-testid="group-ack-hours">
+                    <AckHours agreement={g.agreement} />
+                  </dd>
                 </dl>
               ) : (
                 <p className="muted">{t('common.none')}</p>
               )}
+              <AgreementTimeline group={g} />
             </section>
           </div>
           <section className="card" aria-labelledby="group-proposals-title">

@@ -32,7 +32,19 @@ function ChangeText({ proposal, label }: { proposal: GroupProposal; label: (id: 
         </>
       );
     case 'change_agreement':
-      return <>{`${kind}: ${c.agreement.title}`}</>;
+      return (
+        <>
+          {`${kind}: ${c.agreement.title}`}
+          {c.source && (
+            <>
+              {' · '}
+              <a href={`/statements/${encodeURIComponent(c.source.statement_id)}`} data-testid="proposal-source">
+                {t('groups.fromAdoptedAgreement')}
+              </a>
+            </>
+          )}
+        </>
+      );
     case 'change_charter':
       return <>{`${kind}: ${quorumText(c.charter.quorum)}`}</>;
     case 'create':

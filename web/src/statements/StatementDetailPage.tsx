@@ -6,6 +6,9 @@ import { useAction } from '../shared/hooks/useResource.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { LoadState } from '../shared/ui/LoadState.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
+import { agreementOf, AgreementFields, EMPTY_AGREEMENT, type AgreementDraft } from '../groups/AgreementFields.js';
+import { useFormatDate } from '../shared/hooks/useFormat.js';
+import { FormErrors } from '../shared/forms/FormErrors.js';
 import { LanguageTexts } from './LanguageTexts.js';
 import { documentUrl, statementsApi, STATEMENTS_EDIT, useStatement, type Amendment, type StatementDetail, type Verification } from './useStatements.js';
 
@@ -210,6 +213,61 @@ function SignaturesSection({ s, editable, actions }: { s: StatementDetail; edita
   );
 }
 
+/**
+ * An adopted agreement co-signed by every party can be put in force for the group: its terms
+ * (channels, request types, languages, acknowledgement hours) become the group's agreement once
+ * the charter's quorum consents, as any change of it (on the group's page).
+ */
+function InForceSection({ s, editable, actions }: { s: StatementDetail; editable: boolean; actions: Actions }) {
+  const { t } = useTranslation();
+  const formatDate = useFormatDate();
+  const [terms, setTerms] = useState<AgreementDraft>(() => ({ ...EMPTY_AGREEMENT, channels: 'federation', request_types: '*', languages: Object.keys(s.texts).sort().join(', ') }));
+  const { busy, error, run } = useAction();
+  const f = s.in_force;
+  const signedByAll = s.parties.every((p) => s.signatures.some((x) => x.node === p));
+  const mayPropose = editable && signedByAll && f?.status !== 'open' && !(f?.status === 'adopted' && f.until === null);
+
+  async function handleSubmit(e: FormEvent) {
+    e.preventDefault();
+    const { title: _title, instrument: _instrument, ...body } = agreementOf({ ...terms, title: s.title, instrument: s.title });
+    await run(() => actions.putInForce(body));
+  }
+
+  return (
+    <section className="card statement-actions" aria-labelledby="in-force-title" data-testid="in-force">
+      <h2 id="in-force-title">{t('statements.inForce')}</h2>
+      {f === null ? (
+        <p className="muted">{signedByAll ? t('statements.notInForce') : t('statements.inForceNeedsSignatures')}</p>
+      ) : (
+        <p data-testid="in-force-state" data-status={f.status} data-current={String(f.status === 'adopted' && f.until === null)}>
+          {f.status === 'open'
+            ? t('statements.inForceProposed', { author: f.proposed_by, consents: f.consents.join(', '), got: f.consents.length, needed: f.needed })
+            : f.status === 'adopted'
+              ? f.until
+                ? t('statements.inForceUntil', { since: formatDate(f.since), until: formatDate(f.until) })
+                : t('statements.inForceSince', { since: formatDate(f.since) })
+              : t('statements.inForceNot', { status: t(`groups.proposalStatus.${f.status}`, { defaultValue: f.status }) })}{' '}
+          <a href={`/groups/${encodeURIComponent(s.group_id)}`}>{t('statements.toGroup')}</a>
+        </p>
+      )}
+      {mayPropose && (
+        <FormErrors error={error} operation="POST /api/v1/statements/{id}/in-force">
+          <form onSubmit={handleSubmit} data-testid="in-force-form" noValidate>
+            <p className="hint">{t('statements.inForceHint')}</p>
+            <ErrorAlert error={error} />
+            <AgreementFields value={terms} onChange={setTerms} termsOnly pointerBase="" legend={t('statements.terms')} />
+            <div className="form-actions">
+              <button type="submit" disabled={busy}>
+                {t('statements.putInForce')}
+              </button>
+            </div>
+          </form>
+        </FormErrors>
+      )}
+    </section>
+  );
+}
+
 /** One statement: its language versions side by side, the digest, amendments, adoption, signatures and the offline check. */
 export function StatementDetailPage({ id, onBack }: { id: string; onBack: () => void }) {
   const { t } = useTranslation();
@@ -289,6 +347,7 @@ export function StatementDetailPage({ id, onBack }: { id: string; onBack: () => 
           )}
           <AdoptionSection s={s} editable={editable} actions={actions} />
           {s.status === 'adopted' && <SignaturesSection s={s} editable={editable} actions={actions} />}
+          {s.status === 'adopted' && s.kind === 'agreement' && <InForceSection s={s} editable={editable} actions={actions} />}
         </>
       )}
     </>

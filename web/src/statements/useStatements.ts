@@ -28,6 +28,7 @@ export const statementsApi = {
   answer: (id: string, aid: string, answer: 'accept' | 'refuse') => api.post('/api/v1/statements/{id}/amendments/{aid}/answer', { path: { id, aid }, body: { answer } }),
   adopt: (id: string, digest: string) => api.post('/api/v1/statements/{id}/adoption', { path: { id }, body: { digest } }),
   sign: (id: string) => api.post('/api/v1/statements/{id}/signature', { path: { id } }),
+  putInForce: (id: string, body: Body<'/api/v1/statements/{id}/in-force', 'post'>) => api.post('/api/v1/statements/{id}/in-force', { path: { id }, body }),
   verify: (id: string) => api.get('/api/v1/statements/{id}/verify', { path: { id } }),
 };
 
@@ -67,5 +68,6 @@ export function useStatement(id: string) {
   const answer = useCallback(async (aid: string, a: 'accept' | 'refuse') => show(await statementsApi.answer(id, aid, a)), [id, show]);
   const adopt = useCallback(async (digest: string) => show(await statementsApi.adopt(id, digest)), [id, show]);
   const sign = useCallback(async () => show(await statementsApi.sign(id)), [id, show]);
-  return { ...resource, amend, answer, adopt, sign };
+  const putInForce = useCallback(async (terms: Body<'/api/v1/statements/{id}/in-force', 'post'>) => show(await statementsApi.putInForce(id, terms)), [id, show]);
+  return { ...resource, amend, answer, adopt, sign, putInForce };
 }
