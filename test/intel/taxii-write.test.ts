@@ -92,6 +92,15 @@ describe.each(DIALECTS)('TAXII 2.1 adds, status and deletes (%s)', (dialect) => 
     expect(await statusRows()).toBe(before);
   });
 
+  it('answers an envelope that cannot be read with a TAXII 400 naming the status, which keeps what came before', async () => {
+    const o = indicator({ name: 'before the break' });
+    const r = await app.inject({ method: 'POST', url: LOCAL, headers: { ...auth('analyst'), accept: TAXII_MEDIA_TYPE, 'content-type': TAXII_MEDIA_TYPE }, payload: `{"objects":[${JSON.stringify(o)}, {"type":` });
+    expect([r.statusCode, r.headers['content-type'], r.json().http_status]).toEqual([400, TAXII_MEDIA_TYPE, '400']);
+    const id = /status ([0-9a-f-]{36})/.exec(r.json().description)?.[1];
+    const st = (await get(`${ROOT}/status/${id}/`)).json();
+    expect(st).toMatchObject({ status: 'complete', success_count: 1, successes: [{ id: o.id }], failure_count: 1, failures: [{ id: '(envelope)' }] });
+  });
+
   it('refuses a streamed envelope without a length once it passes max_content_length (413)', async () => {
     const o = indicator({ name: 'before the limit' });
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
