@@ -156,7 +156,9 @@ export async function writeLoaded(db: DbOrTrx, loaded: ReadonlyMap<string, Loade
 }
 
 /**
- * Stores an event of this node's own on a case loaded (`l`) earlier in the same transaction,
+ * Stores an event of this node's own, queued for the other party in the same transaction (so
+ * that the transaction holds the list writers' turn, the audit chain's lock, already taken by the
+ * audit of its release), on a case loaded (`l`) earlier in the same transaction,
  * and rewrites the case's list row: folded on top of `l` (foldAppended) rather than read and
  * folded again, unless something else changed the case's log since `l` was read (PostgreSQL:
  * another transaction may have committed an event in between; counted once this one holds
@@ -167,7 +169,7 @@ export async function storeOwnCaseEvent(db: DbOrTrx, me: string, l: LoadedCase, 
   const row = eventRow(caseEventLog, e, new Date().toISOString()) as CaseEventRow | null;
   if (!row || !(await insertEvents(db, caseEventLog, [row as never]))[0]) return refreshProjection(db, caseId, me);
   if (!isSqlite(db)) {
-    await lockAuditChain(db, 'postgres');
+    // The caller queued the event in this transaction (enqueueMessages audits the release): it holds the list writers' turn already.
     const held = await db
       .selectNoFrom((eb) => [
         eb.selectFrom('case_events').select((x) => x.fn.countAll<string | number>().as('n')).where('case_id', '=', caseId).as('events'),

@@ -65,14 +65,14 @@ export async function listCases(ctx: NodeContext, f: CaseFilter): Promise<{ case
   return { cases: rows.map((r) => summaryOf(r, now)), next };
 }
 
-function detailOf(ctx: NodeContext, caseId: string, l: LoadedCase, deliveries: Map<string, Delivery>): CaseDetail {
+function detailOf(ctx: NodeContext, caseId: string, l: LoadedCase, deliveries: Map<string, Delivery>, envelopes: Envelope<CaseEventBody>[]): CaseDetail {
   const me = ctx.identity.node_id;
   const s = l.state;
   const party = partyOf(s, me);
   if (!party || !s.request) throw new NotFoundError(`case ${caseId}`);
   const timeline = new Map(s.timeline.map((t) => [`${t.author}\u0000${t.event_id}`, t]));
-  const history = l.rows.map((r) => {
-    const envelope = JSON.parse(r.envelope) as Envelope<CaseEventBody>;
+  const history = l.rows.map((r, i) => {
+    const envelope = envelopes[i]!;
     const t = timeline.get(`${r.author}\u0000${r.event_id}`);
     return {
       event_id: r.event_id,
@@ -107,8 +107,21 @@ function detailOf(ctx: NodeContext, caseId: string, l: LoadedCase, deliveries: M
     available_actions: availableActions(s, party, catalogue),
     history,
     equivocations: l.equivocations.map((q) => ({ author: q.author, event_id: q.event_id, digest: q.digest, received_at: q.received_at })),
-    verification_code: opening ? verificationCode(opening.body) : null,
+    verification_code: opening ? openingCode(opening.author, opening.body) : null,
   };
+}
+
+/** Verification codes of the cases shown lately, by their counted opening (author, case, event): each case's page and each action on it shows it. */
+const openingCodes = new Map<string, string>();
+function openingCode(author: string, body: CaseEventBody): string {
+  const key = `${author}\u0000${body.case_id}\u0000${body.event_id}`;
+  let code = openingCodes.get(key);
+  if (code === undefined) {
+    code = verificationCode(body);
+    if (openingCodes.size >= 4096) openingCodes.clear();
+    openingCodes.set(key, code);
+  }
+  return code;
 }
 
 /** Links a printed letter to the signed case: the first 16 hex digits of the opening event's digest, in groups of four. */
@@ -126,8 +139,10 @@ export async function getCase(ctx: NodeContext, actor: Actor, caseId: string, au
 /** The detail of a case loaded already, with the deliveries of this node's own events. */
 async function detailOfLoaded(ctx: NodeContext, db: DbOrTrx, caseId: string, l: LoadedCase): Promise<CaseDetail> {
   const me = ctx.identity.node_id;
-  const own = l.rows.filter((r) => r.author === me).map((r) => (JSON.parse(r.envelope) as Envelope).id);
-  return detailOf(ctx, caseId, l, await deliveriesOf(db, own));
+  // Each row's envelope parsed once, for the deliveries and for the history.
+  const envelopes = l.rows.map((r) => JSON.parse(r.envelope) as Envelope<CaseEventBody>);
+  const own = envelopes.filter((_, i) => l.rows[i]!.author === me).map((e) => e.id);
+  return detailOf(ctx, caseId, l, await deliveriesOf(db, own), envelopes);
 }
 
 export interface RequestedSideView extends RequestedSide {
@@ -186,9 +201,10 @@ export interface Draft {
   problems: DraftProblem[];
 }
 
-async function draftOf(ctx: NodeContext, r: CaseDraftsTable): Promise<Draft> {
+/** A draft with its problems; `side`: the requested side read already for this peer (a save reads it once). */
+async function draftOf(ctx: NodeContext, r: CaseDraftsTable, side?: RequestedSide): Promise<Draft> {
   const content = JSON.parse(r.content) as RequestContent;
-  return { ...r, content, problems: r.status === 'sent' ? [] : draftProblems(content, catalogue, rulesSide(await requestedSideOf(ctx, r.requested))) };
+  return { ...r, content, problems: r.status === 'sent' ? [] : draftProblems(content, catalogue, side ?? rulesSide(await requestedSideOf(ctx, r.requested))) };
 }
 
 async function requirePeer(trx: DbOrTrx, node: string): Promise<void> {
@@ -197,9 +213,11 @@ async function requirePeer(trx: DbOrTrx, node: string): Promise<void> {
 }
 
 /** A draft whose type or legal basis no agreement in force with the peer allows is not saved. */
-async function requireAgreed(ctx: NodeContext, requested: string, content: RequestContent): Promise<void> {
-  const problems = agreementProblems(content, rulesSide(await requestedSideOf(ctx, requested)));
+async function requireAgreed(ctx: NodeContext, requested: string, content: RequestContent): Promise<RequestedSide> {
+  const side = rulesSide(await requestedSideOf(ctx, requested));
+  const problems = agreementProblems(content, side);
   if (problems.length) throw invalidFields(problems.map((p) => ({ pointer: `/content${p.pointer}`, code: p.code, message: p.detail })));
+  return side;
 }
 
 export async function createDraft(ctx: NodeContext, actor: Actor, requested: string, content: RequestContent): Promise<Draft> {
@@ -208,13 +226,13 @@ export async function createDraft(ctx: NodeContext, actor: Actor, requested: str
   const now = new Date().toISOString();
   const row: CaseDraftsTable = { id, requested, content: JSON.stringify(content), status: 'draft', created_by: actor.ref, created_at: now, updated_at: now, review_requested_by: null, approved_by: null, case_id: null };
   // Read outside the transaction: on SQLite the transaction holds the one connection.
-  await requireAgreed(ctx, requested, content);
+  const side = await requireAgreed(ctx, requested, content);
   await ctx.store.db.transaction().execute(async (trx) => {
     await requirePeer(trx, requested);
     await trx.insertInto('case_drafts').values(row).execute();
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.draft', target: `case_draft:${id}`, details: { requested, type: content.type } });
   });
-  return draftOf(ctx, row);
+  return draftOf(ctx, row, side);
 }
 
 async function findDraft(db: DbOrTrx, id: string): Promise<CaseDraftsTable> {
@@ -234,7 +252,7 @@ export async function listDrafts(ctx: NodeContext): Promise<Draft[]> {
 
 /** Replaces a draft's content; a draft under review or approved goes back to draft (the approval was for other text). */
 export async function updateDraft(ctx: NodeContext, actor: Actor, id: string, requested: string, content: RequestContent): Promise<Draft> {
-  await requireAgreed(ctx, requested, content);
+  const side = await requireAgreed(ctx, requested, content);
   const updated = await ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
@@ -244,7 +262,7 @@ export async function updateDraft(ctx: NodeContext, actor: Actor, id: string, re
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.draft_update', target: `case_draft:${id}` });
     return next;
   });
-  return draftOf(ctx, updated);
+  return draftOf(ctx, updated, side);
 }
 
 export async function deleteDraft(ctx: NodeContext, actor: Actor, id: string): Promise<void> {
