@@ -104,10 +104,19 @@ export function envelopeDigest(e: Envelope, full?: string): string {
   return sha256Hex(full ?? canonicalJson(e));
 }
 
-/** A raw 32-byte Ed25519 public key (base64url) as a KeyObject. */
+/** KeyObjects of the peers' keys seen lately: each batch and each receipt verifies with one, and building it costs more than a verification. */
+const publicKeys = new Map<string, KeyObject>();
+const PUBLIC_KEYS_HELD = 1024;
+
+/** A raw 32-byte Ed25519 public key (base64url) as a KeyObject (immutable: the same one for the same key). */
 export function publicKeyFromRaw(rawB64: string): KeyObject {
+  const held = publicKeys.get(rawB64);
+  if (held) return held;
   const raw = Buffer.from(rawB64, 'base64url');
   if (raw.length !== 32) throw new Error('an Ed25519 public key has 32 bytes');
   const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
-  return createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+  const key = createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+  if (publicKeys.size >= PUBLIC_KEYS_HELD) publicKeys.clear();
+  publicKeys.set(rawB64, key);
+  return key;
 }
