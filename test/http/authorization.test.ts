@@ -180,6 +180,7 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /api/v1/statements/:id/amendments/:aid/answer': { who: ADMIN_COORDINATOR, body: { answer: 'accept' } },
   'POST /api/v1/statements/:id/adoption': { who: ADMIN_COORDINATOR, body: { digest: '0'.repeat(64) } },
   'POST /api/v1/statements/:id/signature': { who: ADMIN_COORDINATOR },
+  'POST /api/v1/statements/:id/in-force': { who: ADMIN_COORDINATOR, body: { channels: ['federation'], request_types: ['*'], languages: ['ru'], confidentiality: '' } },
   'GET /api/v1/statements/:id/document': { who: ALL },
   'GET /api/v1/statements/:id/verify': { who: ALL },
   'GET /api/v1/notifications': { who: ALL },
