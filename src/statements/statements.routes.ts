@@ -5,7 +5,7 @@ import type { NodeContext } from '../context.js';
 import { problemResponses } from '../http/schemas.js';
 import { Digest, Reason, StatementKind, StatementTitle, StatementUuid, Texts } from './statements.schemas.js';
 import { AgreementSchema } from '../groups/agreements.js';
-import { adoptStatement, amendStatement, answerAmendment, createStatement, getStatement, getStatementDocument, listStatements, putAgreementInForce, signStatement, verifyStoredDocument, type AgreementTerms } from './statements.service.js';
+import { adoptStatement, amendStatement, answerAmendment, createStatement, getStatement, getStatementDocument, getStatementHistory, HISTORY_PAGE, HISTORY_PAGE_MAX, DETAIL_HISTORY, listStatements, putAgreementInForce, signStatement, verifyStoredDocument, type AgreementTerms } from './statements.service.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Params = Type.Object({ id: StatementUuid }, { additionalProperties: false });
@@ -39,6 +39,29 @@ const SummaryFields = {
   parties: Type.Array(Type.String()),
   my_role: Type.String({ description: 'member (may write) or former (read only)' }),
 };
+const HistoryEntryFields = {
+  event_id: Type.String(),
+  type: Type.String(),
+  author: Type.String(),
+  created_at: Type.String(),
+  received_at: Type.String(),
+  counted: Type.Boolean(),
+  not_counted_because: Nullable(Type.String()),
+  signature: Type.Object({ suite: Type.String(), key: Type.String(), value: Type.String() }),
+};
+const HistoryEntrySchema = Type.Object(HistoryEntryFields);
+const HistoryPageSchema = Type.Object({
+  total: Type.Integer({ description: 'how many events the signed history holds' }),
+  entries: Type.Array(Type.Object({ ...HistoryEntryFields, envelope: Type.Unknown({ description: 'the signed envelope, verifiable with the author key' }) })),
+  next: Nullable(Type.String({ description: 'pass as `after` for the next page' })),
+});
+const HistoryQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HISTORY_PAGE_MAX, description: `events per page (${HISTORY_PAGE} by default)` })),
+    after: Type.Optional(Type.String({ maxLength: 1000, pattern: '^[A-Za-z0-9_-]+$', description: 'the `next` of the page before' })),
+  },
+  { additionalProperties: false },
+);
 const DetailSchema = Type.Object({
   ...SummaryFields,
   texts: StringMap,
@@ -68,19 +91,8 @@ const DetailSchema = Type.Object({
       { description: "the group's latest proposal to put this agreement's terms in force" },
     ),
   ),
-  history: Type.Array(
-    Type.Object({
-      event_id: Type.String(),
-      type: Type.String(),
-      author: Type.String(),
-      created_at: Type.String(),
-      received_at: Type.String(),
-      counted: Type.Boolean(),
-      not_counted_because: Nullable(Type.String()),
-      signature: Type.Object({ suite: Type.String(), key: Type.String(), value: Type.String() }),
-      envelope: Type.Unknown({ description: 'the signed envelope, verifiable with the author key' }),
-    }),
-  ),
+  history: Type.Array(HistoryEntrySchema, { description: `the latest ${DETAIL_HISTORY} events of the signed history, oldest first, without their envelopes (GET …/history pages them all with their envelopes)` }),
+  history_total: Type.Integer({ description: 'how many events the signed history holds' }),
 });
 const SummarySchema = Type.Object({ ...SummaryFields, languages: Type.Array(Type.String()), open_amendments: Type.Integer(), signed_by: Type.Array(Type.String()) });
 const DocumentSchema = Type.Object({
@@ -131,7 +143,13 @@ export function registerStatementRoutes(app: FastifyInstance, ctx: NodeContext, 
     },
   );
 
-  app.get('/api/v1/statements/:id', { config: read, schema: { tags, summary: 'A statement: its texts, versions, amendments, adoption, signatures and signed history', params: Params, response: { 200: DetailSchema, ...problemResponses } } }, (req) => getStatement(ctx, p(req).id));
+  app.get('/api/v1/statements/:id', { config: read, schema: { tags, summary: 'A statement: its texts, versions, amendments, adoption, signatures and the latest events of its signed history', params: Params, response: { 200: DetailSchema, ...problemResponses } } }, (req) => getStatement(ctx, p(req).id));
+
+  app.get(
+    '/api/v1/statements/:id/history',
+    { config: read, schema: { tags, summary: 'The signed history, oldest first and paged: each event with the envelope its author signed and whether it counts', params: Params, querystring: HistoryQuery, response: { 200: HistoryPageSchema, ...problemResponses } } },
+    (req) => getStatementHistory(ctx, p(req).id, req.query as Static<typeof HistoryQuery>),
+  );
 
   app.post(
     '/api/v1/statements/:id/amendments',

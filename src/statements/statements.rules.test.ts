@@ -102,6 +102,24 @@ describe('foldStatement', () => {
     expect([...consentFirst.ignored.values()]).toEqual(['no adoption of this version was proposed before this consent']);
   });
 
+  it('folds again from remembered signature checks with the same outcome, and still refuses a signature altered since', () => {
+    const first = foldStatement(S, G, flow, all);
+    const again = foldStatement(S, G, flow, all);
+    expect(again).toEqual(first);
+    expect(again.signatures.map((x) => x.node)).toEqual(['uz', 'kz', 'tj']);
+    // The same key and event, its value altered by one character; and a valid value over another document.
+    const good = sigEv('tj', 9, d1);
+    const v = (good.body as { value: string }).value;
+    const altered = { ...good, body: { ...good.body, value: `${v[0] === 'A' ? 'B' : 'A'}${v.slice(1)}` } } as StatementEvent;
+    const other = { ...good, body: { ...good.body, value: sign(null, signedBytes(docFor(TEXTS)), keys.tj.priv).toString('base64url') } } as StatementEvent;
+    for (const forged of [altered, other]) {
+      const s = foldStatement(S, G, [...flow.slice(0, -1), forged], all);
+      expect(s.signatures.map((x) => x.node)).toEqual(['uz', 'kz']);
+      expect([...s.ignored.values()]).toEqual(['the signature does not verify over the adopted document']);
+    }
+    expect(foldStatement(S, G, flow, all).signatures.map((x) => x.node)).toEqual(['uz', 'kz', 'tj']);
+  });
+
   it('ignores non-members, a signature before adoption, a forged signature and a second one', () => {
     const outsider = ev('kg', 1, 'amendment', { base_digest: d0, texts: { en: 'x' } });
     const early = sigEv('uz', 2, d0, TEXTS);

@@ -104,13 +104,36 @@ export function fingerprintOf(rawB64: string): string {
 
 /** Whether `value` is a valid Ed25519 signature of `d` by the raw public key. */
 export function verifySignature(d: SignableDocument, publicKeyRaw: string, value: string): boolean {
+  return verifyBytes(signedBytes(d), publicKeyRaw, value);
+}
+
+function verifyBytes(bytes: Buffer, publicKeyRaw: string, value: string): boolean {
   const key = publicKeyOf(publicKeyRaw);
   if (!key) return false;
   try {
-    return edVerify(null, signedBytes(d), key, Buffer.from(value, 'base64url'));
+    return edVerify(null, bytes, key, Buffer.from(value, 'base64url'));
   } catch {
     return false;
   }
+}
+
+/**
+ * Outcomes of signature checks the fold made already, keyed by everything the outcome depends on
+ * (the SHA-256 of the exact signed bytes, the raw key and the signature): Ed25519 verification is a pure function
+ * of these, so a statement read again does not verify its signatures again. Bounded: emptied when full.
+ */
+const checked = new Map<string, boolean>();
+const CHECKED_MAX = 20_000;
+
+/** verifySignature, remembering each outcome (the fold checks the same signatures on every read). */
+export function verifySignatureOnce(bytes: Buffer, publicKeyRaw: string, value: string): boolean {
+  const k = `${publicKeyRaw} ${value} ${sha256Hex(bytes)}`;
+  const known = checked.get(k);
+  if (known !== undefined) return known;
+  const ok = verifyBytes(bytes, publicKeyRaw, value);
+  if (checked.size >= CHECKED_MAX) checked.clear();
+  checked.set(k, ok);
+  return ok;
 }
 
 export type AmendmentStatus = 'open' | 'accepted' | 'refused' | 'stale';
@@ -203,6 +226,8 @@ export function foldStatement(statementId: string, groupId: string, events: read
   };
   const amendments = new Map<string, AmendmentState>();
   const current = () => signableDocument({ id: s.id, group_id: s.group_id, kind: s.kind!, title: s.title!, texts: s.texts });
+  // What each party signs, once adopted (nothing changes it after).
+  let adoptedBytes: Buffer | null = null;
 
   const settle = (a: AmendmentState, at: string) => {
     if (a.status !== 'open') return;
@@ -247,7 +272,7 @@ export function foldStatement(statementId: string, groupId: string, events: read
       else if (!s.parties.includes(e.author)) ignore(e, `${e.author} was not a party when the statement was adopted`)
       else if (s.signatures.some((x) => x.node === e.author)) ignore(e, `${e.author} signed already`);
       else if (fingerprintOf(b.public_key) !== b.key || (e.sig_key !== undefined && e.sig_key !== b.key)) ignore(e, "the public key is not the signer's node key");
-      else if (!verifySignature(current(), b.public_key, b.value)) ignore(e, 'the signature does not verify over the adopted document');
+      else if (!verifySignatureOnce((adoptedBytes ??= signedBytes(current())), b.public_key, b.value)) ignore(e, 'the signature does not verify over the adopted document');
       else s.signatures.push({ node: e.author, event_id: e.id, signed_at: e.created_at, suite: 'ed25519', public_key: b.public_key, key: b.key, value: b.value });
       continue;
     }

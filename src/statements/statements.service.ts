@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
-import { AppError, ConflictError, invalidFields, NotFoundError } from '../errors.js';
+import { AppError, ConflictError, InvalidInputError, invalidFields, NotFoundError } from '../errors.js';
 import { eventKey } from '../federation/event-log/event-log.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
@@ -26,6 +26,7 @@ export class StaleVersionError extends AppError {
   }
 }
 
+/** One event of a statement's signed history, without its envelope (the detail carries the latest of these). */
 export interface StatementHistoryEntry {
   event_id: string;
   type: string;
@@ -35,7 +36,24 @@ export interface StatementHistoryEntry {
   counted: boolean;
   not_counted_because: string | null;
   signature: Signature;
+}
+
+/** One event of the signed history with the envelope its author signed (GET …/history, for audit and export). */
+export interface SignedHistoryEntry extends StatementHistoryEntry {
   envelope: Envelope;
+}
+
+/** The latest events the detail carries; the whole signed history is paged at GET …/history. */
+export const DETAIL_HISTORY = 20;
+/** Events per page of GET …/history: by default, and at most. */
+export const HISTORY_PAGE = 100;
+export const HISTORY_PAGE_MAX = 500;
+
+export interface HistoryPage {
+  total: number;
+  entries: SignedHistoryEntry[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null;
 }
 
 export type StatementView = Omit<StatementState, 'ignored' | 'kind' | 'title' | 'author' | 'created_at' | 'digest'> & {
@@ -76,7 +94,10 @@ export type AgreementTerms = Omit<Agreement, 'title' | 'instrument'>;
 export type StatementSummary = Pick<StatementView, 'id' | 'group_id' | 'group_name' | 'kind' | 'title' | 'author' | 'created_at' | 'digest' | 'status' | 'needed' | 'parties' | 'my_role'> & { languages: string[]; open_amendments: number; signed_by: string[] };
 
 export interface StatementDetail extends StatementView {
+  /** The latest DETAIL_HISTORY events, oldest first, without their envelopes. */
   history: StatementHistoryEntry[];
+  /** How many events the signed history holds (GET …/history pages them with their envelopes). */
+  history_total: number;
 }
 
 export function within(ctx: NodeContext, db: DbOrTrx): NodeContext {
@@ -87,13 +108,15 @@ export function votersOf(g: Pick<GroupDetail, 'members' | 'membership' | 'charte
   return { members: g.members, history: g.membership.map((m) => ({ at: m.at, node: m.node, change: m.change })), quorum: g.charter.quorum };
 }
 
-export function rowToStatementEvent(r: StatementEventRow): StatementEvent {
-  return { id: r.event_id, author: r.author, created_at: r.created_at, type: r.type, body: (JSON.parse(r.envelope) as Envelope<StatementEventBody>).body, sig_key: r.sig_key };
+export function rowToStatementEvent(r: StatementEventRow, envelope: Envelope<StatementEventBody> = JSON.parse(r.envelope) as Envelope<StatementEventBody>): StatementEvent {
+  return { id: r.event_id, author: r.author, created_at: r.created_at, type: r.type, body: envelope.body, sig_key: r.sig_key };
 }
 
 interface Loaded {
   group: GroupDetail;
   rows: StatementEventRow[];
+  /** Each row's envelope, parsed once. */
+  envelopes: Envelope<StatementEventBody>[];
   state: StatementState;
 }
 
@@ -113,11 +136,13 @@ async function load(ctx: NodeContext, statementId: string): Promise<Loaded> {
   const group = groupId ? await visibleGroup(ctx, groupId) : null;
   if (!groupId || !group) throw new NotFoundError(`statement ${statementId}`);
   const rows = await listStatementEventRows(db, statementId);
+  const envelopes = rows.map((r) => JSON.parse(r.envelope) as Envelope<StatementEventBody>);
   const equivocated = new Set((await listStatementEquivocations(db, groupId)).map((q) => eventKey(q.author, q.event_id)));
-  const state = foldStatement(statementId, groupId, rows.filter((r) => !equivocated.has(eventKey(r.author, r.event_id))).map(rowToStatementEvent), votersOf(group));
+  const events = equivocated.size === 0 ? rows.map((r, i) => rowToStatementEvent(r, envelopes[i])) : rows.flatMap((r, i) => (equivocated.has(eventKey(r.author, r.event_id)) ? [] : [rowToStatementEvent(r, envelopes[i])]));
+  const state = foldStatement(statementId, groupId, events, votersOf(group));
   for (const k of equivocated) if (rows.some((r) => eventKey(r.author, r.event_id) === k)) state.ignored.set(k, 'its author signed two different bodies under this event id');
   if (state.author === null) throw new NotFoundError(`statement ${statementId}`);
-  return { group, rows, state };
+  return { group, rows, envelopes, state };
 }
 
 function viewOf(ctx: NodeContext, g: GroupDetail, s: StatementState): StatementView {
@@ -153,17 +178,58 @@ function summaryOf(v: StatementView): StatementSummary {
   };
 }
 
-function detailOf(ctx: NodeContext, { group, rows, state }: Loaded): StatementDetail {
-  const history = rows.map((r) => {
-    const envelope = JSON.parse(r.envelope) as Envelope;
-    const why = state.ignored.get(eventKey(r.author, r.event_id)) ?? null;
-    return { event_id: r.event_id, type: r.type, author: r.author, created_at: r.created_at, received_at: r.received_at, counted: why === null, not_counted_because: why, signature: envelope.sig, envelope };
-  });
-  return { ...viewOf(ctx, group, state), history };
+function historyEntry(r: StatementEventRow, envelope: Envelope, state: StatementState): StatementHistoryEntry {
+  const why = state.ignored.get(eventKey(r.author, r.event_id)) ?? null;
+  return { event_id: r.event_id, type: r.type, author: r.author, created_at: r.created_at, received_at: r.received_at, counted: why === null, not_counted_because: why, signature: envelope.sig };
+}
+
+function detailOf(ctx: NodeContext, { group, rows, envelopes, state }: Loaded): StatementDetail {
+  const from = Math.max(0, rows.length - DETAIL_HISTORY);
+  const history = rows.slice(from).map((r, i) => historyEntry(r, envelopes[from + i]!, state));
+  return { ...viewOf(ctx, group, state), history, history_total: rows.length };
 }
 
 export async function getStatement(ctx: NodeContext, statementId: string): Promise<StatementDetail> {
   return detailOf(ctx, await load(ctx, statementId));
+}
+
+/** A place in the signed history's order (created_at, event_id, author), as `after` carries it. */
+type HistoryCursor = [string, string, string];
+
+export function encodeHistoryCursor(r: Pick<StatementEventRow, 'created_at' | 'event_id' | 'author'>): string {
+  return Buffer.from(JSON.stringify([r.created_at, r.event_id, r.author]), 'utf8').toString('base64url');
+}
+
+export function decodeHistoryCursor(s: string): HistoryCursor | null {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    return Array.isArray(c) && c.length === 3 && c.every((x) => typeof x === 'string') ? (c as HistoryCursor) : null;
+  } catch {
+    return null;
+  }
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The statement's signed history, oldest first, a page at a time: each event with the envelope
+ * its author signed and whether it counts (and why not). `after` is the `next` of the page before.
+ */
+export async function getStatementHistory(ctx: NodeContext, statementId: string, query: { limit?: number; after?: string } = {}): Promise<HistoryPage> {
+  const after = query.after === undefined ? null : decodeHistoryCursor(query.after);
+  if (query.after !== undefined && !after) throw new InvalidInputError('after is not a position this node gave out (the `next` of a page)');
+  const limit = Math.min(Math.max(query.limit ?? HISTORY_PAGE, 1), HISTORY_PAGE_MAX);
+  const { rows, envelopes, state } = await load(ctx, statementId);
+  const order = rows.map((_, i) => i).sort((i, j) => cmp(rows[i]!.created_at, rows[j]!.created_at) || cmp(rows[i]!.event_id, rows[j]!.event_id) || cmp(rows[i]!.author, rows[j]!.author));
+  let start = 0;
+  if (after) {
+    const past = (r: StatementEventRow) => (cmp(r.created_at, after[0]) || cmp(r.event_id, after[1]) || cmp(r.author, after[2])) > 0;
+    while (start < order.length && !past(rows[order[start]!]!)) start++;
+  }
+  const page = order.slice(start, start + limit);
+  const entries = page.map((i) => ({ ...historyEntry(rows[i]!, envelopes[i]!, state), envelope: envelopes[i]! }));
+  const more = start + limit < order.length;
+  return { total: rows.length, entries, next: more && page.length ? encodeHistoryCursor(rows[page[page.length - 1]!]!) : null };
 }
 
 /** Every statement of the groups this node belongs to or left, oldest first; `group` narrows to one group. */

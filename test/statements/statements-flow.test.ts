@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventDigest } from '../../src/federation/event-log/event-log.rules.js';
-import { newMessageId, type Envelope } from '../../src/federation/protocol/envelope.js';
+import { newMessageId, verifyEnvelopeSignature, type Envelope } from '../../src/federation/protocol/envelope.js';
 import type { NodeIdentity } from '../../src/node/identity.js';
 import { relayStatementHistory } from '../../src/statements/statements.jobs.js';
 import { signableDocument, signedBytes, verifyStatementDocument } from '../../src/statements/statements.rules.js';
@@ -151,6 +151,47 @@ describe.each(DIALECTS)('joint statements between the members of a group (%s)', 
     expect(verifyStatementDocument(doc).complete).toBe(true);
     const altered = verifyStatementDocument({ ...doc, texts: { ...doc.texts, uz: 'Tomonlar hamkorlik qilmaydilar.' } });
     expect(altered).toMatchObject({ valid: false, problems: [{ part: 'texts.uz', problem: 'altered' }] });
+  });
+
+  it('keeps only the latest events in the detail, without envelopes, and pages the whole signed history with each envelope', async () => {
+    type Entry = { event_id: string; type: string; author: string; counted: boolean; not_counted_because: string | null; signature: { value: string }; envelope?: Envelope };
+    const total = await stored();
+    const detail = await get();
+    expect(detail.history_total).toBe(total);
+    expect(detail.history).toHaveLength(Math.min(20, total));
+    expect(detail.history.every((h: Entry) => !('envelope' in h))).toBe(true);
+    expect(detail.history.at(-1)).toMatchObject({ type: 'signature', counted: true });
+
+    const pages: Entry[][] = [];
+    let after: string | null = null;
+    do {
+      const r = await f.api('analyst', 'GET', `/api/v1/statements/${id}/history?limit=4${after ? `&after=${after}` : ''}`);
+      expect(r.status).toBe(200);
+      expect(r.json.total).toBe(total);
+      pages.push(r.json.entries);
+      after = r.json.next;
+    } while (after && pages.length <= total);
+    expect(pages.slice(0, -1).every((p) => p.length === 4)).toBe(true);
+    const all = pages.flat();
+    expect(all).toHaveLength(total);
+    expect(new Set(all.map((e) => `${e.author} ${e.event_id}`)).size).toBe(total);
+    // The last of the whole history is the last the detail shows; each envelope is the one its author signed.
+    expect(all.slice(-detail.history.length).map((e) => e.event_id)).toEqual(detail.history.map((h: Entry) => h.event_id));
+    const keys: Record<string, NodeIdentity> = { 'kz-cert': f.kz, 'tj-cert': f.tj, 'uz-cert': f.node.ctx.identity };
+    for (const e of all) {
+      expect(e.envelope!.from).toBe(e.author);
+      expect((e.envelope!.body as { event_id: string }).event_id).toBe(e.event_id);
+      expect(e.envelope!.sig.value).toBe(e.signature.value);
+      expect(verifyEnvelopeSignature(e.envelope!, keys[e.author]!.publicKey)).toBe(true);
+    }
+    // tj-cert's consent to the version before the amendment is kept, not counted, with why.
+    expect(all.filter((e) => !e.counted).map((e) => [e.author, e.type, e.not_counted_because])).toEqual([['tj-cert', 'consent', expect.stringContaining(`names version ${d0}`)]]);
+    // One page of everything; a position not given out, a limit out of range, a statement not held.
+    expect((await f.api('auditor', 'GET', `/api/v1/statements/${id}/history`)).json).toMatchObject({ total, next: null, entries: all });
+    expect((await f.api('auditor', 'GET', `/api/v1/statements/${id}/history?after=bm90LWEtY3Vyc29y`)).status).toBe(400);
+    expect((await f.api('auditor', 'GET', `/api/v1/statements/${id}/history?limit=0`)).status).toBe(400);
+    expect((await f.api('auditor', 'GET', `/api/v1/statements/${id}/history?limit=501`)).status).toBe(400);
+    expect((await f.api('auditor', 'GET', `/api/v1/statements/${newMessageId()}/history`)).status).toBe(404);
   });
 
   it('takes a history relayed by a member, verifying each event, and refuses a relay from a non-member', async () => {
