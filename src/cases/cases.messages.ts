@@ -78,15 +78,24 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
   const kept: Envelope<CaseEventBody>[] = [];
   const agreed = new Map<string, AllowedBasis[] | undefined>();
   for (const e of envelopes) {
-    const why = refusal(held, me, e);
+    let why = refusal(held, me, e);
     // Up to ACCORD_DELIVERY_WINDOW batches of a sender are in flight at once, so a case's
     // opening may be in a batch still being stored while a later event of the same case is
     // here. The sender numbers its releases to this node without gaps: while one below this
     // event's is missing, the whole batch is refused for now (no receipt, so the sender tries
     // it again after its backoff, by when the opening is here). A refusal in the receipt is
     // final, and would lose a true event.
-    if (why && e.body.action !== 'open' && !held.peers.has(e.body.case_id) && e.seq !== undefined && !(await releasesBelowArrived(trx, e.from, e.seq)))
-      throw new ConflictError(`case event ${e.body.event_id} of case ${e.body.case_id} came before releases of ${e.from} numbered below ${e.seq}: send the batch again once they are here`);
+    if (why && e.body.action !== 'open' && !held.peers.has(e.body.case_id) && e.seq !== undefined) {
+      if (!(await releasesBelowArrived(trx, e.from, e.seq))) throw new ConflictError(`case event ${e.body.event_id} of case ${e.body.case_id} came before releases of ${e.from} numbered below ${e.seq}: send the batch again once they are here`);
+      // On PostgreSQL each statement reads what was committed when it began: the batch with the
+      // opening may have committed after this one read the cases it holds and before it counted
+      // the releases. Those are all here now, so the case is read again before refusing.
+      const party = (await peersOfCases(trx, [e.body.case_id])).get(e.body.case_id);
+      if (party !== undefined) {
+        held.peers.set(e.body.case_id, party);
+        why = refusal(held, me, e);
+      }
+    }
     if (why) {
       refused.set(e.id, why);
       continue;
