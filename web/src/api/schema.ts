@@ -8233,6 +8233,7 @@ export interface paths {
                                 };
                             };
                             opened_at: string;
+                            ack_hours: number | null;
                             updated_at: string | null;
                             acknowledged_at: string | null;
                             accepted_at: string | null;
@@ -8546,6 +8547,7 @@ export interface paths {
                                 };
                             };
                             opened_at: string;
+                            ack_hours: number | null;
                             updated_at: string | null;
                             acknowledged_at: string | null;
                             accepted_at: string | null;
@@ -8811,6 +8813,7 @@ export interface paths {
                                 };
                             };
                             opened_at: string;
+                            ack_hours: number | null;
                             updated_at: string | null;
                             acknowledged_at: string | null;
                             accepted_at: string | null;
@@ -14873,6 +14876,7 @@ export interface paths {
                                     };
                                 };
                             } | null;
+                            /** @description the latest 20 events of the signed history, oldest first, without their envelopes (GET …/history pages them all with their envelopes) */
                             history: {
                                 event_id: string;
                                 type: string;
@@ -14886,9 +14890,9 @@ export interface paths {
                                     key: string;
                                     value: string;
                                 };
-                                /** @description the signed envelope, verifiable with the author key */
-                                envelope: unknown;
                             }[];
+                            /** @description how many events the signed history holds */
+                            history_total: number;
                         };
                     };
                 };
@@ -14952,7 +14956,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A statement: its texts, versions, amendments, adoption, signatures and signed history */
+        /** A statement: its texts, versions, amendments, adoption, signatures and the latest events of its signed history */
         get: {
             parameters: {
                 query?: never;
@@ -15061,7 +15065,115 @@ export interface paths {
                                     };
                                 };
                             } | null;
+                            /** @description the latest 20 events of the signed history, oldest first, without their envelopes (GET …/history pages them all with their envelopes) */
                             history: {
+                                event_id: string;
+                                type: string;
+                                author: string;
+                                created_at: string;
+                                received_at: string;
+                                counted: boolean;
+                                not_counted_because: string | null;
+                                signature: {
+                                    suite: string;
+                                    key: string;
+                                    value: string;
+                                };
+                            }[];
+                            /** @description how many events the signed history holds */
+                            history_total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed history, oldest first and paged: each event with the envelope its author signed and whether it counts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description events per page (100 by default) */
+                    limit?: number;
+                    /** @description the `next` of the page before */
+                    after?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description how many events the signed history holds */
+                            total: number;
+                            entries: {
                                 event_id: string;
                                 type: string;
                                 author: string;
@@ -15077,6 +15189,7 @@ export interface paths {
                                 /** @description the signed envelope, verifiable with the author key */
                                 envelope: unknown;
                             }[];
+                            next: string | null;
                         };
                     };
                 };
@@ -15262,6 +15375,7 @@ export interface paths {
                                     };
                                 };
                             } | null;
+                            /** @description the latest 20 events of the signed history, oldest first, without their envelopes (GET …/history pages them all with their envelopes) */
                             history: {
                                 event_id: string;
                                 type: string;
@@ -15275,9 +15389,9 @@ export interface paths {
                                     key: string;
                                     value: string;
                                 };
-                                /** @description the signed envelope, verifiable with the author key */
-                                envelope: unknown;
                             }[];
+                            /** @description how many events the signed history holds */
+                            history_total: number;
                             amendment_id: string;
                         };
                     };
@@ -15461,6 +15575,7 @@ export interface paths {
                                     };
                                 };
                             } | null;
+                            /** @description the latest 20 events of the signed history, oldest first, without their envelopes (GET …/history pages them all with their envelopes) */
                             history: {
                                 event_id: string;
                                 type: string;
@@ -15474,9 +15589,9 @@ export interface paths {
                                     key: string;
                                     value: string;
                                 };
-                                /** @description the signed envelope, verifiable with the author key */
-                                envelope: unknown;
                             }[];
+                            /** @description how many events the signed history holds */
+                            history_total: number;
                         };
                     };
                 };
@@ -15657,6 +15772,7 @@ export interface paths {
                                     };
                                 };
                             } | null;
+                            /** @description the latest 20 events of the signed history, oldest first, without their envelopes (GET …/history pages them all with their envelopes) */
                             history: {
                                 event_id: string;
                                 type: string;
@@ -15670,9 +15786,9 @@ export interface paths {
                                     key: string;
                                     value: string;
                                 };
-                                /** @description the signed envelope, verifiable with the author key */
-                                envelope: unknown;
                             }[];
+                            /** @description how many events the signed history holds */
+                            history_total: number;
                         };
                     };
                 };
@@ -15847,6 +15963,7 @@ export interface paths {
                                     };
                                 };
                             } | null;
+                            /** @description the latest 20 events of the signed history, oldest first, without their envelopes (GET …/history pages them all with their envelopes) */
                             history: {
                                 event_id: string;
                                 type: string;
@@ -15860,9 +15977,9 @@ export interface paths {
                                     key: string;
                                     value: string;
                                 };
-                                /** @description the signed envelope, verifiable with the author key */
-                                envelope: unknown;
                             }[];
+                            /** @description how many events the signed history holds */
+                            history_total: number;
                         };
                     };
                 };
@@ -16051,6 +16168,7 @@ export interface paths {
                                     };
                                 };
                             } | null;
+                            /** @description the latest 20 events of the signed history, oldest first, without their envelopes (GET …/history pages them all with their envelopes) */
                             history: {
                                 event_id: string;
                                 type: string;
@@ -16064,9 +16182,9 @@ export interface paths {
                                     key: string;
                                     value: string;
                                 };
-                                /** @description the signed envelope, verifiable with the author key */
-                                envelope: unknown;
                             }[];
+                            /** @description how many events the signed history holds */
+                            history_total: number;
                         };
                     };
                 };
