@@ -9,7 +9,8 @@ import type { DbOrTrx } from '../store/db.js';
 import { caseWorkers, notifyIncomingCase } from './cases.notify.js';
 import { agreementsBetween } from '../groups/groups.service.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { agreementProblems, allowedBases, type AllowedBasis } from './cases.rules.js';
+import { ACK_WINDOW_MS, agreedAckHoursFor, agreementProblems, allowedBases, type AllowedBasis } from './cases.rules.js';
+import type { Agreement } from '../groups/agreements.js';
 import { openingsOfCases, peersOfCases, refreshProjections, storeCaseEvents } from './cases.repository.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
 
@@ -44,22 +45,37 @@ function refusal(held: Held, me: string, e: Envelope<CaseEventBody>): string | n
   return peer === e.from ? null : `${e.from} is not a party to case ${b.case_id}`;
 }
 
+/** The agreements in force with one sender and the legal bases they allow, read once per batch. */
+interface Agreed {
+  agreements: Agreement[];
+  bases: AllowedBasis[] | null;
+}
+
 /**
  * Why this node, as the requested party, does not take an opening that the agreements in
  * force between it and the sender do not allow (its type, or its legal basis): the sender
  * checks its draft against the same agreements, so only a sender that ignores them (or one
  * whose view of a group is behind) gets here. The refusal travels back in the receipt and the
- * sender's timeline shows it with this reason. No shared agreement: nothing is limited.
+ * sender's timeline shows it with this reason. No shared agreement: nothing is limited. An
+ * opening that asks for acknowledgement sooner than the agreements (or the default) allow is
+ * refused too: the deadline travels in the signed opening and binds both sides.
  */
-async function notAgreedBy(trx: DbOrTrx, me: string, e: Envelope<CaseEventBody>, agreed: Map<string, AllowedBasis[] | undefined>): Promise<string | null> {
-  if (e.body.action !== 'open') return null;
+async function notAgreedBy(trx: DbOrTrx, me: string, e: Envelope<CaseEventBody>, agreed: Map<string, Agreed>): Promise<string | null> {
+  const b = e.body;
+  if (b.action !== 'open') return null;
   if (!agreed.has(e.from)) {
     const agreements = await agreementsBetween(trx, me, e.from);
-    agreed.set(e.from, agreements.length ? allowedBases(catalogue, agreements) : undefined);
+    agreed.set(e.from, { agreements, bases: agreements.length ? allowedBases(catalogue, agreements) : null });
   }
-  const bases = agreed.get(e.from);
+  const { agreements, bases } = agreed.get(e.from)!;
+  const hours = agreedAckHoursFor(agreements, b.request);
+  // A sender may give more time to acknowledge than agreed, never less.
+  const allowedHours = hours ?? ACK_WINDOW_MS[b.request.priority] / 3_600_000;
+  if (b.ack_hours !== undefined && b.ack_hours < allowedHours) {
+    return `the opening asks for acknowledgement within ${b.ack_hours} h; ${hours !== null ? 'the agreements in force allow' : 'without an agreement that sets it, the default is'} ${allowedHours} h for ${b.request.priority} requests`;
+  }
   if (!bases) return null;
-  const problems = agreementProblems(e.body.request, { bases });
+  const problems = agreementProblems(b.request, { bases });
   return problems.length ? `no agreement in force between ${me} and ${e.from} allows this request: ${problems.map((p) => p.detail).join('; ')}` : null;
 }
 
@@ -76,7 +92,7 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
   const opened = [...new Set(envelopes.filter((e) => e.body.action === 'open').map((e) => e.body.case_id))];
   const held: Held = { peers: await peersOfCases(trx, caseIds), openings: await openingsOfCases(trx, opened) };
   const kept: Envelope<CaseEventBody>[] = [];
-  const agreed = new Map<string, AllowedBasis[] | undefined>();
+  const agreed = new Map<string, Agreed>();
   for (const e of envelopes) {
     let why = refusal(held, me, e);
     // Up to ACCORD_DELIVERY_WINDOW batches of a sender are in flight at once, so a case's

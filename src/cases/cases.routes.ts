@@ -81,6 +81,7 @@ const CaseDetailSchema = Type.Object({
   requested: Type.String(),
   request: RequestContentSchema,
   opened_at: Type.String(),
+  ack_hours: Nullable(Type.Integer({ description: 'hours to acknowledge set by the agreements in force when the case was opened; null: the default for its priority' })),
   updated_at: Nullable(Type.String()),
   acknowledged_at: Nullable(Type.String()),
   accepted_at: Nullable(Type.String()),

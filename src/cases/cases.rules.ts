@@ -1,5 +1,5 @@
 import { appendsLast, eventKey, foldOrder, type LogEvent } from '../federation/event-log/event-log.rules.js';
-import { agreementAllows, type Agreement } from '../groups/agreements.js';
+import { agreedAckHours, agreementAllows, type Agreement } from '../groups/agreements.js';
 import type { Catalogue, RequestType } from './catalogue/catalogue.js';
 import type { CaseAction, CaseEventBody, Priority, RequestContent } from './cases.schemas.js';
 
@@ -98,6 +98,8 @@ export interface CaseState {
   requested: string | null;
   request: RequestContent | null;
   opened_at: string | null;
+  /** Hours to acknowledge set by the agreements in force when it was opened (in the signed opening); null: ACK_WINDOW_MS. */
+  ack_hours: number | null;
   /** The last counted event's time. */
   updated_at: string | null;
   acknowledged_at: string | null;
@@ -126,6 +128,7 @@ export function emptyCase(): CaseState {
     requested: null,
     request: null,
     opened_at: null,
+    ack_hours: null,
     updated_at: null,
     acknowledged_at: null,
     accepted_at: null,
@@ -232,7 +235,7 @@ function apply(s: CaseState, e: CaseEvent): CaseState {
   const n: CaseState = { ...s, updated_at: at };
   switch (b.action) {
     case 'open':
-      return { ...n, status: 'sent', requesting: e.author, requested: b.requested, request: b.request, opened_at: at };
+      return { ...n, status: 'sent', requesting: e.author, requested: b.requested, request: b.request, opened_at: at, ack_hours: b.ack_hours ?? null };
     case 'acknowledge':
       return { ...n, status: s.status === 'sent' ? 'acknowledged' : s.status, acknowledged_at: at };
     case 'ask_information':
@@ -336,10 +339,24 @@ export interface CaseDeadlines {
   preservation_expiring: boolean;
 }
 
+/** How long the requested side has to acknowledge: what the agreements set in the opening, else Accord's default for the priority. */
+export function ackWindowMs(s: Pick<CaseState, 'ack_hours' | 'request'>): number {
+  return s.ack_hours !== null ? s.ack_hours * 3_600_000 : ACK_WINDOW_MS[s.request!.priority];
+}
+
+/**
+ * The hours to acknowledge that the agreements in force set for this request (those that allow
+ * its type, or its type under its instrument): the shortest for its priority; null when none sets one.
+ */
+export function agreedAckHoursFor(agreements: readonly Agreement[], request: Pick<RequestContent, 'type' | 'priority' | 'legal_basis'>): number | null {
+  const allowing = agreements.filter((a) => agreementAllows(a, { requestType: request.type }) || agreementAllows(a, { requestType: `${request.legal_basis.instrument}:${request.type}` }));
+  return agreedAckHours(allowing, request.priority);
+}
+
 /** The deadlines of a case at `now` (pure). */
 export function deadlinesOf(s: CaseState, now: Date): CaseDeadlines {
   const open = s.request !== null && !TERMINAL.has(s.status);
-  const ack_due = open && !s.acknowledged_at && s.opened_at ? new Date(Date.parse(s.opened_at) + ACK_WINDOW_MS[s.request!.priority]).toISOString() : null;
+  const ack_due = open && !s.acknowledged_at && s.opened_at ? new Date(Date.parse(s.opened_at) + ackWindowMs(s)).toISOString() : null;
   const proposed = s.request?.fields.proposed_deadline;
   const target_date = open && s.status !== 'executed' && typeof proposed === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(proposed) ? proposed : null;
   const preservation_until = open ? s.preservation_until : null;

@@ -88,7 +88,12 @@ const Note = Type.Optional(LongText());
 
 /** Every case event, by action. Who may take which action when is in cases.rules.ts. */
 export const CaseEventBody = Type.Union([
-  ev('open', { requested: NodeIdSchema, request: RequestContentSchema }),
+  ev('open', {
+    requested: NodeIdSchema,
+    request: RequestContentSchema,
+    /** Hours to acknowledge that the agreements in force between the two nodes set for its priority; absent: Accord's default. */
+    ack_hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760 })),
+  }),
   ev('acknowledge', { note: Note }),
   ev('ask_information', { text: LongText() }),
   ev('add_information', { text: LongText() }),

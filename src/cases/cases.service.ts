@@ -11,7 +11,7 @@ import { agreementAllows } from '../groups/agreements.js';
 import { agreementsBetween } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { actionProblem, agreementProblems, allowedBases, availableActions, deadlinesOf, draftProblems, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
+import { actionProblem, agreedAckHoursFor, agreementProblems, allowedBases, availableActions, deadlinesOf, draftProblems, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
 import { findCaseRow, loadCase, queryCases, storeOwnCaseEvent, takeCaseTurn, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
 import { CaseMessage, type ActionInput, type CaseEventBody, type RequestContent } from './cases.schemas.js';
 import type { CaseDraftsTable } from './cases.tables.js';
@@ -330,6 +330,7 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
   // Read outside the transaction: on SQLite the transaction holds the one connection.
   const requested = (await findDraft(ctx.store.db, id)).requested;
   const side = rulesSide(await requestedSideOf(ctx, requested));
+  const agreements = await agreementsBetween(ctx.store.db, ctx.identity.node_id, requested);
   return ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
@@ -338,7 +339,9 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
     // What is missing first: an approval is asked for only once the request is complete.
     refuseProblems(draftProblems(content, catalogue, side));
     if (ctx.settings.casesFourEyes && r.status !== 'approved') throw new ConflictError('this node requires a second user to approve a request before it is sent (four-eyes): ask for a review');
-    const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested: r.requested, request: content };
+    // The time to acknowledge that the agreements in force set travels in the signed opening: both sides count the same deadline.
+    const ackHours = agreedAckHoursFor(agreements, content);
+    const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested: r.requested, request: content, ...(ackHours !== null ? { ack_hours: ackHours } : {}) };
     // A new case id: its log is empty.
     const l = await emit(ctx, trx, r.requested, body, { rows: [], equivocations: [], events: [], state: foldCase([], catalogue) });
     await trx.updateTable('case_drafts').set({ status: 'sent', case_id: caseId, updated_at: body.created_at }).where('id', '=', id).execute();

@@ -75,3 +75,16 @@ export function agreementRefusals(agreement: Agreement, q: AgreementQuery): stri
 export function agreementAllows(agreement: Agreement, q: AgreementQuery): boolean {
   return agreementRefusals(agreement, q).length === 0;
 }
+
+export type AckPriority = 'emergency' | 'urgent' | 'routine';
+
+/**
+ * The hours within which the requested side acknowledges a request of this priority under the
+ * given agreements: the shortest any of them sets, or null when none sets one (Accord's default
+ * applies then).
+ * @example agreedAckHours([{ ...sco, acknowledgement_hours: { urgent: 12 } }], 'urgent') // 12
+ */
+export function agreedAckHours(agreements: readonly Agreement[], priority: AckPriority): number | null {
+  const set = agreements.map((a) => a.acknowledgement_hours?.[priority]).filter((h): h is number => h !== undefined);
+  return set.length ? Math.min(...set) : null;
+}

@@ -11,8 +11,8 @@ import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util
 import { addPeerRow } from '../desk/_fixtures.js';
 import { mlaProduction, PRESERVATION } from './_cases.js';
 
-/** Preservation under Budapest only; MLA for production under any of its bases; in Russian. */
-const AGREEMENT = { title: 'UZ–KZ cybercrime agreement', instrument: 'Agreement of 2024', channels: ['federation'], request_types: ['budapest:preservation-stored-data', 'mla-production'], languages: ['ru'], confidentiality: '' };
+/** Preservation under Budapest only; MLA for production under any of its bases; in Russian; urgent requests acknowledged within 6 hours. */
+const AGREEMENT = { title: 'UZ–KZ cybercrime agreement', instrument: 'Agreement of 2024', channels: ['federation'], request_types: ['budapest:preservation-stored-data', 'mla-production'], languages: ['ru'], confidentiality: '', acknowledgement_hours: { urgent: 6 } };
 const UNDER_BUDAPEST: RequestContent = { ...PRESERVATION, legal_basis: { instrument: 'budapest', article: 29 } };
 const IN_RUSSIAN = [{ language: 'ru', fields: { facts_summary: 'Атака программы-вымогателя на больницу.' } }];
 
@@ -97,6 +97,11 @@ describe.each(DIALECTS)('drafts limited by the agreement in force with the peer 
     const sent = await call(officer, 'POST', `/api/v1/cases/drafts/${d.json.id}/send`);
     expect(sent.status).toBe(201);
     expect(sent.json.request.legal_basis).toEqual({ instrument: 'budapest', article: 29 });
+    // The agreement's time to acknowledge an urgent request travels in the signed opening, not the default 24 hours.
+    expect(sent.json.ack_hours).toBe(6);
+    expect(Date.parse(sent.json.deadlines.ack_due) - Date.parse(sent.json.opened_at)).toBe(6 * 3_600_000);
+    const envelope = await node.ctx.store.db.selectFrom('outbox').select('envelope').where('type', '=', CaseEventType.type).where('peer_id', '=', peer).executeTakeFirstOrThrow();
+    expect(JSON.parse(envelope.envelope).body).toMatchObject({ action: 'open', ack_hours: 6 });
   });
 
   it('a type the agreement allows without an instrument goes under any of its bases', async () => {
@@ -108,17 +113,22 @@ describe.each(DIALECTS)('drafts limited by the agreement in force with the peer 
     }
   });
   it('as the requested node, refuses an opening the agreement does not allow, with the reason for the sender, and takes an allowed one', async () => {
-    const opening = (request: RequestContent): Envelope<CaseEventBody> => {
+    const opening = (request: RequestContent, ack?: number): Envelope<CaseEventBody> => {
       const at = new Date().toISOString();
-      const body: CaseEventBody = { event_id: newId(), case_id: newId(), created_at: at, seen: [], action: 'open', requested: me, request };
+      const body: CaseEventBody = { event_id: newId(), case_id: newId(), created_at: at, seen: [], action: 'open', requested: me, request, ...(ack !== undefined ? { ack_hours: ack } : {}) };
       return { v: 1, id: newId(), from: peer, to: [me], type: CaseEventType.type, issued_at: at, body, sig: { suite: 'ed25519', key: 'k', value: 'v' } };
     };
     const receive = (es: Envelope<CaseEventBody>[]) => node.ctx.store.db.transaction().execute((trx) => CaseEventType.handleMany(trx, es, node.ctx));
     // Its sender ignored the agreement: preservation under the UN Convention, which it allows only under Budapest.
     const unBasis = opening({ ...PRESERVATION, translations: IN_RUSSIAN });
     const notAType = opening({ ...PRESERVATION, type: 'preservation-traffic-data', legal_basis: { instrument: 'budapest', article: 30 } });
-    const allowed = opening({ ...UNDER_BUDAPEST, translations: IN_RUSSIAN });
-    const refused = await receive([unBasis, notAType, allowed]);
+    const allowed = opening({ ...UNDER_BUDAPEST, translations: IN_RUSSIAN }, 6);
+    // Acknowledgement asked sooner than the agreement's 6 hours is refused; more time is the sender's to give.
+    const tooSoon = opening({ ...UNDER_BUDAPEST, translations: IN_RUSSIAN }, 2);
+    const lenient = opening({ ...UNDER_BUDAPEST, translations: IN_RUSSIAN }, 48);
+    const refused = await receive([unBasis, notAType, allowed, tooSoon, lenient]);
+    expect(refused.get(tooSoon.id)).toBe('the opening asks for acknowledgement within 2 h; the agreements in force allow 6 h for urgent requests');
+    expect(refused.has(lenient.id)).toBe(false);
     expect(refused.get(unBasis.id)).toMatch(/^no agreement in force between test-node and kz-cert allows this request: .*not under un-cybercrime art\. 42$/);
     expect(refused.get(notAType.id)).toMatch(/allows preservation-traffic-data/);
     expect(refused.has(allowed.id)).toBe(false);
