@@ -105,6 +105,14 @@ describe('statements pages', { timeout: TIMEOUT }, () => {
     ]);
     await pa.screenshot({ path: resolve(RESULTS, 'statements-verified.png'), fullPage: true });
 
+    // the signed history on A: each event with its signer, the draft first and both signatures counted
+    const history = pa.getByTestId('statement-history');
+    await waitFor('both signatures in the signed history', async () => (await history.locator('li[data-type="signature"][data-counted="true"]').count()) === 2, 10_000);
+    expect(await history.locator('li').first().getAttribute('data-type')).toBe('statement');
+    const total = await history.locator('li').count();
+    expect(await pa.getByTestId('statement-history-count').textContent()).toBe(`Events: ${total}; the latest ${total} shown.`);
+    expect(await pa.getByTestId('statement-history-all').count()).toBe(0);
+
     // the language versions side by side, stacked on a narrow screen
     const box = async (lang: string) => (await sa.version(lang).boundingBox())!;
     expect((await box('ru')).x).toBeGreaterThan((await box('en')).x);

@@ -10,6 +10,7 @@ import { agreementOf, AgreementFields, EMPTY_AGREEMENT, type AgreementDraft } fr
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { FormErrors } from '../shared/forms/FormErrors.js';
 import { LanguageTexts } from './LanguageTexts.js';
+import { StatementHistory } from './StatementHistory.js';
 import { documentUrl, statementsApi, STATEMENTS_EDIT, useStatement, type Amendment, type StatementDetail, type Verification } from './useStatements.js';
 
 type Actions = ReturnType<typeof useStatement>;
@@ -348,6 +349,7 @@ export function StatementDetailPage({ id, onBack }: { id: string; onBack: () => 
           <AdoptionSection s={s} editable={editable} actions={actions} />
           {s.status === 'adopted' && <SignaturesSection s={s} editable={editable} actions={actions} />}
           {s.status === 'adopted' && s.kind === 'agreement' && <InForceSection s={s} editable={editable} actions={actions} />}
+          <StatementHistory s={s} />
         </>
       )}
     </>

@@ -8,6 +8,9 @@ export type StatementSummary = Res<'/api/v1/statements', 'get'>[number];
 export type StatementDetail = Res<'/api/v1/statements/{id}', 'get'>;
 export type Amendment = StatementDetail['amendments'][number];
 export type Verification = Res<'/api/v1/statements/{id}/verify', 'get'>;
+export type HistoryEntry = StatementDetail['history'][number];
+/** Events per page when the whole signed history is shown. */
+export const HISTORY_PAGE = 100;
 export type NewStatement = Body<'/api/v1/statements', 'post'>;
 export type StatementKind = NewStatement['kind'];
 export const STATEMENT_KINDS: readonly StatementKind[] = ['joint_statement', 'agreement'];
@@ -30,6 +33,7 @@ export const statementsApi = {
   sign: (id: string) => api.post('/api/v1/statements/{id}/signature', { path: { id } }),
   putInForce: (id: string, body: Body<'/api/v1/statements/{id}/in-force', 'post'>) => api.post('/api/v1/statements/{id}/in-force', { path: { id }, body }),
   verify: (id: string) => api.get('/api/v1/statements/{id}/verify', { path: { id } }),
+  history: (id: string, after?: string) => api.get('/api/v1/statements/{id}/history', { path: { id }, query: { limit: HISTORY_PAGE, after } }),
 };
 
 /** Where the co-signed document is downloaded as a JSON file. */
