@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStatementDocument } from '../../src/statements/statements.rules.js';
-import { DIALECTS, newTestDbTarget } from '../_util/db.js';
-import { startNodeProcess, type NodeProcess } from '../_util/node-process.js';
-import { adminToken, apiOf, type Api } from '../cases/_cases.js';
-import { addPeer, waitFor } from '../federation/_federation.js';
+import { DIALECTS } from '../_util/db.js';
+import type { NodeProcess } from '../_util/node-process.js';
+import { startPeeredNodes } from '../_util/peered-nodes.js';
+import type { Api } from '../cases/_cases.js';
+import { waitFor } from '../federation/_federation.js';
 
 interface Amendment { id: string; author: string; status: string; accepts: string[] }
 interface Statement {
@@ -62,25 +63,10 @@ describe.each(DIALECTS)('a joint statement across three node processes on %s', (
     Promise.all(nodes.map((n) => waitFor(`${what} on ${n.nodeId}`, async () => { const s = await statement(n); return s && pred(s) ? s : undefined; }, timeoutMs)));
 
   beforeAll(async () => {
-    // At once: a node gets a minute to start (test/_util/node-process.ts), enough for three on a loaded machine.
-    const ids = ['uz-cert', 'kz-cert', 'tj-cert'];
-    const targets = ids.map(() => newTestDbTarget(dialect));
-    const nodes: NodeProcess[] = [];
-    cleanup = async () => {
-      await Promise.all(nodes.map((n) => n.destroy()));
-      await Promise.all(targets.map((t) => t.cleanup()));
-    };
-    const started = await Promise.allSettled(
-      ids.map((nodeId, i) => {
-        const t = targets[i]!;
-        return startNodeProcess({ nodeId, settings: { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000' }, initArgs: t.db ? ['--db', t.db, '--db-schema', t.dbSchema!] : [] });
-      }),
-    );
-    for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
-    for (const s of started) if (s.status === 'rejected') throw s.reason;
-    for (const x of nodes) for (const y of nodes) if (x !== y) addPeer(x, y);
-    [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
-    api = Object.fromEntries(nodes.map((n) => [n.nodeId, apiOf(n, adminToken(n))]));
+    const started = await startPeeredNodes(dialect, ['uz-cert', 'kz-cert', 'tj-cert']);
+    cleanup = started.cleanup;
+    api = started.api;
+    [a, b, c] = started.nodes as [NodeProcess, NodeProcess, NodeProcess];
   }, 240_000);
   afterAll(async () => {
     await cleanup?.();
