@@ -176,6 +176,7 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'GET /api/v1/statements': { who: ALL },
   'POST /api/v1/statements': { who: ADMIN_COORDINATOR, body: { group_id: '01900000-0000-7000-8000-000000000000', kind: 'joint_statement', title: 'Statement', texts: { en: 'Text' } } },
   'GET /api/v1/statements/:id': { who: ALL },
+  'GET /api/v1/statements/:id/history': { who: ALL },
   'POST /api/v1/statements/:id/amendments': { who: ADMIN_COORDINATOR, body: { base_digest: '0'.repeat(64), texts: { en: 'Text' } } },
   'POST /api/v1/statements/:id/amendments/:aid/answer': { who: ADMIN_COORDINATOR, body: { answer: 'accept' } },
   'POST /api/v1/statements/:id/adoption': { who: ADMIN_COORDINATOR, body: { digest: '0'.repeat(64) } },
