@@ -47,6 +47,9 @@ export function draftOf(a: Agreement | null): AgreementDraft {
 }
 
 /**
+ * The lists and the confidentiality terms may be empty (an empty list allows nothing), so they
+ * are not marked required although the schema requires the property.
+ *
  * The fields of an agreement: title, instrument, the three allow-lists, the confidentiality terms
  * and the hours to acknowledge a request. `termsOnly` leaves out title and instrument (an adopted
  * agreement brings its own).
@@ -65,11 +68,11 @@ export function AgreementFields({ value, onChange, termsOnly = false, legend, po
             <Field label={t('groups.instrument')} hint={t('groups.instrumentHint')} name="agreement-instrument" pointer={`${pointerBase}/instrument`} autoComplete="off" required maxLength={300} value={value.instrument} onChange={set('instrument')} />
           </>
         )}
-        <Field label={t('groups.channels')} hint={t('groups.listHint')} name="agreement-channels" pointer={`${pointerBase}/channels`} autoComplete="off" spellCheck={false} value={value.channels} onChange={set('channels')} />
-        <Field label={t('groups.requestTypes')} hint={t('groups.requestTypesHint')} name="agreement-request-types" pointer={`${pointerBase}/request_types`} autoComplete="off" spellCheck={false} value={value.request_types} onChange={set('request_types')} />
-        <Field label={t('groups.languages')} hint={t('groups.languagesHint')} name="agreement-languages" pointer={`${pointerBase}/languages`} autoComplete="off" spellCheck={false} value={value.languages} onChange={set('languages')} />
+        <Field label={t('groups.channels')} hint={t('groups.listHint')} name="agreement-channels" pointer={`${pointerBase}/channels`} required={false} autoComplete="off" spellCheck={false} value={value.channels} onChange={set('channels')} />
+        <Field label={t('groups.requestTypes')} hint={t('groups.requestTypesHint')} name="agreement-request-types" pointer={`${pointerBase}/request_types`} required={false} autoComplete="off" spellCheck={false} value={value.request_types} onChange={set('request_types')} />
+        <Field label={t('groups.languages')} hint={t('groups.languagesHint')} name="agreement-languages" pointer={`${pointerBase}/languages`} required={false} autoComplete="off" spellCheck={false} value={value.languages} onChange={set('languages')} />
       </div>
-      <TextAreaField label={t('groups.confidentiality')} name="agreement-confidentiality" pointer={`${pointerBase}/confidentiality`} rows={2} maxLength={4000} value={value.confidentiality} onChange={set('confidentiality')} />
+      <TextAreaField label={t('groups.confidentiality')} name="agreement-confidentiality" pointer={`${pointerBase}/confidentiality`} required={false} rows={2} maxLength={4000} value={value.confidentiality} onChange={set('confidentiality')} />
       <div className="form-grid">
         {PRIORITIES.map((p) => {
           const key: AckKey = `ack_${p}`;
