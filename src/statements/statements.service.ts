@@ -130,12 +130,15 @@ async function visibleGroup(ctx: NodeContext, groupId: string): Promise<GroupDet
   }
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 async function load(ctx: NodeContext, statementId: string): Promise<Loaded> {
   const db = ctx.store.db;
   const groupId = await groupOfStatement(db, statementId);
   const group = groupId ? await visibleGroup(ctx, groupId) : null;
   if (!groupId || !group) throw new NotFoundError(`statement ${statementId}`);
-  const rows = await listStatementEventRows(db, statementId);
+  // The history's order, the same on either database: (created_at, event_id, author).
+  const rows = (await listStatementEventRows(db, statementId)).sort((a, b) => cmp(a.created_at, b.created_at) || cmp(a.event_id, b.event_id) || cmp(a.author, b.author));
   const envelopes = rows.map((r) => JSON.parse(r.envelope) as Envelope<StatementEventBody>);
   const equivocated = new Set((await listStatementEquivocations(db, groupId)).map((q) => eventKey(q.author, q.event_id)));
   const events = equivocated.size === 0 ? rows.map((r, i) => rowToStatementEvent(r, envelopes[i])) : rows.flatMap((r, i) => (equivocated.has(eventKey(r.author, r.event_id)) ? [] : [rowToStatementEvent(r, envelopes[i])]));
@@ -209,8 +212,6 @@ export function decodeHistoryCursor(s: string): HistoryCursor | null {
   }
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * The statement's signed history, oldest first, a page at a time: each event with the envelope
  * its author signed and whether it counts (and why not). `after` is the `next` of the page before.
@@ -220,16 +221,14 @@ export async function getStatementHistory(ctx: NodeContext, statementId: string,
   if (query.after !== undefined && !after) throw new InvalidInputError('after is not a position this node gave out (the `next` of a page)');
   const limit = Math.min(Math.max(query.limit ?? HISTORY_PAGE, 1), HISTORY_PAGE_MAX);
   const { rows, envelopes, state } = await load(ctx, statementId);
-  const order = rows.map((_, i) => i).sort((i, j) => cmp(rows[i]!.created_at, rows[j]!.created_at) || cmp(rows[i]!.event_id, rows[j]!.event_id) || cmp(rows[i]!.author, rows[j]!.author));
   let start = 0;
   if (after) {
     const past = (r: StatementEventRow) => (cmp(r.created_at, after[0]) || cmp(r.event_id, after[1]) || cmp(r.author, after[2])) > 0;
-    while (start < order.length && !past(rows[order[start]!]!)) start++;
+    while (start < rows.length && !past(rows[start]!)) start++;
   }
-  const page = order.slice(start, start + limit);
-  const entries = page.map((i) => ({ ...historyEntry(rows[i]!, envelopes[i]!, state), envelope: envelopes[i]! }));
-  const more = start + limit < order.length;
-  return { total: rows.length, entries, next: more && page.length ? encodeHistoryCursor(rows[page[page.length - 1]!]!) : null };
+  const end = Math.min(start + limit, rows.length);
+  const entries = rows.slice(start, end).map((r, i) => ({ ...historyEntry(r, envelopes[start + i]!, state), envelope: envelopes[start + i]! }));
+  return { total: rows.length, entries, next: end < rows.length && end > start ? encodeHistoryCursor(rows[end - 1]!) : null };
 }
 
 /** Every statement of the groups this node belongs to or left, oldest first; `group` narrows to one group. */
