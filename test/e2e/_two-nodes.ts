@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { runCli, startNodeProcess, type NodeProcess } from '../_util/node-process.js';
+import { runCli, runCliJson, startNodeProcess, type NodeProcess } from '../_util/node-process.js';
+import { waitFor } from '../federation/_federation.js';
 import { ShellPage } from './page-models/shell-page.js';
 import { SignInPage } from './page-models/sign-in-page.js';
 
@@ -88,4 +89,23 @@ export function useTwoNodeBrowser(): TwoNodeBrowser {
     return { page, shell };
   };
   return fx;
+}
+
+/**
+ * Founds a bilateral group on A with B (`options`: more `accord group create` options, e.g.
+ * `--instrument`, `--language`), B consents through its CLI, and resolves with the group's id
+ * once it is active on both nodes.
+ */
+export async function formBilateralGroup(a: NodeProcess, b: NodeProcess, name: string, options: string[]): Promise<string> {
+  const g = runCliJson<{ id: string; proposals: { id: string }[] }>(['group', 'create', '--data', a.dataDir, '--name', name, '--level', 'bilateral', '--member', b.nodeId, ...options]);
+  await waitFor('the invitation on B', () => {
+    try {
+      return runCliJson<{ id: string }>(['group', 'show', g.id, '--data', b.dataDir]).id === g.id;
+    } catch {
+      return false;
+    }
+  });
+  runCliJson(['group', 'consent', g.id, g.proposals[0]!.id, '--data', b.dataDir]);
+  for (const [n, where] of [[a, 'A'], [b, 'B']] as const) await waitFor(`the group active on ${where}`, () => runCliJson<{ status: string }>(['group', 'show', g.id, '--data', n.dataDir]).status === 'active');
+  return g.id;
 }

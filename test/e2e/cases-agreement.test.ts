@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../federation/_federation.js';
-import { runCliJson, type NodeProcess } from '../_util/node-process.js';
-import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
+import type { NodeProcess } from '../_util/node-process.js';
+import { formBilateralGroup, RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
 import { CaseListPage, DraftFormPage } from './page-models/cases-pages.js';
 
 /**
@@ -23,16 +22,7 @@ describe('cases draft form limited by the agreement with the peer', { timeout: T
 
   beforeAll(async () => {
     ({ a, b } = fx);
-    const g = runCliJson<{ id: string; proposals: { id: string }[] }>(['group', 'create', '--data', a.dataDir, '--name', 'UZ–KZ', '--level', 'bilateral', '--member', b.nodeId, '--instrument', 'Agreement of 2024', '--title', AGREEMENT, '--request-type', 'budapest:preservation-stored-data', '--language', 'ru']);
-    await waitFor('the invitation on B', () => {
-      try {
-        return runCliJson<{ id: string }>(['group', 'show', g.id, '--data', b.dataDir]).id === g.id;
-      } catch {
-        return false;
-      }
-    });
-    runCliJson(['group', 'consent', g.id, g.proposals[0]!.id, '--data', b.dataDir]);
-    await waitFor('the group active on A', () => runCliJson<{ status: string }>(['group', 'show', g.id, '--data', a.dataDir]).status === 'active');
+    await formBilateralGroup(a, b, 'UZ–KZ', ['--instrument', 'Agreement of 2024', '--title', AGREEMENT, '--request-type', 'budapest:preservation-stored-data', '--language', 'ru']);
   }, TIMEOUT);
 
   it('offers only the types, legal bases and languages the agreement allows, says why, and shows the refusal of another type at its field', async () => {

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCliJson, type NodeProcess } from '../_util/node-process.js';
+import type { NodeProcess } from '../_util/node-process.js';
 import { waitFor } from '../federation/_federation.js';
 import { pdfText } from './page-models/cases-pages.js';
 import { PlansPage } from './page-models/plans-page.js';
-import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
+import { formBilateralGroup, RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
 
 /** Cooperation → Plans in Chromium: a plan of a bilateral group, an item added, an overdue item highlighted, the reports. */
 
@@ -19,16 +19,7 @@ describe('plans page', { timeout: TIMEOUT }, () => {
 
   beforeAll(async () => {
     ({ a, b } = fx);
-    const g = runCliJson<{ id: string; proposals: { id: string }[] }>(['group', 'create', '--data', a.dataDir, '--name', GROUP, '--level', 'bilateral', '--member', 'kz-cert', '--instrument', 'Bilateral agreement', '--language', 'ru']);
-    await waitFor('the invitation on B', () => {
-      try {
-        return runCliJson<{ id: string }>(['group', 'show', g.id, '--data', b.dataDir]).id === g.id;
-      } catch {
-        return false;
-      }
-    });
-    runCliJson(['group', 'consent', g.id, g.proposals[0]!.id, '--data', b.dataDir]);
-    await waitFor('the group active on A', () => runCliJson<{ status: string }>(['group', 'show', g.id, '--data', a.dataDir]).status === 'active');
+    await formBilateralGroup(a, b, GROUP, ['--instrument', 'Bilateral agreement', '--language', 'ru']);
   }, TIMEOUT);
 
   it('founds a plan, adds items, highlights the overdue one until its owner reports it done, and exports the report', async () => {

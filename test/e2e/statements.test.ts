@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCliJson, type NodeProcess } from '../_util/node-process.js';
+import type { NodeProcess } from '../_util/node-process.js';
 import { waitFor } from '../federation/_federation.js';
 import { GroupsPage } from './page-models/groups-page.js';
 import { StatementsPage } from './page-models/statements-page.js';
-import { RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
+import { formBilateralGroup, RESULTS, TIMEOUT, useTwoNodeBrowser } from './_two-nodes.js';
 
 /**
  * Cooperation → Statements in Chromium on two nodes: A drafts an agreement in English and
@@ -27,17 +27,7 @@ describe('statements pages', { timeout: TIMEOUT }, () => {
 
   beforeAll(async () => {
     ({ a, b } = fx);
-    const g = runCliJson<{ id: string; proposals: { id: string }[] }>(['group', 'create', '--data', a.dataDir, '--name', GROUP, '--level', 'bilateral', '--member', 'kz-cert', '--instrument', 'Bilateral agreement', '--language', 'ru']);
-    await waitFor('the invitation on B', () => {
-      try {
-        return runCliJson<{ id: string }>(['group', 'show', g.id, '--data', b.dataDir]).id === g.id;
-      } catch {
-        return false;
-      }
-    });
-    runCliJson(['group', 'consent', g.id, g.proposals[0]!.id, '--data', b.dataDir]);
-    await waitFor('the group active on A', () => runCliJson<{ status: string }>(['group', 'show', g.id, '--data', a.dataDir]).status === 'active');
-    await waitFor('the group active on B', () => runCliJson<{ status: string }>(['group', 'show', g.id, '--data', b.dataDir]).status === 'active');
+    await formBilateralGroup(a, b, GROUP, ['--instrument', 'Bilateral agreement', '--language', 'ru']);
   }, TIMEOUT);
 
   it('drafts on A, amends on B, accepts on A, adopts and co-signs on both, and verifies on A', async () => {
