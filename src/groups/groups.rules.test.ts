@@ -91,6 +91,22 @@ describe('foldGroup', () => {
     expect(s.agreement!.languages).toEqual(['ru']);
   });
 
+  it('keeps every agreement in force over time: the founding one, then each adopted change with its source', () => {
+    const { events } = founded();
+    const source = { statement_id: id(), digest: 'a'.repeat(64) };
+    const open = propose('uz', { kind: 'change_agreement', agreement: { ...AGREEMENT, title: 'Adopted' }, source });
+    const pending = foldGroup([...events, open, consent('kz', open.id)]);
+    expect(pending.agreements.map((a) => [a.agreement.title, a.until])).toEqual([['SCO', null]]);
+    const s = foldGroup([...events, open, consent('kz', open.id), consent('tj', open.id)]);
+    expect(s.agreement!.title).toBe('Adopted');
+    expect(s.agreements.map((a) => ({ title: a.agreement.title, author: a.author, source: a.source, current: a.until === null }))).toEqual([
+      { title: 'SCO', author: 'uz', source: null, current: false },
+      { title: 'Adopted', author: 'uz', source, current: true },
+    ]);
+    expect(s.agreements[0]!.until).toBe(s.agreements[1]!.since);
+    expect(s.agreements[1]!.proposal_id).toBe(open.id);
+  });
+
   it('does not count a consent from a non-member, nor a proposal by one', () => {
     const { events } = founded();
     const p = propose('uz', { kind: 'change_agreement', agreement: { ...AGREEMENT, title: 'New' } });
