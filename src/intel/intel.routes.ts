@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
+import { appendAudit } from '../audit/audit.repository.js';
 import { actorOf, principalOf } from '../auth/access.js';
 import { roleMay } from '../auth/roles.js';
 import type { TypedApp } from '../capability.js';
@@ -7,11 +11,14 @@ import { AppError, NotFoundError } from '../errors.js';
 import { problemResponses, ProblemRef } from '../http/schemas.js';
 import type { Audience, PolicyOptions } from './policy/release.policy.js';
 import { DEFAULT_POLICY } from './policy/release.policy.js';
-import { ImportParams, ImportProgressSchema, ImportSummarySchema, ObjectListQuery, ObjectListSchema, ObjectParams, ObjectVersionsSchema, StoredObjectSchema } from './intel.schemas.js';
+import { ExportQuery, ImportParams, IncomingSchema, ImportProgressSchema, ImportSummarySchema, ObjectListQuery, ObjectListSchema, ObjectParams, ObjectVersionsSchema, StoredObjectSchema } from './intel.schemas.js';
 import { importBundle } from './store/import.service.js';
-import { listObjects, objectVersions, type ObjectRow } from './store/objects.query.js';
+import { exportExtent, exportPages, incomingRefs, listObjects, objectVersions, type ObjectRow } from './store/objects.query.js';
 
 export const STIX_MEDIA_TYPE = 'application/stix+json';
+/** What an export answers: a STIX 2.1 bundle. */
+export const STIX_BUNDLE_MEDIA_TYPE = 'application/stix+json;version=2.1';
+const INCOMING_LIMIT = 200;
 const tags = ['intel'];
 
 /** The signed-in user as the release policy sees them: this organisation; RED only for its named recipients (intel:red). */
@@ -78,6 +85,64 @@ export function registerIntelRoutes(app: TypedApp, ctx: NodeContext): void {
       const rows = await listObjects(ctx.store.db, userAudience(ctx, req), policyOf(ctx), { ...req.query, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return { objects: page.map(view), next: rows.length > limit ? page[page.length - 1]!.seq : null };
+    },
+  );
+
+  app.get(
+    '/api/v1/intel/export',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: `A STIX 2.1 bundle (${STIX_BUNDLE_MEDIA_TYPE}, as an attachment) of the objects you may see, by the filters of the list: the newest version of each, or every version (versions=all); streamed, audited`,
+        querystring: ExportQuery,
+        response: { 200: Type.String({ description: 'the bundle', contentMediaType: STIX_BUNDLE_MEDIA_TYPE }), ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const audience = userAudience(ctx, req);
+      const policy = policyOf(ctx);
+      const filters = { ...req.query };
+      // The store as it is now: the count audited is what the bundle holds (objects stored meanwhile wait for the next export).
+      const { upTo, count } = await exportExtent(ctx.store.db, audience, policy, filters);
+      const actor = actorOf(req);
+      await ctx.store.db.transaction().execute((trx) => appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'intel.export', target: 'intel_objects', details: { count, filters } }));
+      const db = ctx.store.db;
+      const bundleId = `bundle--${randomUUID()}`;
+      async function* body(): AsyncGenerator<string> {
+        yield `{"type":"bundle","id":"${bundleId}","objects":[`;
+        let first = true;
+        for await (const page of exportPages(db, audience, policy, { ...filters, upTo })) {
+          const text = page.map((r) => JSON.stringify(r.object)).join(',');
+          yield first ? text : `,${text}`;
+          first = false;
+        }
+        yield ']}\n';
+      }
+      const stamp = new Date().toISOString().slice(0, 10);
+      return reply
+        .status(200)
+        .type(STIX_BUNDLE_MEDIA_TYPE)
+        .header('content-disposition', `attachment; filename="accord-intel-${stamp}.json"`)
+        .header('cache-control', 'no-store')
+        .header('x-object-count', String(count))
+        .send(Readable.from(body()));
+    },
+  );
+
+  app.get(
+    '/api/v1/intel/objects/:id/incoming',
+    {
+      config: read,
+      schema: { tags, summary: `What points at one object: the relationships whose target_ref and the sightings whose sighting_of_ref it is, the newest version of each you may see (at most ${INCOMING_LIMIT}, newest first)`, params: ObjectParams, response: { 200: IncomingSchema, ...problemResponses } },
+    },
+    async (req) => {
+      const audience = userAudience(ctx, req);
+      // An object the reader may not see answers as one not held: its links would disclose it.
+      const seen = await objectVersions(ctx.store.db, audience, policyOf(ctx), req.params.id);
+      if (seen.length === 0) throw new NotFoundError(`no object ${req.params.id}`);
+      const rows = await incomingRefs(ctx.store.db, audience, policyOf(ctx), req.params.id, INCOMING_LIMIT + 1);
+      return { incoming: rows.slice(0, INCOMING_LIMIT).map(view), truncated: rows.length > INCOMING_LIMIT };
     },
   );
 

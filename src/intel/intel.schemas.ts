@@ -80,3 +80,22 @@ export const ObjectListSchema = Type.Object(
 );
 
 export const ObjectVersionsSchema = Type.Object({ versions: Type.Array(Type.Ref('IntelObject')) }, { additionalProperties: false });
+
+export const ExportQuery = Type.Object(
+  {
+    type: ObjectListQuery.properties.type,
+    tlp: ObjectListQuery.properties.tlp,
+    origin: ObjectListQuery.properties.origin,
+    q: ObjectListQuery.properties.q,
+    versions: Type.Optional(Type.Union([Type.Literal('latest'), Type.Literal('all')], { description: '`latest` (default): the newest version of each object; `all`: every version held', default: 'latest' })),
+  },
+  { additionalProperties: false },
+);
+
+export const IncomingSchema = Type.Object(
+  {
+    incoming: Type.Array(Type.Ref('IntelObject'), { description: 'the newest version of each relationship whose target_ref, and each sighting whose sighting_of_ref, is this object (those you may see), newest first' }),
+    truncated: Type.Boolean({ description: 'more were found than the limit' }),
+  },
+  { additionalProperties: false },
+);

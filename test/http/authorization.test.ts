@@ -130,6 +130,8 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'GET /api/v1/intel/imports/:id': { who: ALL },
   'GET /api/v1/intel/objects': { who: ALL },
   'GET /api/v1/intel/objects/:id': { who: ALL },
+  'GET /api/v1/intel/objects/:id/incoming': { who: ALL },
+  'GET /api/v1/intel/export': { who: ALL },
   'POST /api/v1/intel/releases': { who: ADMIN_COORDINATOR, body: { title: 'To a peer', audience: { kind: 'peer', node_id: 'no-such-peer' }, filter: { types: ['indicator'] } } },
   'GET /api/v1/intel/releases': { who: ALL },
   'GET /api/v1/intel/releases/:id': { who: ALL },

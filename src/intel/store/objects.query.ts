@@ -56,6 +56,15 @@ function toRow(r: { seq: number | string; id: string; version: string; type: str
 
 const COLUMNS = ['seq', 'id', 'version', 'type', 'tlp', 'origin', 'source', 'revoked', 'date_added', 'object'] as const;
 
+/** Words that must all appear in the object's searchable text (at most 8). */
+function whereWords<Q extends { where: (e: Expression<SqlBool>) => Q }>(q: Q, words: string | undefined): Q {
+  for (const word of (words ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
+    const escaped = word.replace(/[\\%_]/g, (c) => `\\${c}`);
+    q = q.where(sql<SqlBool>`search_text like ${`%${escaped}%`} escape '\\'`);
+  }
+  return q;
+}
+
 /** The newest version of each object the audience may see, newest first. */
 export async function listObjects(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: ObjectFilter): Promise<ObjectRow[]> {
   let q = db.selectFrom('intel_objects').select(COLUMNS).where('latest', '=', 1).where(policyWhere(audience, options));
@@ -63,10 +72,7 @@ export async function listObjects(db: DbOrTrx, audience: Audience, options: Poli
   if (f.tlp) q = q.where('tlp', '=', f.tlp);
   if (f.origin) q = q.where('origin', '=', f.origin);
   if (f.before !== undefined) q = q.where('seq', '<', f.before);
-  for (const word of (f.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
-    const escaped = word.replace(/[\\%_]/g, (c) => `\\${c}`);
-    q = q.where(sql<SqlBool>`search_text like ${`%${escaped}%`} escape '\\'`);
-  }
+  q = whereWords(q, f.q);
   const rows = await q.orderBy('seq', 'desc').limit(f.limit).execute();
   return rows.map(toRow);
 }
@@ -75,4 +81,74 @@ export async function listObjects(db: DbOrTrx, audience: Audience, options: Poli
 export async function objectVersions(db: DbOrTrx, audience: Audience, options: PolicyOptions, id: string): Promise<ObjectRow[]> {
   const rows = await db.selectFrom('intel_objects').select(COLUMNS).where('id', '=', id).where(policyWhere(audience, options)).orderBy('version').execute();
   return rows.map(toRow);
+}
+
+export interface ExportFilter {
+  type?: string;
+  tlp?: Tlp;
+  origin?: Origin;
+  q?: string;
+  /** `latest` (the default): the newest version of each object; `all`: every version held. */
+  versions?: 'latest' | 'all';
+  /** Only what was stored up to this seq: the store as it was when the export began. */
+  upTo?: number;
+}
+
+function exportQuery(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: ExportFilter) {
+  let q = db.selectFrom('intel_objects').where(policyWhere(audience, options));
+  if (f.versions !== 'all') q = q.where('latest', '=', 1);
+  if (f.type) q = q.where('type', '=', f.type);
+  if (f.tlp) q = q.where('tlp', '=', f.tlp);
+  if (f.origin) q = q.where('origin', '=', f.origin);
+  if (f.upTo !== undefined) q = q.where('seq', '<=', f.upTo);
+  return whereWords(q, f.q);
+}
+
+/** The last seq stored, and how many objects an export with these filters holds up to it. */
+export async function exportExtent(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: ExportFilter): Promise<{ upTo: number; count: number }> {
+  const last = await db.selectFrom('intel_objects').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const upTo = last ? Number(last.seq) : 0;
+  const r = await exportQuery(db, audience, options, { ...f, upTo })
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return { upTo, count: Number(r.n) };
+}
+
+/**
+ * What an export holds, page by page (newest first), under the same policy and filters as the
+ * list: never more than one page in memory. With `versions: 'all'` every version the reader
+ * may see, else the newest of each object.
+ */
+export async function* exportPages(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: ExportFilter, pageSize = 500): AsyncGenerator<ObjectRow[]> {
+  let before: number | undefined;
+  for (;;) {
+    let q = exportQuery(db, audience, options, f).select(COLUMNS);
+    if (before !== undefined) q = q.where('seq', '<', before);
+    const rows = (await q.orderBy('seq', 'desc').limit(pageSize).execute()).map(toRow);
+    if (rows.length > 0) yield rows;
+    if (rows.length < pageSize) return;
+    before = rows[rows.length - 1]!.seq;
+  }
+}
+
+/**
+ * The relationships whose `target_ref` is `id` and the sightings whose `sighting_of_ref` is
+ * it, the newest version of each that the audience may see, newest first (at most `limit`).
+ * Read among the relationship and sighting objects only (the type index) that mention the id.
+ */
+export async function incomingRefs(db: DbOrTrx, audience: Audience, options: PolicyOptions, id: string, limit: number): Promise<ObjectRow[]> {
+  // The id as text anywhere in the stored JSON (kept as it was received, spacing and all); the parsed object decides.
+  const mentions = sql<SqlBool>`object like ${`%${id.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`;
+  const rows = await db
+    .selectFrom('intel_objects')
+    .select(COLUMNS)
+    .where('latest', '=', 1)
+    .where(policyWhere(audience, options))
+    .where('type', 'in', ['relationship', 'sighting'])
+    .where(mentions)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  // A description quoting the id, or the id as source_ref, is not an incoming link.
+  return rows.map(toRow).filter((r) => r.object.target_ref === id || r.object.sighting_of_ref === id);
 }
