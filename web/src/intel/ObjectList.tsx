@@ -7,7 +7,7 @@ import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { ResourceTable } from '../shared/ui/ResourceTable.js';
 import { onLink } from '../cases/paths.js';
 import { ImportPanel, INTEL_WRITE } from './ImportPanel.js';
-import { intelApi, objectPath, type IntelObject, type IntelQuery, type Tlp } from './intelApi.js';
+import { exportHref, intelApi, objectPath, type IntelObject, type IntelQuery, type Tlp } from './intelApi.js';
 import { displayName, STIX_TYPES } from './stix.view.js';
 import { TlpBadge } from './TlpBadge.js';
 
@@ -31,6 +31,12 @@ function queryOf(f: Filters, before?: number): IntelQuery {
     limit: PAGE,
     ...(before !== undefined ? { before } : {}),
   };
+}
+
+/** The filters of the list as the export takes them (no paging). */
+function exportQueryOf(f: Filters): Omit<IntelQuery, 'limit' | 'before'> {
+  const { limit: _limit, before: _before, ...rest } = queryOf(f);
+  return rest;
 }
 
 /** The objects this user may see (newest version of each, newest first): filters, search, paging, and the import of a bundle. */
@@ -107,6 +113,9 @@ export function ObjectList({ navigate }: { navigate: (path: string) => void }) {
         </div>
         <div className="button-row">
           <button type="submit">{t('intel.filters.search')}</button>
+          <a className="button" href={exportHref(exportQueryOf(filters))} download data-action="intel-export" title={t('intel.export.hint')}>
+            {t('intel.export.button')}
+          </a>
         </div>
       </form>
       <ResourceTable

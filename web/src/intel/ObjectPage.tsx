@@ -4,12 +4,12 @@ import { onLink } from '../cases/paths.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
 import { useResource } from '../shared/hooks/useResource.js';
 import { LoadState } from '../shared/ui/LoadState.js';
-import { INTEL_PATH, intelApi } from './intelApi.js';
+import { INTEL_PATH, intelApi, objectPath } from './intelApi.js';
 import { ObjectGraph } from './ObjectGraph.js';
 import { displayName, outgoingLinks } from './stix.view.js';
 import { TlpBadge } from './TlpBadge.js';
 
-/** One object: its marking and where it came from, every version held, its links as a graph, and the STIX JSON of the version chosen. */
+/** One object: its marking and where it came from, every version held, its links as a graph, the relationships and sightings pointing at it, and the STIX JSON of the version chosen. */
 export function ObjectPage({ id, navigate }: { id: string; navigate: (path: string) => void }) {
   const { t } = useTranslation();
   const formatDate = useFormatDate();
@@ -19,7 +19,10 @@ export function ObjectPage({ id, navigate }: { id: string; navigate: (path: stri
   const [chosen, setChosen] = useState<number | null>(null);
   const shown = versions ? versions[chosen ?? versions.length - 1] : undefined;
   const links = shown ? outgoingLinks(shown.object) : [];
-  const names = useLinkedNames(links.map((l) => l.to));
+  const loadIncoming = useCallback(() => intelApi.incoming(id), [id]);
+  const incoming = useResource(loadIncoming, id);
+  const sources = (incoming.data?.incoming ?? []).map((r) => r.object.source_ref).filter((x): x is string => typeof x === 'string');
+  const names = useLinkedNames([...links.map((l) => l.to), ...sources]);
 
   useEffect(() => setChosen(null), [id]);
 
@@ -58,6 +61,36 @@ export function ObjectPage({ id, navigate }: { id: string; navigate: (path: stri
           <section aria-labelledby="intel-links">
             <h2 id="intel-links">{t('intel.object.links')}</h2>
             <ObjectGraph id={id} title={displayName(shown.object)} links={links} names={names} navigate={navigate} />
+          </section>
+          <section aria-labelledby="intel-incoming">
+            <h2 id="intel-incoming">{t('intel.object.incoming')}</h2>
+            <LoadState error={incoming.error} loading={incoming.loading && !incoming.data} />
+            {incoming.data && incoming.data.incoming.length === 0 && <p className="hint">{t('intel.object.incomingNone')}</p>}
+            {incoming.data && incoming.data.incoming.length > 0 && (
+              <ul className="intel-incoming" data-testid="object-incoming">
+                {incoming.data.incoming.map((r) => {
+                  const from = typeof r.object.source_ref === 'string' ? r.object.source_ref : null;
+                  const kind = r.type === 'sighting' ? t('intel.object.sightingOf') : typeof r.object.relationship_type === 'string' ? r.object.relationship_type : r.type;
+                  return (
+                    <li key={r.id} data-id={r.id}>
+                      <TlpBadge tlp={r.tlp} />{' '}
+                      {from && (
+                        <>
+                          <a href={objectPath(from)} onClick={onLink(navigate)}>
+                            {names.get(from) ?? from}
+                          </a>{' '}
+                        </>
+                      )}
+                      <a href={objectPath(r.id)} onClick={onLink(navigate)}>
+                        <code>{kind}</code>
+                      </a>{' '}
+                      → {displayName(shown.object)}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+            {incoming.data?.truncated && <p className="hint">{t('intel.object.incomingMore', { count: incoming.data.incoming.length })}</p>}
           </section>
           <section aria-labelledby="intel-json">
             <h2 id="intel-json">{t('intel.object.json')}</h2>

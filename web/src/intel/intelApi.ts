@@ -17,9 +17,18 @@ export const objectPath = (id: string) => `${INTEL_PATH}/objects/${encodeURIComp
 /** The media type of a STIX bundle: the import route reads the body as a stream of it. */
 export const STIX_MEDIA_TYPE = 'application/stix+json';
 
+/** The address of the STIX bundle of what matches these filters (GET /api/v1/intel/export): the browser downloads it as it streams. */
+export function exportHref(query: Omit<IntelQuery, 'limit' | 'before'>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return `/api/v1/intel/export${s ? `?${s}` : ''}`;
+}
+
 export const intelApi = {
   list: (query: IntelQuery) => api.get('/api/v1/intel/objects', { query }),
   versions: (id: string) => api.get('/api/v1/intel/objects/{id}', { path: { id } }),
+  incoming: (id: string) => api.get('/api/v1/intel/objects/{id}/incoming', { path: { id } }),
   releases: () => api.get('/api/v1/intel/releases'),
   release: (input: NewRelease) => api.post('/api/v1/intel/releases', { body: input }),
   stop: (id: string) => api.post('/api/v1/intel/releases/{id}/stop', { path: { id } }),
