@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
-import { appendAudit } from '../audit/audit.repository.js';
 import { actorOf, principalOf } from '../auth/access.js';
 import { roleMay } from '../auth/roles.js';
 import type { TypedApp } from '../capability.js';
@@ -13,7 +11,8 @@ import type { Audience, PolicyOptions } from './policy/release.policy.js';
 import { DEFAULT_POLICY } from './policy/release.policy.js';
 import { ExportQuery, ImportParams, IncomingSchema, ImportProgressSchema, ImportSummarySchema, ObjectListQuery, ObjectListSchema, ObjectParams, ObjectVersionsSchema, StoredObjectSchema } from './intel.schemas.js';
 import { importBundle } from './store/import.service.js';
-import { exportExtent, exportPages, incomingRefs, listObjects, objectVersions, type ObjectRow } from './store/objects.query.js';
+import { exportBundle } from './store/export.service.js';
+import { incomingRefs, listObjects, objectVersions, type ObjectRow } from './store/objects.query.js';
 
 export const STIX_MEDIA_TYPE = 'application/stix+json';
 /** What an export answers: a STIX 2.1 bundle. */
@@ -100,25 +99,7 @@ export function registerIntelRoutes(app: TypedApp, ctx: NodeContext): void {
       },
     },
     async (req, reply) => {
-      const audience = userAudience(ctx, req);
-      const policy = policyOf(ctx);
-      const filters = { ...req.query };
-      // The store as it is now: the count audited is what the bundle holds (objects stored meanwhile wait for the next export).
-      const { upTo, count } = await exportExtent(ctx.store.db, audience, policy, filters);
-      const actor = actorOf(req);
-      await ctx.store.db.transaction().execute((trx) => appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'intel.export', target: 'intel_objects', details: { count, filters } }));
-      const db = ctx.store.db;
-      const bundleId = `bundle--${randomUUID()}`;
-      async function* body(): AsyncGenerator<string> {
-        yield `{"type":"bundle","id":"${bundleId}","objects":[`;
-        let first = true;
-        for await (const page of exportPages(db, audience, policy, { ...filters, upTo })) {
-          const text = page.map((r) => JSON.stringify(r.object)).join(',');
-          yield first ? text : `,${text}`;
-          first = false;
-        }
-        yield ']}\n';
-      }
+      const { count, text } = await exportBundle(ctx, actorOf(req), userAudience(ctx, req), policyOf(ctx), { ...req.query });
       const stamp = new Date().toISOString().slice(0, 10);
       return reply
         .status(200)
@@ -126,7 +107,7 @@ export function registerIntelRoutes(app: TypedApp, ctx: NodeContext): void {
         .header('content-disposition', `attachment; filename="accord-intel-${stamp}.json"`)
         .header('cache-control', 'no-store')
         .header('x-object-count', String(count))
-        .send(Readable.from(body()));
+        .send(Readable.from(text));
     },
   );
 

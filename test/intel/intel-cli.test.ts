@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dialect } from '../../src/store/db.js';
@@ -65,5 +65,28 @@ describe.each(DIALECTS)('accord intel import (%s)', (dialect: Dialect) => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ stored: total - partial, duplicates: partial, refused: 0 });
     expect((await count()) - before).toBe(total);
+  });
+
+  it('exports a bundle by filter to a file or standard output, TLP:RED only when asked, audited', async () => {
+    const red = indicator({ name: 'cli export red', object_marking_refs: ['marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1'] });
+    const plain = [indicator({ name: 'cli export one' }), indicator({ name: 'cli export two' })];
+    const file = join(node.dataDir, 'to-export.json');
+    writeFileSync(file, JSON.stringify({ type: 'bundle', id: 'bundle--6a2f0e8c-0d57-4a43-9c53-2f0cbd1f8e12', objects: [...plain, red] }));
+    expect(runCli(['intel', 'import', file, '--data', node.dataDir, '--no-progress']).status).toBe(0);
+    const out = join(node.dataDir, 'exported.json');
+    const r = runCli(['intel', 'export', '--data', node.dataDir, '-q', 'cli export', '--type', 'indicator', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${out}: 2 objects`);
+    const b = JSON.parse(readFileSync(out, 'utf8')) as { type: string; objects: { id: string }[] };
+    expect(b.type).toBe('bundle');
+    expect(b.objects.map((o) => o.id).sort()).toEqual(plain.map((o) => o.id).sort());
+    const withRed = runCli(['intel', 'export', '--data', node.dataDir, '-q', 'cli export', '--include-red']);
+    expect(withRed.status, withRed.stderr).toBe(0);
+    expect((JSON.parse(withRed.stdout) as { objects: { id: string }[] }).objects.map((o) => o.id)).toContain(red.id);
+    const audited = await node.ctx.store.db.selectFrom('audit_log').select(['actor', 'details']).where('action', '=', 'intel.export').orderBy('seq').execute();
+    expect(audited.map((a) => [a.actor, (JSON.parse(a.details) as { count: number }).count])).toEqual([['cli', 2], ['cli', 3]]);
+    const bad = runCli(['intel', 'export', '--data', node.dataDir, '--tlp', 'purple']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--tlp');
   });
 });

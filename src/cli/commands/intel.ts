@@ -1,4 +1,6 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Command } from 'commander';
 import { nodeOptions, print, printJson, withNode } from '../common.js';
 
@@ -10,7 +12,7 @@ function progressLine(done: number, total: number, objects: number, started: num
   return `\r${(done / 1024 / 1024).toFixed(1)} / ${(total / 1024 / 1024).toFixed(1)} MiB (${pct}%)  ${objects} objects  ${Math.round(objects / secs)}/s `;
 }
 
-/** `accord intel import`: STIX 2.1 bundles into this node's threat-intelligence store. */
+/** `accord intel import` and `accord intel export`: STIX 2.1 bundles into and out of this node's threat-intelligence store. */
 export function intelCommand(): Command {
   const cmd = new Command('intel').description('threat intelligence: the STIX 2.1 store of this node');
   nodeOptions(cmd.command('import'))
@@ -38,6 +40,40 @@ export function intelCommand(): Command {
           if (s.refused > 20) print(`  … and ${s.refused - 20} more (accord intel import --json lists the first 1000)`);
         }
         if (s.state === 'failed') throw new Error(`not a readable STIX bundle: ${s.error}`);
+      });
+    });
+  nodeOptions(cmd.command('export'))
+    .description("export the objects of this node's store as a STIX 2.1 bundle, streamed, under the release policy as a signed-in user sees them (TLP:RED only with --include-red); audited")
+    .option('--type <type>', 'only objects of this STIX type')
+    .option('--tlp <level>', 'only objects of this TLP level (clear, green, amber, amber+strict, red)')
+    .option('--origin <origin>', 'local or received')
+    .option('-q, --query <words>', 'words that must all appear')
+    .option('--all-versions', 'every version held, not only the newest of each object')
+    .option('--include-red', "include TLP:RED objects (as the node's named recipients see them)")
+    .option('--out <file>', 'write the bundle here (default: standard output)')
+    .action(async (o: Record<string, unknown>) => {
+      const { TLP_LEVELS } = await import('../../intel/policy/markings.js');
+      const tlp = o.tlp as string | undefined;
+      if (tlp !== undefined && !(TLP_LEVELS as readonly string[]).includes(tlp)) throw new Error(`--tlp: one of ${TLP_LEVELS.join(', ')}`);
+      const origin = o.origin as string | undefined;
+      if (origin !== undefined && origin !== 'local' && origin !== 'received') throw new Error('--origin: local or received');
+      const type = o.type as string | undefined;
+      if (type !== undefined && !/^[a-z0-9-]{1,250}$/.test(type)) throw new Error('--type: a STIX type such as indicator');
+      await withNode(o, async (ctx) => {
+        const { exportBundle } = await import('../../intel/store/export.service.js');
+        const { DEFAULT_POLICY } = await import('../../intel/policy/release.policy.js');
+        const filters = {
+          ...(type ? { type } : {}),
+          ...(tlp ? { tlp: tlp as (typeof TLP_LEVELS)[number] } : {}),
+          ...(origin ? { origin: origin as 'local' | 'received' } : {}),
+          ...(typeof o.query === 'string' && o.query ? { q: o.query } : {}),
+          ...(o.allVersions ? { versions: 'all' as const } : {}),
+        };
+        const { count, text } = await exportBundle(ctx, CLI, { kind: 'user', redRecipient: o.includeRed === true }, DEFAULT_POLICY, filters);
+        if (typeof o.out === 'string') {
+          await pipeline(Readable.from(text), createWriteStream(o.out));
+          process.stderr.write(`${o.out}: ${count} objects\n`);
+        } else await pipeline(Readable.from(text), process.stdout, { end: false });
       });
     });
   return cmd;
