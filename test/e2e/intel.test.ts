@@ -57,6 +57,21 @@ describe('threat intelligence in the browser', { timeout: TIMEOUT }, () => {
     await intelA.search('loader');
     await intelA.row('BlackBasta loader').waitFor();
 
+    // The Export link downloads the bundle of the list's filters; the malware's page lists the indicator pointing at it.
+    const href = await pageA.locator('[data-action="intel-export"]').getAttribute('href');
+    expect(href).toBe('/api/v1/intel/export?q=loader');
+    const exported = await pageA.evaluate(async (url) => (await fetch(url)).json() as Promise<{ type: string; objects: { id: string }[] }>, href!);
+    expect(exported.type).toBe('bundle');
+    expect(exported.objects.map((o) => o.id).sort()).toEqual([INDICATOR.id, MALWARE.id].sort());
+    await intelA.row('BlackBasta loader').getByRole('link').click();
+    const incoming = pageA.getByTestId('object-incoming').locator('li', { hasText: 'indicates' });
+    await expect.poll(() => incoming.textContent(), POLL).toContain('Loader C2 address');
+    expect(await incoming.getAttribute('data-id')).toBe(USES.id);
+    await pageA.screenshot({ path: resolve(RESULTS, 'intel-a-incoming.png'), fullPage: true });
+    await intelA.open();
+    await intelA.search('loader');
+    await intelA.row('BlackBasta loader').waitFor();
+
     // A releases four objects to kz-cert by name: the release names the peer, so even the TLP:RED one may go.
     await intelA.openReleases();
     await intelA.releaseToPeer('Loader campaign', 'kz-cert', [MALWARE.id, INDICATOR.id, USES.id, SECRET.id]);
