@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../auth/access.js';
 import type { NodeContext } from '../context.js';
+import { SignedHistoryEntrySchema } from '../federation/event-log/event-log.schemas.js';
 import { problemResponses } from '../http/schemas.js';
 import { planReportHtml, planReportPdf, type ExportLang } from './plans.export.js';
 import { INSTRUMENTS, hasUnconfirmed } from './plans.instruments.js';
@@ -56,18 +57,7 @@ const ItemSchema = Type.Object({
   owner_is_member: Type.Boolean(),
   awaiting_me: Type.Boolean(),
 });
-const HistorySchema = Type.Object({
-  event_id: Type.String(),
-  type: Type.String(),
-  author: Type.String(),
-  created_at: Type.String(),
-  received_at: Type.String(),
-  counted: Type.Boolean(),
-  not_counted_because: Nullable(Type.String()),
-  signature: Type.Object({ suite: Type.String(), key: Type.String(), value: Type.String() }),
-  envelope: Type.Unknown({ description: 'the signed envelope, verifiable with the author key' }),
-});
-const DetailFields = { ...SummaryFields, members: Type.Array(Type.String()), items: Type.Array(ItemSchema), history: Type.Array(HistorySchema) };
+const DetailFields = { ...SummaryFields, members: Type.Array(Type.String()), items: Type.Array(ItemSchema), history: Type.Array(SignedHistoryEntrySchema) };
 const PlanDetailSchema = Type.Object(DetailFields);
 
 const NewPlanBody = Type.Object({ group_id: PlanUuid, title: PlanTitle, instrument: Type.Optional(Nullable(InstrumentId)), reference: Type.Optional(Type.String({ maxLength: 300 })) }, { additionalProperties: false });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../auth/access.js';
 import type { NodeContext } from '../context.js';
+import { HistoryEntrySchema, SignedHistoryEntrySchema } from '../federation/event-log/event-log.schemas.js';
 import { problemResponses } from '../http/schemas.js';
 import { Digest, Reason, StatementKind, StatementTitle, StatementUuid, Texts } from './statements.schemas.js';
 import { AgreementSchema } from '../groups/agreements.js';
@@ -39,20 +40,9 @@ const SummaryFields = {
   parties: Type.Array(Type.String()),
   my_role: Type.String({ description: 'member (may write) or former (read only)' }),
 };
-const HistoryEntryFields = {
-  event_id: Type.String(),
-  type: Type.String(),
-  author: Type.String(),
-  created_at: Type.String(),
-  received_at: Type.String(),
-  counted: Type.Boolean(),
-  not_counted_because: Nullable(Type.String()),
-  signature: Type.Object({ suite: Type.String(), key: Type.String(), value: Type.String() }),
-};
-const HistoryEntrySchema = Type.Object(HistoryEntryFields);
 const HistoryPageSchema = Type.Object({
   total: Type.Integer({ description: 'how many events the signed history holds' }),
-  entries: Type.Array(Type.Object({ ...HistoryEntryFields, envelope: Type.Unknown({ description: 'the signed envelope, verifiable with the author key' }) })),
+  entries: Type.Array(SignedHistoryEntrySchema),
   next: Nullable(Type.String({ description: 'pass as `after` for the next page' })),
 });
 const HistoryQuery = Type.Object(
