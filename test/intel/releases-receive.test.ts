@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventDigest } from '../../src/federation/event-log/event-log.rules.js';
 import { newMessageId, signEnvelope, type Envelope } from '../../src/federation/protocol/envelope.js';
 import { sendReleases } from '../../src/intel/releases/releases.jobs.js';
 import { IntelMessage, type IntelObjectsBody } from '../../src/intel/releases/releases.schemas.js';
@@ -98,6 +99,30 @@ describe.each(DIALECTS)('intel releases, receiving side (%s)', (dialect) => {
     const member = await groupWithPeer();
     const o = marked('green');
     expect(await deliver([msg({ release_id: newId(), rseq: 1, audience: { kind: 'group', group_id: member }, objects: [local(o)] })])).toEqual(['accepted']);
+    expect(await stored([o.id])).toHaveLength(1);
+  });
+
+  it('answers 409 (sent again later) while this node has consented to joining and waits for another member’s consent the sender holds', async () => {
+    const kg = makeIdentity('kg-cert');
+    await pinPeer(db(), kg);
+    const groupId = newMessageId();
+    const now = new Date().toISOString();
+    const proposal = { event_id: newMessageId(), group_id: groupId, created_at: now, change: { kind: 'create', name: 'Three CERTs', level: 'regional', charter: { quorum: { kind: 'all' } }, agreement: AGREEMENT, invitees: ['kz-cert', 'kg-cert'] } };
+    const signed = (from: typeof kg, type: string, body: object) => signEnvelope(from, { v: 1, id: newMessageId(), from: from.node_id, to: ['kz-cert'], type, issued_at: now, body }) as Envelope;
+    expect(await deliver([signed(fx.peer, 'groups.proposal/v1', proposal)])).toEqual(['accepted']);
+    const mine = await fx.app.inject({ method: 'POST', url: `/api/v1/groups/${groupId}/proposals/${proposal.event_id}/consent`, headers: { authorization: `Bearer ${tokens.admin}` } });
+    expect([mine.statusCode, mine.json().status]).toEqual([200, 'proposed']);
+    // uz-cert holds kg-cert's consent already and releases to the group; kg-cert's consent to this node is still on its way.
+    const o = marked('green');
+    const release = msg({ release_id: newId(), rseq: 1, audience: { kind: 'group', group_id: groupId }, objects: [local(o)] });
+    const early = await fx.post(fx.batch([release]));
+    expect(early.status, early.text).toBe(409);
+    expect(early.text).toContain('waits for the other members');
+    expect(await stored([o.id])).toEqual([]);
+    const kgConsent = { event_id: newMessageId(), group_id: groupId, created_at: now, proposal_id: proposal.event_id, proposal_author: 'uz-cert', proposal_digest: eventDigest(proposal) };
+    const r = await fx.post(fx.batch([signed(kg, 'groups.consent/v2', kgConsent)], {}, kg));
+    expect(r.status, r.text).toBe(200);
+    expect(await deliver([release])).toEqual(['accepted']);
     expect(await stored([o.id])).toHaveLength(1);
   });
 

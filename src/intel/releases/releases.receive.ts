@@ -2,7 +2,7 @@ import { appendAudit } from '../../audit/audit.repository.js';
 import type { NodeContext } from '../../context.js';
 import type { Envelope } from '../../federation/protocol/envelope.js';
 import type { MessageType } from '../../federation/protocol/message-types.js';
-import { NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { getGroup } from '../../groups/groups.service.js';
 import type { Db, DbOrTrx } from '../../store/db.js';
 import type { IntelReceivedReleasesTable } from '../intel.tables.js';
@@ -40,7 +40,9 @@ interface Refusal {
  * Audience: a message that names a group as its audience is refused whole (the receipt names
  * it rejected, with the reason) unless this node is a member of that group, as this node's
  * own record of the group says: a group this node never joined, or has left, cannot make it
- * a recipient. Nothing of a refused message is stored or held.
+ * a recipient. Nothing of a refused message is stored or held. A node that consented to join
+ * but has not yet received every consent the sender holds answers the batch 409 instead, and
+ * the sender sends it again.
  */
 export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<IntelObjectsBody>[], ctx: NodeContext): Promise<Map<string, string>> {
   const now = new Date();
@@ -103,8 +105,12 @@ async function groupRefusal(trx: DbOrTrx, ctx: NodeContext, groupId: string): Pr
     throw e;
   });
   if (!g) return `not-a-group-member: ${me} knows no group ${groupId}`;
-  if (!g.members.includes(me)) return `not-a-group-member: ${me} is not a member of group ${groupId}`;
-  return null;
+  if (g.members.includes(me)) return null;
+  // This node consented to joining and waits for other members' consents that the sender
+  // already holds: the batch is retried later (409), not refused for good.
+  const joining = g.proposals.some((p) => p.status === 'open' && (p.invitee === me || (p.change.kind === 'create' && p.voters.includes(me))) && p.consents.includes(me));
+  if (joining) throw new ConflictError(`${me} has consented to joining group ${groupId} and waits for the other members' consents: send the batch again once they are here`);
+  return `not-a-group-member: ${me} is not a member of group ${groupId}`;
 }
 
 async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: IntelObjectsBody, st: IntelReceivedReleasesTable, now: Date): Promise<void> {
