@@ -1,0 +1,338 @@
+import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roleMay, ROLES, type Role } from '../../src/auth/roles.js';
+import { newMessageId, signEnvelope, type Envelope } from '../../src/federation/protocol/envelope.js';
+import { tlp2MarkingId, type Tlp } from '../../src/intel/policy/markings.js';
+import { mayReach } from '../../src/intel/policy/release.policy.js';
+import { sendReleases } from '../../src/intel/releases/releases.jobs.js';
+import { IntelMessage, type IntelObjectsBody } from '../../src/intel/releases/releases.schemas.js';
+import { ALL_COLLECTION_ID, LOCAL_COLLECTION_ID, TAXII_MEDIA_TYPE } from '../../src/intel/taxii/taxii.routes.js';
+import { newId } from '../../src/util/ids.js';
+import { pinPeer } from '../cases/_cases.js';
+import { DIALECTS } from '../_util/db.js';
+import { buildUser } from '../_util/node.js';
+import { inboxFixture, makeIdentity, type InboxFixture } from '../federation/_inbox.js';
+import { AGREEMENT } from '../plans/_plans.js';
+import { local, marked, releaseMessage, store } from './_releases.js';
+
+/**
+ * TLP 2.0 leak suite: every read path of the intel capability, for every role, against one
+ * table of expectations read from the release policy (src/intel/policy/release.policy.ts):
+ *
+ * A signed-in user is `{ kind: 'user', redRecipient }`, redRecipient = holds intel:red
+ * (src/intel/index.ts: admin and coordinator). For a user the policy ignores origin; an unmarked
+ * object counts as AMBER (DEFAULT_POLICY.unmarkedAs). So, for local and received objects alike:
+ *
+ *               CLEAR  GREEN  AMBER  AMBER+STRICT  RED  unmarked
+ *   admin        yes    yes    yes       yes       yes    yes
+ *   coordinator  yes    yes    yes       yes       yes    yes
+ *   officer      yes    yes    yes       yes       no     yes
+ *   analyst      yes    yes    yes       yes       no     yes
+ *   auditor      yes    yes    yes       yes       no     yes
+ *
+ * Each version carries its own marking, and each object is judged by its own marking only: a
+ * GREEN relationship (or sighting) whose target is a RED object is visible to all, and its
+ * `target_ref` / `sighting_of_ref` names the RED object's id (the source marked that link GREEN).
+ * That is the only place a RED id may appear for a reader without intel:red; the RED object's
+ * text never appears anywhere. An object the reader may not see answers 404, exactly as an
+ * unknown id does. A TAXII add's status is shown to the user who added and to holders of
+ * intel:red only; to others it is 404, as an unknown status.
+ *
+ * Peers (the release gate): a peer named by the release gets every local marking including RED;
+ * a peer reached through a group gets every local marking except RED; what this node received
+ * goes on only when CLEAR or GREEN (unmarked counts as AMBER).
+ */
+type Mark = Tlp | 'none';
+const MARKS: Mark[] = ['clear', 'green', 'amber', 'amber+strict', 'red', 'none'];
+const SEES: Record<Role, Record<Mark, boolean>> = {
+  admin: { clear: true, green: true, amber: true, 'amber+strict': true, red: true, none: true },
+  coordinator: { clear: true, green: true, amber: true, 'amber+strict': true, red: true, none: true },
+  officer: { clear: true, green: true, amber: true, 'amber+strict': true, red: false, none: true },
+  analyst: { clear: true, green: true, amber: true, 'amber+strict': true, red: false, none: true },
+  auditor: { clear: true, green: true, amber: true, 'amber+strict': true, red: false, none: true },
+};
+/** What a peer gets through a release: named (the release names it) or through a group. */
+const PEER_GETS: Record<'named' | 'group', Record<'local' | 'received', Record<Mark, boolean>>> = {
+  named: {
+    local: { clear: true, green: true, amber: true, 'amber+strict': true, red: true, none: true },
+    received: { clear: true, green: true, amber: false, 'amber+strict': false, red: false, none: false },
+  },
+  group: {
+    local: { clear: true, green: true, amber: true, 'amber+strict': true, red: false, none: true },
+    received: { clear: true, green: true, amber: false, 'amber+strict': false, red: false, none: false },
+  },
+};
+
+const T1 = '2026-12-01T10:00:00.000Z';
+const T2 = '2026-12-02T10:00:00.000Z';
+const tlpOf = (m: Mark): Tlp | null => (m === 'none' ? null : m);
+const markRefs = (m: Mark) => (m === 'none' ? {} : { object_marking_refs: [tlp2MarkingId(m)] });
+const UNKNOWN_STIX = 'indicator--0badc0de-0000-4000-8000-000000000000';
+
+/** One stored version, as the model of the store sees it. */
+interface Row {
+  id: string;
+  type: string;
+  version: string;
+  mark: Mark;
+  origin: 'local' | 'received';
+  latest: boolean;
+  /** A word found only in this version's text. */
+  word: string;
+  target?: string;
+}
+
+describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
+  let fx: InboxFixture;
+  const tokens = {} as Record<Role, string>;
+  const rows: Row[] = [];
+  let redLocal = '';
+  let greenTarget = '';
+  let statusId = '';
+  const releases = { named: '', group: '' };
+
+  const db = () => fx.node.ctx.store.db;
+  const add = (o: Record<string, unknown>, mark: Mark, origin: 'local' | 'received', word: string, latest = true) =>
+    rows.push({ id: o.id as string, type: o.type as string, version: (o.modified as string) ?? T1, mark, origin, latest, word, ...(o.target_ref || o.sighting_of_ref ? { target: (o.target_ref ?? o.sighting_of_ref) as string } : {}) });
+  const ind = (mark: Mark, word: string, over: Record<string, unknown> = {}) => marked(tlpOf(mark), { name: `Leak probe ${word}`, ...over });
+  const wordOf = (origin: string, m: Mark) => `xq${origin}${m.replace('+', '')}zz`;
+
+  beforeAll(async () => {
+    fx = await inboxFixture(dialect, { requireAdminTotp: false });
+    for (const role of ROLES) tokens[role] = (await buildUser(fx.node.ctx, role)).token;
+    const ctx = fx.node.ctx;
+
+    // Local objects of every marking.
+    const locals = MARKS.map((m) => ind(m, wordOf('local', m)));
+    expect((await store(ctx, locals)).stored).toBe(locals.length);
+    locals.forEach((o, i) => add(o, MARKS[i]!, 'local', wordOf('local', MARKS[i]!)));
+    redLocal = locals[MARKS.indexOf('red')]!.id;
+    greenTarget = locals[MARKS.indexOf('green')]!.id;
+    const clearSource = locals[MARKS.indexOf('clear')]!.id;
+
+    // Links: a GREEN relationship and a GREEN sighting pointing at the RED object; a RED relationship pointing at a GREEN one.
+    const rel = (mark: Mark, word: string, source: string, target: string) => ({ type: 'relationship', spec_version: '2.1', id: `relationship--${randomUUID()}`, created: T1, modified: T1, relationship_type: 'indicates', source_ref: source, target_ref: target, description: `Link ${word}`, ...markRefs(mark) });
+    const relToRed = rel('green', 'xqrelgreentoredzz', greenTarget, redLocal);
+    const relRedToGreen = rel('red', 'xqrelredtogreenzz', clearSource, greenTarget);
+    const sighting = { type: 'sighting', spec_version: '2.1', id: `sighting--${randomUUID()}`, created: T1, modified: T1, sighting_of_ref: redLocal, count: 2, description: 'Seen xqsightgreenofredzz', ...markRefs('green') };
+    expect((await store(ctx, [relToRed, relRedToGreen, sighting])).stored).toBe(3);
+    add(relToRed, 'green', 'local', 'xqrelgreentoredzz');
+    add(relRedToGreen, 'red', 'local', 'xqrelredtogreenzz');
+    add(sighting, 'green', 'local', 'xqsightgreenofredzz');
+
+    // Versions whose marking changes: RED then GREEN (downgraded), GREEN then RED (upgraded).
+    const down1 = ind('red', 'xqdownv1zz');
+    const down2 = { ...down1, modified: T2, name: 'Leak probe xqdownv2zz', object_marking_refs: [tlp2MarkingId('green')] };
+    const up1 = ind('green', 'xqupv1zz');
+    const up2 = { ...up1, modified: T2, name: 'Leak probe xqupv2zz', object_marking_refs: [tlp2MarkingId('red')] };
+    expect((await store(ctx, [down1, up1])).stored).toBe(2);
+    expect((await store(ctx, [down2, up2])).stored).toBe(2);
+    add(down1, 'red', 'local', 'xqdownv1zz', false);
+    add(down2, 'green', 'local', 'xqdownv2zz');
+    add(up1, 'green', 'local', 'xqupv1zz', false);
+    add(up2, 'red', 'local', 'xqupv2zz');
+
+    // Objects of every marking received from uz-cert in a release naming this node, through its real inbox.
+    const theirs = MARKS.map((m) => ind(m, wordOf('recv', m)));
+    const batch = fx.batch([releaseMessage(fx.peer, 'kz-cert', { release_id: newId(), rseq: 1, objects: theirs.map(local) }) as unknown as Envelope]);
+    const r = await fx.post(batch);
+    expect([r.status, (r.json.items as { status: string }[]).map((i) => i.status)], r.text).toEqual([200, ['accepted']]);
+    const got = await db().selectFrom('intel_objects').select(['id', 'origin', 'source']).where('id', 'in', theirs.map((o) => o.id)).execute();
+    expect(got.map((g) => [g.origin, g.source])).toEqual(theirs.map(() => ['received', 'uz-cert']));
+    theirs.forEach((o, i) => add(o, MARKS[i]!, 'received', wordOf('recv', MARKS[i]!)));
+
+    // A RED object added over TAXII by an officer (who may write but not read RED): its status is the officer's.
+    const taxiiRed = ind('red', 'xqtaxiiredzz');
+    const posted = await fx.app.inject({ method: 'POST', url: `/taxii2/api/collections/${LOCAL_COLLECTION_ID}/objects/`, headers: { authorization: `Bearer ${tokens.officer}`, accept: TAXII_MEDIA_TYPE, 'content-type': TAXII_MEDIA_TYPE }, payload: JSON.stringify({ objects: [taxiiRed] }) });
+    expect(posted.statusCode, posted.body).toBe(202);
+    statusId = posted.json().id;
+    add(taxiiRed, 'red', 'local', 'xqtaxiiredzz');
+
+    // Releases of everything: to tj-cert by name, and to a group with uz-cert (a peer not named, so no RED).
+    await pinPeer(db(), makeIdentity('tj-cert'));
+    const groupId = newMessageId();
+    const now = new Date().toISOString();
+    const proposal = { event_id: newMessageId(), group_id: groupId, created_at: now, change: { kind: 'create', name: 'Leak suite group', level: 'regional', charter: { quorum: { kind: 'all' } }, agreement: AGREEMENT, invitees: ['kz-cert'] } };
+    const p = await fx.post(fx.batch([signEnvelope(fx.peer, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'groups.proposal/v1', issued_at: now, body: proposal }) as Envelope]));
+    expect(p.status, p.text).toBe(200);
+    const consent = await fx.app.inject({ method: 'POST', url: `/api/v1/groups/${groupId}/proposals/${proposal.event_id}/consent`, headers: { authorization: `Bearer ${tokens.admin}` } });
+    expect([consent.statusCode, consent.json().status]).toEqual([200, 'active']);
+    const filter = { types: ['indicator', 'relationship', 'sighting'] };
+    for (const [k, audience] of [['named', { kind: 'peer', node_id: 'tj-cert' }], ['group', { kind: 'group', group_id: groupId }]] as const) {
+      const rr = await fx.app.inject({ method: 'POST', url: '/api/v1/intel/releases', headers: { authorization: `Bearer ${tokens.admin}` }, payload: { title: `Everything (${k})`, audience, filter } });
+      expect(rr.statusCode, rr.body).toBe(201);
+      releases[k] = rr.json().id;
+    }
+  });
+  afterAll(() => fx?.close());
+
+  // ---- the model ----
+  const sees = (role: Role, r: Row) => SEES[role][r.mark];
+  const visible = (role: Role) => rows.filter((r) => sees(role, r));
+  const ids = (rs: Row[]) => [...new Set(rs.map((r) => r.id))].sort();
+  const pairs = (rs: Row[]) => rs.map((r) => `${r.id}@${r.version}`).sort();
+  const norm = (v: string) => v.replace(/\.(\d{3})\d*Z$/, '.$1Z');
+  const known = (id: string) => rows.some((r) => r.id === id);
+
+  /** Nothing beyond the reader's reach in a raw answer: no hidden version's word; no id of an object with no visible version, except as the target of a visible link. */
+  const noLeak = (role: Role, body: string, what: string) => {
+    const seen = visible(role);
+    // An id the reader asked for may be echoed back ("no object …"): that tells them nothing.
+    let text = rows.filter((r) => what.includes(r.id)).reduce((t, r) => t.replaceAll(r.id, ''), body);
+    for (const l of seen.filter((r) => r.target)) text = text.replace(new RegExp(`"(target_ref|sighting_of_ref)"\\s*:\\s*"${l.target}"`, 'g'), '');
+    for (const r of rows) {
+      if (sees(role, r)) continue;
+      expect(body.includes(r.word), `${what}: ${role} got the text of ${r.mark} ${r.origin} ${r.id}`).toBe(false);
+      if (!seen.some((s) => s.id === r.id)) expect(text.includes(r.id), `${what}: ${role} got the id of ${r.mark} ${r.origin} ${r.id}`).toBe(false);
+    }
+  };
+  const get = async (role: Role | null, url: string, taxii = false): Promise<LightMyRequestResponse> => {
+    const headers: Record<string, string> = role ? { authorization: `Bearer ${tokens[role]}` } : {};
+    if (taxii) headers.accept = TAXII_MEDIA_TYPE;
+    const res = await fx.app.inject({ method: 'GET', url, headers });
+    if (role) noLeak(role, res.body, url);
+    return res;
+  };
+  /** A 404 for something the reader may not see is the 404 of something that does not exist. */
+  const sameAsUnknown = async (role: Role, res: LightMyRequestResponse, url: (id: string) => string, id: string, taxii = false) => {
+    expect(res.statusCode, `${role} ${url(id)}`).toBe(404);
+    const unknown = await get(role, url(UNKNOWN_STIX), taxii);
+    expect(unknown.statusCode).toBe(404);
+    const strip = (b: string) => b.replaceAll(id, 'X').replaceAll(UNKNOWN_STIX, 'X').replace(/"(instance|request_id|trace_id)"\s*:\s*"[^"]*"/g, '');
+    expect(strip(res.body)).toBe(strip(unknown.body));
+  };
+
+  it('the table above is what the policy function says', () => {
+    for (const role of ROLES) {
+      const redRecipient = roleMay(fx.node.ctx.catalog.permissions, role, 'intel:red');
+      for (const m of MARKS) for (const origin of ['local', 'received'] as const) expect(SEES[role][m], `${role} ${m} ${origin}`).toBe(mayReach({ tlp: tlpOf(m), origin }, { kind: 'user', redRecipient }).allowed);
+    }
+    for (const k of ['named', 'group'] as const) for (const origin of ['local', 'received'] as const) for (const m of MARKS) expect(PEER_GETS[k][origin][m]).toBe(mayReach({ tlp: tlpOf(m), origin }, { kind: 'peer', named: k === 'named' }).allowed);
+    // Someone must be kept from RED, or the suite proves nothing.
+    expect(ROLES.filter((r) => !SEES[r].red)).toEqual(['officer', 'analyst', 'auditor']);
+  });
+
+  it.each(ROLES)('web app API: list, search, object, versions, incoming and export show %s nothing beyond reach', async (role) => {
+    const latest = visible(role).filter((r) => r.latest);
+    const filters: [string, (r: Row) => boolean][] = [
+      ['', () => true],
+      ...['indicator', 'relationship', 'sighting'].map((t): [string, (r: Row) => boolean] => [`type=${t}`, (r) => r.type === t]),
+      ...(['clear', 'green', 'amber', 'amber+strict', 'red'] as const).map((t): [string, (r: Row) => boolean] => [`tlp=${encodeURIComponent(t)}`, (r) => r.mark === t]),
+      ['origin=local', (r) => r.origin === 'local'],
+      ['origin=received', (r) => r.origin === 'received'],
+      ...rows.map((w): [string, (r: Row) => boolean] => [`q=${w.word}`, (r) => r.word === w.word]),
+      ['q=leak%20probe&tlp=red&origin=local', (r) => r.type === 'indicator' && r.mark === 'red' && r.origin === 'local'],
+    ];
+    for (const [qs, pick] of filters) {
+      const res = await get(role, `/api/v1/intel/objects?limit=500&${qs}`);
+      expect(res.statusCode, qs).toBe(200);
+      expect(ids(res.json().objects.filter((o: { id: string }) => known(o.id))), `list ${qs}`).toEqual(ids(latest.filter(pick)));
+      for (const versions of ['latest', 'all']) {
+        const ex = await get(role, `/api/v1/intel/export?versions=${versions}&${qs}`);
+        expect(ex.statusCode, qs).toBe(200);
+        const objs = (JSON.parse(ex.body).objects as { id: string; modified?: string }[]).filter((o) => known(o.id));
+        expect(objs.map((o) => `${o.id}@${o.modified}`).sort(), `export ${versions} ${qs}`).toEqual(pairs((versions === 'all' ? visible(role) : latest).filter(pick)));
+        expect(ex.headers['x-object-count']).toBe(String(JSON.parse(ex.body).objects.length));
+      }
+    }
+    for (const id of ids(rows)) {
+      const mine = visible(role).filter((r) => r.id === id);
+      const url = (x: string) => `/api/v1/intel/objects/${x}`;
+      const one = await get(role, url(id));
+      if (mine.length) expect(one.json().versions.map((v: { object: { modified: string } }) => `${id}@${v.object.modified}`), `${role} ${id}`).toEqual(pairs(mine));
+      else await sameAsUnknown(role, one, url, id);
+      const inc = (x: string) => `/api/v1/intel/objects/${x}/incoming`;
+      const incoming = await get(role, inc(id));
+      if (mine.length) expect(ids(incoming.json().incoming), `${role} incoming ${id}`).toEqual(ids(visible(role).filter((r) => r.latest && r.target === id)));
+      else await sameAsUnknown(role, incoming, inc, id);
+    }
+    // The RED object's links, as its readers see them: two GREEN links for everyone; a RED link to the GREEN object only for intel:red.
+    const toRed = await get(role, `/api/v1/intel/objects/${redLocal}/incoming`);
+    expect(toRed.statusCode).toBe(SEES[role].red ? 200 : 404);
+    const toGreen = (await get(role, `/api/v1/intel/objects/${greenTarget}/incoming`)).json().incoming.map((o: { object: { description: string } }) => o.object.description);
+    expect(toGreen).toEqual(SEES[role].red ? ['Link xqrelredtogreenzz'] : []);
+    // Without signing in: nothing.
+    for (const url of ['/api/v1/intel/objects', `/api/v1/intel/objects/${greenTarget}`, '/api/v1/intel/export']) expect((await fx.app.inject({ method: 'GET', url })).statusCode, url).toBe(401);
+  });
+
+  it.each(ROLES)('TAXII: every collection, objects, manifest, object, versions and status show %s nothing beyond reach', async (role) => {
+    const root = '/taxii2/api/collections';
+    const cols = await get(role, `${root}/`, true);
+    expect(cols.statusCode).toBe(200);
+    const collections: [string, (r: Row) => boolean][] = [
+      [ALL_COLLECTION_ID, () => true],
+      [LOCAL_COLLECTION_ID, (r) => r.origin === 'local'],
+      [releases.named, () => true],
+      [releases.group, () => true],
+    ];
+    expect(cols.json().collections.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(collections.map(([c]) => c)));
+    const mine = visible(role);
+    for (const [c, inC] of collections) {
+      expect((await get(role, `${root}/${c}/`, true)).statusCode).toBe(200);
+      const queries: [string, Row[]][] = [
+        ['', mine.filter((r) => inC(r) && r.latest)],
+        ['match[version]=all', mine.filter(inC)],
+        // `first`: the oldest version held, shown only when the reader may see that version.
+        ['match[version]=first', mine.filter((r) => inC(r) && !rows.some((x) => x.id === r.id && x.version < r.version))],
+        [`match[id]=${redLocal}`, mine.filter((r) => inC(r) && r.latest && r.id === redLocal)],
+        [`match[id]=${redLocal}&match[version]=all`, mine.filter((r) => inC(r) && r.id === redLocal)],
+        ['match[type]=relationship,sighting', mine.filter((r) => inC(r) && r.latest && r.type !== 'indicator')],
+        ['match[type]=indicator&match[version]=all', mine.filter((r) => inC(r) && r.type === 'indicator')],
+        ['added_after=2000-01-01T00:00:00Z', mine.filter((r) => inC(r) && r.latest)],
+      ];
+      for (const [qs, want] of queries) {
+        const objs = await get(role, `${root}/${c}/objects/?limit=1000&${qs}`, true);
+        expect(objs.statusCode, qs).toBe(200);
+        expect(((objs.json().objects ?? []) as { id: string; modified?: string }[]).filter((o) => known(o.id)).map((o) => `${o.id}@${o.modified}`).sort(), `${c} objects ${qs}`).toEqual(pairs(want));
+        const man = await get(role, `${root}/${c}/manifest/?limit=1000&${qs}`, true);
+        expect(man.statusCode, qs).toBe(200);
+        expect(((man.json().objects ?? []) as { id: string; version: string }[]).filter((o) => known(o.id)).map((o) => `${o.id}@${norm(o.version)}`).sort(), `${c} manifest ${qs}`).toEqual(pairs(want));
+      }
+      for (const id of ids(rows)) {
+        const url = (x: string) => `${root}/${c}/objects/${x}/`;
+        const last = mine.filter((r) => inC(r) && r.id === id && r.latest);
+        const one = await get(role, url(id), true);
+        if (last.length) expect(one.json().objects.map((o: { modified: string }) => `${id}@${o.modified}`), `${c} ${id}`).toEqual(pairs(last));
+        else await sameAsUnknown(role, one, url, id, true);
+        const vurl = (x: string) => `${root}/${c}/objects/${x}/versions/`;
+        const all = mine.filter((r) => inC(r) && r.id === id);
+        const versions = await get(role, vurl(id), true);
+        if (all.length) expect(versions.json().versions.map((v: string) => `${id}@${norm(v)}`).sort(), `${c} versions ${id}`).toEqual(pairs(all));
+        else await sameAsUnknown(role, versions, vurl, id, true);
+      }
+    }
+    // An add's status: the officer who added the RED object, and holders of intel:red; to others, the same as no status.
+    // The officer supplied the RED object's id themselves; to anyone else the status must not show it (unless intel:red).
+    const added = rows.find((r) => r.word === 'xqtaxiiredzz')!.id;
+    const st = await fx.app.inject({ method: 'GET', url: `/taxii2/api/status/${statusId}/`, headers: { authorization: `Bearer ${tokens[role]}`, accept: TAXII_MEDIA_TYPE } });
+    noLeak(role, role === 'officer' ? st.body.replaceAll(added, '') : st.body, 'status');
+    if (role === 'officer' || SEES[role].red) expect([st.statusCode, st.json().successes.map((s: { id: string }) => s.id)]).toEqual([200, [added]]);
+    else {
+      expect(st.statusCode).toBe(404);
+      const unknown = await get(role, `/taxii2/api/status/${newId()}/`, true);
+      expect(st.body.replaceAll(statusId, 'X')).toBe(unknown.body.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'X'));
+    }
+    // Without signing in: only discovery.
+    expect((await fx.app.inject({ method: 'GET', url: `${root}/`, headers: { accept: TAXII_MEDIA_TYPE } })).statusCode).toBe(401);
+    expect((await fx.app.inject({ method: 'GET', url: `${root}/${ALL_COLLECTION_ID}/objects/`, headers: { accept: TAXII_MEDIA_TYPE } })).statusCode).toBe(401);
+  });
+
+  it('the release gate: a peer named by the release gets RED, one reached through a group does not; received beyond GREEN goes to neither', async () => {
+    await sendReleases(fx.node.ctx);
+    for (const [k, peer] of [['named', 'tj-cert'], ['group', 'uz-cert']] as const) {
+      const out = await db().selectFrom('outbox').select('envelope').where('peer_id', '=', peer).where('type', '=', IntelMessage.objects).execute();
+      const bodies = out.map((e) => (JSON.parse(e.envelope) as Envelope<IntelObjectsBody>).body).filter((b) => b.release_id === releases[k]);
+      expect(bodies.length, k).toBeGreaterThan(0);
+      const sent = bodies.flatMap((b) => b.objects.map((o) => `${o.object.id as string}@${o.object.modified as string}`)).sort();
+      const want = rows.filter((r) => PEER_GETS[k][r.origin][r.mark]);
+      expect(sent, k).toEqual(pairs(want));
+      // Raw text: no word of a version withheld from this peer.
+      const raw = out.map((e) => e.envelope).join('\n');
+      for (const r of rows.filter((x) => !PEER_GETS[k][x.origin][x.mark])) expect(raw.includes(r.word), `${k}: ${r.mark} ${r.origin} ${r.word}`).toBe(false);
+      if (k === 'group') expect(raw.includes(`"id":"${redLocal}"`)).toBe(false);
+      const shown = (await fx.app.inject({ method: 'GET', url: `/api/v1/intel/releases/${releases[k]}`, headers: { authorization: `Bearer ${tokens.auditor}` } })).json();
+      expect(shown.peers, k).toEqual([expect.objectContaining({ peer_id: peer, sent: want.length, withheld: rows.length - want.length })]);
+    }
+  });
+});
