@@ -14,7 +14,7 @@ import { DIALECTS } from '../_util/db.js';
 import { buildUser } from '../_util/node.js';
 import { inboxFixture, makeIdentity, type InboxFixture } from '../federation/_inbox.js';
 import { AGREEMENT } from '../plans/_plans.js';
-import { local, marked, releaseMessage, store } from './_releases.js';
+import { local, marked, received, releaseMessage, store } from './_releases.js';
 
 /**
  * TLP 2.0 leak suite: every read path of the intel capability, for every role, against one
@@ -91,6 +91,8 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
   let greenTarget = '';
   let statusId = '';
   const releases = { named: '', group: '' };
+  /** Objects the node refused on receipt: no one ever sees them. */
+  const refused: { id: string; word: string }[] = [];
 
   const db = () => fx.node.ctx.store.db;
   const add = (o: Record<string, unknown>, mark: Mark, origin: 'local' | 'received', word: string, latest = true) =>
@@ -133,6 +135,26 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
     add(up1, 'green', 'local', 'xqupv1zz', false);
     add(up2, 'red', 'local', 'xqupv2zz');
 
+    // A group uz-cert founds with this node (it consents): active, with both as members.
+    await pinPeer(db(), makeIdentity('tj-cert'));
+    const groupId = newMessageId();
+    const now = new Date().toISOString();
+    const proposal = { event_id: newMessageId(), group_id: groupId, created_at: now, change: { kind: 'create', name: 'Leak suite group', level: 'regional', charter: { quorum: { kind: 'all' } }, agreement: AGREEMENT, invitees: ['kz-cert'] } };
+    const p = await fx.post(fx.batch([signEnvelope(fx.peer, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'groups.proposal/v1', issued_at: now, body: proposal }) as Envelope]));
+    expect(p.status, p.text).toBe(200);
+    const consent = await fx.app.inject({ method: 'POST', url: `/api/v1/groups/${groupId}/proposals/${proposal.event_id}/consent`, headers: { authorization: `Bearer ${tokens.admin}` } });
+    expect([consent.statusCode, consent.json().status]).toEqual([200, 'active']);
+    // Through the group uz-cert sends what this node must refuse on receipt (RED not named; something uz-cert itself received beyond GREEN) beside a GREEN object it takes.
+    const groupRed = ind('red', 'xqgroupredzz');
+    const passedOn = ind('amber+strict', 'xqpassedonzz');
+    const groupGreen = ind('green', 'xqgroupgreenzz');
+    const gm = releaseMessage(fx.peer, 'kz-cert', { release_id: newId(), rseq: 1, audience: { kind: 'group', group_id: groupId }, objects: [local(groupRed), received(passedOn), local(groupGreen)] });
+    const g = await fx.post(fx.batch([gm as unknown as Envelope]));
+    expect([g.status, (g.json.items as { status: string }[]).map((i) => i.status)], g.text).toEqual([200, ['accepted']]);
+    expect((await db().selectFrom('intel_objects').select('id').where('id', 'in', [groupRed.id, passedOn.id, groupGreen.id]).execute()).map((x) => x.id)).toEqual([groupGreen.id]);
+    add(groupGreen, 'green', 'received', 'xqgroupgreenzz');
+    refused.push({ id: groupRed.id, word: 'xqgroupredzz' }, { id: passedOn.id, word: 'xqpassedonzz' });
+
     // Objects of every marking received from uz-cert in a release naming this node, through its real inbox.
     const theirs = MARKS.map((m) => ind(m, wordOf('recv', m)));
     const batch = fx.batch([releaseMessage(fx.peer, 'kz-cert', { release_id: newId(), rseq: 1, objects: theirs.map(local) }) as unknown as Envelope]);
@@ -149,16 +171,8 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
     statusId = posted.json().id;
     add(taxiiRed, 'red', 'local', 'xqtaxiiredzz');
 
-    // Releases of everything: to tj-cert by name, and to a group with uz-cert (a peer not named, so no RED).
-    await pinPeer(db(), makeIdentity('tj-cert'));
-    const groupId = newMessageId();
-    const now = new Date().toISOString();
-    const proposal = { event_id: newMessageId(), group_id: groupId, created_at: now, change: { kind: 'create', name: 'Leak suite group', level: 'regional', charter: { quorum: { kind: 'all' } }, agreement: AGREEMENT, invitees: ['kz-cert'] } };
-    const p = await fx.post(fx.batch([signEnvelope(fx.peer, { v: 1, id: newMessageId(), from: 'uz-cert', to: ['kz-cert'], type: 'groups.proposal/v1', issued_at: now, body: proposal }) as Envelope]));
-    expect(p.status, p.text).toBe(200);
-    const consent = await fx.app.inject({ method: 'POST', url: `/api/v1/groups/${groupId}/proposals/${proposal.event_id}/consent`, headers: { authorization: `Bearer ${tokens.admin}` } });
-    expect([consent.statusCode, consent.json().status]).toEqual([200, 'active']);
     const filter = { types: ['indicator', 'relationship', 'sighting'] };
+    // Releases of everything: to tj-cert by name, and to the group (uz-cert, a peer not named: no RED).
     for (const [k, audience] of [['named', { kind: 'peer', node_id: 'tj-cert' }], ['group', { kind: 'group', group_id: groupId }]] as const) {
       const rr = await fx.app.inject({ method: 'POST', url: '/api/v1/intel/releases', headers: { authorization: `Bearer ${tokens.admin}` }, payload: { title: `Everything (${k})`, audience, filter } });
       expect(rr.statusCode, rr.body).toBe(201);
@@ -186,6 +200,7 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
       expect(body.includes(r.word), `${what}: ${role} got the text of ${r.mark} ${r.origin} ${r.id}`).toBe(false);
       if (!seen.some((s) => s.id === r.id)) expect(text.includes(r.id), `${what}: ${role} got the id of ${r.mark} ${r.origin} ${r.id}`).toBe(false);
     }
+    for (const r of refused) expect(body.includes(r.word) || text.includes(r.id), `${what}: ${role} got ${r.word}, refused on receipt`).toBe(false);
   };
   const get = async (role: Role | null, url: string, taxii = false): Promise<LightMyRequestResponse> => {
     const headers: Record<string, string> = role ? { authorization: `Bearer ${tokens[role]}` } : {};
@@ -236,6 +251,16 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
         expect(ex.headers['x-object-count']).toBe(String(JSON.parse(ex.body).objects.length));
       }
     }
+    // The list page by page (limit 2, before): the same objects, no others.
+    const listed: string[] = [];
+    let before = '';
+    for (let i = 0; i < 50; i++) {
+      const pg = await get(role, `/api/v1/intel/objects?limit=2${before ? `&before=${before}` : ''}`);
+      listed.push(...pg.json().objects.map((o: { id: string }) => o.id).filter(known));
+      if (pg.json().next === null) break;
+      before = String(pg.json().next);
+    }
+    expect(listed.sort()).toEqual(ids(latest));
     for (const id of ids(rows)) {
       const mine = visible(role).filter((r) => r.id === id);
       const url = (x: string) => `/api/v1/intel/objects/${x}`;
@@ -302,6 +327,23 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
         else await sameAsUnknown(role, versions, vurl, id, true);
       }
     }
+    // Paging (limit 3, next) walks exactly what the reader may see: no page, `more` or cursor tells of the rest.
+    const paged: string[] = [];
+    let next = '';
+    for (let i = 0; i < 50; i++) {
+      const pg = await get(role, `${root}/${ALL_COLLECTION_ID}/objects/?limit=3&match[version]=all${next ? `&next=${next}` : ''}`, true);
+      const objs = (pg.json().objects ?? []) as { id: string; modified?: string }[];
+      paged.push(...objs.filter((o) => known(o.id)).map((o) => `${o.id}@${o.modified}`));
+      if (!pg.json().more) break;
+      expect(objs.length).toBe(3);
+      next = pg.json().next;
+    }
+    expect(paged.sort()).toEqual(pairs(mine));
+    // HTTP Basic with the token as password (what TAXII clients send): the same reader, the same answer.
+    const basic = Buffer.from(`client:${tokens[role]}`).toString('base64');
+    const viaBasic = await fx.app.inject({ method: 'GET', url: `${root}/${ALL_COLLECTION_ID}/objects/?limit=1000&match[version]=all`, headers: { authorization: `Basic ${basic}`, accept: TAXII_MEDIA_TYPE } });
+    noLeak(role, viaBasic.body, 'basic');
+    expect(((viaBasic.json().objects ?? []) as { id: string; modified?: string }[]).filter((o) => known(o.id)).map((o) => `${o.id}@${o.modified}`).sort()).toEqual(pairs(mine));
     // An add's status: the officer who added the RED object, and holders of intel:red; to others, the same as no status.
     // The officer supplied the RED object's id themselves; to anyone else the status must not show it (unless intel:red).
     const added = rows.find((r) => r.word === 'xqtaxiiredzz')!.id;
@@ -331,6 +373,7 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
       const raw = out.map((e) => e.envelope).join('\n');
       for (const r of rows.filter((x) => !PEER_GETS[k][x.origin][x.mark])) expect(raw.includes(r.word), `${k}: ${r.mark} ${r.origin} ${r.word}`).toBe(false);
       if (k === 'group') expect(raw.includes(`"id":"${redLocal}"`)).toBe(false);
+      for (const r of refused) expect(raw.includes(r.word) || raw.includes(r.id), `${k}: ${r.word}`).toBe(false);
       const shown = (await fx.app.inject({ method: 'GET', url: `/api/v1/intel/releases/${releases[k]}`, headers: { authorization: `Bearer ${tokens.auditor}` } })).json();
       expect(shown.peers, k).toEqual([expect.objectContaining({ peer_id: peer, sent: want.length, withheld: rows.length - want.length })]);
     }
