@@ -360,6 +360,15 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
     expect((await fx.app.inject({ method: 'GET', url: `${root}/${ALL_COLLECTION_ID}/objects/`, headers: { accept: TAXII_MEDIA_TYPE } })).statusCode).toBe(401);
   });
 
+  it('the audit log, read by an auditor (no intel:red), names stored and refused objects at most by id, never by their text', async () => {
+    const res = await fx.app.inject({ method: 'GET', url: '/api/v1/audit?limit=500', headers: { authorization: `Bearer ${tokens.auditor}` } });
+    expect(res.statusCode).toBe(200);
+    const intel = (res.json().entries as { action: string; details: unknown }[]).filter((e) => e.action.startsWith('intel.') && e.action !== 'intel.export');
+    expect(intel.map((e) => e.action)).toEqual(expect.arrayContaining(['intel.refuse_received']));
+    const text = JSON.stringify(intel);
+    for (const w of [...rows.filter((r) => r.mark === 'red'), ...refused]) expect(text.includes(w.word), w.word).toBe(false);
+  });
+
   it('the release gate: a peer named by the release gets RED, one reached through a group does not; received beyond GREEN goes to neither', async () => {
     await sendReleases(fx.node.ctx);
     for (const [k, peer] of [['named', 'tj-cert'], ['group', 'uz-cert']] as const) {
