@@ -161,7 +161,7 @@ export function GroupDetailPage({ id, onBack }: { id: string; onBack: () => void
           </section>
           {editable && g.status === 'active' && g.my_role === 'member' && (
             <section className="card">
-              <ProposeForm group={g} peers={directory.peers} label={directory.label} onPropose={propose} />
+              <ProposeForm key={g.agreements.at(-1)?.proposal_id ?? 'none'} group={g} peers={directory.peers} label={directory.label} onPropose={propose} />
             </section>
           )}
           <section className="card" aria-labelledby="group-history-title">
