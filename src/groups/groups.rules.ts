@@ -143,6 +143,14 @@ export function changeProblem(s: Pick<GroupState, 'status' | 'level' | 'members'
   }
 }
 
+/**
+ * An open proposal of this group that would put the same adopted agreement in force as
+ * `source`: one at a time, so parallel requests do not send the group two identical proposals.
+ */
+export function openProposalForSource(s: Pick<GroupState, 'proposals'>, source: AgreementSource): ProposalState | null {
+  return s.proposals.find((p) => p.status === 'open' && p.change.kind === 'change_agreement' && p.change.source?.statement_id === source.statement_id) ?? null;
+}
+
 function requirement(s: GroupState, p: ProposalState): { voters: string[]; needed: number; invitee: string | null } {
   const c = p.change;
   switch (c.kind) {

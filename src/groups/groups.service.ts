@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
@@ -9,7 +10,7 @@ import type { DbOrTrx } from '../store/db.js';
 import type { Agreement } from './agreements.js';
 import { listGroupEquivocations, listGroupEventRows, listGroupIds, rowToGroupEvent, storeGroupEvent, type GroupEquivocationRow, type GroupEventRow } from './groups.repository.js';
 import { GroupMessage, type Change, type Charter, type GroupLevel } from './groups.schemas.js';
-import { answerOf, answerProblem, changeProblem, foldGroup, participants, roleIn, type GroupRole, type GroupState, type ProposalState } from './groups.rules.js';
+import { answerOf, answerProblem, changeProblem, foldGroup, openProposalForSource, participants, roleIn, type GroupRole, type GroupState, type ProposalState } from './groups.rules.js';
 
 export class NotAGroupMemberError extends AppError {
   override name = 'NotAGroupMemberError';
@@ -188,10 +189,15 @@ export async function proposeChange(ctx: NodeContext, actor: Actor, groupId: str
   const { db, dialect } = ctx.store;
   const proposalId = newMessageId();
   await db.transaction().execute(async (trx) => {
+    // Proposals of one group take turns on PostgreSQL (SQLite has one writer), so the checks
+    // below see every proposal committed before this one.
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('groups.propose'), hashtext(${groupId}))`.execute(trx);
     const { state, rows } = await loadState(trx, groupId);
     if (!state.members.includes(me)) throw new NotAGroupMemberError(`${me} is not a member of group ${groupId}`);
     const problem = changeProblem(state, me, change);
     if (problem) throw new InvalidInputError(problem);
+    const pending = change.kind === 'change_agreement' && change.source ? openProposalForSource(state, change.source) : null;
+    if (pending) throw new ConflictError(`proposal ${pending.id} to put agreement ${change.source!.statement_id} in force is still open`);
     const target = change.kind === 'add_member' || change.kind === 'remove_member' ? [change.node] : [];
     const recipients = others(ctx, [...new Set([...participants(state), ...target])]);
     await requirePeers(trx, recipients, change.kind === 'add_member');
