@@ -196,8 +196,9 @@ export async function proposeChange(ctx: NodeContext, actor: Actor, groupId: str
     if (!state.members.includes(me)) throw new NotAGroupMemberError(`${me} is not a member of group ${groupId}`);
     const problem = changeProblem(state, me, change);
     if (problem) throw new InvalidInputError(problem);
-    const pending = change.kind === 'change_agreement' && change.source ? openProposalForSource(state, change.source) : null;
-    if (pending) throw new ConflictError(`proposal ${pending.id} to put agreement ${change.source!.statement_id} in force is still open`);
+    const source = change.kind === 'change_agreement' ? change.source : undefined;
+    const pending = source ? openProposalForSource(state, source) : null;
+    if (pending) throw new ConflictError(`proposal ${pending.id} to put agreement ${source!.statement_id} in force is still open`);
     const target = change.kind === 'add_member' || change.kind === 'remove_member' ? [change.node] : [];
     const recipients = others(ctx, [...new Set([...participants(state), ...target])]);
     await requirePeers(trx, recipients, change.kind === 'add_member');
