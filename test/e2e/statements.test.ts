@@ -137,6 +137,10 @@ describe('statements pages', { timeout: TIMEOUT }, () => {
     const proposal = gb.proposal(TITLE);
     await proposal.waitFor({ timeout: 60_000 });
     await proposal.getByTestId('proposal-source').first().waitFor();
+    // B checked the named source against its own copy: adopted in that version, signed by both
+    const check = proposal.getByTestId('proposal-source-check');
+    await check.waitFor();
+    expect(await check.getAttribute('data-problem')).toBe('none');
     await gb.consent(TITLE);
     await waitFor('the agreement in force on B', async () => (await gb.agreement())['Title'] === TITLE, 30_000);
     expect((await gb.agreement())['Time to acknowledge']).toBe('urgent: 12 h');

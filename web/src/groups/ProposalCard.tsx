@@ -1,12 +1,15 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client.js';
 import type { GroupProposal } from '../api/types.js';
 import type { NodeLabel } from '../federation/useNodeDirectory.js';
 import { useFormatDate } from '../shared/hooks/useFormat.js';
-import { useAction } from '../shared/hooks/useResource.js';
+import { useAction, useResource } from '../shared/hooks/useResource.js';
+import { statementsApi } from '../statements/useStatements.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { TextAreaField } from '../shared/ui/Field.js';
 import { FormActions } from '../shared/ui/FormActions.js';
+import { agreementSourceProblem } from './agreementSource.js';
 import { ConsentDialog } from './ConsentDialog.js';
 import { NodeRef, ProposalStatusBadge } from './GroupBadges.js';
 import { tallyProposal } from './proposalTally.js';
@@ -65,6 +68,37 @@ function NodeList({ ids, label, empty }: { ids: string[]; label: (id: string) =>
   );
 }
 
+/**
+ * Warns before consent when the adopted agreement a proposal names as its source is not, on this
+ * node, an agreement adopted in that version and signed by every party.
+ */
+function SourceWarning({ source }: { source: { statement_id: string; digest: string } }) {
+  const { t } = useTranslation();
+  const load = useCallback(
+    () =>
+      statementsApi.get(source.statement_id).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }),
+    [source.statement_id],
+  );
+  const held = useResource(load, source.statement_id);
+  if (held.loading || held.error || held.data === undefined) return null;
+  const problem = agreementSourceProblem(held.data, source.digest);
+  if (!problem) {
+    return (
+      <p className="hint" data-testid="proposal-source-check" data-problem="none">
+        {t('groups.sourceProblem.none')}
+      </p>
+    );
+  }
+  return (
+    <p className="alert alert-warn" data-testid="proposal-source-check" data-problem={problem}>
+      {t(`groups.sourceProblem.${problem}`)}
+    </p>
+  );
+}
+
 /** A proposal: who consented, who is still asked, and this node's answer when it is asked. */
 export function ProposalCard({ proposal: p, label, editable, actions }: { proposal: GroupProposal; label: (id: string) => NodeLabel; editable: boolean; actions: ProposalActions }) {
   const { t } = useTranslation();
@@ -91,6 +125,7 @@ export function ProposalCard({ proposal: p, label, editable, actions }: { propos
         <ChangeText proposal={p} label={label} /> <ProposalStatusBadge status={p.status} />
       </h3>
       <p className="hint">{t('groups.proposedBy', { at: formatDate(p.created_at) })} <NodeRef id={p.author} label={label} /></p>
+      {p.status === 'open' && p.change.kind === 'change_agreement' && p.change.source && <SourceWarning source={p.change.source} />}
       <dl className="facts">
         <dt>{t('groups.consentsCount')}</dt>
         <dd data-cell="progress">{t('groups.progress', { yes: tally.yes, needed: tally.needed })}</dd>
