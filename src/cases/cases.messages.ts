@@ -163,4 +163,5 @@ export const CaseEventType = {
   body: CaseEventBody,
   handle: async (trx, e, ctx) => (await receiveMany(trx, [e], ctx)).get(e.id),
   handleMany: receiveMany,
+  keepIssuedReceipt: true,
 } satisfies MessageType<typeof CaseEventBody>;

@@ -62,6 +62,16 @@ export interface ReceiptsTable {
   received_at: string;
 }
 
+/** A signed receipt this node issued for a batch holding messages whose type keeps it (MessageType.keepIssuedReceipt). */
+export interface IssuedReceiptsTable {
+  batch_id: string;
+  /** The peer that sent the batch. */
+  peer_id: string;
+  /** The receipt's canonical JSON, as it was sent. */
+  receipt: string;
+  received_at: string;
+}
+
 /** Batch ids seen inside the replay window: a replayed batch is refused even before its messages. */
 export interface SeenBatchesTable {
   batch_id: string;
@@ -92,6 +102,7 @@ declare module '../store/schema.js' {
     outbox: OutboxTable;
     inbox: InboxTable;
     receipts: ReceiptsTable;
+    issued_receipts: IssuedReceiptsTable;
     seen_batches: SeenBatchesTable;
     notices: NoticesTable;
     transfer_batches: TransferBatchesTable;

@@ -230,6 +230,7 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   }
 
   const receivedAt = now.toISOString();
+  let issued: { receipt: Receipt; canonical: string } | undefined;
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
     // Another batch carrying the same message may be stored concurrently (a retry while the
@@ -253,6 +254,12 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
       const why = refused.get(p.e.id);
       if (why !== undefined) Object.assign(p.item, { status: 'rejected', reason: RejectReason.refused, detail: why.slice(0, 500) });
     }
+    // A batch that stored a message whose type keeps its receipt (a case's event): the receipt
+    // is signed here, once, and kept with the messages it acknowledges.
+    if (apply.some((e) => registry.get(e.type)?.def.keepIssuedReceipt === true && refused.get(e.id) === undefined)) {
+      issued = signReceiptCanonical(ctx.identity, { batch_id: batch.id, received_at: receivedAt, items });
+      await trx.insertInto('issued_receipts').values({ batch_id: batch.id, peer_id: batch.from, receipt: issued.canonical, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
+    }
   });
   // Something new was applied: open duty desks look again (a ping test, a proposal, a notice).
   if (pending.some((p) => p.item.status === 'accepted')) ctx.events.publish({ type: 'desk.changed', source: 'inbox' });
@@ -263,7 +270,7 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
     const cutoff = new Date(now.getTime() - (ctx.settings.replayWindowSeconds + ctx.settings.clockSkewSeconds) * 1000).toISOString();
     await db.deleteFrom('seen_batches').where('received_at', '<', cutoff).execute();
   }
-  const { receipt, canonical } = signReceiptCanonical(ctx.identity, { batch_id: batch.id, received_at: receivedAt, items });
+  const { receipt, canonical } = issued ?? signReceiptCanonical(ctx.identity, { batch_id: batch.id, received_at: receivedAt, items });
   return { receipt, text: canonical };
 }
 

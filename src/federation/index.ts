@@ -4,6 +4,7 @@ import { federationDesk } from './federation.desk.js';
 import { registerFederationRoutes } from './federation.routes.js';
 import * as transferBatches from './migrations/20261201T141500-transfer-batches.js';
 import * as noticeAcksThreads from './migrations/20261201T171500-notice-acks-threads.js';
+import * as issuedReceipts from './migrations/20261202T150500-issued-receipts.js';
 import { NoticeAckType } from './notices.messages.js';
 import { registerNoticeRoutes } from './notices.routes.js';
 
@@ -17,8 +18,8 @@ export const federation: Capability = {
     'notices:read': ['admin', 'coordinator', 'officer', 'analyst', 'auditor'],
     'notices:write': ['admin', 'coordinator', 'officer', 'analyst'],
   },
-  tables: ['peers', 'outbox', 'inbox', 'receipts', 'seen_batches', 'notices', 'transfer_batches', 'sent_notices', 'notice_acks', 'notice_threads'],
-  migrations: { '20261201T141500-transfer-batches': transferBatches, '20261201T171500-notice-acks-threads': noticeAcksThreads },
+  tables: ['peers', 'outbox', 'inbox', 'receipts', 'seen_batches', 'notices', 'transfer_batches', 'sent_notices', 'notice_acks', 'notice_threads', 'issued_receipts'],
+  migrations: { '20261201T141500-transfer-batches': transferBatches, '20261201T171500-notice-acks-threads': noticeAcksThreads, '20261202T150500-issued-receipts': issuedReceipts },
   messages: [PingType, NoticeType, CatchUpType, KeyRotationType, NoticeAckType],
   routes: (app, ctx, deps) => {
     registerFederationRoutes(app, ctx, deps.registry, deps.onQueued);

@@ -11,7 +11,7 @@ import { makeIdentity } from '../federation/_inbox.js';
 import { DIALECTS } from '../_util/db.js';
 import type { Dialect } from '../../src/store/db.js';
 import { runCli, type NodeProcess } from '../_util/node-process.js';
-import { bundleOf, flipByte, removeMember, resignManifest, syntheticCase } from './_bundle.js';
+import { bundleOf, flipByte, memberBytes, membersOf, removeMember, resignManifest, syntheticCase } from './_bundle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'accord-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,8 +67,12 @@ function realCaseSuite(dialect: Dialect, tampering: boolean): void {
       const v = runCli(['bundle', 'verify', file, '--expect-fingerprint', node.fingerprint]);
       expect(v.stderr).toBe('');
       expect(v.stdout).toContain(`${file}: VERIFIED`);
-      expect(v.stdout).toMatch(/4 events, [12] receipts, 0 custody entries/);
+      // The receipts of both sides: the peer's for this node's events, and this node's own for the peer's.
+      expect(v.stdout).toMatch(/4 events, [2-4] receipts, 0 custody entries/);
       expect(v.status).toBe(0);
+      const bundle = readFileSync(file);
+      const receipts = membersOf(bundle).filter((m) => m.path.startsWith('receipts/')).map((m) => JSON.parse(memberBytes(bundle, m.path).toString()) as { by: string; items: { message_id: string }[] });
+      expect(new Set(receipts.map((r) => r.by))).toEqual(new Set([fx.a.nodeId, fx.b.nodeId]));
       const json = JSON.parse(runCli(['bundle', 'verify', file, '--json']).stdout) as BundleReport;
       expect(json).toMatchObject({ ok: true, case_id: caseId, exported_by: node.nodeId, exporter_fingerprint: node.fingerprint, problems: [] });
       if (node === fx.a) bundleA = readFileSync(file);
@@ -96,6 +100,18 @@ function realCaseSuite(dialect: Dialect, tampering: boolean): void {
     const r = verifyFile(bundle);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`receipt_signature_invalid  ${path}`));
+  });
+
+  it("names a flipped byte in a receipt the exporting node issued itself", () => {
+    const own = membersOf(bundleA).find((m) => m.path.startsWith('receipts/') && (JSON.parse(memberBytes(bundleA, m.path).toString()) as { by: string }).by === fx.a.nodeId)!;
+    expect(own).toBeDefined();
+    const { bundle, path } = flipByte(bundleA, own.path, 'accepted');
+    const r = verifyFile(bundle);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`member_hash_mismatch  ${path}`));
+    expect(r.stdout).toMatch(new RegExp(`receipt_signature_invalid  ${path}`));
+    const report = jsonReport(bundle);
+    expect(report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'receipt_signature_invalid', path, node_id: fx.a.nodeId, batch_id: path.slice('receipts/'.length, -'.json'.length) })]));
   });
 
   it('names a removed event', () => {

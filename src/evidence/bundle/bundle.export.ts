@@ -8,6 +8,7 @@ import { appendAudit, iterateAudit } from '../../audit/audit.repository.js';
 import { getCase } from '../../cases/cases.service.js';
 import type { Actor, NodeContext } from '../../context.js';
 import { canonicalJson } from '../../crypto/canonical.js';
+import { issuedReceiptsFor } from '../../federation/inbox.repository.js';
 import { findPeer } from '../../federation/peers.repository.js';
 import type { Envelope } from '../../federation/protocol/envelope.js';
 import { fingerprintOf, rawPublicKey, type NodeIdentity } from '../../node/identity.js';
@@ -46,7 +47,7 @@ export interface BundleContent {
   attachments: BundleAttachment[];
   /** The case's signed event envelopes, as stored, in the order they are written. */
   events: Envelope[];
-  /** Signed receipts (federation.receipt) of the batches that carried the case's events. */
+  /** Signed receipts (federation.receipt) of the batches that carried the case's events: those the peer returned and those this node issued. */
   receipts: { batch_id: string }[];
   /** The custody log, in seq order. */
   custody: Envelope<{ seq: number }>[];
@@ -206,6 +207,14 @@ export async function collectCaseBundle(ctx: NodeContext, actor: Actor, caseId: 
     const r = h.delivery?.receipt as { batch_id?: unknown } | null | undefined;
     if (r && typeof r.batch_id === 'string') receipts.set(r.batch_id, r as { batch_id: string });
   }
+  // The receipts this node signed for the peer's batches that carried the case's events.
+  const issued = await issuedReceiptsFor(ctx.store.db, events.filter((e) => e.from !== me.node_id).map((e) => e.id));
+  const issuedKeys: string[] = [];
+  for (const [batchId, text] of issued) {
+    const r = JSON.parse(text) as { batch_id: string; sig?: { key?: unknown } };
+    receipts.set(batchId, r);
+    if (typeof r.sig?.key === 'string') issuedKeys.push(r.sig.key);
+  }
   const rows = await caseAttachmentsOf(ctx, caseId);
   const include = !opts.hashesOnly;
   // Each attachment's export is a custody entry, recorded before the log is read; the content
@@ -218,7 +227,7 @@ export async function collectCaseBundle(ctx: NodeContext, actor: Actor, caseId: 
   const custody = await custodyEntriesOf(ctx, caseId);
   const attachments: BundleAttachment[] = rows.map((a) => ({ id: a.id, sha256: a.sha256, name: a.name, media_type: a.media_type, size: Number(a.size), included: include && a.present }));
 
-  const ownNeeded = new Set([...events.filter((e) => e.from === me.node_id).map((e) => e.sig.key), ...custody.map((e) => e.sig.key)]);
+  const ownNeeded = new Set([...events.filter((e) => e.from === me.node_id).map((e) => e.sig.key), ...custody.map((e) => e.sig.key), ...issuedKeys]);
   const keys = keysWithValidity(me.node_id, { public_key: me.publicKeyRaw, fingerprint: me.fingerprint }, await ownRetiredKeys(ctx, ownNeeded));
   const peer = await findPeer(ctx.store.db, c.peer);
   if (peer) keys.push(...keysWithValidity(peer.node_id, { public_key: peer.public_key, fingerprint: peer.fingerprint }, JSON.parse(peer.retired_keys) as RetiredKeyRecord[]));

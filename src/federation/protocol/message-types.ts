@@ -25,6 +25,12 @@ export interface MessageType<S extends TSchema = TSchema> {
   handleMany?(trx: DbOrTrx, envelopes: Envelope<Static<S>>[], ctx: NodeContext): Promise<void | ReadonlyMap<string, string>>;
   /** Messages that must apply in release order on the receiver. */
   ordered?: boolean;
+  /**
+   * The inbox keeps the signed receipt it issues for a batch that stored a message of this type
+   * (`issued_receipts`), so that this node can later show what it acknowledged, not only what
+   * its peer did (a case bundle holds the receipts of both sides).
+   */
+  keepIssuedReceipt?: boolean;
 }
 
 export class MessageTypeRegistry {
