@@ -92,6 +92,18 @@ export interface CaseRemindersTable {
   sent_at: string;
 }
 
+/**
+ * A case's team on this node: who is assigned to work it. Local (never federated); while a
+ * case has none, its content is open to every officer and analyst (team.rules.ts).
+ */
+export interface CaseAssignmentsTable {
+  case_id: string;
+  user_id: string;
+  /** The actor ref of who assigned (`user:…`). */
+  assigned_by: string;
+  assigned_at: string;
+}
+
 declare module '../store/schema.js' {
   interface Database {
     case_reminders: CaseRemindersTable;
@@ -99,5 +111,6 @@ declare module '../store/schema.js' {
     case_event_equivocations: CaseEventEquivocationsTable;
     cases: CasesTable;
     case_drafts: CaseDraftsTable;
+    case_assignments: CaseAssignmentsTable;
   }
 }

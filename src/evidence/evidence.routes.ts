@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, principalOf } from '../auth/access.js';
 import type { TypedApp } from '../capability.js';
+import { caseAccessOf } from '../cases/index.js';
 import type { Actor, NodeContext } from '../context.js';
-import { AppError, ForbiddenError, invalidFields } from '../errors.js';
+import { AppError, ForbiddenError, invalidFields, NotFoundError } from '../errors.js';
 import { problemResponses, ProblemRef } from '../http/schemas.js';
 import {
   caseCustody,
@@ -94,6 +95,15 @@ function downloadActor(req: FastifyRequest): Actor & { role: string } {
   return { ...actorOf(req), role: principalOf(req).user.role };
 }
 
+/**
+ * The case team (src/cases/team.rules.ts): an officer or analyst outside a case's team gets the
+ * answer an unknown case or attachment gets (404 naming `what`), so that these routes tell an
+ * outsider nothing the attachment list does not.
+ */
+async function requireTeam(ctx: NodeContext, req: FastifyRequest, caseId: string, need: 'attachments' | 'content', what: string): Promise<void> {
+  if (!(await caseAccessOf(ctx, principalOf(req).user, caseId))[need]) throw new NotFoundError(what);
+}
+
 function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -127,6 +137,7 @@ export function registerEvidenceRoutes(app: TypedApp, ctx: NodeContext): void {
     { config: write, ...tusErrorHeaders, schema: { tags, summary: 'Start a resumable upload (tus creation): Upload-Length and Upload-Metadata (filename, type, description, event_id)', params: CaseParams, headers: TusCreateHeaders, response: { 201: UploadCreatedSchema, 412: ProblemRef, 413: ProblemRef, 429: ProblemRef, ...problemResponses } } },
     async (req, reply) => {
       requireTus(req);
+      await requireTeam(ctx, req, req.params.id, 'attachments', `case ${req.params.id}`);
       if (req.headers['upload-defer-length'] !== undefined) throw invalidFields([{ in: 'headers', pointer: '/upload-defer-length', code: 'invalid', message: 'deferred length is not supported: send Upload-Length' }]);
       const length = headerInt(req, 'upload-length');
       const meta = parseUploadMetadata(req.headers['upload-metadata'] as string | undefined);
@@ -144,6 +155,7 @@ export function registerEvidenceRoutes(app: TypedApp, ctx: NodeContext): void {
     { config: write, ...tusErrorHeaders, schema: { tags, summary: 'The offset of an upload (tus): resume from Upload-Offset', params: UploadParams, response: { 200: Type.Null(), 412: ProblemRef, ...problemResponses } } },
     async (req, reply) => {
       requireTus(req);
+      await requireTeam(ctx, req, req.params.id, 'attachments', `upload ${req.params.uploadId}`);
       const s = await uploadOffset(ctx, actorOf(req), req.params.id, req.params.uploadId);
       return reply.status(200).header('upload-offset', String(s.offset)).header('upload-length', String(s.length)).header('cache-control', 'no-store').send();
     },
@@ -167,6 +179,7 @@ export function registerEvidenceRoutes(app: TypedApp, ctx: NodeContext): void {
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== TUS_CONTENT_TYPE) throw new AppError(415, 'unsupported-media-type', 'Unsupported media type', `send the bytes as ${TUS_CONTENT_TYPE}`);
       const offset = headerInt(req, 'upload-offset');
+      await requireTeam(ctx, req, req.params.id, 'attachments', `upload ${req.params.uploadId}`);
       const body = req.body as AsyncIterable<Buffer> | undefined;
       const r = await appendToUpload(ctx, actorOf(req), req.params.id, req.params.uploadId, offset, body ?? Readable.from([]));
       reply.header('upload-offset', String(r.offset));
@@ -180,6 +193,7 @@ export function registerEvidenceRoutes(app: TypedApp, ctx: NodeContext): void {
     { config: write, ...tusErrorHeaders, schema: { tags, summary: 'Cancel an upload (tus termination): what was received is discarded', params: UploadParams, response: { 204: Type.Null(), 412: ProblemRef, ...problemResponses } } },
     async (req, reply) => {
       requireTus(req);
+      await requireTeam(ctx, req, req.params.id, 'attachments', `upload ${req.params.uploadId}`);
       await cancelUpload(ctx, actorOf(req), req.params.id, req.params.uploadId);
       return reply.status(204).send(null);
     },
@@ -196,7 +210,10 @@ export function registerEvidenceRoutes(app: TypedApp, ctx: NodeContext): void {
   app.get(
     '/api/v1/cases/:id/attachments/:attachmentId',
     { config: read, schema: { tags, summary: 'One attachment and its custody entries (reading it is a custody entry, view)', params: AttachmentParams, response: { 200: AttachmentDetailSchema, ...problemResponses } } },
-    (req) => viewAttachment(ctx, actorOf(req), req.params.id, req.params.attachmentId),
+    async (req) => {
+      await requireTeam(ctx, req, req.params.id, 'attachments', `attachment ${req.params.attachmentId}`);
+      return viewAttachment(ctx, actorOf(req), req.params.id, req.params.attachmentId);
+    },
   );
 
   app.get(
@@ -215,6 +232,7 @@ export function registerEvidenceRoutes(app: TypedApp, ctx: NodeContext): void {
       },
     },
     async (req, reply) => {
+      await requireTeam(ctx, req, req.params.id, 'content', `attachment ${req.params.attachmentId}`);
       const actor = downloadActor(req);
       const { attachment, stream } = await openAttachmentPlaintext(ctx, actor, req.params.id, req.params.attachmentId, { role: actor.role });
       let first: IteratorResult<Buffer>;

@@ -3,7 +3,9 @@ import { PassThrough } from 'node:stream';
 import { Type } from 'typebox';
 import { actorOf, principalOf } from '../../auth/access.js';
 import type { TypedApp } from '../../capability.js';
+import { caseAccessOf } from '../../cases/index.js';
 import type { NodeContext } from '../../context.js';
+import { NotFoundError } from '../../errors.js';
 import { problemResponses } from '../../http/schemas.js';
 import { CaseParams } from '../evidence.schemas.js';
 import { BUNDLE_EXTENSION } from './bundle.format.js';
@@ -31,6 +33,8 @@ export function registerBundleRoutes(app: TypedApp, ctx: NodeContext): void {
     },
     async (req, reply) => {
       const id = req.params.id;
+      // An officer or analyst outside the case's team exports hashes only; content answers as an unknown case (src/cases/team.rules.ts).
+      if (req.query.hashes_only !== true && (await caseAccessOf(ctx, principalOf(req).user, id)).reason === 'outside') throw new NotFoundError(`case ${id}`);
       const out = new PassThrough();
       const written = exportCaseBundle(ctx, actorOf(req), id, out, { hashesOnly: req.query.hashes_only === true, role: principalOf(req).user.role });
       // What fails before the first byte (no such case, no access) is an ordinary problem answer.

@@ -8939,6 +8939,488 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's team on this node and what the reader may reach of its evidence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case_id: string;
+                            /** @description true once the case has a team: only its members, the request's authors, administrators and coordinators reach its evidence */
+                            restricted: boolean;
+                            members: {
+                                user_id: string;
+                                display_name: string;
+                                role: "admin" | "coordinator" | "officer" | "analyst" | "auditor";
+                                disabled: boolean;
+                                /** @description actor ref (`user:…`, `cli`) */
+                                assigned_by: string;
+                                assigned_by_name: string | null;
+                                assigned_at: string;
+                            }[];
+                            /** @description who drafted the request on this node; they keep access whatever the team */
+                            authors: {
+                                user_id: string;
+                                display_name: string;
+                            }[];
+                            /** @description what the reader may reach of the case evidence */
+                            access: {
+                                /** @description attachment detail and uploads */
+                                attachments: boolean;
+                                /** @description the files: download, a bundle with content */
+                                content: boolean;
+                                /** @enum {string} */
+                                reason: "role" | "open" | "member" | "author" | "outside" | "auditor";
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Make the team exactly these users (audited); an empty list opens the case to every officer and analyst again */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case_id: string;
+                            /** @description true once the case has a team: only its members, the request's authors, administrators and coordinators reach its evidence */
+                            restricted: boolean;
+                            members: {
+                                user_id: string;
+                                display_name: string;
+                                role: "admin" | "coordinator" | "officer" | "analyst" | "auditor";
+                                disabled: boolean;
+                                /** @description actor ref (`user:…`, `cli`) */
+                                assigned_by: string;
+                                assigned_by_name: string | null;
+                                assigned_at: string;
+                            }[];
+                            /** @description who drafted the request on this node; they keep access whatever the team */
+                            authors: {
+                                user_id: string;
+                                display_name: string;
+                            }[];
+                            /** @description what the reader may reach of the case evidence */
+                            access: {
+                                /** @description attachment detail and uploads */
+                                attachments: boolean;
+                                /** @description the files: download, a bundle with content */
+                                content: boolean;
+                                /** @enum {string} */
+                                reason: "role" | "open" | "member" | "author" | "outside" | "auditor";
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Assign a user to the case (audited); 409 when on the team already */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case_id: string;
+                            /** @description true once the case has a team: only its members, the request's authors, administrators and coordinators reach its evidence */
+                            restricted: boolean;
+                            members: {
+                                user_id: string;
+                                display_name: string;
+                                role: "admin" | "coordinator" | "officer" | "analyst" | "auditor";
+                                disabled: boolean;
+                                /** @description actor ref (`user:…`, `cli`) */
+                                assigned_by: string;
+                                assigned_by_name: string | null;
+                                assigned_at: string;
+                            }[];
+                            /** @description who drafted the request on this node; they keep access whatever the team */
+                            authors: {
+                                user_id: string;
+                                display_name: string;
+                            }[];
+                            /** @description what the reader may reach of the case evidence */
+                            access: {
+                                /** @description attachment detail and uploads */
+                                attachments: boolean;
+                                /** @description the files: download, a bundle with content */
+                                content: boolean;
+                                /** @enum {string} */
+                                reason: "role" | "open" | "member" | "author" | "outside" | "auditor";
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/team/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users who may join the team: enabled, any role but auditor, not on it yet */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user_id: string;
+                            display_name: string;
+                            role: "admin" | "coordinator" | "officer" | "analyst" | "auditor";
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/team/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a user off the case (audited) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/attachments/uploads": {
         parameters: {
             query?: never;
@@ -11608,6 +12090,659 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intel/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The TAXII feeds this node follows, with their state (cursor, last run, last error) and counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            feeds: components["schemas"]["IntelFeed"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Follow a remote TAXII 2.1 collection: its objects arrive as received, marked with the default marking when they carry no TLP */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @description the API root's URL (http or https), e.g. https://taxii.example.org/api1/ */
+                        api_root: string;
+                        collection_id: string;
+                        auth?: {
+                            /** @enum {string} */
+                            kind: "none";
+                        } | {
+                            /** @enum {string} */
+                            kind: "token";
+                            /** @description sent as Authorization: Bearer; stored sealed, never shown again */
+                            token: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "basic";
+                            username: string;
+                            /** @description stored sealed, never shown again */
+                            password: string;
+                        };
+                        /** @description a TLP 2.0 marking-definition id, put on what arrives without a TLP marking */
+                        default_marking: string;
+                        interval_minutes?: number;
+                        page_size?: number;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            api_root: string;
+                            collection_id: string;
+                            /** @description the secret itself is never shown */
+                            auth: {
+                                kind: "none" | "token" | "basic";
+                                username: string | null;
+                                has_secret: boolean;
+                            };
+                            default_marking: string;
+                            default_tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                            interval_minutes: number;
+                            page_size: number;
+                            enabled: boolean;
+                            state: {
+                                added_after: string | null;
+                                /** @description a walk stopped part-way (error or time budget) and goes on at its next page */
+                                resuming: boolean;
+                                running: boolean;
+                                due_at: string;
+                                last_run_at: string | null;
+                                last_success_at: string | null;
+                                last_error: string | null;
+                            };
+                            counts: {
+                                pages: number;
+                                objects: number;
+                                stored: number;
+                                duplicates: number;
+                                refused: number;
+                                marked: number;
+                            };
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intel/feeds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A feed and its state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            api_root: string;
+                            collection_id: string;
+                            /** @description the secret itself is never shown */
+                            auth: {
+                                kind: "none" | "token" | "basic";
+                                username: string | null;
+                                has_secret: boolean;
+                            };
+                            default_marking: string;
+                            default_tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                            interval_minutes: number;
+                            page_size: number;
+                            enabled: boolean;
+                            state: {
+                                added_after: string | null;
+                                /** @description a walk stopped part-way (error or time budget) and goes on at its next page */
+                                resuming: boolean;
+                                running: boolean;
+                                due_at: string;
+                                last_run_at: string | null;
+                                last_success_at: string | null;
+                                last_error: string | null;
+                            };
+                            counts: {
+                                pages: number;
+                                objects: number;
+                                stored: number;
+                                duplicates: number;
+                                refused: number;
+                                marked: number;
+                            };
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Stop following a feed (what it brought stays) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a feed (a new address or collection is followed from its beginning) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description what to change; a new api_root or collection_id starts following from the beginning */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        /** @description the API root's URL (http or https), e.g. https://taxii.example.org/api1/ */
+                        api_root?: string;
+                        collection_id?: string;
+                        auth?: {
+                            /** @enum {string} */
+                            kind: "none";
+                        } | {
+                            /** @enum {string} */
+                            kind: "token";
+                            /** @description sent as Authorization: Bearer; stored sealed, never shown again */
+                            token: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "basic";
+                            username: string;
+                            /** @description stored sealed, never shown again */
+                            password: string;
+                        };
+                        /** @description a TLP 2.0 marking-definition id, put on what arrives without a TLP marking */
+                        default_marking?: string;
+                        interval_minutes?: number;
+                        page_size?: number;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            api_root: string;
+                            collection_id: string;
+                            /** @description the secret itself is never shown */
+                            auth: {
+                                kind: "none" | "token" | "basic";
+                                username: string | null;
+                                has_secret: boolean;
+                            };
+                            default_marking: string;
+                            default_tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                            interval_minutes: number;
+                            page_size: number;
+                            enabled: boolean;
+                            state: {
+                                added_after: string | null;
+                                /** @description a walk stopped part-way (error or time budget) and goes on at its next page */
+                                resuming: boolean;
+                                running: boolean;
+                                due_at: string;
+                                last_run_at: string | null;
+                                last_success_at: string | null;
+                                last_error: string | null;
+                            };
+                            counts: {
+                                pages: number;
+                                objects: number;
+                                stored: number;
+                                duplicates: number;
+                                refused: number;
+                                marked: number;
+                            };
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/intel/feeds/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read a feed now (up to 50 pages; the job goes on with the rest); answers the feed with its state after the run */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            api_root: string;
+                            collection_id: string;
+                            /** @description the secret itself is never shown */
+                            auth: {
+                                kind: "none" | "token" | "basic";
+                                username: string | null;
+                                has_secret: boolean;
+                            };
+                            default_marking: string;
+                            default_tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                            interval_minutes: number;
+                            page_size: number;
+                            enabled: boolean;
+                            state: {
+                                added_after: string | null;
+                                /** @description a walk stopped part-way (error or time budget) and goes on at its next page */
+                                resuming: boolean;
+                                running: boolean;
+                                due_at: string;
+                                last_run_at: string | null;
+                                last_success_at: string | null;
+                                last_error: string | null;
+                            };
+                            counts: {
+                                pages: number;
+                                objects: number;
+                                stored: number;
+                                duplicates: number;
+                                refused: number;
+                                marked: number;
+                            };
+                            created_by: string;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -18120,7 +19255,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** TAXII 2.1 collections: everything you may see, this node's own objects (the one that takes adds), and one per release of this node's */
+        /** TAXII 2.1 collections: everything you may see, this node's own objects (the one that takes adds), one per release of this node's, one per group it is a member of, one per peer's release received here */
         get: {
             parameters: {
                 query?: never;
@@ -18552,6 +19687,44 @@ export interface components {
                 updated_at: string;
             }[];
             collection_id: string;
+        };
+        IntelFeed: {
+            id: string;
+            title: string;
+            api_root: string;
+            collection_id: string;
+            /** @description the secret itself is never shown */
+            auth: {
+                kind: "none" | "token" | "basic";
+                username: string | null;
+                has_secret: boolean;
+            };
+            default_marking: string;
+            default_tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+            interval_minutes: number;
+            page_size: number;
+            enabled: boolean;
+            state: {
+                added_after: string | null;
+                /** @description a walk stopped part-way (error or time budget) and goes on at its next page */
+                resuming: boolean;
+                running: boolean;
+                due_at: string;
+                last_run_at: string | null;
+                last_success_at: string | null;
+                last_error: string | null;
+            };
+            counts: {
+                pages: number;
+                objects: number;
+                stored: number;
+                duplicates: number;
+                refused: number;
+                marked: number;
+            };
+            created_by: string;
+            created_at: string;
+            updated_at: string;
         };
     };
     responses: never;

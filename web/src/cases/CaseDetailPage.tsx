@@ -11,14 +11,19 @@ import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
 import { PageHeader } from '../shared/ui/PageHeader.js';
 import { ActionPanel } from './ActionPanel.js';
 import { CaseStatusBadge, Deadline, PriorityBadge } from './CaseBadges.js';
+import { CaseTeam } from './CaseTeam.js';
 import { basisText, groundText, typeTitle } from './catalogue.js';
 import { CASES_PATH, CASES_WRITE, letterPath, onLink } from './paths.js';
 import { HandlingCodes, RequestView } from './RequestView.js';
 import { Timeline } from './Timeline.js';
-import { CASES_REFRESH_MS, casesApi, useCatalogue } from './useCases.js';
+import { CASES_REFRESH_MS, casesApi, useCatalogue, type CaseAccess, type CaseTeam as CaseTeamT } from './useCases.js';
 
-/** A section another capability adds to the case page (given by app/, which knows every capability), e.g. the attachments. */
-export type CaseSection = ComponentType<{ detail: CaseDetail; label: (node: string) => { name: string } }>;
+/**
+ * A section another capability adds to the case page (given by app/, which knows every
+ * capability), e.g. the attachments; `access` is what the reader may reach of the case's
+ * evidence under its team (undefined while loading).
+ */
+export type CaseSection = ComponentType<{ detail: CaseDetail; label: (node: string) => { name: string }; access?: CaseAccess | undefined }>;
 
 /** One case: header with deadlines, the request, handling codes, the actions open to this node and the signed timeline. */
 export function CaseDetailPage({ id, navigate, sections = [] }: { id: string; navigate: (path: string) => void; sections?: readonly CaseSection[] }) {
@@ -30,6 +35,8 @@ export function CaseDetailPage({ id, navigate, sections = [] }: { id: string; na
   const load = useCallback(() => casesApi.get(id), [id]);
   const res = useResource<CaseDetail>(load, id);
   useAutoRefresh(res.reload, CASES_REFRESH_MS);
+  const loadTeam = useCallback(() => casesApi.team(id), [id]);
+  const team = useResource<CaseTeamT>(loadTeam, id);
   const c = res.data;
   const language = i18n.resolvedLanguage ?? 'en';
   // Kept here: the panel starts afresh when the actions open to this node change.
@@ -153,8 +160,9 @@ export function CaseDetailPage({ id, navigate, sections = [] }: { id: string; na
         />
       )}
       <RequestView request={c.request} catalogue={catalogue.data} />
+      <CaseTeam caseId={c.id} team={team} />
       {sections.map((Section, i) => (
-        <Section key={i} detail={c} label={directory.label} />
+        <Section key={i} detail={c} label={directory.label} access={team.data?.access} />
       ))}
       <Timeline detail={c} label={directory.label} />
     </>

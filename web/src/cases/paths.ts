@@ -5,6 +5,8 @@ export const CASES_PATH = '/cases';
 /** Roles that write and work cases (`cases:write`), and that approve drafts (`cases:approve`). */
 export const CASES_WRITE: readonly Role[] = ['admin', 'coordinator', 'officer'];
 export const CASES_APPROVE: readonly Role[] = ['admin', 'coordinator'];
+/** Roles that assign users to a case's team (`cases:assign`). */
+export const CASES_ASSIGN: readonly Role[] = ['admin', 'coordinator'];
 
 export const casePath = (id: string) => `${CASES_PATH}/${encodeURIComponent(id)}`;
 export const letterPath = (id: string) => `${casePath(id)}/letter`;

@@ -20,7 +20,15 @@ export const casesApi = {
   get: (id: string) => api.get('/api/v1/cases/{id}', { path: { id } }),
   act: (id: string, action: CaseActionInput) => api.post('/api/v1/cases/{id}/actions', { path: { id }, body: action }),
   statistics: () => api.get('/api/v1/cases/statistics'),
+  team: (id: string) => api.get('/api/v1/cases/{id}/team', { path: { id } }),
+  teamCandidates: (id: string) => api.get('/api/v1/cases/{id}/team/candidates', { path: { id } }),
+  assign: (id: string, userId: string) => api.post('/api/v1/cases/{id}/team', { path: { id }, body: { user_id: userId } }),
+  unassign: (id: string, userId: string) => api.delete('/api/v1/cases/{id}/team/{userId}', { path: { id, userId } }),
 };
+
+/** A case's team and what the reader may reach of its evidence (docs/cases.md, "Case team"). */
+export type CaseTeam = Awaited<ReturnType<typeof casesApi.team>>;
+export type CaseAccess = CaseTeam['access'];
 
 export const STATISTICS_CSV = '/api/v1/cases/statistics.csv';
 /** How often open case pages poll beside the live stream (not every change is announced). */

@@ -29,7 +29,7 @@ const REFRESH_MS = 5000;
  * state; its custody log on demand; download, legal hold and deletion where the role allows;
  * attaching a file (resumable upload); the case bundle for export and the offline check.
  */
-export function AttachmentsSection({ detail, label }: { detail: CaseDetail; label: (node: string) => { name: string } }) {
+export function AttachmentsSection({ detail, label, access }: { detail: CaseDetail; label: (node: string) => { name: string }; access?: { attachments: boolean; content: boolean; reason: string } | undefined }) {
   const { t } = useTranslation();
   const { user } = useSignedIn();
   const caseId = detail.id;
@@ -41,7 +41,9 @@ export function AttachmentsSection({ detail, label }: { detail: CaseDetail; labe
   useAutoRefresh(res.reload, REFRESH_MS);
   const [error, setError] = useState<unknown>(null);
   const [hashesOnly, setHashesOnly] = useState(false);
-  const canWrite = EVIDENCE_WRITE.includes(user.role);
+  // Outside the case's team (docs/cases.md, "Case team"): names and hashes only.
+  const outside = access?.reason === 'outside';
+  const canWrite = EVIDENCE_WRITE.includes(user.role) && !outside;
 
   async function act(a: Attachment, what: 'hold' | 'release' | 'remove') {
     if (what === 'remove' && !window.confirm(t('evidence.confirmDelete', { name: a.name }))) return;
@@ -59,6 +61,11 @@ export function AttachmentsSection({ detail, label }: { detail: CaseDetail; labe
     <section className="card attachments" aria-labelledby="attachments-title" data-testid="attachments">
       <h2 id="attachments-title">{t('evidence.title')}</h2>
       <ErrorAlert error={res.error ?? error} />
+      {outside && (
+        <p className="alert alert-info" role="note" data-testid="outside-team">
+          {t('evidence.outsideTeam')}
+        </p>
+      )}
       {res.data && list.length === 0 && <p className="hint">{t('evidence.none')}</p>}
       {list.length > 0 && (
         <ul className="attachment-list">
@@ -69,7 +76,8 @@ export function AttachmentsSection({ detail, label }: { detail: CaseDetail; labe
               a={a}
               transfer={res.data?.transfers.get(a.id)}
               label={label}
-              canDownload={EVIDENCE_DOWNLOAD.includes(user.role)}
+              canDownload={EVIDENCE_DOWNLOAD.includes(user.role) && !outside}
+              canView={!outside}
               canRetain={EVIDENCE_RETAIN.includes(user.role)}
               caseOver={CASE_OVER.includes(detail.status)}
               onAct={(what) => void act(a, what)}
@@ -82,11 +90,11 @@ export function AttachmentsSection({ detail, label }: { detail: CaseDetail; labe
         <h3>{t('evidence.bundle.title')}</h3>
         <p className="hint">{t('evidence.bundle.intro')}</p>
         <div className="button-row">
-          <a className="button" href={bundlePath(caseId, hashesOnly)} download data-action="export-bundle">
+          <a className="button" href={bundlePath(caseId, hashesOnly || outside)} download data-action="export-bundle">
             {t('evidence.bundle.export')}
           </a>
           <label className="checkbox">
-            <input type="checkbox" checked={hashesOnly} onChange={(e) => setHashesOnly(e.target.checked)} data-testid="bundle-hashes-only" /> {t('evidence.bundle.hashesOnly')}
+            <input type="checkbox" checked={hashesOnly || outside} disabled={outside} onChange={(e) => setHashesOnly(e.target.checked)} data-testid="bundle-hashes-only" /> {t('evidence.bundle.hashesOnly')}
           </label>
           <a href="/verify" target="_blank" rel="noopener" data-action="verify-page">
             {t('evidence.bundle.verify')}
@@ -103,6 +111,7 @@ function AttachmentItem({
   transfer,
   label,
   canDownload,
+  canView,
   canRetain,
   caseOver,
   onAct,
@@ -112,6 +121,7 @@ function AttachmentItem({
   transfer: TransferView | undefined;
   label: (node: string) => { name: string };
   canDownload: boolean;
+  canView: boolean;
   canRetain: boolean;
   caseOver: boolean;
   onAct: (what: 'hold' | 'release' | 'remove') => void;
@@ -188,6 +198,7 @@ function AttachmentItem({
           </button>
         )}
       </div>
+      {canView && (
       <details onToggle={(e) => void toggleCustody(e.currentTarget.open)} data-testid="custody">
         <summary>{t('evidence.custody.title')}</summary>
         <ErrorAlert error={custodyError} />
@@ -216,6 +227,7 @@ function AttachmentItem({
           </table>
         )}
       </details>
+      )}
     </li>
   );
 }
