@@ -3,6 +3,10 @@ import type { Capability } from '../capability.js';
 import * as migration20261202T030000 from './migrations/20261202T030000-intel.js';
 import * as migration20261202T070000 from './migrations/20261202T070000-intel-releases.js';
 import * as migration20261202T110000 from './migrations/20261202T110000-intel-taxii-status.js';
+import * as migration20261202T150000 from './migrations/20261202T150000-intel-feeds.js';
+import { followFeeds } from './feeds/feeds.jobs.js';
+import { registerFeedRoutes } from './feeds/feeds.routes.js';
+import { FEEDS_JOB } from './feeds/feeds.service.js';
 import { registerIntelRoutes } from './intel.routes.js';
 import { sendReleases } from './releases/releases.jobs.js';
 import { IntelObjectsType } from './releases/releases.receive.js';
@@ -27,15 +31,20 @@ export const intel: Capability = {
     'intel:release': ['admin', 'coordinator'],
     'intel:delete': ['admin'],
   },
-  tables: ['intel_objects', 'intel_imports', 'intel_releases', 'intel_release_peers', 'intel_received_releases', 'intel_held_messages', 'intel_taxii_status'],
-  migrations: { '20261202T030000-intel': migration20261202T030000, '20261202T070000-intel-releases': migration20261202T070000, '20261202T110000-intel-taxii-status': migration20261202T110000 },
+  tables: ['intel_objects', 'intel_imports', 'intel_releases', 'intel_release_peers', 'intel_received_releases', 'intel_held_messages', 'intel_taxii_status', 'intel_feeds'],
+  sealedColumns: [{ table: 'intel_feeds', column: 'secret', rowKey: 'id' }],
+  migrations: { '20261202T030000-intel': migration20261202T030000, '20261202T070000-intel-releases': migration20261202T070000, '20261202T110000-intel-taxii-status': migration20261202T110000, '20261202T150000-intel-feeds': migration20261202T150000 },
   messages: [IntelObjectsType],
   routes: (app, ctx) => {
     registerIntelRoutes(app, ctx);
     registerReleaseRoutes(app, ctx);
     registerTaxiiRoutes(app, ctx);
+    registerFeedRoutes(app, ctx);
   },
-  jobs: [{ name: RELEASES_JOB, everyMs: 15_000, run: async (ctx, job) => void (await sendReleases(ctx, job)) }],
+  jobs: [
+    { name: RELEASES_JOB, everyMs: 15_000, run: async (ctx, job) => void (await sendReleases(ctx, job)) },
+    { name: FEEDS_JOB, everyMs: 60_000, run: (ctx, job) => followFeeds(ctx, job) },
+  ],
   release: intelReleaseRule,
   webPages: ['/intelligence'],
 };

@@ -151,8 +151,55 @@ export interface IntelTaxiiStatusTable {
   import_id: string | null;
 }
 
+/**
+ * A remote TAXII 2.1 collection this node follows (feeds/). The cursor: `added_after` is where
+ * the next walk of the collection starts (the last completed walk's newest date_added); while a
+ * walk runs, `run_added_after` is its start, `next` the server's token for the page after the
+ * last one stored, and `run_added_last` the newest date_added stored in it. Each page is stored
+ * in the transaction that moves them, so a failure resumes at the page that failed.
+ */
+export interface IntelFeedsTable {
+  id: string;
+  title: string;
+  /** The API root's URL, ending in `/`. */
+  api_root: string;
+  collection_id: string;
+  auth_kind: 'none' | 'token' | 'basic';
+  /** HTTP Basic user name. */
+  username: string | null;
+  /** The API token or Basic password, sealed with the node's secrets key (never returned). */
+  secret: string | null;
+  /** A TLP 2.0 marking-definition id: put on what arrives without a TLP marking. */
+  default_marking: string;
+  interval_minutes: number;
+  page_size: number;
+  enabled: number;
+  added_after: string | null;
+  next: string | null;
+  run_added_after: string | null;
+  run_added_last: string | null;
+  last_run_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  /** When the job runs it next. */
+  due_at: string;
+  /** A run holds the feed until then (one run at a time, whichever process). */
+  lease_until: string | null;
+  pages: number;
+  objects_received: number;
+  stored: number;
+  duplicates: number;
+  refused: number;
+  /** Objects that arrived without a TLP marking and got the default one. */
+  marked: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export type ReleaseRow = Selectable<IntelReleasesTable>;
 export type ReleasePeerRow = Selectable<IntelReleasePeersTable>;
+export type FeedRow = Selectable<IntelFeedsTable>;
 
 declare module '../store/schema.js' {
   interface Database {
@@ -163,5 +210,6 @@ declare module '../store/schema.js' {
     intel_received_releases: IntelReceivedReleasesTable;
     intel_held_messages: IntelHeldMessagesTable;
     intel_taxii_status: IntelTaxiiStatusTable;
+    intel_feeds: IntelFeedsTable;
   }
 }

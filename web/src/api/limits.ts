@@ -44,6 +44,13 @@ export const LIMITS = {
     '/authority': { required: true, minLength: 1, maxLength: 500 },
     '/days': { required: true, minimum: 1, maximum: 3650 },
   },
+  'POST /api/v1/cases/{id}/team': {
+    '/user_id': { pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
+  },
+  'PUT /api/v1/cases/{id}/team': {
+    '/user_ids': { required: true },
+    '/user_ids/*': { pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
+  },
   'POST /api/v1/cases/drafts': {
     '/requested': { pattern: '^[a-z0-9][a-z0-9-]{1,62}$' },
     '/content': { required: true },
@@ -187,6 +194,28 @@ export const LIMITS = {
   },
   'POST /api/v1/groups/{id}/proposals/{pid}/refuse': {
     '/reason': { maxLength: 2000 },
+  },
+  'POST /api/v1/intel/feeds': {
+    '/title': { required: true, minLength: 1, maxLength: 200 },
+    '/api_root': { required: true, minLength: 1, maxLength: 2000 },
+    '/collection_id': { required: true, minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._~-]+$' },
+    '/auth/token': { required: true, minLength: 1, maxLength: 2000 },
+    '/auth/username': { required: true, minLength: 1, maxLength: 200 },
+    '/auth/password': { required: true, minLength: 1, maxLength: 2000 },
+    '/default_marking': { required: true, minLength: 1, maxLength: 100 },
+    '/interval_minutes': { minimum: 5, maximum: 10080 },
+    '/page_size': { minimum: 1, maximum: 1000 },
+  },
+  'PATCH /api/v1/intel/feeds/{id}': {
+    '/title': { minLength: 1, maxLength: 200 },
+    '/api_root': { minLength: 1, maxLength: 2000 },
+    '/collection_id': { minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._~-]+$' },
+    '/auth/token': { required: true, minLength: 1, maxLength: 2000 },
+    '/auth/username': { required: true, minLength: 1, maxLength: 200 },
+    '/auth/password': { required: true, minLength: 1, maxLength: 2000 },
+    '/default_marking': { minLength: 1, maxLength: 100 },
+    '/interval_minutes': { minimum: 5, maximum: 10080 },
+    '/page_size': { minimum: 1, maximum: 1000 },
   },
   'POST /api/v1/intel/releases': {
     '/title': { required: true, minLength: 1, maxLength: 200 },

@@ -1,0 +1,118 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { resolveWebhookTarget, WebhookTargetError, type WebhookAllowList } from '../../notifications/webhook-target.js';
+
+/** What TAXII 2.1 clients send and servers answer. */
+export const TAXII_ACCEPT = 'application/taxii+json;version=2.1';
+
+export type FeedAuth = { kind: 'none' } | { kind: 'token'; token: string } | { kind: 'basic'; username: string; password: string };
+
+export interface TaxiiPage {
+  objects: unknown[];
+  more: boolean;
+  next: string | null;
+  dateAddedLast: string | null;
+}
+
+/**
+ * A page could not be had. `message` is what the feed's managers see (stored as its last error).
+ * `status`: the server's HTTP status, when it answered.
+ */
+export class FeedFetchError extends Error {
+  override name = 'FeedFetchError';
+  constructor(message: string, readonly status?: number) {
+    super(message);
+  }
+}
+
+export interface FetchOptions {
+  auth: FeedAuth;
+  /** Hosts and ranges allowed although internal (the webhook allow-list, ACCORD_WEBHOOK_ALLOW). */
+  allow: WebhookAllowList;
+  timeoutMs: number;
+  /** The largest body read; a larger one is stopped and the page refused. */
+  maxBytes: number;
+}
+
+/**
+ * GETs one page of a TAXII 2.1 collection's objects. The host is resolved and checked as
+ * webhooks are (no loopback, private or link-local address unless allowed) and the connection
+ * goes to the address checked; redirects are not followed; the whole exchange has a deadline,
+ * and the body is read up to `maxBytes`.
+ */
+export async function fetchObjectsPage(url: string, o: FetchOptions): Promise<TaxiiPage> {
+  let target;
+  try {
+    target = await resolveWebhookTarget(url, o.allow);
+  } catch (e) {
+    if (e instanceof WebhookTargetError) throw new FeedFetchError(`the feed's address is not allowed: ${e.detail} (an operator may allow it with ACCORD_WEBHOOK_ALLOW)`);
+    throw new FeedFetchError(`the feed's host could not be resolved`);
+  }
+  const pinned: LookupFunction = (_host, opts, cb) => {
+    if ((opts as { all?: boolean }).all) (cb as unknown as (err: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
+    else cb(null, target.address, target.family);
+  };
+  const headers: Record<string, string> = { accept: TAXII_ACCEPT, 'user-agent': 'Accord-TAXII-Client/1' };
+  if (o.auth.kind === 'token') headers.authorization = `Bearer ${o.auth.token}`;
+  if (o.auth.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${o.auth.username}:${o.auth.password}`).toString('base64')}`;
+  const u = new URL(url);
+  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  const signal = AbortSignal.timeout(o.timeoutMs);
+  let res: { status: number; headers: IncomingMessage['headers']; body: Buffer };
+  try {
+    res = await new Promise((resolve, reject) => {
+      const req = send(u, { method: 'GET', headers, lookup: pinned, signal }, (r: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let n = 0;
+        r.on('data', (c: Buffer) => {
+          n += c.length;
+          if (n > o.maxBytes) {
+            req.destroy();
+            reject(new FeedFetchError(`the page is larger than ${o.maxBytes} bytes: ask for fewer objects per page`));
+            return;
+          }
+          chunks.push(c);
+        });
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks) }));
+        r.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  } catch (e) {
+    if (e instanceof FeedFetchError) throw e;
+    const err = e as Error & { code?: string };
+    if (err.name === 'AbortError' || err.name === 'TimeoutError') throw new FeedFetchError(`no answer within ${o.timeoutMs} ms`);
+    throw new FeedFetchError(`the feed could not be reached${err.code ? ` (${err.code})` : ''}`);
+  }
+  if (res.status < 200 || res.status >= 300) {
+    throw new FeedFetchError(`HTTP ${res.status}${taxiiErrorTitle(res.body)}`, res.status);
+  }
+  let env: unknown;
+  try {
+    env = JSON.parse(res.body.toString('utf8'));
+  } catch {
+    throw new FeedFetchError('the answer is not JSON');
+  }
+  if (!env || typeof env !== 'object' || Array.isArray(env)) throw new FeedFetchError('the answer is not a TAXII envelope');
+  const e = env as { objects?: unknown; more?: unknown; next?: unknown };
+  if (e.objects !== undefined && !Array.isArray(e.objects)) throw new FeedFetchError('the envelope\u2019s objects is not a list');
+  const last = res.headers['x-taxii-date-added-last'];
+  return {
+    objects: (e.objects as unknown[] | undefined) ?? [],
+    more: e.more === true,
+    next: typeof e.next === 'string' && e.next.length > 0 && e.next.length <= 1000 ? e.next : null,
+    dateAddedLast: typeof last === 'string' && last.length <= 64 ? last : null,
+  };
+}
+
+/** `: <title>` of a TAXII error message, short, when the body is one. */
+function taxiiErrorTitle(body: Buffer): string {
+  try {
+    const t = (JSON.parse(body.subarray(0, 4096).toString('utf8')) as { title?: unknown }).title;
+    return typeof t === 'string' ? `: ${t.slice(0, 200)}` : '';
+  } catch {
+    return '';
+  }
+}
