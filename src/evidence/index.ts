@@ -3,6 +3,7 @@ import type { Capability } from '../capability.js';
 import * as migration20261201T220000 from './migrations/20261201T220000-evidence.js';
 import * as migration20261201T230000 from './migrations/20261201T230000-evidence-transfers.js';
 import * as migration20261202T040000 from './migrations/20261202T040000-evidence-seen-requests.js';
+import * as migration20261202T151000 from './migrations/20261202T151000-evidence-peer-lies.js';
 import { registerBundleRoutes } from './bundle/bundle.routes.js';
 import { evidenceDesk } from './evidence.desk.js';
 import { registerEvidenceRoutes } from './evidence.routes.js';
@@ -27,8 +28,8 @@ export const evidence: Capability = {
     'evidence:verify': ['admin', 'auditor'],
     'evidence:retain': ['admin', 'coordinator'],
   },
-  tables: ['evidence_files', 'evidence_attachments', 'evidence_uploads', 'evidence_custody', 'evidence_transfers', 'evidence_seen_requests'],
-  migrations: { '20261201T220000-evidence': migration20261201T220000, '20261201T230000-evidence-transfers': migration20261201T230000, '20261202T040000-evidence-seen-requests': migration20261202T040000 },
+  tables: ['evidence_files', 'evidence_attachments', 'evidence_uploads', 'evidence_custody', 'evidence_transfers', 'evidence_seen_requests', 'evidence_peer_lies'],
+  migrations: { '20261201T220000-evidence': migration20261201T220000, '20261201T230000-evidence-transfers': migration20261201T230000, '20261202T040000-evidence-seen-requests': migration20261202T040000, '20261202T151000-evidence-peer-lies': migration20261202T151000 },
   // Attachments move to the other party of their case: offered through the outbox, pulled chunk by chunk (transfer/).
   messages: [EvidenceOfferType, EvidenceReceivedType],
   routes: (app, ctx, deps) => {

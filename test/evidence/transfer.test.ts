@@ -36,6 +36,12 @@ async function settled(store: StoreHandle, id: string): Promise<{ state: string;
   }, 240_000);
 }
 
+/** The audit entries of one kind of lie about one attachment. */
+async function lies(store: StoreHandle, action: string, attachmentId: string): Promise<{ actor: string; target: string | null; details: Record<string, unknown> }[]> {
+  const rows = await store.db.selectFrom('audit_log').select(['actor', 'target', 'details']).where('action', '=', action).execute();
+  return rows.map((r) => ({ actor: r.actor, target: r.target, details: JSON.parse(r.details) as Record<string, unknown> })).filter((r) => r.details.attachment === attachmentId);
+}
+
 /**
  * Attachments move from one real node process to the other party of their case: offered
  * through the outbox, pulled chunk by chunk over the signed route, each chunk and the whole
@@ -152,6 +158,12 @@ describe.each(DIALECTS)('evidence transfer between two nodes (%s)', (dialect) =>
     expect((await ok.arrayBuffer()).byteLength).toBe(CHUNK);
     const past = `/federation/v1/evidence/${first.attachmentId}/chunks/6`;
     expect((await fetch(`${a.url}${past}`, { headers: signPeerRequest({ identity: idB }, 'GET', past, a.nodeId) })).status).toBe(404);
+    // Asking for a chunk the offer never had is audited on A, once for the transfer however often it is asked.
+    const further = `/federation/v1/evidence/${first.attachmentId}/chunks/7`;
+    expect((await fetch(`${a.url}${further}`, { headers: signPeerRequest({ identity: idB }, 'GET', further, a.nodeId) })).status).toBe(404);
+    const asked = await lies(storeA, 'evidence.lying_request', first.attachmentId);
+    expect(asked).toEqual([{ actor: 'node:kz-cert', target: `case:${caseId}`, details: { peer: 'kz-cert', attachment: first.attachmentId, index: 6, chunks: 6 } }]);
+    expect(await metric(a, 'accord_evidence_answers_refused_total', { peer: 'kz-cert', reason: 'chunk_out_of_range' })).toBe(2);
     // Users of B cannot read A's transfer routes with B's tokens.
     expect((await fetch(`${a.url}/api/v1/cases/${caseId}/transfers`)).status).toBe(401);
     const list = await apiA('GET', `/api/v1/cases/${caseId}/transfers`);
@@ -196,6 +208,12 @@ describe.each(DIALECTS)('evidence transfer between two nodes (%s)', (dialect) =>
       return t?.state === 'failed' ? t : undefined;
     }, 240_000);
     expect(onA.error).toMatch(/^the peer stopped the transfer: chunk 2: chunk 2 hashes to/);
+    // B's audit log holds the sender's contradiction once, though B fetched the chunk several times.
+    const expected = hashes.slice(2 * 64, 3 * 64);
+    expect(await lies(storeB, 'evidence.lying_chunk', fakeId)).toEqual([
+      { actor: 'node:uz-cert', target: `case:${caseId}`, details: { peer: 'uz-cert', attachment: fakeId, what: 'chunk', index: 2, expected_sha256: expected, claimed_sha256: row.chunk_hashes.slice(2 * 64, 3 * 64) } },
+    ]);
+    expect(await metric(b, 'accord_evidence_answers_refused_total', { peer: 'uz-cert', reason: 'wrong_chunk' })).toBe(MAX_CHUNK_ATTEMPTS);
   }, 600_000);
 
   it('an offer for a case the receiver does not hold with the sender is refused in the receipt, with the reason', async () => {
@@ -230,8 +248,11 @@ describe.each(DIALECTS)('evidence transfer between two nodes (%s)', (dialect) =>
       const fromB = await sendFrom(ctxB, 'uz-cert', EvidenceMessage.received, { case_id: caseId, attachment_id: toC, sha256: row.sha256, outcome: 'received', at } satisfies ReceivedBody);
       const other = 'f'.repeat(64);
       const fromC = await sendFrom(ctxC, 'uz-cert', EvidenceMessage.received, { case_id: caseId, attachment_id: toC, sha256: other, outcome: 'received', at } satisfies ReceivedBody);
+      // The same lie again, in a new message: refused again, audited once.
+      const againC = await sendFrom(ctxC, 'uz-cert', EvidenceMessage.received, { case_id: caseId, attachment_id: toC, sha256: other, outcome: 'received', at: new Date().toISOString() } satisfies ReceivedBody);
       expect(await settled(ctxB.store, fromB)).toEqual({ state: 'rejected', reject_reason: expect.stringContaining(`no transfer of attachment ${toC} to kz-cert`) });
       expect(await settled(ctxC.store, fromC)).toEqual({ state: 'rejected', reject_reason: expect.stringContaining(`the answer names ${other}, the attachment's hash is ${row.sha256}`) });
+      expect(await settled(ctxC.store, againC)).toEqual({ state: 'rejected', reject_reason: expect.stringContaining(`the answer names ${other}`) });
     } finally {
       await ctxB.store.close();
       await ctxC.store.close();
@@ -244,7 +265,14 @@ describe.each(DIALECTS)('evidence transfer between two nodes (%s)', (dialect) =>
     const custody = await storeA.db.selectFrom('evidence_custody').select('action').where('attachment_id', '=', toC).execute();
     expect(custody.map((c) => c.action)).toEqual(['transfer_sent']);
     expect(await metric(a, 'accord_evidence_answers_refused_total', { peer: 'kz-cert', reason: 'not_sent_to_peer' })).toBe(notSent + 1);
-    expect(await metric(a, 'accord_evidence_answers_refused_total', { peer: 'kg-cert', reason: 'wrong_hash' })).toBe(wrongHash + 1);
+    expect(await metric(a, 'accord_evidence_answers_refused_total', { peer: 'kg-cert', reason: 'wrong_hash' })).toBe(wrongHash + 2);
+    // Each lie is in A's audit log once, with the peer, the attachment, and the hash expected and claimed.
+    const audited = await lies(storeA, 'evidence.lying_receipt', toC);
+    expect(audited).toHaveLength(2);
+    expect(audited).toEqual(expect.arrayContaining([
+      { actor: 'node:kg-cert', target: `case:${caseId}`, details: { peer: 'kg-cert', attachment: toC, reason: 'wrong_hash', message: expect.any(String), outcome: 'received', expected_sha256: row.sha256, claimed_sha256: 'f'.repeat(64) } },
+      { actor: 'node:kz-cert', target: `case:${caseId}`, details: { peer: 'kz-cert', attachment: toC, reason: 'not_sent_to_peer', message: expect.any(String), outcome: 'received', expected_sha256: null, claimed_sha256: row.sha256 } },
+    ]));
   }, 600_000);
 
   // Last: it alters A's stored copy of the first file.

@@ -42,8 +42,21 @@ const RUN_BUDGET_MS = 30_000;
 const FETCH_TIMEOUT_MS = 60_000;
 
 const bytesMoved = defineCounter('accord_evidence_transfer_bytes_total', 'Evidence plaintext bytes moved between nodes, by peer and direction (sent, received)', ['peer', 'direction']);
-const answersRefused = defineCounter('accord_evidence_answers_refused_total', 'Answers about evidence transfers refused because they did not fit a transfer to their sender, by peer and reason (not_sent_to_peer, wrong_hash)', ['peer', 'reason']);
+const answersRefused = defineCounter('accord_evidence_answers_refused_total', 'Answers about evidence transfers refused because they did not fit a transfer to their sender, by peer and reason (not_sent_to_peer, wrong_hash; from the sender: wrong_hash_list, wrong_chunk; from the receiver: chunk_out_of_range)', ['peer', 'reason']);
 const transfersFinished = defineCounter('accord_evidence_transfers_total', 'Evidence transfers finished on this node, by direction and outcome', ['direction', 'outcome']);
+
+/**
+ * A peer's answer that contradicts what was agreed, written to the audit log once: `key` names
+ * the claim (a retry, or the same claim in a new message, finds it recorded and adds nothing).
+ * Resolves whether it was new.
+ */
+async function recordLie(ctx: NodeContext, trx: DbOrTrx, lie: { key: string; peer: string; caseId: string; attachmentId: string; action: 'evidence.lying_receipt' | 'evidence.lying_chunk' | 'evidence.lying_request'; details: Record<string, unknown> }): Promise<boolean> {
+  const at = new Date().toISOString();
+  const ins = await trx.insertInto('evidence_peer_lies').values({ key: lie.key.slice(0, 500), peer: lie.peer, attachment_id: lie.attachmentId, at }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+  if (Number(ins.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+  await appendAudit(trx, ctx.store.dialect, { actor: `node:${lie.peer}`, ip: null, action: lie.action, target: `case:${lie.caseId}`, details: { peer: lie.peer, attachment: lie.attachmentId, ...lie.details } });
+  return true;
+}
 
 /** Routes give the node's "messages queued" signal here, so that jobs that queue start delivery at once. */
 const onQueuedOf = new WeakMap<object, () => void>();
@@ -267,7 +280,14 @@ export async function serveChunkHashes(ctx: NodeContext, peer: string, attachmen
  */
 export async function serveChunk(ctx: NodeContext, peer: string, attachmentId: string, index: number): Promise<Buffer> {
   const r = await outgoingFor(ctx, peer, attachmentId);
-  if (index >= r.chunks) throw new NotFoundError(`chunk ${index} of attachment ${attachmentId} (it has ${r.chunks})`);
+  if (index >= r.chunks) {
+    // The peer asks for a chunk the offer never had: refused, and audited once per transfer.
+    answersRefused(ctx)?.inc({ peer, reason: 'chunk_out_of_range' });
+    await ctx.store.db.transaction().execute((trx) =>
+      recordLie(ctx, trx, { key: `range:${peer}:${attachmentId}`, peer, caseId: r.case_id, attachmentId, action: 'evidence.lying_request', details: { index, chunks: r.chunks } }),
+    );
+    throw new NotFoundError(`chunk ${index} of attachment ${attachmentId} (it has ${r.chunks})`);
+  }
   const { key, header, chunkBytes } = await storedKey(ctx, r.sha256);
   if (chunkBytes !== r.chunk_bytes) throw new AppError(500, 'evidence-tampered', 'Stored evidence altered', `the stored file ${r.sha256} has chunks of ${chunkBytes} bytes, not ${r.chunk_bytes}`);
   const fh = await open(storedPath(ctx.settings.dataDir, r.sha256), 'r');
@@ -310,10 +330,26 @@ export async function receiveAnswer(trx: DbOrTrx, e: Envelope<ReceivedBody>, ctx
   const r = await transferRow(trx, b.attachment_id);
   if (!r || r.direction !== 'out' || r.peer !== e.from || r.case_id !== b.case_id) {
     answersRefused(ctx)?.inc({ peer: e.from, reason: 'not_sent_to_peer' });
+    await recordLie(ctx, trx, {
+      key: `receipt:${e.from}:${b.attachment_id}:${b.case_id}:${b.sha256}:not_sent_to_peer`,
+      peer: e.from,
+      caseId: b.case_id,
+      attachmentId: b.attachment_id,
+      action: 'evidence.lying_receipt',
+      details: { reason: 'not_sent_to_peer', message: e.id, outcome: b.outcome, expected_sha256: null, claimed_sha256: b.sha256 },
+    });
     return `no transfer of attachment ${b.attachment_id} to ${e.from}`;
   }
   if (b.sha256 !== r.sha256) {
     answersRefused(ctx)?.inc({ peer: e.from, reason: 'wrong_hash' });
+    await recordLie(ctx, trx, {
+      key: `receipt:${e.from}:${r.attachment_id}:${b.sha256}:wrong_hash`,
+      peer: e.from,
+      caseId: r.case_id,
+      attachmentId: r.attachment_id,
+      action: 'evidence.lying_receipt',
+      details: { reason: 'wrong_hash', message: e.id, outcome: b.outcome, expected_sha256: r.sha256, claimed_sha256: b.sha256 },
+    });
     const why = `${e.from} answered (message ${e.id}) that it ${b.outcome === 'received' ? 'received' : 'stopped'} ${b.sha256}, but the attachment's hash is ${r.sha256}: the answer was refused`;
     await trx.updateTable('evidence_transfers').set({ error: why, updated_at: new Date().toISOString() }).where('attachment_id', '=', r.attachment_id).execute();
     return `the answer names ${b.sha256}, the attachment's hash is ${r.sha256}`;
@@ -366,14 +402,24 @@ export async function receiveOffer(trx: DbOrTrx, e: Envelope<OfferBody>, ctx: No
   noteOfferArrived(ctx);
 }
 
+/** What the sender served against its own offer: a hash list or chunk of another hash or length. */
+interface SenderLie {
+  /** `hash_list` or the chunk's index. */
+  what: 'hash_list' | number;
+  expected_sha256?: string;
+  claimed_sha256?: string;
+  expected_bytes?: number;
+  claimed_bytes?: number | null;
+}
+
 class FetchError extends Error {
-  /** `counts`: the sender answered and refused, or the bytes were wrong (a bounded number of attempts); otherwise the link failed (retried without end). */
-  constructor(message: string, readonly counts: boolean) {
+  /** `counts`: the sender answered and refused, or the bytes were wrong (a bounded number of attempts); otherwise the link failed (retried without end). `lie`: what the sender served contradicts its offer. */
+  constructor(message: string, readonly counts: boolean, readonly lie?: SenderLie) {
     super(message);
   }
 }
 
-async function pull(ctx: NodeContext, baseUrl: string, peer: string, path: string, expectBytes: number): Promise<Buffer> {
+async function pull(ctx: NodeContext, baseUrl: string, peer: string, path: string, expectBytes: number, what: SenderLie['what']): Promise<Buffer> {
   let res: Response;
   try {
     res = await fetch(`${baseUrl}${path}`, { headers: signPeerRequest(ctx, 'GET', path, peer), signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'manual' });
@@ -387,7 +433,7 @@ async function pull(ctx: NodeContext, baseUrl: string, peer: string, path: strin
   const declared = Number(res.headers.get('content-length'));
   if (declared !== expectBytes) {
     await res.body?.cancel().catch(() => undefined);
-    throw new FetchError(`${peer} sent ${Number.isNaN(declared) ? 'an unknown number of' : declared} bytes for ${path} where ${expectBytes} were expected`, true);
+    throw new FetchError(`${peer} sent ${Number.isNaN(declared) ? 'an unknown number of' : declared} bytes for ${path} where ${expectBytes} were expected`, true, { what, expected_bytes: expectBytes, claimed_bytes: Number.isNaN(declared) ? null : declared });
   }
   try {
     return Buffer.from(await res.arrayBuffer());
@@ -424,6 +470,21 @@ async function chunkFailed(ctx: NodeContext, r: TransferRow, e: FetchError): Pro
   if (!e.counts) {
     await update(ctx, r.attachment_id, { error: e.message });
     return 'link';
+  }
+  if (e.lie) {
+    // Refused (fetched again, then the transfer fails), and audited once per chunk or hash list.
+    const { what, ...claim } = e.lie;
+    answersRefused(ctx)?.inc({ peer: r.peer, reason: what === 'hash_list' ? 'wrong_hash_list' : 'wrong_chunk' });
+    await ctx.store.db.transaction().execute((trx) =>
+      recordLie(ctx, trx, {
+        key: `${what === 'hash_list' ? 'hash_list' : `chunk:${what}`}:${r.peer}:${r.attachment_id}`,
+        peer: r.peer,
+        caseId: r.case_id,
+        attachmentId: r.attachment_id,
+        action: 'evidence.lying_chunk',
+        details: what === 'hash_list' ? { what: 'hash_list', ...claim } : { what: 'chunk', index: what, ...claim },
+      }),
+    );
   }
   const attempts = r.attempts + 1;
   if (attempts >= MAX_CHUNK_ATTEMPTS) {
@@ -514,13 +575,13 @@ async function pumpOne(ctx: NodeContext, r: TransferRow, until: number): Promise
   if (!r.chunk_hashes) {
     let list: Buffer;
     try {
-      list = await pull(ctx, baseUrl, r.peer, `${base}/hashes`, r.chunks * 32);
+      list = await pull(ctx, baseUrl, r.peer, `${base}/hashes`, r.chunks * 32, 'hash_list');
     } catch (e) {
       if (e instanceof FetchError) return chunkFailed(ctx, r, e);
       throw e;
     }
     const got = createHash('sha256').update(list).digest('hex');
-    if (got !== r.chunk_list_sha256) return chunkFailed(ctx, r, new FetchError(`the chunk hash list hashes to ${got}, the offer names ${r.chunk_list_sha256}`, true));
+    if (got !== r.chunk_list_sha256) return chunkFailed(ctx, r, new FetchError(`the chunk hash list hashes to ${got}, the offer names ${r.chunk_list_sha256}`, true, { what: 'hash_list', expected_sha256: r.chunk_list_sha256, claimed_sha256: got }));
     r.chunk_hashes = list.toString('hex');
     r.attempts = 0;
     await update(ctx, r.attachment_id, { chunk_hashes: r.chunk_hashes, attempts: 0, error: null });
@@ -531,10 +592,10 @@ async function pumpOne(ctx: NodeContext, r: TransferRow, until: number): Promise
   const whole = wholeHashOf(ctx, r);
   try {
     const storeChunk = async (i: number): Promise<Buffer> => {
-      const plain = await pull(ctx, baseUrl, r.peer, `${base}/chunks/${i}`, plainBytesOf(r.size, r.chunk_bytes, i));
+      const plain = await pull(ctx, baseUrl, r.peer, `${base}/chunks/${i}`, plainBytesOf(r.size, r.chunk_bytes, i), i);
       const got = createHash('sha256').update(plain).digest('hex');
       const expected = r.chunk_hashes.slice(i * 64, i * 64 + 64);
-      if (got !== expected) throw new FetchError(`chunk ${i} hashes to ${got}, the offer names ${expected}`, true);
+      if (got !== expected) throw new FetchError(`chunk ${i} hashes to ${got}, the offer names ${expected}`, true, { what: i, expected_sha256: expected, claimed_sha256: got });
       const [ct, tag] = sealChunkParts(key, header, i, i === r.chunks - 1, plain);
       await fh.writev([ct, tag], HEADER_BYTES + i * (r.chunk_bytes + TAG_BYTES));
       return plain;

@@ -54,8 +54,18 @@ export interface EvidenceSeenRequestsTable {
   seen_at: string;
 }
 
+/** A contradicting answer of a peer, recorded once (its audit entry is written when the row is). */
+export interface EvidencePeerLiesTable {
+  /** What was claimed, as a stable key: `receipt:<message id>`, `chunk:<attachment>:<index>:<sha256>`, … */
+  key: string;
+  peer: string;
+  attachment_id: string;
+  at: string;
+}
+
 declare module '../../store/schema.js' {
   interface Database {
+    evidence_peer_lies: EvidencePeerLiesTable;
     evidence_transfers: EvidenceTransfersTable;
     evidence_seen_requests: EvidenceSeenRequestsTable;
   }
