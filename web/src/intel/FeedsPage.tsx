@@ -1,4 +1,4 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSignedIn } from '../auth/useSession.js';
 import { useFormatRelative } from '../shared/hooks/useFormat.js';
@@ -18,6 +18,15 @@ export function FeedsPage() {
   const acting = useAction();
   const [editing, setEditing] = useState<IntelFeed | null>(null);
   const mayManage = INTEL_RELEASE.includes(user.role);
+  const anyRunning = feeds.data?.feeds.some((f) => f.state.running) ?? false;
+  const { reload } = feeds;
+
+  // A feed being read (by the job or a run started elsewhere): show its outcome when the run ends.
+  useEffect(() => {
+    if (!anyRunning) return;
+    const timer = window.setInterval(() => void reload(), 2000);
+    return () => window.clearInterval(timer);
+  }, [anyRunning, reload]);
 
   async function handleRun(f: IntelFeed) {
     if ((await acting.run(() => feedsApi.run(f.id))) !== undefined) void feeds.reload();
