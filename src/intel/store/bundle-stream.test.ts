@@ -72,4 +72,15 @@ describe('readBundle', () => {
       { numRuns: 200 },
     );
   });
+
+  it('tells escaped quotes from closing ones wherever the pieces cut, in strings dense with backslashes', async () => {
+    const text = fc.string({ unit: fc.constantFrom('\\', '"', 'a', '}', ']', ',', '{', 'я'), maxLength: 30 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 }))), { maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }), async (objects, sizes) => {
+        const { els } = await read(JSON.stringify({ type: 'bundle', id: 'bundle--6', objects }), sizes);
+        expect(els).toEqual(objects.map((object, index) => ({ index, object: JSON.parse(JSON.stringify(object)) })));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

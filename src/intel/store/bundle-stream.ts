@@ -115,13 +115,28 @@ export async function* readBundle(source: AsyncIterable<Uint8Array>, header: Bun
         let end = -1;
         let j = i;
         for (; j < n; j++) {
-          const b = buf[j]!;
           if (elInString) {
-            if (elEscape) elEscape = false;
-            else if (b === BACKSLASH) elEscape = true;
-            else if (b === QUOTE) elInString = false;
+            // Most bytes are inside strings: jump to the next quote (native search), then tell
+            // an escaped quote from the closing one by the backslashes right before it.
+            if (elEscape) {
+              elEscape = false;
+              continue;
+            }
+            const q = buf.indexOf(QUOTE, j);
+            const upTo = q === -1 ? n : q;
+            let run = 0;
+            while (upTo - 1 - run >= j && buf[upTo - 1 - run] === BACKSLASH) run++;
+            if (q === -1) {
+              // The string goes on in the next piece, perhaps right after a backslash.
+              elEscape = run % 2 === 1;
+              j = n;
+              break;
+            }
+            j = q;
+            if (run % 2 === 0) elInString = false;
             continue;
           }
+          const b = buf[j]!;
           if (b === QUOTE) elInString = true;
           else if (b === OPEN_OBJ || b === OPEN_ARR) {
             elDepth++;
