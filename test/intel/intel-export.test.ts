@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/roles.js';
 import { tlp2MarkingId } from '../../src/intel/policy/markings.js';
+import { validateStixObject } from '../../src/intel/stix/index.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
 import { bundle, indicator } from './_intel.js';
@@ -57,6 +58,8 @@ describe.each(DIALECTS)('intel export and incoming links (%s)', (dialect) => {
     await node?.close();
   });
 
+  /** The objects the filters chose, without the marking definitions added after them. */
+  const chosen = (b: { objects: Obj[] }) => b.objects.filter((o) => o.type !== 'marking-definition');
   const get = (url: string, role: Role = 'analyst') => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[role]}` } });
   const exported = async (query: string, role: Role = 'analyst') => {
     const r = await get(`/api/v1/intel/export?q=${tag}${query}`, role);
@@ -71,7 +74,21 @@ describe.each(DIALECTS)('intel export and incoming links (%s)', (dialect) => {
     expect(b.type).toBe('bundle');
     expect(b.id).toMatch(/^bundle--[0-9a-f-]{36}$/);
     expect(validBundle(b), JSON.stringify(validBundle.errors)).toBe(true);
-    expect(b.objects.map((o) => o.id).sort()).toEqual([...green, red, strict, target, ...rels, outgoing, seen].map((o) => o.id).sort());
+    expect(chosen(b).map((o) => o.id).sort()).toEqual([...green, red, strict, target, ...rels, outgoing, seen].map((o) => o.id).sort());
+    // The TLP marking definitions its objects name close the bundle, as published (the OASIS schema above and this node's validator accept them).
+    const defs = b.objects.filter((o) => o.type === 'marking-definition');
+    expect(defs.map((o) => o.id).sort()).toEqual([tlp2MarkingId('green'), tlp2MarkingId('amber+strict'), tlp2MarkingId('red')].sort());
+    expect(b.objects.slice(-defs.length)).toEqual(defs);
+    for (const d of defs) expect(validateStixObject(d).ok, JSON.stringify(d)).toBe(true);
+    expect(defs.find((d) => d.id === tlp2MarkingId('amber+strict'))).toEqual({
+      type: 'marking-definition',
+      spec_version: '2.1',
+      id: 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003',
+      created: '2022-10-01T00:00:00.000Z',
+      name: 'TLP:AMBER+STRICT',
+      extensions: { 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'amber+strict' } },
+    });
+    expect(r.headers['x-object-count']).toBe(String(b.objects.length - defs.length));
     // The newest version only, and each object as it was stored.
     expect(b.objects.find((o) => o.id === green[2]!.id)!.name).toBe(`${tag} green 2 renamed`);
     expect(b.objects.find((o) => o.id === target.id)).toEqual(target);
@@ -79,8 +96,9 @@ describe.each(DIALECTS)('intel export and incoming links (%s)', (dialect) => {
 
   it('filters as the list does: type, TLP, words; versions=all adds every version', async () => {
     expect((await exported('&type=malware')).b.objects.map((o) => o.id)).toEqual([target.id]);
-    expect((await exported('&tlp=green')).b.objects.map((o) => o.id).sort()).toEqual(green.map((o) => o.id).sort());
-    expect((await exported('%20strict')).b.objects.map((o) => o.id)).toEqual([strict.id]);
+    expect(chosen((await exported('&tlp=green')).b).map((o) => o.id).sort()).toEqual(green.map((o) => o.id).sort());
+    expect((await exported('&tlp=green')).b.objects.filter((o) => o.type === 'marking-definition').map((o) => o.id)).toEqual([tlp2MarkingId('green')]);
+    expect(chosen((await exported('%20strict')).b).map((o) => o.id)).toEqual([strict.id]);
     expect((await exported('&origin=received')).b.objects).toEqual([]);
     const all = (await exported('&tlp=green&versions=all')).b;
     expect(all.objects.filter((o) => o.id === green[2]!.id).map((o) => o.name).sort()).toEqual([`${tag} green 2`, `${tag} green 2 renamed`]);
@@ -96,6 +114,7 @@ describe.each(DIALECTS)('intel export and incoming links (%s)', (dialect) => {
       expect(b.objects.map((o) => o.id)).not.toContain(red.id);
       expect(b.objects.map((o) => o.id)).not.toContain(rels[1]!.id);
       expect(r.body).not.toContain(red.id);
+      expect(r.body).not.toContain(tlp2MarkingId('red'));
       expect(b.objects.map((o) => o.id)).toContain(strict.id);
     }
     expect((await exported('&tlp=red', 'analyst')).b.objects).toEqual([]);
@@ -141,5 +160,24 @@ describe.each(DIALECTS)('intel export and incoming links (%s)', (dialect) => {
     expect((await get(`/api/v1/intel/objects/${red.id}/incoming`, 'analyst')).statusCode).toBe(404);
     expect((await get(`/api/v1/intel/objects/malware--${randomUUID()}/incoming`)).statusCode).toBe(404);
     expect((await get('/api/v1/intel/objects/not-an-id/incoming')).statusCode).toBe(400);
+  });
+
+  it('finds incoming links through the index, however many other relationships mention the object; the answer stops at 200', async () => {
+    const hub = malware({ name: `${tag} hub` });
+    const into = Array.from({ length: 3 }, () => relationship(green[0]!.id, hub.id));
+    // Stored after them (so first in a newest-first scan): 250 relationships from the hub that quote its id.
+    const outOf = Array.from({ length: 250 }, (_, i) => relationship(hub.id, green[1]!.id, { relationship_type: 'uses', description: `out ${i} of ${hub.id}` }));
+    const post = (objects: unknown[]) => app.inject({ method: 'POST', url: '/api/v1/intel/imports', headers: { authorization: `Bearer ${tokens.analyst}`, 'content-type': 'application/stix+json' }, payload: bundle(objects) });
+    expect((await post([hub, ...into])).json()).toMatchObject({ stored: 4 });
+    expect((await post(outOf)).json()).toMatchObject({ stored: 250 });
+    const incoming = async () => (await get(`/api/v1/intel/objects/${hub.id}/incoming`)).json() as { incoming: { id: string }[]; truncated: boolean };
+    const first = await incoming();
+    expect([first.incoming.map((o) => o.id).sort(), first.truncated]).toEqual([into.map((o) => o.id).sort(), false]);
+    const more = Array.from({ length: 200 }, () => relationship(green[2]!.id, hub.id));
+    expect((await post(more)).json()).toMatchObject({ stored: 200 });
+    const capped = await incoming();
+    expect([capped.incoming.length, capped.truncated]).toEqual([200, true]);
+    // Newest first: the 200 stored last.
+    expect(capped.incoming.map((o) => o.id).sort()).toEqual(more.map((o) => o.id).sort());
   });
 });

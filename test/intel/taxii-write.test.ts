@@ -7,6 +7,7 @@ import { ROLES, type Role } from '../../src/auth/roles.js';
 import { resolveSettings } from '../../src/config/settings.js';
 import type { NodeContext } from '../../src/context.js';
 import { ALL_COLLECTION_ID, LOCAL_COLLECTION_ID, MAX_CONTENT_LENGTH, TAXII_MEDIA_TYPE } from '../../src/intel/taxii/taxii.routes.js';
+import { MAX_STATUS_DETAILS } from '../../src/intel/taxii/taxii.status.js';
 import { DIALECTS, newTestDbTarget, type TestDbTarget } from '../_util/db.js';
 import { buildTestApp, buildUser } from '../_util/node.js';
 import { indicator } from './_intel.js';
@@ -126,6 +127,23 @@ describe.each(DIALECTS)('TAXII 2.1 adds, status and deletes (%s)', (dialect) => 
     expect([r.statusCode, r.json().error_code]).toEqual([403, 'urn:accord:problem:collection-read-only']);
     expect((await add([indicator()], 'admin', `${ROOT}/collections/00000000-0000-4000-8000-000000000000/objects/`)).statusCode).toBe(404);
     expect(await statusRows()).toBe(before);
+  });
+
+  it('counts every object of a large add but names at most the first 1,000 successes and 1,000 failures, and none beyond a TAXII client', async () => {
+    const many = Array.from({ length: 1003 }, (_, i) => indicator({ name: `capped ${i}` }));
+    const wrong = Array.from({ length: 1002 }, () => ({ ...indicator({ name: 'capped wrong' }), modified: '2000-01-01T00:00:00.000Z' }));
+    const red = indicator({ name: 'capped red', object_marking_refs: ['marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1'] });
+    const r = await add([red, ...many, ...wrong]);
+    expect(r.statusCode).toBe(202);
+    const st = r.json();
+    expect(st).toMatchObject({ total_count: 2006, success_count: 1004, failure_count: 1002 });
+    expect(st.successes).toHaveLength(MAX_STATUS_DETAILS);
+    expect(st.failures).toHaveLength(MAX_STATUS_DETAILS);
+    // The RED object is counted, never named: a status is read over TAXII, where RED does not go.
+    expect(r.body).not.toContain(red.id);
+    expect(st.successes[0].id).toBe(many[0]!.id);
+    const stored = (await get(`${ROOT}/status/${st.id}/`)).json();
+    expect([stored.success_count, stored.successes.length, stored.failures.length]).toEqual([1004, MAX_STATUS_DETAILS, MAX_STATUS_DETAILS]);
   });
 
   it('answers 404 for an unknown status and for another user\'s status; a holder of intel:red sees every one', async () => {

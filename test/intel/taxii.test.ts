@@ -94,12 +94,21 @@ describe.each(DIALECTS)('TAXII 2.1 server (%s)', (dialect) => {
     expect((await get(`${OBJECTS}?added_after=${lastAdded.replace(/\d{3}Z$/, '999Z')}`)).json()).toEqual({ more: false });
   });
 
-  it('keeps TLP:RED from readers who are not its recipients, as if it did not exist', async () => {
+  it('never lets TLP:RED or AMBER+STRICT leave over TAXII, even to a holder of intel:red, as if they did not exist', async () => {
     const red = indicator({ name: 'red taxii', object_marking_refs: [tlp2MarkingId('red')] });
-    await importBundle([red]);
-    expect((await get(`${OBJECTS}?match[id]=${red.id}`)).json()).toEqual({ more: false });
-    expect((await get(`${OBJECTS}${red.id}/`)).statusCode).toBe(404);
-    expect((await get(`${OBJECTS}?match[id]=${red.id}`, 'admin')).json().objects).toHaveLength(1);
+    const strict = indicator({ name: 'strict taxii', object_marking_refs: [tlp2MarkingId('amber+strict')] });
+    const amber = indicator({ name: 'amber taxii', object_marking_refs: [tlp2MarkingId('amber')] });
+    await importBundle([red, strict, amber]);
+    for (const role of ['analyst', 'admin'] as Role[]) {
+      for (const o of [red, strict]) {
+        expect((await get(`${OBJECTS}?match[id]=${o.id}`, role)).json()).toEqual({ more: false });
+        expect((await get(`${OBJECTS}${o.id}/`, role)).statusCode).toBe(404);
+      }
+      expect((await get(`${OBJECTS}?match[id]=${amber.id}`, role)).json().objects).toHaveLength(1);
+    }
+    // The web app's API (a user of this node, not a TAXII client) still shows them to intel:red.
+    const web = await app.inject({ method: 'GET', url: `/api/v1/intel/objects/${red.id}`, headers: { authorization: `Bearer ${tokens.admin}` } });
+    expect(web.statusCode).toBe(200);
   });
 
   it('answers errors as TAXII error messages: 401, 406, 404, 400; takes an API token as the Basic password', async () => {

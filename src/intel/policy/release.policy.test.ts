@@ -6,27 +6,29 @@ const AUDIENCES: Record<string, Audience> = {
   user: { kind: 'user', redRecipient: false },
   'red user': { kind: 'user', redRecipient: true },
   client: { kind: 'client' },
+  'taxii user': { kind: 'taxii', redRecipient: false },
+  'taxii red user': { kind: 'taxii', redRecipient: true },
   'named peer': { kind: 'peer', named: true },
   'group peer': { kind: 'peer', named: false },
   public: { kind: 'public' },
 };
 
 // Written out by hand from the TLP 2.0 definitions, not derived from the code: who may get what.
-// Columns: user, red user, client, named peer, group peer, public.
+// Columns: user, red user, client, TAXII user, TAXII red user (the narrower of user and client), named peer, group peer, public.
 const EXPECTED: Record<Origin, Record<Tlp, string>> = {
   local: {
-    clear: 'yyyyyy',
-    green: 'yyyyyn',
-    amber: 'yyyyyn',
-    'amber+strict': 'yynyyn',
-    red: 'nynynn',
+    clear: 'yyyyyyyy',
+    green: 'yyyyyyyn',
+    amber: 'yyyyyyyn',
+    'amber+strict': 'yynnnyyn',
+    red: 'nynnnynn',
   },
   received: {
-    clear: 'yyyyyy',
-    green: 'yyyyyn',
-    amber: 'yyynnn',
-    'amber+strict': 'yynnnn',
-    red: 'nynnnn',
+    clear: 'yyyyyyyy',
+    green: 'yyyyyyyn',
+    amber: 'yyyyynnn',
+    'amber+strict': 'yynnnnnn',
+    red: 'nynnnnnn',
   },
 };
 
@@ -47,6 +49,10 @@ describe('mayReach', () => {
     expect(mayReach({ tlp: 'amber', origin: 'received' }, AUDIENCES['named peer']!)).toMatchObject({ reason: 'received-not-passed-on' });
     expect(mayReach({ tlp: 'amber+strict', origin: 'local' }, AUDIENCES.client!)).toMatchObject({ reason: 'tlp-amber-strict-organisation-only' });
     expect(mayReach({ tlp: 'red', origin: 'local' }, AUDIENCES['group peer']!)).toMatchObject({ reason: 'tlp-red-named-recipients-only' });
+    // Over TAXII even a named recipient of RED reads as a client: RED and AMBER+STRICT stay in.
+    expect(mayReach({ tlp: 'red', origin: 'local' }, AUDIENCES['taxii red user']!)).toMatchObject({ allowed: false, reason: 'tlp-red-named-recipients-only' });
+    expect(mayReach({ tlp: 'amber+strict', origin: 'local' }, AUDIENCES['taxii red user']!)).toMatchObject({ allowed: false, reason: 'tlp-amber-strict-organisation-only' });
+    expect(mayReach({ tlp: null, origin: 'received' }, AUDIENCES['taxii user']!)).toMatchObject({ allowed: true, tlp: 'amber' });
   });
 
   it('treats an unmarked object as the configured level', () => {

@@ -17,6 +17,12 @@ export type Audience =
   | { kind: 'user'; redRecipient: boolean }
   /** An authenticated TAXII client of this node: a client of this organisation. */
   | { kind: 'client' }
+  /**
+   * A user of this node reading over TAXII: the narrower of that user's reach and the TAXII
+   * clients' column (what leaves over TAXII may be handed on to the organisation's clients), so
+   * AMBER+STRICT and RED never leave this way, whoever reads.
+   */
+  | { kind: 'taxii'; redRecipient: boolean }
   /** Another organisation's node. `named`: the release names this peer itself, not a group or collection it is in. */
   | { kind: 'peer'; named: boolean }
   /** Anyone: an unauthenticated reader, a public feed. */
@@ -58,6 +64,10 @@ export function mayReach(intel: MarkedIntel, audience: Audience, options: Policy
       return tlp !== 'red' || audience.redRecipient ? allow : deny('tlp-red-named-recipients-only');
     case 'client':
       return tlp === 'green' || tlp === 'amber' ? allow : deny(reasonFor(tlp));
+    case 'taxii': {
+      const asUser = mayReach(intel, { kind: 'user', redRecipient: audience.redRecipient }, options);
+      return asUser.allowed ? mayReach(intel, { kind: 'client' }, options) : asUser;
+    }
     case 'peer':
       if (tlp === 'green') return allow;
       // The source decides who its recipients are; a recipient never widens the circle.

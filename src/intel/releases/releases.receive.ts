@@ -7,7 +7,7 @@ import { getGroup } from '../../groups/groups.service.js';
 import type { Db, DbOrTrx } from '../../store/db.js';
 import type { IntelReceivedReleasesTable } from '../intel.tables.js';
 import { validateStixObject } from '../stix/index.js';
-import { storeObjects, type PreparedObject } from '../store/objects.repository.js';
+import { recordReceived, storeObjects, type PreparedObject } from '../store/objects.repository.js';
 import { prepareObject } from '../store/prepare.js';
 import { releasedObjectDecision } from './releases.rules.js';
 import { IntelMessage, IntelObjectsBody } from './releases.schemas.js';
@@ -131,6 +131,7 @@ async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: Int
     good.push(prepareObject(v.object));
   }
   const out = await storeObjects(trx, good, 'received', from, now, ctx.store.sqlite);
+  await recordReceived(trx, from, b.release_id, b.audience.kind === 'group' ? b.audience.group_id : null, good);
   st.next_rseq = b.rseq + 1;
   st.title = b.title;
   st.objects += b.objects.length;

@@ -83,6 +83,16 @@ export async function objectVersions(db: DbOrTrx, audience: Audience, options: P
   return rows.map(toRow);
 }
 
+/** The newest version of each of these ids that the audience may see (marking definitions an export names). */
+export async function latestVisible(db: DbOrTrx, audience: Audience, options: PolicyOptions, ids: readonly string[]): Promise<ObjectRow[]> {
+  const out: ObjectRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('intel_objects').select(COLUMNS).where('latest', '=', 1).where('id', 'in', ids.slice(i, i + 500)).where(policyWhere(audience, options)).execute();
+    out.push(...rows.map(toRow));
+  }
+  return out;
+}
+
 export interface ExportFilter {
   type?: string;
   tlp?: Tlp;
@@ -134,21 +144,19 @@ export async function* exportPages(db: DbOrTrx, audience: Audience, options: Pol
 /**
  * The relationships whose `target_ref` is `id` and the sightings whose `sighting_of_ref` is
  * it, the newest version of each that the audience may see, newest first (at most `limit`).
- * Read among the relationship and sighting objects only (the type index) that mention the id.
+ * Found through the incoming-links index (`intel_links`, filled as objects are stored): the
+ * search reads every link to `id`, however many other links the store holds; only the answer
+ * is cut at `limit`.
  */
 export async function incomingRefs(db: DbOrTrx, audience: Audience, options: PolicyOptions, id: string, limit: number): Promise<ObjectRow[]> {
-  // The id as text anywhere in the stored JSON (kept as it was received, spacing and all); the parsed object decides.
-  const mentions = sql<SqlBool>`object like ${`%${id.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`;
   const rows = await db
     .selectFrom('intel_objects')
     .select(COLUMNS)
     .where('latest', '=', 1)
     .where(policyWhere(audience, options))
-    .where('type', 'in', ['relationship', 'sighting'])
-    .where(mentions)
+    .where((eb) => eb.exists(eb.selectFrom('intel_links').select('intel_links.object_id').where('intel_links.target_id', '=', id).whereRef('intel_links.object_id', '=', 'intel_objects.id').whereRef('intel_links.version', '=', 'intel_objects.version')))
     .orderBy('seq', 'desc')
     .limit(limit)
     .execute();
-  // A description quoting the id, or the id as source_ref, is not an incoming link.
-  return rows.map(toRow).filter((r) => r.object.target_ref === id || r.object.sighting_of_ref === id);
+  return rows.map(toRow);
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { isSqlite, type DbOrTrx } from '../../store/db.js';
 import { insertRows, type ColumnTypes } from '../../store/insert-rows.js';
 import type { IntelObjectsTable } from '../intel.tables.js';
+import type { IntelLinksTable, IntelReceivedObjectsTable } from './links.tables.js';
 
 /** An object ready to store: validated, its version and marking read. */
 export interface PreparedObject {
@@ -129,7 +130,40 @@ export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[
   }));
   if (raw && isSqlite(trx)) insertEach(raw, rows);
   else await insertRows(trx, 'intel_objects', TYPES, rows);
+  await insertLinks(trx, linksOf(fresh));
   return { stored: fresh.length, duplicates: batch.length - fresh.length };
+}
+
+/** The incoming links of these objects: each relationship's `target_ref`, each sighting's `sighting_of_ref`. */
+function linksOf(objects: readonly PreparedObject[]): IntelLinksTable[] {
+  const out: IntelLinksTable[] = [];
+  for (const o of objects) {
+    if (o.type !== 'relationship' && o.type !== 'sighting') continue;
+    const parsed = JSON.parse(o.json) as { target_ref?: unknown; sighting_of_ref?: unknown };
+    const target = o.type === 'relationship' ? parsed.target_ref : parsed.sighting_of_ref;
+    if (typeof target === 'string') out.push({ target_id: target, object_id: o.id, version: o.version });
+  }
+  return out;
+}
+
+/** Rows per insert of the side indexes (a few parameters each). */
+const SIDE_CHUNK = 400;
+
+async function insertLinks(trx: DbOrTrx, links: IntelLinksTable[]): Promise<void> {
+  for (let i = 0; i < links.length; i += SIDE_CHUNK) {
+    await trx.insertInto('intel_links').values(links.slice(i, i + SIDE_CHUNK)).onConflict((oc) => oc.doNothing()).execute();
+  }
+}
+
+/**
+ * Records that these object versions came in a peer's release (stored now or already held),
+ * in the caller's transaction: the TAXII collections of received releases and of groups read it.
+ */
+export async function recordReceived(trx: DbOrTrx, from: string, releaseId: string, groupId: string | null, objects: readonly Pick<PreparedObject, 'id' | 'version'>[]): Promise<void> {
+  const rows: IntelReceivedObjectsTable[] = objects.map((o) => ({ from_node: from, release_id: releaseId, group_id: groupId, object_id: o.id, version: o.version }));
+  for (let i = 0; i < rows.length; i += SIDE_CHUNK) {
+    await trx.insertInto('intel_received_objects').values(rows.slice(i, i + SIDE_CHUNK)).onConflict((oc) => oc.doNothing()).execute();
+  }
 }
 
 /**
@@ -142,6 +176,12 @@ export async function deleteObjectVersions(trx: DbOrTrx, id: string, origin: 'lo
   if (versions?.length) q = q.where('version', 'in', versions);
   const deleted = Number((await q.executeTakeFirst()).numDeletedRows);
   if (deleted === 0) return 0;
+  // Links from versions no longer held (a link's source is one version of this id).
+  await trx
+    .deleteFrom('intel_links')
+    .where('object_id', '=', id)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('intel_objects').select('seq').where('intel_objects.id', '=', id).whereRef('intel_objects.version', '=', 'intel_links.version'))))
+    .execute();
   const newest = await trx.selectFrom('intel_objects').select((eb) => eb.fn.max('version').as('v')).where('id', '=', id).executeTakeFirst();
   if (newest?.v !== null && newest?.v !== undefined) {
     await trx.updateTable('intel_objects').set({ latest: 1 }).where('id', '=', id).where('version', '=', newest.v).where('latest', '=', 0).execute();

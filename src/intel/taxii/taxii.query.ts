@@ -1,6 +1,7 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../../store/schema.js';
 import type { DbOrTrx } from '../../store/db.js';
-import type { Audience, PolicyOptions } from '../policy/release.policy.js';
+import { DEFAULT_POLICY, type Audience, type PolicyOptions } from '../policy/release.policy.js';
 import { policyWhere } from '../store/objects.query.js';
 
 /**
@@ -20,10 +21,70 @@ export interface TaxiiFilter {
   /** Objects after this seq (the `next` of the previous page). */
   after?: number;
   limit: number;
-  /** The local collection: only objects created or imported here. */
-  origin?: 'local';
-  /** A release's collection: only the objects its filter chooses. */
-  release?: { types?: string[]; ids?: string[]; new_local?: boolean; from_seq: number };
+  /** The collection's objects (everything the reader may see when not given). */
+  scope?: CollectionScope;
+}
+
+/** What one release of this node chooses: its filter, and the store's end when it was made. */
+export interface ReleaseScope {
+  types?: string[];
+  ids?: string[];
+  new_local?: boolean;
+  from_seq: number;
+}
+
+/**
+ * The objects a collection holds, before the reader's policy:
+ * - `all`: every object; `local`: those created or imported here;
+ * - `release`: those one release of this node chooses by its filter;
+ * - `received`: those received in one peer's release (recorded as they arrive);
+ * - `group`: those received in any release addressed to the group, and those this node's own
+ *   releases to the group choose that the policy lets reach a member through a group.
+ */
+export type CollectionScope =
+  | { kind: 'all' }
+  | { kind: 'local' }
+  | { kind: 'release'; release: ReleaseScope }
+  | { kind: 'received'; from: string; release_id: string }
+  | { kind: 'group'; group_id: string; releases: ReleaseScope[] };
+
+type Eb = ExpressionBuilder<Database, 'intel_objects'>;
+const none = sql<SqlBool>`1 = 0`;
+
+function releaseWhere(eb: Eb, r: ReleaseScope): Expression<SqlBool> {
+  const all: Expression<SqlBool>[] = [];
+  if (r.types) all.push(eb('type', 'in', r.types.length ? r.types : ['']));
+  if (r.ids) all.push(eb('id', 'in', r.ids.length ? r.ids : ['']));
+  if (r.new_local) all.push(eb('origin', '=', 'local'), eb('seq', '>', r.from_seq));
+  return all.length ? eb.and(all) : sql<SqlBool>`1 = 1`;
+}
+
+function receivedWhere(eb: Eb, by: { from: string; release_id: string } | { group_id: string }): Expression<SqlBool> {
+  let q = eb.selectFrom('intel_received_objects as ro').select('ro.object_id').whereRef('ro.object_id', '=', 'intel_objects.id').whereRef('ro.version', '=', 'intel_objects.version');
+  q = 'group_id' in by ? q.where('ro.group_id', '=', by.group_id) : q.where('ro.from_node', '=', by.from).where('ro.release_id', '=', by.release_id);
+  return eb.exists(q);
+}
+
+/** The WHERE clause of a collection's scope (the reader's policy is applied beside it). */
+export function scopeWhere(scope: CollectionScope) {
+  return (eb: Eb): Expression<SqlBool> => {
+    switch (scope.kind) {
+      case 'all':
+        return sql<SqlBool>`1 = 1`;
+      case 'local':
+        return eb('origin', '=', 'local');
+      case 'release':
+        return releaseWhere(eb, scope.release);
+      case 'received':
+        return receivedWhere(eb, scope);
+      case 'group': {
+        // What this node released to the group is what may reach a member through a group.
+        const throughGroup = policyWhere({ kind: 'peer', named: false }, DEFAULT_POLICY)(eb);
+        const any = [receivedWhere(eb, { group_id: scope.group_id }), ...scope.releases.map((r) => eb.and([releaseWhere(eb, r), throughGroup]))];
+        return any.length ? eb.or(any) : none;
+      }
+    }
+  };
 }
 
 export interface TaxiiRow {
@@ -69,13 +130,7 @@ export async function taxiiPage(db: DbOrTrx, audience: Audience, options: Policy
   if (f.ids?.length) q = q.where('id', 'in', f.ids);
   if (f.types?.length) q = q.where('type', 'in', f.types);
   if (f.specVersions?.length) q = q.where('spec_version', 'in', f.specVersions);
-  if (f.origin) q = q.where('origin', '=', f.origin);
-  if (f.release) {
-    const r = f.release;
-    if (r.types) q = q.where('type', 'in', r.types);
-    if (r.ids) q = q.where('id', 'in', r.ids);
-    if (r.new_local) q = q.where('origin', '=', 'local').where('seq', '>', r.from_seq);
-  }
+  if (f.scope && f.scope.kind !== 'all') q = q.where(scopeWhere(f.scope));
   if (!versions.includes('all')) {
     const exact = versions.filter((v) => v !== 'last' && v !== 'first');
     q = q.where((eb) => {

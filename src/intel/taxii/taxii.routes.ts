@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -7,13 +8,13 @@ import { roleMay } from '../../auth/roles.js';
 import type { TypedApp } from '../../capability.js';
 import type { NodeContext } from '../../context.js';
 import { AppError, NotFoundError } from '../../errors.js';
-import { userAudience } from '../intel.routes.js';
+import { listGroups } from '../../groups/groups.service.js';
 import type { ReleaseFilter, ReleaseRow } from '../intel.tables.js';
 import { findRelease } from '../releases/releases.service.js';
-import { DEFAULT_POLICY } from '../policy/release.policy.js';
+import { DEFAULT_POLICY, type Audience } from '../policy/release.policy.js';
 import { BundleFormatError } from '../store/bundle-stream.js';
 import { deleteObjectVersions } from '../store/objects.repository.js';
-import { taxiiPage, type TaxiiFilter, type TaxiiRow } from './taxii.query.js';
+import { taxiiPage, type CollectionScope, type ReleaseScope, type TaxiiFilter, type TaxiiRow } from './taxii.query.js';
 import { addObjects, findStatus, taxiiTime } from './taxii.status.js';
 
 /**
@@ -24,8 +25,13 @@ import { addObjects, findStatus, taxiiTime } from './taxii.status.js';
  * (what most TAXII clients send). Errors are TAXII error messages, not problem documents.
  *
  * Collections: everything the reader may see (read-only), the objects created or imported on
- * this node (`local`: holders of `intel:write` add, holders of `intel:delete` delete), and one
- * per release of this node (read-only: a release chooses its objects by its filter).
+ * this node (`local`: holders of `intel:write` add, holders of `intel:delete` delete), one per
+ * release of this node, one per group this node is a member of and one per peer's release
+ * received here (read-only: each is a view over the store).
+ *
+ * The reader: a signed-in user reading over TAXII is `{ kind: 'taxii' }` to the release policy,
+ * the narrower of the user's reach and the TAXII clients' (AMBER+STRICT and RED never leave over
+ * TAXII, whoever reads).
  */
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
 const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
@@ -40,6 +46,24 @@ const MAX_PAGE = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEFAULT_PAGE = 100;
 const tags = ['taxii'];
+/** Collections of one kind listed at most (each kind is listed oldest first). */
+const MAX_LISTED = 1000;
+/** The UUIDv5 namespace of the collection ids of groups and received releases. */
+export const COLLECTION_NAMESPACE = '5b0e7c3a-91d4-4f2e-8a6b-c1d2e3f4a5b6';
+
+/** A name-based (version 5, SHA-1) UUID, RFC 9562 §5.5. */
+export function uuidV5(namespace: string, name: string): string {
+  const h = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest().subarray(0, 16);
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** The collection of a group this node is a member of: UUIDv5 of `group:<group id>`. */
+export const groupCollectionId = (groupId: string) => uuidV5(COLLECTION_NAMESPACE, `group:${groupId}`);
+/** The collection of a peer's release received here: UUIDv5 of `received:<peer node id>:<release id>`. */
+export const receivedCollectionId = (fromNode: string, releaseId: string) => uuidV5(COLLECTION_NAMESPACE, `received:${fromNode}:${releaseId}`);
 
 class UnsupportedMediaTypeError extends AppError {
   override name = 'UnsupportedMediaTypeError';
@@ -178,14 +202,31 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
     const local = (req: FastifyRequest) => ({ id: LOCAL_COLLECTION_ID, title: 'This node', description: 'The objects created or imported on this node; holders of intel:write add to it', can_read: true, can_write: mayWrite(req), media_types: [STIX_MEDIA_TYPE] });
     const all = { id: ALL_COLLECTION_ID, title: 'Everything you may see', description: "This node's threat intelligence, under its release policy for the reader", can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] };
     const ofRelease = (r: ReleaseRow) => ({ id: r.id, title: `Release: ${r.title}`, description: `The objects of the release ${r.title} (${r.state}) you may see`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
-    /** A collection: everything, the local objects, or one release's objects (its id is the release's). */
-    const collection = async (req: FastifyRequest, id: string) => {
-      if (id === ALL_COLLECTION_ID) return { info: all, writable: false, release: undefined };
-      if (id === LOCAL_COLLECTION_ID) return { info: local(req), writable: true, origin: 'local' as const, release: undefined };
-      const r = UUID.test(id) ? await findRelease(ctx.store.db, id) : undefined;
-      if (!r) throw new NotFoundError(`no collection ${id}`);
-      return { info: ofRelease(r), writable: false, release: { ...(JSON.parse(r.filter) as ReleaseFilter), from_seq: Number(r.from_seq) } };
+    const ofGroup = (g: { id: string; name: string | null }) => ({ id: groupCollectionId(g.id), title: `Group: ${g.name ?? g.id}`, description: `What was released to the group ${g.name ?? g.id}: by its members, as received here, and by this node, as the policy lets it reach a member; what you may see of it`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
+    const ofReceived = (r: { from_node: string; release_id: string; title: string }) => ({ id: receivedCollectionId(r.from_node, r.release_id), title: `Received: ${r.title} (${r.from_node})`, description: `The objects received here in the release ${r.title} of ${r.from_node} you may see`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
+    const releaseScope = (r: ReleaseRow): ReleaseScope => ({ ...(JSON.parse(r.filter) as ReleaseFilter), from_seq: Number(r.from_seq) });
+    /** The active groups this node is a member of, by its own record. */
+    const myGroups = async () => (await listGroups(ctx)).filter((g) => g.status === 'active' && g.members.includes(ctx.identity.node_id));
+    const receivedReleases = () => ctx.store.db.selectFrom('intel_received_releases').select(['from_node', 'release_id', 'title']).orderBy('first_at').orderBy('from_node').orderBy('release_id').limit(MAX_LISTED).execute();
+    type Collection = { info: ReturnType<typeof ofRelease>; writable: boolean; scope: CollectionScope };
+    /** A collection: everything, the local objects, one release's objects (its id is the release's), a group's, a received release's. */
+    const collection = async (req: FastifyRequest, id: string): Promise<Collection> => {
+      if (id === ALL_COLLECTION_ID) return { info: all, writable: false, scope: { kind: 'all' } };
+      if (id === LOCAL_COLLECTION_ID) return { info: local(req), writable: true, scope: { kind: 'local' } };
+      if (!UUID.test(id)) throw new NotFoundError(`no collection ${id}`);
+      const r = await findRelease(ctx.store.db, id);
+      if (r) return { info: ofRelease(r), writable: false, scope: { kind: 'release', release: releaseScope(r) } };
+      const g = (await myGroups()).find((x) => groupCollectionId(x.id) === id);
+      if (g) {
+        const own = await ctx.store.db.selectFrom('intel_releases').selectAll().where('audience_kind', '=', 'group').where('audience_id', '=', g.id).execute();
+        return { info: ofGroup(g), writable: false, scope: { kind: 'group', group_id: g.id, releases: own.map(releaseScope) } };
+      }
+      const rr = (await receivedReleases()).find((x) => receivedCollectionId(x.from_node, x.release_id) === id);
+      if (rr) return { info: ofReceived(rr), writable: false, scope: { kind: 'received', from: rr.from_node, release_id: rr.release_id } };
+      throw new NotFoundError(`no collection ${id}`);
     };
+    /** The reader over TAXII: the narrower of the user's reach and the TAXII clients' column. */
+    const taxiiAudience = (req: FastifyRequest): Audience => ({ kind: 'taxii', redRecipient: roleMay(ctx.catalog.permissions, principalOf(req).user.role, 'intel:red') });
     const CollectionParams = Type.Object({ collection: Type.String({ maxLength: 64 }) });
     const ObjectParams = Type.Object({ collection: Type.String({ maxLength: 64 }), object: Type.String({ maxLength: 300 }) });
     const StatusParams = Type.Object({ status: Type.String({ maxLength: 64 }) });
@@ -203,17 +244,18 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
       max_content_length: MAX_CONTENT_LENGTH,
     }));
 
-    taxii.get(`${ROOT}/collections/`, { config: read, schema: { tags, summary: "TAXII 2.1 collections: everything you may see, this node's own objects (the one that takes adds), and one per release of this node's" } }, async (req) => {
-      const releases = await ctx.store.db.selectFrom('intel_releases').selectAll().orderBy('created_at').limit(1000).execute();
-      return { collections: [all, local(req), ...releases.map(ofRelease)] };
+    taxii.get(`${ROOT}/collections/`, { config: read, schema: { tags, summary: "TAXII 2.1 collections: everything you may see, this node's own objects (the one that takes adds), one per release of this node's, one per group it is a member of, one per peer's release received here" } }, async (req) => {
+      const releases = await ctx.store.db.selectFrom('intel_releases').selectAll().orderBy('created_at').limit(MAX_LISTED).execute();
+      const groups = (await myGroups()).slice(0, MAX_LISTED);
+      return { collections: [all, local(req), ...releases.map(ofRelease), ...groups.map(ofGroup), ...(await receivedReleases()).map(ofReceived)] };
     });
 
     taxii.get(`${ROOT}/collections/:collection/`, { config: read, schema: { tags, summary: 'A TAXII 2.1 collection', params: CollectionParams } }, async (req) => (await collection(req, req.params.collection)).info);
 
     const page = async (req: FastifyRequest, extra: Partial<TaxiiFilter> = {}) => {
       const c = await collection(req, (req.params as { collection: string }).collection);
-      const f = { ...filterOf(req.query as Record<string, unknown>), ...extra, ...(c.release ? { release: c.release } : {}), ...(c.origin ? { origin: c.origin } : {}) };
-      const rows = await taxiiPage(ctx.store.db, userAudience(ctx, req), policy, f);
+      const f = { ...filterOf(req.query as Record<string, unknown>), ...extra, scope: c.scope };
+      const rows = await taxiiPage(ctx.store.db, taxiiAudience(req), policy, f);
       const more = rows.length > f.limit;
       const shown = rows.slice(0, f.limit);
       return { rows: shown, more, next: more ? Buffer.from(String(shown[shown.length - 1]!.seq)).toString('base64url') : undefined };
@@ -298,7 +340,7 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
         const exact = f.versions?.filter((v) => v !== 'all' && v !== 'last' && v !== 'first');
         if (f.versions && exact?.length !== f.versions.length && !(f.versions.length === 1 && f.versions[0] === 'all')) throw new AppError(400, 'bad-request', 'Bad request', 'match[version]: name the versions to delete (timestamps), or all');
         // Only objects the reader may see: another one answers as one that does not exist.
-        const visible = await taxiiPage(ctx.store.db, userAudience(ctx, req), policy, { limit: 1, ids: [req.params.object], versions: ['all'], origin: 'local', ...(f.specVersions ? { specVersions: f.specVersions } : {}) });
+        const visible = await taxiiPage(ctx.store.db, taxiiAudience(req), policy, { limit: 1, ids: [req.params.object], versions: ['all'], scope: { kind: 'local' }, ...(f.specVersions ? { specVersions: f.specVersions } : {}) });
         if (visible.length === 0) throw new NotFoundError(`no object ${req.params.object}`);
         const actor = actorOf(req);
         const deleted = await ctx.store.db.transaction().execute(async (trx) => {

@@ -2,6 +2,8 @@ import type { Actor, NodeContext } from '../../context.js';
 import type { DbOrTrx } from '../../store/db.js';
 import { newId } from '../../util/ids.js';
 import type { IntelTaxiiStatusTable, TaxiiStatusDetail } from '../intel.tables.js';
+import { tlpOfObject } from '../policy/markings.js';
+import { mayReach, type Audience } from '../policy/release.policy.js';
 import { importBundle, type ImportSummary } from '../store/import.service.js';
 import { versionOf } from '../store/prepare.js';
 
@@ -31,6 +33,10 @@ export function taxiiTime(iso: string): string {
 }
 
 const MAX_MESSAGE = 500;
+/** Successes, and failures, named in a status at most (all are counted). */
+export const MAX_STATUS_DETAILS = 1000;
+/** Who reads a status: a TAXII client, whoever its user is (the policy's TAXII clients' column). */
+const STATUS_READER: Audience = { kind: 'client' };
 
 /** What an add did, and the import that stored it. */
 export interface TaxiiAddOutcome {
@@ -46,25 +52,39 @@ export async function addObjects(ctx: NodeContext, actor: Actor, collectionId: s
     .insertInto('intel_taxii_status')
     .values({ id, collection_id: collectionId, requested_by: actor.ref, request_timestamp: requested, status: 'pending', total_count: 0, success_count: 0, failure_count: 0, pending_count: 0, successes: '[]', failures: '[]', import_id: null })
     .execute();
+  // Counted all; named: the first MAX_STATUS_DETAILS of each whose marking a TAXII client may see.
   const successes: TaxiiStatusDetail[] = [];
   const failures: TaxiiStatusDetail[] = [];
+  let successCount = 0;
+  let failureCount = 0;
+  const named = (tlp: Parameters<typeof mayReach>[0]['tlp']) => mayReach({ tlp, origin: 'local' }, STATUS_READER).allowed;
   // A cyber observable has no `modified`: its version is its date_added, close to this.
   const fallback = taxiiTime(requested);
   const summary = await importBundle(ctx, actor, body, {
     ...(bytesTotal !== undefined ? { bytesTotal } : {}),
-    onAccepted: (o) => void successes.push({ id: o.id, version: o.version ? taxiiTime(o.version) : fallback }),
+    onAccepted: (o) => {
+      successCount++;
+      if (successes.length < MAX_STATUS_DETAILS && named(o.tlp)) successes.push({ id: o.id, version: o.version ? taxiiTime(o.version) : fallback });
+    },
     onRefused: (r, object) => {
-      const version = object && typeof object === 'object' ? versionOf(object as Record<string, unknown>) : '';
+      failureCount++;
+      if (failures.length >= MAX_STATUS_DETAILS) return;
+      const obj = object && typeof object === 'object' ? (object as Record<string, unknown>) : null;
+      if (!named(obj ? (tlpOfObject(obj)?.level ?? null) : null)) return;
+      const version = obj ? versionOf(obj) : '';
       const message = r.errors.map((e) => `${e.path ? `${e.path}: ` : ''}${e.message}`).join('; ').slice(0, MAX_MESSAGE);
       failures.push({ id: r.id ?? `(object ${r.index} of the envelope)`, version: version ? taxiiTime(version) : fallback, message });
     },
   });
-  if (summary.state === 'failed') failures.push({ id: '(envelope)', version: fallback, message: `the envelope could not be read past this point: ${summary.error ?? ''}`.slice(0, MAX_MESSAGE) });
+  if (summary.state === 'failed') {
+    failureCount++;
+    failures.push({ id: '(envelope)', version: fallback, message: `the envelope could not be read past this point: ${summary.error ?? ''}`.slice(0, MAX_MESSAGE) });
+  }
   const done: Omit<IntelTaxiiStatusTable, 'id' | 'collection_id' | 'requested_by' | 'request_timestamp'> = {
     status: 'complete',
-    total_count: successes.length + failures.length,
-    success_count: successes.length,
-    failure_count: failures.length,
+    total_count: successCount + failureCount,
+    success_count: successCount,
+    failure_count: failureCount,
     pending_count: 0,
     successes: JSON.stringify(successes),
     failures: JSON.stringify(failures),
