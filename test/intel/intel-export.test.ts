@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/roles.js';
 import { tlp2MarkingId } from '../../src/intel/policy/markings.js';
+import * as linksMigration from '../../src/intel/migrations/20261202T160000-intel-links.js';
 import { validateStixObject } from '../../src/intel/stix/index.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
@@ -179,5 +181,16 @@ describe.each(DIALECTS)('intel export and incoming links (%s)', (dialect) => {
     expect([capped.incoming.length, capped.truncated]).toEqual([200, true]);
     // Newest first: the 200 stored last.
     expect(capped.incoming.map((o) => o.id).sort()).toEqual(more.map((o) => o.id).sort());
+  });
+
+  it('the migration that made the index fills it from the relationships and sightings already held', async () => {
+    const db = node.ctx.store.db as unknown as Kysely<unknown>;
+    const before = (await get(`/api/v1/intel/objects/${target.id}/incoming`, 'admin')).json().incoming.map((o: { id: string }) => o.id).sort();
+    expect(before).toHaveLength(3);
+    await db.schema.dropTable('intel_received_objects').execute();
+    await db.schema.dropTable('intel_links').execute();
+    await linksMigration.up(db);
+    expect((await get(`/api/v1/intel/objects/${target.id}/incoming`, 'admin')).json().incoming.map((o: { id: string }) => o.id).sort()).toEqual(before);
+    expect((await get(`/api/v1/intel/objects/${red.id}/incoming`, 'admin')).json().incoming).toEqual([]);
   });
 });
