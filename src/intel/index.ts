@@ -5,6 +5,7 @@ import * as migration20261202T070000 from './migrations/20261202T070000-intel-re
 import * as migration20261202T110000 from './migrations/20261202T110000-intel-taxii-status.js';
 import * as migration20261202T160000 from './migrations/20261202T160000-intel-links.js';
 import * as migration20261202T150000 from './migrations/20261202T150000-intel-feeds.js';
+import { feedsDesk } from './feeds/feeds.desk.js';
 import { followFeeds } from './feeds/feeds.jobs.js';
 import { registerFeedRoutes } from './feeds/feeds.routes.js';
 import { FEEDS_JOB } from './feeds/feeds.service.js';
@@ -47,5 +48,6 @@ export const intel: Capability = {
     { name: FEEDS_JOB, everyMs: 60_000, run: (ctx, job) => followFeeds(ctx, job) },
   ],
   release: intelReleaseRule,
+  desk: feedsDesk,
   webPages: ['/intelligence'],
 };

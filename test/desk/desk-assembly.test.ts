@@ -8,8 +8,8 @@ const withDesk = (name: string, desk: Capability['desk']): Capability => ({ name
 describe('the desk in the assembly', () => {
   it('gathers every capability that contributes, in list order', () => {
     const a = assemble(CAPABILITIES);
-    expect(a.catalog.desk.map((d) => d.capability)).toEqual(['federation', 'groups', 'directory', 'cases', 'evidence', 'plans', 'norms', 'statements']);
-    expect(a.catalog.desk.flatMap((d) => d.kinds)).toEqual(expect.arrayContaining(['directory.ping_test_to_confirm', 'groups.proposal_to_answer', 'evidence.arrived', 'evidence.transfer_failed', 'plans.item_overdue', 'statements.amendment_to_answer']));
+    expect(a.catalog.desk.map((d) => d.capability)).toEqual(['federation', 'groups', 'directory', 'cases', 'evidence', 'intel', 'plans', 'norms', 'statements']);
+    expect(a.catalog.desk.flatMap((d) => d.kinds)).toEqual(expect.arrayContaining(['directory.ping_test_to_confirm', 'groups.proposal_to_answer', 'evidence.arrived', 'evidence.transfer_failed', 'intel.feed_failing', 'plans.item_overdue', 'statements.amendment_to_answer']));
   });
 
   it('refuses two capabilities declaring one desk kind', () => {
