@@ -65,8 +65,12 @@ describe.each(DIALECTS)('failing feeds on the desk (%s)', (dialect) => {
     // Never run yet: nothing on the desk.
     expect(await feedItems('admin')).toEqual([]);
 
-    const failed = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
+    let failed = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
     expect(failed.state.last_error).toMatch(/^HTTP 401/);
+    // Switched off, it was put aside on purpose: nothing on the desk until it is switched on.
+    expect(await feedItems('admin')).toEqual([]);
+    expect((await api('PATCH', `/api/v1/intel/feeds/${made.id}`, { enabled: true })).statusCode).toBe(200);
+    failed = (await api('GET', `/api/v1/intel/feeds/${made.id}`)).json();
     for (const role of ['admin', 'coordinator'] as Role[]) {
       expect(await feedItems(role)).toEqual([{ kind: 'intel.feed_failing', id: made.id, params: { feed: 'Remote CERT', error: failed.state.last_error }, link: '/intelligence/feeds', since: failed.state.last_run_at, severity: 'attention' }]);
     }

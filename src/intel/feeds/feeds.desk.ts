@@ -23,6 +23,8 @@ async function failingFeedItems(ctx: NodeContext): Promise<DeskItem[]> {
     .selectFrom('intel_feeds')
     .select(['id', 'title', 'last_error', 'last_run_at', 'last_success_at'])
     .where('last_error', 'is not', null)
+    // A feed switched off was put aside on purpose: it no longer asks for attention.
+    .where('enabled', '=', 1)
     .orderBy('last_run_at', 'desc')
     .limit(LIMIT)
     .execute();

@@ -129,7 +129,6 @@ export async function* readBundle(source: AsyncIterable<Uint8Array>, header: Bun
             if (q === -1) {
               // The string goes on in the next piece, perhaps right after a backslash.
               elEscape = run % 2 === 1;
-              j = n;
               break;
             }
             j = q;
