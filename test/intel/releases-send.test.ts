@@ -113,7 +113,8 @@ describe.each(DIALECTS)('intel releases, sending side (%s)', (dialect) => {
     expect((await taxii(`/taxii2/api/collections/${rel.id}/`, 'analyst')).json()).toMatchObject({ id: rel.id, title: 'Release: Two ids', can_read: true });
     const names = async (role: Role) => ((await taxii(`/taxii2/api/collections/${rel.id}/objects/`, role)).json().objects ?? []).map((o: { name: string }) => o.name);
     expect(await names('analyst')).toEqual(['taxii green']);
-    expect(await names('coordinator')).toEqual(['taxii red', 'taxii green']);
+    // RED never leaves over TAXII, even to a holder of intel:red (the policy's TAXII clients column).
+    expect(await names('coordinator')).toEqual(['taxii green']);
     expect((await taxii(`/taxii2/api/collections/${UNKNOWN}/objects/`, 'analyst')).statusCode).toBe(404);
   });
 
@@ -178,5 +179,25 @@ describe.each(DIALECTS)('intel releases, sending side (%s)', (dialect) => {
     // What the policy allows passes the same gate.
     await node.ctx.store.db.transaction().execute((trx) => enqueueMessages(node.ctx, trx, 'kz-cert', IntelMessage.objects, [{ ...base, audience: { kind: 'peer' }, objects: [local(marked('red')), received(marked('green'))] }]));
     expect(await outbox()).toBe(before + 1);
+  });
+
+  it('names a RED object it releases by id only to holders of intel:red: other readers see the release without that id, as the objects list shows nothing of it', async () => {
+    const red = marked('red', { name: 'release-named red' });
+    const green = marked('green', { name: 'release-named green' });
+    await store(node.ctx, [red, green]);
+    const unknown = 'indicator--0badc0de-0000-4000-8000-000000000001';
+    const made = await call('POST', '/api/v1/intel/releases', 'coordinator', { title: 'Named objects', audience: { kind: 'peer', node_id: 'kz-cert' }, filter: { ids: [red.id, green.id, unknown] } });
+    expect(made.statusCode).toBe(201);
+    const id = made.json().id as string;
+    for (const role of ['admin', 'coordinator'] as Role[]) {
+      expect((await call('GET', `/api/v1/intel/releases/${id}`, role)).json().filter.ids).toEqual([red.id, green.id, unknown]);
+      expect((await call('GET', '/api/v1/intel/releases', role)).body).toContain(red.id);
+    }
+    for (const role of ['officer', 'analyst', 'auditor'] as Role[]) {
+      const one = await call('GET', `/api/v1/intel/releases/${id}`, role);
+      expect(one.json().filter.ids).toEqual([green.id, unknown]);
+      expect(one.body).not.toContain(red.id);
+      expect((await call('GET', '/api/v1/intel/releases', role)).body).not.toContain(red.id);
+    }
   });
 });

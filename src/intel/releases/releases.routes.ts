@@ -1,14 +1,19 @@
-import { actorOf } from '../../auth/access.js';
+import type { FastifyRequest } from 'fastify';
+import { actorOf, principalOf } from '../../auth/access.js';
+import { roleMay } from '../../auth/roles.js';
 import type { TypedApp } from '../../capability.js';
 import type { NodeContext } from '../../context.js';
 import { problemResponses } from '../../http/schemas.js';
 import { NewReleaseSchema, ReceivedReleaseListSchema, ReleaseListSchema, ReleaseParams, ReleaseSchema } from './releases.schemas.js';
-import { createRelease, getRelease, listReleases, stopRelease } from './releases.service.js';
+import { asSeenBy, createRelease, getRelease, listReleases, stopRelease } from './releases.service.js';
+import type { Audience } from '../policy/release.policy.js';
 
 const tags = ['intel'];
 
 /** Releases of threat intelligence to peers and groups, and what arrived from peers' releases. */
 export function registerReleaseRoutes(app: TypedApp, ctx: NodeContext): void {
+  // The reader as the release policy sees them: RED ids only for its named recipients (intel:red).
+  const reader = (req: FastifyRequest): Audience => ({ kind: 'user', redRecipient: roleMay(ctx.catalog.permissions, principalOf(req).user.role, 'intel:red') });
   const read = { access: { permission: 'intel:read' as const } };
   const release = { access: { permission: 'intel:release' as const } };
   app.addSchema(ReleaseSchema);
@@ -19,9 +24,9 @@ export function registerReleaseRoutes(app: TypedApp, ctx: NodeContext): void {
     async (req, reply) => reply.code(201).send(await createRelease(ctx, actorOf(req), req.body)),
   );
 
-  app.get('/api/v1/intel/releases', { config: read, schema: { tags, summary: "This node's releases, newest first, with each peer's progress", response: { 200: ReleaseListSchema, ...problemResponses } } }, async () => ({ releases: await listReleases(ctx) }));
+  app.get('/api/v1/intel/releases', { config: read, schema: { tags, summary: "This node's releases, newest first, with each peer's progress", response: { 200: ReleaseListSchema, ...problemResponses } } }, async (req) => ({ releases: await asSeenBy(ctx.store.db, await listReleases(ctx), reader(req)) }));
 
-  app.get('/api/v1/intel/releases/:id', { config: read, schema: { tags, summary: 'A release and its progress to each peer', params: ReleaseParams, response: { 200: ReleaseSchema, ...problemResponses } } }, async (req) => getRelease(ctx, req.params.id));
+  app.get('/api/v1/intel/releases/:id', { config: read, schema: { tags, summary: 'A release and its progress to each peer', params: ReleaseParams, response: { 200: ReleaseSchema, ...problemResponses } } }, async (req) => (await asSeenBy(ctx.store.db, [await getRelease(ctx, req.params.id)], reader(req)))[0]!);
 
   app.post(
     '/api/v1/intel/releases/:id/stop',

@@ -6,6 +6,8 @@ import { getGroup } from '../../groups/groups.service.js';
 import type { DbOrTrx } from '../../store/db.js';
 import { newId } from '../../util/ids.js';
 import type { ReleaseFilter, ReleasePeerRow, ReleaseRow } from '../intel.tables.js';
+import { DEFAULT_POLICY, type Audience } from '../policy/release.policy.js';
+import { policyWhere } from '../store/objects.query.js';
 import type { AudienceInput, NewRelease } from './releases.schemas.js';
 
 /** The job that sends releases to their peers (releases.jobs.ts). */
@@ -111,6 +113,24 @@ export async function getRelease(ctx: NodeContext, id: string): Promise<ReleaseV
   if (!r) throw new NotFoundError(`release ${id}`);
   const peers = await ctx.store.db.selectFrom('intel_release_peers').selectAll().where('release_id', '=', id).orderBy('peer_id').execute();
   return toView(r, peers);
+}
+
+/**
+ * A release as a reader sees it: the ids it names of objects held here that the reader may not
+ * see in any version are left out of its filter, so that the release pages name no more than
+ * the objects list shows (an id not held here stays: it tells nothing).
+ */
+export async function asSeenBy(db: DbOrTrx, views: ReleaseView[], audience: Audience): Promise<ReleaseView[]> {
+  const named = [...new Set(views.flatMap((v) => v.filter.ids ?? []))];
+  if (named.length === 0) return views;
+  const held = new Set<string>();
+  const seen = new Set<string>();
+  for (let i = 0; i < named.length; i += 500) {
+    const part = named.slice(i, i + 500);
+    for (const r of await db.selectFrom('intel_objects').select('id').distinct().where('id', 'in', part).execute()) held.add(r.id);
+    for (const r of await db.selectFrom('intel_objects').select('id').distinct().where('id', 'in', part).where(policyWhere(audience, DEFAULT_POLICY)).execute()) seen.add(r.id);
+  }
+  return views.map((v) => (v.filter.ids ? { ...v, filter: { ...v.filter, ids: v.filter.ids.filter((id) => !held.has(id) || seen.has(id)) } } : v));
 }
 
 /** Stops a release: nothing more is queued for it (what was queued still leaves). */
