@@ -62,7 +62,8 @@ describe('threat intelligence in the browser', { timeout: TIMEOUT }, () => {
     expect(href).toBe('/api/v1/intel/export?q=loader');
     const exported = await pageA.evaluate(async (url) => (await fetch(url)).json() as Promise<{ type: string; objects: { id: string }[] }>, href!);
     expect(exported.type).toBe('bundle');
-    expect(exported.objects.map((o) => o.id).sort()).toEqual([INDICATOR.id, MALWARE.id].sort());
+    // The list's objects, closed by the marking definitions they reference.
+    expect(exported.objects.map((o) => o.id).sort()).toEqual([INDICATOR.id, MALWARE.id, TLP.green, TLP.amber].sort());
     await intelA.row('BlackBasta loader').getByRole('link').click();
     const incoming = pageA.getByTestId('object-incoming').locator('li', { hasText: 'indicates' });
     await expect.poll(() => incoming.textContent(), POLL).toContain('Loader C2 address');
