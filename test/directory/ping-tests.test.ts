@@ -103,6 +103,9 @@ describe.each(DIALECTS)('ping tests between nodes on %s', (dialect) => {
       return t?.status === 'unanswered' ? t : undefined;
     }, 60_000);
     expect(closed.response_ms).toBeNull();
+    // B's window was opened when the test arrived there, a moment after A's: wait (by opening
+    // the link, which records nothing) until B's clock has passed its own deadline too.
+    await waitFor('the window closed on B', async () => (await fetch(dutyLink)).status === 410, 30_000);
     // Too late: both links say so, and nothing is recorded or sent.
     for (const link of [dutyLink, backupLink]) {
       const late = await fetch(`${b.url}/ping-tests/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${new URL(link).searchParams.get('token')}` });

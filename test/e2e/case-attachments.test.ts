@@ -87,8 +87,9 @@ describe('case attachments pages', { timeout: TIMEOUT * 2 }, () => {
       .poll(async () => {
         const s = await section.sent();
         if (s === null || s <= 0 || s >= SIZE) return false;
+        // The bar may finish between the two reads; then look again on the next poll.
         figures = (await section.progress.textContent({ timeout: 1000 }).catch(() => '')) ?? '';
-        return true;
+        return /\d+ % · [\d.]+ (kB|MB) of 31\.5 MB · .+\/s/.test(figures);
       }, POLL)
       .toBe(true);
     await onA.shell.screenshot(shot('uploading'));
