@@ -125,6 +125,16 @@ export async function listGroups(ctx: NodeContext): Promise<GroupView[]> {
 }
 
 /**
+ * A key that changes whenever any group's state may change: how many events and equivocations
+ * this node holds (both append-only, never deleted). For other capabilities that keep what they
+ * folded: read the key first, then fold, and keep the result under that key.
+ */
+export async function groupLogsHead(db: DbOrTrx): Promise<string> {
+  const n = async (t: 'group_events' | 'group_event_equivocations') => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+  return `${await n('group_events')}:${await n('group_event_equivocations')}`;
+}
+
+/**
  * The agreements of the active groups that both `me` and `peer` belong to, read through `db`
  * (a transaction of the caller's, e.g. while a received message is stored), for other capabilities.
  */

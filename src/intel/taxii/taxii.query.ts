@@ -34,11 +34,23 @@ export interface ReleaseScope {
 }
 
 /**
+ * A node's time as a member of a group, as this node's record of the group says: from its
+ * joining to its leaving (null: still a member). Times are ISO 8601 (UTC), compared as text.
+ */
+export interface MemberSpan {
+  node: string;
+  from: string;
+  until: string | null;
+}
+
+/**
  * The objects a collection holds, before the reader's policy:
  * - `all`: every object; `local`: those created or imported here;
  * - `release`: those one release of this node chooses by its filter;
  * - `received`: those received in one peer's release (recorded as they arrive);
- * - `group`: those received in any release addressed to the group, and those this node's own
+ * - `group`: those received in a release addressed to the group from a node that was a member
+ *   when the release first reached this node (`senders`: the members' spans; a release from
+ *   anyone else is left out whatever it says its audience is), and those this node's own
  *   releases to the group choose that the policy lets reach a member through a group.
  */
 export type CollectionScope =
@@ -46,7 +58,7 @@ export type CollectionScope =
   | { kind: 'local' }
   | { kind: 'release'; release: ReleaseScope }
   | { kind: 'received'; from: string; release_id: string }
-  | { kind: 'group'; group_id: string; releases: ReleaseScope[] };
+  | { kind: 'group'; group_id: string; releases: ReleaseScope[]; senders: MemberSpan[] };
 
 type Eb = ExpressionBuilder<Database, 'intel_objects'>;
 const none = sql<SqlBool>`1 = 0`;
@@ -59,9 +71,25 @@ function releaseWhere(eb: Eb, r: ReleaseScope): Expression<SqlBool> {
   return all.length ? eb.and(all) : sql<SqlBool>`1 = 1`;
 }
 
-function receivedWhere(eb: Eb, by: { from: string; release_id: string } | { group_id: string }): Expression<SqlBool> {
-  let q = eb.selectFrom('intel_received_objects as ro').select('ro.object_id').whereRef('ro.object_id', '=', 'intel_objects.id').whereRef('ro.version', '=', 'intel_objects.version');
-  q = 'group_id' in by ? q.where('ro.group_id', '=', by.group_id) : q.where('ro.from_node', '=', by.from).where('ro.release_id', '=', by.release_id);
+function receivedWhere(eb: Eb, by: { from: string; release_id: string }): Expression<SqlBool> {
+  const q = eb.selectFrom('intel_received_objects as ro').select('ro.object_id').whereRef('ro.object_id', '=', 'intel_objects.id').whereRef('ro.version', '=', 'intel_objects.version');
+  return eb.exists(q.where('ro.from_node', '=', by.from).where('ro.release_id', '=', by.release_id));
+}
+
+/**
+ * Received in a release addressed to the group whose sender was a member when the release
+ * first reached this node (its first message's arrival, `first_at`).
+ */
+function receivedFromMembersWhere(eb: Eb, groupId: string, senders: MemberSpan[]): Expression<SqlBool> {
+  if (senders.length === 0) return none;
+  const q = eb
+    .selectFrom('intel_received_objects as ro')
+    .innerJoin('intel_received_releases as rr', (j) => j.onRef('rr.from_node', '=', 'ro.from_node').onRef('rr.release_id', '=', 'ro.release_id'))
+    .select('ro.object_id')
+    .whereRef('ro.object_id', '=', 'intel_objects.id')
+    .whereRef('ro.version', '=', 'intel_objects.version')
+    .where('ro.group_id', '=', groupId)
+    .where((x) => x.or(senders.map((m) => x.and([x('rr.from_node', '=', m.node), x('rr.first_at', '>=', m.from), ...(m.until === null ? [] : [x('rr.first_at', '<', m.until)])]))));
   return eb.exists(q);
 }
 
@@ -80,7 +108,7 @@ export function scopeWhere(scope: CollectionScope) {
       case 'group': {
         // What this node released to the group is what may reach a member through a group.
         const throughGroup = policyWhere({ kind: 'peer', named: false }, DEFAULT_POLICY)(eb);
-        const any = [receivedWhere(eb, { group_id: scope.group_id }), ...scope.releases.map((r) => eb.and([releaseWhere(eb, r), throughGroup]))];
+        const any = [receivedFromMembersWhere(eb, scope.group_id, scope.senders), ...scope.releases.map((r) => eb.and([releaseWhere(eb, r), throughGroup]))];
         return any.length ? eb.or(any) : none;
       }
     }

@@ -8,13 +8,13 @@ import { roleMay } from '../../auth/roles.js';
 import type { TypedApp } from '../../capability.js';
 import type { NodeContext } from '../../context.js';
 import { AppError, NotFoundError } from '../../errors.js';
-import { listGroups } from '../../groups/groups.service.js';
 import type { ReleaseFilter, ReleaseRow } from '../intel.tables.js';
 import { findRelease } from '../releases/releases.service.js';
 import { DEFAULT_POLICY, type Audience } from '../policy/release.policy.js';
 import { BundleFormatError } from '../store/bundle-stream.js';
 import { deleteObjectVersions } from '../store/objects.repository.js';
 import { taxiiPage, type CollectionScope, type ReleaseScope, type TaxiiFilter, type TaxiiRow } from './taxii.query.js';
+import { groupCollections, type GroupCollection } from './taxii.groups.js';
 import { addObjects, findStatus, taxiiTime } from './taxii.status.js';
 
 /**
@@ -27,7 +27,9 @@ import { addObjects, findStatus, taxiiTime } from './taxii.status.js';
  * Collections: everything the reader may see (read-only), the objects created or imported on
  * this node (`local`: holders of `intel:write` add, holders of `intel:delete` delete), one per
  * release of this node, one per group this node is a member of and one per peer's release
- * received here (read-only: each is a view over the store).
+ * received here (read-only: each is a view over the store). A group's collection serves what
+ * its members released to it (a sender that was not a member when its release came is left
+ * out), and this node's own releases to it.
  *
  * The reader: a signed-in user reading over TAXII is `{ kind: 'taxii' }` to the release policy,
  * the narrower of the user's reach and the TAXII clients' (AMBER+STRICT and RED never leave over
@@ -202,11 +204,11 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
     const local = (req: FastifyRequest) => ({ id: LOCAL_COLLECTION_ID, title: 'This node', description: 'The objects created or imported on this node; holders of intel:write add to it', can_read: true, can_write: mayWrite(req), media_types: [STIX_MEDIA_TYPE] });
     const all = { id: ALL_COLLECTION_ID, title: 'Everything you may see', description: "This node's threat intelligence, under its release policy for the reader", can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] };
     const ofRelease = (r: ReleaseRow) => ({ id: r.id, title: `Release: ${r.title}`, description: `The objects of the release ${r.title} (${r.state}) you may see`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
-    const ofGroup = (g: { id: string; name: string | null }) => ({ id: groupCollectionId(g.id), title: `Group: ${g.name ?? g.id}`, description: `What was released to the group ${g.name ?? g.id}: by its members, as received here, and by this node, as the policy lets it reach a member; what you may see of it`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
+    const ofGroup = ({ group: g }: GroupCollection) => ({ id: groupCollectionId(g.id), title: `Group: ${g.name ?? g.id}`, description: `What was released to the group ${g.name ?? g.id}: by its members, as received here, and by this node, as the policy lets it reach a member; what you may see of it`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
     const ofReceived = (r: { from_node: string; release_id: string; title: string }) => ({ id: receivedCollectionId(r.from_node, r.release_id), title: `Received: ${r.title} (${r.from_node})`, description: `The objects received here in the release ${r.title} of ${r.from_node} you may see`, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE] });
     const releaseScope = (r: ReleaseRow): ReleaseScope => ({ ...(JSON.parse(r.filter) as ReleaseFilter), from_seq: Number(r.from_seq) });
     /** The active groups this node is a member of, by its own record. */
-    const myGroups = async () => (await listGroups(ctx)).filter((g) => g.status === 'active' && g.members.includes(ctx.identity.node_id));
+    const myGroups = groupCollections(ctx, groupCollectionId);
     const receivedReleases = () => ctx.store.db.selectFrom('intel_received_releases').select(['from_node', 'release_id', 'title']).orderBy('first_at').orderBy('from_node').orderBy('release_id').limit(MAX_LISTED).execute();
     type Collection = { info: ReturnType<typeof ofRelease>; writable: boolean; scope: CollectionScope };
     /** A collection: everything, the local objects, one release's objects (its id is the release's), a group's, a received release's. */
@@ -216,10 +218,10 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
       if (!UUID.test(id)) throw new NotFoundError(`no collection ${id}`);
       const r = await findRelease(ctx.store.db, id);
       if (r) return { info: ofRelease(r), writable: false, scope: { kind: 'release', release: releaseScope(r) } };
-      const g = (await myGroups()).find((x) => groupCollectionId(x.id) === id);
+      const g = await myGroups.find(id);
       if (g) {
-        const own = await ctx.store.db.selectFrom('intel_releases').selectAll().where('audience_kind', '=', 'group').where('audience_id', '=', g.id).execute();
-        return { info: ofGroup(g), writable: false, scope: { kind: 'group', group_id: g.id, releases: own.map(releaseScope) } };
+        const own = await ctx.store.db.selectFrom('intel_releases').selectAll().where('audience_kind', '=', 'group').where('audience_id', '=', g.group.id).execute();
+        return { info: ofGroup(g), writable: false, scope: { kind: 'group', group_id: g.group.id, releases: own.map(releaseScope), senders: g.senders } };
       }
       const rr = (await receivedReleases()).find((x) => receivedCollectionId(x.from_node, x.release_id) === id);
       if (rr) return { info: ofReceived(rr), writable: false, scope: { kind: 'received', from: rr.from_node, release_id: rr.release_id } };
@@ -246,7 +248,7 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
 
     taxii.get(`${ROOT}/collections/`, { config: read, schema: { tags, summary: "TAXII 2.1 collections: everything you may see, this node's own objects (the one that takes adds), one per release of this node's, one per group it is a member of, one per peer's release received here" } }, async (req) => {
       const releases = await ctx.store.db.selectFrom('intel_releases').selectAll().orderBy('created_at').limit(MAX_LISTED).execute();
-      const groups = (await myGroups()).slice(0, MAX_LISTED);
+      const groups = (await myGroups.list()).slice(0, MAX_LISTED);
       return { collections: [all, local(req), ...releases.map(ofRelease), ...groups.map(ofGroup), ...(await receivedReleases()).map(ofReceived)] };
     });
 
