@@ -176,13 +176,18 @@ describe.each(DIALECTS)('TAXII feeds (%s)', (dialect) => {
     proxy.state.count = 0;
     proxy.state.urls = [];
     const again = (await api('POST', `/api/v1/intel/feeds/${feed.id}/run`)).json();
-    expect(again.counts).toMatchObject({ stored: 280, duplicates: 0 });
+    // The walk asks again from the instant the last one ended at: the 250 of that instant come again, as duplicates.
+    expect(again.counts).toMatchObject({ stored: 280, duplicates: 250 });
     expect(proxy.state.urls[0]).toContain('added_after=');
     expect((await fromFeed(feed.id)).length).toBe(280);
 
-    // Running again brings nothing new and repeats nothing.
+    // Running again brings nothing new: one page, the 30 of the last instant read again and stored once.
+    proxy.state.urls = [];
     const idle = (await api('POST', `/api/v1/intel/feeds/${feed.id}/run`)).json();
-    expect(idle.counts).toMatchObject({ stored: 280, duplicates: 0 });
+    expect(idle.counts).toMatchObject({ stored: 280, duplicates: 280 });
+    expect(idle.state).toMatchObject({ last_error: null, resuming: false });
+    expect(proxy.state.urls).toHaveLength(1);
+    expect((await fromFeed(feed.id)).length).toBe(280);
 
     // The list shows the state; the secret never appears in an answer.
     const list = await api('GET', '/api/v1/intel/feeds', undefined, 'auditor');
@@ -203,6 +208,39 @@ describe.each(DIALECTS)('TAXII feeds (%s)', (dialect) => {
     await followFeeds(node.ctx);
     expect((await api('GET', `/api/v1/intel/feeds/${made.id}`)).json().state.last_run_at).toBe(after.state.last_run_at);
     expect(after.state.last_run_at).not.toBeNull();
+  });
+
+  it('brings an object the remote added later at exactly the instant the last walk ended at, and an idle run after it stores nothing and stops', async () => {
+    const made = (await api('POST', '/api/v1/intel/feeds', { title: 'Same instant', api_root: apiRoot, collection_id: ALL_COLLECTION_ID, auth: { kind: 'token', token: remoteToken }, default_marking: GREEN, page_size: 200, enabled: false })).json();
+    const first = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
+    expect(first.state).toMatchObject({ last_error: null, resuming: false });
+    const held = (await fromFeed(made.id)).length;
+    expect(held).toBe(first.counts.stored);
+    // The remote adds an object that gets the date_added of its newest one (a server that keeps
+    // coarse times does this whenever two adds fall in one tick).
+    const late = indicator({ name: 'same instant' });
+    const newest = await remote.ctx.store.db.selectFrom('intel_objects').select((eb) => eb.fn.max('date_added').as('t')).executeTakeFirstOrThrow();
+    await remoteImport([late]);
+    await remote.ctx.store.db.updateTable('intel_objects').set({ date_added: String(newest.t) }).where('id', '=', late.id).execute();
+    expect((await api('GET', `/api/v1/intel/feeds/${made.id}`)).json().state.added_after).toBe(first.state.added_after);
+
+    const second = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
+    expect(second.state.last_error).toBeNull();
+    expect((await fromFeed(made.id)).map((r) => r.id)).toContain(late.id);
+    expect(second.counts.stored).toBe(held + 1);
+
+    // Nothing new: the objects of the last instant are read again on one page, stored once, counted as duplicates only.
+    proxy.state.urls = [];
+    const idle = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
+    expect(idle.state).toMatchObject({ last_error: null, resuming: false, added_after: second.state.added_after });
+    expect(idle.counts.stored).toBe(held + 1);
+    expect(idle.counts.duplicates).toBeGreaterThan(second.counts.duplicates);
+    expect(proxy.state.urls).toHaveLength(1);
+    expect((await fromFeed(made.id)).length).toBe(held + 1);
+    // Done: due again after its interval, not at once.
+    const row = await node.ctx.store.db.selectFrom('intel_feeds').select(['due_at', 'last_run_at']).where('id', '=', made.id).executeTakeFirstOrThrow();
+    expect(Date.parse(row.due_at) - Date.parse(row.last_run_at!)).toBeGreaterThanOrEqual(made.interval_minutes * 60_000);
+    await api('DELETE', `/api/v1/intel/feeds/${made.id}`);
   });
 
   it('changes a feed: a new collection starts from the beginning; a wrong secret is an error on the feed', async () => {

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { tlp2MarkingId } from '../policy/markings.js';
-import { afterPage, checkDefaultMarking, laterOf, normaliseApiRoot, objectsUrl, pageRequest, restartWalk, startRun, withDefaultMarking, type FeedCursor } from './feeds.rules.js';
+import { afterPage, checkDefaultMarking, laterOf, normaliseApiRoot, objectsUrl, pageRequest, restartWalk, startRun, stepBack, withDefaultMarking, type FeedCursor } from './feeds.rules.js';
 
 const fresh: FeedCursor = { added_after: null, next: null, run_added_after: null, run_added_last: null };
 
 describe('feed cursor', () => {
   it('walks pages by token with one added_after, and moves added_after only when the walk ends', () => {
     let c = startRun({ ...fresh, added_after: '2026-12-01T00:00:00.000000Z' });
-    expect(pageRequest(c)).toEqual({ added_after: '2026-12-01T00:00:00.000000Z', next: null });
+    // The walk asks from just before the instant the last one ended at: what came at that instant later is not missed.
+    expect(pageRequest(c)).toEqual({ added_after: '2026-11-30T23:59:59.999999Z', next: null });
     let s = afterPage(c, { more: true, next: '17', dateAddedLast: '2026-12-02T10:00:00.000000Z' });
     expect(s.done).toBe(false);
     c = s.cursor;
     expect(c.added_after).toBe('2026-12-01T00:00:00.000000Z');
-    expect(pageRequest(c)).toEqual({ added_after: '2026-12-01T00:00:00.000000Z', next: '17' });
+    expect(pageRequest(c)).toEqual({ added_after: '2026-11-30T23:59:59.999999Z', next: '17' });
     s = afterPage(c, { more: false, next: null, dateAddedLast: '2026-12-02T11:00:00.5Z' });
     expect(s).toEqual({ done: true, cursor: { added_after: '2026-12-02T11:00:00.5Z', next: null, run_added_after: null, run_added_last: null } });
   });
@@ -34,10 +35,30 @@ describe('feed cursor', () => {
     expect(afterPage(c, { more: false, next: null, dateAddedLast: null }).cursor.added_after).toBe('A');
   });
 
-  it('pages by date when a server gives more without a token', () => {
+  it('pages by date when a server gives more without a token, from the last instant of the page, or after it when the whole page was that instant', () => {
     const s = afterPage(startRun(fresh), { more: true, next: null, dateAddedLast: '2026-12-02T10:00:00Z' });
     expect(s.done).toBe(false);
-    expect(pageRequest(s.cursor)).toEqual({ added_after: '2026-12-02T10:00:00Z', next: null });
+    expect(pageRequest(s.cursor)).toEqual({ added_after: '2026-12-02T09:59:59.999999Z', next: null });
+    const same = afterPage(s.cursor, { more: true, next: null, dateAddedLast: '2026-12-02T10:00:00Z' });
+    expect(pageRequest(same.cursor)).toEqual({ added_after: '2026-12-02T10:00:00Z', next: null });
+    // The walk ends where it saw the last object, not where it asked from.
+    expect(afterPage(same.cursor, { more: false, next: null, dateAddedLast: null }).cursor.added_after).toBe('2026-12-02T10:00:00Z');
+  });
+
+  it('keeps added_after where it was when a walk finds nothing (it does not drift back run after run)', () => {
+    let c: FeedCursor = { ...fresh, added_after: '2026-12-02T10:00:00.123Z' };
+    for (let i = 0; i < 3; i++) c = afterPage(startRun(c), { more: false, next: null, dateAddedLast: '2026-12-02T10:00:00.123Z' }).cursor;
+    expect(c.added_after).toBe('2026-12-02T10:00:00.123Z');
+    expect(afterPage(startRun(c), { more: false, next: null, dateAddedLast: null }).cursor.added_after).toBe('2026-12-02T10:00:00.123Z');
+  });
+
+  it('steps a timestamp of any precision back one microsecond', () => {
+    expect(stepBack('2026-12-02T10:00:00Z')).toBe('2026-12-02T09:59:59.999999Z');
+    expect(stepBack('2026-12-02T10:00:00.123Z')).toBe('2026-12-02T10:00:00.122999Z');
+    expect(stepBack('2026-12-02T10:00:00.123456Z')).toBe('2026-12-02T10:00:00.123455Z');
+    expect(stepBack('2026-12-02T10:00:00.123456789Z')).toBe('2026-12-02T10:00:00.123455Z');
+    expect(stepBack('2027-01-01T00:00:00.000000Z')).toBe('2026-12-31T23:59:59.999999Z');
+    expect(stepBack('A')).toBe('A');
   });
 
   it('orders timestamps of any precision', () => {

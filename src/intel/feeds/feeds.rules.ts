@@ -16,13 +16,20 @@ import { tlpOfMarkingId, tlpOfObject } from '../policy/markings.js';
  *     what was stored is re-read as duplicates, nothing is skipped.
  * Only a completed walk moves `added_after`, to the newest `date_added` it saw. A server that
  * paged by `next` gives every object of the walk once, however many share one `date_added`.
+ *
+ * The instant a walk ended at is read again: TAXII's `added_after` is exclusive, and the
+ * server may add more objects at exactly that `date_added` after the walk read it (servers
+ * that keep seconds or milliseconds do). So a walk asks from one microsecond before its
+ * `added_after` (`stepBack`): the objects of that instant come again, the store keeps each once
+ * and counts them as duplicates, nothing new is missed; a walk that finds nothing new still
+ * ends on its first page with `added_after` where it was.
  */
 export interface FeedCursor {
   /** Where the next walk starts. */
   added_after: string | null;
   /** The server's token for the page after the last one stored (a walk in progress). */
   next: string | null;
-  /** The `added_after` of the walk in progress. */
+  /** The `added_after` the walk in progress asks with (stepped back from where it starts). */
   run_added_after: string | null;
   /** The newest date_added stored in the walk in progress. */
   run_added_last: string | null;
@@ -38,7 +45,7 @@ export interface PageSummary {
 /** The cursor when a run starts: a walk in progress goes on; otherwise a new walk begins at added_after. */
 export function startRun(c: FeedCursor): FeedCursor {
   if (c.next !== null) return c;
-  return { ...c, run_added_after: c.added_after, run_added_last: null };
+  return { ...c, run_added_after: c.added_after === null ? null : stepBack(c.added_after), run_added_last: null };
 }
 
 /** What a run asks for: the walk's added_after and, after its first page, the token. */
@@ -51,15 +58,31 @@ export function afterPage(c: FeedCursor, page: PageSummary): { cursor: FeedCurso
   const last = laterOf(c.run_added_last, page.dateAddedLast);
   if (page.more && page.next) return { cursor: { ...c, next: page.next, run_added_last: last }, done: false };
   if (page.more && page.dateAddedLast) {
-    // A server that pages by date alone (no token): the next page starts after this one.
-    return { cursor: { ...c, next: null, run_added_after: page.dateAddedLast, run_added_last: last }, done: false };
+    // A server that pages by date alone (no token): the next page starts at this one's last
+    // instant, or just after it when the whole page was that instant (else it would come again).
+    const back = stepBack(page.dateAddedLast);
+    const from = c.run_added_after === null || timestampKey(back) > timestampKey(c.run_added_after) ? back : page.dateAddedLast;
+    return { cursor: { ...c, next: null, run_added_after: from, run_added_last: last }, done: false };
   }
-  return { cursor: { added_after: last ?? c.run_added_after, next: null, run_added_after: null, run_added_last: null }, done: true };
+  return { cursor: { added_after: last ?? c.added_after, next: null, run_added_after: null, run_added_last: null }, done: true };
 }
 
 /** The cursor when the server refused the walk's token: the walk starts again at its own added_after. */
 export function restartWalk(c: FeedCursor): FeedCursor {
   return { ...c, next: null };
+}
+
+/**
+ * The instant one microsecond before a TAXII timestamp (microsecond precision), so that an
+ * exclusive `added_after` takes the objects of that instant; anything else is left as it is.
+ */
+export function stepBack(t: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/.exec(t);
+  const ms = m ? Date.parse(`${m[1]}Z`) : NaN;
+  if (!m || Number.isNaN(ms)) return t;
+  const micros = BigInt(ms) * 1000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 6)) - 1n;
+  const whole = micros / 1_000_000n;
+  return `${new Date(Number(whole) * 1000).toISOString().slice(0, 19)}.${String(micros % 1_000_000n).padStart(6, '0')}Z`;
 }
 
 /** Orders TAXII timestamps of any precision (…:00Z, …:00.1Z, …:00.123456Z). */
