@@ -62,7 +62,9 @@ function authOf(ctx: NodeContext, r: FeedRow): FeedAuth {
  * feed's default marking when they carry no TLP, validated as imports are, and stored as
  * `received` from `feed:<id>` in the transaction that moves the cursor past the page. Stops at
  * the collection's end, at the first error (kept on the feed; the next run asks the same page
- * again) or after PAGES_PER_RUN pages. Throws FeedBusyError when another run holds the feed.
+ * again) or after PAGES_PER_RUN pages. A hostile or broken server cannot keep a run going: a
+ * `next` token it gave before in the run (A, B, A…) is an error, and a page that is not a TAXII
+ * envelope, too large or nested too deep is refused whole before anything of it is stored. Throws FeedBusyError when another run holds the feed.
  */
 export async function runFeed(ctx: NodeContext, id: string, log?: FastifyBaseLogger): Promise<RunOutcome> {
   const db = ctx.store.db;
@@ -83,6 +85,8 @@ export async function runFeed(ctx: NodeContext, id: string, log?: FastifyBaseLog
   const source = `feed:${id}`;
   let cursor = startRun(cursorOf(row));
   let restarted = false;
+  /** The tokens this run asked with: one given again means the server's paging loops. */
+  const tokens = new Set(cursor.next === null ? [] : [cursor.next]);
   try {
     const auth = authOf(ctx, row);
     const allow = parseWebhookAllow(ctx.settings.webhookAllow);
@@ -97,9 +101,14 @@ export async function runFeed(ctx: NodeContext, id: string, log?: FastifyBaseLog
         if (e instanceof FeedFetchError && q.next !== null && !restarted && (e.status === 400 || e.status === 404)) {
           restarted = true;
           cursor = restartWalk(cursor);
+          tokens.clear();
           continue;
         }
         throw e;
+      }
+      if (page.more && page.next !== null) {
+        if (tokens.has(page.next)) throw new FeedFetchError(`the server's paging loops: it gave the token ${JSON.stringify(page.next.slice(0, 40))} again; the walk stopped there`);
+        tokens.add(page.next);
       }
       const prepared: PreparedObject[] = [];
       let refused = 0;

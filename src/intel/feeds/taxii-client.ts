@@ -89,6 +89,10 @@ export async function fetchObjectsPage(url: string, o: FetchOptions): Promise<Ta
   if (res.status < 200 || res.status >= 300) {
     throw new FeedFetchError(`HTTP ${res.status}${taxiiErrorTitle(res.body)}`, res.status);
   }
+  const type = String(res.headers['content-type'] ?? '');
+  if (!isTaxiiMediaType(type)) throw new FeedFetchError(`the answer is ${type ? type.slice(0, 100) : 'of no media type'}, not a TAXII 2.1 envelope (${TAXII_ACCEPT})`);
+  const depth = nestingDepth(res.body, MAX_NESTING);
+  if (depth > MAX_NESTING) throw new FeedFetchError(`the page nests deeper than ${MAX_NESTING} levels: refused whole, nothing of it stored`);
   let env: unknown;
   try {
     env = JSON.parse(res.body.toString('utf8'));
@@ -105,6 +109,42 @@ export async function fetchObjectsPage(url: string, o: FetchOptions): Promise<Ta
     next: typeof e.next === 'string' && e.next.length > 0 && e.next.length <= 1000 ? e.next : null,
     dateAddedLast: typeof last === 'string' && last.length <= 64 ? last : null,
   };
+}
+
+/**
+ * The deepest nesting a page may have: the envelope and its list, then a STIX object, which the
+ * validator refuses past 32 levels anyway. A deeper page is refused before it is parsed, so
+ * that no parser, validator or canonical form ever recurses that deep.
+ */
+export const MAX_NESTING = 40;
+
+/** A TAXII 2.1 media type (a version, when given, must be 2.1). */
+function isTaxiiMediaType(contentType: string): boolean {
+  const [type, ...params] = contentType.split(';').map((p) => p.trim().toLowerCase());
+  if (type !== 'application/taxii+json') return false;
+  const version = params.find((p) => p.startsWith('version='));
+  return !version || version === 'version=2.1';
+}
+
+/**
+ * How deep the JSON text nests arrays and objects (brackets inside strings do not count), up to
+ * just past `max`: one pass over the bytes, no recursion.
+ */
+export function nestingDepth(body: Uint8Array, max: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest && (deepest = depth) > max) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** `: <title>` of a TAXII error message, short, when the body is one. */
