@@ -1,6 +1,7 @@
 import { roleMay } from '../auth/roles.js';
 import type { DeskContribution, DeskItem } from '../capability.js';
 import type { NodeContext } from '../context.js';
+import { caseVisibleSql, type Reader } from './team.repository.js';
 
 export const CasesDeskKind = {
   /** A request from a peer that nobody here has acknowledged yet. */
@@ -15,12 +16,14 @@ export const CasesDeskKind = {
 
 const LIMIT = 100;
 
-async function caseItems(ctx: NodeContext, now: Date): Promise<DeskItem[]> {
+/** The viewer's cases only: a case with a team shows to its members and authors (team.rules.ts), not to other officers. */
+async function caseItems(ctx: NodeContext, now: Date, viewer: Reader): Promise<DeskItem[]> {
   const { db } = ctx.store;
+  const visible = caseVisibleSql(viewer, 'cases.case_id');
+  const cases = () => (visible ? db.selectFrom('cases').where(visible) : db.selectFrom('cases'));
   const nowIso = now.toISOString();
   const out: DeskItem[] = [];
-  const unacknowledged = await db
-    .selectFrom('cases')
+  const unacknowledged = await cases()
     .select(['case_id', 'peer', 'priority', 'type', 'subject', 'opened_at', 'ack_due'])
     .where('direction', '=', 'incoming')
     .where('status', '=', 'sent')
@@ -39,8 +42,7 @@ async function caseItems(ctx: NodeContext, now: Date): Promise<DeskItem[]> {
       severity: late || c.priority === 'emergency' ? 'urgent' : c.priority === 'urgent' ? 'attention' : 'info',
     });
   }
-  const overdue = await db
-    .selectFrom('cases')
+  const overdue = await cases()
     .select(['case_id', 'peer', 'type', 'subject', 'updated_at', 'next_due', 'direction'])
     .where('next_due', '<', nowIso)
     .where('status', 'not in', ['sent', 'refused', 'withdrawn', 'closed'])
@@ -51,8 +53,7 @@ async function caseItems(ctx: NodeContext, now: Date): Promise<DeskItem[]> {
     out.push({ kind: CasesDeskKind.overdue, id: c.case_id, params: { peer: c.peer, type: c.type, subject: c.subject, direction: c.direction }, link: `/cases/${c.case_id}`, since: c.updated_at, due: c.next_due!, severity: 'urgent' });
   }
   const horizon = new Date(now.getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
-  const expiring = await db
-    .selectFrom('cases')
+  const expiring = await cases()
     .select(['case_id', 'peer', 'subject', 'updated_at', 'preservation_until'])
     .where('direction', '=', 'outgoing')
     .where('preservation_until', '>=', nowIso.slice(0, 10))
@@ -78,7 +79,7 @@ export const casesDesk: DeskContribution = {
   kinds: Object.values(CasesDeskKind),
   items: async (ctx, viewer) => {
     const now = new Date();
-    const out = roleMay(ctx.catalog.permissions, viewer.role, 'cases:write') ? await caseItems(ctx, now) : [];
+    const out = roleMay(ctx.catalog.permissions, viewer.role, 'cases:write') ? await caseItems(ctx, now, { id: viewer.userId, role: viewer.role }) : [];
     if (roleMay(ctx.catalog.permissions, viewer.role, 'cases:approve')) out.push(...(await draftsToApprove(ctx, `user:${viewer.userId}`)));
     return out;
   },

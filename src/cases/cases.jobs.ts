@@ -40,7 +40,7 @@ async function escalateUnacknowledged(ctx: NodeContext, now: Date): Promise<void
         if (!(await claimReminder(trx, c.case_id, `escalation:${step}`, now.toISOString()))) return;
         const subject = `[${c.priority}] NOT ACKNOWLEDGED: ${c.type} request from ${c.peer}: ${c.subject}`.slice(0, 300);
         const text = `The ${c.priority} request from ${c.peer} (${c.subject}) was due for acknowledgement at ${c.ack_due}. Open it in Accord: /cases/${c.case_id}`;
-        const target = step === 0 ? { userIds: await caseWorkers(ctx, trx) } : { to: { email: emails[step - 1]! } };
+        const target = step === 0 ? { userIds: await caseWorkers(ctx, trx, c.case_id) } : { to: { email: emails[step - 1]! } };
         await notify(ctx, trx, { kind: CaseNotification.unacknowledged, ...target, subject, text, link: `/cases/${c.case_id}`, data: { case_id: c.case_id, step } });
       });
     }
@@ -66,7 +66,7 @@ async function remindPreservations(ctx: NodeContext, now: Date): Promise<void> {
       if (!(await claimReminder(trx, c.case_id, `preservation:${c.preservation_until}`, now.toISOString()))) return;
       await notify(ctx, trx, {
         kind: CaseNotification.preservationExpiring,
-        userIds: await caseWorkers(ctx, trx),
+        userIds: await caseWorkers(ctx, trx, c.case_id),
         subject: `Preservation by ${c.peer} ends ${c.preservation_until}: ${c.subject}`.slice(0, 300),
         text: `The data ${c.peer} preserved for "${c.subject}" are kept until ${c.preservation_until}. Ask for an extension or send the request for assistance: /cases/${c.case_id}`,
         link: `/cases/${c.case_id}`,
@@ -110,7 +110,7 @@ async function remindDeadlines(ctx: NodeContext, now: Date): Promise<void> {
             : `The request from ${c.peer} (${c.subject}) is due for acknowledgement at ${d.at}. Acknowledge it: /cases/${c.case_id}`;
         await notify(ctx, trx, {
           kind: NotificationKind.caseDeadline,
-          userIds: await caseWorkers(ctx, trx),
+          userIds: await caseWorkers(ctx, trx, c.case_id),
           subject: `${d.what === 'execution' ? 'Execution' : 'Acknowledgement'} due ${d.at}: ${c.type} request from ${c.peer}: ${c.subject}`.slice(0, 300),
           text,
           link: `/cases/${c.case_id}`,

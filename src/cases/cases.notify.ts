@@ -3,6 +3,8 @@ import type { NodeContext } from '../context.js';
 import { notify } from '../notifications/notifications.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import type { CaseState } from './cases.rules.js';
+import { authorIds, teamRows } from './team.repository.js';
+import { teamRestricts } from './team.rules.js';
 
 export const CaseNotification = {
   /** A request arrived from a peer: acknowledge it in time. */
@@ -13,9 +15,19 @@ export const CaseNotification = {
   preservationExpiring: 'cases.preservation_expiring',
 } as const;
 
-/** The users who work cases (the roles holding `cases:write`). */
-export function caseWorkers(ctx: NodeContext, db: DbOrTrx): Promise<string[]> {
-  return enabledUserIdsWithRoles(db, [...(ctx.catalog.permissions.get('cases:write') ?? [])]);
+/**
+ * The users who work cases (the roles holding `cases:write`); with `caseId`, those of them the
+ * team rule lets reach that case (team.rules.ts): a case with a team is told to its members and
+ * authors, and to the roles the team does not restrict, never to other officers.
+ */
+export async function caseWorkers(ctx: NodeContext, db: DbOrTrx, caseId?: string): Promise<string[]> {
+  const roles = [...(ctx.catalog.permissions.get('cases:write') ?? [])];
+  const team = caseId ? (await teamRows(db, caseId)).map((r) => r.user_id) : [];
+  if (team.length === 0) return enabledUserIdsWithRoles(db, roles);
+  const wide = await enabledUserIdsWithRoles(db, roles.filter((r) => !teamRestricts(r)));
+  const narrow = new Set(await enabledUserIdsWithRoles(db, roles.filter(teamRestricts)));
+  const reach = [...team, ...(await authorIds(db, caseId!))].filter((id) => narrow.has(id));
+  return [...new Set([...wide, ...reach])];
 }
 
 /** `workers`: caseWorkers, when the caller has them already. */

@@ -9,6 +9,7 @@ import { catalogue } from './catalogue/catalogue.js';
 import { caseLogEvent, deadlinesOf, foldAppended, foldCase, TERMINAL, type CaseEvent, type CaseState, type CaseStatus } from './cases.rules.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
 import type { CaseEventsTable, CasesTable } from './cases.tables.js';
+import { caseVisibleSql, type Reader } from './team.repository.js';
 
 export type CaseEventRow = Selectable<CaseEventsTable>;
 export type CaseRow = Selectable<CasesTable>;
@@ -220,6 +221,8 @@ export interface CaseFilter {
   limit: number;
   /** The `next` cursor of the previous page. */
   after?: string;
+  /** Only the cases this reader reaches under the team rule (team.repository.ts `caseVisibleSql`). */
+  reader?: Reader;
 }
 
 const SORT_COLUMN = { updated: 'updated_at', opened: 'opened_at', due: 'next_due' } as const;
@@ -268,9 +271,11 @@ export async function queryCases(db: DbOrTrx, f: CaseFilter, now: Date): Promise
   if (candidates?.length === 0) return { rows: [], next: null };
   const after = f.after ? (JSON.parse(Buffer.from(f.after, 'base64url').toString('utf8')) as Cursor) : null;
   const want = f.limit + 1;
+  const visible = f.reader ? caseVisibleSql(f.reader, 'cases.case_id') : null;
 
   const filtered = (status: CaseStatus[] | undefined): CaseQuery => {
     let q = db.selectFrom('cases').selectAll();
+    if (visible) q = q.where(visible);
     if (f.direction) q = q.where('direction', '=', f.direction);
     if (f.type) q = q.where('type', '=', f.type);
     if (f.peer) q = q.where('peer', '=', f.peer);

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { actorOf } from '../auth/access.js';
+import { actorOf, principalOf } from '../auth/access.js';
 import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
 import { RequirementsSchema } from '../directory/directory.schemas.js';
@@ -11,6 +11,7 @@ import { ActionInputSchema, NodeIdSchema, RequestContentSchema, UuidSchema, type
 import { actOnCase, approveDraft, createDraft, deleteDraft, getCase, getDraft, listCases, listDrafts, requestedSideOf, sendDraft, submitForReview, updateDraft } from './cases.service.js';
 import { registerCaseMetrics } from './cases.metrics.js';
 import { caseStatistics, statisticsCsv } from './cases.stats.js';
+import { requireCaseAccess, requireDraftAccess } from './team.service.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.Object({ id: UuidSchema }, { additionalProperties: false });
@@ -198,6 +199,7 @@ export function registerCaseRoutes(app: TypedApp, ctx: NodeContext, onQueued: ()
         ...(q.after ? { after: q.after } : {}),
         sort: q.sort ?? 'updated',
         limit: q.limit ?? 50,
+        reader: principalOf(req).user,
       });
     },
   );
@@ -215,27 +217,36 @@ export function registerCaseRoutes(app: TypedApp, ctx: NodeContext, onQueued: ()
     return reply.status(201).send(await createDraft(ctx, actorOf(req), b.requested, b.content));
   });
 
-  app.get('/api/v1/cases/drafts/:id', { config: read, schema: { tags, summary: 'A draft and what stops it from being sent', params: Id, response: { 200: DraftSchema, ...problemResponses } } }, (req) => getDraft(ctx, (req.params as { id: string }).id));
+  app.get('/api/v1/cases/drafts/:id', { config: read, schema: { tags, summary: 'A draft and what stops it from being sent', params: Id, response: { 200: DraftSchema, ...problemResponses } } }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    await requireDraftAccess(ctx, principalOf(req).user, id);
+    return getDraft(ctx, id);
+  });
 
-  app.put('/api/v1/cases/drafts/:id', { config: write, schema: { tags, summary: 'Replace a draft (an approval is withdrawn: it was for the old text)', params: Id, body: DraftBody, response: { 200: DraftSchema, ...problemResponses } } }, (req) => {
+  app.put('/api/v1/cases/drafts/:id', { config: write, schema: { tags, summary: 'Replace a draft (an approval is withdrawn: it was for the old text)', params: Id, body: DraftBody, response: { 200: DraftSchema, ...problemResponses } } }, async (req) => {
+    await requireDraftAccess(ctx, principalOf(req).user, (req.params as { id: string }).id);
     const b = req.body as { requested: string; content: RequestContent };
     return updateDraft(ctx, actorOf(req), (req.params as { id: string }).id, b.requested, b.content);
   });
 
   app.delete('/api/v1/cases/drafts/:id', { config: write, schema: { tags, summary: 'Discard a draft', params: Id, response: { 204: Type.Null(), ...problemResponses } } }, async (req, reply) => {
+    await requireDraftAccess(ctx, principalOf(req).user, (req.params as { id: string }).id);
     await deleteDraft(ctx, actorOf(req), (req.params as { id: string }).id);
     return reply.status(204).send(null);
   });
 
-  app.post('/api/v1/cases/drafts/:id/review', { config: write, schema: { tags, summary: 'Ask a second user to approve the draft (four-eyes)', params: Id, response: { 200: DraftSchema, ...problemResponses } } }, (req) =>
-    submitForReview(ctx, actorOf(req), (req.params as { id: string }).id),
-  );
+  app.post('/api/v1/cases/drafts/:id/review', { config: write, schema: { tags, summary: 'Ask a second user to approve the draft (four-eyes)', params: Id, response: { 200: DraftSchema, ...problemResponses } } }, async (req) => {
+    await requireDraftAccess(ctx, principalOf(req).user, (req.params as { id: string }).id);
+    return submitForReview(ctx, actorOf(req), (req.params as { id: string }).id);
+  });
 
-  app.post('/api/v1/cases/drafts/:id/approve', { config: approve, schema: { tags, summary: 'Approve a draft another user wrote (four-eyes)', params: Id, response: { 200: DraftSchema, ...problemResponses } } }, (req) =>
-    approveDraft(ctx, actorOf(req), (req.params as { id: string }).id),
-  );
+  app.post('/api/v1/cases/drafts/:id/approve', { config: approve, schema: { tags, summary: 'Approve a draft another user wrote (four-eyes)', params: Id, response: { 200: DraftSchema, ...problemResponses } } }, async (req) => {
+    await requireDraftAccess(ctx, principalOf(req).user, (req.params as { id: string }).id);
+    return approveDraft(ctx, actorOf(req), (req.params as { id: string }).id);
+  });
 
   app.post('/api/v1/cases/drafts/:id/send', { config: write, schema: { tags, summary: 'Send the request: the case opens on both nodes', params: Id, response: { 201: CaseDetailSchema, ...problemResponses } } }, async (req, reply) => {
+    await requireDraftAccess(ctx, principalOf(req).user, (req.params as { id: string }).id);
     const c = await sendDraft(ctx, actorOf(req), (req.params as { id: string }).id);
     onQueued();
     return reply.status(201).send(c);
@@ -245,11 +256,14 @@ export function registerCaseRoutes(app: TypedApp, ctx: NodeContext, onQueued: ()
     requestedSideOf(ctx, (req.params as { node: string }).node),
   );
 
-  app.get('/api/v1/cases/:id', { config: read, schema: { tags, summary: 'A case: its state, deadlines, the actions open to this node and the signed history (reading it is audited)', params: Id, response: { 200: CaseDetailSchema, ...problemResponses } } }, (req) =>
-    getCase(ctx, actorOf(req), (req.params as { id: string }).id),
-  );
+  app.get('/api/v1/cases/:id', { config: read, schema: { tags, summary: 'A case: its state, deadlines, the actions open to this node and the signed history (reading it is audited)', params: Id, response: { 200: CaseDetailSchema, ...problemResponses } } }, async (req) => {
+    // The team rule (team.rules.ts): to an officer or analyst outside the case's team, the case does not exist.
+    await requireCaseAccess(ctx, principalOf(req).user, (req.params as { id: string }).id);
+    return getCase(ctx, actorOf(req), (req.params as { id: string }).id);
+  });
 
   app.post('/api/v1/cases/:id/actions', { config: write, schema: { tags, summary: 'Take an action (acknowledge, execute, refuse with grounds, withdraw, a message, …): signed and sent to the other party', params: Id, body: ActionInputSchema, response: { 200: CaseDetailSchema, ...problemResponses } } }, async (req) => {
+    await requireCaseAccess(ctx, principalOf(req).user, (req.params as { id: string }).id);
     const c = await actOnCase(ctx, actorOf(req), (req.params as { id: string }).id, req.body as ActionInput);
     onQueued();
     return c;

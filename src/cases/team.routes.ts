@@ -15,7 +15,7 @@ const MemberParams = Type.Object({ id: UuidSchema, userId: UuidSchema }, { addit
 
 const CaseTeamSchema = Type.Object({
   case_id: Type.String(),
-  restricted: Type.Boolean({ description: "true once the case has a team: only its members, the request's authors, administrators and coordinators reach its evidence" }),
+  restricted: Type.Boolean({ description: "true once the case has a team: of officers and analysts, only its members and the request's authors reach the case and its evidence (administrators and coordinators reach every case; auditors read every case)" }),
   members: Type.Array(
     Type.Object({
       user_id: Type.String(),
@@ -30,24 +30,25 @@ const CaseTeamSchema = Type.Object({
   authors: Type.Array(Type.Object({ user_id: Type.String(), display_name: Type.String() }), { description: 'who drafted the request on this node; they keep access whatever the team' }),
   access: Type.Object(
     {
+      case: Type.Boolean({ description: 'the case itself: always true here, since a reader outside the team gets 404' }),
       attachments: Type.Boolean({ description: 'attachment detail and uploads' }),
       content: Type.Boolean({ description: 'the files: download, a bundle with content' }),
       reason: Type.String({ enum: Object.values(CaseAccessReason) }),
     },
-    { description: 'what the reader may reach of the case evidence' },
+    { description: 'what the reader may reach of the case and its evidence' },
   ),
 });
 const CandidatesSchema = Type.Array(Type.Object({ user_id: Type.String(), display_name: Type.String(), role: RoleSchema }));
 
 /**
- * A case's team on this node: read by every role; assigned by administrators and coordinators
- * (`cases:assign`). Local: teams never leave the node.
+ * A case's team on this node: read by every role that reaches the case; assigned by
+ * administrators and coordinators (`cases:assign`). Local: teams never leave the node.
  */
 export function registerCaseTeamRoutes(app: TypedApp, ctx: NodeContext): void {
   const read = { access: { permission: 'cases:read' as const } };
   const assign = { access: { permission: 'cases:assign' as const } };
 
-  app.get('/api/v1/cases/:id/team', { config: read, schema: { tags, summary: "The case's team on this node and what the reader may reach of its evidence", params: Id, response: { 200: CaseTeamSchema, ...problemResponses } } }, (req) =>
+  app.get('/api/v1/cases/:id/team', { config: read, schema: { tags, summary: "The case's team on this node and what the reader may reach (404 to an officer or analyst outside it)", params: Id, response: { 200: CaseTeamSchema, ...problemResponses } } }, (req) =>
     getCaseTeam(ctx, principalOf(req).user, req.params.id),
   );
 

@@ -1,22 +1,26 @@
 import type { Role } from '../auth/roles.js';
 
 /**
- * Who reaches a case's evidence on this node: the team rule, a pure function of the reader,
- * the case's team and its authors.
+ * Who reaches a case on this node: the team rule, a pure function of the reader, the case's
+ * team and its authors. It governs the case itself (the list, its detail and history, every
+ * action, its drafts once sent) and its evidence.
  *
  * - Administrators and coordinators reach every case.
  * - Officers and analysts reach a case with an empty team (a case nobody was assigned to stays
  *   open to all, as before teams existed); once a case has a team, only its members and the
  *   users who drafted the request (its authors, so that one user's draft-send-upload flow keeps
- *   working) reach it.
- * - Auditors are outside teams: they see attachment metadata and custody and verify, and reach
- *   the files themselves only where the node allows it (`evidenceAuditorsDownload`), whatever
- *   the team.
+ *   working) reach it. To everyone else the case does not exist (404, missing from lists).
+ * - Auditors are outside teams: they read every case, see attachment metadata and custody and
+ *   verify, and reach the files themselves only where the node allows it
+ *   (`evidenceAuditorsDownload`), whatever the team.
  *
- * `attachments` covers an attachment's detail (a custody `view`) and uploads; `content` the
- * files themselves (download, a bundle with content).
+ * `case` covers the case itself; `attachments` an attachment's detail (a custody `view`) and
+ * uploads; `content` the files themselves (download, a bundle with content).
+ * `teamRestricts` says for which roles the team counts at all; the case list and the duty desk
+ * filter in SQL with the same answer (`caseVisibleSql`, team.service.ts).
  */
 export interface CaseAccess {
+  case: boolean;
   attachments: boolean;
   content: boolean;
   reason: CaseAccessReason;
@@ -35,20 +39,26 @@ export interface CaseAccessInput {
   auditorsDownload: boolean;
 }
 
-export function caseAccess(i: CaseAccessInput): CaseAccess {
-  switch (i.role) {
+/** Whether a case's team limits what users of this role reach (officers and analysts only). */
+export function teamRestricts(role: Role): boolean {
+  switch (role) {
     case 'admin':
     case 'coordinator':
-      return { attachments: true, content: true, reason: 'role' };
     case 'auditor':
-      return { attachments: true, content: i.auditorsDownload, reason: 'auditor' };
+      return false;
     case 'officer':
-    case 'analyst': {
-      const reason: CaseAccessReason = i.team.length === 0 ? 'open' : i.team.includes(i.userId) ? 'member' : i.authors.includes(i.userId) ? 'author' : 'outside';
-      const allowed = reason !== 'outside';
-      return { attachments: allowed, content: allowed, reason };
-    }
+    case 'analyst':
+      return true;
   }
+}
+
+export function caseAccess(i: CaseAccessInput): CaseAccess {
+  if (!teamRestricts(i.role)) {
+    return i.role === 'auditor' ? { case: true, attachments: true, content: i.auditorsDownload, reason: 'auditor' } : { case: true, attachments: true, content: true, reason: 'role' };
+  }
+  const reason: CaseAccessReason = i.team.length === 0 ? 'open' : i.team.includes(i.userId) ? 'member' : i.authors.includes(i.userId) ? 'author' : 'outside';
+  const allowed = reason !== 'outside';
+  return { case: allowed, attachments: allowed, content: allowed, reason };
 }
 
 /** Only these roles may be assigned: an auditor verifies, it does not work cases. */

@@ -1,12 +1,11 @@
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Role } from '../auth/roles.js';
 import { listUsers } from '../auth/users.service.js';
-import type { User } from '../auth/users.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { ConflictError, invalidFields, NotFoundError, type FieldError } from '../errors.js';
-import type { DbOrTrx } from '../store/db.js';
 import { caseRowOrThrow } from './cases.service.js';
-import { assignableRole, caseAccess, type CaseAccess } from './team.rules.js';
+import { authorIds, refToUserId, takeTeamTurn, teamRows, userRef, type Reader } from './team.repository.js';
+import { assignableRole, caseAccess, teamRestricts, type CaseAccess } from './team.rules.js';
 
 /** The most users one case's team holds. */
 export const TEAM_MAX = 200;
@@ -28,38 +27,38 @@ export interface CaseTeam {
   members: TeamMember[];
   /** Who drafted the request on this node: they keep access to an outgoing case whatever its team. */
   authors: { user_id: string; display_name: string }[];
-  /** What the reader may reach of the case's evidence. */
+  /** What the reader may reach of the case and its evidence. */
   access: CaseAccess;
 }
 
-/** Who asks: a user of this node (`User` of the session or token). */
-export type Reader = Pick<User, 'id' | 'role'>;
-
-const userRef = (id: string) => `user:${id}`;
-const refToUserId = (ref: string) => (ref.startsWith('user:') ? ref.slice(5) : null);
-
-function teamIds(db: DbOrTrx, caseId: string): Promise<{ user_id: string; assigned_by: string; assigned_at: string }[]> {
-  return db.selectFrom('case_assignments').select(['user_id', 'assigned_by', 'assigned_at']).where('case_id', '=', caseId).orderBy('assigned_at').orderBy('user_id').execute();
-}
-
-/** User ids of those who drafted the request that became `caseId` on this node. */
-async function authorIds(db: DbOrTrx, caseId: string): Promise<string[]> {
-  const rows = await db.selectFrom('case_drafts').select('created_by').where('case_id', '=', caseId).execute();
-  return [...new Set(rows.map((r) => refToUserId(r.created_by)).filter((id): id is string => id !== null))];
-}
-
 /**
- * What `user` may reach of a case's evidence on this node (team.rules.ts). An unknown case has
+ * What `user` may reach of a case and its evidence on this node (team.rules.ts). Read afresh
+ * on every call: nothing is cached, so a change of team or role counts from the next request. An unknown case has
  * no team, so this answers as for an open case and the caller's own lookup answers 404.
  *
  * @example if (!(await caseAccessOf(ctx, principal.user, caseId)).content) throw new NotFoundError(`case ${caseId}`)
  */
 export async function caseAccessOf(ctx: NodeContext, user: Reader, caseId: string): Promise<CaseAccess> {
-  if (user.role === 'admin' || user.role === 'coordinator' || user.role === 'auditor') return caseAccess({ role: user.role, userId: user.id, team: [], authors: [], auditorsDownload: ctx.settings.evidenceAuditorsDownload });
+  if (!teamRestricts(user.role)) return caseAccess({ role: user.role, userId: user.id, team: [], authors: [], auditorsDownload: ctx.settings.evidenceAuditorsDownload });
   const db = ctx.store.db;
-  const team = (await teamIds(db, caseId)).map((r) => r.user_id);
+  const team = (await teamRows(db, caseId)).map((r) => r.user_id);
   const authors = team.length === 0 || team.includes(user.id) ? [] : await authorIds(db, caseId);
   return caseAccess({ role: user.role, userId: user.id, team, authors, auditorsDownload: ctx.settings.evidenceAuditorsDownload });
+}
+
+/**
+ * Refuses a reader the team rule keeps from the case with the answer an unknown case gets
+ * (404 naming `what`, `case <id>` by default), so that an outsider learns nothing of it.
+ */
+export async function requireCaseAccess(ctx: NodeContext, user: Reader, caseId: string, what = `case ${caseId}`): Promise<void> {
+  if (!(await caseAccessOf(ctx, user, caseId)).case) throw new NotFoundError(what);
+}
+
+/** The same for a draft: once sent, a draft is its case's request, and follows its team. */
+export async function requireDraftAccess(ctx: NodeContext, user: Reader, draftId: string): Promise<void> {
+  if (!teamRestricts(user.role)) return;
+  const d = await ctx.store.db.selectFrom('case_drafts').select('case_id').where('id', '=', draftId).executeTakeFirst();
+  if (d?.case_id) await requireCaseAccess(ctx, user, d.case_id, `draft ${draftId}`);
 }
 
 /** Whether `user` may reach the files of a case (download, a bundle with content). */
@@ -67,11 +66,12 @@ export async function mayAccessCaseContent(ctx: NodeContext, user: Reader, caseI
   return (await caseAccessOf(ctx, user, caseId)).content;
 }
 
-/** The case's team with names, and what the reader may reach. */
+/** The case's team with names, and what the reader may reach; 404 to a reader outside it. */
 export async function getCaseTeam(ctx: NodeContext, reader: Reader, caseId: string): Promise<CaseTeam> {
   await caseRowOrThrow(ctx, caseId);
+  await requireCaseAccess(ctx, reader, caseId);
   const db = ctx.store.db;
-  const [rows, authors, users] = [await teamIds(db, caseId), await authorIds(db, caseId), await listUsers(ctx)];
+  const [rows, authors, users] = [await teamRows(db, caseId), await authorIds(db, caseId), await listUsers(ctx)];
   const byId = new Map(users.map((u) => [u.id, u]));
   const members = rows.flatMap((r): TeamMember[] => {
     const u = byId.get(r.user_id);
@@ -91,7 +91,7 @@ export async function getCaseTeam(ctx: NodeContext, reader: Reader, caseId: stri
 /** Users of this node who may join the case's team and are not on it: enabled, any role but auditor. */
 export async function teamCandidates(ctx: NodeContext, caseId: string): Promise<{ user_id: string; display_name: string; role: Role }[]> {
   await caseRowOrThrow(ctx, caseId);
-  const on = new Set((await teamIds(ctx.store.db, caseId)).map((r) => r.user_id));
+  const on = new Set((await teamRows(ctx.store.db, caseId)).map((r) => r.user_id));
   return (await listUsers(ctx)).filter((u) => !u.disabled && assignableRole(u.role) && !on.has(u.id)).map((u) => ({ user_id: u.id, display_name: u.display_name, role: u.role }));
 }
 
@@ -115,20 +115,24 @@ export async function assignToCase(ctx: NodeContext, actor: Actor, caseId: strin
   // Read outside the transaction: on SQLite the transaction holds the one connection.
   await requireAssignable(ctx, [userId], () => '/user_id');
   await ctx.store.db.transaction().execute(async (trx) => {
+    await takeTeamTurn(trx, ctx.store.dialect, caseId);
     const r = await trx.insertInto('case_assignments').values({ case_id: caseId, user_id: userId, assigned_by: actor.ref, assigned_at: new Date().toISOString() }).onConflict((oc) => oc.columns(['case_id', 'user_id']).doNothing()).executeTakeFirst();
     if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new ConflictError(`user ${userId} is on the team of case ${caseId} already`);
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.team_assign', target: `case:${caseId}`, details: { user: userRef(userId) } });
   });
+  teamChanged(ctx);
 }
 
 /** Takes a user off the case's team (audited, `case.team_unassign`); 404 when not on it. */
 export async function unassignFromCase(ctx: NodeContext, actor: Actor, caseId: string, userId: string): Promise<void> {
   await caseRowOrThrow(ctx, caseId);
   await ctx.store.db.transaction().execute(async (trx) => {
+    await takeTeamTurn(trx, ctx.store.dialect, caseId);
     const r = await trx.deleteFrom('case_assignments').where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw new NotFoundError(`user ${userId} on the team of case ${caseId}`);
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.team_unassign', target: `case:${caseId}`, details: { user: userRef(userId) } });
   });
+  teamChanged(ctx);
 }
 
 /**
@@ -141,16 +145,25 @@ export async function setCaseTeam(ctx: NodeContext, actor: Actor, caseId: string
   if (dup >= 0) throw invalidFields([{ pointer: `/user_ids/${dup}`, code: 'duplicate', message: 'given twice' }]);
   await caseRowOrThrow(ctx, caseId);
   // Every new member is checked (read outside the transaction: on SQLite it holds the one connection).
-  const current = new Set((await teamIds(ctx.store.db, caseId)).map((r) => r.user_id));
+  const current = new Set((await teamRows(ctx.store.db, caseId)).map((r) => r.user_id));
   const fresh = userIds.filter((id) => !current.has(id));
   await requireAssignable(ctx, fresh, (i) => `/user_ids/${userIds.indexOf(fresh[i]!)}`);
   await ctx.store.db.transaction().execute(async (trx) => {
-    const before = new Set((await teamIds(trx, caseId)).map((r) => r.user_id));
+    await takeTeamTurn(trx, ctx.store.dialect, caseId);
+    const before = new Set((await teamRows(trx, caseId)).map((r) => r.user_id));
     const added = userIds.filter((id) => !before.has(id));
+    // Someone was taken off since the check above: they were not checked as a newcomer.
+    if (added.some((id) => !fresh.includes(id))) throw new ConflictError(`the team of case ${caseId} changed while it was being set: send it again`);
     const removed = [...before].filter((id) => !seen.has(id));
     if (removed.length) await trx.deleteFrom('case_assignments').where('case_id', '=', caseId).where('user_id', 'in', removed).execute();
     const now = new Date().toISOString();
     if (added.length) await trx.insertInto('case_assignments').values(added.map((user_id) => ({ case_id: caseId, user_id, assigned_by: actor.ref, assigned_at: now }))).onConflict((oc) => oc.columns(['case_id', 'user_id']).doNothing()).execute();
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.team_set', target: `case:${caseId}`, details: { added: added.map(userRef), removed: removed.map(userRef) } });
   });
+  teamChanged(ctx);
+}
+
+/** Who sees a case changed: open desks read their items again. */
+function teamChanged(ctx: NodeContext): void {
+  ctx.events.publish({ type: 'desk.changed', source: 'cases' });
 }

@@ -97,10 +97,9 @@ function downloadActor(req: FastifyRequest): Actor & { role: string } {
 
 /**
  * The case team (src/cases/team.rules.ts): an officer or analyst outside a case's team gets the
- * answer an unknown case or attachment gets (404 naming `what`), so that these routes tell an
- * outsider nothing the attachment list does not.
+ * answer an unknown case or attachment gets (404 naming `what`): to them the case does not exist.
  */
-async function requireTeam(ctx: NodeContext, req: FastifyRequest, caseId: string, need: 'attachments' | 'content', what: string): Promise<void> {
+async function requireTeam(ctx: NodeContext, req: FastifyRequest, caseId: string, need: 'case' | 'attachments' | 'content', what: string): Promise<void> {
   if (!(await caseAccessOf(ctx, principalOf(req).user, caseId))[need]) throw new NotFoundError(what);
 }
 
@@ -199,13 +198,15 @@ export function registerEvidenceRoutes(app: TypedApp, ctx: NodeContext): void {
     },
   );
 
-  app.get('/api/v1/cases/:id/attachments', { config: read, schema: { tags, summary: "A case's attachments (deleted content keeps its row and hash)", params: CaseParams, response: { 200: AttachmentListSchema, ...problemResponses } } }, async (req) => ({
-    attachments: await listAttachments(ctx, req.params.id),
-  }));
+  app.get('/api/v1/cases/:id/attachments', { config: read, schema: { tags, summary: "A case's attachments (deleted content keeps its row and hash)", params: CaseParams, response: { 200: AttachmentListSchema, ...problemResponses } } }, async (req) => {
+    await requireTeam(ctx, req, req.params.id, 'case', `case ${req.params.id}`);
+    return { attachments: await listAttachments(ctx, req.params.id) };
+  });
 
-  app.get('/api/v1/cases/:id/custody', { config: read, schema: { tags, summary: "The case's chain of custody on this node: signed entries, chained by seq and prev", params: CaseParams, response: { 200: CustodyListSchema, ...problemResponses } } }, async (req) => ({
-    entries: await caseCustody(ctx, req.params.id),
-  }));
+  app.get('/api/v1/cases/:id/custody', { config: read, schema: { tags, summary: "The case's chain of custody on this node: signed entries, chained by seq and prev", params: CaseParams, response: { 200: CustodyListSchema, ...problemResponses } } }, async (req) => {
+    await requireTeam(ctx, req, req.params.id, 'case', `case ${req.params.id}`);
+    return { entries: await caseCustody(ctx, req.params.id) };
+  });
 
   app.get(
     '/api/v1/cases/:id/attachments/:attachmentId',

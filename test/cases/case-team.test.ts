@@ -37,8 +37,8 @@ describe.each(DIALECTS)('case team (%s)', (dialect) => {
       expect(r.statusCode, role).toBe(200);
       expect(r.json()).toMatchObject({ case_id: caseId, restricted: false, members: [], authors: [] });
     }
-    expect((await call(officer.token, 'GET', team(caseId))).json().access).toEqual({ attachments: true, content: true, reason: 'open' });
-    expect((await call('auditor', 'GET', team(caseId))).json().access).toEqual({ attachments: true, content: false, reason: 'auditor' });
+    expect((await call(officer.token, 'GET', team(caseId))).json().access).toEqual({ case: true, attachments: true, content: true, reason: 'open' });
+    expect((await call('auditor', 'GET', team(caseId))).json().access).toEqual({ case: true, attachments: true, content: false, reason: 'auditor' });
   });
 
   it('assigns and unassigns, each audited, and the reader sees what it may reach', async () => {
@@ -46,8 +46,10 @@ describe.each(DIALECTS)('case team (%s)', (dialect) => {
     const added = await call('coordinator', 'POST', team(caseId), { user_id: officer.id });
     expect(added.statusCode).toBe(201);
     expect(added.json()).toMatchObject({ restricted: true, members: [{ user_id: officer.id, role: 'officer', assigned_by_name: 'coordinator user' }], access: { content: true, reason: 'role' } });
-    expect((await call(officer.token, 'GET', team(caseId))).json().access).toEqual({ attachments: true, content: true, reason: 'member' });
-    expect((await call(analyst.token, 'GET', team(caseId))).json().access).toEqual({ attachments: false, content: false, reason: 'outside' });
+    expect((await call(officer.token, 'GET', team(caseId))).json().access).toEqual({ case: true, attachments: true, content: true, reason: 'member' });
+    // To an analyst outside the team the case does not exist: its team neither.
+    const outside = await call(analyst.token, 'GET', team(caseId));
+    expect([outside.statusCode, outside.json().type, outside.json().detail]).toEqual([404, 'urn:accord:problem:not-found', `case ${caseId} does not exist`]);
     expect(await audit('case.team_assign', caseId)).toEqual([expect.objectContaining({ details: JSON.stringify({ user: `user:${officer.id}` }) })]);
 
     const del = await call('admin', 'DELETE', `${team(caseId)}/${officer.id}`);
@@ -123,7 +125,7 @@ describe.each(DIALECTS)('case team (%s)', (dialect) => {
     expect((await call('admin', 'GET', team('nope'))).statusCode).toBe(400);
   });
 
-  it('lets only admins and coordinators change a team; every role reads it', async () => {
+  it('lets only admins and coordinators change a team; every role reads the team of a case it reaches', async () => {
     const { caseId } = await f.openCase();
     const mayAssign = new Set<Role>(['admin', 'coordinator']);
     for (const role of ROLES) {

@@ -9,11 +9,11 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 type Who = { id: string; token: string };
 
 /**
- * A case's team restricts its evidence (src/cases/team.rules.ts): an officer or analyst outside
- * the team of a case that has one gets 404 on an attachment's detail, its content, uploads and a
- * bundle with content; the list, the custody log and a hashes-only bundle stay open. A case
- * with no team keeps today's behaviour; an auditor verifies whatever the team and downloads
- * only where the node allows it.
+ * A case's team restricts the case and its evidence (src/cases/team.rules.ts): an officer or
+ * analyst outside the team of a case that has one gets 404 on an attachment's detail, its
+ * content, uploads, the attachment list, the custody log and any bundle. A case with no team
+ * keeps today's behaviour; an auditor verifies whatever the team and downloads only where the
+ * node allows it.
  */
 describe.each(DIALECTS)('evidence of a case with a team (%s)', (dialect) => {
   let f: EvidenceFixture;
@@ -71,11 +71,15 @@ describe.each(DIALECTS)('evidence of a case with a team (%s)', (dialect) => {
     expect((await get(f.tokens.admin, `/api/v1/cases/${caseId}/custody`)).json().entries).toHaveLength(before);
   });
 
-  it('leaves the list and the custody log open to an outsider (hashes, names, sizes)', async () => {
-    const list = await get(outside.token, `/api/v1/cases/${caseId}/attachments`);
+  it('answers an outsider 404 on the attachment list and the custody log; members read them', async () => {
+    for (const who of [outside, analystOut]) {
+      expect404(await get(who.token, `/api/v1/cases/${caseId}/attachments`), 'list');
+      expect404(await get(who.token, `/api/v1/cases/${caseId}/custody`), 'custody');
+    }
+    const list = await get(analystIn.token, `/api/v1/cases/${caseId}/attachments`);
     expect(list.statusCode).toBe(200);
     expect(list.json().attachments).toEqual([expect.objectContaining({ id: attachmentId, sha256: sha(data) })]);
-    expect((await get(analystOut.token, `/api/v1/cases/${caseId}/custody`)).statusCode).toBe(200);
+    expect((await get(author.token, `/api/v1/cases/${caseId}/custody`)).statusCode).toBe(200);
   });
 
   it('refuses an outsider an upload, at every tus step', async () => {
@@ -95,9 +99,10 @@ describe.each(DIALECTS)('evidence of a case with a team (%s)', (dialect) => {
     expect((await get(f.tokens.admin, `/api/v1/cases/${caseId}/attachments`)).json().attachments).toHaveLength(2);
   });
 
-  it('exports an outsider a bundle of hashes only; a bundle with content answers 404', async () => {
+  it('answers an outsider 404 on any bundle; a member exports hashes only or with content', async () => {
     expect404(await get(outside.token, `/api/v1/cases/${caseId}/bundle`), 'bundle with content');
-    const hashes = await get(analystOut.token, `/api/v1/cases/${caseId}/bundle?hashes_only=true`);
+    expect404(await get(analystOut.token, `/api/v1/cases/${caseId}/bundle?hashes_only=true`), 'bundle of hashes');
+    const hashes = await get(inside.token, `/api/v1/cases/${caseId}/bundle?hashes_only=true`);
     expect(hashes.statusCode).toBe(200);
     expect(JSON.parse(memberBytes(hashes.rawPayload, 'manifest.json').toString('utf8')).attachments_included).toBe(false);
     expect(membersOf(hashes.rawPayload).some((m) => m.path.startsWith('attachments/'))).toBe(false);

@@ -33,8 +33,8 @@ export function registerBundleRoutes(app: TypedApp, ctx: NodeContext): void {
     },
     async (req, reply) => {
       const id = req.params.id;
-      // An officer or analyst outside the case's team exports hashes only; content answers as an unknown case (src/cases/team.rules.ts).
-      if (req.query.hashes_only !== true && (await caseAccessOf(ctx, principalOf(req).user, id)).reason === 'outside') throw new NotFoundError(`case ${id}`);
+      // To an officer or analyst outside the case's team the case does not exist (src/cases/team.rules.ts).
+      if (!(await caseAccessOf(ctx, principalOf(req).user, id)).case) throw new NotFoundError(`case ${id}`);
       const out = new PassThrough();
       const written = exportCaseBundle(ctx, actorOf(req), id, out, { hashesOnly: req.query.hashes_only === true, role: principalOf(req).user.role });
       // What fails before the first byte (no such case, no access) is an ordinary problem answer.
