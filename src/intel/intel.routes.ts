@@ -8,7 +8,7 @@ import type { NodeContext } from '../context.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { problemResponses, ProblemRef } from '../http/schemas.js';
 import type { Audience, PolicyOptions } from './policy/release.policy.js';
-import { DEFAULT_POLICY } from './policy/release.policy.js';
+import { DEFAULT_POLICY, mayReach } from './policy/release.policy.js';
 import { ExportQuery, ImportParams, IncomingSchema, ImportProgressSchema, ImportSummarySchema, ObjectListQuery, ObjectListSchema, ObjectParams, ObjectVersionsSchema, StoredObjectSchema } from './intel.schemas.js';
 import { importBundle } from './store/import.service.js';
 import { exportBundle } from './store/export.service.js';
@@ -68,10 +68,15 @@ export function registerIntelRoutes(app: TypedApp, ctx: NodeContext): void {
 
   app.get(
     '/api/v1/intel/imports/:id',
-    { config: read, schema: { tags, summary: 'An import and its progress (bytes and objects read, stored, refused)', params: ImportParams, response: { 200: ImportProgressSchema, ...problemResponses } } },
+    { config: read, schema: { tags, summary: 'An import and its progress (bytes and objects read, stored, refused): yours; holders of intel:red see every one', params: ImportParams, response: { 200: ImportProgressSchema, ...problemResponses } } },
     async (req) => {
       const r = await ctx.store.db.selectFrom('intel_imports').selectAll().where('id', '=', req.params.id).executeTakeFirst();
-      if (!r) throw new NotFoundError(`no import ${req.params.id}`);
+      // Its refusals name objects by id and quote them in their reasons, and a refused object's
+      // marking was never taken in: it is read as the narrowest (RED). So an import is shown to
+      // the user who sent it (they hold what they sent) and to readers the policy lets see RED;
+      // to anyone else it answers as an unknown id (its id is in the audit log).
+      const shown = r && (r.started_by === actorOf(req).ref || mayReach({ tlp: 'red', origin: 'local' }, userAudience(ctx, req), policyOf(ctx)).allowed);
+      if (!r || !shown) throw new NotFoundError(`no import ${req.params.id}`);
       return { ...r, bytes_read: Number(r.bytes_read), bytes_total: r.bytes_total === null ? null : Number(r.bytes_total), refusals: JSON.parse(r.refusals) as [] };
     },
   );

@@ -8,13 +8,16 @@ import { mayReach } from '../../src/intel/policy/release.policy.js';
 import { sendReleases } from '../../src/intel/releases/releases.jobs.js';
 import { IntelMessage, type IntelObjectsBody } from '../../src/intel/releases/releases.schemas.js';
 import { ALL_COLLECTION_ID, groupCollectionId, LOCAL_COLLECTION_ID, receivedCollectionId, TAXII_MEDIA_TYPE } from '../../src/intel/taxii/taxii.routes.js';
+import markingsJson from '../../src/intel/policy/markings.json' with { type: 'json' };
 import { newId } from '../../src/util/ids.js';
 import { pinPeer } from '../cases/_cases.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildUser } from '../_util/node.js';
 import { inboxFixture, makeIdentity, type InboxFixture } from '../federation/_inbox.js';
+import { runCli } from '../_util/node-process.js';
 import { AGREEMENT } from '../plans/_plans.js';
-import { local, marked, received, releaseMessage, store } from './_releases.js';
+import { bundle, indicator } from './_intel.js';
+import { local, received, releaseMessage, store } from './_releases.js';
 
 /**
  * TLP 2.0 leak suite: every read path of the intel capability, for every role, against one
@@ -78,7 +81,13 @@ const PEER_GETS: Record<'named' | 'group', Record<'local' | 'received', Record<M
 const T1 = '2026-12-01T10:00:00.000Z';
 const T2 = '2026-12-02T10:00:00.000Z';
 const tlpOf = (m: Mark): Tlp | null => (m === 'none' ? null : m);
-const markRefs = (m: Mark) => (m === 'none' ? {} : { object_marking_refs: [tlp2MarkingId(m)] });
+/** TLP 1.0 (STIX 2.1 §7.2.1.4): WHITE (read as CLEAR), GREEN, AMBER, RED; no AMBER+STRICT. */
+type Ver = '1.0' | '2.0';
+const TLP1 = Object.fromEntries(Object.entries(markingsJson.tlp.stix_1_0.ids).map(([id, level]) => [level, id])) as Record<Tlp, string>;
+const MARKS_1: Mark[] = ['clear', 'green', 'amber', 'red'];
+/** Every marking class: TLP 2.0's five levels and unmarked, TLP 1.0's four. */
+const KINDS: [Mark, Ver][] = [...MARKS.map((m): [Mark, Ver] => [m, '2.0']), ...MARKS_1.map((m): [Mark, Ver] => [m, '1.0'])];
+const markRefs = (m: Mark, v: Ver = '2.0') => (m === 'none' ? {} : { object_marking_refs: [v === '1.0' ? TLP1[m] : tlp2MarkingId(m)] });
 const UNKNOWN_STIX = 'indicator--0badc0de-0000-4000-8000-000000000000';
 
 /** One stored version, as the model of the store sees it. */
@@ -94,6 +103,8 @@ interface Row {
   target?: string;
   /** Received in a peer's release: one naming this node, or one addressed to the group. */
   via?: 'named' | 'group';
+  /** The TLP version of its marking. */
+  v?: Ver;
 }
 
 describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
@@ -110,23 +121,42 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
   const refused: { id: string; word: string }[] = [];
 
   const db = () => fx.node.ctx.store.db;
-  const add = (o: Record<string, unknown>, mark: Mark, origin: 'local' | 'received', word: string, latest = true, via?: 'named' | 'group') =>
-    rows.push({ id: o.id as string, type: o.type as string, version: (o.modified as string) ?? T1, mark, origin, latest, word, ...(o.target_ref || o.sighting_of_ref ? { target: (o.target_ref ?? o.sighting_of_ref) as string } : {}), ...(via ? { via } : {}) });
-  const ind = (mark: Mark, word: string, over: Record<string, unknown> = {}) => marked(tlpOf(mark), { name: `Leak probe ${word}`, ...over });
-  const wordOf = (origin: string, m: Mark) => `xq${origin}${m.replace('+', '')}zz`;
+  /** Imports whose progress names a refused RED object: by an officer through the web app's API, by an analyst over TAXII. */
+  const imports = { web: '', taxii: '' };
+  /** A release naming objects of every marking by id (and one id not held here). */
+  let idsRelease = '';
+  const idsNamed: string[] = [];
+  /** What the node did with each release received from uz-cert: objects in it, stored, refused. */
+  const receivedCounts = { named: { objects: 0, stored: 0, refused: 0 }, group: { objects: 0, stored: 0, refused: 0 } };
+  const add = (o: Record<string, unknown>, mark: Mark, origin: 'local' | 'received', word: string, latest = true, via?: 'named' | 'group', v: Ver = '2.0') =>
+    rows.push({ id: o.id as string, type: o.type as string, version: (o.modified as string) ?? T1, mark, origin, latest, word, v, ...(o.target_ref || o.sighting_of_ref ? { target: (o.target_ref ?? o.sighting_of_ref) as string } : {}), ...(via ? { via } : {}) });
+  const ind = (mark: Mark, word: string, over: Record<string, unknown> = {}, v: Ver = '2.0') => indicator({ name: `Leak probe ${word}`, ...markRefs(mark, v), ...over });
+  const wordOf = (origin: string, m: Mark, v: Ver = '2.0') => `xq${origin}${v === '1.0' ? 'v1' : ''}${m.replace('+', '')}zz`;
+  /** A RED indicator no validator takes: its pattern's error quotes the word. */
+  const badRed = (word: string) => ind('red', word, { pattern: `[domain-name:value = 'a'] ${word}` });
 
   beforeAll(async () => {
     fx = await inboxFixture(dialect, { requireAdminTotp: false });
     for (const role of ROLES) tokens[role] = (await buildUser(fx.node.ctx, role)).token;
     const ctx = fx.node.ctx;
 
-    // Local objects of every marking.
-    const locals = MARKS.map((m) => ind(m, wordOf('local', m)));
-    expect((await store(ctx, locals)).stored).toBe(locals.length);
-    locals.forEach((o, i) => add(o, MARKS[i]!, 'local', wordOf('local', MARKS[i]!)));
+    // Local objects of every marking, TLP 2.0 and 1.0; one GREEN with a RED part (a granular marking), one marked both GREEN (1.0) and RED (2.0).
+    const locals = KINDS.map(([m, v]) => ind(m, wordOf('local', m, v), {}, v));
+    const granular = ind('green', 'xqgranularredzz', { description: 'xqgranularredzz', granular_markings: [{ marking_ref: tlp2MarkingId('red'), selectors: ['description'] }] });
+    const mixed = ind('red', 'xqmixedredzz', { object_marking_refs: [TLP1.green, tlp2MarkingId('red')] });
+    expect((await store(ctx, [...locals, granular, mixed])).stored).toBe(locals.length + 2);
+    locals.forEach((o, i) => add(o, KINDS[i]![0], 'local', wordOf('local', ...KINDS[i]!), true, undefined, KINDS[i]![1]));
+    add(granular, 'red', 'local', 'xqgranularredzz');
+    add(mixed, 'red', 'local', 'xqmixedredzz');
     redLocal = locals[MARKS.indexOf('red')]!.id;
     greenTarget = locals[MARKS.indexOf('green')]!.id;
     const clearSource = locals[MARKS.indexOf('clear')]!.id;
+    const amberTarget = locals[MARKS.indexOf('amber')]!.id;
+
+    // Sightings of every marking, of the AMBER indicator: each shown (and in its incoming links) by its own marking.
+    const sightings = KINDS.map(([m, v]) => ({ type: 'sighting', spec_version: '2.1', id: `sighting--${randomUUID()}`, created: T1, modified: T1, sighting_of_ref: amberTarget, count: 1, description: `Seen ${wordOf('sight', m, v)}`, ...markRefs(m, v) }));
+    expect((await store(ctx, sightings)).stored).toBe(sightings.length);
+    sightings.forEach((o, i) => add(o, KINDS[i]![0], 'local', wordOf('sight', ...KINDS[i]!), true, undefined, KINDS[i]![1]));
 
     // Links: a GREEN relationship and a GREEN sighting pointing at the RED object; a RED relationship pointing at a GREEN one.
     const rel = (mark: Mark, word: string, source: string, target: string) => ({ type: 'relationship', spec_version: '2.1', id: `relationship--${randomUUID()}`, created: T1, modified: T1, relationship_type: 'indicates', source_ref: source, target_ref: target, description: `Link ${word}`, ...markRefs(mark) });
@@ -159,30 +189,48 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
     expect(p.status, p.text).toBe(200);
     const consent = await fx.app.inject({ method: 'POST', url: `/api/v1/groups/${groupId}/proposals/${proposal.event_id}/consent`, headers: { authorization: `Bearer ${tokens.admin}` } });
     expect([consent.statusCode, consent.json().status]).toEqual([200, 'active']);
-    // Through the group uz-cert sends what this node must refuse on receipt (RED not named; something uz-cert itself received beyond GREEN) beside a GREEN object it takes.
-    const groupRed = ind('red', 'xqgroupredzz');
-    const passedOn = ind('amber+strict', 'xqpassedonzz');
-    const groupGreen = ind('green', 'xqgroupgreenzz');
-    const groupReleaseId = newId();
+    // The receiver: uz-cert sends objects of every marking, as their source (local) and as received from elsewhere,
+    // in a release naming this node and in one addressed to the group. This node stores exactly what the policy lets
+    // reach it from that peer (PEER_GETS) and refuses the rest; and it refuses a RED object it may take but cannot read.
+    const invalidRed = badRed('xqinvalidredzz');
+    for (const via of ['named', 'group'] as const) {
+      const entries = (['local', 'received'] as const).flatMap((origin) => KINDS.map(([m, v]) => ({ origin, m, v, o: ind(m, wordOf(`${via}${origin}`, m, v), {}, v) })));
+      const releaseId = newId();
+      recvCols[via === 'named' ? 'named' : 'viaGroup'] = receivedCollectionId('uz-cert', releaseId);
+      const objects = [...entries.map((e) => (e.origin === 'local' ? local(e.o) : received(e.o))), ...(via === 'named' ? [local(invalidRed)] : [])];
+      const msg = releaseMessage(fx.peer, 'kz-cert', { release_id: releaseId, rseq: 1, objects, ...(via === 'group' ? { audience: { kind: 'group', group_id: groupId } } : {}) });
+      const res = await fx.post(fx.batch([msg as unknown as Envelope]));
+      expect([res.status, (res.json.items as { status: string }[]).map((i) => i.status)], res.text).toEqual([200, ['accepted']]);
+      const want = entries.filter((e) => PEER_GETS[via][e.origin][e.m]);
+      const got = await db().selectFrom('intel_objects').select(['id', 'origin', 'source']).where('id', 'in', [...entries.map((e) => e.o.id), invalidRed.id]).execute();
+      expect(got.map((g) => g.id).sort(), `${via}: stored on receipt`).toEqual(want.map((e) => e.o.id).sort());
+      expect(new Set(got.map((g) => `${g.origin} ${g.source}`))).toEqual(new Set(['received uz-cert']));
+      for (const e of entries) {
+        if (PEER_GETS[via][e.origin][e.m]) add(e.o, e.m, 'received', wordOf(`${via}${e.origin}`, e.m, e.v), true, via, e.v);
+        else refused.push({ id: e.o.id, word: wordOf(`${via}${e.origin}`, e.m, e.v) });
+      }
+      receivedCounts[via] = { objects: objects.length, stored: want.length, refused: objects.length - want.length };
+      if (via === 'named') {
+        // A later message that came before the one it follows: held, unread, until the gap is filled.
+        const early = releaseMessage(fx.peer, 'kz-cert', { release_id: releaseId, rseq: 3, objects: [local(ind('red', 'xqheldredzz'))] });
+        const h = await fx.post(fx.batch([early as unknown as Envelope]));
+        expect([h.status, (h.json.items as { status: string }[]).map((i) => i.status)], h.text).toEqual([200, ['accepted']]);
+        refused.push({ id: (early.body.objects[0]!.object as { id: string }).id, word: 'xqheldredzz' });
+      }
+    }
+    refused.push({ id: invalidRed.id, word: 'xqinvalidredzz' });
     recvCols.group = groupCollectionId(groupId);
-    recvCols.viaGroup = receivedCollectionId('uz-cert', groupReleaseId);
-    const gm = releaseMessage(fx.peer, 'kz-cert', { release_id: groupReleaseId, rseq: 1, audience: { kind: 'group', group_id: groupId }, objects: [local(groupRed), received(passedOn), local(groupGreen)] });
-    const g = await fx.post(fx.batch([gm as unknown as Envelope]));
-    expect([g.status, (g.json.items as { status: string }[]).map((i) => i.status)], g.text).toEqual([200, ['accepted']]);
-    expect((await db().selectFrom('intel_objects').select('id').where('id', 'in', [groupRed.id, passedOn.id, groupGreen.id]).execute()).map((x) => x.id)).toEqual([groupGreen.id]);
-    add(groupGreen, 'green', 'received', 'xqgroupgreenzz', true, 'group');
-    refused.push({ id: groupRed.id, word: 'xqgroupredzz' }, { id: passedOn.id, word: 'xqpassedonzz' });
 
-    // Objects of every marking received from uz-cert in a release naming this node, through its real inbox.
-    const theirs = MARKS.map((m) => ind(m, wordOf('recv', m)));
-    const namedReleaseId = newId();
-    recvCols.named = receivedCollectionId('uz-cert', namedReleaseId);
-    const batch = fx.batch([releaseMessage(fx.peer, 'kz-cert', { release_id: namedReleaseId, rseq: 1, objects: theirs.map(local) }) as unknown as Envelope]);
-    const r = await fx.post(batch);
-    expect([r.status, (r.json.items as { status: string }[]).map((i) => i.status)], r.text).toEqual([200, ['accepted']]);
-    const got = await db().selectFrom('intel_objects').select(['id', 'origin', 'source']).where('id', 'in', theirs.map((o) => o.id)).execute();
-    expect(got.map((g) => [g.origin, g.source])).toEqual(theirs.map(() => ['received', 'uz-cert']));
-    theirs.forEach((o, i) => add(o, MARKS[i]!, 'received', wordOf('recv', MARKS[i]!), true, 'named'));
+    // Imports with a refused RED object that no validator takes (its reasons quote it): one by an officer through the web app's API, one by an analyst over TAXII.
+    const webRed = badRed('xqimportredzz');
+    const imported = await fx.app.inject({ method: 'POST', url: '/api/v1/intel/imports', headers: { authorization: `Bearer ${tokens.officer}`, 'content-type': 'application/stix+json' }, payload: bundle([webRed]) });
+    expect([imported.statusCode, imported.json().refused, JSON.stringify(imported.json().refusals).includes('xqimportredzz')], imported.body).toEqual([200, 1, true]);
+    imports.web = imported.json().import_id;
+    const taxiiBad = badRed('xqtaxiibadredzz');
+    const taxiiAdd = await fx.app.inject({ method: 'POST', url: `/taxii2/api/collections/${LOCAL_COLLECTION_ID}/objects/`, headers: { authorization: `Bearer ${tokens.analyst}`, accept: TAXII_MEDIA_TYPE, 'content-type': TAXII_MEDIA_TYPE }, payload: JSON.stringify({ objects: [taxiiBad] }) });
+    expect(taxiiAdd.statusCode, taxiiAdd.body).toBe(202);
+    imports.taxii = (await db().selectFrom('intel_taxii_status').select('import_id').where('id', '=', taxiiAdd.json().id).executeTakeFirstOrThrow()).import_id!;
+    refused.push({ id: webRed.id, word: 'xqimportredzz' }, { id: taxiiBad.id, word: 'xqtaxiibadredzz' });
 
     // A RED object added over TAXII by an officer (who may write but not read RED): its status is the officer's.
     const taxiiRed = ind('red', 'xqtaxiiredzz');
@@ -198,6 +246,18 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
       expect(rr.statusCode, rr.body).toBe(201);
       releases[k] = rr.json().id;
     }
+    // A release naming by id one object of every marking class, TLP 1.0 and 2.0, local and received, and an id not held here.
+    const seenKind = new Set<string>();
+    for (const r of rows) {
+      const kind = `${r.mark} ${r.origin} ${r.v}`;
+      if (!r.latest || seenKind.has(kind)) continue;
+      seenKind.add(kind);
+      idsNamed.push(r.id);
+    }
+    idsNamed.push(UNKNOWN_STIX);
+    const ir = await fx.app.inject({ method: 'POST', url: '/api/v1/intel/releases', headers: { authorization: `Bearer ${tokens.coordinator}` }, payload: { title: 'By id', audience: { kind: 'peer', node_id: 'tj-cert' }, filter: { ids: idsNamed } } });
+    expect(ir.statusCode, ir.body).toBe(201);
+    idsRelease = ir.json().id;
   });
   afterAll(() => fx?.close());
 
@@ -208,6 +268,21 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
   const pairs = (rs: Row[]) => rs.map((r) => `${r.id}@${r.version}`).sort();
   const norm = (v: string) => v.replace(/\.(\d{3})\d*Z$/, '.$1Z');
   const known = (id: string) => rows.some((r) => r.id === id);
+  /**
+   * The ids asked one by one where asking every id would only repeat itself: one of each kind
+   * (marking, TLP version, origin, how it came, type), every object with several versions and
+   * every link, so that each marking class of each path is still asked.
+   */
+  const probes = () => {
+    const kinds = new Set<string>();
+    const out = new Set<string>();
+    for (const r of rows) {
+      const kind = `${r.mark}|${r.v}|${r.origin}|${r.via}|${r.type}`;
+      if (!kinds.has(kind) || r.target || rows.filter((x) => x.id === r.id).length > 1) out.add(r.id);
+      kinds.add(kind);
+    }
+    return [...out].sort();
+  };
 
   /** Nothing beyond the reader's reach in a raw answer: no hidden version's word; no id of an object with no visible version, except as the target of a visible link. */
   const noLeak = (role: Role, body: string, what: string, taxii = false) => {
@@ -257,7 +332,7 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
       ...(['clear', 'green', 'amber', 'amber+strict', 'red'] as const).map((t): [string, (r: Row) => boolean] => [`tlp=${encodeURIComponent(t)}`, (r) => r.mark === t]),
       ['origin=local', (r) => r.origin === 'local'],
       ['origin=received', (r) => r.origin === 'received'],
-      ...rows.map((w): [string, (r: Row) => boolean] => [`q=${w.word}`, (r) => r.word === w.word]),
+      ...rows.filter((w) => probes().includes(w.id)).map((w): [string, (r: Row) => boolean] => [`q=${w.word}`, (r) => r.word === w.word]),
       ['q=leak%20probe&tlp=red&origin=local', (r) => r.type === 'indicator' && r.mark === 'red' && r.origin === 'local'],
     ];
     for (const [qs, pick] of filters) {
@@ -341,7 +416,7 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
         expect(man.statusCode, qs).toBe(200);
         expect(((man.json().objects ?? []) as { id: string; version: string }[]).filter((o) => known(o.id)).map((o) => `${o.id}@${norm(o.version)}`).sort(), `${c} manifest ${qs}`).toEqual(pairs(want));
       }
-      for (const id of ids(rows)) {
+      for (const id of c === ALL_COLLECTION_ID ? ids(rows) : probes()) {
         const url = (x: string) => `${root}/${c}/objects/${x}/`;
         const last = mine.filter((r) => inC(r) && r.id === id && r.latest);
         const one = await get(role, url(id), true);
@@ -391,13 +466,96 @@ describe.each(DIALECTS)('intel TLP leak suite (%s)', (dialect) => {
     expect((await fx.app.inject({ method: 'GET', url: `${root}/${ALL_COLLECTION_ID}/objects/`, headers: { accept: TAXII_MEDIA_TYPE } })).statusCode).toBe(401);
   });
 
-  it('the audit log, read by an auditor (no intel:red), names stored and refused objects at most by id, never by their text', async () => {
-    const res = await fx.app.inject({ method: 'GET', url: '/api/v1/audit?limit=500', headers: { authorization: `Bearer ${tokens.auditor}` } });
-    expect(res.statusCode).toBe(200);
-    const intel = (res.json().entries as { action: string; details: unknown }[]).filter((e) => e.action.startsWith('intel.') && e.action !== 'intel.export');
-    expect(intel.map((e) => e.action)).toEqual(expect.arrayContaining(['intel.refuse_received']));
+  /** The intel entries of the whole audit log, page by page, as an auditor reads them. */
+  const auditAsAuditor = async () => {
+    const entries: { action: string; actor: string; details: Record<string, unknown> }[] = [];
+    let before = '';
+    for (let i = 0; i < 100; i++) {
+      const res = await fx.app.inject({ method: 'GET', url: `/api/v1/audit?limit=500${before ? `&before=${before}` : ''}`, headers: { authorization: `Bearer ${tokens.auditor}` } });
+      expect(res.statusCode).toBe(200);
+      entries.push(...res.json().entries);
+      if (res.json().next_before === null) break;
+      before = String(res.json().next_before);
+    }
+    return entries.filter((e) => e.action.startsWith('intel.'));
+  };
+
+  it('the audit log, read by an auditor (no intel:red), names stored and refused objects at most by id, never by their text; a release\'s ids by count and digest only', async () => {
+    const intel = (await auditAsAuditor()).filter((e) => e.action !== 'intel.export');
+    expect(intel.map((e) => e.action)).toEqual(expect.arrayContaining(['intel.refuse_received', 'intel.import', 'intel.release']));
     const text = JSON.stringify(intel);
-    for (const w of [...rows.filter((r) => r.mark === 'red'), ...refused]) expect(text.includes(w.word), w.word).toBe(false);
+    for (const w of [...rows.filter((r) => !SEES.auditor[r.mark]), ...refused]) expect(text.includes(w.word), w.word).toBe(false);
+    // No id of an object held here that the auditor may not see (what was refused on receipt is not held: its id tells nothing).
+    for (const r of rows.filter((x) => !visible('auditor').some((y) => y.id === x.id))) expect(text.includes(r.id), `${r.mark} ${r.origin} ${r.id}`).toBe(false);
+    // A RED object refused as invalid STIX is named by id, with the reason's code, never the validator's quote of it.
+    const invalid = intel.flatMap((e) => (e.action === 'intel.refuse_received' ? (e.details.objects as { reason: string }[]) : [])).filter((o) => o.reason.startsWith('invalid-stix'));
+    expect(invalid.map((o) => o.reason)).toEqual(['invalid-stix: pattern']);
+    const byId = intel.find((e) => e.action === 'intel.release' && JSON.stringify(e.details).includes('"By id"'));
+    expect((byId?.details.filter as { ids: unknown }).ids).toEqual({ count: idsNamed.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
+  // @TODO src/intel/store/export.service.ts audits an export with its filters as given: the words a holder of
+  // intel:red searched for (here a RED object's own word) and the count they matched reach every reader of
+  // the audit log, an auditor included. It should keep the words as a digest when the exporter may see what
+  // the auditor may not (mayReach of RED for the export's audience). Outside this suite's area (the store).
+  it.fails('an export\'s audit entry does not show an auditor the words a holder of intel:red searched for', async () => {
+    const word = rows.find((r) => r.mark === 'red' && r.origin === 'local')!.word;
+    const ex = await fx.app.inject({ method: 'GET', url: `/api/v1/intel/export?q=${word}`, headers: { authorization: `Bearer ${tokens.admin}` } });
+    expect([ex.statusCode, ex.headers['x-object-count']]).toEqual([200, '1']);
+    const exports = (await auditAsAuditor()).filter((e) => e.action === 'intel.export');
+    expect(exports.length).toBeGreaterThan(0);
+    expect(JSON.stringify(exports).includes(word)).toBe(false);
+  });
+
+  it.each(ROLES)("an import's progress is shown to %s only when it made the import or may see RED; otherwise it answers as an unknown import", async (role) => {
+    const url = (x: string) => `/api/v1/intel/imports/${x}`;
+    for (const [k, by] of [['web', 'officer'], ['taxii', 'analyst']] as const) {
+      const res = await fx.app.inject({ method: 'GET', url: url(imports[k]), headers: { authorization: `Bearer ${tokens[role]}` } });
+      if (role === by || SEES[role].red) {
+        expect([res.statusCode, res.json().refused, res.json().refusals.length], `${k} ${role}`).toEqual([200, 1, 1]);
+        continue;
+      }
+      noLeak(role, res.body, `import ${k}`);
+      expect(res.statusCode, `${k} ${role}`).toBe(404);
+      const unknown = await fx.app.inject({ method: 'GET', url: url(newId()), headers: { authorization: `Bearer ${tokens[role]}` } });
+      const strip = (b: string) => b.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'X').replace(/"(instance|request_id|trace_id)"\s*:\s*"[^"]*"/g, '');
+      expect(strip(res.body)).toBe(strip(unknown.body));
+    }
+  });
+
+  it.each(ROLES)('releases: the list and a release name to %s by id only the objects within its reach', async (role) => {
+    const want = idsNamed.filter((id) => !known(id) || visible(role).some((r) => r.id === id));
+    expect(want.length).toBeLessThan(SEES[role].red ? Infinity : idsNamed.length);
+    const list = await get(role, '/api/v1/intel/releases');
+    expect(list.statusCode).toBe(200);
+    const listed = list.json().releases as { id: string; filter: { ids?: string[] } }[];
+    expect(listed.map((r) => r.id)).toEqual(expect.arrayContaining([releases.named, releases.group, idsRelease]));
+    expect(listed.find((r) => r.id === idsRelease)?.filter.ids).toEqual(want);
+    for (const id of [releases.named, releases.group, idsRelease]) expect((await get(role, `/api/v1/intel/releases/${id}`)).statusCode).toBe(200);
+    expect((await get(role, `/api/v1/intel/releases/${idsRelease}`)).json().filter.ids).toEqual(want);
+  });
+
+  it.each(ROLES)("received releases: %s sees each peer's release with its counts, never an object in it", async (role) => {
+    const res = await get(role, '/api/v1/intel/received-releases');
+    expect(res.statusCode).toBe(200);
+    const got = new Map((res.json().received as { from_node: string; release_id: string }[]).map((r) => [receivedCollectionId(r.from_node, r.release_id), r]));
+    expect(got.get(recvCols.named)).toMatchObject({ from_node: 'uz-cert', audience_kind: 'peer', messages: 1, held: 1, ...receivedCounts.named });
+    expect(got.get(recvCols.viaGroup)).toMatchObject({ from_node: 'uz-cert', audience_kind: 'group', messages: 1, held: 0, ...receivedCounts.group });
+  });
+
+  it('accord intel export: without --include-red what a user without intel:red sees, with it what a holder sees', () => {
+    const exported = (...flags: string[]) => {
+      const r = runCli(['intel', 'export', '--data', fx.node.dataDir, '--all-versions', ...flags]);
+      expect(r.status, r.stderr).toBe(0);
+      return { text: r.stdout, pairs: (JSON.parse(r.stdout).objects as { id: string; modified?: string }[]).filter((o) => known(o.id)).map((o) => `${o.id}@${o.modified}`).sort() };
+    };
+    const plain = exported();
+    noLeak('analyst', plain.text, 'cli export');
+    expect(plain.pairs).toEqual(pairs(visible('analyst')));
+    const red = exported('--tlp', 'red');
+    noLeak('analyst', red.text, 'cli export --tlp red');
+    expect(red.pairs).toEqual([]);
+    expect(exported('--include-red').pairs).toEqual(pairs(visible('admin')));
   });
 
   it('the release gate: a peer named by the release gets RED, one reached through a group does not; received beyond GREEN goes to neither', async () => {

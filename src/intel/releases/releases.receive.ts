@@ -6,12 +6,15 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { getGroup } from '../../groups/groups.service.js';
 import type { Db, DbOrTrx } from '../../store/db.js';
 import type { IntelReceivedReleasesTable } from '../intel.tables.js';
+import { mayReach, type Audience } from '../policy/release.policy.js';
 import { validateStixObject } from '../stix/index.js';
 import { recordReceived, storeObjects, type PreparedObject } from '../store/objects.repository.js';
 import { prepareObject } from '../store/prepare.js';
 import { releasedObjectDecision } from './releases.rules.js';
 import { IntelMessage, IntelObjectsBody } from './releases.schemas.js';
 
+/** The narrowest reader of the audit log: a user without intel:red (an auditor). */
+const AUDIT_READER: Audience = { kind: 'user', redRecipient: false };
 /** Refused objects named in one audit entry (all are counted). */
 const NAMED_REFUSALS = 20;
 
@@ -125,7 +128,11 @@ async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: Int
     }
     const v = validateStixObject(entry.object);
     if (!v.ok) {
-      refusals.push({ id, reason: `invalid-stix: ${v.errors[0]?.path ?? ''} ${v.errors[0]?.message ?? ''}`.slice(0, 300) });
+      // A validator's message may quote the object (a pattern's token, a property's name): the
+      // audit log's readers see it only when the policy lets a user without intel:red see the object.
+      const quoted = mayReach({ tlp: d.tlp, origin: 'received' }, AUDIT_READER).allowed;
+      const first = v.errors[0];
+      refusals.push({ id, reason: (quoted ? `invalid-stix: ${first?.path ?? ''} ${first?.message ?? ''}` : `invalid-stix: ${first?.code ?? ''}`).slice(0, 300) });
       continue;
     }
     good.push(prepareObject(v.object));

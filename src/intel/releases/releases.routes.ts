@@ -21,7 +21,7 @@ export function registerReleaseRoutes(app: TypedApp, ctx: NodeContext): void {
   app.post(
     '/api/v1/intel/releases',
     { config: release, schema: { tags, summary: 'Release objects (by type, id, or every new local one) to a peer or a group: they, their later versions and revocations go to it under the release policy', body: NewReleaseSchema, response: { 201: ReleaseSchema, ...problemResponses } } },
-    async (req, reply) => reply.code(201).send(await createRelease(ctx, actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send((await asSeenBy(ctx.store.db, [await createRelease(ctx, actorOf(req), req.body)], reader(req)))[0]!),
   );
 
   app.get('/api/v1/intel/releases', { config: read, schema: { tags, summary: "This node's releases, newest first, with each peer's progress", response: { 200: ReleaseListSchema, ...problemResponses } } }, async (req) => ({ releases: await asSeenBy(ctx.store.db, await listReleases(ctx), reader(req)) }));
@@ -31,7 +31,7 @@ export function registerReleaseRoutes(app: TypedApp, ctx: NodeContext): void {
   app.post(
     '/api/v1/intel/releases/:id/stop',
     { config: release, schema: { tags, summary: 'Stop a release: nothing more is queued for it', params: ReleaseParams, response: { 200: ReleaseSchema, ...problemResponses } } },
-    async (req) => stopRelease(ctx, actorOf(req), req.params.id),
+    async (req) => (await asSeenBy(ctx.store.db, [await stopRelease(ctx, actorOf(req), req.params.id)], reader(req)))[0]!,
   );
 
   app.get(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendAudit } from '../../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../../context.js';
 import { ConflictError, invalidFields, NotFoundError } from '../../errors.js';
@@ -69,6 +70,18 @@ async function checkAudience(ctx: NodeContext, a: AudienceInput): Promise<void> 
   if (!g || g.status !== 'active' || !g.members.includes(me)) throw invalidFields([{ pointer: '/audience/group_id', code: 'invalid', message: `this node is no member of an active group ${a.group_id}` }]);
 }
 
+/**
+ * A filter as the audit log keeps it. The log's readers need not be the release's (an auditor
+ * holds no intel:red), and an entry is written once: so the ids it chose are kept as their
+ * number and the SHA-256 of their sorted list (enough to check the release's filter against),
+ * never by name. The release itself names them to each reader as the policy lets (asSeenBy).
+ */
+function auditedFilter(f: ReleaseFilter): Record<string, unknown> {
+  const { ids, ...rest } = f;
+  if (!ids) return rest;
+  return { ...rest, ids: { count: ids.length, sha256: createHash('sha256').update([...ids].sort().join('\n')).digest('hex') } };
+}
+
 /** Makes a release: from now on its objects (and their later versions and revocations) go to its audience. */
 export async function createRelease(ctx: NodeContext, actor: Actor, input: NewRelease): Promise<ReleaseView> {
   const f = input.filter;
@@ -91,7 +104,7 @@ export async function createRelease(ctx: NodeContext, actor: Actor, input: NewRe
       stopped_at: null,
     };
     await trx.insertInto('intel_releases').values(r).execute();
-    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'intel.release', target: `intel_release:${id}`, details: { title: r.title, audience: input.audience, filter } });
+    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'intel.release', target: `intel_release:${id}`, details: { title: r.title, audience: input.audience, filter: auditedFilter(filter) } });
     return r;
   });
   ctx.jobs.runSoon(RELEASES_JOB);
