@@ -8946,7 +8946,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The case's team on this node and what the reader may reach of its evidence */
+        /** The case's team on this node and what the reader may reach (404 to an officer or analyst outside it) */
         get: {
             parameters: {
                 query?: never;
@@ -8966,7 +8966,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             case_id: string;
-                            /** @description true once the case has a team: only its members, the request's authors, administrators and coordinators reach its evidence */
+                            /** @description true once the case has a team: of officers and analysts, only its members and the request's authors reach the case and its evidence (administrators and coordinators reach every case; auditors read every case) */
                             restricted: boolean;
                             members: {
                                 user_id: string;
@@ -8983,8 +8983,10 @@ export interface paths {
                                 user_id: string;
                                 display_name: string;
                             }[];
-                            /** @description what the reader may reach of the case evidence */
+                            /** @description what the reader may reach of the case and its evidence */
                             access: {
+                                /** @description the case itself: always true here, since a reader outside the team gets 404 */
+                                case: boolean;
                                 /** @description attachment detail and uploads */
                                 attachments: boolean;
                                 /** @description the files: download, a bundle with content */
@@ -9068,7 +9070,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             case_id: string;
-                            /** @description true once the case has a team: only its members, the request's authors, administrators and coordinators reach its evidence */
+                            /** @description true once the case has a team: of officers and analysts, only its members and the request's authors reach the case and its evidence (administrators and coordinators reach every case; auditors read every case) */
                             restricted: boolean;
                             members: {
                                 user_id: string;
@@ -9085,8 +9087,10 @@ export interface paths {
                                 user_id: string;
                                 display_name: string;
                             }[];
-                            /** @description what the reader may reach of the case evidence */
+                            /** @description what the reader may reach of the case and its evidence */
                             access: {
+                                /** @description the case itself: always true here, since a reader outside the team gets 404 */
+                                case: boolean;
                                 /** @description attachment detail and uploads */
                                 attachments: boolean;
                                 /** @description the files: download, a bundle with content */
@@ -9170,7 +9174,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             case_id: string;
-                            /** @description true once the case has a team: only its members, the request's authors, administrators and coordinators reach its evidence */
+                            /** @description true once the case has a team: of officers and analysts, only its members and the request's authors reach the case and its evidence (administrators and coordinators reach every case; auditors read every case) */
                             restricted: boolean;
                             members: {
                                 user_id: string;
@@ -9187,8 +9191,10 @@ export interface paths {
                                 user_id: string;
                                 display_name: string;
                             }[];
-                            /** @description what the reader may reach of the case evidence */
+                            /** @description what the reader may reach of the case and its evidence */
                             access: {
+                                /** @description the case itself: always true here, since a reader outside the team gets 404 */
+                                case: boolean;
                                 /** @description attachment detail and uploads */
                                 attachments: boolean;
                                 /** @description the files: download, a bundle with content */
@@ -11104,7 +11110,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An import and its progress (bytes and objects read, stored, refused) */
+        /** An import and its progress (bytes and objects read, stored, refused): yours; holders of intel:red see every one */
         get: {
             parameters: {
                 query?: never;
