@@ -1,13 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/roles.js';
 import { feedFailing } from '../../src/intel/feeds/feeds.desk.js';
 import { tlp2MarkingId } from '../../src/intel/policy/markings.js';
 import { ALL_COLLECTION_ID } from '../../src/intel/taxii/taxii.routes.js';
 import { DIALECTS } from '../_util/db.js';
-import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
-import { bundle, indicator } from './_intel.js';
+import { followingNode, taxiiRemote, type FollowingNode, type Method, type TaxiiRemote } from './_feeds.js';
+import { indicator } from './_intel.js';
 
 const GREEN = tlp2MarkingId('green');
 
@@ -24,36 +22,20 @@ describe('which feed failed last', () => {
 
 /** A feed that keeps failing on the duty desk: a second node serves TAXII over real HTTP on 127.0.0.1; this node follows it. */
 describe.each(DIALECTS)('failing feeds on the desk (%s)', (dialect) => {
-  let remote: TestNode;
-  let remoteApp: FastifyInstance;
-  let remoteToken = '';
-  let node: TestNode;
-  let app: FastifyInstance;
-  let apiRoot = '';
-  const tokens = {} as Record<Role, string>;
+  let remote: TaxiiRemote;
+  let local: FollowingNode;
 
   beforeAll(async () => {
-    remote = await createTestNode(dialect, { requireAdminTotp: false }, 'remote-node');
-    remoteApp = await buildTestApp(remote.ctx);
-    await remoteApp.listen({ host: '127.0.0.1', port: 0 });
-    remoteToken = (await buildUser(remote.ctx, 'analyst')).token;
-    const remoteAdmin = (await buildUser(remote.ctx, 'admin')).token;
-    const imported = await remoteApp.inject({ method: 'POST', url: '/api/v1/intel/imports', headers: { authorization: `Bearer ${remoteAdmin}`, 'content-type': 'application/stix+json' }, payload: bundle([indicator({ name: 'desk feed object' })]) });
-    expect(imported.json()).toMatchObject({ refused: 0 });
-    apiRoot = `http://127.0.0.1:${(remoteApp.server.address() as AddressInfo).port}/taxii2/api/`;
-    node = await createTestNode(dialect, { requireAdminTotp: false, webhookAllow: ['127.0.0.1'] }, 'local-node');
-    app = await buildTestApp(node.ctx);
-    for (const role of ['admin', 'coordinator', 'analyst', 'auditor'] as Role[]) tokens[role] = (await buildUser(node.ctx, role)).token;
+    remote = await taxiiRemote(dialect);
+    await remote.importObjects([indicator({ name: 'desk feed object' })]);
+    local = await followingNode(dialect);
   });
   afterAll(async () => {
-    await remoteApp?.close();
-    await app?.close();
     await remote?.close();
-    await node?.close();
+    await local?.close();
   });
 
-  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, role: Role = 'admin') =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[role]}` }, ...(body !== undefined ? { payload: body as object } : {}) });
+  const api = (method: Method, url: string, body?: unknown, role: Role = 'admin') => local.api(method, url, body, role);
   const feedItems = async (role: Role) => {
     const r = await api('GET', '/api/v1/desk', undefined, role);
     expect(r.statusCode).toBe(200);
@@ -61,7 +43,7 @@ describe.each(DIALECTS)('failing feeds on the desk (%s)', (dialect) => {
   };
 
   it('shows a feed whose last run failed to those who manage feeds, with the error, until a run succeeds', async () => {
-    const made = (await api('POST', '/api/v1/intel/feeds', { title: 'Remote CERT', api_root: apiRoot, collection_id: ALL_COLLECTION_ID, auth: { kind: 'token', token: 'wrong' }, default_marking: GREEN, enabled: false })).json();
+    const made = (await api('POST', '/api/v1/intel/feeds', { title: 'Remote CERT', api_root: remote.apiRoot, collection_id: ALL_COLLECTION_ID, auth: { kind: 'token', token: 'wrong' }, default_marking: GREEN, enabled: false })).json();
     // Never run yet: nothing on the desk.
     expect(await feedItems('admin')).toEqual([]);
 
@@ -77,7 +59,7 @@ describe.each(DIALECTS)('failing feeds on the desk (%s)', (dialect) => {
     for (const role of ['analyst', 'auditor'] as Role[]) expect(await feedItems(role)).toEqual([]);
 
     // The right secret and a successful run: the item is gone.
-    expect((await api('PATCH', `/api/v1/intel/feeds/${made.id}`, { auth: { kind: 'token', token: remoteToken } })).statusCode).toBe(200);
+    expect((await api('PATCH', `/api/v1/intel/feeds/${made.id}`, { auth: { kind: 'token', token: remote.token } })).statusCode).toBe(200);
     const ok = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
     expect(ok.state.last_error).toBeNull();
     expect(await feedItems('admin')).toEqual([]);

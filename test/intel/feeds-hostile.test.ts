@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlp2MarkingId } from '../../src/intel/policy/markings.js';
 import { DIALECTS } from '../_util/db.js';
-import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
+import { followingNode, type FollowingNode, type Method } from './_feeds.js';
 import { indicator } from './_intel.js';
 
 const GREEN = tlp2MarkingId('green');
@@ -12,7 +11,8 @@ const TAXII = 'application/taxii+json;version=2.1';
 
 /** A remote that speaks HTTP but not honest TAXII: each test says how it answers the n-th request. */
 function hostileRemote() {
-  const state = { urls: [] as string[], answer: (_n: number, _req: IncomingMessage, res: ServerResponse) => void res.end() };
+  type Answer = (n: number, req: IncomingMessage, res: ServerResponse) => void;
+  const state: { urls: string[]; answer: Answer } = { urls: [], answer: (_n, _req, res) => void res.end() };
   const server: Server = createServer((req, res) => {
     state.urls.push(req.url ?? '');
     state.answer(state.urls.length, req, res);
@@ -28,9 +28,7 @@ const envelope = (objects: unknown[], more = false, next?: string) => JSON.strin
 
 /** The TAXII client against a hostile server on 127.0.0.1: a clear error on the feed, nothing half-stored, the node well. */
 describe.each(DIALECTS)('TAXII feeds from a hostile remote (%s)', (dialect) => {
-  let node: TestNode;
-  let app: FastifyInstance;
-  let admin = '';
+  let local: FollowingNode;
   let remote: ReturnType<typeof hostileRemote>;
   let apiRoot = '';
 
@@ -38,17 +36,14 @@ describe.each(DIALECTS)('TAXII feeds from a hostile remote (%s)', (dialect) => {
     remote = hostileRemote();
     await new Promise<void>((resolve) => remote.server.listen(0, '127.0.0.1', resolve));
     apiRoot = `http://127.0.0.1:${(remote.server.address() as AddressInfo).port}/taxii2/api/`;
-    node = await createTestNode(dialect, { requireAdminTotp: false, webhookAllow: ['127.0.0.1'] }, 'local-node');
-    app = await buildTestApp(node.ctx);
-    admin = (await buildUser(node.ctx, 'admin')).token;
+    local = await followingNode(dialect, ['admin']);
   });
   afterAll(async () => {
     await new Promise((resolve) => remote?.server.close(resolve));
-    await app?.close();
-    await node?.close();
+    await local?.close();
   });
 
-  const api = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) => app.inject({ method, url, headers: { authorization: `Bearer ${admin}` }, ...(body !== undefined ? { payload: body as object } : {}) });
+  const api = (method: Method, url: string, body?: unknown) => local.api(method, url, body);
   /** A new feed of the hostile remote, run once; the feed as the API shows it after the run. */
   const runOnce = async (title: string, answer: typeof remote.state.answer) => {
     remote.state.urls = [];
@@ -59,9 +54,9 @@ describe.each(DIALECTS)('TAXII feeds from a hostile remote (%s)', (dialect) => {
     expect(run.statusCode, run.body).toBe(200);
     return run.json() as { id: string; state: { last_error: string | null; running: boolean }; counts: { pages: number; stored: number } };
   };
-  const fromFeed = async (feedId: string) => (await node.ctx.store.db.selectFrom('intel_objects').select('id').where('source', '=', `feed:${feedId}`).execute()).map((r) => r.id);
+  const fromFeed = async (feedId: string) => (await local.node.ctx.store.db.selectFrom('intel_objects').select('id').where('source', '=', `feed:${feedId}`).execute()).map((r) => r.id);
   const healthy = async () => {
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await local.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await api('GET', '/api/v1/intel/feeds')).statusCode).toBe(200);
   };
 

@@ -1,6 +1,5 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/roles.js';
 import { followFeeds } from '../../src/intel/feeds/feeds.jobs.js';
@@ -8,8 +7,9 @@ import { tlp2MarkingId } from '../../src/intel/policy/markings.js';
 import { mayReach } from '../../src/intel/policy/release.policy.js';
 import { ALL_COLLECTION_ID } from '../../src/intel/taxii/taxii.routes.js';
 import { DIALECTS } from '../_util/db.js';
-import { buildTestApp, buildUser, createTestNode, type TestNode } from '../_util/node.js';
-import { bundle, indicator } from './_intel.js';
+import type { TestNode } from '../_util/node.js';
+import { followingNode, taxiiRemote, type FollowingNode, type Method, type TaxiiRemote } from './_feeds.js';
+import { indicator } from './_intel.js';
 
 const GREEN = tlp2MarkingId('green');
 const CLEAR = tlp2MarkingId('clear');
@@ -40,43 +40,32 @@ function faultyProxy(target: number) {
 
 /** The TAXII client: a second node serves a collection over real HTTP on 127.0.0.1; this node follows it. */
 describe.each(DIALECTS)('TAXII feeds (%s)', (dialect) => {
+  let taxii: TaxiiRemote;
   let remote: TestNode;
-  let remoteApp: FastifyInstance;
   let remoteToken = '';
-  let remoteAdmin = '';
   let proxy: ReturnType<typeof faultyProxy>;
+  let local: FollowingNode;
   let node: TestNode;
-  let app: FastifyInstance;
   let apiRoot = '';
-  const tokens = {} as Record<Role, string>;
 
   beforeAll(async () => {
-    remote = await createTestNode(dialect, { requireAdminTotp: false }, 'remote-node');
-    remoteApp = await buildTestApp(remote.ctx);
-    await remoteApp.listen({ host: '127.0.0.1', port: 0 });
-    remoteToken = (await buildUser(remote.ctx, 'analyst')).token;
-    remoteAdmin = (await buildUser(remote.ctx, 'admin')).token;
-    proxy = faultyProxy((remoteApp.server.address() as AddressInfo).port);
+    taxii = await taxiiRemote(dialect);
+    remote = taxii.node;
+    remoteToken = taxii.token;
+    proxy = faultyProxy(taxii.port);
     await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
     apiRoot = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}/taxii2/api/`;
-    node = await createTestNode(dialect, { requireAdminTotp: false, webhookAllow: ['127.0.0.1'] }, 'local-node');
-    app = await buildTestApp(node.ctx);
-    for (const role of ['admin', 'coordinator', 'analyst', 'auditor'] as Role[]) tokens[role] = (await buildUser(node.ctx, role)).token;
+    local = await followingNode(dialect);
+    node = local.node;
   });
   afterAll(async () => {
     await new Promise((resolve) => proxy?.server.close(resolve));
-    await remoteApp?.close();
-    await app?.close();
-    await remote?.close();
-    await node?.close();
+    await taxii?.close();
+    await local?.close();
   });
 
-  const remoteImport = async (objects: unknown[]) => {
-    const r = await remoteApp.inject({ method: 'POST', url: '/api/v1/intel/imports', headers: { authorization: `Bearer ${remoteAdmin}`, 'content-type': 'application/stix+json' }, payload: bundle(objects) });
-    expect(r.json()).toMatchObject({ refused: 0 });
-  };
-  const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, role: Role = 'admin') =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[role]}` }, ...(body !== undefined ? { payload: body as object } : {}) });
+  const remoteImport = (objects: unknown[]) => taxii.importObjects(objects);
+  const api = (method: Method, url: string, body?: unknown, role: Role = 'admin') => local.api(method, url, body, role);
   const fromFeed = async (feedId: string) =>
     node.ctx.store.db.selectFrom('intel_objects').select(['id', 'version', 'tlp', 'origin', 'source', 'object']).where('source', '=', `feed:${feedId}`).execute();
 
