@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -11,10 +12,12 @@ import { SignInPage } from './page-models/sign-in-page.js';
 
 /**
  * A case's team in Chromium against real node processes: uz-cert's admin assigns an officer
- * from the case page; another officer, outside the team, sees the team and, in the
- * attachments, why the files are out of reach (no attach form, hashes-only bundle); once the
- * member is removed the case is open to every officer again.
+ * from the case page; another officer, outside the team, finds neither the case in the list nor
+ * its page (not found, as an unknown case); the section reads whole in Russian and Uzbek; once
+ * the member is removed the case is open to every officer again.
  */
+
+const locale = (lang: string) => JSON.parse(readFileSync(resolve(import.meta.dirname, `../../web/src/i18n/locales/${lang}.json`), 'utf8')) as { cases: { team: Record<string, string> } };
 
 const shot = (name: string) => resolve(RESULTS, `case-team-${name}.png`);
 
@@ -35,7 +38,7 @@ async function apiAs<T>(page: Page, method: string, url: string, body?: unknown)
 describe('case team on the case page', { timeout: TIMEOUT * 2 }, () => {
   const fx = useTwoNodeBrowser();
 
-  it('assigns an officer, shows an outsider why the files are out of reach, and opens the case again', async () => {
+  it('assigns an officer, hides the case from an outsider, reads in Russian and Uzbek, and opens the case again', async () => {
     const { page: admin } = await fx.signInAsAdmin(fx.a);
     const draft = await apiAs<{ id: string }>(admin, 'POST', '/api/v1/cases/drafts', { requested: fx.b.nodeId, content: PRESERVATION });
     const caseId = (await apiAs<{ id: string }>(admin, 'POST', `/api/v1/cases/drafts/${draft.id}/send`)).id;
@@ -60,20 +63,34 @@ describe('case team on the case page', { timeout: TIMEOUT * 2 }, () => {
     await signIn.changePassword(outsider.one_time_password, NEW_PASSWORD);
     await new ShellPage(page).waitForShell();
     await page.goto(`${fx.a.url}/cases/${caseId}`);
-    const outsiderTeam = new CaseTeamSection(page);
-    await outsiderTeam.member(member.user.id).waitFor();
-    expect(await outsiderTeam.root.locator('button[data-action="team-add-open"]').count()).toBe(0);
-    const attachments = new AttachmentsSection(page);
-    await attachments.root.getByTestId('outside-team').waitFor();
-    expect(await attachments.root.getByTestId('attach-file').count()).toBe(0);
-    expect(await attachments.root.getByTestId('bundle-hashes-only').isChecked()).toBe(true);
-    expect(await attachments.root.locator('a[data-action="export-bundle"]').getAttribute('href')).toContain('hashes_only=true');
+    // The case does not exist for an officer outside its team: its page says so, and the section never shows.
+    await page.getByRole('alert').first().waitFor();
+    expect(await new CaseTeamSection(page).root.count()).toBe(0);
+    expect(await page.locator(`[data-case="${caseId}"]`).count()).toBe(0);
+    const listed = await page.evaluate(async () => ((await (await fetch('/api/v1/cases?limit=500')).json()) as { cases: { case_id: string }[] }).cases.map((c) => c.case_id));
+    expect(listed).not.toContain(caseId);
     await page.screenshot({ path: shot('outsider'), fullPage: true });
+
+    // The section in Russian and Uzbek: every text from that language's catalogue, no key left raw.
+    const shell = new ShellPage(admin);
+    for (const lang of ['ru', 'uz'] as const) {
+      await shell.selectLanguage(lang);
+      const texts = locale(lang).cases.team;
+      await team.root.getByRole('heading', { name: texts.title }).waitFor();
+      const text = (await team.root.textContent()) ?? '';
+      expect(text, lang).toContain(texts.restricted);
+      expect(text, lang).toContain(texts.member);
+      expect(text, lang).not.toMatch(/cases\.team\.|roles\.[a-z]/);
+      expect(text, lang).not.toContain(locale('en').cases.team.restricted);
+      await team.root.screenshot({ path: shot(`admin-${lang}`) });
+    }
+    await shell.selectLanguage('en');
 
     await team.remove(member.user.id);
     expect(await team.restricted()).toBe(false);
     await page.reload();
     await new CaseTeamSection(page).root.getByText('Nobody is assigned').waitFor();
+    const attachments = new AttachmentsSection(page);
     await attachments.root.getByTestId('attach-file').waitFor({ state: 'attached' });
     expect(await attachments.root.getByTestId('outside-team').count()).toBe(0);
     expect(fx.errors).toEqual([]);
