@@ -50,13 +50,51 @@ async function takeStoreTurn(trx: DbOrTrx): Promise<void> {
 }
 
 const COLUMNS = Object.keys(TYPES) as (keyof typeof TYPES)[];
-const inserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+type Row = Record<(typeof COLUMNS)[number], string | number | null>;
 
-/** SQLite: one prepared single-row insert per row, on the connection beneath the transaction. */
-function insertEach(raw: BetterSqlite3.Database, rows: Record<(typeof COLUMNS)[number], string | number | null>[]): void {
-  let stmt = inserts.get(raw);
-  if (!stmt) inserts.set(raw, (stmt = raw.prepare(`insert into intel_objects (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`)));
-  for (const r of rows) stmt.run(COLUMNS.map((c) => r[c]));
+/** Ids per lookup of the versions held. */
+const IDS_PER_LOOKUP = 500;
+
+/**
+ * SQLite: one prepared single-row insert per row, on the connection beneath the transaction
+ * (better-sqlite3 caches statements by text, see store/db.ts). Not multi-row: a statement that
+ * changes several rows and may fail half-way makes SQLite keep a statement journal of every
+ * page it touches (measured: 190,000 extra page writes per 100,000 objects, in a temp file);
+ * one row per statement needs none.
+ */
+function insertObjectsSqlite(raw: BetterSqlite3.Database, rows: readonly Row[]): void {
+  const stmt = raw.prepare(`insert into intel_objects (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+  const k = COLUMNS.length;
+  const params: (string | number | null)[] = new Array(k);
+  for (const row of rows) {
+    for (let c = 0; c < k; c++) params[c] = row[COLUMNS[c]!];
+    stmt.run(params);
+  }
+}
+
+function insertLinksSqlite(raw: BetterSqlite3.Database, links: readonly IntelLinksTable[]): void {
+  if (links.length === 0) return;
+  const stmt = raw.prepare('insert into intel_links (target_id, object_id, version) values (?, ?, ?) on conflict do nothing');
+  for (const l of links) stmt.run(l.target_id, l.object_id, l.version);
+}
+
+interface HeldRow {
+  id: string;
+  version: string;
+  latest: number;
+}
+
+/** The versions held of these ids. */
+async function heldVersions(trx: DbOrTrx, ids: readonly string[], raw?: BetterSqlite3.Database): Promise<HeldRow[]> {
+  const out: HeldRow[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
+    const chunk = ids.slice(i, i + IDS_PER_LOOKUP);
+    const rows = raw
+      ? (raw.prepare(`select id, version, latest from intel_objects where id in (${chunk.map(() => '?').join(', ')})`).all(chunk) as HeldRow[])
+      : await trx.selectFrom('intel_objects').select(['id', 'version', 'latest']).where('id', 'in', chunk).execute();
+    for (const r of rows) out.push(r);
+  }
+  return out;
 }
 
 /**
@@ -67,21 +105,15 @@ function insertEach(raw: BetterSqlite3.Database, rows: Record<(typeof COLUMNS)[n
 export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[], origin: 'local' | 'received', source: string, now: Date, raw?: BetterSqlite3.Database): Promise<StoreOutcome> {
   if (batch.length === 0) return { stored: 0, duplicates: 0 };
   await takeStoreTurn(trx);
+  const sqliteRaw = raw && isSqlite(trx) ? raw : undefined;
   const ids = [...new Set(batch.map((o) => o.id))];
   const held = new Map<string, Set<string>>();
   const newestHeld = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await trx
-      .selectFrom('intel_objects')
-      .select(['id', 'version', 'latest'])
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) {
-      let s = held.get(r.id);
-      if (!s) held.set(r.id, (s = new Set()));
-      s.add(r.version);
-      if (r.latest === 1) newestHeld.set(r.id, r.version);
-    }
+  for (const r of await heldVersions(trx, ids, sqliteRaw)) {
+    let s = held.get(r.id);
+    if (!s) held.set(r.id, (s = new Set()));
+    s.add(r.version);
+    if (Number(r.latest) === 1) newestHeld.set(r.id, r.version);
   }
   const fresh: PreparedObject[] = [];
   for (const o of batch) {
@@ -109,7 +141,9 @@ export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[
       .execute();
   }
 
-  const last = await trx.selectFrom('intel_objects').select(['seq', 'date_added']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = sqliteRaw
+    ? (sqliteRaw.prepare('select seq, date_added from intel_objects order by seq desc limit 1').get() as { seq: number; date_added: string } | undefined)
+    : await trx.selectFrom('intel_objects').select(['seq', 'date_added']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   let seq = last ? Number(last.seq) : 0;
   const nowIso = now.toISOString();
   const dateAdded = last && last.date_added > nowIso ? last.date_added : nowIso;
@@ -128,9 +162,13 @@ export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[
       search_text: o.search_text,
       object: o.json,
   }));
-  if (raw && isSqlite(trx)) insertEach(raw, rows);
-  else await insertRows(trx, 'intel_objects', TYPES, rows);
-  await insertLinks(trx, linksOf(fresh));
+  if (sqliteRaw) {
+    insertObjectsSqlite(sqliteRaw, rows);
+    insertLinksSqlite(sqliteRaw, linksOf(fresh));
+  } else {
+    await insertRows(trx, 'intel_objects', TYPES, rows);
+    await insertLinks(trx, linksOf(fresh));
+  }
   return { stored: fresh.length, duplicates: batch.length - fresh.length };
 }
 
