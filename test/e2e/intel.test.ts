@@ -128,4 +128,24 @@ describe('threat intelligence in the browser', { timeout: TIMEOUT }, () => {
     expect(await page.locator('section.intel-release-form').count()).toBe(0);
     expect(fx.errors.filter((e) => !/404/.test(e))).toEqual([]);
   });
+
+  it("A's analyst sees A's release without the TLP:RED object it names, and never that object", async () => {
+    const analyst = { email: 'analyst@uz-cert.example', password: 'analyst password long enough 2' };
+    const added = runCli(['user', 'add', '--data', fx.a.dataDir, '--email', analyst.email, '--name', 'Analyst', '--role', 'analyst', '--password-stdin'], { input: `${analyst.password}\n` });
+    expect(added.status, added.stderr).toBe(0);
+    const page = await fx.newPage();
+    const signIn = new SignInPage(page);
+    await signIn.goto(fx.a.url);
+    await signIn.signIn(analyst.email, analyst.password);
+    const intel = new IntelPages(page);
+    await intel.open();
+    await intel.search('informant');
+    await page.getByText('No objects match.').waitFor();
+    await intel.openReleases();
+    // The release names four objects by id; the analyst is told of the three within reach.
+    await page.getByTestId('intel-releases').locator('tbody tr', { hasText: 'Loader campaign' }).filter({ hasText: '3 objects by id' }).waitFor();
+    const html = await page.content();
+    expect([html.includes(SECRET.id), html.includes('Informant-provided address')]).toEqual([false, false]);
+    expect(fx.errors.filter((e) => !/404/.test(e))).toEqual([]);
+  });
 });
