@@ -2,7 +2,8 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { lazyCompilers, rememberCompilers } from '../http/lazy-compilers.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { NodeContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -36,6 +37,7 @@ const logUrl = (url: string) => url.replace(/([?&](?:token|secret|code|password)
 
 /** The node's HTTP app: infrastructure plugins, then the routes of each capability in the list, then the web app. */
 export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const compilers = lazyCompilers();
   const app = Fastify({
     logger:
       opts.logger === false ? false : (
@@ -51,9 +53,11 @@ export async function buildApp(ctx: NodeContext, opts: BuildAppOptions = {}): Pr
     // Long path parameters reach the route schema, which refuses them as a 400 problem.
     routerOptions: { maxParamLength: 1000 },
     frameworkErrors: (err, req, reply) => sendProblem(req, reply, err),
+    schemaController: { compilersFactory: { buildSerializer: compilers.serializerFactory } },
   });
   // Bodies are checked as sent (no coercion, unknown fields rejected); query strings are converted.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(compilers.validatorCompiler);
+  rememberCompilers(app, compilers);
   app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
   // Text that is not well-formed (a lone surrogate, a NUL) is refused before any schema or service sees it.
   app.addHook('preValidation', refuseIllFormedText);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import QRCode from 'qrcode';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
 import { sha256Hex } from '../crypto/canonical.js';
@@ -252,7 +251,7 @@ export async function startTotpEnrolment(ctx: NodeContext, session: Session, pro
     await appendAudit(trx, ctx.store.dialect, { actor: `user:${row.id}`, ip, action: 'auth.totp_enrolment_started', target: `user:${row.id}`, details: { replaces } });
   });
   const uri = totpUri(secret, session.user.email, `Accord ${ctx.identity.node_id}`);
-  return { secret, otpauth_uri: uri, qr_svg: await QRCode.toString(uri, { type: 'svg', margin: 1 }) };
+  return { secret, otpauth_uri: uri, qr_svg: await (await import('qrcode')).default.toString(uri, { type: 'svg', margin: 1 }) };
 }
 
 /** Confirms the pending authenticator with a code from it: it becomes the factor, and other sessions end. */

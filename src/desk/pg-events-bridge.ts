@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import type { NodeContext } from '../context.js';
 import type { NodeEvent } from '../util/event-bus.js';
 
@@ -68,7 +68,9 @@ export function pgEventsBridge(ctx: NodeContext, log: FastifyBaseLogger): PgEven
 
   async function connect(): Promise<void> {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: ctx.settings.db });
+    const { default: Pg } = await import('pg');
+    if (stopped) return;
+    const c = new Pg.Client({ connectionString: ctx.settings.db });
     const lost = (err?: Error) => {
       if (client !== c) return;
       client = null;

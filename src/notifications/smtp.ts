@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface MailMessage {
   to: string;
@@ -59,23 +59,21 @@ export function transportOptions(s: SmtpServer): { host: string; port: number; s
  */
 export function createMailer(server: SmtpServer, from: string, timeoutMs = 10_000): Mailer {
   // @NOTE nodemailer ignores every other option when given `url`, timeouts included: hence the parts.
-  const transport: Transporter = nodemailer.createTransport({
-    ...transportOptions(server),
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    dnsTimeout: timeoutMs,
-  });
+  const options = { ...transportOptions(server), connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, dnsTimeout: timeoutMs };
+  // nodemailer is loaded on the first message: a node that sends none does not carry it.
+  let transport: Promise<Transporter> | null = null;
   return {
     async send(m) {
+      transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options));
+      const t = await transport;
       try {
-        const info = (await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) })) as { response?: string };
+        const info = (await t.sendMail({ from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) })) as { response?: string };
         return info.response ?? '250';
       } catch (e) {
         const err = e as Error & { responseCode?: number };
         throw new MailSendError(err.message, typeof err.responseCode === 'number' ? err.responseCode : undefined);
       }
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }

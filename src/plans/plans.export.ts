@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
 import type { ItemView, PlanDetail } from './plans.service.js';
 
 /**
@@ -90,7 +89,9 @@ ${plan.items.length ? `<table><thead><tr><th>${e(l.item)}</th><th>${e(l.owner)}<
 const fontDir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 
 /** The same report as a PDF (A4), fonts embedded. */
-export function planReportPdf(plan: PlanDetail, lang: ExportLang, now = new Date()): Promise<Buffer> {
+export async function planReportPdf(plan: PlanDetail, lang: ExportLang, now = new Date()): Promise<Buffer> {
+  // Loaded on the first report: pdfkit and its fonts cost every node about 28 MB otherwise.
+  const { default: PDFDocument } = await import('pdfkit');
   const l = LABELS[lang];
   const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: plan.title, Subject: l.report, Creator: 'Accord' } });
   doc.registerFont('body', join(fontDir, 'DejaVuSans.ttf'));

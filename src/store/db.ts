@@ -1,7 +1,6 @@
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
-import pg from 'pg';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -44,6 +43,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       throw new Error(`invalid PostgreSQL schema name: ${schema}`);
     }
+    // Loaded only for PostgreSQL: a SQLite node never pays for the driver's memory.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolSize ?? 10,
