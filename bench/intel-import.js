@@ -1,7 +1,8 @@
 // Accord threat-intelligence import bench: `accord intel import FILE` of a generated STIX 2.1
 // bundle (indicators with patterns, malware, relationships, domain names), streamed into the
 // node's store, on SQLite and PostgreSQL. Reports objects/s end to end (read, parse, validate,
-// store, all in one process pinned to CPU 0) and the peak memory of the import process.
+// store, all in one process pinned to CPU 0), the CPU-seconds of that process per 100,000
+// objects (steadier than objects/s on a loaded machine) and its peak memory.
 //
 //   BENCH_INTEL_OBJECTS (200000)  objects in the bundle
 //   BENCH_DIALECTS                sqlite,postgres
@@ -44,6 +45,16 @@ export async function writeBundle(file, n = N) {
   await new Promise((r) => out.end(r));
 }
 
+/** User + system CPU seconds of a running process (from /proc; 0 when gone). */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function vmHwmMb(pid) {
   try {
     const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -72,7 +83,11 @@ async function runDialect(dialect) {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, vmHwmMb(child.pid))), 50);
+    let cpu = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, vmHwmMb(child.pid));
+      cpu = Math.max(cpu, cpuSeconds(child.pid));
+    }, 50);
     const code = await new Promise((r) => child.on('exit', r));
     clearInterval(sampler);
     const seconds = (performance.now() - t0) / 1000;
@@ -80,8 +95,9 @@ async function runDialect(dialect) {
     const s = JSON.parse(stdout);
     if (s.stored !== N || s.refused !== 0) throw new Error(`expected ${N} stored and none refused, got ${JSON.stringify({ stored: s.stored, refused: s.refused, first: s.refusals[0] })}`);
     const rate = round(N / seconds);
-    log(`[${dialect}] ${N} objects in ${round(seconds, 2)} s: ${rate} objects/s, ${round(bytes / 1024 / 1024 / seconds, 1)} MiB/s, peak RSS ${round(peak)} MB`);
-    return { dialect, objects: N, bytes, seconds: round(seconds, 2), objects_per_s: rate, mib_per_s: round(bytes / 1024 / 1024 / seconds, 1), peak_rss_mb: round(peak), target: TARGETS[dialect], pass: rate >= TARGETS[dialect] };
+    const cpuPer100k = round((cpu / N) * 100_000, 2);
+    log(`[${dialect}] ${N} objects in ${round(seconds, 2)} s: ${rate} objects/s, ${round(bytes / 1024 / 1024 / seconds, 1)} MiB/s, import CPU ${round(cpu, 2)} s (${cpuPer100k} s per 100,000), peak RSS ${round(peak)} MB`);
+    return { dialect, objects: N, bytes, seconds: round(seconds, 2), objects_per_s: rate, import_cpu_s: round(cpu, 2), import_cpu_s_per_100k: cpuPer100k, mib_per_s: round(bytes / 1024 / 1024 / seconds, 1), peak_rss_mb: round(peak), target: TARGETS[dialect], pass: rate >= TARGETS[dialect] };
   } finally {
     rmSync(root, { recursive: true, force: true });
     if (schema) await dropSchema(schema, `[${dialect}] `);
@@ -100,6 +116,7 @@ async function main() {
       ['objects/s (end to end, one process)', (r) => `${r.objects_per_s} ${r.pass ? 'PASS' : 'FAIL'} (>= ${r.target})`],
       ['MiB/s', (r) => r.mib_per_s],
       ['seconds', (r) => r.seconds],
+      ['CPU-s of the import process per 100,000 objects (the database server not counted)', (r) => r.import_cpu_s_per_100k],
       ['peak RSS of the import, MB', (r) => r.peak_rss_mb],
     ]);
   finishBench('bench-intel-import.json', { ...benchHeader(LOAD_AT_START), objects: N, results, failures }, { failed: false, missed: results.some((r) => !r.pass), failures });
