@@ -166,14 +166,15 @@ describe.each(DIALECTS)('TAXII feeds (%s)', (dialect) => {
     proxy.state.urls = [];
     const again = (await api('POST', `/api/v1/intel/feeds/${feed.id}/run`)).json();
     // The walk asks again from the instant the last one ended at: the 250 of that instant come again, as duplicates.
-    expect(again.counts).toMatchObject({ stored: 280, duplicates: 250 });
+    // What is read again is not marked again: only the 30 new ones count.
+    expect(again.counts).toMatchObject({ stored: 280, duplicates: 250, marked: 275 });
     expect(proxy.state.urls[0]).toContain('added_after=');
     expect((await fromFeed(feed.id)).length).toBe(280);
 
     // Running again brings nothing new: one page, the 30 of the last instant read again and stored once.
     proxy.state.urls = [];
     const idle = (await api('POST', `/api/v1/intel/feeds/${feed.id}/run`)).json();
-    expect(idle.counts).toMatchObject({ stored: 280, duplicates: 280 });
+    expect(idle.counts).toMatchObject({ stored: 280, duplicates: 280, marked: 275 });
     expect(idle.state).toMatchObject({ last_error: null, resuming: false });
     expect(proxy.state.urls).toHaveLength(1);
     expect((await fromFeed(feed.id)).length).toBe(280);
@@ -223,6 +224,7 @@ describe.each(DIALECTS)('TAXII feeds (%s)', (dialect) => {
     const idle = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
     expect(idle.state).toMatchObject({ last_error: null, resuming: false, added_after: second.state.added_after });
     expect(idle.counts.stored).toBe(held + 1);
+    expect(idle.counts.marked).toBe(second.counts.marked);
     expect(idle.counts.duplicates).toBeGreaterThan(second.counts.duplicates);
     expect(proxy.state.urls).toHaveLength(1);
     expect((await fromFeed(made.id)).length).toBe(held + 1);

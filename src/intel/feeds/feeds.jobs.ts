@@ -2,6 +2,7 @@ import { appendAudit } from '../../audit/audit.repository.js';
 import type { JobContext } from '../../capability.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeContext } from '../../context.js';
+import type { DbOrTrx } from '../../store/db.js';
 import { NotFoundError } from '../../errors.js';
 import { parseWebhookAllow } from '../../notifications/webhook-target.js';
 import type { FeedRow } from '../intel.tables.js';
@@ -32,6 +33,18 @@ export interface RunOutcome {
   error: string | null;
   /** The walk reached the collection's end. */
   done: boolean;
+}
+
+/** How many of these object versions the store holds already. */
+async function countHeld(trx: DbOrTrx, objects: readonly PreparedObject[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < objects.length; i += 500) {
+    const chunk = objects.slice(i, i + 500);
+    const rows = await trx.selectFrom('intel_objects').select(['id', 'version']).where('id', 'in', [...new Set(chunk.map((o) => o.id))]).execute();
+    const held = new Set(rows.map((r) => `${r.id}\u0000${r.version}`));
+    n += chunk.filter((o) => held.has(`${o.id}\u0000${o.version}`)).length;
+  }
+  return n;
 }
 
 /** Follows every enabled feed that is due (job `intel.feeds`). */
@@ -111,8 +124,8 @@ export async function runFeed(ctx: NodeContext, id: string, log?: FastifyBaseLog
         tokens.add(page.next);
       }
       const prepared: PreparedObject[] = [];
+      const markedObjects: PreparedObject[] = [];
       let refused = 0;
-      let marked = 0;
       for (const raw of page.objects) {
         if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
           refused++;
@@ -124,12 +137,16 @@ export async function runFeed(ctx: NodeContext, id: string, log?: FastifyBaseLog
           refused++;
           continue;
         }
-        if (m.marked) marked++;
-        prepared.push(prepareObject(v.object));
+        const p = prepareObject(v.object);
+        if (m.marked) markedObjects.push(p);
+        prepared.push(p);
       }
       const dateAddedLast = page.dateAddedLast !== null && isTaxiiTimestamp(page.dateAddedLast) ? page.dateAddedLast : null;
       const step = afterPage(cursor, { more: page.more && page.objects.length > 0, next: page.next, dateAddedLast });
+      let marked = 0;
       await db.transaction().execute(async (trx) => {
+        // Marked: those stored now (one read again, already held, was counted when it came).
+        marked = markedObjects.length - (await countHeld(trx, markedObjects));
         const s = await storeObjects(trx, prepared, 'received', source, new Date(), ctx.store.sqlite);
         out.stored += s.stored;
         out.duplicates += s.duplicates;
