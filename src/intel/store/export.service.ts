@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendAudit } from '../../audit/audit.repository.js';
 import type { NodeContext } from '../../context.js';
 import markingsJson from '../policy/markings.json' with { type: 'json' };
@@ -39,6 +39,15 @@ export interface BundleExport {
 }
 
 /**
+ * An export's filters as the audit log keeps them: the search words as a SHA-256 only, since
+ * a holder of intel:red may search for a RED object's own words and auditors read the log.
+ */
+export function auditedFilters(f: Omit<ExportFilter, 'upTo'>): Record<string, unknown> {
+  const { q, ...rest } = f;
+  return q === undefined ? rest : { ...rest, q_sha256: createHash('sha256').update(q, 'utf8').digest('hex') };
+}
+
+/**
  * Exports what `audience` may see under the release policy, by `filters`, as a STIX 2.1 bundle.
  * The store is read as it is when the export begins (objects stored meanwhile wait for the next
  * one), and the export is audited (`intel.export`, its count and filters) before a byte is sent.
@@ -48,7 +57,7 @@ export interface BundleExport {
 export async function exportBundle(ctx: NodeContext, actor: { ref: string; ip?: string | null }, audience: Audience, policy: PolicyOptions, filters: Omit<ExportFilter, 'upTo'>): Promise<BundleExport> {
   const db = ctx.store.db;
   const { upTo, count } = await exportExtent(db, audience, policy, filters);
-  await db.transaction().execute((trx) => appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip ?? null, action: 'intel.export', target: 'intel_objects', details: { count, filters } }));
+  await db.transaction().execute((trx) => appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip ?? null, action: 'intel.export', target: 'intel_objects', details: { count, filters: auditedFilters(filters) } }));
   const bundleId = `bundle--${randomUUID()}`;
   async function* text(): AsyncGenerator<string> {
     yield `{"type":"bundle","id":"${bundleId}","objects":[`;
