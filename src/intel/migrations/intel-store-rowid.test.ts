@@ -11,7 +11,7 @@ import * as rowid from './20261202T190000-intel-store-rowid.js';
 const PG_URL = process.env.ACCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 const T = '2026-12-01T00:00:00.000Z';
-const object = (seq: number, id: string, version: string, latest: number) => ({ seq, id, version, type: 'relationship', spec_version: '2.1', latest, revoked: 0, tlp: 'green', origin: 'local' as const, source: 'import:x', date_added: T, search_text: '', object: JSON.stringify({ id, type: 'relationship', modified: version, target_ref: 'malware--m' }) });
+const object = (seq: number, id: string, version: string, latest: number) => ({ seq, id, version, type: 'relationship', spec_version: '2.1', latest, revoked: 0, tlp: 'green' as const, origin: 'local' as const, source: 'import:x', date_added: T, search_text: '', object: JSON.stringify({ id, type: 'relationship', modified: version, target_ref: 'malware--m' }) });
 
 describe.each(DIALECTS)('the object store keyed by seq: the migration (%s)', (dialect) => {
   const schema = `t_intelrowid_${randomBytes(4).toString('hex')}`;

@@ -16,6 +16,8 @@ export interface PreparedObject {
   search_text: string;
   /** The object's JSON as it will be served. */
   json: string;
+  /** A relationship's `target_ref` or a sighting's `sighting_of_ref`, read when prepared (else read from `json`). */
+  link_target?: string;
 }
 
 export interface StoreOutcome {
@@ -177,6 +179,10 @@ function linksOf(objects: readonly PreparedObject[]): IntelLinksTable[] {
   const out: IntelLinksTable[] = [];
   for (const o of objects) {
     if (o.type !== 'relationship' && o.type !== 'sighting') continue;
+    if (o.link_target !== undefined) {
+      out.push({ target_id: o.link_target, object_id: o.id, version: o.version });
+      continue;
+    }
     const parsed = JSON.parse(o.json) as { target_ref?: unknown; sighting_of_ref?: unknown };
     const target = o.type === 'relationship' ? parsed.target_ref : parsed.sighting_of_ref;
     if (typeof target === 'string') out.push({ target_id: target, object_id: o.id, version: o.version });

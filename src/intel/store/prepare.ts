@@ -35,6 +35,7 @@ function searchText(obj: Record<string, unknown>): string {
 
 /** Reads what the store keeps beside a valid object: its version, marking and search text. */
 export function prepareObject(obj: Record<string, unknown>, json?: string): PreparedObject {
+  const target = obj.type === 'relationship' ? obj.target_ref : obj.type === 'sighting' ? obj.sighting_of_ref : undefined;
   return {
     id: obj.id as string,
     version: versionOf(obj),
@@ -44,5 +45,6 @@ export function prepareObject(obj: Record<string, unknown>, json?: string): Prep
     tlp: tlpOfObject(obj)?.level ?? null,
     search_text: searchText(obj),
     json: json ?? JSON.stringify(obj),
+    ...(typeof target === 'string' ? { link_target: target } : {}),
   };
 }
