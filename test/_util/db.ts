@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Dialect } from '../../src/store/db.js';
+import { openStore, type Dialect, type StoreHandle } from '../../src/store/db.js';
 
 /** Both databases run in every storage test: the embedded default and the production one. */
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
@@ -37,6 +37,26 @@ export function newTestDbTarget(dialect: Dialect): TestDbTarget {
       await client.connect();
       try {
         await client.query(`DROP SCHEMA IF EXISTS ${dbSchema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** An empty store with no migrations run (for migration tests): SQLite in memory, or a PostgreSQL schema of its own; `drop` closes it and removes the schema. */
+export async function openEmptyStore(dialect: Dialect): Promise<StoreHandle & { drop(): Promise<void> }> {
+  const schema = `t_bare_${randomBytes(4).toString('hex')}`;
+  const store = await openStore(dialect === 'sqlite' ? { url: ':memory:' } : { url: PG_URL, schema });
+  return {
+    ...store,
+    drop: async () => {
+      await store.close();
+      if (dialect !== 'postgres') return;
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       } finally {
         await client.end();
       }

@@ -1,11 +1,11 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, rawPublicKey, type NodeIdentity } from '../../node/identity.js';
-import { openStore, type Dialect, type StoreHandle } from '../../store/db.js';
+import { DIALECTS, openEmptyStore } from '../../../test/_util/db.js';
+import type { StoreHandle } from '../../store/db.js';
 import { keyringOf, type Keyring } from '../keyring.js';
 import { newMessageId, signEnvelope, type Envelope } from '../protocol/envelope.js';
 import { appendsLast, checkRelayed, compareEvents, defineEventLog, envelopesOf, eventDigest, eventKey, foldEvents, foldOrder, insertEvent, listEquivocations, listEvents, plausibleTime, storeEvent, storeRelayed, type LogEvent } from './event-log.js';
@@ -244,18 +244,15 @@ describe('checkRelayed: a relayed event is kept only as its author signed it', (
   });
 });
 
-const PG_URL = process.env.ACCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
 describe.each(DIALECTS)('event log storage (%s)', (dialect) => {
-  const schema = `t_evlog_${randomBytes(4).toString('hex')}`;
-  let store: StoreHandle;
+  let store: StoreHandle & { drop(): Promise<void> };
   const author = signer('uz-cert');
   const removed = signer('tj-cert');
   const suspended = signer('tm-cert');
 
   beforeAll(async () => {
-    store = await openStore(dialect === 'sqlite' ? { url: ':memory:' } : { url: PG_URL, schema });
+    store = await openEmptyStore(dialect);
     const { db } = store;
     // The capability's own table: the standard columns, its log column and one of its own.
     await db.schema
@@ -290,13 +287,7 @@ describe.each(DIALECTS)('event log storage (%s)', (dialect) => {
   });
 
   afterAll(async () => {
-    await store?.close();
-    if (dialect === 'postgres') {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    await store?.drop();
   });
 
   it('stores an event once and lists one log in (created_at, event_id) order, whatever the insertion order', async () => {

@@ -1,31 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Dialect, type StoreHandle } from '../../store/db.js';
+import { DIALECTS, openEmptyStore } from '../../../test/_util/db.js';
+import type { StoreHandle } from '../../store/db.js';
 import type { Database } from '../../store/schema.js';
 import { listGroupIds } from '../groups.repository.js';
 import * as v1 from './20261128T190000-groups.js';
 import * as byAuthor from './20261201T160000-group-events-by-author.js';
 
-const PG_URL = process.env.ACCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 const row = (author: string, event_id: string) => ({ event_id, group_id: 'g', type: 'proposal' as const, author, created_at: '2026-12-01T00:00:00.000Z', proposal_id: null, kind: 'create', envelope: '{}', sig_key: 'k', received_at: '2026-12-01T00:00:00.000Z' });
 
 describe.each(DIALECTS)('group events keyed by (author, event_id): the migration (%s)', (dialect) => {
-  const schema = `t_grpmig_${randomBytes(4).toString('hex')}`;
-  let store: StoreHandle;
+  let store: StoreHandle & { drop(): Promise<void> };
   beforeAll(async () => {
-    store = await openStore(dialect === 'sqlite' ? { url: ':memory:' } : { url: PG_URL, schema });
+    store = await openEmptyStore(dialect);
   });
   afterAll(async () => {
-    await store?.close();
-    if (dialect === 'postgres') {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    await store?.drop();
   });
 
   it('keeps the rows it finds, then takes one event id from two authors but not twice from one', async () => {

@@ -1,32 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Dialect, type StoreHandle } from '../../store/db.js';
+import { DIALECTS, openEmptyStore } from '../../../test/_util/db.js';
+import type { StoreHandle } from '../../store/db.js';
 import type { Database } from '../../store/schema.js';
 import * as intel from './20261202T030000-intel.js';
 import * as links from './20261202T160000-intel-links.js';
 import * as rowid from './20261202T190000-intel-store-rowid.js';
 
-const PG_URL = process.env.ACCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 const T = '2026-12-01T00:00:00.000Z';
 const object = (seq: number, id: string, version: string, latest: number) => ({ seq, id, version, type: 'relationship', spec_version: '2.1', latest, revoked: 0, tlp: 'green' as const, origin: 'local' as const, source: 'import:x', date_added: T, search_text: '', object: JSON.stringify({ id, type: 'relationship', modified: version, target_ref: 'malware--m' }) });
 
 describe.each(DIALECTS)('the object store keyed by seq: the migration (%s)', (dialect) => {
-  const schema = `t_intelrowid_${randomBytes(4).toString('hex')}`;
-  let store: StoreHandle;
+  let store: StoreHandle & { drop(): Promise<void> };
   beforeAll(async () => {
-    store = await openStore(dialect === 'sqlite' ? { url: ':memory:' } : { url: PG_URL, schema });
+    store = await openEmptyStore(dialect);
   });
   afterAll(async () => {
-    await store?.close();
-    if (dialect === 'postgres') {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    await store?.drop();
   });
 
   it('keeps every object, its seq and its links; (id, version) stays unique and seq the rowid on SQLite', async () => {
