@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { assertAlive, benchHeader, cliRun, dialectsFromEnv, eachDialect, finishBench, hasTaskset, log, nCpu, posInt, printTable, ROOT, round, sleep } from './lib.js';
-import { api, cannon, cpuCores, cpuOf, percentiles, profDir, scalar, startPair as startNodes } from './pair.js';
+import { api, cpuCores, cpuOf, paced, percentiles, profDir, scalar, startPair as startNodes } from './pair.js';
 
 const DURATION = posInt(process.env.BENCH_DURATION, 10);
 const DIALECTS = dialectsFromEnv();
@@ -158,21 +158,20 @@ async function latency(dialect) {
   const pair = await startPair(dialect, label, {});
   const [a, b] = pair.nodes;
   try {
-    // Each connection has one request open at a time and paces itself at RATE / connections;
-    // 64 of them keep up the rate while a few answers are slow.
+    // A steady RATE: one request due every 1/RATE s, over up to 64 kept-alive connections.
     const opts = (duration) => ({
-      url: `${a.url}/api/v1/peers/${B_ID}/notices`, method: 'POST', connections: LATENCY_CONNECTIONS, overallRate: RATE, duration,
+      url: `${a.url}/api/v1/peers/${B_ID}/notices`, method: 'POST', connections: LATENCY_CONNECTIONS, rate: RATE, duration,
       headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ subject: 'latency', text: 'one signed notice, end to end' }),
     });
-    await cannon(opts(WARMUP_S)); // warm-up, not reported
+    await paced(opts(WARMUP_S)); // warm-up, not reported
     await drain(a, b);
 
     const startIso = new Date().toISOString();
     const c0 = cpuOf(pair.nodes);
     const self0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = await cannon(opts(DURATION));
+    const r = await paced(opts(DURATION));
     const wall = (performance.now() - t0) / 1000;
     const c1 = cpuOf(pair.nodes);
     const self = process.cpuUsage(self0);
@@ -263,7 +262,7 @@ async function main() {
     log('dist/server is missing: run `npm run build:server` first');
     process.exit(2);
   }
-  // A and B get CPUs 0 and 1; this process (autocannon, polling) the others when there are any.
+  // A and B get CPUs 0 and 1; this process (load generator, polling) the others when there are any.
   if (hasTaskset && nCpu > 2) spawnSync('taskset', ['-a', '-cp', `2-${nCpu - 1}`, String(process.pid)], { stdio: 'ignore' });
   log(`Accord federation bench: ${N} messages, batch sizes ${BATCH_SIZES.join(', ')}, ${RATE} msg/s for ${DURATION} s, dialects ${DIALECTS.join(', ')}, ${nCpu} CPUs, node ${process.version}${hasTaskset ? '' : ' (no taskset: nodes not pinned)'}`);
   if (nCpu < 3) log('note: fewer than 3 CPUs, so the bench process (and PostgreSQL) share the cores of A and B');

@@ -21,7 +21,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertAlive, cpuSeconds, dialectsFromEnv, hasTaskset, log, nCpu, OUT_DIR, posInt, printTable, ROOT, round, runQueueSeconds, sleep } from './lib.js';
-import { cannon, percentiles, profDir, scalar, startPair } from './pair.js';
+import { paced, percentiles, profDir, scalar, startPair } from './pair.js';
 
 const DURATION = posInt(process.env.BENCH_DURATION, 10);
 const RATE = posInt(process.env.BENCH_FED_RATE, 1000);
@@ -181,8 +181,8 @@ async function phase(dialect, pair, mode, unloaded) {
   const a0 = { cpu: cpuSeconds(a.pid), q: runQueueSeconds(a.pid) };
   const stopProbe = probeHealth(a);
   const t0 = performance.now();
-  const r = await cannon({
-    url: `${b.url}/api/v1/peers/${A_ID}/notices`, method: 'POST', connections: LATENCY_CONNECTIONS, overallRate: RATE, duration: DURATION,
+  const r = await paced({
+    url: `${b.url}/api/v1/peers/${A_ID}/notices`, method: 'POST', connections: LATENCY_CONNECTIONS, rate: RATE, duration: DURATION,
     headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ subject: 'attack bench', text: 'one signed notice, end to end' }),
   });
@@ -228,8 +228,8 @@ async function benchDialect(dialect) {
   const [a, b] = pair.nodes;
   try {
     // Warm-up (JIT, connections), not reported.
-    await cannon({
-      url: `${b.url}/api/v1/peers/${A_ID}/notices`, method: 'POST', connections: LATENCY_CONNECTIONS, overallRate: RATE, duration: 2,
+    await paced({
+      url: `${b.url}/api/v1/peers/${A_ID}/notices`, method: 'POST', connections: LATENCY_CONNECTIONS, rate: RATE, duration: 2,
       headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ subject: 'warm-up', text: 'x' }),
     });

@@ -2,6 +2,7 @@
 // (bench/federation.js, bench/inbox-attack.js). Plain ESM, no build.
 
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,59 @@ export function percentiles(xs) {
 
 export function cannon(opts) {
   return new Promise((res, rej) => autocannon(opts, (err, r) => (err ? rej(err) : res(r))));
+}
+
+/**
+ * Requests at a steady rate: request k is due at start + k / rate, and each is sent when due
+ * over kept-alive connections (at most `connections` open at once; beyond that it waits for
+ * one). autocannon's rate lets each connection send its quota for a second as fast as the
+ * server answers and then pause, which makes the load a burst at the start of every second.
+ * Latency is counted from when a request was due, so a slow server cannot hide its backlog.
+ * The answer has the shape of autocannon's fields that the benches read.
+ */
+export async function paced({ url, method = 'POST', headers = {}, body, rate, duration, connections = 64 }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const payload = body === undefined ? undefined : Buffer.from(body);
+  const u = new URL(url);
+  const lat = [];
+  let non2xx = 0;
+  let errors = 0;
+  let sent = 0;
+  const total = Math.round(rate * duration);
+  const inFlight = new Set();
+  const one = (due) =>
+    new Promise((resolve) => {
+      const req = http.request(u, { method, agent, headers: { ...headers, ...(payload ? { 'content-length': payload.length } : {}) } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          lat.push(performance.now() - due);
+          if (res.statusCode < 200 || res.statusCode > 299) non2xx++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(payload);
+    });
+  const t0 = performance.now();
+  while (sent < total) {
+    const now = performance.now();
+    while (sent < total && t0 + (sent * 1000) / rate <= now) {
+      const p = one(t0 + (sent * 1000) / rate);
+      inFlight.add(p);
+      void p.then(() => inFlight.delete(p));
+      sent++;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inFlight);
+  const wall = (performance.now() - t0) / 1000;
+  agent.destroy();
+  const s = lat.sort((x, y) => x - y);
+  const p = (q) => (s.length ? round(s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)], 1) : null);
+  return { requests: { total: sent, average: round(sent / wall) }, non2xx, errors, latency: { p50: p(0.5), p99: p(0.99) } };
 }
 
 /** CPU seconds so far of both nodes, all local postgres processes, and the nodes' run-queue waits. */
