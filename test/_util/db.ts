@@ -19,6 +19,17 @@ export interface TestDbTarget {
   cleanup(): Promise<void>;
 }
 
+/** Removes a test's PostgreSQL schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
 export function newTestDbTarget(dialect: Dialect): TestDbTarget {
   const dataDir = mkdtempSync(join(tmpdir(), 'accord-test-'));
   const nodeDir = join(dataDir, 'node');
@@ -33,13 +44,7 @@ export function newTestDbTarget(dialect: Dialect): TestDbTarget {
     dbSchema,
     cleanup: async () => {
       rmSync(dataDir, { recursive: true, force: true });
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${dbSchema} CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await dropSchema(dbSchema);
     },
   };
 }
@@ -52,14 +57,7 @@ export async function openEmptyStore(dialect: Dialect): Promise<StoreHandle & { 
     ...store,
     drop: async () => {
       await store.close();
-      if (dialect !== 'postgres') return;
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await client.end();
-      }
+      if (dialect === 'postgres') await dropSchema(schema);
     },
   };
 }
