@@ -22,6 +22,11 @@ export class DeliveryWindow {
     return this.inFlight.size >= this.size;
   }
 
+  /** How many batches are in flight. */
+  get batches(): number {
+    return this.inFlight.size;
+  }
+
   /** How many messages are in flight. */
   get messages(): number {
     return this.seqs.size;
@@ -55,6 +60,11 @@ export class DeliveryWindow {
   async settleOneOr(wake: Promise<void>): Promise<void> {
     if (this.inFlight.size === 0) return;
     await Promise.race([...this.inFlight, wake]);
+  }
+
+  /** Waits until a batch in flight settles. */
+  async settleOne(): Promise<void> {
+    if (this.inFlight.size > 0) await Promise.race(this.inFlight);
   }
 
   /** Waits for every batch in flight; afterwards the next batch starts from the lowest pending message. */

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AddressBudget, holdsNul } from './delivery.rules.js';
+import { AddressBudget, holdsNul, sendsNow } from './delivery.rules.js';
+
+describe('whether a batch goes at once', () => {
+  it('always goes with nothing in flight, however small', () => {
+    expect([sendsNow(1, 0, 500), sendsNow(0, 0, 500)]).toEqual([true, false]);
+  });
+
+  it('waits behind a batch in flight unless it is a backlog of a quarter of the batch size', () => {
+    expect([sendsNow(1, 1, 500), sendsNow(124, 2, 500), sendsNow(125, 1, 500), sendsNow(500, 2, 500)]).toEqual([false, false, true, true]);
+    expect([sendsNow(1, 1, 1), sendsNow(1, 1, 3)]).toEqual([true, true]);
+  });
+});
 
 describe('a body holding U+0000', () => {
   it('is found in any string, member name or array element, however deep', () => {

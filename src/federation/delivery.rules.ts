@@ -16,6 +16,19 @@ export function checkFreshness(issuedAt: string, now: Date, w: Window): 'ok' | '
   return 'ok';
 }
 
+/**
+ * Whether a batch of `ready` messages goes now. With nothing in flight it always does (nothing
+ * waits to fill a batch). While another batch is in flight only a backlog goes along, a
+ * quarter of the batch size or more: a small batch waits for the one in flight to settle and
+ * then takes whatever queued meanwhile. Under a steady trickle this keeps batches from
+ * shrinking to a message or two, each paying a whole round trip's work on both nodes, while a
+ * backlog still keeps both nodes busy at once.
+ */
+export function sendsNow(ready: number, inFlight: number, batchSize: number): boolean {
+  if (ready <= 0) return false;
+  return inFlight === 0 || ready >= Math.max(1, Math.floor(batchSize / 4));
+}
+
 /** Simple token bucket: `rate` per second, bursts up to `burst`. */
 export class TokenBucket {
   private tokens: number;

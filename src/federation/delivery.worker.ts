@@ -6,6 +6,7 @@ import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
 import { applyReceipt, buildBatchText, postBatchText } from './transport.js';
 import { DeliveryWindow, WakeSignal } from './delivery-window.js';
 import { isPending, isPendingRotation } from './outbox.conditions.js';
+import { sendsNow } from './delivery.rules.js';
 import { SerialPass } from '../util/serial-pass.js';
 import { backoffMs } from '../util/backoff.js';
 import { countDeliveryFailure, countSent } from '../http/metrics.js';
@@ -36,9 +37,9 @@ export interface DeliveryStats {
  * Delivers the outbox. One worker owns a peer at a time (a lease taken by compare-and-set on
  * the peer's row, safe across processes on one PostgreSQL) and sends its messages in release
  * order, with up to `deliveryWindow` batches in flight so that both sides work at once;
- * failures back off per peer with jitter. Nothing waits to fill a batch: a message goes as
- * soon as a slot to its peer is free, and batches grow from what queued up while the slots
- * were taken. At-least-once: a message is marked delivered only
+ * failures back off per peer with jitter. Nothing waits to fill a batch: a message goes at once
+ * when nothing is in flight to its peer; otherwise it goes with what queued up by the time a
+ * batch in flight settles, and only a backlog fills the other slots (sendsNow). At-least-once: a message is marked delivered only
  * after the peer's signed receipt names it.
  */
 export class DeliveryWorker {
@@ -148,10 +149,13 @@ export class DeliveryWorker {
         const rows = await this.pending(peerId, { afterSeq: window.cursor, limit: this.ctx.settings.deliveryBatchSize });
         if (rows.length === 0) {
           if (window.empty) break;
-          // Nothing beyond what is in flight, and no waiting to fill a batch: what is queued
-          // next goes at once while a slot is free; otherwise the next batch is whatever has
-          // accumulated by the time a batch in flight settles.
+          // Nothing beyond what is in flight: wait for a batch to settle, or for messages to
+          // queue (a backlog goes at once; less waits for the settle, below).
           await window.settleOneOr(this.queued.wait(since));
+          continue;
+        }
+        if (!sendsNow(rows.length, window.batches, this.ctx.settings.deliveryBatchSize)) {
+          await window.settleOne();
           continue;
         }
         // Messages that must apply in release order travel with nothing else in flight.
