@@ -7,21 +7,25 @@
 //
 //   BENCH_INTEL_REPL_OBJECTS (50000)  objects released
 //   BENCH_DIALECTS                    sqlite,postgres
+//   BENCH_CPU_PROF=1                  profiles of A and B in test-results/bench-prof/
+//
+//   BENCH_DIALECTS=sqlite BENCH_INTEL_REPL_OBJECTS=10000 node bench/intel-replication.js   # quick
 
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBundle } from './intel-import.js';
-import { api, cpuCores, cpuOf, scalar, startPair } from './pair.js';
+import { api, cpuCores, cpuOf, profDir, scalar, startPair } from './pair.js';
 import { benchHeader, cli, dialectsFromEnv, eachDialect, finishBench, log, nCpu, posInt, printTable, ROOT, round, runMain, sleep } from './lib.js';
 
 const N = posInt(process.env.BENCH_INTEL_REPL_OBJECTS, 50_000);
 const TARGET = 5_000;
 const LOAD_AT_START = loadavg().map((x) => round(x, 2));
+const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const TYPES = ['indicator', 'malware', 'relationship', 'domain-name'];
 
 async function runDialect(dialect) {
-  const pair = await startPair(dialect, `intel-repl-${dialect}`, { nodes: [{ id: 'uz-cert', cpu: null }, { id: 'kz-cert', cpu: null }] });
+  const pair = await startPair(dialect, `intel-repl-${dialect}`, { nodes: [{ id: 'uz-cert', cpu: null }, { id: 'kz-cert', cpu: null }], prof: CPU_PROF ? profDir : null });
   const root = mkdtempSync(join(tmpdir(), 'accord-bench-intel-repl-'));
   try {
     const [a, b] = pair.nodes;
@@ -53,8 +57,11 @@ async function runDialect(dialect) {
     // CPU-seconds the two nodes (and PostgreSQL) spent: the figure that holds on a loaded machine.
     const cpu = (cores.a + cores.b + (cores.postgres ?? 0)) * seconds;
     const perCpu = round(N / cpu);
-    log(`[${dialect}] ${N} objects replicated in ${round(seconds, 2)} s: ${rate} objects/s (first object after ${round((firstAt - t0) / 1000, 2)} s; ${shown.peers[0].messages} messages); CPU cores A ${cores.a}, B ${cores.b}, postgres ${cores.postgres}; ${perCpu} objects per CPU-second`);
-    return { dialect, objects: N, seconds: round(seconds, 2), objects_per_s: rate, first_object_s: round((firstAt - t0) / 1000, 2), messages: shown.peers[0].messages, cores, objects_per_cpu_s: perCpu, target: TARGET, pass: rate >= TARGET };
+    // CPU µs each process spent per object replicated.
+    const usPer = (c) => (c === null || c === undefined ? null : round((c * seconds * 1e6) / N, 1));
+    const cpu_us_per_object = { a: usPer(cores.a), b: usPer(cores.b), postgres: usPer(cores.postgres) };
+    log(`[${dialect}] ${N} objects replicated in ${round(seconds, 2)} s: ${rate} objects/s (first object after ${round((firstAt - t0) / 1000, 2)} s; ${shown.peers[0].messages} messages); CPU cores A ${cores.a}, B ${cores.b}, postgres ${cores.postgres}; ${perCpu} objects per CPU-second; CPU µs per object A ${cpu_us_per_object.a}, B ${cpu_us_per_object.b}, postgres ${cpu_us_per_object.postgres}`);
+    return { dialect, objects: N, seconds: round(seconds, 2), objects_per_s: rate, first_object_s: round((firstAt - t0) / 1000, 2), messages: shown.peers[0].messages, cores, cpu_us_per_object, objects_per_cpu_s: perCpu, target: TARGET, pass: rate >= TARGET };
   } finally {
     rmSync(root, { recursive: true, force: true });
     await pair.cleanup();
@@ -76,6 +83,7 @@ async function main() {
       ['messages (500 objects each)', (r) => r.messages],
       ['objects per CPU-second (both nodes + postgres)', (r) => r.objects_per_cpu_s],
       ['CPU cores: sender / receiver / postgres', (r) => `${r.cores.a} / ${r.cores.b} / ${r.cores.postgres ?? '-'}`],
+      ['CPU µs per object: sender / receiver / postgres', (r) => `${r.cpu_us_per_object.a} / ${r.cpu_us_per_object.b} / ${r.cpu_us_per_object.postgres ?? '-'}`],
     ]);
   finishBench('bench-intel-replication.json', { ...benchHeader(LOAD_AT_START), objects: N, results, failures }, { failed: false, missed: results.some((r) => !r.pass), failures });
 }

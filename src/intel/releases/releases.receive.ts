@@ -49,7 +49,7 @@ interface Refusal {
  */
 export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<IntelObjectsBody>[], ctx: NodeContext): Promise<Map<string, string>> {
   const now = new Date();
-  const states = new Map<string, { row: IntelReceivedReleasesTable; isNew: boolean }>();
+  const states = new Map<string, ReleaseState>();
   const refused = new Map<string, string>();
   const notMember = new Map<string, string | null>();
   for (const e of envelopes) {
@@ -67,9 +67,15 @@ export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<Inte
     let st = states.get(key);
     if (!st) {
       const row = await trx.selectFrom('intel_received_releases').selectAll().where('from_node', '=', e.from).where('release_id', '=', b.release_id).executeTakeFirst();
-      st = row
-        ? { row, isNew: false }
-        : { row: { from_node: e.from, release_id: b.release_id, title: b.title, audience_kind: b.audience.kind, next_rseq: 1, objects: 0, stored: 0, refused: 0, first_at: now.toISOString(), last_at: now.toISOString() }, isNew: true };
+      // The numbers of this release's messages held (came early), read once per release.
+      const held = await trx.selectFrom('intel_held_messages').select('rseq').where('from_node', '=', e.from).where('release_id', '=', b.release_id).execute();
+      st = {
+        row: row ?? { from_node: e.from, release_id: b.release_id, title: b.title, audience_kind: b.audience.kind, next_rseq: 1, objects: 0, stored: 0, refused: 0, first_at: now.toISOString(), last_at: now.toISOString() },
+        isNew: !row,
+        held: new Set(held.map((h) => Number(h.rseq))),
+        pending: [],
+        pendingCount: 0,
+      };
       states.set(key, st);
     }
     if (b.rseq < st.row.next_rseq) continue;
@@ -79,18 +85,23 @@ export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<Inte
         .values({ from_node: e.from, release_id: b.release_id, rseq: b.rseq, body: JSON.stringify(b), received_at: now.toISOString() })
         .onConflict((oc) => oc.columns(['from_node', 'release_id', 'rseq']).doNothing())
         .execute();
+      st.held.add(b.rseq);
       continue;
     }
-    await applyMessage(trx, ctx, e.from, b, st.row, now);
+    await applyMessage(trx, ctx, e.from, b, st, now);
     // Messages that came early and wait for this one.
-    for (;;) {
-      const held = await trx.selectFrom('intel_held_messages').select('body').where('from_node', '=', e.from).where('release_id', '=', b.release_id).where('rseq', '=', st.row.next_rseq).executeTakeFirst();
+    while (st.held.has(st.row.next_rseq)) {
+      const rseq = st.row.next_rseq;
+      st.held.delete(rseq);
+      const held = await trx.selectFrom('intel_held_messages').select('body').where('from_node', '=', e.from).where('release_id', '=', b.release_id).where('rseq', '=', rseq).executeTakeFirst();
       if (!held) break;
-      await trx.deleteFrom('intel_held_messages').where('from_node', '=', e.from).where('release_id', '=', b.release_id).where('rseq', '=', st.row.next_rseq).execute();
-      await applyMessage(trx, ctx, e.from, JSON.parse(held.body) as IntelObjectsBody, st.row, now);
+      await trx.deleteFrom('intel_held_messages').where('from_node', '=', e.from).where('release_id', '=', b.release_id).where('rseq', '=', rseq).execute();
+      await applyMessage(trx, ctx, e.from, JSON.parse(held.body) as IntelObjectsBody, st, now);
     }
   }
-  for (const { row, isNew } of states.values()) {
+  for (const st of states.values()) {
+    await storePending(trx, ctx, st, now);
+    const { row, isNew } = st;
     if (isNew) await trx.insertInto('intel_received_releases').values(row).execute();
     else {
       const { from_node, release_id, ...rest } = row;
@@ -98,6 +109,34 @@ export async function receiveIntelObjects(trx: DbOrTrx, envelopes: Envelope<Inte
     }
   }
   return refused;
+}
+
+/** What a batch's messages did to one release of one peer, written when the batch is through. */
+interface ReleaseState {
+  row: IntelReceivedReleasesTable;
+  isNew: boolean;
+  /** rseq of the messages held for this release. */
+  held: Set<number>;
+  /** Objects accepted and not yet stored, in message order, by the group the message was addressed to (null: this node). */
+  pending: { groupId: string | null; objects: PreparedObject[] }[];
+  pendingCount: number;
+}
+
+/** Objects accepted that are stored together (one lookup of the versions held, one insert). */
+const STORE_CHUNK = 5000;
+
+/**
+ * Stores the objects the messages applied so far accepted, in one go: the store and the record
+ * of what came in this release are written once per batch (or per STORE_CHUNK objects), not per message.
+ */
+async function storePending(trx: DbOrTrx, ctx: NodeContext, st: ReleaseState, now: Date): Promise<void> {
+  if (st.pendingCount === 0) return;
+  const all = st.pending.flatMap((p) => p.objects);
+  const out = await storeObjects(trx, all, 'received', st.row.from_node, now, ctx.store.sqlite);
+  for (const p of st.pending) await recordReceived(trx, st.row.from_node, st.row.release_id, p.groupId, p.objects, ctx.store.sqlite);
+  st.row.stored += out.stored;
+  st.pending = [];
+  st.pendingCount = 0;
 }
 
 /** Why this node takes no message released to a group, or null when it is one of the group's members. */
@@ -116,7 +155,8 @@ async function groupRefusal(trx: DbOrTrx, ctx: NodeContext, groupId: string): Pr
   return `not-a-group-member: ${me} is not a member of group ${groupId}`;
 }
 
-async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: IntelObjectsBody, st: IntelReceivedReleasesTable, now: Date): Promise<void> {
+async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: IntelObjectsBody, state: ReleaseState, now: Date): Promise<void> {
+  const st = state.row;
   const good: PreparedObject[] = [];
   const refusals: Refusal[] = [];
   for (const entry of b.objects) {
@@ -137,12 +177,14 @@ async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: Int
     }
     good.push(prepareObject(v.object));
   }
-  const out = await storeObjects(trx, good, 'received', from, now, ctx.store.sqlite);
-  await recordReceived(trx, from, b.release_id, b.audience.kind === 'group' ? b.audience.group_id : null, good);
+  const groupId = b.audience.kind === 'group' ? b.audience.group_id : null;
+  const last = state.pending[state.pending.length - 1];
+  if (last && last.groupId === groupId) last.objects.push(...good);
+  else state.pending.push({ groupId, objects: good });
+  state.pendingCount += good.length;
   st.next_rseq = b.rseq + 1;
   st.title = b.title;
   st.objects += b.objects.length;
-  st.stored += out.stored;
   st.refused += refusals.length;
   st.last_at = now.toISOString();
   if (refusals.length) {
@@ -153,6 +195,7 @@ async function applyMessage(trx: DbOrTrx, ctx: NodeContext, from: string, b: Int
       details: { rseq: b.rseq, refused: refusals.length, objects: refusals.slice(0, NAMED_REFUSALS) },
     });
   }
+  if (state.pendingCount >= STORE_CHUNK) await storePending(trx, ctx, state, now);
 }
 
 /** `intel.objects/v1`: the objects of a peer's release, received in order (rseq), under the release policy. */

@@ -193,7 +193,20 @@ function linksOf(objects: readonly PreparedObject[]): IntelLinksTable[] {
 /** Rows per insert of the side indexes (a few parameters each). */
 const SIDE_CHUNK = 400;
 
+/**
+ * PostgreSQL: the rows of a side index travel as one JSON parameter that the server turns back
+ * into rows, in one statement (see store/insert-rows.ts: a multi-row VALUES statement with
+ * thousands of parameters costs PostgreSQL about as much to parse as to insert).
+ */
+async function insertSideRowsPg(trx: DbOrTrx, table: 'intel_links' | 'intel_received_objects', columns: readonly string[], rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const shape = sql.join(columns.map((c) => sql`${sql.ref(c)} text`));
+  const cols = sql.join(columns.map((c) => sql.ref(c)));
+  await sql`insert into ${sql.table(table)} (${cols}) select ${cols} from json_to_recordset(${JSON.stringify(rows)}::json) as r(${shape}) on conflict do nothing`.execute(trx);
+}
+
 async function insertLinks(trx: DbOrTrx, links: IntelLinksTable[]): Promise<void> {
+  if (!isSqlite(trx)) return insertSideRowsPg(trx, 'intel_links', ['target_id', 'object_id', 'version'], links);
   for (let i = 0; i < links.length; i += SIDE_CHUNK) {
     await trx.insertInto('intel_links').values(links.slice(i, i + SIDE_CHUNK)).onConflict((oc) => oc.doNothing()).execute();
   }
@@ -203,8 +216,23 @@ async function insertLinks(trx: DbOrTrx, links: IntelLinksTable[]): Promise<void
  * Records that these object versions came in a peer's release (stored now or already held),
  * in the caller's transaction: the TAXII collections of received releases and of groups read it.
  */
-export async function recordReceived(trx: DbOrTrx, from: string, releaseId: string, groupId: string | null, objects: readonly Pick<PreparedObject, 'id' | 'version'>[]): Promise<void> {
+export async function recordReceived(
+  trx: DbOrTrx,
+  from: string,
+  releaseId: string,
+  groupId: string | null,
+  objects: readonly Pick<PreparedObject, 'id' | 'version'>[],
+  raw?: BetterSqlite3.Database,
+): Promise<void> {
+  if (objects.length === 0) return;
+  if (raw && isSqlite(trx)) {
+    // One prepared single-row insert per row (see insertObjectsSqlite: no statement journal).
+    const stmt = raw.prepare('insert into intel_received_objects (from_node, release_id, group_id, object_id, version) values (?, ?, ?, ?, ?) on conflict do nothing');
+    for (const o of objects) stmt.run(from, releaseId, groupId, o.id, o.version);
+    return;
+  }
   const rows: IntelReceivedObjectsTable[] = objects.map((o) => ({ from_node: from, release_id: releaseId, group_id: groupId, object_id: o.id, version: o.version }));
+  if (!isSqlite(trx)) return insertSideRowsPg(trx, 'intel_received_objects', ['from_node', 'release_id', 'group_id', 'object_id', 'version'], rows);
   for (let i = 0; i < rows.length; i += SIDE_CHUNK) {
     await trx.insertInto('intel_received_objects').values(rows.slice(i, i + SIDE_CHUNK)).onConflict((oc) => oc.doNothing()).execute();
   }
