@@ -41,9 +41,10 @@ export function AttachmentsSection({ detail, label, access }: { detail: CaseDeta
   useAutoRefresh(res.reload, REFRESH_MS);
   const [error, setError] = useState<unknown>(null);
   const [hashesOnly, setHashesOnly] = useState(false);
-  // Outside the case's team (docs/cases.md, "Case team"): names and hashes only.
-  const outside = access?.reason === 'outside';
-  const canWrite = EVIDENCE_WRITE.includes(user.role) && !outside;
+  // A reader outside the case's team never gets here (the case answers 404); an auditor
+  // without the content right sees names and hashes only (docs/cases.md, "Case team").
+  const noContent = access?.content === false;
+  const canWrite = EVIDENCE_WRITE.includes(user.role) && access?.attachments !== false;
 
   async function act(a: Attachment, what: 'hold' | 'release' | 'remove') {
     if (what === 'remove' && !window.confirm(t('evidence.confirmDelete', { name: a.name }))) return;
@@ -61,11 +62,6 @@ export function AttachmentsSection({ detail, label, access }: { detail: CaseDeta
     <section className="card attachments" aria-labelledby="attachments-title" data-testid="attachments">
       <h2 id="attachments-title">{t('evidence.title')}</h2>
       <ErrorAlert error={res.error ?? error} />
-      {outside && (
-        <p className="alert alert-info" role="note" data-testid="outside-team">
-          {t('evidence.outsideTeam')}
-        </p>
-      )}
       {res.data && list.length === 0 && <p className="hint">{t('evidence.none')}</p>}
       {list.length > 0 && (
         <ul className="attachment-list">
@@ -76,8 +72,8 @@ export function AttachmentsSection({ detail, label, access }: { detail: CaseDeta
               a={a}
               transfer={res.data?.transfers.get(a.id)}
               label={label}
-              canDownload={EVIDENCE_DOWNLOAD.includes(user.role) && !outside}
-              canView={!outside}
+              canDownload={EVIDENCE_DOWNLOAD.includes(user.role) && !noContent}
+              canView={!noContent}
               canRetain={EVIDENCE_RETAIN.includes(user.role)}
               caseOver={CASE_OVER.includes(detail.status)}
               onAct={(what) => void act(a, what)}
@@ -90,11 +86,11 @@ export function AttachmentsSection({ detail, label, access }: { detail: CaseDeta
         <h3>{t('evidence.bundle.title')}</h3>
         <p className="hint">{t('evidence.bundle.intro')}</p>
         <div className="button-row">
-          <a className="button" href={bundlePath(caseId, hashesOnly || outside)} download data-action="export-bundle">
+          <a className="button" href={bundlePath(caseId, hashesOnly || noContent)} download data-action="export-bundle">
             {t('evidence.bundle.export')}
           </a>
           <label className="checkbox">
-            <input type="checkbox" checked={hashesOnly || outside} disabled={outside} onChange={(e) => setHashesOnly(e.target.checked)} data-testid="bundle-hashes-only" /> {t('evidence.bundle.hashesOnly')}
+            <input type="checkbox" checked={hashesOnly || noContent} disabled={noContent} onChange={(e) => setHashesOnly(e.target.checked)} data-testid="bundle-hashes-only" /> {t('evidence.bundle.hashesOnly')}
           </label>
           <a href="/verify" target="_blank" rel="noopener" data-action="verify-page">
             {t('evidence.bundle.verify')}
