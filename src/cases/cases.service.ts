@@ -1,4 +1,4 @@
-import { appendAudit } from '../audit/audit.repository.js';
+import { appendAudit, type AuditInput } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { ConflictError, ForbiddenError, NotFoundError, invalidFields } from '../errors.js';
 import { eventDigest as eventDigestHex } from '../federation/event-log/event-log.rules.js';
@@ -160,6 +160,11 @@ export interface RequestedSideView extends RequestedSide {
  * profile's languages that the agreements accept, or whichever of the two says something.
  */
 export async function requestedSideOf(ctx: NodeContext, peer: string): Promise<RequestedSideView> {
+  return (await requestedSideAndAgreements(ctx, peer)).side;
+}
+
+/** requestedSideOf with the agreements it read (sending a draft needs both). */
+async function requestedSideAndAgreements(ctx: NodeContext, peer: string): Promise<{ side: RequestedSideView; agreements: Awaited<ReturnType<typeof agreementsBetween>> }> {
   const me = ctx.identity.node_id;
   const agreements = await agreementsBetween(ctx.store.db, me, peer);
   const requirements = await findRequirements(ctx, peer);
@@ -175,7 +180,7 @@ export async function requestedSideOf(ctx: NodeContext, peer: string): Promise<R
     for (const f of requirements.extra_fields) for (const t of f.request_types) (extra[t] ??= []).push(f.id);
     side.extraFields = extra;
   }
-  return side;
+  return { side, agreements };
 }
 
 /** The side as the draft rules check it: the profile's own languages (those of the agreements are checked per legal basis). */
@@ -317,10 +322,12 @@ function headsOf(l: LoadedCase): { author: string; event_id: string }[] {
 /**
  * Signs an event, queues it for the other party and keeps this node's copy, then rewrites the
  * list row: folded on top of `l`, the case as loaded in this transaction (storeOwnCaseEvent).
+ * `audit`: the action's entry, appended with the release's in the same transaction.
  */
-async function emit(ctx: NodeContext, trx: DbOrTrx, peer: string, body: CaseEventBody, l: LoadedCase): Promise<LoadedCase> {
+async function emit(ctx: NodeContext, trx: DbOrTrx, peer: string, body: CaseEventBody, l: LoadedCase, audit: AuditInput): Promise<LoadedCase> {
   // One recipient: the envelope sent is this node's own record too, so its receipt is found by its id.
-  const [sent] = await enqueueMessages(ctx, trx, peer, CaseMessage.event, [body], body.created_at);
+  // The action's audit entry goes with the release's: one read of the chain's head.
+  const [sent] = await enqueueMessages(ctx, trx, peer, CaseMessage.event, [body], body.created_at, [audit]);
   return storeOwnCaseEvent(trx, ctx.identity.node_id, l, sent!);
 }
 
@@ -329,9 +336,9 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
   const caseId = newMessageId();
   // Read outside the transaction: on SQLite the transaction holds the one connection.
   const requested = (await findDraft(ctx.store.db, id)).requested;
-  const side = rulesSide(await requestedSideOf(ctx, requested));
-  const agreements = await agreementsBetween(ctx.store.db, ctx.identity.node_id, requested);
-  return ctx.store.db.transaction().execute(async (trx) => {
+  const { side: view, agreements } = await requestedSideAndAgreements(ctx, requested);
+  const side = rulesSide(view);
+  const l = await ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
     const content = JSON.parse(r.content) as RequestContent;
@@ -343,17 +350,20 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
     const ackHours = agreedAckHoursFor(agreements, content);
     const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested: r.requested, request: content, ...(ackHours !== null ? { ack_hours: ackHours } : {}) };
     // A new case id: its log is empty.
-    const l = await emit(ctx, trx, r.requested, body, { rows: [], equivocations: [], events: [], state: foldCase([], catalogue) });
+    const audit = { actor: actor.ref, ip: actor.ip, action: 'case.send', target: `case:${caseId}`, details: { draft: id, requested: r.requested, type: content.type, priority: content.priority } };
+    const l = await emit(ctx, trx, r.requested, body, { rows: [], equivocations: [], events: [], state: foldCase([], catalogue) }, audit);
     await trx.updateTable('case_drafts').set({ status: 'sent', case_id: caseId, updated_at: body.created_at }).where('id', '=', id).execute();
-    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'case.send', target: `case:${caseId}`, details: { draft: id, requested: r.requested, type: content.type, priority: content.priority } });
-    return detailOfLoaded(ctx, trx, caseId, l);
+    return l;
   });
+  // The answer is read once the transaction has committed (PostgreSQL: not while it holds the
+  // peer's sequence and the audit chain, which every sender waits for).
+  return detailOfLoaded(ctx, ctx.store.db, caseId, l);
 }
 
 /** Takes an action on a case as this node's party; refused (nothing sent) when the rules do not allow it now. */
 export async function actOnCase(ctx: NodeContext, actor: Actor, caseId: string, input: ActionInput): Promise<CaseDetail> {
   const me = ctx.identity.node_id;
-  const detail = await ctx.store.db.transaction().execute(async (trx) => {
+  const next = await ctx.store.db.transaction().execute(async (trx) => {
     await takeCaseTurn(trx, caseId);
     const l = await loadCase(trx, caseId);
     const party = partyOf(l.state, me);
@@ -361,12 +371,11 @@ export async function actOnCase(ctx: NodeContext, actor: Actor, caseId: string, 
     const body = { ...input, event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: headsOf(l) } as CaseEventBody;
     const problem = actionProblem(l.state, me, body, catalogue);
     if (problem) throw new ConflictError(problem);
-    const next = await emit(ctx, trx, party === 'requesting' ? l.state.requested! : l.state.requesting!, body, l);
-    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: `case.${input.action}`, target: `case:${caseId}` });
-    return detailOfLoaded(ctx, trx, caseId, next);
+    return emit(ctx, trx, party === 'requesting' ? l.state.requested! : l.state.requesting!, body, l, { actor: actor.ref, ip: actor.ip, action: `case.${input.action}`, target: `case:${caseId}` });
   });
   ctx.events.publish({ type: 'desk.changed', source: 'cases' });
-  return detail;
+  // Read once committed, as sendDraft's answer.
+  return detailOfLoaded(ctx, ctx.store.db, caseId, next);
 }
 
 export async function caseRowOrThrow(ctx: NodeContext, caseId: string): Promise<CaseRow> {

@@ -1,4 +1,4 @@
-import { appendAudit } from '../audit/audit.repository.js';
+import { appendAuditMany, type AuditInput } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { DbOrTrx } from '../store/db.js';
@@ -13,9 +13,10 @@ import { newMessageId, signEnvelopeCanonical, type Envelope } from './protocol/e
  * Puts signed messages for one peer in the durable outbox, inside the caller's transaction:
  * the change that produced them and the messages commit together or not at all. This is the
  * only way into the outbox: each body passes the release gate first, and the audit log
- * records what was released to whom.
+ * records what was released to whom. `alsoAudit`: entries of the caller's own change, appended
+ * right after the release's (one read of the chain's head for all).
  */
-export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[], issuedAt = new Date().toISOString()): Promise<Envelope<B>[]> {
+export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[], issuedAt = new Date().toISOString(), alsoAudit: readonly AuditInput[] = []): Promise<Envelope<B>[]> {
   if (bodies.some(holdsNul)) throw new InvalidInputError('text holding U+0000 cannot be sent: a node cannot store it');
   const peer = await findPeer(trx, peerId);
   if (!peer) throw new NotFoundError(`peer ${peerId}`);
@@ -34,12 +35,15 @@ export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId:
     { id: 'text', peer_id: 'text', seq: 'integer', type: 'text', envelope: 'text', state: 'text', created_at: 'text', delivered_at: 'text', receipt_id: 'text', reject_reason: 'text' },
     signed.map(({ envelope: e, canonical }) => ({ id: e.id, peer_id: peerId, seq: e.seq!, type, envelope: canonical, state: 'pending' as const, created_at: now, delivered_at: null, receipt_id: null, reject_reason: null })),
   );
-  await appendAudit(trx, ctx.store.dialect, {
-    actor: 'system',
-    action: 'federation.release',
-    target: `peer:${peerId}`,
-    details: { type, count: signed.length, first_seq: first, first_id: signed[0]?.envelope.id ?? null },
-  });
+  await appendAuditMany(trx, ctx.store.dialect, [
+    {
+      actor: 'system',
+      action: 'federation.release',
+      target: `peer:${peerId}`,
+      details: { type, count: signed.length, first_seq: first, first_id: signed[0]?.envelope.id ?? null },
+    },
+    ...alsoAudit,
+  ]);
   return signed.map((s) => s.envelope);
 }
 
