@@ -2,6 +2,7 @@ import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { newId } from '../../util/ids.js';
 import { canonicalJson, canonicalMembers, canonicalMembersWithAndWithout, sha256Hex } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
+import { verifyEd25519 } from '../../crypto/ed25519.js';
 
 /**
  * The federation envelope (docs/federation-protocol.md, version 1). The signature covers the
@@ -81,7 +82,7 @@ function verifiable(e: Envelope): boolean {
 export function verifyEnvelopeSignature(e: Envelope, publicKey: KeyObject, unsigned?: string): boolean {
   if (!verifiable(e)) return false;
   try {
-    return verify(null, Buffer.from(unsigned ?? canonicalForms(e).unsigned, 'utf8'), publicKey, Buffer.from(e.sig.value, 'base64url'));
+    return verifyEd25519(Buffer.from(unsigned ?? canonicalForms(e).unsigned, 'utf8'), publicKey, Buffer.from(e.sig.value, 'base64url'));
   } catch {
     return false;
   }

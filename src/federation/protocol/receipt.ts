@@ -1,4 +1,5 @@
-import { sign, verify, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
+import { verifyEd25519 } from '../../crypto/ed25519.js';
 import { canonicalJson, canonicalMembers } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
 import type { Signature } from './envelope.js';
@@ -65,7 +66,7 @@ export function signReceiptCanonical(id: NodeIdentity, r: Omit<Receipt, 'sig' | 
 export function verifyReceipt(r: Receipt, publicKey: KeyObject): boolean {
   const { sig, ...rest } = r;
   try {
-    return sig?.suite === 'ed25519' && verify(null, Buffer.from(canonicalJson(rest)), publicKey, Buffer.from(sig.value, 'base64url'));
+    return sig?.suite === 'ed25519' && verifyEd25519(Buffer.from(canonicalJson(rest)), publicKey, Buffer.from(sig.value, 'base64url'));
   } catch {
     return false;
   }
