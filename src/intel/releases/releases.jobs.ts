@@ -39,6 +39,10 @@ export async function sendReleases(ctx: NodeContext, _job?: JobContext): Promise
         const n = await sendNext(ctx, r, peer);
         queued += n;
         if (n === 0) break;
+        // Let the process serve between transactions: on SQLite the queries complete without
+        // ever leaving the event loop, so a long release would otherwise hold off the delivery
+        // worker (which sends what is queued already, while the rest is read) and every request.
+        await new Promise((resolve) => setImmediate(resolve));
         if (Date.now() - started > RUN_BUDGET_MS) {
           ctx.jobs.runSoon(RELEASES_JOB);
           return queued;
