@@ -6,6 +6,7 @@ import type { Database } from '../../store/schema.js';
 import * as intel from './20261202T030000-intel.js';
 import * as links from './20261202T160000-intel-links.js';
 import * as rowid from './20261202T190000-intel-store-rowid.js';
+import * as receivedRowid from './20261202T220000-intel-received-rowid.js';
 
 const T = '2026-12-01T00:00:00.000Z';
 const object = (seq: number, id: string, version: string, latest: number) => ({ seq, id, version, type: 'relationship', spec_version: '2.1', latest, revoked: 0, tlp: 'green' as const, origin: 'local' as const, source: 'import:x', date_added: T, search_text: '', object: JSON.stringify({ id, type: 'relationship', modified: version, target_ref: 'malware--m' }) });
@@ -47,6 +48,25 @@ describe.each(DIALECTS)('the object store keyed by seq: the migration (%s)', (di
       const linksDdl = (await sql<{ sql: string }>`select sql from sqlite_master where name = 'intel_links'`.execute(raw)).rows[0]!.sql;
       expect(linksDdl).toMatch(/WITHOUT ROWID/);
       expect((await sql<{ name: string }>`select name from sqlite_master where tbl_name = 'intel_objects' and type = 'index' and name not like 'sqlite_autoindex%' order by name`.execute(raw)).rows.map((r) => r.name)).toEqual(['intel_objects_latest_idx', 'intel_objects_type_idx']);
+    }
+  });
+
+  it('keeps every received-object row and its lookups; WITHOUT ROWID on SQLite', async () => {
+    const db = store.db as unknown as Kysely<Database>;
+    const raw = store.db as unknown as Kysely<unknown>;
+    const row = (release: string, group: string | null, id: string) => ({ from_node: 'kz-cert', release_id: release, group_id: group, object_id: id, version: '2026-01-01T00:00:00.000Z' });
+    await db.insertInto('intel_received_objects').values([row('r1', null, 'indicator--a'), row('r2', 'g1', 'indicator--a'), row('r2', 'g1', 'malware--b')]).execute();
+    await receivedRowid.up(raw);
+    const rows = await db.selectFrom('intel_received_objects').selectAll().orderBy('release_id').orderBy('object_id').execute();
+    expect(rows).toEqual([row('r1', null, 'indicator--a'), row('r2', 'g1', 'indicator--a'), row('r2', 'g1', 'malware--b')]);
+    // The primary key still refuses a second copy; `on conflict do nothing` skips it.
+    await expect(db.insertInto('intel_received_objects').values(row('r1', null, 'indicator--a')).execute()).rejects.toThrow();
+    await db.insertInto('intel_received_objects').values(row('r1', null, 'indicator--a')).onConflict((oc) => oc.doNothing()).execute();
+    expect((await db.selectFrom('intel_received_objects').select('object_id').where('group_id', '=', 'g1').orderBy('object_id').execute()).map((r) => r.object_id)).toEqual(['indicator--a', 'malware--b']);
+    if (dialect === 'sqlite') {
+      const ddl = (await sql<{ sql: string }>`select sql from sqlite_master where name = 'intel_received_objects'`.execute(raw)).rows[0]!.sql;
+      expect(ddl).toMatch(/WITHOUT ROWID/);
+      expect((await sql<{ name: string }>`select name from sqlite_master where tbl_name = 'intel_received_objects' and type = 'index' and name not like 'sqlite_autoindex%' order by name`.execute(raw)).rows.map((r) => r.name)).toEqual(['intel_received_objects_group_idx', 'intel_received_objects_object_idx']);
     }
   });
 });
