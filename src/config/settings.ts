@@ -68,6 +68,16 @@ export interface Settings {
   evidenceAuditorsDownload: boolean;
   /** Bytes per second this node serves evidence chunks to one peer (0: no limit). */
   evidencePeerBytesPerSecond: number;
+  /**
+   * Stored evidence goes to a bucket of an S3-compatible store at this endpoint (path-style
+   * addressing) instead of DIR/evidence/store; unset: the file system. Needs evidenceS3Bucket.
+   */
+  evidenceS3Url: string | undefined;
+  evidenceS3Bucket: string | undefined;
+  evidenceS3Region: string;
+  /** Unset: the AWS SDK's own chain (AWS_ACCESS_KEY_ID, profiles, instance roles). */
+  evidenceS3AccessKeyId: string | undefined;
+  evidenceS3SecretAccessKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +201,19 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   evidenceUploadsPerUser: { env: 'ACCORD_EVIDENCE_UPLOADS_PER_USER', parse: int(1, 1000), default: () => 8 },
   evidenceAuditorsDownload: { env: 'ACCORD_EVIDENCE_AUDITORS_DOWNLOAD', parse: bool, default: () => false },
   evidencePeerBytesPerSecond: { env: 'ACCORD_EVIDENCE_PEER_BYTES_PER_SECOND', parse: int(0, 2 ** 40), default: () => 128 * 1024 * 1024 },
+  evidenceS3Url: { env: 'ACCORD_EVIDENCE_S3_URL', parse: url, default: () => undefined },
+  evidenceS3Bucket: {
+    env: 'ACCORD_EVIDENCE_S3_BUCKET',
+    parse: (raw) => {
+      const s = optionalText(raw);
+      if (s !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s)) throw new Error('must be an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)');
+      return s;
+    },
+    default: () => undefined,
+  },
+  evidenceS3Region: { env: 'ACCORD_EVIDENCE_S3_REGION', parse: text, default: () => 'us-east-1' },
+  evidenceS3AccessKeyId: { env: 'ACCORD_EVIDENCE_S3_ACCESS_KEY_ID', parse: optionalText, default: () => undefined },
+  evidenceS3SecretAccessKey: { env: 'ACCORD_EVIDENCE_S3_SECRET_ACCESS_KEY', parse: optionalText, default: () => undefined },
 };
 
 export const SETTING_ENV: Record<keyof Settings, string> = {
@@ -239,7 +262,11 @@ export function resolveSettings(
       throw new ConfigError(`invalid setting ${key} (${source}): ${(e as Error).message}, got ${JSON.stringify(redactCredentials(raw))}`);
     }
   }
-  return out as Settings;
+  const o = out as Settings;
+  if (o.evidenceS3Url !== undefined && o.evidenceS3Bucket === undefined) throw new ConfigError(`invalid setting evidenceS3Bucket (${SPECS.evidenceS3Bucket.env}): must be set when evidenceS3Url is`);
+  if (o.evidenceS3Url === undefined && o.evidenceS3Bucket !== undefined) throw new ConfigError(`invalid setting evidenceS3Url (${SPECS.evidenceS3Url.env}): must be set when evidenceS3Bucket is`);
+  if ((o.evidenceS3AccessKeyId === undefined) !== (o.evidenceS3SecretAccessKey === undefined)) throw new ConfigError(`invalid setting evidenceS3AccessKeyId (${SPECS.evidenceS3AccessKeyId.env}, ${SPECS.evidenceS3SecretAccessKey.env}): the access key id and the secret access key go together`);
+  return o;
 }
 
 function kebab(s: string): string {

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import { caseRowOrThrow } from '../cases/cases.service.js';
@@ -10,7 +9,7 @@ import { appendCustody, custodyActor, custodyLog, custodyOfAttachment, recordCus
 import { storageKeyOf } from './evidence.keys.js';
 import type { TransferState } from './evidence.tables.js';
 import { ChunkTamperedError, decryptEvidence, EvidenceFormatError, verifyEvidence, type VerifyReport } from './storage/chunked-cipher.js';
-import { removeStored, storedPath } from './storage/file-store.js';
+import { evidenceStoreOf } from './storage/evidence-store.js';
 import { unwrapFileKey } from './storage/storage-key.js';
 
 export { custodyLog, recordCustody, type CustodyBody };
@@ -104,7 +103,7 @@ export async function* plaintextOf(ctx: NodeContext, sha256: string): AsyncGener
   if (!k) throw new NotFoundError(`stored file ${sha256}`);
   const hash = createHash('sha256');
   try {
-    for await (const plain of decryptEvidence(createReadStream(storedPath(ctx.settings.dataDir, sha256), { highWaterMark: 1024 * 1024 }), k.key)) {
+    for await (const plain of decryptEvidence(evidenceStoreOf(ctx.settings).stream(sha256), k.key)) {
       hash.update(plain);
       yield plain;
     }
@@ -153,7 +152,7 @@ async function verifyStored(ctx: NodeContext, sha256: string): Promise<FileVerif
   const k = await fileKeyOf(ctx, sha256);
   if (!k) return { expected_sha256: sha256, missing: true, ok: false, sha256: null, size: 0, bad_chunks: [], format_error: 'no key: the content was deleted' };
   try {
-    const r = await verifyEvidence(createReadStream(storedPath(ctx.settings.dataDir, sha256), { highWaterMark: 1024 * 1024 }), k.key, sha256);
+    const r = await verifyEvidence(evidenceStoreOf(ctx.settings).stream(sha256), k.key, sha256);
     return { ...r, expected_sha256: sha256, missing: false };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { expected_sha256: sha256, missing: true, ok: false, sha256: null, size: 0, bad_chunks: [], format_error: 'the file is missing from the store' };
@@ -227,6 +226,6 @@ export async function deleteContent(ctx: NodeContext, actor: Actor, caseId: stri
     await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'evidence.delete', target: `case:${caseId}`, details: { attachment: id, sha256: a.sha256, content_removed: !others } });
   });
   // After commit: the key is gone from the database already, so the file is unreadable even if this fails.
-  if (removeFile) removeStored(ctx.settings.dataDir, removeFile);
+  if (removeFile) await evidenceStoreOf(ctx.settings).remove(removeFile);
   return attachmentOrThrow(ctx.store.db, caseId, id);
 }

@@ -6,6 +6,7 @@ import * as migration20261202T040000 from './migrations/20261202T040000-evidence
 import * as migration20261202T151000 from './migrations/20261202T151000-evidence-peer-lies.js';
 import { registerBundleRoutes } from './bundle/bundle.routes.js';
 import { evidenceDesk } from './evidence.desk.js';
+import { evidenceStoreOf } from './storage/evidence-store.js';
 import { registerEvidenceRoutes } from './evidence.routes.js';
 import { transferJobs } from './transfer/transfer.jobs.js';
 import { EvidenceOfferType, EvidenceReceivedType } from './transfer/transfer.messages.js';
@@ -39,6 +40,8 @@ export const evidence: Capability = {
     rememberOnQueued(ctx, deps.onQueued);
     const stopWaking = fetchWhenOffersArrive(ctx);
     app.addHook('onClose', async () => stopWaking());
+    // An S3 store that does not answer (wrong endpoint, no such bucket, refused key) stops the start, named.
+    if (ctx.settings.evidenceS3Url) app.addHook('onReady', () => evidenceStoreOf(ctx.settings).check());
   },
   jobs: transferJobs,
   desk: evidenceDesk,

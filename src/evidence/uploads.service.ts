@@ -8,7 +8,8 @@ import { HOST, newId } from '../util/ids.js';
 import { appendCustody, custodyActor } from './custody.service.js';
 import { storageKeyOf } from './evidence.keys.js';
 import { buildHeader, DEFAULT_CHUNK_BYTES, HEADER_BYTES, newFileKey, openChunk, sealChunkParts, TAG_BYTES } from './storage/chunked-cipher.js';
-import { lockPath, moveIntoStore, partPath, removeUploadFiles, tailPath } from './storage/file-store.js';
+import { evidenceStoreOf } from './storage/evidence-store.js';
+import { lockPath, partPath, removeUploadFiles, tailPath } from './storage/file-store.js';
 import { unwrapFileKey, wrapFileKey } from './storage/storage-key.js';
 import { EvidenceJob } from './transfer/transfer.schemas.js';
 
@@ -379,9 +380,8 @@ async function finishUpload(ctx: NodeContext, actor: Actor, r: UploadFull, fileK
       const revived = await trx.updateTable('evidence_files').set({ wrapped_key: wrapped, size, chunk_bytes: r.chunk_bytes, stored_at: now, removed_at: null }).where('sha256', '=', sha256).where('removed_at', 'is not', null).executeTakeFirst();
       take = Number(revived.numUpdatedRows) > 0;
     }
-    if (take) {
-      moveIntoStore(dataDir, partPath(dataDir, r.id), sha256);
-    }
+    // Only the upload that made or revived the row stores its copy (each copy has its own key).
+    if (take) await evidenceStoreOf(ctx.settings).put(sha256, partPath(dataDir, r.id));
     await trx
       .insertInto('evidence_attachments')
       .values({ id: attachmentId, case_id: r.case_id, event_id: r.event_id, sha256, name: r.name, media_type: r.media_type, description: r.description, size, added_by: actor.ref, added_at: now, hold: 0, deleted_at: null, transfer_state: 'local' })

@@ -14,7 +14,8 @@ import type { Db, DbOrTrx } from '../../store/db.js';
 import { appendCustody } from '../custody.service.js';
 import { storageKeyOf } from '../evidence.keys.js';
 import { buildHeader, ChunkTamperedError, HEADER_BYTES, newFileKey, openChunk, parseHeader, sealChunkParts, TAG_BYTES, verifyEvidence } from '../storage/chunked-cipher.js';
-import { moveIntoStore, partPath, storedPath } from '../storage/file-store.js';
+import { evidenceStoreOf, type StoredReader } from '../storage/evidence-store.js';
+import { partPath } from '../storage/file-store.js';
 import { unwrapFileKey, wrapFileKey } from '../storage/storage-key.js';
 import { signPeerRequest, PeerRequestError } from './peer-request.js';
 import { PeerRate } from './rate.js';
@@ -174,10 +175,9 @@ export async function offerAttachment(ctx: NodeContext, o: OfferInput): Promise<
 /** The SHA-256 of each plaintext chunk of a stored file, read and checked chunk by chunk. */
 async function chunkHashesOf(ctx: NodeContext, sha256: string): Promise<{ chunkBytes: number; hashes: string }> {
   const { key, header, chunkBytes } = await storedKey(ctx, sha256);
-  const fh = await open(storedPath(ctx.settings.dataDir, sha256), 'r');
+  const fh = await evidenceStoreOf(ctx.settings).openReader(sha256);
   try {
-    const st = await fh.stat();
-    const size = storedPlain(st.size, chunkBytes);
+    const size = storedPlain(await fh.size(), chunkBytes);
     const chunks = chunkCount(size, chunkBytes);
     const parts: string[] = [];
     const whole = createHash('sha256');
@@ -210,25 +210,25 @@ async function storedKey(ctx: NodeContext, sha256: string): Promise<{ key: Buffe
   const f = await ctx.store.db.selectFrom('evidence_files').select(['wrapped_key', 'chunk_bytes']).where('sha256', '=', sha256).executeTakeFirst();
   if (!f?.wrapped_key) throw new AppError(410, 'evidence-deleted', 'Content deleted', `the content ${sha256} is not stored here (deleted)`);
   const key = unwrapFileKey(await storageKeyOf(ctx), f.wrapped_key, `evidence_files:${sha256}`);
-  const fh = await open(storedPath(ctx.settings.dataDir, sha256), 'r');
-  const header = Buffer.alloc(HEADER_BYTES);
+  const fh = await evidenceStoreOf(ctx.settings).openReader(sha256);
+  let header: Buffer;
   try {
-    await fh.read(header, 0, HEADER_BYTES, 0);
+    header = await fh.read(0, HEADER_BYTES);
   } finally {
     await fh.close();
   }
+  if (header.length !== HEADER_BYTES) throw new AppError(500, 'evidence-tampered', 'Stored evidence altered', `the stored file ${sha256} is shorter than its header`);
   const v = { key, header, chunkBytes: parseHeader(header).chunkBytes };
   if (cache.size > 256) cache.clear();
   cache.set(sha256, v);
   return v;
 }
 
-async function readPlainChunk(fh: Awaited<ReturnType<typeof open>>, key: Buffer, header: Buffer, chunkBytes: number, size: number, index: number): Promise<Buffer> {
+async function readPlainChunk(fh: StoredReader, key: Buffer, header: Buffer, chunkBytes: number, size: number, index: number): Promise<Buffer> {
   const chunks = chunkCount(size, chunkBytes);
   const sealedLen = plainBytesOf(size, chunkBytes, index) + TAG_BYTES;
-  const sealed = Buffer.allocUnsafe(sealedLen);
-  const { bytesRead } = await fh.read(sealed, 0, sealedLen, HEADER_BYTES + index * (chunkBytes + TAG_BYTES));
-  if (bytesRead !== sealedLen) throw new ChunkTamperedError(index);
+  const sealed = await fh.read(HEADER_BYTES + index * (chunkBytes + TAG_BYTES), sealedLen);
+  if (sealed.length !== sealedLen) throw new ChunkTamperedError(index);
   return openChunk(key, header, index, index === chunks - 1, sealed);
 }
 
@@ -290,7 +290,7 @@ export async function serveChunk(ctx: NodeContext, peer: string, attachmentId: s
   }
   const { key, header, chunkBytes } = await storedKey(ctx, r.sha256);
   if (chunkBytes !== r.chunk_bytes) throw new AppError(500, 'evidence-tampered', 'Stored evidence altered', `the stored file ${r.sha256} has chunks of ${chunkBytes} bytes, not ${r.chunk_bytes}`);
-  const fh = await open(storedPath(ctx.settings.dataDir, r.sha256), 'r');
+  const fh = await evidenceStoreOf(ctx.settings).openReader(r.sha256);
   let plain: Buffer;
   try {
     plain = await readPlainChunk(fh, key, header, chunkBytes, r.size, index);
@@ -674,7 +674,6 @@ async function finishIncoming(ctx: NodeContext, r: TransferRow, fileKey: Buffer,
     }
   }
   const storageKey = await storageKeyOf(ctx);
-  const dataDir = ctx.settings.dataDir;
   const now = new Date().toISOString();
   await ctx.store.db.transaction().execute(async (trx) => {
     const wrapped = wrapFileKey(storageKey, fileKey, `evidence_files:${r.sha256}`);
@@ -688,7 +687,8 @@ async function finishIncoming(ctx: NodeContext, r: TransferRow, fileKey: Buffer,
       const revived = await trx.updateTable('evidence_files').set({ wrapped_key: wrapped, size: r.size, chunk_bytes: r.chunk_bytes, stored_at: now, removed_at: null }).where('sha256', '=', r.sha256).where('removed_at', 'is not', null).executeTakeFirst();
       take = Number(revived.numUpdatedRows) > 0;
     }
-    if (take) moveIntoStore(dataDir, part, r.sha256);
+    // Only the transfer that made or revived the row stores its copy (each copy has its own key).
+    if (take) await evidenceStoreOf(ctx.settings).put(r.sha256, part);
     await trx
       .insertInto('evidence_attachments')
       .values({ id: r.attachment_id, case_id: r.case_id, event_id: r.event_id, sha256: r.sha256, name: r.name, media_type: r.media_type, description: r.description, size: r.size, added_by: `node:${r.peer}`, added_at: now, hold: 0, deleted_at: null, transfer_state: 'received' })
