@@ -148,9 +148,10 @@ async function startPatiently(nodeId: string, settings: Record<string, string>, 
 
 /**
  * Node processes started one after the other (each `accord serve` takes long to start on a
- * busy machine; started together they can miss a start timeout), not yet peers.
+ * busy machine; started together they can miss a start timeout), not yet peers. `perNode`:
+ * environment for one node only, by node id.
  */
-export async function startNodesInTurn(dialect: Dialect, ids: string[], settings: Record<string, string> = {}): Promise<{ nodes: NodeProcess[]; cleanup: () => Promise<void> }> {
+export async function startNodesInTurn(dialect: Dialect, ids: string[], settings: Record<string, string> = {}, perNode: Record<string, Record<string, string>> = {}): Promise<{ nodes: NodeProcess[]; cleanup: () => Promise<void> }> {
   const targets = ids.map(() => newTestDbTarget(dialect));
   const nodes: NodeProcess[] = [];
   const cleanup = async () => {
@@ -160,7 +161,7 @@ export async function startNodesInTurn(dialect: Dialect, ids: string[], settings
   try {
     for (const [i, nodeId] of ids.entries()) {
       const t = targets[i]!;
-      nodes.push(await startPatiently(nodeId, { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000', ...settings }, t.db ? ['--db', t.db, '--db-schema', t.dbSchema!] : []));
+      nodes.push(await startPatiently(nodeId, { ACCORD_RETRY_BASE_MS: '100', ACCORD_RETRY_CAP_MS: '1000', ...settings, ...perNode[nodeId] }, t.db ? ['--db', t.db, '--db-schema', t.dbSchema!] : []));
     }
   } catch (e) {
     await cleanup();
