@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config/settings.js';
 import { HEADER_BYTES, TAG_BYTES } from '../../src/evidence/storage/chunked-cipher.js';
@@ -102,6 +103,34 @@ describe.each(DIALECTS)('evidence in an S3-compatible store (%s)', (dialect) => 
     expect(await s3.keys(bucket)).not.toContain(objectKey(sha(data)));
     expect(await evidenceStoreOf(f.node.ctx.settings).size(sha(data))).toBeNull();
   }, 60_000);
+
+  it('answers 503 naming the store when the bucket is gone at the last PATCH, and the upload completes once it is back', async () => {
+    const other = `gone-${dialect}`;
+    const g = await evidenceFixture(dialect, await s3.bucket(other));
+    try {
+      await g.app.ready();
+      await s3.client.send(new DeleteBucketCommand({ Bucket: other }));
+      const data = bytes(1.5 * MiB, 45);
+      const t = tus(g.app, g.tokens.officer);
+      const url = (await t.create(g.caseId, data.length)).headers.location as string;
+      const first = await t.patch(url, 0, data.subarray(0, MiB));
+      expect(first.statusCode).toBe(204);
+      const last = await t.patch(url, MiB, data.subarray(MiB));
+      expect(last.statusCode).toBe(503);
+      expect(last.json()).toMatchObject({ type: 'urn:accord:problem:evidence-store-unavailable' });
+      expect(last.json().detail).toContain(`${s3.url}/${other}`);
+      await s3.client.send(new CreateBucketCommand({ Bucket: other }));
+      const offset = Number((await t.head(url)).headers['upload-offset']);
+      const done = await t.patch(url, offset, data.subarray(offset));
+      expect(done.statusCode).toBe(204);
+      const id = done.headers['accord-attachment-id'] as string;
+      const d = await g.app.inject({ method: 'GET', url: `/api/v1/cases/${g.caseId}/attachments/${id}/content`, headers: { authorization: `Bearer ${g.tokens.officer}` } });
+      expect(sha(d.rawPayload)).toBe(sha(data));
+      expect(await s3.keys(other)).toEqual([objectKey(sha(data))]);
+    } finally {
+      await g.close();
+    }
+  }, 120_000);
 
   it('does not start on a bucket that does not exist, or an endpoint that does not answer, and says which', async () => {
     const settings = (over: Record<string, string>) => resolveSettings({ dataDir: f.node.dataDir, logLevel: 'silent', ...over }, {});
