@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor, NodeContext } from '../context.js';
@@ -11,6 +11,7 @@ import type { DbOrTrx } from '../store/db.js';
 import type { ChainAnchor } from './audit.chain.js';
 import { appendAudit, auditHead, lockAuditChain } from './audit.repository.js';
 import { CHECKPOINT_KIND, type SignedCheckpoint } from './checkpoints.schemas.js';
+import { signEd25519 } from '../crypto/ed25519.js';
 
 export const CHECKPOINT_TYPE = 'audit.checkpoint/v1';
 /** How often the job looks whether the chain moved since the last checkpoint. */
@@ -23,7 +24,7 @@ function signedPart(cp: Omit<SignedCheckpoint, 'sig'> | SignedCheckpoint): Buffe
 
 export function signCheckpoint(id: NodeIdentity, head: { seq: number; hash: string }, at = new Date().toISOString()): SignedCheckpoint {
   const unsigned = { kind: CHECKPOINT_KIND, v: 1 as const, node: id.node_id, seq: head.seq, hash: head.hash, at };
-  return { ...unsigned, sig: { suite: 'ed25519', key: id.fingerprint, value: sign(null, signedPart(unsigned), id.privateKey).toString('base64url') } };
+  return { ...unsigned, sig: { suite: 'ed25519', key: id.fingerprint, value: signEd25519(signedPart(unsigned), id.privateKey).toString('base64url') } };
 }
 
 export function checkpointSignatureValid(cp: SignedCheckpoint, key: KeyObject): boolean {

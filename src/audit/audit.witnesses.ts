@@ -1,4 +1,4 @@
-import { sign, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { Compile } from 'typebox/compile';
 import type { NodeContext } from '../context.js';
@@ -10,6 +10,7 @@ import type { NodeIdentity } from '../node/identity.js';
 import { anchorsFrom, type BadCheckpoint } from './audit.checkpoints.js';
 import type { ChainAnchor } from './audit.chain.js';
 import { WITNESS_ANSWER_KIND, WitnessAnswerSchema, type SignedCheckpoint, type WitnessAnswer, type Witnessed } from './checkpoints.schemas.js';
+import { signEd25519 } from '../crypto/ed25519.js';
 
 /**
  * A node asks each peer for the checkpoints that peer witnessed of it:
@@ -31,7 +32,7 @@ function requestInput(from: string, to: string, node: string, at: string): Buffe
 
 /** The headers that sign a request to `witness` for the checkpoints of `node` (this node). */
 export function witnessRequestHeaders(id: NodeIdentity, witness: string, node: string, at = new Date().toISOString()): Record<string, string> {
-  const sig = sign(null, requestInput(id.node_id, witness, node, at), id.privateKey).toString('base64url');
+  const sig = signEd25519(requestInput(id.node_id, witness, node, at), id.privateKey).toString('base64url');
   return { [WITNESS_HEADERS.node]: id.node_id, [WITNESS_HEADERS.key]: id.fingerprint, [WITNESS_HEADERS.at]: at, [WITNESS_HEADERS.sig]: sig };
 }
 
@@ -81,7 +82,7 @@ export async function answerWitnessRequest(ctx: NodeContext, node: string, heade
   const seen = new Set(checkpoints.map((c) => c.checkpoint.seq));
   const all = [...checkpoints, ...older.filter((c) => !seen.has(c.checkpoint.seq))];
   const unsigned = { kind: WITNESS_ANSWER_KIND, v: 1 as const, witness: ctx.identity.node_id, node, at: new Date().toISOString(), checkpoints: all };
-  return { ...unsigned, sig: { suite: 'ed25519', key: ctx.identity.fingerprint, value: sign(null, Buffer.from(canonicalJson(unsigned), 'utf8'), ctx.identity.privateKey).toString('base64url') } };
+  return { ...unsigned, sig: { suite: 'ed25519', key: ctx.identity.fingerprint, value: signEd25519(Buffer.from(canonicalJson(unsigned), 'utf8'), ctx.identity.privateKey).toString('base64url') } };
 }
 
 const checkAnswer = Compile(WitnessAnswerSchema);

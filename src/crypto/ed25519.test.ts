@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ed25519Backend, verifyEd25519, verifyEd25519WithNode } from './ed25519.js';
+import { ed25519Backend, signEd25519, signEd25519WithNode, verifyEd25519, verifyEd25519WithNode } from './ed25519.js';
 
 // The group order L of Ed25519, little-endian: S + L is the same scalar, not canonical.
 const L = Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex');
@@ -59,5 +59,24 @@ describe('Ed25519 verification', () => {
     const sig = sign(null, m, privateKey);
     expect(verifyEd25519(m, privateKey, sig)).toBe(verifyEd25519WithNode(m, privateKey, sig));
     expect(verifyEd25519(Buffer.from('y'), privateKey, sig)).toBe(false);
+  });
+});
+
+describe('Ed25519 signing', () => {
+  it('gives the same bytes as node:crypto (signatures are deterministic), for many keys and lengths, and they verify', () => {
+    for (let k = 0; k < 20; k++) {
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      for (const len of [0, 1, 31, 64, 700, 70_000]) {
+        const m = randomBytes(len);
+        const sig = signEd25519(m, privateKey);
+        expect(sig.equals(signEd25519WithNode(m, privateKey))).toBe(true);
+        expect(verifyEd25519WithNode(m, publicKey, sig)).toBe(true);
+      }
+    }
+  });
+
+  it('throws as node:crypto does when given a public key to sign with', () => {
+    const { publicKey } = generateKeyPairSync('ed25519');
+    expect(() => signEd25519(Buffer.from('x'), publicKey)).toThrow();
   });
 });

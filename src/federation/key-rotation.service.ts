@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -6,6 +6,7 @@ import type { Actor, NodeContext } from '../context.js';
 import { fingerprintOf, KEY_FILE, rawPublicKey } from '../node/identity.js';
 import { KEY_ROTATION_TYPE, rotationProofInput, type KeyRotationBody } from './keyring.js';
 import { enqueueMessages } from './outbox.service.js';
+import { signEd25519 } from '../crypto/ed25519.js';
 
 export interface RotationResult {
   old_fingerprint: string;
@@ -32,7 +33,7 @@ export async function rotateNodeKey(ctx: NodeContext, actor: Actor): Promise<Rot
     effective_at: new Date().toISOString(),
     proof: '',
   };
-  body.proof = sign(null, rotationProofInput(id.node_id, body), privateKey).toString('base64url');
+  body.proof = signEd25519(rotationProofInput(id.node_id, body), privateKey).toString('base64url');
 
   const keyPath = join(ctx.settings.dataDir, KEY_FILE);
   const nextPath = `${keyPath}.next`;

@@ -1,9 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../crypto/canonical.js';
 import { newSecretKey, SECRET_KEY_BYTES } from '../crypto/secret-box.js';
 import { CONFIG_FILE, ConfigError, readConfigFile } from '../config/settings.js';
+import { signEd25519 } from '../crypto/ed25519.js';
 
 /** The kinds of competent authority a node can speak for. */
 export const AuthorityKind = {
@@ -106,7 +107,7 @@ export function loadIdentity(dataDir: string): NodeIdentity {
 }
 
 export function signBytes(id: NodeIdentity, data: Uint8Array): string {
-  return sign(null, data, id.privateKey).toString('base64url');
+  return signEd25519(data, id.privateKey).toString('base64url');
 }
 
 export function verifyBytes(pub: KeyObject, data: Uint8Array, signature: string): boolean {

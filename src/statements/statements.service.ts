@@ -1,4 +1,3 @@
-import { sign } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { AppError, ConflictError, InvalidInputError, invalidFields, NotFoundError } from '../errors.js';
@@ -11,6 +10,7 @@ import type { Db, DbOrTrx } from '../store/db.js';
 import { groupOfStatement, listStatementEquivocations, listStatementEventRows, listStatementHeads, storeStatementEvent, type StatementEventRow } from './statements.repository.js';
 import { coSignedDocument, foldStatement, signableDocument, signedBytes, verifyStatementDocument, type StatementDocument, type StatementEvent, type StatementState, type Voters, type VerifyResult } from './statements.rules.js';
 import { StatementMessage, type StatementEventBody, type StatementKind } from './statements.schemas.js';
+import { signEd25519 } from '../crypto/ed25519.js';
 
 export class NotAStatementMemberError extends AppError {
   override name = 'NotAStatementMemberError';
@@ -369,7 +369,7 @@ export async function signStatement(ctx: NodeContext, actor: Actor, statementId:
     if (!state.parties.includes(me.node_id)) throw new NotAStatementMemberError(`${me.node_id} was not a party when statement ${statementId} was adopted`);
     if (state.signatures.some((x) => x.node === me.node_id)) throw new ConflictError(`${me.node_id} signed statement ${statementId} already`);
     const doc = signableDocument({ id: state.id, group_id: state.group_id, kind: state.kind!, title: state.title!, texts: state.texts });
-    const value = sign(null, signedBytes(doc), me.privateKey).toString('base64url');
+    const value = signEd25519(signedBytes(doc), me.privateKey).toString('base64url');
     const body = { event_id: newMessageId(), created_at: new Date().toISOString(), group_id: group.id, statement_id: statementId, digest: state.adopted_digest!, suite: 'ed25519' as const, public_key: me.publicKeyRaw, key: me.fingerprint, value };
     await emit(ctx, trx, StatementMessage.signature, body, group.members);
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'statement.sign', target: `statement:${statementId}`, details: { digest: state.adopted_digest, key: me.fingerprint } });

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
@@ -27,6 +27,7 @@ import {
   type BundleMember,
   type BundleSignature,
 } from './bundle.format.js';
+import { signEd25519 } from '../../crypto/ed25519.js';
 import { caseAttachmentsOf, custodyEntriesOf, openAttachmentForExport, recordHashExport } from './bundle.sources.js';
 
 /**
@@ -84,7 +85,7 @@ function checked(a: BundleAttachment): Transform {
 
 /** Signs the manifest's canonical JSON with a node key (Ed25519, as envelopes are signed). */
 export function manifestSigner(id: Pick<NodeIdentity, 'privateKey' | 'fingerprint'>): (canonicalManifest: string) => BundleSignature {
-  return (text) => ({ suite: 'ed25519', key: id.fingerprint, value: sign(null, Buffer.from(text, 'utf8'), id.privateKey).toString('base64url') });
+  return (text) => ({ suite: 'ed25519', key: id.fingerprint, value: signEd25519(Buffer.from(text, 'utf8'), id.privateKey).toString('base64url') });
 }
 
 /** Writes one bundle to `out` (streaming); resolves when the archive is written whole. */

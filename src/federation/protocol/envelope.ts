@@ -1,8 +1,9 @@
-import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { newId } from '../../util/ids.js';
 import { canonicalJson, canonicalMembers, canonicalMembersWithAndWithout, sha256Hex } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
 import { verifyEd25519 } from '../../crypto/ed25519.js';
+import { signEd25519 } from '../../crypto/ed25519.js';
 
 /**
  * The federation envelope (docs/federation-protocol.md, version 1). The signature covers the
@@ -59,7 +60,7 @@ export function canonicalForms(e: UnsignedEnvelope | Envelope, canonicalBody?: s
 }
 
 function signatureOver(id: NodeIdentity, unsigned: string): Signature {
-  return { suite: 'ed25519', key: id.fingerprint, value: sign(null, Buffer.from(unsigned, 'utf8'), id.privateKey).toString('base64url') };
+  return { suite: 'ed25519', key: id.fingerprint, value: signEd25519(Buffer.from(unsigned, 'utf8'), id.privateKey).toString('base64url') };
 }
 
 export function signEnvelope<B>(id: NodeIdentity, e: UnsignedEnvelope<B>): Envelope<B> {

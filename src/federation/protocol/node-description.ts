@@ -1,8 +1,9 @@
-import { sign, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import { canonicalJson } from '../../crypto/canonical.js';
 import { fingerprintOf, type NodeIdentity } from '../../node/identity.js';
 import type { Signature } from './envelope.js';
 import { publicKeyFromRaw } from './envelope.js';
+import { signEd25519 } from '../../crypto/ed25519.js';
 
 /** What a node says of itself at GET /federation/v1/node, signed with its own key. */
 export interface SignedNodeDescription {
@@ -28,7 +29,7 @@ export function describeSelf(id: NodeIdentity): SignedNodeDescription {
     public_key: id.publicKeyRaw,
     issued_at: new Date().toISOString(),
   };
-  const value = sign(null, Buffer.from(canonicalJson(unsigned)), id.privateKey).toString('base64url');
+  const value = signEd25519(Buffer.from(canonicalJson(unsigned)), id.privateKey).toString('base64url');
   return { ...unsigned, sig: { suite: 'ed25519', key: id.fingerprint, value } };
 }
 

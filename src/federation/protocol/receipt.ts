@@ -1,8 +1,9 @@
-import { sign, type KeyObject } from 'node:crypto';
+import { type KeyObject } from 'node:crypto';
 import { verifyEd25519 } from '../../crypto/ed25519.js';
 import { canonicalJson, canonicalMembers } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
 import type { Signature } from './envelope.js';
+import { signEd25519 } from '../../crypto/ed25519.js';
 
 /** Why a message was not accepted; stable codes that both sides log and show. */
 export const RejectReason = {
@@ -58,7 +59,7 @@ export function signReceipt(id: NodeIdentity, r: Omit<Receipt, 'sig' | 'v' | 'ty
 export function signReceiptCanonical(id: NodeIdentity, r: Omit<Receipt, 'sig' | 'v' | 'type' | 'by'>): { receipt: Receipt; canonical: string } {
   const unsigned = { v: 1 as const, type: 'federation.receipt' as const, by: id.node_id, ...r };
   const preset = { items: `[${r.items.map((i) => canonicalMembers(i as unknown as Record<string, unknown>)).join(',')}]` };
-  const value = sign(null, Buffer.from(canonicalMembers(unsigned, preset)), id.privateKey).toString('base64url');
+  const value = signEd25519(Buffer.from(canonicalMembers(unsigned, preset)), id.privateKey).toString('base64url');
   const receipt: Receipt = { ...unsigned, sig: { suite: 'ed25519', key: id.fingerprint, value } };
   return { receipt, canonical: canonicalMembers(receipt as unknown as Record<string, unknown>, { ...preset, sig: canonicalMembers(receipt.sig as unknown as Record<string, unknown>) }) };
 }
