@@ -4,6 +4,7 @@ import type { Actor, NodeContext } from '../context.js';
 import { sha256Hex } from '../crypto/canonical.js';
 import { InvalidInputError, NotFoundError, invalidFields } from '../errors.js';
 import { findUserById, rowToUser, type User } from './users.repository.js';
+import { forgetTokenLookups, lookupGeneration, rememberedLookup, rememberLookup } from './token-lookups.js';
 
 export interface ApiToken {
   id: string;
@@ -56,7 +57,8 @@ export function listTokens(ctx: NodeContext, userId?: string): Promise<ApiToken[
 /** Revokes a token; with `ownerId`, only a token of that user (others look absent). */
 export async function revokeToken(ctx: NodeContext, actor: Actor, id: string, ownerId?: string): Promise<ApiToken> {
   const { db, dialect } = ctx.store;
-  return db.transaction().execute(async (trx) => {
+  forgetTokenLookups();
+  const revoked = await db.transaction().execute(async (trx) => {
     let q = trx.selectFrom('api_tokens').select(['id', 'user_id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at']).where('id', '=', id);
     if (ownerId !== undefined) q = q.where('user_id', '=', ownerId);
     const t = await q.executeTakeFirst();
@@ -67,7 +69,11 @@ export async function revokeToken(ctx: NodeContext, actor: Actor, id: string, ow
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'token.revoke', target: `token:${id}` });
     return { ...t, revoked_at: revokedAt };
   });
+  forgetTokenLookups();
+  return revoked;
 }
+
+type TokenUserRow = Parameters<typeof rowToUser>[0] & { token_id: string; revoked_at: string | null; token_expires_at: string | null; disabled: number };
 
 // last_used_at is written at most once a minute per token, so reads stay reads.
 const lastTouched = new Map<string, number>();
@@ -76,13 +82,19 @@ const lastTouched = new Map<string, number>();
 export async function authenticateToken(ctx: NodeContext, token: string): Promise<User | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const db = ctx.store.db;
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .selectAll('users')
-    .select(['api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.expires_at as token_expires_at'])
-    .where('api_tokens.token_hash', '=', sha256Hex(token))
-    .executeTakeFirst();
+  const hash = sha256Hex(token);
+  let row = rememberedLookup<TokenUserRow>(db, hash);
+  if (!row) {
+    const gen = lookupGeneration();
+    row = await db
+      .selectFrom('api_tokens')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .selectAll('users')
+      .select(['api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.expires_at as token_expires_at'])
+      .where('api_tokens.token_hash', '=', hash)
+      .executeTakeFirst();
+    if (row) rememberLookup(db, hash, row, gen);
+  }
   const now = Date.now();
   if (!row || row.revoked_at || row.disabled) return null;
   if (row.token_expires_at && row.token_expires_at <= new Date(now).toISOString()) return null;

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { DbOrTrx } from '../store/db.js';
 import type { UsersTable } from './auth.tables.js';
+import { forgetTokenLookups } from './token-lookups.js';
 import type { Role } from './roles.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -63,6 +64,7 @@ export async function countActiveAdmins(db: DbOrTrx): Promise<number> {
 }
 
 export async function updateUserRow(db: DbOrTrx, id: string, patch: Partial<UsersTable>): Promise<void> {
+  forgetTokenLookups();
   await db
     .updateTable('users')
     .set({ ...patch, updated_at: new Date().toISOString() })

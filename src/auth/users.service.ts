@@ -6,6 +6,7 @@ import { ConflictError, InvalidInputError, NotFoundError, invalidFields } from '
 import { generateOneTimePassword, hashPassword, passwordProblem } from './passwords.js';
 import { isRole, type Role } from './roles.js';
 import { nextSignInStage } from './sign-in.rules.js';
+import { forgetTokenLookups } from './token-lookups.js';
 import {
   countActiveAdmins,
   findUserByEmail,
@@ -115,11 +116,14 @@ export async function updateUser(ctx: NodeContext, actor: Actor, id: string, pat
     if (patch.disabled === true) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'user.update', target: `user:${id}`, details: { ...patch, ...(raisesFactor ? { tokens_revoked: tokensRevoked } : {}) } });
   });
+  // Again once committed: a token looked up while the transaction ran saw the old row.
+  forgetTokenLookups();
   return getUser(ctx, id);
 }
 
 /** Revokes every live API token of a user; returns how many. */
 async function revokeAllTokens(trx: DbOrTrx, userId: string): Promise<number> {
+  forgetTokenLookups();
   const r = await trx.updateTable('api_tokens').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
@@ -147,6 +151,7 @@ export async function resetUser(ctx: NodeContext, actor: Actor, id: string, opts
     const tokensRevoked = await revokeAllTokens(trx, id);
     await appendAudit(trx, dialect, { actor: actor.ref, ip: actor.ip, action: 'user.reset', target: `user:${id}`, details: { reset_totp: Boolean(opts.resetTotp), tokens_revoked: tokensRevoked } });
   });
+  forgetTokenLookups();
   return { user: await getUser(ctx, id), oneTimePassword };
 }
 

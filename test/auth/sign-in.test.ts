@@ -1,6 +1,7 @@
 import { authenticator } from 'otplib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { forgetTokenLookups } from '../../src/auth/token-lookups.js';
 import { DIALECTS } from '../_util/db.js';
 import { buildTestApp, buildUser, createTestNode, SessionClient, TEST_PASSWORD, type TestNode } from '../_util/node.js';
 
@@ -163,7 +164,32 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${list[0].id}`, headers: h })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/v1/node', headers: h })).json()).toMatchObject({ status: 401 });
     await node.ctx.store.db.updateTable('api_tokens').set({ revoked_at: null, expires_at: '2020-01-01T00:00:00.000Z' }).execute();
+    // Written behind the node's back, as another process would: forget what this one remembers, so the expiry is what refuses.
+    forgetTokenLookups();
     expect((await app.inject({ method: 'GET', url: '/api/v1/node', headers: h })).statusCode).toBe(401);
+  });
+
+  it('a token user disabled, enabled or given a new role through this node counts at the next request; a change by another process within a second', async () => {
+    const admin = await buildUser(node.ctx, 'admin');
+    const u = await buildUser(node.ctx, 'analyst');
+    const as = (token: string) => ({ authorization: `Bearer ${token}` });
+    const node_ = () => app.inject({ method: 'GET', url: '/api/v1/node', headers: as(u.token) });
+    const users = () => app.inject({ method: 'GET', url: '/api/v1/users', headers: as(u.token) });
+    const patch = (body: object) => app.inject({ method: 'PATCH', url: `/api/v1/users/${u.user.id}`, headers: as(admin.token), payload: body });
+    expect([(await node_()).statusCode, (await users()).statusCode]).toEqual([200, 403]);
+    expect((await patch({ role: 'auditor' })).statusCode).toBe(200);
+    expect((await users()).statusCode).toBe(200);
+    expect((await patch({ role: 'analyst' })).statusCode).toBe(200);
+    expect((await users()).statusCode).toBe(403);
+    expect((await patch({ disabled: true })).statusCode).toBe(200);
+    expect((await node_()).statusCode).toBe(401);
+    expect((await patch({ disabled: false })).statusCode).toBe(200);
+    expect((await node_()).statusCode).toBe(200);
+    // Another process (the CLI) disables the user: refused within a second.
+    const t0 = Date.now();
+    await node.ctx.store.db.updateTable('users').set({ disabled: 1 }).where('id', '=', u.user.id).execute();
+    await expect.poll(async () => (await node_()).statusCode, { timeout: 3000, interval: 50 }).toBe(401);
+    expect(Date.now() - t0).toBeLessThan(1500);
   });
 
   it('records sign-ins and failures in the audit log', async () => {
