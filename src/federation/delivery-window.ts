@@ -75,28 +75,39 @@ export class DeliveryWindow {
 }
 
 /**
- * A wake-up call for loops that wait for work: `fire` resolves the promise handed out by
- * `wait`. A loop takes `generation` before it looks for work and passes it to `wait`, so that
- * a call fired between its look and its wait is not missed.
+ * A wake-up call for loops that wait for work: `fire` counts a call and resolves the promises
+ * handed out by `wait` whose count is reached. A loop takes `generation` before it looks for
+ * work and passes it to `wait`, so that calls fired between its look and its wait count.
  */
 export class WakeSignal {
+  /** How many calls were fired so far. */
   generation = 0;
-  private pending: { promise: Promise<void>; resolve: () => void } | null = null;
+  private waiters: { until: number; resolve: () => void }[] = [];
+  private closed = false;
 
-  fire(): void {
-    this.generation++;
-    const p = this.pending;
-    this.pending = null;
-    p?.resolve();
+  /** Counts `calls` calls (default one) and wakes the waits they complete. */
+  fire(calls = 1): void {
+    this.generation += calls;
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (this.generation >= w.until) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
   }
 
-  wait(since: number): Promise<void> {
-    if (since !== this.generation) return Promise.resolve();
-    if (!this.pending) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.pending = { promise, resolve };
-    }
-    return this.pending.promise;
+  /** Wakes every wait, now and later (the loops are stopping). */
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiters) w.resolve();
+    this.waiters = [];
+  }
+
+  /** Resolves once `calls` calls (default one) were fired since `since`. */
+  wait(since: number, calls = 1): Promise<void> {
+    const until = since + Math.max(1, calls);
+    if (this.closed || this.generation >= until) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiters.push({ until, resolve }));
   }
 }

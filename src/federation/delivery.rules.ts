@@ -26,7 +26,12 @@ export function checkFreshness(issuedAt: string, now: Date, w: Window): 'ok' | '
  */
 export function sendsNow(ready: number, inFlight: number, batchSize: number): boolean {
   if (ready <= 0) return false;
-  return inFlight === 0 || ready >= Math.max(1, Math.floor(batchSize / 4));
+  return inFlight === 0 || ready >= backlogOf(batchSize);
+}
+
+/** How many ready messages make a backlog that goes while other batches are in flight. */
+export function backlogOf(batchSize: number): number {
+  return Math.max(1, Math.floor(batchSize / 4));
 }
 
 /** Simple token bucket: `rate` per second, bursts up to `burst`. */

@@ -6,7 +6,7 @@ import { findPeer, updatePeer, type PeerRow } from './peers.repository.js';
 import { applyReceipt, buildBatchText, postBatchText } from './transport.js';
 import { DeliveryWindow, WakeSignal } from './delivery-window.js';
 import { isPending, isPendingRotation } from './outbox.conditions.js';
-import { sendsNow } from './delivery.rules.js';
+import { backlogOf, sendsNow } from './delivery.rules.js';
 import { SerialPass } from '../util/serial-pass.js';
 import { backoffMs } from '../util/backoff.js';
 import { countDeliveryFailure, countSent } from '../http/metrics.js';
@@ -17,6 +17,9 @@ import { HOST, newWorkerId } from '../util/ids.js';
 // frees its dead predecessor's leases at once.
 const LEASE_MS = 15_000;
 const RENEW_MS = 5_000;
+// While a loop delivers, the peer's row (its status) and pending key rotations are looked up
+// again at most this often, and at once when this process's key changed: not per batch.
+const RECHECK_MS = 1_000;
 
 function isAlive(pid: number): boolean {
   try {
@@ -79,7 +82,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    this.queued.fire();
+    this.queued.close();
     await this.runner.stop();
   }
 
@@ -127,34 +130,47 @@ export class DeliveryWorker {
     if (!(await this.lease(peerId))) return;
     const renew = setInterval(() => void this.lease(peerId).catch(() => undefined), RENEW_MS);
     const window = new DeliveryWindow(this.ctx.settings.deliveryWindow);
+    const batchSize = this.ctx.settings.deliveryBatchSize;
     let batches = 0;
+    let peer: PeerRow | undefined;
+    let checkedAt = 0;
+    let checkedKey = '';
     try {
       while (!this.stopped && !window.failed) {
         const since = this.queued.generation;
-        const peer = await findPeer(this.ctx.store.db, peerId);
-        if (!peer || peer.status !== 'active') break;
-        // A key rotation goes first and alone in the pipe: the batch is signed with the new
-        // key, which the peer learns from the announcement inside it. Nothing else travels
-        // with it: a batch signed with a key the peer has not pinned must be small (the inbox
-        // refuses a large one before parsing it).
-        const rotations = await this.pending(peerId, { rotation: true, limit: 10 });
-        if (rotations.length > 0) {
-          await window.drain();
-          if (!(await this.sendOnce(peer, rotations))) break;
-          continue;
+        const recheck = Date.now() - checkedAt >= RECHECK_MS || checkedKey !== this.ctx.identity.fingerprint;
+        if (recheck) {
+          checkedAt = Date.now();
+          checkedKey = this.ctx.identity.fingerprint;
+          peer = await findPeer(this.ctx.store.db, peerId);
+          if (!peer || peer.status !== 'active') break;
+          // A key rotation goes first and alone in the pipe: the batch is signed with the new
+          // key, which the peer learns from the announcement inside it. Nothing else travels
+          // with it: a batch signed with a key the peer has not pinned must be small (the inbox
+          // refuses a large one before parsing it).
+          const rotations = await this.pending(peerId, { rotation: true, limit: 10 });
+          if (rotations.length > 0) {
+            await window.drain();
+            if (!(await this.sendOnce(peer, rotations))) break;
+            checkedAt = 0;
+            continue;
+          }
         }
+        if (!peer) break;
         // With nothing in flight, look from the lowest pending release number again, which
         // also picks up messages whose transaction committed after later ones.
         if (window.empty) window.cursor = -1;
-        const rows = await this.pending(peerId, { afterSeq: window.cursor, limit: this.ctx.settings.deliveryBatchSize });
+        const rows = await this.pending(peerId, { afterSeq: window.cursor, limit: batchSize });
         if (rows.length === 0) {
           if (window.empty) break;
-          // Nothing beyond what is in flight: wait for a batch to settle, or for messages to
-          // queue (a backlog goes at once; less waits for the settle, below).
-          await window.settleOneOr(this.queued.wait(since));
+          // Nothing beyond what is in flight: wait for a batch to settle, or for enough calls
+          // that messages were queued to make a backlog (each call queued one or more), which
+          // goes at once; fewer go with the settle. Looking after every call would cost a
+          // query per message queued under a steady trickle.
+          await window.settleOneOr(this.queued.wait(since, backlogOf(batchSize)));
           continue;
         }
-        if (!sendsNow(rows.length, window.batches, this.ctx.settings.deliveryBatchSize)) {
+        if (!sendsNow(rows.length, window.batches, batchSize)) {
           await window.settleOne();
           continue;
         }

@@ -1,5 +1,5 @@
 import type { Actor, NodeContext } from '../context.js';
-import { appendAudit, appendAuditMany } from '../audit/audit.repository.js';
+import { appendAudit } from '../audit/audit.repository.js';
 import { GroupCommit } from '../util/group-commit.js';
 import { NotFoundError } from '../errors.js';
 import { CatchUpType, NoticeType, PingType } from './builtin/builtin-types.js';
@@ -63,7 +63,7 @@ export function sendNotice(ctx: NodeContext, actor: Actor, nodeId: string, subje
 const noticeCommits = new WeakMap<NodeContext, GroupCommit<NoticeRequest, string[]>>();
 
 async function queueNotices(ctx: NodeContext, reqs: NoticeRequest[]): Promise<string[][]> {
-  const { db, dialect } = ctx.store;
+  const { db } = ctx.store;
   return db.transaction().execute(async (trx) => {
     const ids: string[][] = reqs.map(() => []);
     for (const peer of new Set(reqs.map((r) => r.nodeId))) {
@@ -74,7 +74,17 @@ async function queueNotices(ctx: NodeContext, reqs: NoticeRequest[]): Promise<st
         const reply = r.reply ? { in_reply_to: r.reply.inReplyTo } : {};
         return Array.from({ length: r.count }, (_, k) => ({ subject: r.count > 1 ? `${r.subject} #${k + 1}` : r.subject, text: r.text, ...reply }));
       });
-      const envs = await enqueueMessages(ctx, trx, peer, NoticeType.type, bodies);
+      // Each request's audit entry names its first message: appended with the release's.
+      const audit = (envs: { id: string }[]) => {
+        let at = 0;
+        return mine.map((i) => {
+          const r = reqs[i]!;
+          const first = envs[at]!.id;
+          at += r.count;
+          return { actor: r.actor.ref, ip: r.actor.ip, action: 'federation.notice_send', target: `peer:${peer}`, details: { count: r.count, first_id: first, ...(r.reply ? { in_reply_to: r.reply.inReplyTo } : {}) } };
+        });
+      };
+      const envs = await enqueueMessages(ctx, trx, peer, NoticeType.type, bodies, undefined, audit);
       const sent: SentNoticeRow[] = [];
       let at = 0;
       for (const i of mine) {
@@ -86,11 +96,6 @@ async function queueNotices(ctx: NodeContext, reqs: NoticeRequest[]): Promise<st
       }
       await recordSentNotices(trx, sent);
     }
-    await appendAuditMany(
-      trx,
-      dialect,
-      reqs.map((r, i) => ({ actor: r.actor.ref, ip: r.actor.ip, action: 'federation.notice_send', target: `peer:${r.nodeId}`, details: { count: r.count, first_id: ids[i]![0], ...(r.reply ? { in_reply_to: r.reply.inReplyTo } : {}) } })),
-    );
     return ids;
   });
 }

@@ -13,10 +13,11 @@ import { newMessageId, signEnvelopeCanonical, type Envelope } from './protocol/e
  * Puts signed messages for one peer in the durable outbox, inside the caller's transaction:
  * the change that produced them and the messages commit together or not at all. This is the
  * only way into the outbox: each body passes the release gate first, and the audit log
- * records what was released to whom. `alsoAudit`: entries of the caller's own change, appended
- * right after the release's (one read of the chain's head for all).
+ * records what was released to whom. `alsoAudit`: entries of the caller's own change (or a
+ * function of the signed envelopes giving them), appended right after the release's (one read
+ * of the chain's head for all).
  */
-export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[], issuedAt = new Date().toISOString(), alsoAudit: readonly AuditInput[] = []): Promise<Envelope<B>[]> {
+export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId: string, type: string, bodies: B[], issuedAt = new Date().toISOString(), alsoAudit: readonly AuditInput[] | ((envelopes: Envelope<B>[]) => AuditInput[]) = []): Promise<Envelope<B>[]> {
   if (bodies.some(holdsNul)) throw new InvalidInputError('text holding U+0000 cannot be sent: a node cannot store it');
   const peer = await findPeer(trx, peerId);
   if (!peer) throw new NotFoundError(`peer ${peerId}`);
@@ -42,7 +43,7 @@ export async function enqueueMessages<B>(ctx: NodeContext, trx: DbOrTrx, peerId:
       target: `peer:${peerId}`,
       details: { type, count: signed.length, first_seq: first, first_id: signed[0]?.envelope.id ?? null },
     },
-    ...alsoAudit,
+    ...(typeof alsoAudit === 'function' ? alsoAudit(signed.map((x) => x.envelope)) : alsoAudit),
   ]);
   return signed.map((s) => s.envelope);
 }

@@ -60,6 +60,38 @@ describe('the delivery window', () => {
     expect(woke).toBe(true);
   });
 
+  it('wakes a wait for several calls only once that many were fired since the look, counting those fired before the wait', async () => {
+    const signal = new WakeSignal();
+    const since = signal.generation;
+    signal.fire(); // fired between the look and the wait: counts
+    let woke = false;
+    const waiting = signal.wait(since, 3).then(() => (woke = true));
+    signal.fire();
+    await tick();
+    expect(woke).toBe(false);
+    signal.fire();
+    await waiting;
+    expect(woke).toBe(true);
+    // Several waits at once: each wakes at its own count.
+    const g = signal.generation;
+    const order: number[] = [];
+    const a = signal.wait(g, 2).then(() => order.push(2));
+    const b = signal.wait(g, 1).then(() => order.push(1));
+    signal.fire(2);
+    await Promise.all([a, b]);
+    expect(order.sort()).toEqual([1, 2]);
+  });
+
+  it('wakes every wait once closed, and later waits at once (the worker is stopping)', async () => {
+    const signal = new WakeSignal();
+    const pending = signal.wait(signal.generation, 1000);
+    signal.close();
+    await pending;
+    let woke = false;
+    await Promise.race([signal.wait(signal.generation, 1000).then(() => (woke = true)), tick()]);
+    expect(woke).toBe(true);
+  });
+
   it('closes on a failed send, still awaiting the others, and starts from the lowest message after a drain', async () => {
     const w = new DeliveryWindow(3);
     const [s1, s2] = [send(), send()];
