@@ -17,6 +17,10 @@ export function channelOf(schema: string | undefined): string {
 }
 
 const RECONNECT_MS = 2000;
+// After a notification, the next of the same kind waits this long and goes once for all that
+// came meanwhile: a busy node (a request per millisecond, each announcing `desk.changed`)
+// then costs the database a notification a few times a second, not one per request.
+const NOTIFY_GAP_MS = 100;
 
 export interface PgEventsBridge {
   /** Resolves once the process listens (or gave up for now and will retry). */
@@ -51,15 +55,18 @@ export function pgEventsBridge(ctx: NodeContext, log: FastifyBaseLogger): PgEven
     if (flushing) return;
     flushing = true;
     try {
-      while (waiting.size) {
-        const [key, e] = waiting.entries().next().value as [string, NodeEvent];
-        waiting.delete(key);
-        const c = client;
-        if (!c) {
-          waiting.clear();
-          break;
+      while (waiting.size && !stopped) {
+        const round = [...waiting.values()];
+        waiting.clear();
+        for (const e of round) {
+          const c = client;
+          if (!c) {
+            waiting.clear();
+            return;
+          }
+          await c.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ origin, type: e.type, source: e.source })]).catch((err: Error) => log.warn({ err }, 'live events between processes: notify failed'));
         }
-        await c.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ origin, type: e.type, source: e.source })]).catch((err: Error) => log.warn({ err }, 'live events between processes: notify failed'));
+        await new Promise<void>((r) => setTimeout(r, NOTIFY_GAP_MS).unref());
       }
     } finally {
       flushing = false;
