@@ -10,6 +10,7 @@ import { BatchRefusedError, checkBatchHeader, receiveBatch, SMALL_BATCH_BYTES, v
 import { RejectReason } from './protocol/receipt.js';
 import { MAX_JSON_DEPTH, readBatchFrame, scanBatchText } from './protocol/batch-scan.js';
 import { AddressBudget } from './delivery.rules.js';
+import { InboxLane } from './inbox-lane.js';
 import { addPeer, listPeers, retryPeerNow, setPeerStatus } from './peers.service.js';
 import { describeSelf } from './protocol/node-description.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
@@ -50,12 +51,15 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
   // from both ends of the raw text (the body is not even passed through), so that a stranger,
   // a replay or a batch for another node is refused at once; then the batch signature is
   // verified over the text as sent; only then is the body scanned for depth and parsed. A
-  // source address whose batches are refused is cut off before its bodies are read.
+  // source address whose batches are refused is cut off before its bodies are read, and the
+  // large bodies of addresses that have not delivered lately are read one at a time (InboxLane).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   const budget = new AddressBudget(ctx.settings.inboxRatePerMinute);
+  const lane = new InboxLane(SMALL_BATCH_BYTES);
   const signedTexts = new WeakMap<object, SignedBatchText>();
   const bytesRead = new WeakMap<object, number>();
   const deposits = new WeakMap<object, number>();
+  const turns = new WeakMap<object, { open: boolean }>();
   void app.register(async (plain) => {
     const inbox = plain.withTypeProvider<TypeBoxTypeProvider>();
     inbox.removeContentTypeParser('application/json');
@@ -105,9 +109,23 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
         // so that the body is not read either: a source that was cut off cannot make the node
         // answer it as fast as it can ask.
         onRequest: async (req, reply) => {
-          const deposit = budget.take(req.ip, Number(req.headers['content-length']) || 0);
+          const declared = Number(req.headers['content-length']) || 0;
+          const deposit = budget.take(req.ip, declared);
           if (deposit !== null) {
             deposits.set(req, deposit);
+            // A body of unknown length counts as large.
+            if (!lane.mustWait(req.ip, req.headers['content-length'] === undefined ? Infinity : declared)) return;
+            if (!(await lane.enter())) {
+              void reply.header('connection', 'close');
+              throw new AppError(503, 'inbox-busy', 'Busy', 'large batches from unproven sources are read one at a time and none could be read in time; retry later');
+            }
+            // The turn ends with the answer, or when the connection closes without one.
+            const turn = { open: true };
+            turns.set(req, turn);
+            reply.raw.once('close', () => {
+              if (turn.open) lane.leave();
+              turn.open = false;
+            });
             return;
           }
           await new Promise((r) => setTimeout(r, CUT_OFF_PAUSE_MS));
@@ -117,12 +135,20 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
         onResponse: async (req, reply) => {
           const deposit = deposits.get(req);
           if (deposit !== undefined) budget.settle(req.ip, reply.statusCode === 200, Math.max(Number(req.headers['content-length']) || 0, bytesRead.get(req) ?? 0), deposit);
+          if (reply.statusCode === 200) lane.prove(req.ip);
+          const turn = turns.get(req);
+          if (turn?.open) {
+            turn.open = false;
+            // A refused body keeps the lane a while longer, so that refused bodies take a bounded
+            // share of the node's time however fast they come.
+            lane.leave(reply.statusCode === 200 ? 0 : lane.pauseAfterRefusal(bytesRead.get(req) ?? 0));
+          }
         },
         schema: {
           tags: ['federation'],
           summary: 'Deliver a signed batch of signed messages; answers with a signed receipt, or a problem when the batch is refused as a whole',
           body: BatchSchema,
-          response: { 200: ReceiptSchema, ...problemResponses, 413: problemResponses[400], 422: problemResponses[400], 429: problemResponses[400] },
+          response: { 200: ReceiptSchema, ...problemResponses, 413: problemResponses[400], 422: problemResponses[400], 429: problemResponses[400], 503: problemResponses[400] },
         },
       },
       async (req, reply) => {

@@ -85,3 +85,29 @@ describe.each(DIALECTS)('the inbox limits requests per source address on %s', (d
     expect([r.status, r.type]).toEqual([429, 'application/problem+json; charset=utf-8']);
   });
 });
+
+describe.each(DIALECTS)('the inbox reads the large bodies of sources that have not delivered one at a time on %s', (dialect) => {
+  let fx: InboxFixture;
+  beforeAll(async () => {
+    fx = await inboxFixture(dialect, { inboxRatePerMinute: 1_000_000 });
+  }, 60_000);
+  afterAll(() => fx?.close());
+
+  it('answers them in turn, each refused one holding the lane for its reading time at 100 KiB/ms, and none fails for waiting', async () => {
+    const stranger = makeIdentity('xx-cert');
+    const big = JSON.stringify(fx.batch(Array.from({ length: 1000 }, () => fx.notice({ body: { subject: 'bulk', text: 'x'.repeat(2000) } } as Partial<Envelope>, stranger)), {}, stranger));
+    const pauseMs = Math.floor(Buffer.byteLength(big) / (100 * 1024));
+    expect(pauseMs).toBeGreaterThan(15);
+    const t0 = performance.now();
+    const answered = await Promise.all([0, 1, 2].map(async () => {
+      const r = await fx.post(big);
+      return { status: r.status, at: performance.now() - t0 };
+    }));
+    expect(answered.map((a) => a.status)).toEqual([403, 403, 403]);
+    const at = answered.map((a) => a.at).sort((x, y) => x - y);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(pauseMs - 2);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(pauseMs - 2);
+    // A real peer's small batch is never held up, and proves its address.
+    expect((await fx.post(fx.batch([fx.notice()]))).status).toBe(200);
+  });
+});
