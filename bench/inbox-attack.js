@@ -124,6 +124,7 @@ function startAttacker(a, b, mode) {
   });
   return {
     ready,
+    pid: child.pid,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -179,6 +180,7 @@ async function phase(dialect, pair, mode, unloaded) {
   if (attack) await attack.ready;
   const startIso = new Date().toISOString();
   const a0 = { cpu: cpuSeconds(a.pid), q: runQueueSeconds(a.pid) };
+  const b0 = { cpu: cpuSeconds(b.pid), q: runQueueSeconds(b.pid), attacker: attack ? cpuSeconds(attack.pid) : null };
   const stopProbe = probeHealth(a);
   const t0 = performance.now();
   const r = await paced({
@@ -190,6 +192,7 @@ async function phase(dialect, pair, mode, unloaded) {
   const endIso = new Date().toISOString();
   const health = await stopProbe();
   const a1 = { cpu: cpuSeconds(a.pid), q: runQueueSeconds(a.pid) };
+  const b1 = { cpu: cpuSeconds(b.pid), q: runQueueSeconds(b.pid), attacker: attack ? cpuSeconds(attack.pid) : null };
   const attacked = attack ? await attack.stop() : null;
   assertAlive(a.server.child, A_ID);
   assertAlive(b.server.child, B_ID);
@@ -209,13 +212,16 @@ async function phase(dialect, pair, mode, unloaded) {
     attack: attacked,
     a_cpu_cores: round((a1.cpu - a0.cpu) / wall, 2),
     a_runq_wait: a0.q === null || a1.q === null ? null : round((a1.q - a0.q) / wall, 2),
+    b_cpu_cores: round((b1.cpu - b0.cpu) / wall, 2),
+    b_runq_wait: b0.q === null || b1.q === null ? null : round((b1.q - b0.q) / wall, 2),
+    attacker_cpu_cores: b0.attacker === null || b1.attacker === null ? null : round((b1.attacker - b0.attacker) / wall, 2),
     // A's CPU time per junk batch beyond what B's messages cost it unloaded: the steadiest figure on a busy machine.
     a_cpu_ms_per_attack_batch: attacked?.batches && unloaded ? round(((a1.cpu - a0.cpu) - unloaded.a_cpu_cores * wall) * 1000 / attacked.batches, 1) : null,
     b_peer_failures_after: failedAttempts,
     loadavg_1m_after: round(loadavg()[0], 2),
   };
   const q = row.to_receipt;
-  log(`[${label}] ${row.achieved_msgs_per_s} msg/s from B; created->receipted p50 ${q.p50_ms} p99 ${q.p99_ms} max ${q.max_ms} ms; /healthz on A p50 ${health.p50_ms} p99 ${health.p99_ms} max ${health.max_ms} ms (${health.n} probes, ${health.failures} failed); A CPU ${row.a_cpu_cores} (run-queue wait ${row.a_runq_wait})${attacked ? `; A CPU ms per junk batch ${row.a_cpu_ms_per_attack_batch}; attacker: ${attacked.batches} batches of ${attacked.batch_mib} MiB (${attacked.mib_per_s} MiB/s), answers ${JSON.stringify(attacked.statuses)}` : ''}`);
+  log(`[${label}] ${row.achieved_msgs_per_s} msg/s from B; created->receipted p50 ${q.p50_ms} p99 ${q.p99_ms} max ${q.max_ms} ms; /healthz on A p50 ${health.p50_ms} p99 ${health.p99_ms} max ${health.max_ms} ms (${health.n} probes, ${health.failures} failed); A CPU ${row.a_cpu_cores} (run-queue wait ${row.a_runq_wait}), B CPU ${row.b_cpu_cores} (run-queue wait ${row.b_runq_wait})${attacked ? `, attacker CPU ${row.attacker_cpu_cores}` : ''}${attacked ? `; A CPU ms per junk batch ${row.a_cpu_ms_per_attack_batch}; attacker: ${attacked.batches} batches of ${attacked.batch_mib} MiB (${attacked.mib_per_s} MiB/s), answers ${JSON.stringify(attacked.statuses)}` : ''}`);
   return row;
 }
 
@@ -263,6 +269,7 @@ function report(results) {
       ['  B created->receipted p50/p99/max', ph(mode, (p) => `${p.to_receipt.p50_ms} / ${p.to_receipt.p99_ms} / ${p.to_receipt.max_ms}`)],
       ['  A /healthz p50/p99/max ms', ph(mode, (p) => `${p.healthz.p50_ms} / ${p.healthz.p99_ms} / ${p.healthz.max_ms}`)],
       ['  A CPU cores (run-queue wait)', ph(mode, (p) => `${p.a_cpu_cores} (${p.a_runq_wait})`)],
+      ['  B CPU cores (run-queue wait); attacker', ph(mode, (p) => `${p.b_cpu_cores} (${p.b_runq_wait})${p.attacker_cpu_cores === null ? '' : `; ${p.attacker_cpu_cores}`}`)],
     );
     if (mode !== 'unloaded') {
       rows.push(
