@@ -35,6 +35,9 @@ export interface Settings {
   federationBodyLimitBytes: number;
   /** Requests to the federation inbox per minute from one source address. */
   inboxRatePerMinute: number;
+  /** A large body that holds the inbox's lane must arrive within the grace plus its size at this rate. */
+  inboxMinReadBytesPerSecond: number;
+  inboxReadGraceMs: number;
   /** Directory: an entry published longer ago than this is flagged as stale. */
   directoryStaleAfterDays: number;
   /** Notifications: `smtp(s)://user:pass@host:port`; undefined = e-mail off (rows recorded as skipped). */
@@ -171,6 +174,8 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   directoryStaleAfterDays: { env: 'ACCORD_DIRECTORY_STALE_AFTER_DAYS', parse: int(1, 3650), default: () => 90 },
   federationBodyLimitBytes: { env: 'ACCORD_FEDERATION_BODY_LIMIT_BYTES', parse: int(1024, 256 * 1024 * 1024), default: () => 32 * 1024 * 1024 },
   inboxRatePerMinute: { env: 'ACCORD_INBOX_RATE_PER_MINUTE', parse: int(1, 10_000_000), default: () => 6000 },
+  inboxMinReadBytesPerSecond: { env: 'ACCORD_INBOX_MIN_READ_BYTES_PER_SECOND', parse: int(1024, 1024 * 1024 * 1024), default: () => 128 * 1024 },
+  inboxReadGraceMs: { env: 'ACCORD_INBOX_READ_GRACE_MS', parse: int(100, 3_600_000), default: () => 10_000 },
   smtpUrl: {
     env: 'ACCORD_SMTP_URL',
     parse: (raw) => {

@@ -55,17 +55,19 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
   // large bodies of addresses that have not delivered lately are read one at a time (InboxLane).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   const budget = new AddressBudget(ctx.settings.inboxRatePerMinute);
-  const lane = new InboxLane(SMALL_BATCH_BYTES);
+  const lane = new InboxLane(SMALL_BATCH_BYTES, 1, 30_000, 3_600_000, 100 * 1024, ctx.settings.inboxReadGraceMs, ctx.settings.inboxMinReadBytesPerSecond);
   const signedTexts = new WeakMap<object, SignedBatchText>();
   const bytesRead = new WeakMap<object, number>();
   const deposits = new WeakMap<object, number>();
-  const turns = new WeakMap<object, { open: boolean }>();
+  const turns = new WeakMap<object, { open: boolean; deadline?: NodeJS.Timeout }>();
   void app.register(async (plain) => {
     const inbox = plain.withTypeProvider<TypeBoxTypeProvider>();
     inbox.removeContentTypeParser('application/json');
     inbox.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (_req: unknown, raw: string | Buffer) => {
       const buf = typeof raw === 'string' ? Buffer.from(raw) : raw;
       bytesRead.set(_req as object, buf.length);
+      // The body has arrived: its reading deadline no longer applies.
+      clearTimeout(turns.get(_req as object)?.deadline);
       const frame = readBatchFrame(buf);
       let scanned = false;
       let header: BatchHeader;
@@ -119,10 +121,17 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
               void reply.header('connection', 'close');
               throw new AppError(503, 'inbox-busy', 'Busy', 'large batches from unproven sources are read one at a time and none could be read in time; retry later');
             }
-            // The turn ends with the answer, or when the connection closes without one.
-            const turn = { open: true };
+            // The turn ends with the answer, or when the connection closes without one; a body
+            // that has not arrived by its deadline is dropped with its connection, which ends it.
+            const bytes = req.headers['content-length'] === undefined ? ctx.settings.federationBodyLimitBytes : declared;
+            const turn: { open: boolean; deadline?: NodeJS.Timeout } = { open: true };
+            turn.deadline = setTimeout(() => {
+              req.log.warn({ ip: req.ip, bytes }, 'inbox: a large body did not arrive in time; its connection is closed');
+              req.raw.destroy();
+            }, lane.readDeadlineMs(bytes));
             turns.set(req, turn);
             reply.raw.once('close', () => {
+              clearTimeout(turn.deadline);
               if (turn.open) lane.leave();
               turn.open = false;
             });
@@ -137,6 +146,7 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
           if (deposit !== undefined) budget.settle(req.ip, reply.statusCode === 200, Math.max(Number(req.headers['content-length']) || 0, bytesRead.get(req) ?? 0), deposit);
           if (reply.statusCode === 200) lane.prove(req.ip);
           const turn = turns.get(req);
+          clearTimeout(turn?.deadline);
           if (turn?.open) {
             turn.open = false;
             // A refused body keeps the lane a while longer, so that refused bodies take a bounded

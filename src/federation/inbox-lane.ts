@@ -9,7 +9,9 @@
  * body that was refused the lane stays closed for as long as reading it at `refusedBytesPerMs`
  * would take, so that refused bodies, however fast they come, take a bounded share of the
  * node's time: at the default, a 30 MiB batch costs a few tens of ms to read and holds the lane
- * for 300 ms.
+ * for 300 ms. A turn is also bounded in time: a body that has not arrived by its reading deadline
+ * (a grace plus its size at a minimum rate) is dropped with its connection, so that a sender
+ * trickling bytes cannot hold the lane.
  */
 export class InboxLane {
   private readonly provenUntil = new Map<string, number>();
@@ -23,7 +25,14 @@ export class InboxLane {
     private readonly maxWaitMs = 30_000,
     private readonly provenForMs = 3_600_000,
     private readonly refusedBytesPerMs = 100 * 1024,
+    private readonly readGraceMs = 10_000,
+    private readonly minReadBytesPerSecond = 128 * 1024,
   ) {}
+
+  /** How long a body of `bytes` may take to arrive once it has its turn. */
+  readDeadlineMs(bytes: number): number {
+    return this.readGraceMs + Math.ceil((bytes * 1000) / this.minReadBytesPerSecond);
+  }
 
   /** How long the lane stays closed after a refused body of `bytes`. */
   pauseAfterRefusal(bytes: number): number {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/federation/protocol/envelope.js';
 import { DIALECTS } from '../_util/db.js';
@@ -109,5 +111,41 @@ describe.each(DIALECTS)('the inbox reads the large bodies of sources that have n
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(pauseMs - 2);
     // A real peer's small batch is never held up, and proves its address.
     expect((await fx.post(fx.batch([fx.notice()]))).status).toBe(200);
-  });
+  }, 20_000);
+});
+
+describe.each(DIALECTS)('the inbox drops a large body that trickles in while it holds the lane on %s', (dialect) => {
+  let fx: InboxFixture;
+  let port: number;
+  // A 2 MiB body has 200 ms + 2 MiB at 4 MiB/s = 700 ms to arrive once it has its turn.
+  beforeAll(async () => {
+    fx = await inboxFixture(dialect, { inboxRatePerMinute: 1_000_000, inboxReadGraceMs: 200, inboxMinReadBytesPerSecond: 4 * 1024 * 1024 });
+    await fx.app.listen({ host: '127.0.0.1', port: 0 });
+    port = (fx.app.server.address() as AddressInfo).port;
+  }, 60_000);
+  afterAll(() => fx?.close());
+
+  it('closes its connection at the deadline and gives the turn to the next body', async () => {
+    const slow = connect({ host: '127.0.0.1', port });
+    await once(slow, 'connect');
+    const t0 = performance.now();
+    slow.write(`POST /federation/v1/inbox HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${2 * 1024 * 1024}\r\n\r\n{"body":{"envelopes":[`);
+    const closed = once(slow, 'close').then(() => performance.now() - t0);
+    slow.resume();
+    // A stranger's large batch arrives just after and waits for the turn the trickle holds.
+    await new Promise((r) => setImmediate(r));
+    const stranger = makeIdentity('xx-cert');
+    const big = JSON.stringify(fx.batch(Array.from({ length: 1000 }, () => fx.notice({ body: { subject: 'bulk', text: 'x'.repeat(2000) } } as Partial<Envelope>, stranger)), {}, stranger));
+    const res = await fetch(`http://127.0.0.1:${port}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const answeredAt = performance.now() - t0;
+    const closedAt = await closed;
+    expect(closedAt).toBeGreaterThanOrEqual(650);
+    expect(closedAt).toBeLessThan(10_000);
+    // Answered on its merits (an unknown sender), not 503 for want of a turn, and only once the
+    // trickle had been dropped.
+    expect(res.status).toBe(403);
+    expect(answeredAt).toBeGreaterThanOrEqual(closedAt - 50);
+    // The node still reads a real peer's batch.
+    expect((await fx.post(fx.batch([fx.notice()]))).status).toBe(200);
+  }, 20_000);
 });
