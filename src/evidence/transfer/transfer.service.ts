@@ -261,6 +261,8 @@ export async function offerNewAttachments(ctx: NodeContext, log?: FastifyBaseLog
   return { offered, more: rows.length === OFFERS_PER_RUN && offered > 0 };
 }
 
+const SENDER_PROGRESS_EVERY = 16;
+
 /** Which sender row a peer may read: an outgoing transfer of that attachment to that very peer (403 otherwise). */
 async function outgoingFor(ctx: NodeContext, peer: string, attachmentId: string): Promise<TransferRow> {
   const r = await transferRow(ctx.store.db, attachmentId);
@@ -303,7 +305,10 @@ export async function serveChunk(ctx: NodeContext, peer: string, attachmentId: s
   } finally {
     await fh.close();
   }
-  if (r.state === 'offered' || (r.state === 'transferring' && index + 1 > r.next_chunk)) {
+  // How far the peer got is shown on the sender's transfer: written on the first chunk, every
+  // SENDER_PROGRESS_EVERY chunks and the last, not once per chunk (the receiver's answer settles it).
+  const ahead = index + 1 - r.next_chunk;
+  if (r.state === 'offered' || (r.state === 'transferring' && ahead > 0 && (ahead >= SENDER_PROGRESS_EVERY || index + 1 === r.chunks))) {
     await ctx.store.db
       .updateTable('evidence_transfers')
       .set({ state: 'transferring', next_chunk: index + 1, updated_at: new Date().toISOString() })
