@@ -7,6 +7,7 @@
 //   BENCH_TAXII_OBJECTS (1000000)   objects in the store
 //   BENCH_DURATION (10)             seconds per kind
 //   BENCH_DIALECTS                  sqlite,postgres
+//   BENCH_CPU_PROF=1                CPU profile of the server under test-results/bench-prof/
 
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
@@ -14,11 +15,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBundle } from './intel-import.js';
-import { benchHeader, cli, cliRun, cpuSeconds, dialectsFromEnv, dropSchema, eachDialect, finishBench, log, nCpu, PG_URL, posInt, printTable, ROOT, round, runMain, startServer, stopServer } from './lib.js';
+import { benchHeader, cli, cliRun, cpuSeconds, dialectsFromEnv, dropSchema, eachDialect, finishBench, log, nCpu, OUT_DIR, PG_URL, posInt, printTable, ROOT, round, runMain, startServer, stopServer } from './lib.js';
 
 const N = posInt(process.env.BENCH_TAXII_OBJECTS, 1_000_000);
 const DURATION = posInt(process.env.BENCH_DURATION, 10);
 const CONNECTIONS = 8;
+const PROF = process.env.BENCH_CPU_PROF === '1' ? join(OUT_DIR, 'bench-prof') : null;
 const TARGET = { p99_ms: 25, rps: 2000 };
 const LOAD_AT_START = loadavg().map((x) => round(x, 2));
 const COLLECTION = '3c1f7d0e-2b9a-4c55-8e61-5f0d6b7a9c21';
@@ -54,7 +56,7 @@ async function runDialect(dialect) {
     cliRun(['intel', 'import', file, '--data', dataDir, '--no-progress']);
     log(`[${dialect}] ${N} objects imported in ${round((performance.now() - t0) / 1000, 1)} s`);
     rmSync(file);
-    server = await startServer(dataDir, { label: `taxii-${dialect}` });
+    server = await startServer(dataDir, { label: `taxii-${dialect}`, prof: PROF });
     const base = `/taxii2/api/collections/${COLLECTION}/objects/?limit=100`;
     const runs = [];
     runs.push(await measure(server, token, 'first page', base));

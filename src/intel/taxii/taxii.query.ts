@@ -1,6 +1,6 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type CompiledQuery, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import type { DbOrTrx } from '../../store/db.js';
+import type { DbOrTrx, Dialect } from '../../store/db.js';
 import { DEFAULT_POLICY, type Audience, type PolicyOptions } from '../policy/release.policy.js';
 import { policyWhere } from '../store/objects.query.js';
 
@@ -145,16 +145,10 @@ export async function firstSeqAddedAfter(db: DbOrTrx, t: string): Promise<number
   return lo;
 }
 
-/** One page of objects (or manifest rows) the audience may see, in seq order; `limit + 1` rows tell whether there are more. */
-export async function taxiiPage(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: TaxiiFilter): Promise<TaxiiRow[]> {
-  let from = f.after ?? 0;
-  if (f.addedAfter !== undefined) {
-    const first = await firstSeqAddedAfter(db, f.addedAfter);
-    if (first === null) return [];
-    from = Math.max(from, first - 1);
-  }
+/** The rows of a page's filter after `from`, before the columns, order and limit are chosen. */
+function pageWhere(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: TaxiiFilter, from: number) {
   const versions = f.versions ?? ['last'];
-  let q = db.selectFrom('intel_objects').select(['seq', 'id', 'version', 'date_added', 'spec_version', 'object']).where('seq', '>', from).where(policyWhere(audience, options));
+  let q = db.selectFrom('intel_objects').where('seq', '>', from).where(policyWhere(audience, options));
   if (f.ids?.length) q = q.where('id', 'in', f.ids);
   if (f.types?.length) q = q.where('type', 'in', f.types);
   if (f.specVersions?.length) q = q.where('spec_version', 'in', f.specVersions);
@@ -169,6 +163,103 @@ export async function taxiiPage(db: DbOrTrx, audience: Audience, options: Policy
       return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`;
     });
   }
-  const rows = await q.orderBy('seq').limit(f.limit + 1).execute();
+  return q;
+}
+
+/** Where a page starts: after `next`, and after the first seq added after `added_after`; null when nothing can follow. */
+async function pageStart(db: DbOrTrx, f: TaxiiFilter): Promise<number | null> {
+  let from = f.after ?? 0;
+  if (f.addedAfter !== undefined) {
+    const first = await firstSeqAddedAfter(db, f.addedAfter);
+    if (first === null) return null;
+    from = Math.max(from, first - 1);
+  }
+  return from;
+}
+
+/** One page of objects (or manifest rows) the audience may see, in seq order; `limit + 1` rows tell whether there are more. */
+export async function taxiiPage(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: TaxiiFilter): Promise<TaxiiRow[]> {
+  const from = await pageStart(db, f);
+  if (from === null) return [];
+  const rows = await pageWhere(db, audience, options, f, from).select(['seq', 'id', 'version', 'date_added', 'spec_version', 'object']).orderBy('seq').limit(f.limit + 1).execute();
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** A page of objects as one JSON text: the stored texts joined by the database, in seq order. */
+export interface TaxiiObjectsPage {
+  /** Objects on the page (at most the limit). */
+  count: number;
+  /** `objects` members, comma-separated; empty when none. */
+  objects: string;
+  more: boolean;
+  /** The last object's seq (the next page's cursor). */
+  lastSeq: number;
+  firstAdded: string | null;
+  lastAdded: string | null;
+}
+
+/**
+ * The objects of a page, joined into one text by the database: a hundred rows of several
+ * columns each cost more to hand over and turn into values than the query costs to run, and
+ * the answer only repeats the stored texts. The page's last seq and first and last date_added
+ * come with it; the row after the limit only tells that there are more.
+ */
+export async function taxiiObjectsPage(db: DbOrTrx, dialect: Dialect, audience: Audience, options: PolicyOptions, f: TaxiiFilter): Promise<TaxiiObjectsPage> {
+  const empty = { count: 0, objects: '', more: false, lastSeq: 0, firstAdded: null, lastAdded: null };
+  const from = await pageStart(db, f);
+  if (from === null) return empty;
+  const q = objectsPageQuery(db, dialect, audience, options, f);
+  const parameters = q.parameters.slice();
+  parameters[q.fromAt] = from;
+  const { rows } = await db.executeQuery<{ n: number | string; last_seq: number | string | null; first_added: string | null; last_added: string | null; objects: string | null }>({ ...q.query, parameters });
+  const r = rows[0];
+  const n = Number(r?.n ?? 0);
+  if (!r || n === 0) return empty;
+  return { count: Math.min(n, f.limit), objects: r.objects ?? '', more: n > f.limit, lastSeq: Number(r.last_seq), firstAdded: r.first_added, lastAdded: r.last_added };
+}
+
+/** Stands for the page's start in a compiled query, whose parameter it becomes per request. */
+const FROM = -0.5;
+const compiledPages = new WeakMap<PolicyOptions, Map<string, { query: CompiledQuery; parameters: readonly unknown[]; fromAt: number }>>();
+
+/**
+ * The objects page's query, compiled once per shape (audience, policy, filter, scope and
+ * limit) with the start as a parameter: building and compiling it with the query builder
+ * costs more than SQLite takes to run it.
+ */
+function objectsPageQuery(db: DbOrTrx, dialect: Dialect, audience: Audience, options: PolicyOptions, f: TaxiiFilter) {
+  let cache = compiledPages.get(options);
+  if (!cache) compiledPages.set(options, (cache = new Map()));
+  const key = JSON.stringify([dialect, audience, f.limit, f.ids, f.types, f.specVersions, f.versions, f.scope]);
+  let hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const limit = f.limit;
+  const rows = pageWhere(db, audience, options, f, FROM).select(['seq', 'date_added', 'object']).orderBy('seq').limit(limit + 1);
+  const numbered = db.selectFrom(rows.as('p')).select(['p.seq', 'p.date_added', 'p.object', sql<number>`row_number() over (order by p.seq)`.as('rn')]);
+  // PostgreSQL joins in the order the aggregate names. SQLite joins in the order rows come from
+  // the subquery, which reads them in seq order (an ORDER BY inside group_concat would copy
+  // every text into a temporary b-tree first); the paging test checks the order on both.
+  const joined = dialect === 'postgres' ? sql`string_agg(w.object, ',' order by w.seq)` : sql`group_concat(w.object, ',')`;
+  const shown = sql`(where w.rn <= ${sql.lit(limit)})`;
+  const query = db
+    .selectFrom(numbered.as('w'))
+    .select([
+      sql<number | string>`count(*)`.as('n'),
+      sql<number | string | null>`max(w.seq) filter ${shown}`.as('last_seq'),
+      // date_added never goes back as seq grows: the least and the greatest are the first and the last.
+      sql<string | null>`min(w.date_added) filter ${shown}`.as('first_added'),
+      sql<string | null>`max(w.date_added) filter ${shown}`.as('last_added'),
+      sql<string | null>`${joined} filter ${shown}`.as('objects'),
+    ])
+    .compile();
+  const fromAt = query.parameters.indexOf(FROM);
+  if (fromAt < 0 || query.parameters.lastIndexOf(FROM) !== fromAt) throw new Error('the page query does not take its start once');
+  hit = { query, parameters: query.parameters, fromAt };
+  if (cache.size >= 200) cache.delete(cache.keys().next().value!);
+  cache.set(key, hit);
+  return hit;
 }

@@ -13,7 +13,7 @@ import { findRelease } from '../releases/releases.service.js';
 import { DEFAULT_POLICY, type Audience } from '../policy/release.policy.js';
 import { BundleFormatError } from '../store/bundle-stream.js';
 import { deleteObjectVersions } from '../store/objects.repository.js';
-import { taxiiPage, type CollectionScope, type ReleaseScope, type TaxiiFilter, type TaxiiRow } from './taxii.query.js';
+import { taxiiObjectsPage, taxiiPage, type CollectionScope, type ReleaseScope, type TaxiiFilter, type TaxiiRow } from './taxii.query.js';
 import { groupCollections, type GroupCollection } from './taxii.groups.js';
 import { addObjects, findStatus, taxiiTime } from './taxii.status.js';
 
@@ -163,6 +163,9 @@ function filterOf(query: Record<string, unknown>): TaxiiFilter {
   return { limit, after, addedAfter: added, ids: list(query['match[id]']), types: list(query['match[type]']), versions, specVersions: list(query['match[spec_version]']) };
 }
 
+/** A page's `next`: the last seq shown, as base64url text. */
+const cursorOf = (seq: number): string => Buffer.from(String(seq)).toString('base64url');
+
 function pageHeaders(reply: FastifyReply, rows: TaxiiRow[]): void {
   if (rows.length === 0) return;
   reply.header('X-TAXII-Date-Added-First', taxiiTime(rows[0]!.date_added));
@@ -260,16 +263,21 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
       const rows = await taxiiPage(ctx.store.db, taxiiAudience(req), policy, f);
       const more = rows.length > f.limit;
       const shown = rows.slice(0, f.limit);
-      return { rows: shown, more, next: more ? Buffer.from(String(shown[shown.length - 1]!.seq)).toString('base64url') : undefined };
+      return { rows: shown, more, next: more ? cursorOf(shown[shown.length - 1]!.seq) : undefined };
     };
 
     /** An envelope built from the stored JSON texts, without parsing them again. */
     const envelope = (p: { rows: TaxiiRow[]; more: boolean; next?: string }) => `{"more":${p.more}${p.next ? `,"next":"${p.next}"` : ''},"objects":[${p.rows.map((r) => r.object).join(',')}]}`;
 
     taxii.get(`${ROOT}/collections/:collection/objects/`, { config: read, schema: { tags, summary: 'TAXII 2.1 objects of a collection, paged (limit, next) and filtered (added_after, match[id|type|version|spec_version])', params: CollectionParams } }, async (req, reply) => {
-      const p = await page(req);
-      pageHeaders(reply, p.rows);
-      return reply.header('content-type', TAXII_MEDIA_TYPE).send(Buffer.from(p.rows.length ? envelope(p) : '{"more":false}'));
+      const c = await collection(req, req.params.collection);
+      const p = await taxiiObjectsPage(ctx.store.db, ctx.store.dialect, taxiiAudience(req), policy, { ...filterOf(req.query as Record<string, unknown>), scope: c.scope });
+      reply.header('content-type', TAXII_MEDIA_TYPE);
+      if (p.count === 0) return reply.send(Buffer.from('{"more":false}'));
+      reply.header('X-TAXII-Date-Added-First', taxiiTime(p.firstAdded!));
+      reply.header('X-TAXII-Date-Added-Last', taxiiTime(p.lastAdded!));
+      // A buffer: fastify would rewrite the media type of a string (adding a charset).
+      return reply.send(Buffer.from(`{"more":${p.more}${p.more ? `,"next":"${cursorOf(p.lastSeq)}"` : ''},"objects":[${p.objects}]}`));
     });
 
     taxii.get(`${ROOT}/collections/:collection/manifest/`, { config: read, schema: { tags, summary: 'TAXII 2.1 manifest of a collection', params: CollectionParams } }, async (req, reply) => {

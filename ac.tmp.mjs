@@ -1,0 +1,14 @@
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { startServer, stopServer } from './bench/lib.js';
+const token = readFileSync('/tmp/tx/token', 'utf8').trim();
+const server = await startServer('/tmp/tx/node', { label: 'x' });
+const stat = () => { const f = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' '); return { u: Number(f[11]) / 100, s: Number(f[12]) / 100 }; };
+const url = `${server.url}/taxii2/api/collections/3c1f7d0e-2b9a-4c55-8e61-5f0d6b7a9c21/objects/?limit=100&next=${Buffer.from('100000').toString('base64url')}`;
+const headers = { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' };
+await autocannon({ url, connections: 8, duration: 2, headers });
+const a = stat();
+const r = await autocannon({ url, connections: 8, duration: 8, headers });
+const b = stat();
+console.log('req/s', r.requests.average, 'p99', r.latency.p99, 'user ms/req', ((b.u - a.u) * 1000 / r.requests.total).toFixed(3), 'sys ms/req', ((b.s - a.s) * 1000 / r.requests.total).toFixed(3), 'bytes/req', Math.round(r.throughput.total / r.requests.total));
+await stopServer(server.child);
