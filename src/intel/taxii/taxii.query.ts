@@ -146,7 +146,7 @@ export async function firstSeqAddedAfter(db: DbOrTrx, t: string): Promise<number
 }
 
 /** The rows of a page's filter after `from`, before the columns, order and limit are chosen. */
-function pageWhere(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: TaxiiFilter, from: number) {
+function pageWhere(db: DbOrTrx, audience: Audience, options: PolicyOptions, f: TaxiiFilter, from: number | Expression<number>) {
   const versions = f.versions ?? ['last'];
   let q = db.selectFrom('intel_objects').where('seq', '>', from).where(policyWhere(audience, options));
   if (f.ids?.length) q = q.where('id', 'in', f.ids);
@@ -202,7 +202,7 @@ export interface TaxiiObjectsPage {
  * The objects of a page, joined into one text by the database: a hundred rows of several
  * columns each cost more to hand over and turn into values than the query costs to run, and
  * the answer only repeats the stored texts. The page's last seq and first and last date_added
- * come with it; the row after the limit only tells that there are more.
+ * come with it, and whether a row the reader may see follows the last one.
  */
 export async function taxiiObjectsPage(db: DbOrTrx, dialect: Dialect, audience: Audience, options: PolicyOptions, f: TaxiiFilter): Promise<TaxiiObjectsPage> {
   const empty = { count: 0, objects: '', more: false, lastSeq: 0, firstAdded: null, lastAdded: null };
@@ -211,11 +211,11 @@ export async function taxiiObjectsPage(db: DbOrTrx, dialect: Dialect, audience: 
   const q = objectsPageQuery(db, dialect, audience, options, f);
   const parameters = q.parameters.slice();
   parameters[q.fromAt] = from;
-  const { rows } = await db.executeQuery<{ n: number | string; last_seq: number | string | null; first_added: string | null; last_added: string | null; objects: string | null }>({ ...q.query, parameters });
+  const { rows } = await db.executeQuery<{ n: number | string; last_seq: number | string | null; first_added: string | null; last_added: string | null; objects: string | null; more: number | string | null }>({ ...q.query, parameters });
   const r = rows[0];
   const n = Number(r?.n ?? 0);
   if (!r || n === 0) return empty;
-  return { count: Math.min(n, f.limit), objects: r.objects ?? '', more: n > f.limit, lastSeq: Number(r.last_seq), firstAdded: r.first_added, lastAdded: r.last_added };
+  return { count: n, objects: r.objects ?? '', more: r.more !== null, lastSeq: Number(r.last_seq), firstAdded: r.first_added, lastAdded: r.last_added };
 }
 
 /** Stands for the page's start in a compiled query, whose parameter it becomes per request. */
@@ -237,24 +237,27 @@ function objectsPageQuery(db: DbOrTrx, dialect: Dialect, audience: Audience, opt
     cache.set(key, hit);
     return hit;
   }
-  const limit = f.limit;
-  const rows = pageWhere(db, audience, options, f, FROM).select(['seq', 'date_added', 'object']).orderBy('seq').limit(limit + 1);
-  const numbered = db.selectFrom(rows.as('p')).select(['p.seq', 'p.date_added', 'p.object', sql<number>`row_number() over (order by p.seq)`.as('rn')]);
+  // The page's rows, joined; then whether any row follows the last one (a window numbering
+  // the rows instead would cost SQLite a temporary table per page).
+  const rows = pageWhere(db, audience, options, f, FROM).select(['seq', 'date_added', 'object']).orderBy('seq').limit(f.limit);
   // PostgreSQL joins in the order the aggregate names. SQLite joins in the order rows come from
   // the subquery, which reads them in seq order (an ORDER BY inside group_concat would copy
   // every text into a temporary b-tree first); the paging test checks the order on both.
-  const joined = dialect === 'postgres' ? sql`string_agg(w.object, ',' order by w.seq)` : sql`group_concat(w.object, ',')`;
-  const shown = sql`(where w.rn <= ${sql.lit(limit)})`;
+  const joined = dialect === 'postgres' ? sql<string | null>`string_agg(p.object, ',' order by p.seq)` : sql<string | null>`group_concat(p.object, ',')`;
+  const page = db.selectFrom(rows.as('p')).select([
+    sql<number | string>`count(*)`.as('n'),
+    sql<number | string | null>`max(p.seq)`.as('last_seq'),
+    // date_added never goes back as seq grows: the least and the greatest are the first and the last.
+    sql<string | null>`min(p.date_added)`.as('first_added'),
+    sql<string | null>`max(p.date_added)`.as('last_added'),
+    joined.as('objects'),
+  ]);
   const query = db
-    .selectFrom(numbered.as('w'))
-    .select([
-      sql<number | string>`count(*)`.as('n'),
-      sql<number | string | null>`max(w.seq) filter ${shown}`.as('last_seq'),
-      // date_added never goes back as seq grows: the least and the greatest are the first and the last.
-      sql<string | null>`min(w.date_added) filter ${shown}`.as('first_added'),
-      sql<string | null>`max(w.date_added) filter ${shown}`.as('last_added'),
-      sql<string | null>`${joined} filter ${shown}`.as('objects'),
-    ])
+    .selectFrom(page.as('x'))
+    .select(['x.n', 'x.last_seq', 'x.first_added', 'x.last_added', 'x.objects'])
+    // The next row's seq, not EXISTS: PostgreSQL drops the order and limit inside an EXISTS and
+    // may then scan the whole table for a row past the end.
+    .select(() => sql<number | string | null>`(${pageWhere(db, audience, options, f, sql.ref<number>('x.last_seq')).select('seq').orderBy('seq').limit(1)})`.as('more'))
     .compile();
   const fromAt = query.parameters.indexOf(FROM);
   if (fromAt < 0 || query.parameters.lastIndexOf(FROM) !== fromAt) throw new Error('the page query does not take its start once');
