@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
@@ -21,6 +22,12 @@ export interface StoreHandle {
    * part in whatever transaction `db` has open, since there is one connection.
    */
   sqlite?: BetterSqlite3.Database;
+  /**
+   * Runs a compiled read that is asked again and again (a TAXII page) outside any transaction.
+   * PostgreSQL gets it as a named prepared statement, parsed and planned once per connection
+   * instead of on every request; on SQLite it is `db.executeQuery` (statements are cached).
+   */
+  preparedRead<R>(q: CompiledQuery): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -59,7 +66,17 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
       }
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect, close: () => db.destroy() };
+    const names = new Map<string, string>();
+    const preparedRead = async <R>(q: CompiledQuery): Promise<R[]> => {
+      let name = names.get(q.sql);
+      if (name === undefined) {
+        if (names.size >= 500) names.clear();
+        // A name per text: a connection refuses one name given to two texts.
+        names.set(q.sql, (name = `accord_${createHash('sha256').update(q.sql).digest('hex').slice(0, 32)}`));
+      }
+      return (await pool.query({ name, text: q.sql, values: q.parameters as unknown[] })).rows as R[];
+    };
+    return { db, dialect, preparedRead, close: () => db.destroy() };
   }
   keepPrivate(opts.url);
   const sqlite = new BetterSqlite3(opts.url);
@@ -72,7 +89,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
   // SQLite gives the -wal and -shm files the main file's mode; make sure of it for older nodes.
   for (const suffix of ['-wal', '-shm']) keepPrivate(opts.url + suffix, false);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
-  return { db, dialect, sqlite, close: () => db.destroy() };
+  return { db, dialect, sqlite, preparedRead: async <R>(q: CompiledQuery) => (await db.executeQuery<R>(q)).rows as R[], close: () => db.destroy() };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import type { DbOrTrx, Dialect } from '../../store/db.js';
+import type { DbOrTrx, Dialect, StoreHandle } from '../../store/db.js';
 import { DEFAULT_POLICY, type Audience, type PolicyOptions } from '../policy/release.policy.js';
 import { policyWhere } from '../store/objects.query.js';
 
@@ -204,14 +204,14 @@ export interface TaxiiObjectsPage {
  * the answer only repeats the stored texts. The page's last seq and first and last date_added
  * come with it, and whether a row the reader may see follows the last one.
  */
-export async function taxiiObjectsPage(db: DbOrTrx, dialect: Dialect, audience: Audience, options: PolicyOptions, f: TaxiiFilter): Promise<TaxiiObjectsPage> {
+export async function taxiiObjectsPage(store: StoreHandle, audience: Audience, options: PolicyOptions, f: TaxiiFilter): Promise<TaxiiObjectsPage> {
   const empty = { count: 0, objects: '', more: false, lastSeq: 0, firstAdded: null, lastAdded: null };
-  const from = await pageStart(db, f);
+  const from = await pageStart(store.db, f);
   if (from === null) return empty;
-  const q = objectsPageQuery(db, dialect, audience, options, f);
+  const q = objectsPageQuery(store.db, store.dialect, audience, options, f);
   const parameters = q.parameters.slice();
   parameters[q.fromAt] = from;
-  const { rows } = await db.executeQuery<{ n: number | string; last_seq: number | string | null; first_added: string | null; last_added: string | null; objects: string | null; more: number | string | null }>({ ...q.query, parameters });
+  const rows = await store.preparedRead<{ n: number | string; last_seq: number | string | null; first_added: string | null; last_added: string | null; objects: string | null; more: number | string | null }>({ ...q.query, parameters });
   const r = rows[0];
   const n = Number(r?.n ?? 0);
   if (!r || n === 0) return empty;

@@ -271,7 +271,7 @@ export function registerTaxiiRoutes(app: TypedApp, ctx: NodeContext): void {
 
     taxii.get(`${ROOT}/collections/:collection/objects/`, { config: read, schema: { tags, summary: 'TAXII 2.1 objects of a collection, paged (limit, next) and filtered (added_after, match[id|type|version|spec_version])', params: CollectionParams } }, async (req, reply) => {
       const c = await collection(req, req.params.collection);
-      const p = await taxiiObjectsPage(ctx.store.db, ctx.store.dialect, taxiiAudience(req), policy, { ...filterOf(req.query as Record<string, unknown>), scope: c.scope });
+      const p = await taxiiObjectsPage(ctx.store, taxiiAudience(req), policy, { ...filterOf(req.query as Record<string, unknown>), scope: c.scope });
       reply.header('content-type', TAXII_MEDIA_TYPE);
       if (p.count === 0) return reply.send(Buffer.from('{"more":false}'));
       reply.header('X-TAXII-Date-Added-First', taxiiTime(p.firstAdded!));
