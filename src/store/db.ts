@@ -26,6 +26,8 @@ export interface StoreHandle {
    * Runs a compiled read that is asked again and again (a TAXII page) outside any transaction.
    * PostgreSQL gets it as a named prepared statement, parsed and planned once per connection
    * instead of on every request; on SQLite it is `db.executeQuery` (statements are cached).
+   * The connection keeps each named statement until it closes: only for queries whose text
+   * the caller cannot vary without bound.
    */
   preparedRead<R>(q: CompiledQuery): Promise<R[]>;
   close(): Promise<void>;

@@ -129,4 +129,27 @@ describe.each(DIALECTS)('TAXII 2.1 server (%s)', (dialect) => {
     const wrong = Buffer.from('anyone:not-a-token').toString('base64');
     expect((await app.inject({ method: 'GET', url: OBJECTS, headers: { authorization: `Basic ${wrong}`, accept: TAXII_MEDIA_TYPE } })).statusCode).toBe(401);
   });
+  it("prepares only pages whose query text the reader cannot vary: a reader's long match lists never leave named statements behind", async () => {
+    const store = node.ctx.store;
+    const prepared = store.preparedRead;
+    let calls = 0;
+    store.preparedRead = (q) => (calls++, prepared(q));
+    try {
+      const o = indicator({ name: 'prepared or not' });
+      await importBundle([o]);
+      // Each length of a match list is another query text: a reader could make thousands.
+      for (let n = 1; n <= 5; n++) {
+        const ids = [o.id, ...Array.from({ length: n }, (_, i) => `indicator--00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)].join(',');
+        const r = await get(`${OBJECTS}?match[id]=${ids}`);
+        expect(r.statusCode).toBe(200);
+        expect(r.json().objects.map((x: { id: string }) => x.id)).toEqual([o.id]);
+        expect((await get(`${OBJECTS}?match[type]=${['indicator', ...Array.from({ length: n }, (_, i) => `x-type-${i}`)].join(',')}&limit=1`)).statusCode).toBe(200);
+      }
+      expect(calls).toBe(0);
+      expect((await get(`${OBJECTS}?limit=1`)).statusCode).toBe(200);
+      expect(calls).toBe(1);
+    } finally {
+      store.preparedRead = prepared;
+    }
+  });
 });

@@ -211,7 +211,11 @@ export async function taxiiObjectsPage(store: StoreHandle, audience: Audience, o
   const q = objectsPageQuery(store.db, store.dialect, audience, options, f);
   const parameters = q.parameters.slice();
   parameters[q.fromAt] = from;
-  const rows = await store.preparedRead<{ n: number | string; last_seq: number | string | null; first_added: string | null; last_added: string | null; objects: string | null; more: number | string | null }>({ ...q.query, parameters });
+  // Only a page without the reader's own lists is prepared: their lengths shape the text, and
+  // PostgreSQL keeps every named statement for the life of the connection.
+  const own = Boolean(f.ids?.length || f.types?.length || f.specVersions?.length || f.versions?.some((v) => v !== 'last'));
+  const read = <R>(cq: CompiledQuery) => (own ? store.db.executeQuery<R>(cq).then((r) => r.rows) : store.preparedRead<R>(cq));
+  const rows = await read<{ n: number | string; last_seq: number | string | null; first_added: string | null; last_added: string | null; objects: string | null; more: number | string | null }>({ ...q.query, parameters });
   const r = rows[0];
   const n = Number(r?.n ?? 0);
   if (!r || n === 0) return empty;
