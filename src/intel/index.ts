@@ -7,6 +7,7 @@ import * as migration20261202T160000 from './migrations/20261202T160000-intel-li
 import * as migration20261202T150000 from './migrations/20261202T150000-intel-feeds.js';
 import * as migration20261202T190000 from './migrations/20261202T190000-intel-store-rowid.js';
 import * as migration20261202T220000 from './migrations/20261202T220000-intel-received-rowid.js';
+import * as migration20261203T100000 from './migrations/20261203T100000-intel-byte-order.js';
 import { feedsDesk } from './feeds/feeds.desk.js';
 import { followFeeds } from './feeds/feeds.jobs.js';
 import { registerFeedRoutes } from './feeds/feeds.routes.js';
@@ -37,7 +38,7 @@ export const intel: Capability = {
   },
   tables: ['intel_objects', 'intel_imports', 'intel_releases', 'intel_release_peers', 'intel_received_releases', 'intel_held_messages', 'intel_taxii_status', 'intel_feeds', 'intel_links', 'intel_received_objects'],
   sealedColumns: [{ table: 'intel_feeds', column: 'secret', rowKey: 'id' }],
-  migrations: { '20261202T030000-intel': migration20261202T030000, '20261202T070000-intel-releases': migration20261202T070000, '20261202T110000-intel-taxii-status': migration20261202T110000, '20261202T150000-intel-feeds': migration20261202T150000, '20261202T160000-intel-links': migration20261202T160000, '20261202T190000-intel-store-rowid': migration20261202T190000, '20261202T220000-intel-received-rowid': migration20261202T220000 },
+  migrations: { '20261202T030000-intel': migration20261202T030000, '20261202T070000-intel-releases': migration20261202T070000, '20261202T110000-intel-taxii-status': migration20261202T110000, '20261202T150000-intel-feeds': migration20261202T150000, '20261202T160000-intel-links': migration20261202T160000, '20261202T190000-intel-store-rowid': migration20261202T190000, '20261202T220000-intel-received-rowid': migration20261202T220000, '20261203T100000-intel-byte-order': migration20261203T100000 },
   messages: [IntelObjectsType],
   routes: (app, ctx) => {
     registerIntelRoutes(app, ctx);

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { appendAudit } from '../../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../../context.js';
@@ -18,6 +19,8 @@ const BATCH = 10_000;
 const IMPORT_CACHE_KIB = 64 * 1024;
 /** Objects stored by one import after which PostgreSQL's statistics of the store are renewed. */
 const ANALYZE_AFTER = 10_000;
+/** Objects read between turns of the event loop. */
+const YIELD_EVERY = 128;
 /** Refusals kept with the import (all are counted). */
 const KEPT_REFUSALS = 1000;
 
@@ -123,6 +126,11 @@ async function importInto(ctx: NodeContext, actor: Actor, source: AsyncIterable<
   try {
     for await (const el of readBundle(source, header, undefined, (n) => (bytes += n))) {
       s.objects_read++;
+      // Let the batch being stored hear from the database: a chunk of the stream holds
+      // thousands of objects, read without a turn of the event loop, and each of the store's
+      // round trips would wait for the end of the chunk (measured: 110–150 ms per batch to begin
+      // its transaction on PostgreSQL).
+      if (s.objects_read % YIELD_EVERY === 0) await setImmediate();
       if ('error' in el) {
         refuse({ index: el.index, errors: [{ path: '', code: el.error.code, message: el.error.message }] });
         continue;

@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { isSqlite, type DbOrTrx } from '../../store/db.js';
-import { insertRows, type ColumnTypes } from '../../store/insert-rows.js';
+import { copyRows } from '../../store/copy-rows.js';
+import type { ColumnTypes } from '../../store/insert-rows.js';
 import type { IntelObjectsTable } from '../intel.tables.js';
 import type { IntelLinksTable, IntelReceivedObjectsTable } from './links.tables.js';
 
@@ -54,7 +55,7 @@ async function takeStoreTurn(trx: DbOrTrx): Promise<void> {
 const COLUMNS = Object.keys(TYPES) as (keyof typeof TYPES)[];
 type Row = Record<(typeof COLUMNS)[number], string | number | null>;
 
-/** Ids per lookup of the versions held. */
+/** Ids per lookup of the versions held (SQLite: one parameter each). */
 const IDS_PER_LOOKUP = 500;
 
 /**
@@ -86,15 +87,19 @@ interface HeldRow {
   latest: number;
 }
 
-/** The versions held of these ids. */
+/**
+ * The versions held of these ids. PostgreSQL takes them all as one array parameter: a list of
+ * hundreds of parameters is estimated from default selectivities while a bulk load has left
+ * the statistics behind, and was planned as a sequential scan of the whole store (34 ms per 500
+ * ids at 100,000 objects, growing with the store); an array is estimated per element and read
+ * through the (id, version) index.
+ */
 async function heldVersions(trx: DbOrTrx, ids: readonly string[], raw?: BetterSqlite3.Database): Promise<HeldRow[]> {
+  if (!raw) return (await sql<HeldRow>`select id, version, latest from intel_objects where id = any(${ids}::text[])`.execute(trx)).rows;
   const out: HeldRow[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
     const chunk = ids.slice(i, i + IDS_PER_LOOKUP);
-    const rows = raw
-      ? (raw.prepare(`select id, version, latest from intel_objects where id in (${chunk.map(() => '?').join(', ')})`).all(chunk) as HeldRow[])
-      : await trx.selectFrom('intel_objects').select(['id', 'version', 'latest']).where('id', 'in', chunk).execute();
-    for (const r of rows) out.push(r);
+    for (const r of raw.prepare(`select id, version, latest from intel_objects where id in (${chunk.map(() => '?').join(', ')})`).all(chunk) as HeldRow[]) out.push(r);
   }
   return out;
 }
@@ -168,7 +173,8 @@ export async function storeObjects(trx: DbOrTrx, batch: readonly PreparedObject[
     insertObjectsSqlite(sqliteRaw, rows);
     insertLinksSqlite(sqliteRaw, linksOf(fresh));
   } else {
-    await insertRows(trx, 'intel_objects', TYPES, rows);
+    // Every row is new (held versions were left out above, under the store's lock).
+    await copyRows(trx, 'intel_objects', COLUMNS, rows);
     await insertLinks(trx, linksOf(fresh));
   }
   return { stored: fresh.length, duplicates: batch.length - fresh.length };
@@ -190,6 +196,8 @@ function linksOf(objects: readonly PreparedObject[]): IntelLinksTable[] {
   return out;
 }
 
+const LINK_COLUMNS = ['target_id', 'object_id', 'version'] as const;
+
 /** Rows per insert of the side indexes (a few parameters each). */
 const SIDE_CHUNK = 400;
 
@@ -205,8 +213,12 @@ async function insertSideRowsPg(trx: DbOrTrx, table: 'intel_links' | 'intel_rece
   await sql`insert into ${sql.table(table)} (${cols}) select ${cols} from json_to_recordset(${JSON.stringify(rows)}::json) as r(${shape}) on conflict do nothing`.execute(trx);
 }
 
+/**
+ * Links of versions just stored. They are new on PostgreSQL too (a link exists only while the
+ * version it comes from is held, see deleteObjectVersions), so they are copied in.
+ */
 async function insertLinks(trx: DbOrTrx, links: IntelLinksTable[]): Promise<void> {
-  if (!isSqlite(trx)) return insertSideRowsPg(trx, 'intel_links', ['target_id', 'object_id', 'version'], links);
+  if (!isSqlite(trx)) return copyRows(trx, 'intel_links', LINK_COLUMNS, links as unknown as Record<(typeof LINK_COLUMNS)[number], string>[]);
   for (let i = 0; i < links.length; i += SIDE_CHUNK) {
     await trx.insertInto('intel_links').values(links.slice(i, i + SIDE_CHUNK)).onConflict((oc) => oc.doNothing()).execute();
   }
