@@ -8,7 +8,7 @@ import { parseWebhookAllow } from '../../notifications/webhook-target.js';
 import type { FeedRow } from '../intel.tables.js';
 import { RELEASES_JOB } from '../releases/releases.service.js';
 import { validateStixObject } from '../stix/index.js';
-import { storeObjects, type PreparedObject } from '../store/objects.repository.js';
+import { idIn, storeObjects, type PreparedObject } from '../store/objects.repository.js';
 import { prepareObject } from '../store/prepare.js';
 import { afterPage, isTaxiiTimestamp, objectsUrl, pageRequest, restartWalk, startRun, withDefaultMarking, type FeedCursor } from './feeds.rules.js';
 import { FEEDS_JOB, FeedBusyError, feedSecretPlace, findFeed } from './feeds.service.js';
@@ -40,7 +40,7 @@ async function countHeld(trx: DbOrTrx, objects: readonly PreparedObject[]): Prom
   let n = 0;
   for (let i = 0; i < objects.length; i += 500) {
     const chunk = objects.slice(i, i + 500);
-    const rows = await trx.selectFrom('intel_objects').select(['id', 'version']).where('id', 'in', [...new Set(chunk.map((o) => o.id))]).execute();
+    const rows = await trx.selectFrom('intel_objects').select(['id', 'version']).where(idIn(trx, [...new Set(chunk.map((o) => o.id))])).execute();
     const held = new Set(rows.map((r) => `${r.id}\u0000${r.version}`));
     n += chunk.filter((o) => held.has(`${o.id}\u0000${o.version}`)).length;
   }

@@ -9,6 +9,7 @@ import { newId } from '../../util/ids.js';
 import type { ReleaseFilter, ReleasePeerRow, ReleaseRow } from '../intel.tables.js';
 import { DEFAULT_POLICY, type Audience } from '../policy/release.policy.js';
 import { policyWhere } from '../store/objects.query.js';
+import { idIn } from '../store/objects.repository.js';
 import type { AudienceInput, NewRelease } from './releases.schemas.js';
 
 /** The job that sends releases to their peers (releases.jobs.ts). */
@@ -140,8 +141,8 @@ export async function asSeenBy(db: DbOrTrx, views: ReleaseView[], audience: Audi
   const seen = new Set<string>();
   for (let i = 0; i < named.length; i += 500) {
     const part = named.slice(i, i + 500);
-    for (const r of await db.selectFrom('intel_objects').select('id').distinct().where('id', 'in', part).execute()) held.add(r.id);
-    for (const r of await db.selectFrom('intel_objects').select('id').distinct().where('id', 'in', part).where(policyWhere(audience, DEFAULT_POLICY)).execute()) seen.add(r.id);
+    for (const r of await db.selectFrom('intel_objects').select('id').distinct().where(idIn(db, part)).execute()) held.add(r.id);
+    for (const r of await db.selectFrom('intel_objects').select('id').distinct().where(idIn(db, part)).where(policyWhere(audience, DEFAULT_POLICY)).execute()) seen.add(r.id);
   }
   return views.map((v) => (v.filter.ids ? { ...v, filter: { ...v.filter, ids: v.filter.ids.filter((id) => !held.has(id) || seen.has(id)) } } : v));
 }

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { isSqlite, type DbOrTrx } from '../../store/db.js';
+import type { Database } from '../../store/schema.js';
 import { copyRows } from '../../store/copy-rows.js';
 import type { ColumnTypes } from '../../store/insert-rows.js';
 import type { IntelObjectsTable } from '../intel.tables.js';
@@ -88,14 +89,19 @@ interface HeldRow {
 }
 
 /**
- * The versions held of these ids. PostgreSQL takes them all as one array parameter: a list of
- * hundreds of parameters is estimated from default selectivities while a bulk load has left
+ * `intel_objects.id` is one of these ids. PostgreSQL takes them as one array parameter: a list
+ * of hundreds of parameters is estimated from default selectivities while a bulk load has left
  * the statistics behind, and was planned as a sequential scan of the whole store (34 ms per 500
  * ids at 100,000 objects, growing with the store); an array is estimated per element and read
- * through the (id, version) index.
+ * through the (id, version) index. SQLite has no arrays and plans from its indexes alone.
  */
+export function idIn(trx: DbOrTrx, ids: readonly string[]): (eb: ExpressionBuilder<Database, 'intel_objects'>) => Expression<SqlBool> {
+  return isSqlite(trx) ? (eb) => eb('intel_objects.id', 'in', ids) : () => sql<SqlBool>`intel_objects.id = any(${ids}::text[])`;
+}
+
+/** The versions held of these ids (see idIn). */
 async function heldVersions(trx: DbOrTrx, ids: readonly string[], raw?: BetterSqlite3.Database): Promise<HeldRow[]> {
-  if (!raw) return (await sql<HeldRow>`select id, version, latest from intel_objects where id = any(${ids}::text[])`.execute(trx)).rows;
+  if (!raw) return trx.selectFrom('intel_objects').select(['id', 'version', 'latest']).where(idIn(trx, ids)).execute();
   const out: HeldRow[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
     const chunk = ids.slice(i, i + IDS_PER_LOOKUP);
