@@ -54,6 +54,12 @@ export interface Settings {
    * otherwise internal address: host names, IP addresses or CIDR ranges. Empty: none.
    */
   webhookAllow: string[];
+  /**
+   * TAXII feed servers allowed although they resolve to an internal address, as webhookAllow
+   * (its own list: allowing an internal TAXII server does not open the same host to webhooks,
+   * which any user may point anywhere).
+   */
+  feedAllow: string[];
   /** When set, /metrics answers only `Authorization: Bearer <this>`; unset, it is public (for a private network). */
   metricsToken: string | undefined;
   /**
@@ -191,6 +197,7 @@ const SPECS: { [K in Exclude<keyof Settings, 'dataDir'>]: Spec<K> } = {
   casesFourEyes: { env: 'ACCORD_CASES_FOUR_EYES', parse: bool, default: () => false },
   casesDeadlineLeadHours: { env: 'ACCORD_CASES_DEADLINE_LEAD_HOURS', parse: int(1, 24 * 60), default: () => 48 },
   webhookAllow: { env: 'ACCORD_WEBHOOK_ALLOW', parse: hostList, default: () => [] },
+  feedAllow: { env: 'ACCORD_FEED_ALLOW', parse: hostList, default: () => [] },
   metricsToken: {
     env: 'ACCORD_METRICS_TOKEN',
     parse: (raw) => {

@@ -39,7 +39,7 @@ export function useTwoNodeBrowser(): TwoNodeBrowser {
     mkdirSync(RESULTS, { recursive: true });
     // short backoff so that a delivery that failed once is retried within a second
     // Webhook receivers in these tests listen on 127.0.0.1, which must be allowed explicitly.
-    const settings = { ACCORD_RETRY_BASE_MS: '200', ACCORD_RETRY_CAP_MS: '1000', ACCORD_WEBHOOK_ALLOW: '127.0.0.1' };
+    const settings = { ACCORD_RETRY_BASE_MS: '200', ACCORD_RETRY_CAP_MS: '1000', ACCORD_WEBHOOK_ALLOW: '127.0.0.1', ACCORD_FEED_ALLOW: '127.0.0.1' };
     [fx.a, fx.b] = await Promise.all([
       startNodeProcess({ nodeId: 'uz-cert', initArgs: ['--no-require-admin-totp'], settings }),
       startNodeProcess({ nodeId: 'kz-cert', country: 'KZ', initArgs: ['--no-require-admin-totp'], settings }),

@@ -57,7 +57,7 @@ export interface FollowingNode {
 }
 
 export async function followingNode(dialect: Dialect, roles: Role[] = ['admin', 'coordinator', 'analyst', 'auditor']): Promise<FollowingNode> {
-  const node = await createTestNode(dialect, { requireAdminTotp: false, webhookAllow: ['127.0.0.1'] }, 'local-node');
+  const node = await createTestNode(dialect, { requireAdminTotp: false, feedAllow: ['127.0.0.1'] }, 'local-node');
   const app = await buildTestApp(node.ctx);
   const tokens = {} as Record<Role, string>;
   for (const role of roles) tokens[role] = (await buildUser(node.ctx, role)).token;

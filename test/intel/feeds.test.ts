@@ -249,4 +249,23 @@ describe.each(DIALECTS)('TAXII feeds (%s)', (dialect) => {
     const moved = (await api('PATCH', `/api/v1/intel/feeds/${made.id}`, { collection_id: '7a4e2c19-5d3b-4f80-9a6e-1c2b3d4e5f60' })).json();
     expect(moved.state.added_after).toBeNull();
   });
+
+  it('reads its allow-list from ACCORD_FEED_ALLOW alone: what webhooks may reach does not open a feed', async () => {
+    // Without a token: the remote, once reached, answers 401 and nothing is stored.
+    const made = (await api('POST', '/api/v1/intel/feeds', { title: 'Loopback', api_root: apiRoot, collection_id: '9a0c1f57-0000-4000-8000-000000000000', default_marking: GREEN, enabled: false })).json();
+    const { feedAllow, webhookAllow } = node.ctx.settings;
+    node.ctx.settings.feedAllow = [];
+    node.ctx.settings.webhookAllow = ['127.0.0.1'];
+    try {
+      const after = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
+      expect(after.state.last_error).toMatch(/not allowed.*ACCORD_FEED_ALLOW/);
+      expect(after.counts.pages).toBe(0);
+    } finally {
+      Object.assign(node.ctx.settings, { feedAllow, webhookAllow });
+    }
+    // With the feeds' own list (127.0.0.1 in these tests) the request reaches the remote.
+    const again = (await api('POST', `/api/v1/intel/feeds/${made.id}/run`)).json();
+    expect(again.state.last_error).toMatch(/^HTTP 401/);
+    await api('DELETE', `/api/v1/intel/feeds/${made.id}`);
+  });
 });

@@ -353,6 +353,15 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     } finally {
       node.ctx.settings.webhookAllow = ['127.0.0.1'];
     }
+    // What feeds may follow (ACCORD_FEED_ALLOW) does not open webhooks.
+    node.ctx.settings.webhookAllow = [];
+    node.ctx.settings.feedAllow = ['127.0.0.1'];
+    try {
+      expect((await api(token, 'PUT', '/api/v1/notifications/preferences', { webhook_url: 'http://127.0.0.1:22/' })).statusCode).toBe(400);
+    } finally {
+      node.ctx.settings.webhookAllow = ['127.0.0.1'];
+      node.ctx.settings.feedAllow = [];
+    }
     // What the operator allows (ACCORD_WEBHOOK_ALLOW) is accepted.
     expect((await api(token, 'PUT', '/api/v1/notifications/preferences', { webhook_url: 'http://127.0.0.1:22/' })).statusCode).toBe(200);
   });

@@ -102,7 +102,7 @@ export async function runFeed(ctx: NodeContext, id: string, log?: FastifyBaseLog
   const tokens = new Set(cursor.next === null ? [] : [cursor.next]);
   try {
     const auth = authOf(ctx, row);
-    const allow = parseWebhookAllow(ctx.settings.webhookAllow);
+    const allow = parseWebhookAllow(ctx.settings.feedAllow);
     while (out.pages < PAGES_PER_RUN) {
       const q = pageRequest(cursor);
       const url = objectsUrl(row.api_root, row.collection_id, { ...q, limit: row.page_size });

@@ -28,7 +28,7 @@ export class FeedFetchError extends Error {
 
 export interface FetchOptions {
   auth: FeedAuth;
-  /** Hosts and ranges allowed although internal (the webhook allow-list, ACCORD_WEBHOOK_ALLOW). */
+  /** Hosts and ranges allowed although internal (ACCORD_FEED_ALLOW). */
   allow: WebhookAllowList;
   timeoutMs: number;
   /** The largest body read; a larger one is stopped and the page refused. */
@@ -46,7 +46,7 @@ export async function fetchObjectsPage(url: string, o: FetchOptions): Promise<Ta
   try {
     target = await resolveWebhookTarget(url, o.allow);
   } catch (e) {
-    if (e instanceof WebhookTargetError) throw new FeedFetchError(`the feed's address is not allowed: ${e.detail} (an operator may allow it with ACCORD_WEBHOOK_ALLOW)`);
+    if (e instanceof WebhookTargetError) throw new FeedFetchError(`the feed's address is not allowed: ${e.detail} (an operator may allow it with ACCORD_FEED_ALLOW)`);
     throw new FeedFetchError(`the feed's host could not be resolved`);
   }
   const pinned: LookupFunction = (_host, opts, cb) => {
