@@ -21,7 +21,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBundle } from './intel-import.js';
-import { openReader, percentiles } from './pair.js';
+import { api, openReader, percentiles } from './pair.js';
 import { benchHeader, cli, cliRun, cpuSeconds, dialectsFromEnv, dropSchema, eachDialect, finishBench, log, nCpu, OUT_DIR, PG_URL, posInt, postgresCpuSeconds, printTable, ROOT, round, runMain, runQueueSeconds, startServer, stopServer } from './lib.js';
 
 const N = posInt(process.env.BENCH_FEED_OBJECTS, 50_000);
@@ -48,17 +48,6 @@ function makeNode(root, dialect, nodeId, email, role) {
   cli(['user', 'add', '--data', dataDir, '--email', email, '--name', `Bench ${role}`, '--role', role, '--password-stdin'], `bench-${randomBytes(9).toString('hex')}\n`);
   node.token = cli(['token', 'create', '--data', dataDir, '--user', email, '--name', 'bench']).token;
   return node;
-}
-
-async function api(node, method, path, body) {
-  const res = await fetch(node.url + path, {
-    method,
-    headers: { authorization: `Bearer ${node.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
 }
 
 /** CPU seconds so far of both nodes, all local postgres processes (on PostgreSQL only), and the nodes' run-queue waits. */
