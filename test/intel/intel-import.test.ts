@@ -43,6 +43,16 @@ describe.each(DIALECTS)('intel import (%s)', (dialect) => {
     expect(v.versions[0].object).toEqual(good[1]);
   });
 
+  it('stores an object holding U+0000, tabs and backslashes as sent, and finds it by its words, without failing the batch around it', async () => {
+    const odd = indicator({ name: 'nul\u0000inside\ttab \\ back', description: 'line\nbreak' });
+    const plain = indicator({ name: 'beside the odd one' });
+    const s = (await post(bundle([odd, plain]))).json();
+    expect(s).toMatchObject({ state: 'done', stored: 2, refused: 0, error: null });
+    expect((await get(`/api/v1/intel/objects/${odd.id}`)).json().versions[0].object).toEqual(odd);
+    const found = (await get('/api/v1/intel/objects?q=nulinside')).json().objects;
+    expect(found.map((x: { id: string }) => x.id)).toEqual([odd.id]);
+  });
+
   it('is idempotent: the same bundle again stores nothing; a newer version becomes the latest', async () => {
     const o = indicator({ name: 'versioned' });
     const first = (await post(bundle([o]))).json();

@@ -18,7 +18,17 @@ export function versionOf(obj: { modified?: unknown; created?: unknown }): strin
   return `${m[1]}.${(m[2] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
 }
 
+/**
+ * U+0000 may stand in a STIX string, but not in a PostgreSQL text: one object holding it in a
+ * searched property failed its whole batch there (an import, a feed page, a peer's release).
+ * The object itself keeps it, escaped as `\u0000` in its JSON; only the search text drops it.
+ */
 function searchText(obj: Record<string, unknown>): string {
+  const text = searchTextOf(obj);
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+}
+
+function searchTextOf(obj: Record<string, unknown>): string {
   const parts: string[] = [];
   let n = 0;
   for (const key of SEARCHED) {
