@@ -1,15 +1,15 @@
 import { appendAuditMany, type AuditInput } from '../audit/audit.repository.js';
 import type { NodeContext } from '../context.js';
-import { ConflictError } from '../errors.js';
 import { eventKey, MAX_CLOCK_GAP_MS, plausibleTime } from '../federation/event-log/event-log.rules.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
 import { releasesBelowArrived } from '../federation/inbox.repository.js';
+import { EarlierReleasesMissingError } from '../federation/sender-arrivals.js';
 import type { MessageType } from '../federation/protocol/message-types.js';
 import type { DbOrTrx } from '../store/db.js';
-import { caseWorkers, notifyIncomingCase } from './cases.notify.js';
+import { caseWorkers, notifyIncomingCases } from './cases.notify.js';
 import { agreementsBetween } from '../groups/groups.service.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { ACK_WINDOW_MS, agreedAckHoursFor, agreementProblems, allowedBases, type AllowedBasis } from './cases.rules.js';
+import { ACK_WINDOW_MS, agreedAckHoursFor, agreementProblems, allowedBases, type AllowedBasis, type CaseState } from './cases.rules.js';
 import type { Agreement } from '../groups/agreements.js';
 import { openingsOfCases, peersOfCases, refreshProjections, storeCaseEvents } from './cases.repository.js';
 import { CaseEventBody, CaseMessage } from './cases.schemas.js';
@@ -102,7 +102,7 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
     // it again after its backoff, by when the opening is here). A refusal in the receipt is
     // final, and would lose a true event.
     if (why && e.body.action !== 'open' && !held.peers.has(e.body.case_id) && e.seq !== undefined) {
-      if (!(await releasesBelowArrived(trx, e.from, e.seq))) throw new ConflictError(`case event ${e.body.event_id} of case ${e.body.case_id} came before releases of ${e.from} numbered below ${e.seq}: send the batch again once they are here`);
+      if (!(await releasesBelowArrived(trx, e.from, e.seq))) throw new EarlierReleasesMissingError(`case event ${e.body.event_id} of case ${e.body.case_id} came before releases of ${e.from} numbered below ${e.seq}: send the batch again once they are here`);
       // On PostgreSQL each statement reads what was committed when it began: the batch with the
       // opening may have committed after this one read the cases it holds and before it counted
       // the releases. Those are all here now, so the case is read again before refusing.
@@ -145,15 +145,17 @@ async function receiveMany(trx: DbOrTrx, envelopes: Envelope<CaseEventBody>[], c
   });
   const loaded = await refreshProjections(trx, [...touched.keys()], me, arrived);
   const notCounted: AuditInput[] = [];
-  let workers: string[] | undefined;
+  const incoming: { caseId: string; state: CaseState }[] = [];
   for (const [caseId, openedNow] of touched) {
     const state = loaded.get(caseId)!.state;
-    if (openedNow && state.requested === me) await notifyIncomingCase(ctx, trx, caseId, state, (workers ??= await caseWorkers(ctx, trx)));
+    if (openedNow && state.requested === me) incoming.push({ caseId, state });
     // Reported, not hidden: a received event the rules do not count (out of role, too late).
     for (const t of state.timeline) {
       if (!t.counted && arrived.has(eventKey(t.author, t.event_id))) notCounted.push({ actor: `node:${t.author}`, action: 'case.event_not_counted', target: `case:${caseId}`, details: { event_id: t.event_id, event_action: t.action, reason: t.ignored_because ?? '' } });
     }
   }
+  // A new case has no team yet: each is told to every case worker.
+  if (incoming.length) await notifyIncomingCases(ctx, trx, incoming, await caseWorkers(ctx, trx));
   if (notCounted.length) await appendAuditMany(trx, ctx.store.dialect, notCounted);
   return refused;
 }

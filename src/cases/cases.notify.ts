@@ -1,6 +1,6 @@
 import { enabledUserIdsWithRoles } from '../auth/users.service.js';
 import type { NodeContext } from '../context.js';
-import { notify } from '../notifications/notifications.service.js';
+import { notifyMany, type NotifyInput } from '../notifications/notifications.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import type { CaseState } from './cases.rules.js';
 import { authorIds, teamRows } from './team.repository.js';
@@ -30,15 +30,19 @@ export async function caseWorkers(ctx: NodeContext, db: DbOrTrx, caseId?: string
   return [...new Set([...wide, ...reach])];
 }
 
-/** `workers`: caseWorkers, when the caller has them already. */
-export async function notifyIncomingCase(ctx: NodeContext, trx: DbOrTrx, caseId: string, s: CaseState, workers?: string[]): Promise<void> {
+/** Tells the case workers of the new cases that arrived in a batch, in one go: each case is told to `workers`. */
+export async function notifyIncomingCases(ctx: NodeContext, trx: DbOrTrx, cases: readonly { caseId: string; state: CaseState }[], workers: string[]): Promise<void> {
+  if (cases.length > 0) await notifyMany(ctx, trx, cases.map((c) => incomingCaseNotice(c.caseId, c.state, workers)));
+}
+
+function incomingCaseNotice(caseId: string, s: CaseState, userIds: string[]): NotifyInput {
   const r = s.request!;
-  await notify(ctx, trx, {
+  return {
     kind: CaseNotification.received,
-    userIds: workers ?? (await caseWorkers(ctx, trx)),
+    userIds,
     subject: `[${r.priority}] ${r.type} request from ${s.requesting}: ${r.subject}`.slice(0, 300),
     text: `${s.requesting} sent a ${r.priority} request (${r.type}): ${r.subject}.\nAcknowledge it in Accord: /cases/${caseId}`,
     link: `/cases/${caseId}`,
     data: { case_id: caseId, priority: r.priority, type: r.type, from: s.requesting ?? '' },
-  });
+  };
 }

@@ -4,13 +4,14 @@ import type { NodeContext } from '../context.js';
 import type { DbOrTrx } from '../store/db.js';
 import { insertRows } from '../store/insert-rows.js';
 import { AppError } from '../errors.js';
-import { countReceived } from '../http/metrics.js';
+import { countReceived, countWaitedBatch } from '../http/metrics.js';
 import { keyFor, keyringForBatch, keyringOf, rotationLimits } from './keyring.js';
 import { canonicalForms, envelopeDigest, publicKeyFromRaw, verifyEnvelopeSignature, verifyEnvelopeSignatureAsync, type Envelope } from './protocol/envelope.js';
 import type { MessageTypeRegistry } from './protocol/message-types.js';
 import { RejectReason, signReceiptCanonical, type Receipt, type ReceiptItem } from './protocol/receipt.js';
 import { findPeer, recordContact, type PeerRow } from './peers.repository.js';
 import { checkFreshness, holdsNul, TokenBucket } from './delivery.rules.js';
+import { SenderArrivals } from './sender-arrivals.js';
 
 export type Batch = Envelope<{ envelopes: Envelope[] }>;
 
@@ -166,7 +167,6 @@ export async function checkBatchHeader(ctx: NodeContext, h: BatchHeader, opts: R
  * BatchRefusedError and leaves no trace; refused messages leave none either.
  */
 export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegistry, batch: Batch, opts: ReceiveOptions = {}): Promise<ReceiveResult> {
-  const { db } = ctx.store;
   const me = ctx.identity.node_id;
   const now = new Date();
   const peer = (await checkBatchHeader(ctx, batch, opts))!;
@@ -186,6 +186,21 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   if (!bucket) buckets.set(peer.node_id, (bucket = new TokenBucket(ctx.settings.peerRatePerSecond, ctx.settings.peerRatePerSecond * 2)));
   if (!opts.offline && !bucket.take(batch.body.envelopes.length)) throw new BatchRefusedError(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
 
+  const leave = arrivals.enter(`${me}\n${batch.from}`);
+  try {
+    return await receiveSigned(ctx, registry, batch, peer, ring, forms, now);
+  } finally {
+    leave();
+  }
+}
+
+/** Receivers' batches being received, per receiving node and sender (tests run several nodes in one process). */
+const arrivals = new SenderArrivals();
+
+/** receiveBatch, once the batch is known to come from `peer`. */
+async function receiveSigned(ctx: NodeContext, registry: MessageTypeRegistry, batch: Batch, peer: PeerRow, ring: ReturnType<typeof keyringForBatch>, forms: ReturnType<typeof canonicalForms>[], now: Date): Promise<ReceiveResult> {
+  const { db } = ctx.store;
+  const me = ctx.identity.node_id;
   const items: ReceiptItem[] = [];
   const envelopes = batch.body.envelopes;
   const ids = envelopes.map((e) => e.id);
@@ -231,7 +246,15 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
 
   const receivedAt = now.toISOString();
   let issued: { receipt: Receipt; canonical: string } | undefined;
-  await db.transaction().execute(async (trx) => {
+  // A batch whose messages need releases still missing waits for the sender's other batches
+  // arriving here (the missing ones among them) and is stored again: see SenderArrivals.
+  const store = () => db.transaction().execute(async (trx) => {
+    issued = undefined;
+    for (const p of pending) {
+      p.item.status = 'accepted';
+      delete p.item.reason;
+      delete p.item.detail;
+    }
     await trx.insertInto('seen_batches').values({ batch_id: batch.id, from_node: batch.from, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
     // Another batch carrying the same message may be stored concurrently (a retry while the
     // first attempt was still in flight): the insert keeps one, and only that one is applied.
@@ -261,6 +284,7 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
       await trx.insertInto('issued_receipts').values({ batch_id: batch.id, peer_id: batch.from, receipt: issued.canonical, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
     }
   });
+  await arrivals.inOrder(`${me}\n${batch.from}`, store, { onWait: () => countWaitedBatch(ctx, batch.from) });
   // Something new was applied: open duty desks look again (a ping test, a proposal, a notice).
   if (pending.some((p) => p.item.status === 'accepted')) ctx.events.publish({ type: 'desk.changed', source: 'inbox' });
   await recordContact(db, peer.node_id, receivedAt, { clearFailures: false });

@@ -78,44 +78,59 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
  * @example await notify(ctx, trx, { kind: 'ping_test.request', userIds: [id], subject: 'Ping test', text: 'Please confirm' })
  */
 export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput): Promise<Notification[]> {
-  // A kind no capability declared has no default and no place in anyone's preferences.
-  if (!ctx.catalog.notificationKinds.some((k) => k.kind === input.kind)) throw new Error(`notification kind ${input.kind} is not declared by any capability`);
-  const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
-  if (subject === '' || subject.length > 300) throw new InvalidInputError('subject must have 1 to 300 characters');
-  if (input.text.length > 100_000 || (input.html?.length ?? 0) > 200_000) throw new InvalidInputError('the notification text is too long');
+  return notifyMany(ctx, trx, [input]);
+}
+
+/** Rows of one insert: well under both databases' limits on bound values. */
+const INSERT_ROWS = 500;
+
+/**
+ * notify for several notifications at once (a batch of incoming cases): the users, their
+ * preferences and the e-mail settings are read once for all, and the rows go in one insert.
+ */
+export async function notifyMany(ctx: NodeContext, trx: DbOrTrx, inputs: readonly NotifyInput[]): Promise<Notification[]> {
+  for (const input of inputs) {
+    // A kind no capability declared has no default and no place in anyone's preferences.
+    if (!ctx.catalog.notificationKinds.some((k) => k.kind === input.kind)) throw new Error(`notification kind ${input.kind} is not declared by any capability`);
+    if (input.text.length > 100_000 || (input.html?.length ?? 0) > 200_000) throw new InvalidInputError('the notification text is too long');
+  }
   const now = new Date().toISOString();
-  const base = {
-    kind: input.kind,
-    subject,
-    body_text: input.text,
-    body_html: input.html ?? null,
-    link: input.link ?? null,
-    data: JSON.stringify(input.data ?? {}),
-    attempts: 0,
-    next_attempt_at: null,
-    last_error: null,
-    lease_owner: null,
-    lease_until: null,
-    created_at: now,
-    sent_at: null,
-  };
   const rows: NotificationRow[] = [];
-  const add = (userId: string | null, channel: NotificationChannel, recipient: string, skipReason?: string, webhookSecret: string | null = null) => {
-    const id = newId();
-    const sealed = webhookSecret === null ? null : ctx.secrets.seal(webhookSecret, webhookSecretPlace('notifications', id));
-    rows.push({ ...base, id, user_id: userId, channel, recipient, webhook_secret: sealed, state: skipReason ? 'skipped' : 'pending', response: skipReason ?? null });
-  };
 
   // Asked once, and only when someone may get an e-mail.
   let emailOn: boolean | undefined;
   const canEmail = async () => (emailOn ??= await emailConfigured(ctx, trx));
 
-  const ids = [...new Set(input.userIds ?? [])];
-  if (ids.length > 0) {
-    const users = await userAddresses(trx, ids);
-    const prefs = await trx.selectFrom('notification_preferences').selectAll().where('user_id', 'in', ids).execute();
-    const byUser = new Map(prefs.map((p) => [p.user_id, p]));
-    for (const u of users) {
+  const ids = [...new Set(inputs.flatMap((i) => i.userIds ?? []))];
+  const users = new Map((await userAddresses(trx, ids)).map((u) => [u.id, u]));
+  const prefs = ids.length > 0 ? await trx.selectFrom('notification_preferences').selectAll().where('user_id', 'in', ids).execute() : [];
+  const byUser = new Map(prefs.map((p) => [p.user_id, p]));
+  for (const input of inputs) {
+    const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
+    if (subject === '' || subject.length > 300) throw new InvalidInputError('subject must have 1 to 300 characters');
+    const base = {
+      kind: input.kind,
+      subject,
+      body_text: input.text,
+      body_html: input.html ?? null,
+      link: input.link ?? null,
+      data: JSON.stringify(input.data ?? {}),
+      attempts: 0,
+      next_attempt_at: null,
+      last_error: null,
+      lease_owner: null,
+      lease_until: null,
+      created_at: now,
+      sent_at: null,
+    };
+    const add = (userId: string | null, channel: NotificationChannel, recipient: string, skipReason?: string, webhookSecret: string | null = null) => {
+      const id = newId();
+      const sealed = webhookSecret === null ? null : ctx.secrets.seal(webhookSecret, webhookSecretPlace('notifications', id));
+      rows.push({ ...base, id, user_id: userId, channel, recipient, webhook_secret: sealed, state: skipReason ? 'skipped' : 'pending', response: skipReason ?? null });
+    };
+    for (const id of new Set(input.userIds ?? [])) {
+      const u = users.get(id);
+      if (!u) continue;
       const p = byUser.get(u.id);
       if (u.disabled) {
         add(u.id, 'none', '', 'the account is disabled');
@@ -126,21 +141,21 @@ export async function notify(ctx: NodeContext, trx: DbOrTrx, input: NotifyInput)
         add(u.id, d.channel, d.channel === 'email' ? u.email : d.channel === 'webhook' ? (p?.webhook_url ?? '') : '', d.skipReason);
       }
     }
+    if (input.to?.email !== undefined) {
+      if (!EMAIL.test(input.to.email)) throw new InvalidInputError('to.email must be an e-mail address');
+      add(null, 'email', input.to.email, (await canEmail()) ? undefined : EMAIL_NOT_CONFIGURED);
+    }
+    if (input.to?.webhook !== undefined) {
+      const bad = checkWebhookUrl(input.to.webhook);
+      if (bad) throw new InvalidInputError(bad);
+      // No DNS inside the caller's transaction: a literal address is checked here, a name when sent.
+      const host = new URL(input.to.webhook).hostname.replace(/^\[(.*)\]$/, '$1');
+      const allow = parseWebhookAllow(ctx.settings.webhookAllow);
+      if (isIP(host) && isInternalAddress(host) && !allow.hosts.has(host) && !allow.ranges.check(host, isIP(host) === 4 ? 'ipv4' : 'ipv6')) throw new InvalidInputError(new WebhookTargetError(host).message);
+      add(null, 'webhook', input.to.webhook, undefined, input.to.webhookSecret ?? null);
+    }
   }
-  if (input.to?.email !== undefined) {
-    if (!EMAIL.test(input.to.email)) throw new InvalidInputError('to.email must be an e-mail address');
-    add(null, 'email', input.to.email, (await canEmail()) ? undefined : EMAIL_NOT_CONFIGURED);
-  }
-  if (input.to?.webhook !== undefined) {
-    const bad = checkWebhookUrl(input.to.webhook);
-    if (bad) throw new InvalidInputError(bad);
-    // No DNS inside the caller's transaction: a literal address is checked here, a name when sent.
-    const host = new URL(input.to.webhook).hostname.replace(/^\[(.*)\]$/, '$1');
-    const allow = parseWebhookAllow(ctx.settings.webhookAllow);
-    if (isIP(host) && isInternalAddress(host) && !allow.hosts.has(host) && !allow.ranges.check(host, isIP(host) === 4 ? 'ipv4' : 'ipv6')) throw new InvalidInputError(new WebhookTargetError(host).message);
-    add(null, 'webhook', input.to.webhook, undefined, input.to.webhookSecret ?? null);
-  }
-  if (rows.length > 0) await trx.insertInto('notifications').values(rows).execute();
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) await trx.insertInto('notifications').values(rows.slice(i, i + INSERT_ROWS)).execute();
   return rows.map(rowToNotification);
 }
 

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../errors.js';
+import { EarlierReleasesMissingError, SenderArrivals } from './sender-arrivals.js';
+
+describe('SenderArrivals', () => {
+  it('stores a batch again once the batch it waited for is stored, without going back to the sender', async () => {
+    const a = new SenderArrivals();
+    const leave1 = a.enter('x');
+    const leave2 = a.enter('x');
+    let openingStored = false;
+    const tries: boolean[] = [];
+    // Batch 2 comes first: its case's opening is in batch 1, still being stored.
+    let waited = 0;
+    const second = a.inOrder('x', async () => {
+      tries.push(openingStored);
+      if (!openingStored) throw new EarlierReleasesMissingError('opening missing');
+      return 'second stored';
+    }, { onWait: () => waited++ });
+    await new Promise((r) => setImmediate(r));
+    const first = a.inOrder('x', async () => {
+      openingStored = true;
+      return 'first stored';
+    });
+    expect(await first).toBe('first stored');
+    expect(await second).toBe('second stored');
+    expect(tries).toEqual([false, true]);
+    expect(waited).toBe(1);
+    leave1();
+    leave2();
+    expect(a.arriving('x')).toBe(0);
+  });
+
+  it('gives up at once when no other batch of the sender is arriving, and on any other error', async () => {
+    const a = new SenderArrivals();
+    const leave = a.enter('x');
+    let n = 0;
+    const started = Date.now();
+    await expect(a.inOrder('x', async () => { n++; throw new EarlierReleasesMissingError('opening missing'); }, { waitMs: 60_000 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
+    expect(n).toBe(1);
+    const other = a.enter('x');
+    await expect(a.inOrder('x', async () => { n++; throw new ConflictError('something else'); }, { waitMs: 60_000 })).rejects.toThrow('something else');
+    expect(n).toBe(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    leave();
+    other();
+  });
+
+  it('waits at most its time, and tries at most its number of times, when the batch waited for never comes', async () => {
+    const a = new SenderArrivals();
+    const leaves = [a.enter('x'), a.enter('x')];
+    let n = 0;
+    await expect(a.inOrder('x', async () => { n++; throw new EarlierReleasesMissingError('opening missing'); }, { waitMs: 30 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
+    expect(n).toBe(1);
+    // Other batches keep being stored, but never the one needed: a bounded number of tries.
+    const busy = setInterval(() => a.stored('x'), 5);
+    try {
+      await expect(a.inOrder('x', async () => { n++; throw new EarlierReleasesMissingError('opening missing'); }, { waitMs: 1_000, tries: 3 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
+    } finally {
+      clearInterval(busy);
+    }
+    expect(n).toBe(4);
+    // A stored batch of another sender wakes no one here.
+    const waiting = a.nextStored('x', 50);
+    a.stored('y');
+    expect(await waiting.done).toBe(false);
+    for (const leave of leaves) leave();
+  });
+});
