@@ -166,4 +166,5 @@ export const CaseEventType = {
   handle: async (trx, e, ctx) => (await receiveMany(trx, [e], ctx)).get(e.id),
   handleMany: receiveMany,
   keepIssuedReceipt: true,
+  afterEarlierReleases: true,
 } satisfies MessageType<typeof CaseEventBody>;

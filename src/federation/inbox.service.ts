@@ -186,7 +186,8 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   if (!bucket) buckets.set(peer.node_id, (bucket = new TokenBucket(ctx.settings.peerRatePerSecond, ctx.settings.peerRatePerSecond * 2)));
   if (!opts.offline && !bucket.take(batch.body.envelopes.length)) throw new BatchRefusedError(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
 
-  const leave = arrivals.enter(`${me}\n${batch.from}`);
+  const seqs = batch.body.envelopes.map((e) => e.seq).filter((n): n is number => typeof n === 'number');
+  const leave = arrivals.enter(`${me}\n${batch.from}`, seqs.length ? Math.min(...seqs) : null);
   try {
     return await receiveSigned(ctx, registry, batch, peer, ring, forms, now);
   } finally {
@@ -284,7 +285,11 @@ async function receiveSigned(ctx: NodeContext, registry: MessageTypeRegistry, ba
       await trx.insertInto('issued_receipts').values({ batch_id: batch.id, peer_id: batch.from, receipt: issued.canonical, received_at: receivedAt }).onConflict((oc) => oc.column('batch_id').doNothing()).execute();
     }
   });
-  await arrivals.inOrder(`${me}\n${batch.from}`, store, { onWait: () => countWaitedBatch(ctx, batch.from) });
+  const sender = `${me}\n${batch.from}`;
+  const firstSeq = Math.min(...pending.map((p) => p.e.seq ?? Infinity));
+  const onWait = () => countWaitedBatch(ctx, batch.from);
+  if (firstSeq !== Infinity && pending.some((p) => registry.get(p.e.type)?.def.afterEarlierReleases === true)) await arrivals.afterEarlier(sender, firstSeq, { onWait });
+  await arrivals.inOrder(sender, store, { onWait });
   // Something new was applied: open duty desks look again (a ping test, a proposal, a notice).
   if (pending.some((p) => p.item.status === 'accepted')) ctx.events.publish({ type: 'desk.changed', source: 'inbox' });
   await recordContact(db, peer.node_id, receivedAt, { clearFailures: false });

@@ -60,9 +60,35 @@ describe('SenderArrivals', () => {
     }
     expect(n).toBe(4);
     // A stored batch of another sender wakes no one here.
-    const waiting = a.nextStored('x', 50);
+    const waiting = a.nextChange('x', 50);
     a.stored('y');
     expect(await waiting.done).toBe(false);
     for (const leave of leaves) leave();
+  });
+
+  it("stores a batch after the sender's batches numbered lower that are arriving, and only those", async () => {
+    const a = new SenderArrivals();
+    const leaveLow = a.enter('x', 1);
+    const leaveHigh = a.enter('x', 501);
+    const leaveOther = a.enter('y', 1);
+    // Nothing lower arriving: no wait.
+    expect(await a.afterEarlier('x', 1)).toBe(false);
+    let done = false;
+    const high = a.afterEarlier('x', 501).then((w) => ((done = true), w));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    leaveOther();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    leaveLow();
+    expect(await high).toBe(true);
+    // A lower batch that never leaves holds it at most its time.
+    const stuck = a.enter('x', 1);
+    const started = Date.now();
+    expect(await a.afterEarlier('x', 501, { ms: 50 })).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    stuck();
+    leaveHigh();
+    expect(a.arriving('x')).toBe(0);
   });
 });

@@ -9,36 +9,48 @@ export class EarlierReleasesMissingError extends ConflictError {
   override name = 'EarlierReleasesMissingError';
 }
 
+interface Arrival {
+  /** The lowest release number in the batch; null when it holds none. */
+  firstSeq: number | null;
+}
+
 /**
- * The batches of each sender that this process is receiving, and a signal each time one of
- * them is stored. A batch refused for releases still missing waits here for another batch of
- * its sender to be stored, and tries again, instead of going back to the sender, which would
- * send it again only after its backoff (a second or more).
+ * The batches of each sender that this process is receiving. A batch whose messages may need
+ * earlier releases of their sender is stored after the sender's batches with lower release
+ * numbers arriving at the same time (afterEarlier); one refused all the same for releases
+ * still missing waits for another batch of its sender to be stored and tries again (inOrder).
+ * Either way it is not sent back to the sender, which would send it again only after its
+ * backoff (a second or more), having done the work of storing it for nothing.
  */
 export class SenderArrivals {
-  private readonly present = new Map<string, number>();
+  private readonly present = new Map<string, Set<Arrival>>();
   private readonly waiting = new Map<string, Set<() => void>>();
 
   /** Counts a batch of `sender` as arriving until the function returned is called. */
-  enter(sender: string): () => void {
-    this.present.set(sender, (this.present.get(sender) ?? 0) + 1);
-    let left = false;
+  enter(sender: string, firstSeq: number | null = null): () => void {
+    const a: Arrival = { firstSeq };
+    let set = this.present.get(sender);
+    if (!set) this.present.set(sender, (set = new Set()));
+    set.add(a);
     return () => {
-      if (left) return;
-      left = true;
-      const n = (this.present.get(sender) ?? 1) - 1;
-      if (n > 0) this.present.set(sender, n);
-      else this.present.delete(sender);
+      const s = this.present.get(sender);
+      if (!s?.delete(a)) return;
+      if (s.size === 0) this.present.delete(sender);
+      this.changed(sender);
     };
   }
 
   /** Batches of `sender` arriving now, the caller's included. */
   arriving(sender: string): number {
-    return this.present.get(sender) ?? 0;
+    return this.present.get(sender)?.size ?? 0;
   }
 
   /** Tells the batches waiting on `sender` that one of its batches was stored. */
   stored(sender: string): void {
+    this.changed(sender);
+  }
+
+  private changed(sender: string): void {
     const w = this.waiting.get(sender);
     if (!w) return;
     this.waiting.delete(sender);
@@ -46,11 +58,11 @@ export class SenderArrivals {
   }
 
   /**
-   * The next batch of `sender` stored after this call: `done` is true when one was, false
-   * after `ms` or once cancelled. Taken before an attempt, it also counts a batch stored
-   * during the attempt.
+   * The next change of `sender`'s batches after this call (one stored, or one gone): `done`
+   * is true when one came, false after `ms` or once cancelled. Taken before an attempt, it
+   * also counts a change during the attempt.
    */
-  nextStored(sender: string, ms: number): { done: Promise<boolean>; cancel: () => void } {
+  nextChange(sender: string, ms: number): { done: Promise<boolean>; cancel: () => void } {
     let settle!: (v: boolean) => void;
     const done = new Promise<boolean>((resolve) => (settle = resolve));
     const wake = () => finish(true);
@@ -68,6 +80,23 @@ export class SenderArrivals {
   }
 
   /**
+   * Waits, at most `ms` in all, until no batch of `sender` with releases numbered below
+   * `firstSeq` is arriving here; `onWait` is called when it begins to wait. Whether it waited.
+   */
+  async afterEarlier(sender: string, firstSeq: number, o: { ms?: number; onWait?: () => void } = {}): Promise<boolean> {
+    const end = Date.now() + (o.ms ?? 5_000);
+    let waited = false;
+    while ([...(this.present.get(sender) ?? [])].some((a) => a.firstSeq !== null && a.firstSeq < firstSeq)) {
+      const left = end - Date.now();
+      if (left <= 0) break;
+      if (!waited) o.onWait?.();
+      waited = true;
+      await this.nextChange(sender, left).done;
+    }
+    return waited;
+  }
+
+  /**
    * Runs `attempt`; when it fails for releases still missing while other batches of `sender`
    * are arriving here, waits for one of them to be stored (at most `waitMs`) and runs it
    * again, at most `tries` times in all. Anything else, or nothing to wait for, is thrown.
@@ -75,7 +104,7 @@ export class SenderArrivals {
   async inOrder<T>(sender: string, attempt: () => Promise<T>, o: { waitMs?: number; tries?: number; onWait?: () => void } = {}): Promise<T> {
     const { waitMs = 5_000, tries = 4 } = o;
     for (let n = 1; ; n++) {
-      const next = this.nextStored(sender, waitMs);
+      const next = this.nextChange(sender, waitMs);
       try {
         const out = await attempt();
         next.cancel();

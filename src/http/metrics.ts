@@ -37,7 +37,7 @@ export function defineCounter<L extends string>(name: string, help: string, labe
 const sentMessages = defineCounter('accord_federation_messages_sent_total', "Outgoing messages settled by the peer's receipt, by peer and result (delivered, rejected)", ['peer', 'result']);
 const deliveryFailures = defineCounter('accord_federation_delivery_failures_total', 'Delivery attempts of a batch that got no receipt, by peer (retried with backoff)', ['peer']);
 const receivedMessages = defineCounter('accord_federation_messages_received_total', 'Incoming messages by peer and result (accepted, duplicate, rejected)', ['peer', 'result']);
-const waitedBatches = defineCounter('accord_federation_batches_waited_total', 'Incoming batches that needed releases of their sender still arriving here, waited for them and were stored again, by peer', ['peer']);
+const waitedBatches = defineCounter('accord_federation_batches_waited_total', 'Incoming batches that waited for batches of their sender numbered lower, arriving here at the same time, before they were stored, by peer', ['peer']);
 const refusals = defineCounter('accord_federation_refusals_total', 'Incoming batches and messages refused, by scope (batch, message) and reason', ['scope', 'reason']);
 
 /** Messages a peer's receipt settled: `delivered` (accepted or duplicate) or `rejected` (refused one by one). */

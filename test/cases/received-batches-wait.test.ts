@@ -7,9 +7,10 @@ import { storedEvents, PRESERVATION } from './_cases.js';
 
 /**
  * Two batches of one sender in flight at once (its delivery window), through the real inbox on
- * PostgreSQL: the later one, holding an event of the case the earlier one opens, is stored
- * while the earlier one is still being stored. It waits for it and is stored again, answering
- * with its receipt, instead of a 409 that the sender would retry only after its backoff.
+ * PostgreSQL: the later one holds an event of the case the earlier one opens, and is ready to
+ * be stored while the earlier one is still being stored. It waits for it and is then stored,
+ * answering with its receipt, instead of a 409 that the sender would retry only after its
+ * backoff.
  */
 describe('a batch that needs releases of its sender still arriving waits for them (postgres)', () => {
   let fx: InboxFixture;

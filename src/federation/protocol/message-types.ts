@@ -26,6 +26,12 @@ export interface MessageType<S extends TSchema = TSchema> {
   /** Messages that must apply in release order on the receiver. */
   ordered?: boolean;
   /**
+   * Messages that may need an earlier release of their sender (a case event needs its case's
+   * opening): the inbox stores a batch holding one after the batches of the sender with lower
+   * release numbers that are arriving at the same time (SenderArrivals).
+   */
+  afterEarlierReleases?: boolean;
+  /**
    * The inbox keeps the signed receipt it issues for a batch that stored a message of this type
    * (`issued_receipts`), so that this node can later show what it acknowledged, not only what
    * its peer did (a case bundle holds the receipts of both sides).
