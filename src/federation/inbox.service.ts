@@ -186,13 +186,19 @@ export async function receiveBatch(ctx: NodeContext, registry: MessageTypeRegist
   if (!bucket) buckets.set(peer.node_id, (bucket = new TokenBucket(ctx.settings.peerRatePerSecond, ctx.settings.peerRatePerSecond * 2)));
   if (!opts.offline && !bucket.take(batch.body.envelopes.length)) throw new BatchRefusedError(429, RejectReason.rateLimited, 'rate limit: slow down and retry');
 
-  const seqs = batch.body.envelopes.map((e) => e.seq).filter((n): n is number => typeof n === 'number');
-  const leave = arrivals.enter(`${me}\n${batch.from}`, seqs.length ? Math.min(...seqs) : null);
+  const leave = arrivals.enter(`${me}\n${batch.from}`, lowestSeq(batch.body.envelopes));
   try {
     return await receiveSigned(ctx, registry, batch, peer, ring, forms, now);
   } finally {
     leave();
   }
+}
+
+/** The lowest release number in a batch; null when it holds none. */
+function lowestSeq(envelopes: readonly Envelope[]): number | null {
+  let low: number | null = null;
+  for (const e of envelopes) if (e.seq !== undefined && (low === null || e.seq < low)) low = e.seq;
+  return low;
 }
 
 /** Receivers' batches being received, per receiving node and sender (tests run several nodes in one process). */
@@ -286,10 +292,10 @@ async function receiveSigned(ctx: NodeContext, registry: MessageTypeRegistry, ba
     }
   });
   const sender = `${me}\n${batch.from}`;
-  const firstSeq = Math.min(...pending.map((p) => p.e.seq ?? Infinity));
+  const firstSeq = lowestSeq(envelopes);
   const onWait = () => countWaitedBatch(ctx, batch.from);
-  if (firstSeq !== Infinity && pending.some((p) => registry.get(p.e.type)?.def.afterEarlierReleases === true)) await arrivals.afterEarlier(sender, firstSeq, { onWait });
-  await arrivals.inOrder(sender, store, { onWait });
+  if (pending.some((p) => registry.get(p.e.type)?.def.afterEarlierReleases === true)) await arrivals.afterEarlier(sender, firstSeq, { onWait });
+  await arrivals.inOrder(sender, firstSeq, store, { onWait });
   // Something new was applied: open duty desks look again (a ping test, a proposal, a notice).
   if (pending.some((p) => p.item.status === 'accepted')) ctx.events.publish({ type: 'desk.changed', source: 'inbox' });
   await recordContact(db, peer.node_id, receivedAt, { clearFailures: false });

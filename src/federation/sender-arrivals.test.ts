@@ -5,19 +5,19 @@ import { EarlierReleasesMissingError, SenderArrivals } from './sender-arrivals.j
 describe('SenderArrivals', () => {
   it('stores a batch again once the batch it waited for is stored, without going back to the sender', async () => {
     const a = new SenderArrivals();
-    const leave1 = a.enter('x');
-    const leave2 = a.enter('x');
+    const leave1 = a.enter('x', 1);
+    const leave2 = a.enter('x', 501);
     let openingStored = false;
     const tries: boolean[] = [];
     // Batch 2 comes first: its case's opening is in batch 1, still being stored.
     let waited = 0;
-    const second = a.inOrder('x', async () => {
+    const second = a.inOrder('x', 501, async () => {
       tries.push(openingStored);
       if (!openingStored) throw new EarlierReleasesMissingError('opening missing');
       return 'second stored';
     }, { onWait: () => waited++ });
     await new Promise((r) => setImmediate(r));
-    const first = a.inOrder('x', async () => {
+    const first = a.inOrder('x', 1, async () => {
       openingStored = true;
       return 'first stored';
     });
@@ -30,31 +30,42 @@ describe('SenderArrivals', () => {
     expect(a.arriving('x')).toBe(0);
   });
 
-  it('gives up at once when no other batch of the sender is arriving, and on any other error', async () => {
+  it('gives up at once when no batch of the sender numbered lower is arriving, and on any other error', async () => {
     const a = new SenderArrivals();
-    const leave = a.enter('x');
+    const leave = a.enter('x', 501);
     let n = 0;
     const started = Date.now();
-    await expect(a.inOrder('x', async () => { n++; throw new EarlierReleasesMissingError('opening missing'); }, { waitMs: 60_000 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
+    const missing = async () => { n++; throw new EarlierReleasesMissingError('opening missing'); };
+    await expect(a.inOrder('x', 501, missing, { waitMs: 60_000 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
     expect(n).toBe(1);
-    const other = a.enter('x');
-    await expect(a.inOrder('x', async () => { n++; throw new ConflictError('something else'); }, { waitMs: 60_000 })).rejects.toThrow('something else');
+    // A batch numbered higher is arriving and waits for this one to go: this one does not wait for it.
+    const higher = a.enter('x', 1001);
+    const higherWaits = a.afterEarlier('x', 1001, { ms: 60_000 });
+    await expect(a.inOrder('x', 501, missing, { waitMs: 60_000 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
     expect(n).toBe(2);
-    expect(Date.now() - started).toBeLessThan(5_000);
     leave();
-    other();
+    expect(await higherWaits).toBe(true);
+    // Without release numbers nothing is waited for.
+    const lower = a.enter('x', 1);
+    await expect(a.inOrder('x', null, missing, { waitMs: 60_000 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
+    expect(n).toBe(3);
+    await expect(a.inOrder('x', 1001, async () => { n++; throw new ConflictError('something else'); }, { waitMs: 60_000 })).rejects.toThrow('something else');
+    expect(n).toBe(4);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    higher();
+    lower();
   });
 
   it('waits at most its time, and tries at most its number of times, when the batch waited for never comes', async () => {
     const a = new SenderArrivals();
-    const leaves = [a.enter('x'), a.enter('x')];
+    const leaves = [a.enter('x', 1), a.enter('x', 501)];
     let n = 0;
-    await expect(a.inOrder('x', async () => { n++; throw new EarlierReleasesMissingError('opening missing'); }, { waitMs: 30 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
+    await expect(a.inOrder('x', 501, async () => { n++; throw new EarlierReleasesMissingError('opening missing'); }, { waitMs: 30 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
     expect(n).toBe(1);
     // Other batches keep being stored, but never the one needed: a bounded number of tries.
     const busy = setInterval(() => a.stored('x'), 5);
     try {
-      await expect(a.inOrder('x', async () => { n++; throw new EarlierReleasesMissingError('opening missing'); }, { waitMs: 1_000, tries: 3 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
+      await expect(a.inOrder('x', 501, async () => { n++; throw new EarlierReleasesMissingError('opening missing'); }, { waitMs: 1_000, tries: 3 })).rejects.toBeInstanceOf(EarlierReleasesMissingError);
     } finally {
       clearInterval(busy);
     }

@@ -79,14 +79,21 @@ export class SenderArrivals {
     return { done, cancel: () => finish(false) };
   }
 
+  /** Whether a batch of `sender` with releases numbered below `firstSeq` is arriving here: only such a batch can hold what a batch starting at `firstSeq` misses. */
+  private lowerArriving(sender: string, firstSeq: number | null): boolean {
+    if (firstSeq === null) return false;
+    for (const a of this.present.get(sender) ?? []) if (a.firstSeq !== null && a.firstSeq < firstSeq) return true;
+    return false;
+  }
+
   /**
    * Waits, at most `ms` in all, until no batch of `sender` with releases numbered below
    * `firstSeq` is arriving here; `onWait` is called when it begins to wait. Whether it waited.
    */
-  async afterEarlier(sender: string, firstSeq: number, o: { ms?: number; onWait?: () => void } = {}): Promise<boolean> {
+  async afterEarlier(sender: string, firstSeq: number | null, o: { ms?: number; onWait?: () => void } = {}): Promise<boolean> {
     const end = Date.now() + (o.ms ?? 5_000);
     let waited = false;
-    while ([...(this.present.get(sender) ?? [])].some((a) => a.firstSeq !== null && a.firstSeq < firstSeq)) {
+    while (this.lowerArriving(sender, firstSeq)) {
       const left = end - Date.now();
       if (left <= 0) break;
       if (!waited) o.onWait?.();
@@ -97,11 +104,13 @@ export class SenderArrivals {
   }
 
   /**
-   * Runs `attempt`; when it fails for releases still missing while other batches of `sender`
-   * are arriving here, waits for one of them to be stored (at most `waitMs`) and runs it
-   * again, at most `tries` times in all. Anything else, or nothing to wait for, is thrown.
+   * Runs `attempt`, the storing of a batch whose lowest release number is `firstSeq`; when it
+   * fails for releases still missing while batches of `sender` numbered lower are arriving
+   * here, waits for a change among them (one stored, or gone; at most `waitMs`) and runs it
+   * again, at most `tries` times in all. Anything else, or nothing to wait for, is thrown: a
+   * batch never waits on one numbered higher, which may itself be waiting on it.
    */
-  async inOrder<T>(sender: string, attempt: () => Promise<T>, o: { waitMs?: number; tries?: number; onWait?: () => void } = {}): Promise<T> {
+  async inOrder<T>(sender: string, firstSeq: number | null, attempt: () => Promise<T>, o: { waitMs?: number; tries?: number; onWait?: () => void } = {}): Promise<T> {
     const { waitMs = 5_000, tries = 4 } = o;
     for (let n = 1; ; n++) {
       const next = this.nextChange(sender, waitMs);
@@ -111,7 +120,7 @@ export class SenderArrivals {
         this.stored(sender);
         return out;
       } catch (err) {
-        const wait = err instanceof EarlierReleasesMissingError && n < tries && this.arriving(sender) > 1;
+        const wait = err instanceof EarlierReleasesMissingError && n < tries && this.lowerArriving(sender, firstSeq);
         if (!wait) next.cancel();
         if (!wait) throw err;
         o.onWait?.();
