@@ -31,7 +31,7 @@ export function intelCommand(): Command {
           last = Date.now();
           process.stderr.write(progressLine(p.bytes, size, p.objects, started));
         };
-        const s = await importBundle(ctx, CLI, createReadStream(file, { highWaterMark: 1024 * 1024 }), { bytesTotal: size, onProgress });
+        const s = await importBundle(ctx, CLI, createReadStream(file, { highWaterMark: 1024 * 1024 }), { bytesTotal: size, onProgress, ownChunks: true });
         if (o.progress) process.stderr.write(progressLine(size, size, s.objects_read, started) + '\n');
         if (o.json) printJson(s);
         else {

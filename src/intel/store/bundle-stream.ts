@@ -23,10 +23,11 @@ export type BundleElement = { index: number; object: unknown } | { index: number
 export class BundleFormatError extends Error {
   override name = 'BundleFormatError';
   constructor(
-    message: string,
+    /** What is wrong, without the offset (a worker thread sends it back with the offset). */
+    readonly reason: string,
     readonly offset: number,
   ) {
-    super(`${message} (at byte ${offset})`);
+    super(`${reason} (at byte ${offset})`);
   }
 }
 
