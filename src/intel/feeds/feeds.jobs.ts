@@ -8,7 +8,7 @@ import { parseWebhookAllow } from '../../notifications/webhook-target.js';
 import type { FeedRow } from '../intel.tables.js';
 import { RELEASES_JOB } from '../releases/releases.service.js';
 import { validateStixObject } from '../stix/index.js';
-import { idIn, storeObjects, type PreparedObject } from '../store/objects.repository.js';
+import { idIn, indexedLookups, storeObjects, type PreparedObject } from '../store/objects.repository.js';
 import { prepareObject } from '../store/prepare.js';
 import { afterPage, isTaxiiTimestamp, objectsUrl, pageRequest, restartWalk, startRun, withDefaultMarking, type FeedCursor } from './feeds.rules.js';
 import { FEEDS_JOB, FeedBusyError, feedSecretPlace, findFeed } from './feeds.service.js';
@@ -37,6 +37,9 @@ export interface RunOutcome {
 
 /** How many of these object versions the store holds already. */
 async function countHeld(trx: DbOrTrx, objects: readonly PreparedObject[]): Promise<number> {
+  if (objects.length === 0) return 0;
+  // Through the (id, version) index whatever the statistics say (see indexedLookups).
+  await indexedLookups(trx, true);
   let n = 0;
   for (let i = 0; i < objects.length; i += 500) {
     const chunk = objects.slice(i, i + 500);
@@ -44,6 +47,7 @@ async function countHeld(trx: DbOrTrx, objects: readonly PreparedObject[]): Prom
     const held = new Set(rows.map((r) => `${r.id}\u0000${r.version}`));
     n += chunk.filter((o) => held.has(`${o.id}\u0000${o.version}`)).length;
   }
+  await indexedLookups(trx, false);
   return n;
 }
 
