@@ -115,6 +115,31 @@ describe.each(DIALECTS)('intel import in a worker thread (%s)', (dialect) => {
     expect((await held(complete.map((o) => o.id))).length).toBe(complete.length);
   });
 
+  // SQLite only: the import changes settings of the node's one connection there.
+  it.runIf(dialect === 'sqlite')('leaves the connection as it found it when imports overlap', async () => {
+    const raw = node.ctx.store.sqlite!;
+    const setting = () => ({ cache: raw.pragma('cache_size', { simple: true }), ckpt: raw.pragma('wal_autocheckpoint', { simple: true }) });
+    const before = setting();
+    // The second import begins while the first runs, and the first ends before the second.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    async function* slow(): AsyncGenerator<Uint8Array> {
+      const text = bundle([indicator(), indicator()]);
+      yield Buffer.from(text.slice(0, 40));
+      await held;
+      yield Buffer.from(text.slice(40));
+    }
+    const first = run(node, slow(), null);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = run(node, slow(), null);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(setting()).not.toEqual(before);
+    release();
+    expect((await first).summary).toMatchObject({ state: 'done', stored: 2 });
+    expect((await second).summary).toMatchObject({ state: 'done', stored: 2 });
+    expect(setting()).toEqual(before);
+  });
+
   it('fails cleanly when the worker thread cannot run: the error is passed on and the import says failed', async () => {
     const missing = new URL('./no-such-worker.js', WORKER);
     const r = await run(node, pieces(bundle([indicator()]), 100), missing);

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { appendAudit } from '../../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../../context.js';
@@ -77,17 +78,40 @@ export interface ImportOptions {
  */
 export async function importBundle(ctx: NodeContext, actor: Actor, source: AsyncIterable<Uint8Array>, opts: ImportOptions = {}): Promise<ImportSummary> {
   const raw = ctx.store.sqlite;
-  const cacheBefore = raw ? (raw.pragma('cache_size', { simple: true }) as number) : 0;
-  if (raw) raw.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
-  const ckptBefore = raw ? (raw.pragma('wal_autocheckpoint', { simple: true }) as number) : 0;
-  if (raw) raw.pragma(`wal_autocheckpoint = ${IMPORT_AUTOCHECKPOINT_PAGES}`);
+  if (raw) enterImport(raw);
   try {
     return await importInto(ctx, actor, source, opts);
   } finally {
-    // Back to the connection's own size (SQLite frees the pages beyond it).
-    if (raw) raw.pragma(`cache_size = ${cacheBefore}`);
-    if (raw) raw.pragma(`wal_autocheckpoint = ${ckptBefore}`);
+    if (raw) leaveImport(raw);
   }
+}
+
+/** Imports running on each SQLite connection, and the connection's own settings to go back to when the last one ends. */
+const importing = new WeakMap<BetterSqlite3.Database, { running: number; cacheSize: number; autocheckpoint: number }>();
+
+/**
+ * The first import on a connection saves its settings and sets the import's; the last one to
+ * end puts them back. Each import saving and restoring its own left the import's settings for
+ * good when two overlapped (the second saved the first one's).
+ */
+function enterImport(raw: BetterSqlite3.Database): void {
+  const s = importing.get(raw);
+  if (s) {
+    s.running++;
+    return;
+  }
+  importing.set(raw, { running: 1, cacheSize: raw.pragma('cache_size', { simple: true }) as number, autocheckpoint: raw.pragma('wal_autocheckpoint', { simple: true }) as number });
+  raw.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+  raw.pragma(`wal_autocheckpoint = ${IMPORT_AUTOCHECKPOINT_PAGES}`);
+}
+
+function leaveImport(raw: BetterSqlite3.Database): void {
+  const s = importing.get(raw);
+  if (!s || --s.running > 0) return;
+  importing.delete(raw);
+  // Back to the connection's own sizes (SQLite frees the cache pages beyond it).
+  raw.pragma(`cache_size = ${s.cacheSize}`);
+  raw.pragma(`wal_autocheckpoint = ${s.autocheckpoint}`);
 }
 
 async function importInto(ctx: NodeContext, actor: Actor, source: AsyncIterable<Uint8Array>, opts: ImportOptions): Promise<ImportSummary> {
