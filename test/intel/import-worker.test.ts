@@ -112,6 +112,9 @@ describe.each(DIALECTS)('intel import in a worker thread (%s)', (dialect) => {
     expect(row!.error).toContain('connection reset by peer');
     expect(row!.finished_at).not.toBeNull();
     expect(row!.stored).toBe(complete.length);
+    const audited = await node.ctx.store.db.selectFrom('audit_log').select(['action', 'details']).where('target', '=', `intel_import:${row!.id}`).execute();
+    expect(audited.map((a) => a.action)).toEqual(['intel.import']);
+    expect(JSON.parse(String(audited[0]!.details))).toMatchObject({ state: 'failed', stored: complete.length });
     expect((await held(complete.map((o) => o.id))).length).toBe(complete.length);
   });
 

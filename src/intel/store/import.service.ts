@@ -158,6 +158,16 @@ async function importInto(ctx: NodeContext, actor: Actor, source: AsyncIterable<
     // Seen when awaited; never an unhandled rejection meanwhile.
     storing.catch(() => undefined);
   };
+  /** The import's row says how it ended, and the audit log that it ran. */
+  const finish = () =>
+    db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('intel_imports')
+        .set({ state: s.state, finished_at: new Date().toISOString(), bytes_read: bytes, objects_read: s.objects_read, stored: s.stored, duplicates: s.duplicates, refused: s.refused, refusals: JSON.stringify(s.refusals), error: s.error })
+        .where('id', '=', id)
+        .execute();
+      await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'intel.import', target: `intel_import:${id}`, details: { state: s.state, stored: s.stored, duplicates: s.duplicates, refused: s.refused } });
+    });
   /** The bytes stopped coming or could not be read (a request cut off, the worker thread lost): what was read is stored, and the import says it failed instead of running for ever. */
   const markFailed = async (e: unknown) => {
     try {
@@ -166,13 +176,9 @@ async function importInto(ctx: NodeContext, actor: Actor, source: AsyncIterable<
     } catch {
       // The database failed too: the batches stored before stay, the rest is not stored.
     }
-    const error = `the import stopped: ${e instanceof Error ? e.message : String(e)}`.slice(0, 1000);
-    await db
-      .updateTable('intel_imports')
-      .set({ state: 'failed', finished_at: new Date().toISOString(), bytes_read: bytes, objects_read: s.objects_read, stored: s.stored, duplicates: s.duplicates, refused: s.refused, refusals: JSON.stringify(s.refusals), error })
-      .where('id', '=', id)
-      .execute()
-      .catch(() => undefined);
+    s.state = 'failed';
+    s.error = `the import stopped: ${e instanceof Error ? e.message : String(e)}`.slice(0, 1000);
+    await finish().catch(() => undefined);
   };
   const header: BundleHeader = {};
   const worker = opts.worker !== undefined ? opts.worker : opts.bytesTotal === undefined || opts.bytesTotal >= WORKER_FROM_BYTES ? DEFAULT_WORKER : null;
@@ -203,14 +209,7 @@ async function importInto(ctx: NodeContext, actor: Actor, source: AsyncIterable<
   // would read a whole page by a bitmap scan and a sort (seconds at a million objects) where an
   // index scan takes a fraction of a millisecond. SQLite plans from its indexes alone.
   if (ctx.store.dialect === 'postgres' && s.stored >= ANALYZE_AFTER) await sql`ANALYZE intel_objects`.execute(db);
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('intel_imports')
-      .set({ state: s.state, finished_at: new Date().toISOString(), bytes_read: bytes, objects_read: s.objects_read, stored: s.stored, duplicates: s.duplicates, refused: s.refused, refusals: JSON.stringify(s.refusals), error: s.error })
-      .where('id', '=', id)
-      .execute();
-    await appendAudit(trx, ctx.store.dialect, { actor: actor.ref, ip: actor.ip, action: 'intel.import', target: `intel_import:${id}`, details: { state: s.state, stored: s.stored, duplicates: s.duplicates, refused: s.refused } });
-  });
+  await finish();
   // New objects may belong to releases: they leave now rather than at the job's next period.
   if (s.stored > 0) ctx.jobs.runSoon(RELEASES_JOB);
   return s;
