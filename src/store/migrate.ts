@@ -1,5 +1,5 @@
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
-import type { Db } from './db.js';
+import { Migrator, sql, type DatabaseIntrospector, type Migration, type MigrationProvider, type TableMetadata } from 'kysely';
+import { isSqlite, type Db } from './db.js';
 
 /** Migrations come from an explicit map (the composition root gathers them) so they work bundled and from the CLI alike. */
 class StaticProvider implements MigrationProvider {
@@ -21,15 +21,52 @@ async function isCurrent(db: Db, migrations: Record<string, Migration>): Promise
 }
 
 /**
+ * Kysely's migrator asks the introspector only whether its own two tables exist, but
+ * PostgreSQL's introspector reads every column of every table in every schema, calling
+ * `pg_get_serial_sequence` on each. On a server shared by many nodes, a table another node
+ * drops between the catalog read and that call fails the whole migration ("column … of
+ * relation … does not exist"). This introspector lists the tables of the node's own schema
+ * (the first on its search path when none is named) and nothing else.
+ */
+export function ownSchemaIntrospector(db: Db, schema?: string): DatabaseIntrospector {
+  const ownSchema = schema ? sql`${schema}` : sql`current_schema()`;
+  const getTables = async (): Promise<TableMetadata[]> => {
+    const r = await sql<{ name: string; schema: string; is_view: boolean }>`
+      select table_name as name, table_schema as schema, table_type = 'VIEW' as is_view
+      from information_schema.tables where table_schema = ${ownSchema}`.execute(db);
+    return r.rows.map((t) => ({ name: t.name, schema: t.schema, isView: t.is_view, columns: [] }));
+  };
+  return {
+    getSchemas: () => db.introspection.getSchemas(),
+    getTables,
+    getMetadata: async () => ({ tables: await getTables() }),
+  };
+}
+
+/** The database as the migrator sees it: the same, but introspecting the node's own schema alone on PostgreSQL. */
+function migratorView(db: Db, schema?: string): Db {
+  if (isSqlite(db)) return db;
+  const introspection = ownSchemaIntrospector(db, schema);
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, key, target);
+      // Kysely's methods use private fields, so they must run on the real instance.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
  * Applies pending migrations. With a PostgreSQL schema, Kysely's bookkeeping tables live in
  * it too (not in another schema's). A node already at the latest version skips Kysely's
- * migrator, whose introspection reads every schema of the database: on a server shared by
- * many nodes a schema or table dropped meanwhile by another node makes that read fail
- * ("schema … does not exist", "relation other.table does not exist"), so it is retried.
+ * migrator. The migrator looks only at the node's own schema (`ownSchemaIntrospector`), but
+ * listing schemas still reads them all, so a schema dropped meanwhile by another node
+ * ("schema … does not exist", "relation other.table does not exist") is retried.
  */
 export async function migrateToLatest(db: Db, migrations: Record<string, Migration>, schema?: string): Promise<string[]> {
   if (await isCurrent(db, migrations)) return [];
-  const migrator = new Migrator({ db, provider: new StaticProvider(migrations), ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({ db: migratorView(db, schema), provider: new StaticProvider(migrations), ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
