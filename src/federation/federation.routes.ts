@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { TypedApp } from '../capability.js';
 import type { NodeContext } from '../context.js';
@@ -10,6 +12,7 @@ import { BatchRefusedError, checkBatchHeader, receiveBatch, SMALL_BATCH_BYTES, v
 import { RejectReason } from './protocol/receipt.js';
 import { MAX_JSON_DEPTH, readBatchFrame, scanBatchText } from './protocol/batch-scan.js';
 import { AddressBudget } from './delivery.rules.js';
+import { bodyEnds, joinBody, readBodyChunks } from './inbox-body.js';
 import { InboxLane } from './inbox-lane.js';
 import { addPeer, listPeers, retryPeerNow, setPeerStatus } from './peers.service.js';
 import { describeSelf } from './protocol/node-description.js';
@@ -38,6 +41,8 @@ const PeerStateSchema = Type.Object({
 });
 
 const CUT_OFF_PAUSE_MS = 250;
+/** How much of each end of a large body the header is looked for in: far more than a header takes. */
+const HEADER_EDGE_BYTES = 256 * 1024;
 
 /** The node-to-node protocol (public, authenticated by signatures) and the admin API for peers. */
 export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, registry: MessageTypeRegistry, onQueued: () => void): void {
@@ -63,11 +68,14 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
   void app.register(async (plain) => {
     const inbox = plain.withTypeProvider<TypeBoxTypeProvider>();
     inbox.removeContentTypeParser('application/json');
-    inbox.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (_req: unknown, raw: string | Buffer) => {
-      const buf = typeof raw === 'string' ? Buffer.from(raw) : raw;
-      bytesRead.set(_req as object, buf.length);
+    inbox.addContentTypeParser('application/json', async (_req: FastifyRequest, payload: IncomingMessage) => {
+      const read = await readBodyChunks(payload, ctx.settings.federationBodyLimitBytes, Number(_req.headers['content-length']));
+      bytesRead.set(_req, read.bytes);
       // The body has arrived: its reading deadline no longer applies.
-      clearTimeout(turns.get(_req as object)?.deadline);
+      clearTimeout(turns.get(_req)?.deadline);
+      // A large batch is judged by its header, read from its two ends, before it is joined.
+      if (read.bytes > SMALL_BATCH_BYTES) await refuseByHeader(ctx, bodyEnds(read, HEADER_EDGE_BYTES));
+      const buf = joinBody(read);
       const frame = readBatchFrame(buf);
       let scanned = false;
       let header: BatchHeader;
@@ -249,6 +257,22 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
 }
 
 /** The header members the scan found, parsed; one that is not JSON is left out (the parser then reports it). */
+/**
+ * Refuses a large batch on its header alone, as the whole body would be refused: a stranger,
+ * a suspended or retired sender, another recipient, a stale or replayed batch, or a key other
+ * than the pinned one (a rotation travels in a small batch). `ends` holds the body's two ends
+ * (bodyEnds); when the header cannot be read from them, the whole body is judged as usual.
+ */
+async function refuseByHeader(ctx: NodeContext, ends: Buffer): Promise<void> {
+  const frame = readBatchFrame(ends);
+  if (!frame) return;
+  const header = headerOf(frame.header);
+  if (typeof header.from !== 'string') return;
+  const peer = (await checkBatchHeader(ctx, header))!;
+  const key = (header.sig as { key?: unknown } | null)?.key;
+  if (typeof key === 'string' && key !== peer.fingerprint) throw new BatchRefusedError(401, RejectReason.wrongKey, 'signed with a key other than the pinned one');
+}
+
 function headerOf(texts: Record<string, string>): BatchHeader {
   const h: Record<string, unknown> = {};
   for (const k of ['id', 'from', 'to', 'issued_at', 'sig'] as const) {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { connect, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { canonicalJson } from '../../src/crypto/canonical.js';
 import type { Envelope } from '../../src/federation/protocol/envelope.js';
 import { DIALECTS } from '../_util/db.js';
 import { inboxFixture, makeIdentity, type InboxFixture } from './_inbox.js';
@@ -45,6 +46,35 @@ describe.each(DIALECTS)('the inbox does no work for strangers on %s', (dialect) 
     const b = fx.batch(bulk());
     expectSmallProblem(await fx.post({ ...b, issued_at: new Date(Date.now() - 1000).toISOString() }), 401, 'bad_signature');
     expect(await fx.counts()).toEqual(before);
+  });
+
+  it('refuses a large batch on its header before joining its body, and still takes a large batch from its peer', async () => {
+    // Joining a 30 MiB body into one buffer holds the event loop for 100–200 ms on a busy host:
+    // a batch refused on its header alone must not cost that.
+    const stranger = makeIdentity('xx-cert');
+    const impostor = makeIdentity('uz-cert');
+    // As peers send them: canonical JSON, the header after the body.
+    const replayed = fx.batch(bulk());
+    expect((await fx.post(canonicalJson(replayed))).status).toBe(200);
+    const refused: [unknown, number, string][] = [
+      [fx.batch(bulk(stranger), {}, stranger), 403, 'unknown_sender'],
+      [fx.batch(bulk(impostor), {}, impostor), 401, 'wrong_key'],
+      [fx.batch(bulk(), { to: ['ru-cert'] }), 422, 'not_a_recipient'],
+      [replayed, 409, 'replayed'],
+    ];
+    const texts = refused.map(([b]) => canonicalJson(b));
+    expect(texts.every((t) => t.length > 1024 * 1024)).toBe(true);
+    const joins = vi.spyOn(Buffer, 'concat');
+    try {
+      for (const [i, [, status, reason]] of refused.entries()) expectSmallProblem(await fx.post(texts[i]), status, reason);
+      expect(joins.mock.calls.filter(([, n]) => (n ?? 0) > 1024 * 1024)).toEqual([]);
+      // A large batch of the real peer is joined, checked and taken as before.
+      const r = await fx.post(canonicalJson(fx.batch(bulk())));
+      expect(r.status).toBe(200);
+      expect(joins.mock.calls.some(([, n]) => (n ?? 0) > 1024 * 1024)).toBe(true);
+    } finally {
+      joins.mockRestore();
+    }
   });
 
   it('refuses header faults of a real peer with small problems too: replay, wrong addressee, expired', async () => {
