@@ -12,7 +12,7 @@ import { BatchRefusedError, checkBatchHeader, receiveBatch, SMALL_BATCH_BYTES, v
 import { RejectReason } from './protocol/receipt.js';
 import { MAX_JSON_DEPTH, readBatchFrame, scanBatchText } from './protocol/batch-scan.js';
 import { AddressBudget } from './delivery.rules.js';
-import { bodyEnds, joinBody, readBodyChunks } from './inbox-body.js';
+import { BodyArena, bodyEnds, joinBody, readBodyChunks } from './inbox-body.js';
 import { InboxLane } from './inbox-lane.js';
 import { addPeer, listPeers, retryPeerNow, setPeerStatus } from './peers.service.js';
 import { describeSelf } from './protocol/node-description.js';
@@ -43,6 +43,8 @@ const PeerStateSchema = Type.Object({
 const CUT_OFF_PAUSE_MS = 250;
 /** How much of each end of a large body the header is looked for in: far more than a header takes. */
 const HEADER_EDGE_BYTES = 256 * 1024;
+/** How long the inbox keeps its buffer for large bodies of unproven sources after the last one. */
+const ARENA_IDLE_MS = 60_000;
 
 /** The node-to-node protocol (public, authenticated by signatures) and the admin API for peers. */
 export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, registry: MessageTypeRegistry, onQueued: () => void): void {
@@ -65,6 +67,7 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
   const bytesRead = new WeakMap<object, number>();
   const deposits = new WeakMap<object, number>();
   const turns = new WeakMap<object, { open: boolean; deadline?: NodeJS.Timeout }>();
+  const arena = new BodyArena(ctx.settings.federationBodyLimitBytes, ARENA_IDLE_MS);
   void app.register(async (plain) => {
     const inbox = plain.withTypeProvider<TypeBoxTypeProvider>();
     inbox.removeContentTypeParser('application/json');
@@ -75,7 +78,15 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
       clearTimeout(turns.get(_req)?.deadline);
       // A large batch is judged by its header, read from its two ends, before it is joined.
       if (read.bytes > SMALL_BATCH_BYTES) await refuseByHeader(ctx, bodyEnds(read, HEADER_EDGE_BYTES));
-      const buf = joinBody(read);
+      // A large body of an unproven source (it holds the lane) is joined into the arena.
+      const into = turns.has(_req) ? arena.take() : null;
+      try {
+        return await parseBatch(_req, await joinBody(read, into));
+      } finally {
+        if (into) arena.release();
+      }
+    });
+    const parseBatch = async (_req: FastifyRequest, buf: Buffer): Promise<unknown> => {
       const frame = readBatchFrame(buf);
       let scanned = false;
       let header: BatchHeader;
@@ -108,7 +119,7 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
       const body = await new Promise<unknown>((resolve, reject) => parseJson(_req as never, buf.toString('utf8'), (err, b) => (err ? reject(err) : resolve(b))));
       if (signed && body !== null && typeof body === 'object') signedTexts.set(body, signed);
       return body;
-    });
+    };
     inbox.post(
       '/federation/v1/inbox',
       {

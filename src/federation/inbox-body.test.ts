@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { bodyEnds, joinBody, readBodyChunks } from './inbox-body.js';
+import { describe, expect, it, vi } from 'vitest';
+import { BodyArena, bodyEnds, joinBody, readBodyChunks } from './inbox-body.js';
 
 const stream = (parts: (Buffer | Error)[]) =>
   new Readable({
@@ -18,7 +18,7 @@ describe('reading an inbox body in pieces', () => {
     const body = await readBodyChunks(stream([Buffer.from('{"a":'), Buffer.from('1}')]), 100, 7);
     expect(body.bytes).toBe(7);
     expect(body.chunks).toHaveLength(2);
-    expect(joinBody(body).toString()).toBe('{"a":1}');
+    expect((await joinBody(body)).toString()).toBe('{"a":1}');
   });
 
   it('refuses a body over the limit, declared or as it arrives, and a length other than declared', async () => {
@@ -30,6 +30,53 @@ describe('reading an inbox body in pieces', () => {
 
   it('answers a stream that breaks with a client error', async () => {
     await expect(readBodyChunks(stream([Buffer.alloc(4), new Error('aborted')]), 10, 8)).rejects.toMatchObject({ message: 'aborted', statusCode: 400 });
+  });
+
+  it('settles when the connection is destroyed before the body ends', async () => {
+    const s = stream([Buffer.alloc(4)]);
+    const reading = readBodyChunks(s, 10, 8);
+    s.once('data', () => s.destroy());
+    await expect(reading).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it('joins a large body a step at a time, letting other work run between steps, into the arena when it fits', async () => {
+    const body = await readBodyChunks(stream([Buffer.from('{"a":'), Buffer.from('1,"b":'), Buffer.from('2}')]), 100, 13);
+    let ranBetween = false;
+    setImmediate(() => (ranBetween = true));
+    const fresh = await joinBody(body, null, 4);
+    expect(ranBetween).toBe(true);
+    expect(fresh.toString()).toBe('{"a":1,"b":2}');
+    const arena = Buffer.alloc(16);
+    const joined = await joinBody(body, arena, 4);
+    expect(joined.toString()).toBe('{"a":1,"b":2}');
+    expect(joined.buffer).toBe(arena.buffer);
+    const small = Buffer.alloc(8);
+    const apart = await joinBody(body, small, 4);
+    expect(apart.toString()).toBe('{"a":1,"b":2}');
+    expect(apart.buffer).not.toBe(small.buffer);
+    // The join is a copy, never the socket's own piece.
+    const one = { chunks: [Buffer.from('{}')], bytes: 2 };
+    expect(await joinBody(one)).not.toBe(one.chunks[0]);
+  });
+
+  it('lends its arena to one body at a time, keeps the same memory, and lets it go when unused', () => {
+    vi.useFakeTimers();
+    try {
+      const arena = new BodyArena(1024, 60_000);
+      const first = arena.take()!;
+      expect(first.length).toBe(1024);
+      expect(arena.take()).toBeNull();
+      arena.release();
+      expect(arena.take()).toBe(first);
+      arena.release();
+      vi.advanceTimersByTime(59_000);
+      expect(arena.held).toBe(true);
+      vi.advanceTimersByTime(1_000);
+      expect(arena.held).toBe(false);
+      expect(arena.take()).not.toBe(first);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("puts a body's two ends side by side, however it was cut into pieces", () => {
