@@ -9,6 +9,7 @@
 //   stranger      BENCH_ATTACK_PARALLEL loops posting a BENCH_ATTACK_MB MiB batch from an unknown node id
 //   bad signature the same, with B's node id and B's key fingerprint but a signature that does not verify
 //
+// BENCH_TRACE=1 also logs, per phase, the worst latency of the messages created in each 250 ms.
 // Run as `node bench/inbox-attack.js`; the attacker is this file run as a child process
 // (`node bench/inbox-attack.js attacker <inbox url> <mode> <node id> <fingerprint>`).
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-inbox-attack.json.
@@ -33,6 +34,7 @@ const PARALLEL = posInt(process.env.BENCH_ATTACK_PARALLEL, 4);
 const [FROM_STRANGER, FROM_BAD_SIGNATURE] = (process.env.BENCH_ATTACK_FROM ?? '127.0.0.2,127.0.0.3').split(',').map((s) => s.trim());
 const ATTACK_FROM = process.env.BENCH_ATTACKER_ADDRESS ?? FROM_STRANGER;
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const TRACE = process.env.BENCH_TRACE === '1';
 const STRICT = process.env.BENCH_STRICT === '1';
 const PHASES = (process.env.BENCH_ATTACK_PHASES ?? 'unloaded,stranger,bad_signature').split(',').map((s) => s.trim());
 const HEALTH_EVERY_MS = 20;
@@ -165,6 +167,17 @@ function probeHealth(a) {
   };
 }
 
+/** When in the phase the slow messages were created: the worst latency per 250 ms, as "start:worst" pairs. */
+function worstByQuarterSecond(sent, t0) {
+  const worst = new Map();
+  for (const m of sent) {
+    if (!m.delivered_at) continue;
+    const k = Math.floor((Date.parse(m.created_at) - t0) / 250) * 250;
+    worst.set(k, Math.max(worst.get(k) ?? 0, Date.parse(m.delivered_at) - Date.parse(m.created_at)));
+  }
+  return [...worst].sort((x, y) => x[0] - y[0]).map(([k, v]) => `${k}:${v}`).join(' ');
+}
+
 async function drain(b, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
   while ((await scalar(b.reader, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE peer_id = '${A_ID}' AND state = 'pending' LIMIT 1) p`)) > 0) {
@@ -199,6 +212,7 @@ async function phase(dialect, pair, mode, unloaded) {
   await drain(b);
   const sent = await b.reader.all(`SELECT created_at, delivered_at, state FROM outbox WHERE peer_id = '${A_ID}' AND created_at >= '${startIso}' AND created_at < '${endIso}'`);
   const toReceipt = sent.filter((m) => m.delivered_at).map((m) => Date.parse(m.delivered_at) - Date.parse(m.created_at));
+  if (TRACE) log(`[${label}] worst created->receipted per 250 ms of the phase (start ms: worst ms): ${worstByQuarterSecond(sent, Date.parse(startIso))}`);
   const failedAttempts = await scalar(b.reader, `SELECT failures AS n FROM peers WHERE node_id = '${A_ID}'`);
   const row = {
     mode,
