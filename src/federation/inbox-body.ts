@@ -57,11 +57,12 @@ export function readBodyChunks(payload: Readable & { receivedEncodedLength?: num
  * The body in one buffer: a copy, never a view of the socket's buffers. A large body is
  * copied a step at a time, letting the event loop run between steps: writing 30 MiB of fresh
  * memory at once held it for 100–200 ms. `into`, when given and large enough, is written
- * instead of new memory (BodyArena).
+ * instead of new memory (BodyArena). The memory is shared, so that the batch signature can be
+ * checked on another thread without a copy (LargeVerifier).
  */
 export async function joinBody({ chunks, bytes }: BodyChunks, into?: Buffer | null, step = 1024 * 1024): Promise<Buffer> {
   if (bytes <= step && !into) return Buffer.concat(chunks, bytes);
-  const out = into && into.length >= bytes ? into.subarray(0, bytes) : Buffer.allocUnsafeSlow(bytes);
+  const out = into && into.length >= bytes ? into.subarray(0, bytes) : sharedBuffer(bytes);
   let at = 0;
   let sinceYield = 0;
   for (const c of chunks) {
@@ -98,7 +99,7 @@ export class BodyArena {
     if (this.#busy) return null;
     this.#busy = true;
     clearTimeout(this.#idle);
-    return (this.#buf ??= Buffer.allocUnsafeSlow(this.size));
+    return (this.#buf ??= sharedBuffer(this.size));
   }
 
   release(): void {
@@ -136,4 +137,9 @@ export function bodyEnds({ chunks, bytes }: BodyChunks, edge: number): Buffer {
     end -= n;
   }
   return out;
+}
+
+/** A buffer over memory that other threads can read in place (mapped lazily, zeroed). */
+export function sharedBuffer(bytes: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(bytes));
 }

@@ -1,4 +1,5 @@
-import { verify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { LargeVerifier } from './large-verify.js';
 import { availableParallelism } from 'node:os';
 import type { NodeContext } from '../context.js';
 import type { DbOrTrx } from '../store/db.js';
@@ -102,13 +103,16 @@ export async function verifyBatchText(peer: PeerRow, text: Buffer, sigCut: reado
   const tail = text.length - b;
   text.copy(text, a, b);
   try {
-    const ok = await new Promise<boolean>((resolve) => verify(null, text.subarray(0, a + tail), keyOfPeer(peer), signature, (err, good) => resolve(!err && good)));
+    const ok = await largeTexts.verify(text.subarray(0, a + tail), keyOfPeer(peer), signature);
     return ok ? { from: peer.node_id, key, value } : null;
   } finally {
     text.copy(text, b, a, a + tail);
     cut.copy(text, a);
   }
 }
+
+/** Large batch texts arrive in shared memory (joinBody) and are checked off the event loop. */
+const largeTexts = new LargeVerifier();
 
 const peerKeys = new Map<string, KeyObject>();
 function keyOfPeer(peer: PeerRow): KeyObject {

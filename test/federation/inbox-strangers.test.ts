@@ -68,7 +68,9 @@ describe.each(DIALECTS)('the inbox does no work for strangers on %s', (dialect) 
     expect(texts.every((t) => t.length > 1024 * 1024)).toBe(true);
     const concat = vi.spyOn(Buffer, 'concat');
     const alloc = vi.spyOn(Buffer, 'allocUnsafeSlow');
-    const joins = () => [...concat.mock.calls.map(([, n]) => n ?? 0), ...alloc.mock.calls.map(([n]) => n)].filter((n) => n > 1024 * 1024);
+    const from = vi.spyOn(Buffer, 'from');
+    const shared = () => from.mock.calls.map(([m]) => (m instanceof SharedArrayBuffer ? m.byteLength : 0));
+    const joins = () => [...concat.mock.calls.map(([, n]) => n ?? 0), ...alloc.mock.calls.map(([n]) => n), ...shared()].filter((n) => n > 1024 * 1024);
     try {
       for (const [i, [, status, reason]] of refused.entries()) expectSmallProblem(await fx.post(texts[i]), status, reason);
       expect(joins()).toEqual([]);
@@ -79,6 +81,7 @@ describe.each(DIALECTS)('the inbox does no work for strangers on %s', (dialect) 
     } finally {
       concat.mockRestore();
       alloc.mockRestore();
+      from.mockRestore();
     }
   });
 
