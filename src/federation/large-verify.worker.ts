@@ -14,7 +14,7 @@ export interface VerifyJob {
 // Runs the check here, synchronously: the one copy Node makes of the input for an asynchronous
 // check is then made on this thread, not the inbox's.
 parentPort?.on('message', (job: VerifyJob) => {
-  let ok = false;
+  let ok: boolean;
   try {
     ok = verify(null, new Uint8Array(job.text, job.offset, job.length), job.key, job.signature);
   } catch {
