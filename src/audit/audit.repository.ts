@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import type { Db, DbOrTrx, Dialect } from '../store/db.js';
+import { type Db, type DbOrTrx, type Dialect, transactionLock } from '../store/db.js';
 import { GENESIS_HASH, hashAuditEntry } from './audit.chain.js';
 import type { AuditEntry, AuditTable } from './audit.tables.js';
 
@@ -25,7 +24,7 @@ export async function appendAudit(trx: DbOrTrx, dialect: Dialect, input: AuditIn
 
 /** Holds the chain's head still until the transaction ends (PostgreSQL; SQLite has one writer). */
 export async function lockAuditChain(trx: DbOrTrx, dialect: Dialect): Promise<void> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7312001)`.execute(trx);
+  if (dialect === 'postgres') await transactionLock(trx, 'audit.chain');
 }
 
 /** The newest entry's seq and hash, or none in an empty log. */
@@ -37,6 +36,8 @@ export async function auditHead(trx: DbOrTrx): Promise<{ seq: number; hash: stri
 /** Appends several entries, chained in the order given, with one lock and one read of the head. */
 export async function appendAuditMany(trx: DbOrTrx, dialect: Dialect, inputs: AuditInput[]): Promise<AuditEntry[]> {
   if (inputs.length === 0) return [];
+  // The head is read and the entries written under one lock, which lasts as long as a transaction.
+  if (!trx.isTransaction) return trx.transaction().execute((t) => appendAuditMany(t, dialect, inputs));
   await lockAuditChain(trx, dialect);
   const last = await trx
     .selectFrom('audit_log')

@@ -1,8 +1,8 @@
 import { lockAuditChain } from '../audit/audit.repository.js';
-import { sql, SqliteAdapter, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { compareEvents, defineEventLog, eventKey, eventRow, insertEvents, listEquivocationsOfLogs, listEventsOfLogs, storeEvent, storeEvents, type EquivocationColumns } from '../federation/event-log/event-log.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
-import type { DbOrTrx } from '../store/db.js';
+import { isSqlite, transactionLock, type DbOrTrx } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { normaliseForSearch } from '../util/search-text.js';
 import { catalogue } from './catalogue/catalogue.js';
@@ -195,7 +195,7 @@ export async function storeOwnCaseEvent(db: DbOrTrx, me: string, l: LoadedCase, 
  * chain in the order every other sender does, so no two transactions wait for each other.
  */
 export async function takeCaseTurn(db: DbOrTrx, caseId: string): Promise<void> {
-  if (!isSqlite(db)) await sql`select pg_advisory_xact_lock(hashtext('cases.case'), hashtext(${caseId}))`.execute(db);
+  await transactionLock(db, 'cases.case', caseId);
 }
 
 /** Rewrites a case's row in the list from its log; removes nothing when the case is not open yet. */
@@ -237,10 +237,6 @@ function likeEscape(s: string): string {
  * first page's cases turn up within a few hundred rows.
  */
 const SEARCH_PROBE = 1000;
-
-function isSqlite(db: DbOrTrx): boolean {
-  return db.getExecutor().adapter instanceof SqliteAdapter;
-}
 
 /**
  * SQLite: the rowids of every case whose text holds all the words, from the trigram table

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Role } from '../auth/roles.js';
-import type { DbOrTrx, Dialect } from '../store/db.js';
+import { type DbOrTrx, type Dialect, transactionLock } from '../store/db.js';
 import { teamRestricts } from './team.rules.js';
 
 /** Who asks: a user of this node (the `User` of a session or token, or the desk's viewer). */
@@ -42,5 +42,5 @@ export function caseVisibleSql(reader: Reader, caseIdColumn: string): RawBuilder
  * each audit entry names what really changed.
  */
 export async function takeTeamTurn(db: DbOrTrx, dialect: Dialect, caseId: string): Promise<void> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('cases.team'), hashtext(${caseId}))`.execute(db);
+  if (dialect === 'postgres') await transactionLock(db, 'cases.team', caseId);
 }

@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { KeyObject } from 'node:crypto';
 import { sha256Hex } from '../crypto/canonical.js';
 import type { NodeContext } from '../context.js';
 import { canonicalForms, newMessageId, signEnvelopeCanonical, verifyEnvelopeSignature, type Envelope } from '../federation/protocol/envelope.js';
-import type { DbOrTrx } from '../store/db.js';
+import { type DbOrTrx, transactionLock } from '../store/db.js';
 
 /**
  * The chain of custody of a case's attachments on this node. Every upload, download, view,
@@ -65,13 +64,9 @@ export function custodyActor(ctx: NodeContext, ref: string): string {
   return ref.startsWith('user:') || ref.startsWith('node:') ? ref : `node:${ctx.identity.node_id}`;
 }
 
-async function lockCase(trx: DbOrTrx, ctx: NodeContext, caseId: string): Promise<void> {
-  if (ctx.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('evidence.custody'), hashtext(${caseId}))`.execute(trx);
-}
-
 /** Appends one entry inside `trx` (which must be a transaction); answers the signed envelope. */
 export async function appendCustody(ctx: NodeContext, trx: DbOrTrx, input: CustodyInput): Promise<Envelope<CustodyBody>> {
-  await lockCase(trx, ctx, input.caseId);
+  await transactionLock(trx, 'evidence.custody', input.caseId);
   const head = await trx.selectFrom('evidence_custody').select(['seq', 'digest']).where('case_id', '=', input.caseId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const at = (input.at ?? new Date()).toISOString();
   const body: CustodyBody = {

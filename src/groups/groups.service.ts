@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor, NodeContext } from '../context.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
@@ -6,7 +5,7 @@ import { envelopesOf, eventKey } from '../federation/event-log/event-log.js';
 import { enqueueMessages } from '../federation/outbox.service.js';
 import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId, signEnvelope, type Envelope, type Signature } from '../federation/protocol/envelope.js';
-import type { DbOrTrx } from '../store/db.js';
+import { type DbOrTrx, transactionLock } from '../store/db.js';
 import type { Agreement } from './agreements.js';
 import { listGroupEquivocations, listGroupEventRows, listGroupIds, rowToGroupEvent, storeGroupEvent, type GroupEquivocationRow, type GroupEventRow } from './groups.repository.js';
 import { GroupMessage, type Change, type Charter, type GroupLevel } from './groups.schemas.js';
@@ -201,7 +200,7 @@ export async function proposeChange(ctx: NodeContext, actor: Actor, groupId: str
   await db.transaction().execute(async (trx) => {
     // Proposals of one group take turns on PostgreSQL (SQLite has one writer), so the checks
     // below see every proposal committed before this one.
-    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('groups.propose'), hashtext(${groupId}))`.execute(trx);
+    if (dialect === 'postgres') await transactionLock(trx, 'groups.propose', groupId);
     const { state, rows } = await loadState(trx, groupId);
     if (!state.members.includes(me)) throw new NotAGroupMemberError(`${me} is not a member of group ${groupId}`);
     const problem = changeProblem(state, me, change);

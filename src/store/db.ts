@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, sql, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
 import { acceptCopyFromStdin } from './copy-rows.js';
 import type { Database } from './schema.js';
 
@@ -12,6 +12,18 @@ export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 /** Whether a database handle (or a transaction of one) is SQLite. */
 export function isSqlite(db: DbOrTrx): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter;
+}
+
+/**
+ * Takes a PostgreSQL advisory lock held until the transaction ends, keyed by a name and an
+ * optional second key (nothing on SQLite, which has one writer). Outside a transaction such a
+ * lock would end with its own statement and guard nothing, so that is refused at once.
+ */
+export async function transactionLock(trx: DbOrTrx, name: string, key?: string): Promise<void> {
+  if (isSqlite(trx)) return;
+  if (!trx.isTransaction) throw new Error(`the lock "${name}" guards nothing outside a transaction`);
+  if (key === undefined) await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
+  else await sql`select pg_advisory_xact_lock(hashtext(${name}), hashtext(${key}))`.execute(trx);
 }
 
 export interface StoreHandle {

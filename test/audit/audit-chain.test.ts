@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../src/audit/audit.repository.js';
 import { verifyStoredAudit } from '../../src/audit/audit.verify.js';
+import { transactionLock } from '../../src/store/db.js';
 import { DIALECTS } from '../_util/db.js';
 import { createTestNode, type TestNode } from '../_util/node.js';
 import { runCli } from '../_util/node-process.js';
@@ -17,6 +18,23 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
     }
   });
   afterEach(() => node.close());
+
+  it('chains entries appended at once outside a transaction, each under the lock (a read of a case beside an export)', async () => {
+    const { db } = node.ctx.store;
+    // Each append is given the pool, not a transaction: on PostgreSQL its statements may run on
+    // different connections, and a lock taken outside a transaction would end with its statement.
+    const n = 24;
+    const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => appendAudit(db, dialect, { actor: 'test', action: 'test.parallel', target: `item:${i}` })));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await verifyStoredAudit(db)).toEqual({ ok: true, checked: 10 + n, lastSeq: 10 + n });
+  });
+
+  it('refuses an advisory lock taken outside a transaction, where it would guard nothing', async () => {
+    const { db } = node.ctx.store;
+    if (dialect === 'sqlite') await expect(transactionLock(db, 'test.lock')).resolves.toBeUndefined();
+    else await expect(transactionLock(db, 'test.lock')).rejects.toThrow(/guards nothing outside a transaction/);
+    await expect(db.transaction().execute((trx) => transactionLock(trx, 'test.lock', 'key'))).resolves.toBeUndefined();
+  });
 
   it('verifies an untouched log of 10 entries', async () => {
     expect(await verifyStoredAudit(node.ctx.store.db)).toEqual({ ok: true, checked: 10, lastSeq: 10 });

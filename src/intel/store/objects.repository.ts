@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import { isSqlite, type DbOrTrx } from '../../store/db.js';
+import { isSqlite, type DbOrTrx, transactionLock } from '../../store/db.js';
 import type { Database } from '../../store/schema.js';
 import { copyRows } from '../../store/copy-rows.js';
 import type { ColumnTypes } from '../../store/insert-rows.js';
@@ -50,7 +50,7 @@ const TYPES: ColumnTypes<'intel_objects'> = {
  * so commit order is seq order.
  */
 async function takeStoreTurn(trx: DbOrTrx): Promise<void> {
-  if (!isSqlite(trx)) await sql`select pg_advisory_xact_lock(hashtext('intel.objects'))`.execute(trx);
+  await transactionLock(trx, 'intel.objects');
 }
 
 const COLUMNS = Object.keys(TYPES) as (keyof typeof TYPES)[];
