@@ -1,5 +1,9 @@
 import { verify, type KeyObject } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+
+/** The worker thread's nice value: it gets what the event loop leaves, and a tenth of the CPU when the loop is busy. */
+export const WORKER_NICE = 10;
 
 /** One check asked of the worker: the text is a view of memory shared with the inbox, never copied. */
 export interface VerifyJob {
@@ -9,6 +13,17 @@ export interface VerifyJob {
   length: number;
   key: KeyObject;
   signature: Uint8Array;
+}
+
+// A large batch from a source not yet proven must not take the CPU from the event loop that
+// serves the node's peers and users: on Linux a nice value belongs to the thread, so this
+// thread alone is made to yield (elsewhere it would apply to the whole process: left alone).
+if (process.platform === 'linux') {
+  try {
+    setPriority(WORKER_NICE);
+  } catch {
+    // not permitted here: the check runs at the node's own priority
+  }
 }
 
 // Runs the check here, synchronously: the one copy Node makes of the input for an asynchronous
