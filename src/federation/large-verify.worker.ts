@@ -1,6 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort } from 'node:worker_threads';
 
 /** The worker thread's nice value: it gets what the event loop leaves, and a tenth of the CPU when the loop is busy. */
 export const WORKER_NICE = 10;
@@ -17,8 +17,9 @@ export interface VerifyJob {
 
 // A large batch from a source not yet proven must not take the CPU from the event loop that
 // serves the node's peers and users: on Linux a nice value belongs to the thread, so this
-// thread alone is made to yield (elsewhere it would apply to the whole process: left alone).
-if (process.platform === 'linux') {
+// thread alone is made to yield (elsewhere it would apply to the whole process: left alone);
+// never the main thread, which only imports this module for its types and constant.
+if (process.platform === 'linux' && !isMainThread) {
   try {
     setPriority(WORKER_NICE);
   } catch {

@@ -1,9 +1,11 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedBuffer } from '../../src/federation/inbox-body.js';
 import { LargeVerifier } from '../../src/federation/large-verify.js';
+import { WORKER_NICE } from '../../src/federation/large-verify.worker.js';
 
 /** The worker as built (`npm test` builds first). */
 const WORKER = new URL('../../dist/server/federation/large-verify.worker.js', import.meta.url);
@@ -39,6 +41,24 @@ describe('checking large signatures off the event loop', () => {
       verifier.verify(text.subarray(0, text.length - 1), publicKey, sig),
     ]);
     expect(checks).toEqual([true, false, false, false]);
+  });
+
+  it.runIf(process.platform === 'linux')('checks at a lower priority than the event loop: its own thread is niced, the process is not', async () => {
+    // The nice value of each of this process's threads (field 19 of /proc/self/task/TID/stat).
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        try {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        } catch {
+          return null; // the thread ended meanwhile
+        }
+      });
+    const text = sharedText(1024 * 1024);
+    expect(await verifier.verify(text, publicKey, sign(null, text, privateKey))).toBe(true);
+    expect(WORKER_NICE).toBeGreaterThan(0);
+    expect(niceOfThreads().filter((n) => n === WORKER_NICE)).toHaveLength(1);
+    expect(getPriority()).toBe(0);
   });
 
   it('reads the text where it is: the worker sees what the memory holds when it checks', async () => {
