@@ -1,6 +1,6 @@
 // Runs after `tsc -p tsconfig.build.json` (npm run build:server). It bundles the server's two
-// largest dependencies into a few files under dist/vendor, and points dist/server's imports of
-// them there. TypeBox ships about 680 ES modules and Kysely about 260. Node loads ES modules one
+// largest dependencies (and uuid, 20 files more) into a few files under dist/vendor, and points
+// dist/server's imports of them there. TypeBox ships about 680 ES modules and Kysely about 260. Node loads ES modules one
 // file at a time, so those files took most of the second that every `accord` command, server
 // start and worker thread spent before doing any work. Bundled, they load in well under a tenth
 // of that. The sources and the tests (vitest, from src/) import the packages as usual.
@@ -25,8 +25,12 @@ const ENTRIES = {
   'typebox/value': 'typebox-value',
   '@fastify/type-provider-typebox': 'type-provider-typebox',
   kysely: 'kysely',
+  uuid: 'uuid',
 };
-const BUNDLED = /^(typebox|kysely|@fastify\/type-provider-typebox)(\/|$)/;
+const PACKAGES = ['typebox', 'kysely', 'uuid', '@fastify/type-provider-typebox'].map((p) => p.replace(/[/.]/g, (c) => `\\${c}`)).join('|');
+const BUNDLED = new RegExp(`^(${PACKAGES})(/|$)`);
+/** An import of one of those packages, by any path: none may be left after the rewrite. */
+const ANY_IMPORT = new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*\\(\\s*)['"]((?:${PACKAGES})(?:/[^'"]*)?)['"]`, 'g');
 
 function jsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
@@ -66,7 +70,7 @@ async function main() {
     }
     // A subpath or a form this script does not know would load the package's own copy: a
     // second TypeBox or Kysely beside the bundled one. Refuse the build instead.
-    for (const m of out.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)['"]((?:typebox|kysely|@fastify\/type-provider-typebox)(?:\/[^'"]*)?)['"]/g)) left.push(`${relative(ROOT, file)}: ${m[1]}`);
+    for (const m of out.matchAll(ANY_IMPORT)) left.push(`${relative(ROOT, file)}: ${m[1]}`);
   }
   if (left.length > 0) {
     process.stderr.write(`bundle-vendor: imports not bundled (add them to ENTRIES):\n  ${left.join('\n  ')}\n`);
