@@ -1,5 +1,15 @@
 import type { Readable } from 'node:stream';
-import { errorCodes } from 'fastify';
+
+/**
+ * Fastify's own error for a refused body, so that its error handler answers as for any other
+ * route. Loaded when first needed: this module comes with the federation routes, which every
+ * `accord` command loads, and only a serving process has Fastify loaded already (it costs a
+ * command about 0.1 s to load).
+ */
+async function fastifyError(code: 'FST_ERR_CTP_BODY_TOO_LARGE' | 'FST_ERR_CTP_INVALID_CONTENT_LENGTH'): Promise<Error> {
+  const { errorCodes } = await import('fastify');
+  return new errorCodes[code]();
+}
 
 /** A request body as it arrived, in the pieces the socket gave, not yet joined. */
 export interface BodyChunks {
@@ -14,7 +24,7 @@ export interface BodyChunks {
  * first decides from the body's two ends whether it wants the body at all.
  */
 export function readBodyChunks(payload: Readable & { receivedEncodedLength?: number }, limit: number, declared: number): Promise<BodyChunks> {
-  if (declared > limit) return Promise.reject(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+  if (declared > limit) return fastifyError('FST_ERR_CTP_BODY_TOO_LARGE').then((e) => Promise.reject(e));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -29,7 +39,7 @@ export function readBodyChunks(payload: Readable & { receivedEncodedLength?: num
       bytes += b.length;
       if (bytes > limit || (payload.receivedEncodedLength ?? 0) > limit) {
         stop();
-        reject(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+        void fastifyError('FST_ERR_CTP_BODY_TOO_LARGE').then(reject);
         return;
       }
       chunks.push(b);
@@ -40,7 +50,7 @@ export function readBodyChunks(payload: Readable & { receivedEncodedLength?: num
         if (!(typeof err.statusCode === 'number' && err.statusCode >= 400)) err.statusCode = 400;
         reject(err);
       } else if (!Number.isNaN(declared) && (payload.receivedEncodedLength || bytes) !== declared) {
-        reject(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
+        void fastifyError('FST_ERR_CTP_INVALID_CONTENT_LENGTH').then(reject);
       } else resolve({ chunks, bytes });
     };
     // Closed without an end or an error (destroyed when its time ran out): settle all the same.

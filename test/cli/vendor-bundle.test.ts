@@ -34,7 +34,7 @@ describe('the built server and its bundled dependencies', () => {
     return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
   }
 
-  it('loads the CLI, the node and the import worker without a file of the typebox, kysely or uuid packages', () => {
+  it('loads the CLI, the node and the STIX validator without a file of the typebox, kysely or uuid packages, nor Fastify (only a server needs it)', () => {
     const urls = resolvedWhile(
       [
         `await import(${JSON.stringify('file://' + CLI)});`,
@@ -45,6 +45,7 @@ describe('the built server and its bundled dependencies', () => {
     expect(urls.some((u) => u.includes('/dist/vendor/typebox.js'))).toBe(true);
     expect(urls.some((u) => u.includes('/dist/vendor/kysely.js'))).toBe(true);
     expect(urls.filter((u) => /node_modules\/(typebox|kysely|uuid|@fastify\/type-provider-typebox)\//.test(u))).toEqual([]);
+    expect(urls.filter((u) => /node_modules\/fastify\//.test(u))).toEqual([]);
   });
 
   it('validates with the bundled TypeBox as the sources do: a STIX object with a bad timestamp is refused, a good one kept', () => {
