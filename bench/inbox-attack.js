@@ -81,7 +81,9 @@ function attacker(url, mode, from, key) {
   let stop = false;
   const t0 = performance.now();
   const post = () => new Promise((res) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (r) => {
+    // It names the sender its batch claims, as a node does (accord-sender): the stranger its own
+    // unknown id, the bad signatures B's. Naming none is answered as naming a stranger.
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, 'accord-sender': from } }, (r) => {
       r.resume();
       r.on('end', () => res(String(r.statusCode)));
       r.on('error', () => res('error'));

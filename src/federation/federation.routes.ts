@@ -8,7 +8,7 @@ import { actorOf } from '../auth/access.js';
 import { problemResponses } from '../http/schemas.js';
 import { pingPeer, requestCatchUp, sendNotice } from './federation.service.js';
 import { AppError, InvalidInputError } from '../errors.js';
-import { BatchRefusedError, checkBatchHeader, receiveBatch, SMALL_BATCH_BYTES, verifyBatchText, type BatchHeader, type SignedBatchText } from './inbox.service.js';
+import { BatchRefusedError, checkBatchHeader, receiveBatch, SENDER_HEADER, SMALL_BATCH_BYTES, verifyBatchText, type BatchHeader, type SignedBatchText } from './inbox.service.js';
 import { RejectReason } from './protocol/receipt.js';
 import { MAX_JSON_DEPTH, readBatchFrame, scanBatchText } from './protocol/batch-scan.js';
 import { AddressBudget } from './delivery.rules.js';
@@ -65,6 +65,7 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
   const lane = new InboxLane(SMALL_BATCH_BYTES, 1, 30_000, 3_600_000, 100 * 1024, ctx.settings.inboxReadGraceMs, ctx.settings.inboxMinReadBytesPerSecond);
   const signedTexts = new WeakMap<object, SignedBatchText>();
   const bytesRead = new WeakMap<object, number>();
+  const namedSenders = new WeakMap<object, string>();
   const deposits = new WeakMap<object, number>();
   const turns = new WeakMap<object, { open: boolean; deadline?: NodeJS.Timeout }>();
   const arena = new BodyArena(ctx.settings.federationBodyLimitBytes, ARENA_IDLE_MS);
@@ -77,7 +78,7 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
       // The body has arrived: its reading deadline no longer applies.
       clearTimeout(turns.get(_req)?.deadline);
       // A large batch is judged by its header, read from its two ends, before it is joined.
-      if (read.bytes > SMALL_BATCH_BYTES) await refuseByHeader(ctx, bodyEnds(read, HEADER_EDGE_BYTES));
+      if (read.bytes > SMALL_BATCH_BYTES) await refuseByHeader(ctx, bodyEnds(read, HEADER_EDGE_BYTES), namedSenders.get(_req));
       // A large body of an unproven source (it holds the lane) is joined into the arena.
       const into = turns.has(_req) ? arena.take() : null;
       try {
@@ -99,6 +100,7 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
         header = headerOf(scan.header);
       }
       if (typeof header.from !== 'string') throw new InvalidInputError('the batch names no sender (from)');
+      checkNamedSender(header, namedSenders.get(_req));
       const peer = (await checkBatchHeader(ctx, header))!;
       const sig = header.sig as { key?: unknown; value?: unknown } | null;
       const key = sig?.key;
@@ -136,6 +138,17 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
             deposits.set(req, deposit);
             // A body of unknown length counts as large.
             if (!lane.mustWait(req.ip, req.headers['content-length'] === undefined ? Infinity : declared)) return;
+            // Who sends it is known before a byte of the body is read: a stranger, or a source
+            // that does not say, is answered at once and its body never read.
+            const named = req.headers[SENDER_HEADER];
+            try {
+              if (typeof named !== 'string' || named === '') throw new BatchRefusedError(403, RejectReason.unknownSender, `a large batch from an address that has not delivered lately names its sender in the ${SENDER_HEADER} header`);
+              await checkBatchHeader(ctx, { from: named } as BatchHeader);
+            } catch (e) {
+              void reply.header('connection', 'close');
+              throw e;
+            }
+            namedSenders.set(req, named);
             if (!(await lane.enter())) {
               void reply.header('connection', 'close');
               throw new AppError(503, 'inbox-busy', 'Busy', 'large batches from unproven sources are read one at a time and none could be read in time; retry later');
@@ -274,14 +287,20 @@ export function registerFederationRoutes(app: TypedApp, ctx: NodeContext, regist
  * than the pinned one (a rotation travels in a small batch). `ends` holds the body's two ends
  * (bodyEnds); when the header cannot be read from them, the whole body is judged as usual.
  */
-async function refuseByHeader(ctx: NodeContext, ends: Buffer): Promise<void> {
+async function refuseByHeader(ctx: NodeContext, ends: Buffer, named: string | undefined): Promise<void> {
   const frame = readBatchFrame(ends);
   if (!frame) return;
   const header = headerOf(frame.header);
   if (typeof header.from !== 'string') return;
+  checkNamedSender(header, named);
   const peer = (await checkBatchHeader(ctx, header))!;
   const key = (header.sig as { key?: unknown } | null)?.key;
   if (typeof key === 'string' && key !== peer.fingerprint) throw new BatchRefusedError(401, RejectReason.wrongKey, 'signed with a key other than the pinned one');
+}
+
+/** A body read because its request named a peer (SENDER_HEADER) is that peer's batch, or refused. */
+function checkNamedSender(header: BatchHeader, named: string | undefined): void {
+  if (named !== undefined && header.from !== named) throw new BatchRefusedError(403, RejectReason.unknownSender, `the batch is from ${String(header.from).slice(0, 80)}, not from ${named.slice(0, 80)} as its request said`);
 }
 
 function headerOf(texts: Record<string, string>): BatchHeader {

@@ -23,7 +23,7 @@ export class AnswerTooLargeError extends Error {
  * does not wait for several turns of a busy event loop on its way to the delivery worker.
  * Redirects are not followed (a peer is its pinned address); errors carry Node's `code`.
  */
-export function postText(url: string, body: string, o: { timeoutMs: number; limit: number }): Promise<TextAnswer> {
+export function postText(url: string, body: string, o: { timeoutMs: number; limit: number; headers?: Record<string, string> }): Promise<TextAnswer> {
   const u = new URL(url);
   const agent = agents[u.protocol];
   if (!agent) return Promise.reject(new Error(`unsupported protocol ${u.protocol}`));
@@ -31,7 +31,7 @@ export function postText(url: string, body: string, o: { timeoutMs: number; limi
   const payload = Buffer.from(body, 'utf8');
   let timer: NodeJS.Timeout | undefined;
   return new Promise<TextAnswer>((resolve, reject) => {
-    const req = send(u, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
+    const req = send(u, { method: 'POST', agent, headers: { ...o.headers, 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
       const tooLarge = () => {
         res.destroy();
         reject(new AnswerTooLargeError(`the answer is larger than ${o.limit} bytes`));

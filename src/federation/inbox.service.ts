@@ -76,6 +76,13 @@ export interface ReceiveOptions {
  */
 export const SMALL_BATCH_BYTES = 1024 * 1024;
 
+/**
+ * The request header in which a sender names itself (its node id) before its body is read. A
+ * large body from an address that has not delivered lately is read only when it names one of
+ * this node's active peers, and then its batch header must say the same (protocol §3).
+ */
+export const SENDER_HEADER = 'accord-sender';
+
 /** Who signed a batch's text, as verifyBatchText found it. */
 export interface SignedBatchText {
   from: string;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeerRow } from './peers.repository.js';
 import { fetchNodeDescription, PeerUnreachableError } from './peers.service.js';
+import { SENDER_HEADER } from './inbox.service.js';
 import { MAX_RECEIPT_BYTES, postBatchText } from './transport.js';
 
 /** Finding 17 of issue 10: requests to peers follow no redirect and read no endless body. */
@@ -10,9 +11,11 @@ describe('requests to a peer', () => {
   let server: Server;
   let base = '';
   let hits: string[] = [];
+  let senders: (string | undefined)[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
       hits.push(req.url ?? '');
+      senders.push(req.headers[SENDER_HEADER] as string | undefined);
       if (req.url?.startsWith('/moved')) {
         res.writeHead(307, { location: `${base}/target${req.url.slice('/moved'.length)}` });
         return res.end();
@@ -44,6 +47,13 @@ describe('requests to a peer', () => {
     expect(r.receipt).toBeNull();
     expect(r.error).toMatch(/redirect/);
     expect(hits.some((h) => h.startsWith('/target'))).toBe(false);
+  });
+
+  it('name the sender of a batch before its body (the inbox reads a large body of an unproven address only then)', async () => {
+    senders = [];
+    await postBatchText(peerAt('/target'), { id: 'b', text: '{}', from: 'uz-cert' });
+    await postBatchText(peerAt('/target'), { id: 'b', text: '{}' });
+    expect(senders).toEqual(['uz-cert', undefined]);
   });
 
   it('stop reading a receipt that grows past the cap', async () => {

@@ -1,5 +1,5 @@
 import type { NodeContext } from '../context.js';
-import type { Batch } from './inbox.service.js';
+import { SENDER_HEADER, type Batch } from './inbox.service.js';
 import { recordContact, type PeerRow } from './peers.repository.js';
 import { canonicalJson, sha256Hex } from '../crypto/canonical.js';
 import { newMessageId, publicKeyFromRaw, signEnvelope, signEnvelopeCanonical, type Envelope } from './protocol/envelope.js';
@@ -20,9 +20,9 @@ function batchHeader<B>(ctx: NodeContext, peerId: string, body: B) {
  * The same batch as the text that goes on the wire, assembled from the envelopes' canonical
  * JSON (as the outbox stores it): canonical JSON is JSON, so nothing is parsed or re-encoded.
  */
-export function buildBatchText(ctx: NodeContext, peerId: string, canonicalEnvelopes: string[]): { id: string; text: string } {
+export function buildBatchText(ctx: NodeContext, peerId: string, canonicalEnvelopes: string[]): { id: string; text: string; from: string } {
   const { envelope, canonical } = signEnvelopeCanonical(ctx.identity, batchHeader(ctx, peerId, null), `{"envelopes":[${canonicalEnvelopes.join(',')}]}`);
-  return { id: envelope.id, text: canonical };
+  return { id: envelope.id, text: canonical, from: ctx.identity.node_id };
 }
 
 /** A receipt is proof only if the peer signed it, for this very batch. */
@@ -81,10 +81,12 @@ export function postBatch(ctx: NodeContext, peer: PeerRow, envelopes: Envelope[]
 }
 
 /** As postBatch, for a batch already assembled by buildBatchText. */
-export async function postBatchText(peer: PeerRow, batch: { id: string; text: string }, timeoutMs = 30_000): Promise<PostResult> {
+export async function postBatchText(peer: PeerRow, batch: { id: string; text: string; from?: string }, timeoutMs = 30_000): Promise<PostResult> {
   let res: TextAnswer;
   try {
-    res = await postText(`${peer.base_url}/federation/v1/inbox`, batch.text, { timeoutMs, limit: MAX_RECEIPT_BYTES });
+    // The sender names itself before its body (the inbox reads a large body only for a peer that does).
+    const headers = batch.from ? { [SENDER_HEADER]: batch.from } : undefined;
+    res = await postText(`${peer.base_url}/federation/v1/inbox`, batch.text, { timeoutMs, limit: MAX_RECEIPT_BYTES, ...(headers ? { headers } : {}) });
   } catch (e) {
     if (e instanceof AnswerTooLargeError) return { status: 0, receipt: null, error: e.message };
     return { status: 0, receipt: null, error: `unreachable: ${(e as { code?: string }).code ?? (e as Error).message}` };

@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { NoticeType } from '../../src/federation/builtin/builtin-types.js';
+import { SENDER_HEADER } from '../../src/federation/inbox.service.js';
 import { newMessageId, signEnvelope, type Envelope } from '../../src/federation/protocol/envelope.js';
 import { fingerprintOf, rawPublicKey, type NodeIdentity } from '../../src/node/identity.js';
 import type { Dialect } from '../../src/store/db.js';
@@ -20,7 +21,12 @@ export interface InboxFixture {
   peer: NodeIdentity;
   notice(over?: Partial<Envelope>, id?: NodeIdentity): Envelope;
   batch(envelopes: Envelope[], over?: Record<string, unknown>, id?: NodeIdentity): Envelope<{ envelopes: Envelope[] }>;
-  post(body: unknown): Promise<{ status: number; type: string; text: string; json: Record<string, unknown> }>;
+  /**
+   * Posts a body to the inbox. The request names its sender (SENDER_HEADER) as a node's
+   * transport does: `sender` when given, else the `from` of a batch given as an object; a text
+   * names none unless `sender` is given.
+   */
+  post(body: unknown, opts?: { sender?: string }): Promise<{ status: number; type: string; text: string; json: Record<string, unknown> }>;
   counts(): Promise<{ inbox: number; seen_batches: number; notices: number }>;
   close(): Promise<void>;
 }
@@ -42,8 +48,12 @@ export async function inboxFixture(dialect: Dialect, settings: Record<string, un
     signEnvelope(id, { v: 1, id: newMessageId(), from: id.node_id, to: ['kz-cert'], type: NoticeType.type, issued_at: new Date().toISOString(), body: { subject: 'check', text: 'x' }, ...over } as Envelope);
   const batch = (envelopes: Envelope[], over: Record<string, unknown> = {}, id: NodeIdentity = peer) =>
     signEnvelope(id, { v: 1, id: newMessageId(), from: id.node_id, to: ['kz-cert'], type: 'federation.batch/v1', issued_at: new Date().toISOString(), body: { envelopes }, ...over } as Envelope<{ envelopes: Envelope[] }>);
-  const post = async (body: unknown) => {
-    const res = await app.inject({ method: 'POST', url: '/federation/v1/inbox', headers: { 'content-type': 'application/json' }, payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) });
+  const post = async (body: unknown, opts: { sender?: string } = {}) => {
+    const text = typeof body === 'string' || Buffer.isBuffer(body);
+    const from = (body as { from?: unknown } | null)?.from;
+    const sender = opts.sender ?? (!text && typeof from === 'string' ? from : undefined);
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(sender ? { [SENDER_HEADER]: sender } : {}) };
+    const res = await app.inject({ method: 'POST', url: '/federation/v1/inbox', headers, payload: text ? body : JSON.stringify(body) });
     let json: Record<string, unknown> = {};
     try {
       json = res.json();

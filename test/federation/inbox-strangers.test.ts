@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { canonicalJson } from '../../src/crypto/canonical.js';
+import { SENDER_HEADER } from '../../src/federation/inbox.service.js';
 import type { Envelope } from '../../src/federation/protocol/envelope.js';
 import { DIALECTS } from '../_util/db.js';
 import { inboxFixture, makeIdentity, type InboxFixture } from './_inbox.js';
@@ -55,7 +56,7 @@ describe.each(DIALECTS)('the inbox does no work for strangers on %s', (dialect) 
     const impostor = makeIdentity('uz-cert');
     // As peers send them: canonical JSON, the header after the body.
     const replayed = fx.batch(bulk());
-    expect((await fx.post(canonicalJson(replayed))).status).toBe(200);
+    expect((await fx.post(canonicalJson(replayed), { sender: fx.peer.node_id })).status).toBe(200);
     const refused: [unknown, number, string][] = [
       [fx.batch(bulk(stranger), {}, stranger), 403, 'unknown_sender'],
       [fx.batch(bulk(impostor), {}, impostor), 401, 'wrong_key'],
@@ -134,16 +135,17 @@ describe.each(DIALECTS)('the inbox reads the large bodies of sources that have n
   afterAll(() => fx?.close());
 
   it('answers them in turn, each refused one holding the lane for its reading time at 100 KiB/ms, and none fails for waiting', async () => {
-    const stranger = makeIdentity('xx-cert');
-    const big = JSON.stringify(fx.batch(Array.from({ length: 1000 }, () => fx.notice({ body: { subject: 'bulk', text: 'x'.repeat(2000) } } as Partial<Envelope>, stranger)), {}, stranger));
+    // Bodies read and then refused: they name the real peer (a stranger's would not be read at all).
+    const impostor = makeIdentity('uz-cert');
+    const big = JSON.stringify(fx.batch(Array.from({ length: 1000 }, () => fx.notice({ body: { subject: 'bulk', text: 'x'.repeat(2000) } } as Partial<Envelope>, impostor)), {}, impostor));
     const pauseMs = Math.floor(Buffer.byteLength(big) / (100 * 1024));
     expect(pauseMs).toBeGreaterThan(15);
     const t0 = performance.now();
     const answered = await Promise.all([0, 1, 2].map(async () => {
-      const r = await fx.post(big);
+      const r = await fx.post(big, { sender: 'uz-cert' });
       return { status: r.status, at: performance.now() - t0 };
     }));
-    expect(answered.map((a) => a.status)).toEqual([403, 403, 403]);
+    expect(answered.map((a) => a.status)).toEqual([401, 401, 401]);
     const at = answered.map((a) => a.at).sort((x, y) => x - y);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(pauseMs - 2);
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(pauseMs - 2);
@@ -167,23 +169,67 @@ describe.each(DIALECTS)('the inbox drops a large body that trickles in while it 
     const slow = connect({ host: '127.0.0.1', port });
     await once(slow, 'connect');
     const t0 = performance.now();
-    slow.write(`POST /federation/v1/inbox HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${2 * 1024 * 1024}\r\n\r\n{"body":{"envelopes":[`);
+    slow.write(`POST /federation/v1/inbox HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n${SENDER_HEADER}: uz-cert\r\ncontent-length: ${2 * 1024 * 1024}\r\n\r\n{"body":{"envelopes":[`);
     const closed = once(slow, 'close').then(() => performance.now() - t0);
     slow.resume();
-    // A stranger's large batch arrives just after and waits for the turn the trickle holds.
+    // An impostor's large batch arrives just after and waits for the turn the trickle holds.
     await new Promise((r) => setImmediate(r));
-    const stranger = makeIdentity('xx-cert');
-    const big = JSON.stringify(fx.batch(Array.from({ length: 1000 }, () => fx.notice({ body: { subject: 'bulk', text: 'x'.repeat(2000) } } as Partial<Envelope>, stranger)), {}, stranger));
-    const res = await fetch(`http://127.0.0.1:${port}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const impostor = makeIdentity('uz-cert');
+    const big = JSON.stringify(fx.batch(Array.from({ length: 1000 }, () => fx.notice({ body: { subject: 'bulk', text: 'x'.repeat(2000) } } as Partial<Envelope>, impostor)), {}, impostor));
+    const res = await fetch(`http://127.0.0.1:${port}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json', [SENDER_HEADER]: 'uz-cert' }, body: big });
     const answeredAt = performance.now() - t0;
     const closedAt = await closed;
     expect(closedAt).toBeGreaterThanOrEqual(650);
     expect(closedAt).toBeLessThan(10_000);
-    // Answered on its merits (an unknown sender), not 503 for want of a turn, and only once the
-    // trickle had been dropped.
-    expect(res.status).toBe(403);
+    // Answered on its merits (another key than the pinned one), not 503 for want of a turn, and
+    // only once the trickle had been dropped.
+    expect(res.status).toBe(401);
     expect(answeredAt).toBeGreaterThanOrEqual(closedAt - 50);
     // The node still reads a real peer's batch.
     expect((await fx.post(fx.batch([fx.notice()]))).status).toBe(200);
   }, 20_000);
+});
+
+describe.each(DIALECTS)('a large body from an address that has not delivered lately is read only for a sender that names itself on %s', (dialect) => {
+  let fx: InboxFixture;
+  let port: number;
+  beforeAll(async () => {
+    fx = await inboxFixture(dialect, { inboxRatePerMinute: 1_000_000 });
+    await fx.app.listen({ host: '127.0.0.1', port: 0 });
+    port = (fx.app.server.address() as AddressInfo).port;
+  }, 60_000);
+  afterAll(() => fx?.close());
+
+  /** Sends only the head of a 30 MiB request: an answer can come only from a node that does not wait for the body. */
+  async function headOnly(sender?: string): Promise<{ status: number; text: string; closed: boolean }> {
+    const s = connect({ host: '127.0.0.1', port });
+    await once(s, 'connect');
+    s.write(`POST /federation/v1/inbox HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n${sender ? `${SENDER_HEADER}: ${sender}\r\n` : ''}content-length: ${30 * 1024 * 1024}\r\n\r\n{"body":{"envelopes":[`);
+    let text = '';
+    s.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    const closed = await Promise.race([once(s, 'close').then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    s.destroy();
+    return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1] ?? 0), text, closed };
+  }
+
+  it('answers one that names no sender, or a stranger, before its body is sent, and closes the connection', async () => {
+    const before = await fx.counts();
+    for (const sender of [undefined, 'xx-cert']) {
+      const r = await headOnly(sender);
+      expect(r.status).toBe(403);
+      expect(r.closed).toBe(true);
+      expect(r.text).toContain('"reason":"unknown_sender"');
+    }
+    expect(await fx.counts()).toEqual(before);
+  });
+
+  it("refuses a body whose batch is not from the peer its request named, and takes the peer's own", async () => {
+    const stranger = makeIdentity('xx-cert');
+    const bulk = (id: typeof stranger) => Array.from({ length: 1000 }, () => fx.notice({ body: { subject: 'bulk', text: 'x'.repeat(2000) } } as Partial<Envelope>, id));
+    const posing = await fx.post(canonicalJson(fx.batch(bulk(stranger), {}, stranger)), { sender: fx.peer.node_id });
+    expect([posing.status, posing.json.reason]).toEqual([403, 'unknown_sender']);
+    expect(String(posing.json.detail)).toContain('not from uz-cert');
+    const own = await fx.post(canonicalJson(fx.batch(bulk(fx.peer))), { sender: fx.peer.node_id });
+    expect(own.status).toBe(200);
+  });
 });
