@@ -150,14 +150,14 @@ export async function checkBatchHeader(ctx: NodeContext, h: BatchHeader, opts: R
   if (typeof h.from !== 'string') return null;
   const me = ctx.identity.node_id;
   const peer = await findPeer(ctx.store.db, h.from);
-  if (!peer || peer.status === 'removed') throw new BatchRefusedError(403, RejectReason.unknownSender, `${h.from} is not a peer of ${me}`);
-  if (peer.status === 'suspended') throw new BatchRefusedError(403, RejectReason.suspendedSender, `${h.from} is suspended by ${me}`);
+  if (!peer || peer.status === 'removed') throw new BatchRefusedError(403, RejectReason.unknownSender, `${h.from.slice(0, 80)} is not a peer of ${me}`);
+  if (peer.status === 'suspended') throw new BatchRefusedError(403, RejectReason.suspendedSender, `${h.from.slice(0, 80)} is suspended by ${me}`);
   const key = (h.sig as { key?: unknown } | null)?.key;
   // The batch itself is always signed with the sender's current key (sent now, never retired).
   if (typeof key === 'string' && key !== peer.fingerprint && (JSON.parse(peer.retired_keys) as { fingerprint: string }[]).some((k) => k.fingerprint === key)) {
     throw new BatchRefusedError(401, RejectReason.retiredKey, 'signed with a key the sender has retired');
   }
-  if (Array.isArray(h.to) && !h.to.includes(me)) throw new BatchRefusedError(422, RejectReason.notARecipient, `the batch is addressed to ${h.to.slice(0, 3).join(', ')}`);
+  if (Array.isArray(h.to) && !h.to.includes(me)) throw new BatchRefusedError(422, RejectReason.notARecipient, `the batch is addressed to ${h.to.slice(0, 3).map((t) => String(t).slice(0, 80)).join(', ')}`);
   if (typeof h.issued_at === 'string') {
     const fresh = checkFreshness(h.issued_at, new Date(), { maxAgeMs: ctx.settings.replayWindowSeconds * 1000, maxSkewMs: ctx.settings.clockSkewSeconds * 1000 });
     if (fresh !== 'ok' && !(opts.offline && fresh === 'expired')) {

@@ -40,6 +40,20 @@ describe.each(DIALECTS)('the inbox does no work for strangers on %s', (dialect) 
     expectSmallProblem(await fx.post(`{"body":{"envelopes":[{"x":tru}]},${header}}`), 403, 'unknown_sender');
   });
 
+  it('does not echo a long sender or addressee back in full', async () => {
+    // Each header value can be 16 KiB; a refusal names it shortened, and stays a small problem.
+    const long = 'xx-' + 'q'.repeat(10_000);
+    const header = `"from":"${long}","id":"0190aaaa-0000-7000-8000-000000000001","issued_at":"${new Date().toISOString()}","sig":{"key":"${'a'.repeat(64)}","suite":"ed25519","value":"x"},"to":["kz-cert"],"type":"federation.batch/v1","v":1`;
+    const r = await fx.post(`{"body":{"envelopes":[]},${header}}`);
+    expectSmallProblem(r, 403, 'unknown_sender');
+    expect(r.json.detail).toContain('xx-qqq');
+    expect(r.json.detail.length).toBeLessThan(200);
+    const wrong = fx.batch([fx.notice()], { to: ['ru-' + 'q'.repeat(10_000)] });
+    const w = await fx.post(wrong);
+    expectSmallProblem(w, 422, 'not_a_recipient');
+    expect(w.json.detail.length).toBeLessThan(200);
+  });
+
   it("answers a peer's id with another key, or with a bad signature, with a small problem", async () => {
     const before = await fx.counts();
     const impostor = makeIdentity('uz-cert');
