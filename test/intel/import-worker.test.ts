@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importBundle, type ImportOptions, type ImportSummary } from '../../src/intel/store/import.service.js';
+import { BATCH_BYTES, importBundle, type ImportOptions, type ImportSummary } from '../../src/intel/store/import.service.js';
 import { DIALECTS } from '../_util/db.js';
 import { createTestNode, type TestNode } from '../_util/node.js';
 import { bundle, indicator } from './_intel.js';
@@ -141,6 +141,18 @@ describe.each(DIALECTS)('intel import in a worker thread (%s)', (dialect) => {
     expect((await first).summary).toMatchObject({ state: 'done', stored: 2 });
     expect((await second).summary).toMatchObject({ state: 'done', stored: 2 });
     expect(setting()).toEqual(before);
+  });
+
+  it('stores a batch of large objects once it reaches its size in bytes, not only in objects', async () => {
+    // Twelve objects of 6 MiB: one batch by count, but held whole it would be 72 MiB in memory.
+    const big = Array.from({ length: 12 }, (_, i) => indicator({ name: `large ${i}`, description: `${i} `.padEnd(6 * 1024 * 1024, 'x') }));
+    const r = await run(node, pieces(bundle(big), 1024 * 1024), WORKER);
+    expect(outcome(r.summary)).toMatchObject({ state: 'done', stored: 12, refused: 0 });
+    // One stored batch per progress report: the first reached the budget before the twelfth object.
+    expect(r.progress.length).toBe(2);
+    expect(r.progress[0]!.objects).toBeLessThan(12);
+    expect(r.progress[0]!.objects * 6 * 1024 * 1024).toBeGreaterThanOrEqual(BATCH_BYTES);
+    expect((await held(big.map((o) => o.id))).length).toBe(12);
   });
 
   it('fails cleanly when the worker thread cannot run: the error is passed on and the import says failed', async () => {

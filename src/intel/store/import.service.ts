@@ -20,6 +20,12 @@ const BATCH = 10_000;
 /** The most objects per transaction, on SQLite once its store is large (see batchSize). */
 const LARGE_STORE_BATCH = 40_000;
 /**
+ * A batch is stored once its objects' JSON reaches this many characters (bytes, for ASCII),
+ * however few they are: an object may have 8 MiB (bundle-stream's limit), and a batch of
+ * 10,000 such objects would hold 80 GiB in memory before its commit.
+ */
+export const BATCH_BYTES = 64 * 1024 * 1024;
+/**
  * SQLite page cache while an import runs, KiB: the pages a batch touches stay in memory until
  * its commit instead of being spilled to the WAL half-way (a batch of 40,000 into a store of a
  * million touches some 30,000 pages of 4 KiB). Pages are taken only as they are used.
@@ -146,8 +152,9 @@ async function importInto(ctx: NodeContext, actor: Actor, source: AsyncIterable<
   const s: ImportSummary = { import_id: id, state: 'done', objects_read: 0, stored: 0, duplicates: 0, refused: 0, refusals: [], error: null };
   let bytes = 0;
   let batch: PreparedObject[] = [];
+  let batchBytes = 0;
   const sqlite = ctx.store.sqlite !== undefined;
-  // Objects in the store before this import (seq only grows, from 1): batches grow with the store.
+  // The store's size before this import, as its highest seq (an upper bound: deleted objects keep theirs): batches grow with the store.
   const heldBefore = sqlite ? Number((await db.selectFrom('intel_objects').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0) : 0;
   let limit = batchSize(sqlite, heldBefore);
   const origin = opts.origin ?? 'local';
@@ -180,6 +187,7 @@ async function importInto(ctx: NodeContext, actor: Actor, source: AsyncIterable<
     await storing;
     const rows = batch;
     batch = [];
+    batchBytes = 0;
     storing = store(rows, { bytes, objects: s.objects_read, refused: s.refused, refusals: JSON.stringify(s.refusals) });
     // Seen when awaited; never an unhandled rejection meanwhile.
     storing.catch(() => undefined);
@@ -217,7 +225,8 @@ async function importInto(ctx: NodeContext, actor: Actor, source: AsyncIterable<
         const prepared = g.accepted[i]!;
         opts.onAccepted?.(prepared, g.indexes[i]!);
         batch.push(prepared);
-        if (batch.length >= limit) await flush();
+        batchBytes += prepared.json.length;
+        if (batch.length >= limit || batchBytes >= BATCH_BYTES) await flush();
       }
     }
     if (header.type !== undefined && header.type !== 'bundle') throw new BundleFormatError(`a STIX bundle has type "bundle", not ${JSON.stringify(header.type)}`, bytes);
