@@ -32,6 +32,7 @@ import { api, cpuCores, cpuOf, profDir, scalar, startPair } from './pair.js';
 const EVENTS = posInt(process.env.BENCH_CASES_EVENT_COUNT, 4000);
 const ACTIONS = posInt(process.env.BENCH_CASES_ACTIONS, 4);
 const CLIENTS = posInt(process.env.BENCH_CASES_CLIENTS, 8);
+const PER_CALL = posInt(process.env.BENCH_CASES_PER_CALL, 20);
 const RUNS = (process.env.BENCH_CASES_RUNS ?? 'live,backlog').split(',').map((s) => s.trim());
 const STRICT = process.env.BENCH_STRICT === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
@@ -42,31 +43,51 @@ const B_ID = 'bench-b';
 const LOAD_AT_START = loadavg().map((x) => round(x, 2));
 
 /**
- * The generator: BENCH_CASES_CLIENTS clients of A's HTTP API at once, each opening a case (a
- * draft, then send) and taking its actions one after another, then the next case, until
- * EVENTS events are queued. The routes do what a user's requests do: check the rules, sign,
- * queue in A's outbox, refresh A's list row, answer with the case, and wake A's delivery.
+ * The generator: BENCH_CASES_CLIENTS clients of A's HTTP API at once, each opening cases and
+ * taking their actions, then the next cases, until EVENTS events are queued. The routes do
+ * what a user's requests do: check the rules, sign, queue in A's outbox, refresh A's list row and
+ * wake A's delivery. With BENCH_CASES_PER_CALL n > 1 (the default, 20), a client works n cases
+ * at once through the bulk routes, as a system feeding the node would: one call opens n cases
+ * (`POST /api/v1/cases`), then one call per round of actions takes one action on each
+ * (`POST /api/v1/cases/actions`). With 1, as a user in the web app does: per case a draft, its
+ * sending, then each action, one call each, every one answered with the whole case.
  */
 async function generate(a, catalogue) {
   const r = rng(7);
   let made = 0;
   let cases = 0;
+  let calls = 0;
   const t0 = performance.now();
-  const client = async () => {
+  const actionOf = (k, reference) => (k === ACTIONS - 1 ? { action: 'close', note: 'Closed by the requesting side.' } : k % 2 ? { action: 'add_information', text: 'All times in the logs are UTC+5.' } : { action: 'message', text: `Status enquiry ${k + 1} on ${reference}.` });
+  const oneAtATime = async () => {
     while (made < EVENTS) {
       const i = cases++;
       made++;
       const draft = await api(a, 'POST', '/api/v1/cases/drafts', { requested: B_ID, content: requestContent(r, r.pick(catalogue.requestTypes), catalogue, i) });
       const c = await api(a, 'POST', `/api/v1/cases/drafts/${draft.id}/send`);
+      calls += 2;
       for (let k = 0; k < ACTIONS && made < EVENTS; k++) {
         made++;
-        const input = k === ACTIONS - 1 ? { action: 'close', note: 'Closed by the requesting side.' } : k % 2 ? { action: 'add_information', text: 'All times in the logs are UTC+5.' } : { action: 'message', text: `Status enquiry ${k + 1} on ${c.request.reference}.` };
-        await api(a, 'POST', `/api/v1/cases/${c.id}/actions`, input);
+        calls++;
+        await api(a, 'POST', `/api/v1/cases/${c.id}/actions`, actionOf(k, c.request.reference));
       }
     }
   };
-  await Promise.all(Array.from({ length: CLIENTS }, client));
-  return { events: made, cases, seconds: (performance.now() - t0) / 1000 };
+  const inBulk = async () => {
+    while (made < EVENTS) {
+      const n = Math.min(PER_CALL, Math.ceil((EVENTS - made) / (ACTIONS + 1)));
+      const requests = Array.from({ length: n }, () => ({ requested: B_ID, content: requestContent(r, r.pick(catalogue.requestTypes), catalogue, cases++) }));
+      made += n * (ACTIONS + 1);
+      const opened = (await api(a, 'POST', '/api/v1/cases', { requests })).cases;
+      calls++;
+      for (let k = 0; k < ACTIONS; k++) {
+        await api(a, 'POST', '/api/v1/cases/actions', { actions: opened.map((c, j) => ({ case_id: c.id, ...actionOf(k, requests[j].content.reference) })) });
+        calls++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, PER_CALL > 1 ? inBulk : oneAtATime));
+  return { events: made, cases, calls, seconds: (performance.now() - t0) / 1000 };
 }
 
 const appliedOnB = (b) => scalar(b.reader, `SELECT COUNT(*) AS n FROM case_events WHERE author = '${A_ID}'`);

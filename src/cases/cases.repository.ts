@@ -157,33 +157,53 @@ export async function writeLoaded(db: DbOrTrx, loaded: ReadonlyMap<string, Loade
 }
 
 /**
- * Stores an event of this node's own, queued for the other party in the same transaction (so
- * that the transaction holds the list writers' turn, the audit chain's lock, already taken by the
- * audit of its release), on a case loaded (`l`) earlier in the same transaction,
- * and rewrites the case's list row: folded on top of `l` (foldAppended) rather than read and
- * folded again, unless something else changed the case's log since `l` was read (PostgreSQL:
- * another transaction may have committed an event in between; counted once this one holds
- * the list writers' turn; SQLite's one connection runs one transaction at a time).
+ * Stores an event of this node's own, queued for the other party in the same transaction, on a
+ * case loaded (`l`) earlier in it, and rewrites the case's list row (storeOwnCaseEvents).
  */
 export async function storeOwnCaseEvent(db: DbOrTrx, me: string, l: LoadedCase, e: Envelope<CaseEventBody>): Promise<LoadedCase> {
-  const caseId = e.body.case_id;
-  const row = eventRow(caseEventLog, e, new Date().toISOString()) as CaseEventRow | null;
-  if (!row || !(await insertEvents(db, caseEventLog, [row as never]))[0]) return refreshProjection(db, caseId, me);
+  return (await storeOwnCaseEvents(db, me, new Map([[e.body.case_id, l]]), [e])).get(e.body.case_id)!;
+}
+
+/**
+ * Stores events of this node's own, queued for the other party in the same transaction (so
+ * that the transaction holds the list writers' turn, the audit chain's lock, already taken by
+ * the audit of their release), on cases loaded (`loaded`) earlier in the same transaction, and
+ * rewrites their list rows, one write for all: folded on top of what was loaded
+ * (foldAppended) rather than read and folded again, unless something else changed a case's log
+ * since it was read (PostgreSQL: another transaction may have committed an event in between;
+ * counted once this one holds the list writers' turn; SQLite's one connection runs one
+ * transaction at a time). The cases as they are after, by id.
+ */
+export async function storeOwnCaseEvents(db: DbOrTrx, me: string, loaded: ReadonlyMap<string, LoadedCase>, es: readonly Envelope<CaseEventBody>[]): Promise<Map<string, LoadedCase>> {
+  const now = new Date().toISOString();
+  const rows = es.map((e) => eventRow(caseEventLog, e, now) as CaseEventRow | null);
+  const inserted = await insertEvents(db, caseEventLog, rows as never[]);
+  const again = new Set(es.filter((_e, i) => !rows[i] || !inserted[i]).map((e) => e.body.case_id));
+  const added = new Map<string, number>();
+  for (const e of es) added.set(e.body.case_id, (added.get(e.body.case_id) ?? 0) + 1);
   if (!isSqlite(db)) {
-    // The caller queued the event in this transaction (enqueueMessages audits the release): it holds the list writers' turn already.
-    const held = await db
-      .selectNoFrom((eb) => [
-        eb.selectFrom('case_events').select((x) => x.fn.countAll<string | number>().as('n')).where('case_id', '=', caseId).as('events'),
-        eb.selectFrom('case_event_equivocations').select((x) => x.fn.countAll<string | number>().as('n')).where('case_id', '=', caseId).as('equivocations'),
-      ])
-      .executeTakeFirstOrThrow();
-    if (Number(held.events) !== l.rows.length + 1 || Number(held.equivocations) !== l.equivocations.length) return refreshProjection(db, caseId, me);
+    const ids = [...added.keys()].filter((id) => !again.has(id));
+    const count = async (table: 'case_events' | 'case_event_equivocations') =>
+      new Map((ids.length ? await db.selectFrom(table).select(['case_id', (x) => x.fn.countAll<string | number>().as('n')]).where('case_id', 'in', ids).groupBy('case_id').execute() : []).map((r) => [r.case_id, Number(r.n)]));
+    const [events, equivocations] = [await count('case_events'), await count('case_event_equivocations')];
+    for (const id of ids) {
+      const l = loaded.get(id)!;
+      if ((events.get(id) ?? 0) !== l.rows.length + added.get(id)! || (equivocations.get(id) ?? 0) !== l.equivocations.length) again.add(id);
+    }
   }
-  const event = caseLogEvent(row.author, e.body);
-  const rows = [...l.rows, row].sort((a, b) => compareEvents({ id: a.event_id, created_at: a.created_at, author: '' }, { id: b.event_id, created_at: b.created_at, author: '' }));
-  const next: LoadedCase = { rows, equivocations: l.equivocations, events: [...l.events, event], state: foldAppended(l.state, l.events, event, catalogue) };
-  await writeLoaded(db, new Map([[caseId, next]]), me);
-  return next;
+  const out = new Map<string, LoadedCase>();
+  es.forEach((e, i) => {
+    const caseId = e.body.case_id;
+    if (again.has(caseId)) return;
+    const l = out.get(caseId) ?? loaded.get(caseId)!;
+    const row = rows[i]!;
+    const event = caseLogEvent(row.author, e.body);
+    const sorted = [...l.rows, row].sort((a, b) => compareEvents({ id: a.event_id, created_at: a.created_at, author: '' }, { id: b.event_id, created_at: b.created_at, author: '' }));
+    out.set(caseId, { rows: sorted, equivocations: l.equivocations, events: [...l.events, event], state: foldAppended(l.state, l.events, event, catalogue) });
+  });
+  await writeLoaded(db, out, me);
+  if (again.size) for (const [id, l] of await refreshProjections(db, [...again], me)) out.set(id, l);
+  return out;
 }
 
 /**

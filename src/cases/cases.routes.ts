@@ -8,6 +8,7 @@ import { catalogue } from './catalogue/catalogue.js';
 import { CaseStatus } from './cases.rules.js';
 import type { CaseStatus as CaseStatusT } from './cases.rules.js';
 import { ActionInputSchema, NodeIdSchema, RequestContentSchema, UuidSchema, type ActionInput, type RequestContent } from './cases.schemas.js';
+import { BULK_LIMIT, actOnCases, openCases } from './cases.bulk.js';
 import { actOnCase, approveDraft, createDraft, deleteDraft, getCase, getDraft, listCases, listDrafts, requestedSideOf, sendDraft, submitForReview, updateDraft } from './cases.service.js';
 import { registerCaseMetrics } from './cases.metrics.js';
 import { caseStatistics, statisticsCsv } from './cases.stats.js';
@@ -58,6 +59,16 @@ const DraftSchema = Type.Object({
   problems: Type.Array(ProblemSchema, { description: 'what stops it from being sent, each with the field at fault' }),
 });
 const DraftBody = Type.Object({ requested: NodeIdSchema, content: RequestContentSchema }, { additionalProperties: false });
+
+const OpenManyBody = Type.Object({ requests: Type.Array(DraftBody, { minItems: 1, maxItems: BULK_LIMIT }) }, { additionalProperties: false });
+const OpenedSchema = Type.Object({
+  cases: Type.Array(Type.Object({ id: Type.String(), draft_id: Type.String(), event_id: Type.String(), requested: Type.String(), status: Type.String(), verification_code: Type.String() })),
+});
+const ActManyBody = Type.Object(
+  { actions: Type.Array(Type.Union(ActionInputSchema.anyOf.map((s) => Type.Object({ case_id: UuidSchema, ...s.properties }, { additionalProperties: false }))), { minItems: 1, maxItems: BULK_LIMIT }) },
+  { additionalProperties: false },
+);
+const ActedSchema = Type.Object({ events: Type.Array(Type.Object({ case_id: Type.String(), event_id: Type.String(), action: Type.String(), status: Type.String() })) });
 
 const HistorySchema = Type.Object({
   event_id: Type.String(),
@@ -250,6 +261,21 @@ export function registerCaseRoutes(app: TypedApp, ctx: NodeContext, onQueued: ()
     const c = await sendDraft(ctx, actorOf(req), (req.params as { id: string }).id);
     onQueued();
     return reply.status(201).send(c);
+  });
+
+  app.post('/api/v1/cases', { config: write, schema: { tags, summary: `Send up to ${BULK_LIMIT} requests at once, without drafts (for systems that feed this node; not with four-eyes on): each checked as a draft's sending is, all or none sent`, body: OpenManyBody, response: { 201: OpenedSchema, ...problemResponses } } }, async (req, reply) => {
+    const cases = await openCases(ctx, actorOf(req), (req.body as { requests: { requested: string; content: RequestContent }[] }).requests);
+    onQueued();
+    return reply.status(201).send({ cases });
+  });
+
+  app.post('/api/v1/cases/actions', { config: write, schema: { tags, summary: `Take up to ${BULK_LIMIT} actions on cases at once, in order: each checked and signed as one at a time is, all or none sent; answers with the events signed`, body: ActManyBody, response: { 200: ActedSchema, ...problemResponses } } }, async (req) => {
+    const actions = (req.body as { actions: (ActionInput & { case_id: string })[] }).actions;
+    // The team rule, as for one action: a case outside the caller's team does not exist to them.
+    for (const id of new Set(actions.map((a) => a.case_id))) await requireCaseAccess(ctx, principalOf(req).user, id);
+    const events = await actOnCases(ctx, actorOf(req), actions);
+    onQueued();
+    return { events };
   });
 
   app.get('/api/v1/cases/requested-side/:node', { config: read, schema: { tags, summary: 'What a peer accepts: request types, legal bases and languages from the agreements shared with it and its requirements profile', params: Type.Object({ node: NodeIdSchema }, { additionalProperties: false }), response: { 200: RequestedSideSchema, ...problemResponses } } }, (req) =>

@@ -11,8 +11,8 @@ import { agreementAllows } from '../groups/agreements.js';
 import { agreementsBetween } from '../groups/groups.service.js';
 import type { DbOrTrx } from '../store/db.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { actionProblem, agreedAckHoursFor, agreementProblems, allowedBases, availableActions, deadlinesOf, draftProblems, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
-import { findCaseRow, loadCase, queryCases, storeOwnCaseEvent, takeCaseTurn, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
+import { actionProblem, agreedAckHoursFor, agreementProblems, allowedBases, availableActions, caseLogEvent, deadlinesOf, draftProblems, foldAppended, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
+import { findCaseRow, loadCase, queryCases, storeOwnCaseEvents, takeCaseTurn, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
 import { CaseMessage, type ActionInput, type CaseEventBody, type RequestContent } from './cases.schemas.js';
 import type { CaseDraftsTable } from './cases.tables.js';
 
@@ -164,7 +164,7 @@ export async function requestedSideOf(ctx: NodeContext, peer: string): Promise<R
 }
 
 /** requestedSideOf with the agreements it read (sending a draft needs both). */
-async function requestedSideAndAgreements(ctx: NodeContext, peer: string): Promise<{ side: RequestedSideView; agreements: Awaited<ReturnType<typeof agreementsBetween>> }> {
+export async function requestedSideAndAgreements(ctx: NodeContext, peer: string): Promise<{ side: RequestedSideView; agreements: Awaited<ReturnType<typeof agreementsBetween>> }> {
   const me = ctx.identity.node_id;
   const agreements = await agreementsBetween(ctx.store.db, me, peer);
   const requirements = await findRequirements(ctx, peer);
@@ -184,7 +184,7 @@ async function requestedSideAndAgreements(ctx: NodeContext, peer: string): Promi
 }
 
 /** The side as the draft rules check it: the profile's own languages (those of the agreements are checked per legal basis). */
-function rulesSide(v: RequestedSideView): RequestedSide {
+export function rulesSide(v: RequestedSideView): RequestedSide {
   const { agreements: _a, requirements, languages: _l, ...rest } = v;
   return { ...rest, ...(requirements?.languages.length ? { languages: requirements.languages } : {}) };
 }
@@ -212,9 +212,9 @@ async function draftOf(ctx: NodeContext, r: CaseDraftsTable, side?: RequestedSid
   return { ...r, content, problems: r.status === 'sent' ? [] : draftProblems(content, catalogue, side ?? rulesSide(await requestedSideOf(ctx, r.requested))) };
 }
 
-async function requirePeer(trx: DbOrTrx, node: string): Promise<void> {
+export async function requirePeer(trx: DbOrTrx, node: string, pointer = '/requested'): Promise<void> {
   const p = await findPeer(trx, node);
-  if (!p || p.status === 'removed') throw invalidFields([{ pointer: '/requested', code: 'unknown_peer', message: `${node} is not a peer of this node` }]);
+  if (!p || p.status === 'removed') throw invalidFields([{ pointer, code: 'unknown_peer', message: `${node} is not a peer of this node` }]);
 }
 
 /** A draft whose type or legal basis no agreement in force with the peer allows is not saved. */
@@ -279,8 +279,8 @@ export async function deleteDraft(ctx: NodeContext, actor: Actor, id: string): P
   });
 }
 
-function refuseProblems(problems: DraftProblem[]): void {
-  if (problems.length) throw invalidFields(problems.map((p) => ({ pointer: `/content${p.pointer}`, code: p.code, message: p.detail })), `the request cannot go yet: ${problems.map((p) => p.detail).join('; ')}`);
+export function refuseProblems(problems: DraftProblem[], at = ''): void {
+  if (problems.length) throw invalidFields(problems.map((p) => ({ pointer: `${at}/content${p.pointer}`, code: p.code, message: p.detail })), `the request cannot go yet: ${problems.map((p) => p.detail).join('; ')}`);
 }
 
 /** Four-eyes: asks a second user to review the draft (it must be complete first). */
@@ -319,26 +319,54 @@ function headsOf(l: LoadedCase): { author: string; event_id: string }[] {
   return all.filter((e) => !named.has(`${e.author}\u0000${e.event_id}`)).slice(-20).map(({ author, event_id }) => ({ author, event_id }));
 }
 
+/** An event of this node's own, checked and ready to be signed and sent to `peer`, with its audit entry. */
+export interface Emission {
+  peer: string;
+  body: CaseEventBody;
+  audit: AuditInput;
+}
+
 /**
- * Signs an event, queues it for the other party and keeps this node's copy, then rewrites the
- * list row: folded on top of `l`, the case as loaded in this transaction (storeOwnCaseEvent).
- * `audit`: the action's entry, appended with the release's in the same transaction.
+ * Signs events, queues them for the other parties (one release per peer, in the order given)
+ * and keeps this node's copies, then rewrites the cases' list rows: folded on top of `loaded`,
+ * the cases as loaded in this transaction (storeOwnCaseEvents). Each event's audit entry goes
+ * with its release's: one read of the chain's head per peer. The cases as they are after.
  */
-async function emit(ctx: NodeContext, trx: DbOrTrx, peer: string, body: CaseEventBody, l: LoadedCase, audit: AuditInput): Promise<LoadedCase> {
-  // One recipient: the envelope sent is this node's own record too, so its receipt is found by its id.
-  // The action's audit entry goes with the release's: one read of the chain's head.
-  const [sent] = await enqueueMessages(ctx, trx, peer, CaseMessage.event, [body], body.created_at, [audit]);
-  return storeOwnCaseEvent(trx, ctx.identity.node_id, l, sent!);
+export async function emitMany(ctx: NodeContext, trx: DbOrTrx, items: readonly Emission[], loaded: ReadonlyMap<string, LoadedCase>): Promise<Map<string, LoadedCase>> {
+  const byPeer = new Map<string, Emission[]>();
+  for (const x of items) byPeer.set(x.peer, [...(byPeer.get(x.peer) ?? []), x]);
+  const sent: Envelope<CaseEventBody>[] = [];
+  // One recipient per envelope: the envelope sent is this node's own record too, so its receipt is found by its id.
+  for (const [peer, group] of byPeer) sent.push(...(await enqueueMessages(ctx, trx, peer, CaseMessage.event, group.map((g) => g.body), group[0]!.body.created_at, group.map((g) => g.audit))));
+  return storeOwnCaseEvents(trx, ctx.identity.node_id, loaded, sent);
+}
+
+async function emit(ctx: NodeContext, trx: DbOrTrx, x: Emission, l: LoadedCase): Promise<LoadedCase> {
+  return (await emitMany(ctx, trx, [x], new Map([[x.body.case_id, l]]))).get(x.body.case_id)!;
+}
+
+/** A case with no events yet: what an opening folds on top of. */
+export function emptyCase(): LoadedCase {
+  return { rows: [], equivocations: [], events: [], state: foldCase([], catalogue) };
+}
+
+/**
+ * A case as it will be once `body`, checked but not signed yet, is stored: for checking the next
+ * action of a batch against it (headsOf reads the row's key; the body is in the events).
+ */
+export function withPending(l: LoadedCase, me: string, body: CaseEventBody): LoadedCase {
+  const event = caseLogEvent(me, body);
+  const row = { author: me, event_id: body.event_id, created_at: body.created_at } as LoadedCase['rows'][number];
+  return { rows: [...l.rows, row], equivocations: l.equivocations, events: [...l.events, event], state: foldAppended(l.state, l.events, event, catalogue) };
 }
 
 /** Sends a complete draft (approved first when four-eyes is on): the case opens on both nodes. */
 export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Promise<CaseDetail> {
-  const caseId = newMessageId();
   // Read outside the transaction: on SQLite the transaction holds the one connection.
   const requested = (await findDraft(ctx.store.db, id)).requested;
   const { side: view, agreements } = await requestedSideAndAgreements(ctx, requested);
   const side = rulesSide(view);
-  const l = await ctx.store.db.transaction().execute(async (trx) => {
+  const opened = await ctx.store.db.transaction().execute(async (trx) => {
     const r = await findDraft(trx, id);
     if (r.status === 'sent') throw new ConflictError(`draft ${id} was sent already (case ${r.case_id})`);
     const content = JSON.parse(r.content) as RequestContent;
@@ -346,36 +374,54 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
     // What is missing first: an approval is asked for only once the request is complete.
     refuseProblems(draftProblems(content, catalogue, side));
     if (ctx.settings.casesFourEyes && r.status !== 'approved') throw new ConflictError('this node requires a second user to approve a request before it is sent (four-eyes): ask for a review');
-    // The time to acknowledge that the agreements in force set travels in the signed opening: both sides count the same deadline.
-    const ackHours = agreedAckHoursFor(agreements, content);
-    const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested: r.requested, request: content, ...(ackHours !== null ? { ack_hours: ackHours } : {}) };
+    const opening = openingOf(actor, id, r.requested, content, agreements);
     // A new case id: its log is empty.
-    const audit = { actor: actor.ref, ip: actor.ip, action: 'case.send', target: `case:${caseId}`, details: { draft: id, requested: r.requested, type: content.type, priority: content.priority } };
-    const l = await emit(ctx, trx, r.requested, body, { rows: [], equivocations: [], events: [], state: foldCase([], catalogue) }, audit);
-    await trx.updateTable('case_drafts').set({ status: 'sent', case_id: caseId, updated_at: body.created_at }).where('id', '=', id).execute();
-    return l;
+    const opened = { caseId: opening.body.case_id, l: await emit(ctx, trx, opening, emptyCase()) };
+    await trx.updateTable('case_drafts').set({ status: 'sent', case_id: opened.caseId, updated_at: opening.body.created_at }).where('id', '=', id).execute();
+    return opened;
   });
   // The answer is read once the transaction has committed (PostgreSQL: not while it holds the
   // peer's sequence and the audit chain, which every sender waits for).
-  return detailOfLoaded(ctx, ctx.store.db, caseId, l);
+  return detailOfLoaded(ctx, ctx.store.db, opened.caseId, opened.l);
+}
+
+/**
+ * The opening of a new case from a request checked already (the draft `draftId`), for the
+ * requested node. The time to acknowledge that the agreements in force set travels in the
+ * signed opening: both sides count the same deadline.
+ */
+export function openingOf(actor: Actor, draftId: string, requested: string, content: RequestContent, agreements: Awaited<ReturnType<typeof agreementsBetween>>): Emission {
+  const caseId = newMessageId();
+  const ackHours = agreedAckHoursFor(agreements, content);
+  const body: CaseEventBody = { event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: [], action: 'open', requested, request: content, ...(ackHours !== null ? { ack_hours: ackHours } : {}) };
+  return { peer: requested, body, audit: { actor: actor.ref, ip: actor.ip, action: 'case.send', target: `case:${caseId}`, details: { draft: draftId, requested, type: content.type, priority: content.priority } } };
 }
 
 /** Takes an action on a case as this node's party; refused (nothing sent) when the rules do not allow it now. */
 export async function actOnCase(ctx: NodeContext, actor: Actor, caseId: string, input: ActionInput): Promise<CaseDetail> {
-  const me = ctx.identity.node_id;
   const next = await ctx.store.db.transaction().execute(async (trx) => {
     await takeCaseTurn(trx, caseId);
     const l = await loadCase(trx, caseId);
-    const party = partyOf(l.state, me);
-    if (!party || !l.state.request) throw new NotFoundError(`case ${caseId}`);
-    const body = { ...input, event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: headsOf(l) } as CaseEventBody;
-    const problem = actionProblem(l.state, me, body, catalogue);
-    if (problem) throw new ConflictError(problem);
-    return emit(ctx, trx, party === 'requesting' ? l.state.requested! : l.state.requesting!, body, l, { actor: actor.ref, ip: actor.ip, action: `case.${input.action}`, target: `case:${caseId}` });
+    return emit(ctx, trx, planAction(ctx, actor, l, caseId, input), l);
   });
   ctx.events.publish({ type: 'desk.changed', source: 'cases' });
   // Read once committed, as sendDraft's answer.
   return detailOfLoaded(ctx, ctx.store.db, caseId, next);
+}
+
+/**
+ * An action on case `caseId`, loaded (`l`) after its turn was taken, checked against the rules
+ * and ready to be signed; refused (ConflictError) when they do not allow it now. `what`: how a
+ * refusal names the action.
+ */
+export function planAction(ctx: NodeContext, actor: Actor, l: LoadedCase, caseId: string, input: ActionInput, what = ''): Emission {
+  const me = ctx.identity.node_id;
+  const party = partyOf(l.state, me);
+  if (!party || !l.state.request) throw new NotFoundError(`case ${caseId}${what}`);
+  const body = { ...input, event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: headsOf(l) } as CaseEventBody;
+  const problem = actionProblem(l.state, me, body, catalogue);
+  if (problem) throw new ConflictError(`${problem}${what}`);
+  return { peer: party === 'requesting' ? l.state.requested! : l.state.requesting!, body, audit: { actor: actor.ref, ip: actor.ip, action: `case.${input.action}`, target: `case:${caseId}` } };
 }
 
 export async function caseRowOrThrow(ctx: NodeContext, caseId: string): Promise<CaseRow> {

@@ -101,6 +101,8 @@ const EXPECTED: Record<string, { who: Who[]; body?: unknown; session?: boolean }
   'POST /api/v1/cases/drafts/:id/review': { who: CASE_WORKERS },
   'POST /api/v1/cases/drafts/:id/approve': { who: ADMIN_COORDINATOR },
   'POST /api/v1/cases/drafts/:id/send': { who: CASE_WORKERS },
+  'POST /api/v1/cases': { who: CASE_WORKERS, body: { requests: [{ requested: 'no-such-peer', content: CASE_CONTENT }] } },
+  'POST /api/v1/cases/actions': { who: CASE_WORKERS, body: { actions: [{ case_id: '00000000-0000-4000-8000-000000000000', action: 'acknowledge' }] } },
   'GET /api/v1/cases/requested-side/:node': { who: ALL },
   'GET /api/v1/cases/:id': { who: ALL },
   'POST /api/v1/cases/:id/actions': { who: CASE_WORKERS, body: { action: 'acknowledge' } },

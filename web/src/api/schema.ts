@@ -7124,7 +7124,117 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Send up to 200 requests at once, without drafts (for systems that feed this node; not with four-eyes on): each checked as a draft's sending is, all or none sent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        requests: {
+                            requested: string;
+                            content: {
+                                type: string;
+                                priority: "routine" | "urgent" | "emergency";
+                                subject: string;
+                                reference?: string;
+                                legal_basis: {
+                                    instrument: string;
+                                    article?: number;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: string | boolean | {
+                                        from: string;
+                                        to: string;
+                                    } | string[];
+                                };
+                                translations: {
+                                    language: string;
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                handling: {
+                                    do_not_notify: boolean;
+                                    use_limited_to_proceedings: boolean;
+                                    onward: "none" | "with_consent" | "free";
+                                };
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: {
+                                id: string;
+                                draft_id: string;
+                                event_id: string;
+                                requested: string;
+                                status: string;
+                                verification_code: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -8303,6 +8413,186 @@ export interface paths {
                                 received_at: string;
                             }[];
                             verification_code: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take up to 200 actions on cases at once, in order: each checked and signed as one at a time is, all or none sent; answers with the events signed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        actions: ({
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "acknowledge";
+                            note?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "ask_information";
+                            text: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "add_information";
+                            text: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "accept";
+                            note?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "preserve";
+                            until: string;
+                            note?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "execute";
+                            extent: "partial" | "full";
+                            text: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "postpone";
+                            reasons: string;
+                            until?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "offer_conditions";
+                            conditions: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "accept_conditions";
+                            note?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "decline_conditions";
+                            note?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "refuse";
+                            grounds: string[];
+                            reasons: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "hand_over";
+                            authority: string;
+                            note?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "extend";
+                            days: number;
+                            reasons?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "withdraw";
+                            reasons?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "close";
+                            note?: string;
+                        } | {
+                            case_id: string;
+                            /** @enum {string} */
+                            action: "message";
+                            text: string;
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                case_id: string;
+                                event_id: string;
+                                action: string;
+                                status: string;
+                            }[];
                         };
                     };
                 };
