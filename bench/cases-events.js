@@ -5,9 +5,9 @@
 // one transaction) and answers with a signed receipt. On SQLite and on PostgreSQL.
 // See bench/README.md ("Case events").
 //
-// The events go through A's HTTP API, as users' requests do (the bench process is the client,
-// BENCH_CASES_CLIENTS at once): per case a draft and its sending (the opening), then
-// BENCH_CASES_ACTIONS actions (messages, added information, and a closing). Each route checks
+// The events go through A's HTTP API (the bench process is the client, BENCH_CASES_CLIENTS at
+// once), through the bulk routes (many cases per call) or one call per step (see generate): per
+// case an opening, then BENCH_CASES_ACTIONS actions (messages, added information, and a closing). Each route checks
 // the rules, signs the event, queues it in A's outbox, refreshes A's list row and wakes A's
 // delivery. (A second process writing A's SQLite database while A runs would fail with
 // SQLITE_BUSY on its transactions, so the API is also the only honest way in.) Two runs per database:
@@ -19,7 +19,8 @@
 // Env: BENCH_DIALECTS, BENCH_PG_URL, BENCH_ROOT, BENCH_STRICT=1, BENCH_CPU_PROF=1,
 //      BENCH_CASES_EVENT_COUNT (events per run, default 4000), BENCH_CASES_ACTIONS (actions per
 //      case after the opening, default 4), BENCH_CASES_CLIENTS (concurrent API clients, default
-//      8), BENCH_CASES_RUNS (default "live,backlog"),
+//      8), BENCH_CASES_PER_CALL (cases a client works at once through the bulk routes, default
+//      20; 1: drafts and single actions, one call per step), BENCH_CASES_RUNS (default "live,backlog"),
 //      BENCH_FED_PIN=0 (do not pin A to CPU 0 and B to CPU 1).
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-cases-events.json.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -162,6 +163,7 @@ async function run(dialect, mode, catalogue) {
       mode,
       events: generated.events,
       cases: generated.cases,
+      api_calls: generated.calls,
       generator_s: round(generated.seconds, 2),
       generator_events_per_s: round(generated.events / generated.seconds),
       wall_s: round(wallS, 2),
@@ -190,6 +192,7 @@ function report(results) {
     rows.push(
       [`${mode}: events/s end to end`, cell(mode, (x) => `${x.events_per_s} ${x.events_per_s >= TARGET ? 'PASS' : 'FAIL'}`)],
       ['  events (cases), seconds', cell(mode, (x) => `${x.events} (${x.cases}), ${x.wall_s}`)],
+      ['  API calls on A', cell(mode, (x) => x.api_calls)],
       ['  generator on A, events/s', cell(mode, (x) => x.generator_events_per_s)],
       ['  CPU cores A / B / postgres', cell(mode, (x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'}`)],
       ['  CPU us per event A / B', cell(mode, (x) => `${x.cpu_us_per_event.a} / ${x.cpu_us_per_event.b}`)],
@@ -204,7 +207,7 @@ async function main() {
     log('dist/server is missing: run `npm run build:server` first');
     process.exit(2);
   }
-  log(`Accord case events bench: ${EVENTS} events per run (an opening and ${ACTIONS} actions per case), runs ${RUNS.join(', ')}, dialects ${dialectsFromEnv().join(', ')}, ${nCpu} CPUs, node ${process.version}, load ${LOAD_AT_START.join(' ')}${PIN ? '' : ' (nodes not pinned)'}`);
+  log(`Accord case events bench: ${EVENTS} events per run (an opening and ${ACTIONS} actions per case, ${PER_CALL > 1 ? `${PER_CALL} cases per call through the bulk routes` : 'one call per step'}), runs ${RUNS.join(', ')}, dialects ${dialectsFromEnv().join(', ')}, ${nCpu} CPUs, node ${process.version}, load ${LOAD_AT_START.join(' ')}${PIN ? '' : ' (nodes not pinned)'}`);
   const catalogue = await loadCatalogue();
   const results = [];
   const failures = [];
