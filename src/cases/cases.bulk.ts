@@ -1,12 +1,13 @@
 import type { Actor, NodeContext } from '../context.js';
 import { ConflictError, invalidFields } from '../errors.js';
+import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId } from '../federation/protocol/envelope.js';
 import { insertRows } from '../store/insert-rows.js';
 import { catalogue } from './catalogue/catalogue.js';
 import { loadCases, takeCaseTurn } from './cases.repository.js';
 import { draftProblems, type CaseStatus } from './cases.rules.js';
 import type { ActionInput, RequestContent } from './cases.schemas.js';
-import { emitMany, emptyCase, openingOf, planAction, refuseProblems, requestedSideAndAgreements, requirePeer, rulesSide, verificationCode, withPending, type Emission } from './cases.service.js';
+import { emitMany, emptyCase, openingOf, planAction, requestedSideAndAgreements, rulesSide, verificationCode, withPending, type Emission } from './cases.service.js';
 import type { CaseDraftsTable } from './cases.tables.js';
 
 /*
@@ -37,14 +38,25 @@ export async function openCases(ctx: NodeContext, actor: Actor, requests: readon
   if (ctx.settings.casesFourEyes) throw new ConflictError('this node requires a second user to approve each request before it is sent (four-eyes): send them as drafts');
   // Read outside the transaction (SQLite's one connection), once per peer.
   const sides = new Map<string, Awaited<ReturnType<typeof requestedSideAndAgreements>>>();
+  // Every problem of every request at once: a system fixes its whole list in one go.
+  const problems: Parameters<typeof invalidFields>[0] = [];
   for (const [i, r] of requests.entries()) {
-    if (r.requested === ctx.identity.node_id) throw invalidFields([{ pointer: `/requests/${i}/requested`, code: 'self', message: 'a request goes to another node' }]);
+    if (r.requested === ctx.identity.node_id) {
+      problems.push({ pointer: `/requests/${i}/requested`, code: 'self', message: 'a request goes to another node' });
+      continue;
+    }
     let side = sides.get(r.requested);
     if (!side) sides.set(r.requested, (side = await requestedSideAndAgreements(ctx, r.requested)));
-    refuseProblems(draftProblems(r.content, catalogue, rulesSide(side.side)), `/requests/${i}`);
+    for (const p of draftProblems(r.content, catalogue, rulesSide(side.side))) problems.push({ pointer: `/requests/${i}/content${p.pointer}`, code: p.code, message: p.detail });
   }
+  if (problems.length) throw invalidFields(problems, `${new Set(problems.map((p) => p.pointer.split('/')[2])).size} of the ${requests.length} requests cannot go yet: ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`.slice(0, 2000));
   const opened = await ctx.store.db.transaction().execute(async (trx) => {
-    for (const peer of sides.keys()) await requirePeer(trx, peer, `/requests/${requests.findIndex((r) => r.requested === peer)}/requested`);
+    const gone = new Set<string>();
+    for (const peer of sides.keys()) {
+      const p = await findPeer(trx, peer);
+      if (!p || p.status === 'removed') gone.add(peer);
+    }
+    if (gone.size) throw invalidFields(requests.flatMap((r, i) => (gone.has(r.requested) ? [{ pointer: `/requests/${i}/requested`, code: 'unknown_peer', message: `${r.requested} is not a peer of this node` }] : [])));
     const drafts = requests.map((r): CaseDraftsTable => ({ id: newMessageId(), requested: r.requested, content: JSON.stringify(r.content), status: 'sent', created_by: actor.ref, created_at: '', updated_at: '', review_requested_by: null, approved_by: null, case_id: null }));
     const openings = requests.map((r, i) => openingOf(actor, drafts[i]!.id, r.requested, r.content, sides.get(r.requested)!.agreements));
     // New case ids: their logs are empty.

@@ -212,9 +212,9 @@ async function draftOf(ctx: NodeContext, r: CaseDraftsTable, side?: RequestedSid
   return { ...r, content, problems: r.status === 'sent' ? [] : draftProblems(content, catalogue, side ?? rulesSide(await requestedSideOf(ctx, r.requested))) };
 }
 
-export async function requirePeer(trx: DbOrTrx, node: string, pointer = '/requested'): Promise<void> {
+async function requirePeer(trx: DbOrTrx, node: string): Promise<void> {
   const p = await findPeer(trx, node);
-  if (!p || p.status === 'removed') throw invalidFields([{ pointer, code: 'unknown_peer', message: `${node} is not a peer of this node` }]);
+  if (!p || p.status === 'removed') throw invalidFields([{ pointer: '/requested', code: 'unknown_peer', message: `${node} is not a peer of this node` }]);
 }
 
 /** A draft whose type or legal basis no agreement in force with the peer allows is not saved. */
@@ -279,8 +279,8 @@ export async function deleteDraft(ctx: NodeContext, actor: Actor, id: string): P
   });
 }
 
-export function refuseProblems(problems: DraftProblem[], at = ''): void {
-  if (problems.length) throw invalidFields(problems.map((p) => ({ pointer: `${at}/content${p.pointer}`, code: p.code, message: p.detail })), `the request cannot go yet: ${problems.map((p) => p.detail).join('; ')}`);
+function refuseProblems(problems: DraftProblem[]): void {
+  if (problems.length) throw invalidFields(problems.map((p) => ({ pointer: `/content${p.pointer}`, code: p.code, message: p.detail })), `the request cannot go yet: ${problems.map((p) => p.detail).join('; ')}`);
 }
 
 /** Four-eyes: asks a second user to review the draft (it must be complete first). */
@@ -417,7 +417,7 @@ export async function actOnCase(ctx: NodeContext, actor: Actor, caseId: string, 
 export function planAction(ctx: NodeContext, actor: Actor, l: LoadedCase, caseId: string, input: ActionInput, what = ''): Emission {
   const me = ctx.identity.node_id;
   const party = partyOf(l.state, me);
-  if (!party || !l.state.request) throw new NotFoundError(`case ${caseId}${what}`);
+  if (!party || !l.state.request) throw new NotFoundError(`case ${caseId}`);
   const body = { ...input, event_id: newMessageId(), case_id: caseId, created_at: new Date().toISOString(), seen: headsOf(l) } as CaseEventBody;
   const problem = actionProblem(l.state, me, body, catalogue);
   if (problem) throw new ConflictError(`${problem}${what}`);
