@@ -230,6 +230,29 @@ describe.each(DIALECTS)('bulk opening and actions on cases (%s)', (dialect) => {
     for (const id of [x, y]) expect((await getCase(id)).history.map((h: { action: string }) => h.action)).toEqual(['open']);
   });
 
+  it('two lists withdrawing the same cases in opposite orders, raced by single withdrawals: each case withdrawn once, no deadlock', async () => {
+    const [x, y, z] = (await openMany(3)) as [string, string, string];
+    const withdraw = (id: string) => ({ case_id: id, action: 'withdraw', reasons: 'No longer needed.' });
+    const calls = await Promise.all([
+      actMany([x, y, z].map(withdraw)),
+      actMany([z, y, x].map(withdraw)),
+      ...[y, y, z].map((id) => call(app, coord.token, 'POST', `/api/v1/cases/${id}/actions`, { action: 'withdraw', reasons: 'No longer needed.' })),
+    ]);
+    // Every call either took all it asked for or was refused whole because a case was withdrawn already; none failed otherwise.
+    expect(calls.map((c) => c.status).filter((st) => st !== 200 && st !== 409)).toEqual([]);
+    const took = [[x, y, z], [z, y, x], [y], [y], [z]].filter((_, i) => calls[i]!.status === 200);
+    expect(took.length).toBeGreaterThan(0);
+    for (const id of [x, y, z]) {
+      // At most one call withdrew each case (x, only in the lists, stays open when both lost), and the case shows just that.
+      const by = took.filter((ids) => ids.includes(id)).length;
+      expect(by, `calls that withdrew ${id}`).toBeLessThanOrEqual(1);
+      const c = await getCase(id);
+      expect([c.status, c.history.map((h: { action: string }) => h.action)]).toEqual(by ? ['withdrawn', ['open', 'withdraw']] : ['sent', ['open']]);
+    }
+    // y and z are asked for by single calls too: whoever lost, they end withdrawn.
+    for (const id of [y, z]) expect((await getCase(id)).status).toBe('withdrawn');
+  });
+
   it('answers 404 for an unknown case anywhere in the list, nothing signed', async () => {
     const [x] = (await openMany(1)) as [string];
     const before = await counts();
