@@ -88,7 +88,6 @@ export function projectionOf(caseId: string, me: string, s: CaseState, events: n
   if (!s.request || !s.requesting || !s.requested || !s.opened_at) return null;
   const r = s.request;
   const d = deadlinesOf(s, now);
-  const texts = [r.subject, r.reference ?? '', ...Object.values(r.fields).filter((v): v is string => typeof v === 'string'), ...r.translations.flatMap((t) => Object.values(t.fields))];
   const offences = Object.values(r.fields).flatMap((v) => (Array.isArray(v) ? v : []));
   return {
     case_id: caseId,
@@ -109,12 +108,38 @@ export function projectionOf(caseId: string, me: string, s: CaseState, events: n
     preservation_until: d.preservation_until,
     target_date: d.target_date,
     next_due: d.next_due,
-    // Bounded: the list searches it with LIKE; the full text stays in the events.
-    search_text: normaliseForSearch(texts.join('\n')).slice(0, 20_000),
     refusal_grounds: s.refusal ? s.refusal.grounds.join(' ') : null,
     events,
     ignored_events: s.timeline.filter((t) => !t.counted).length,
   };
+}
+
+/**
+ * A case's search text (`case_search`): its request's subject, reference and text fields in
+ * every language, lower-cased and accent-folded; null while the case is not open. Bounded: the
+ * list searches it with LIKE; the full text stays in the events.
+ */
+export function searchTextOf(s: CaseState): string | null {
+  const r = s.request;
+  if (!r) return null;
+  const texts = [r.subject, r.reference ?? '', ...Object.values(r.fields).filter((v): v is string => typeof v === 'string'), ...r.translations.flatMap((t) => Object.values(t.fields))];
+  return normaliseForSearch(texts.join('\n')).slice(0, 20_000);
+}
+
+/**
+ * Writes the search rows of cases that have none yet: a case's text is its request's, set by its
+ * opening, so a case gets its row once (one read finds which of `loaded` lack one).
+ */
+async function writeSearchRows(db: DbOrTrx, loaded: ReadonlyMap<string, LoadedCase>): Promise<void> {
+  const open = [...loaded].filter(([, l]) => l.state.request);
+  if (!open.length) return;
+  const have = new Set<string>();
+  for (let i = 0; i < open.length; i += 500) {
+    const ids = open.slice(i, i + 500).map(([id]) => id);
+    for (const r of await db.selectFrom('case_search').select('case_id').where('case_id', 'in', ids).execute()) have.add(r.case_id);
+  }
+  const rows = open.filter(([id]) => !have.has(id)).map(([case_id, l]) => ({ case_id, search_text: searchTextOf(l.state)! }));
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto('case_search').values(rows.slice(i, i + 200)).onConflict((oc) => oc.column('case_id').doNothing()).execute();
 }
 
 /** Writes list rows (insert, or replace every column of the row held), several per statement. */
@@ -154,6 +179,7 @@ export async function writeLoaded(db: DbOrTrx, loaded: ReadonlyMap<string, Loade
   const now = new Date();
   const rows = [...loaded].flatMap(([id, l]) => projectionOf(id, me, l.state, l.rows.length, now) ?? []);
   await writeProjections(db, rows);
+  await writeSearchRows(db, loaded);
 }
 
 /**
@@ -259,16 +285,16 @@ function likeEscape(s: string): string {
 const SEARCH_PROBE = 1000;
 
 /**
- * SQLite: the rowids of every case whose text holds all the words, from the trigram table
- * `cases_search`; null when the words are too short for it (under three characters) or
+ * SQLite: the ids of every case whose text holds all the words, from the trigram table
+ * `case_search_fts`; null when the words are too short for it (under three characters) or
  * common (SEARCH_PROBE cases or more). PostgreSQL's planner does this with its trigram index.
  */
-async function searchCandidates(db: DbOrTrx, words: string[]): Promise<number[] | null> {
+async function searchCandidates(db: DbOrTrx, words: string[]): Promise<string[] | null> {
   const usable = words.filter((w) => [...w].length >= 3 && !/[\\%_]/.test(w));
   if (!usable.length || !isSqlite(db)) return null;
   const where = sql.join(usable.map((w) => sql`search_text like ${`%${w}%`}`), sql` and `);
-  const { rows } = await sql<{ rowid: number }>`select rowid from cases_search where ${where} limit ${SEARCH_PROBE}`.execute(db);
-  return rows.length < SEARCH_PROBE ? rows.map((r) => r.rowid) : null;
+  const { rows } = await sql<{ case_id: string }>`select case_id from case_search where rowid in (select rowid from case_search_fts where ${where} limit ${SEARCH_PROBE})`.execute(db);
+  return rows.length < SEARCH_PROBE ? rows.map((r) => r.case_id) : null;
 }
 
 type CaseQuery = SelectQueryBuilder<Database, 'cases', CaseRow>;
@@ -299,8 +325,11 @@ export async function queryCases(db: DbOrTrx, f: CaseFilter, now: Date): Promise
     if (status?.length) q = status.length === 1 ? q.where('status', '=', status[0]!) : q.where('status', 'in', status);
     if (f.offence) q = q.where(sql<boolean>`offences like ${`% ${likeEscape(f.offence)} %`} escape '\\'`);
     if (f.overdue) q = q.where('next_due', '<', now.toISOString()).where('status', 'not in', [...TERMINAL]);
-    if (candidates) q = q.where(sql<boolean>`cases.rowid in (${sql.join(candidates)})`);
-    for (const word of words) q = q.where(sql<boolean>`search_text like ${`%${likeEscape(word)}%`} escape '\\'`);
+    if (candidates) q = q.where('cases.case_id', 'in', candidates);
+    if (words.length) {
+      const like = sql.join(words.map((word) => sql`s.search_text like ${`%${likeEscape(word)}%`} escape '\\'`), sql` and `);
+      q = q.where(sql<boolean>`exists (select 1 from case_search s where s.case_id = cases.case_id and ${like})`);
+    }
     return q;
   };
 

@@ -16,7 +16,7 @@ import { findCaseRow, loadCase, queryCases, storeOwnCaseEvents, takeCaseTurn, ty
 import { CaseMessage, type ActionInput, type CaseEventBody, type RequestContent } from './cases.schemas.js';
 import type { CaseDraftsTable } from './cases.tables.js';
 
-export interface CaseSummary extends Omit<CaseRow, 'search_text'> {
+export interface CaseSummary extends CaseRow {
   overdue: boolean;
 }
 
@@ -54,9 +54,8 @@ export interface CaseDetail extends Omit<CaseState, 'timeline' | 'request' | 're
 }
 
 function summaryOf(r: CaseRow, now: Date): CaseSummary {
-  const { search_text: _s, ...rest } = r;
   const overdue = r.next_due !== null && r.next_due < now.toISOString() && !['refused', 'withdrawn', 'closed'].includes(r.status);
-  return { ...rest, events: Number(r.events), ignored_events: Number(r.ignored_events), overdue };
+  return { ...r, events: Number(r.events), ignored_events: Number(r.ignored_events), overdue };
 }
 
 export async function listCases(ctx: NodeContext, f: CaseFilter): Promise<{ cases: CaseSummary[]; next: string | null }> {

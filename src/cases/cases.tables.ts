@@ -55,13 +55,21 @@ export interface CasesTable {
   target_date: string | null;
   /** The earliest pending deadline (ISO 8601), null when none: the list sorts and finds overdue cases by it. */
   next_due: string | null;
-  /** Lower-cased, accent-folded text of the request in every language, for free-text search. */
-  search_text: string;
   /** For refused cases: the grounds (`40(21)(b)`), space-separated. */
   refusal_grounds: string | null;
   events: number;
   /** Events the fold ignored (out of role, too late): shown as a warning. */
   ignored_events: number;
+}
+
+/**
+ * A case's search text, in its own table: written once, when the case opens (the text is the
+ * request's, which no later event changes), while the list row is rewritten after every event.
+ */
+export interface CaseSearchTable {
+  case_id: string;
+  /** Lower-cased, accent-folded text of the request in every language, for free-text search. */
+  search_text: string;
 }
 
 /**
@@ -110,6 +118,7 @@ declare module '../store/schema.js' {
     case_events: CaseEventsTable;
     case_event_equivocations: CaseEventEquivocationsTable;
     cases: CasesTable;
+    case_search: CaseSearchTable;
     case_drafts: CaseDraftsTable;
     case_assignments: CaseAssignmentsTable;
   }

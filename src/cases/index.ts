@@ -3,6 +3,7 @@ import type { Capability } from '../capability.js';
 import * as migration20261201T200000 from './migrations/20261201T200000-cases.js';
 import * as migration20261202T160000 from './migrations/20261202T160000-case-team.js';
 import * as migration20261202T190000 from './migrations/20261202T190000-case-drafts-case-index.js';
+import * as migration20261204T220000 from './migrations/20261204T220000-case-search.js';
 import { casesDesk } from './cases.desk.js';
 import { caseJobs } from './cases.jobs.js';
 import { CaseEventType } from './cases.messages.js';
@@ -29,8 +30,8 @@ export const cases: Capability = {
     { kind: CaseNotification.unacknowledged, defaultChannel: 'email' },
     { kind: CaseNotification.preservationExpiring, defaultChannel: 'email' },
   ],
-  tables: ['case_events', 'case_event_equivocations', 'cases', 'case_drafts', 'case_reminders', 'case_assignments'],
-  migrations: { '20261201T200000-cases': migration20261201T200000, '20261202T160000-case-team': migration20261202T160000, '20261202T190000-case-drafts-case-index': migration20261202T190000 },
+  tables: ['case_events', 'case_event_equivocations', 'cases', 'case_search', 'case_drafts', 'case_reminders', 'case_assignments'],
+  migrations: { '20261201T200000-cases': migration20261201T200000, '20261202T160000-case-team': migration20261202T160000, '20261202T190000-case-drafts-case-index': migration20261202T190000, '20261204T220000-case-search': migration20261204T220000 },
   messages: [CaseEventType],
   routes: (app, ctx, deps) => {
     registerCaseRoutes(app, ctx, deps.onQueued);

@@ -1,4 +1,5 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { createTrigramIndex } from './trigram.js';
 
 /** Cases: the signed event log, its equivocations, the list's projection and local drafts. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -97,25 +98,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
  * `cases.search_text` (external content, no copy of the text), kept in step by triggers;
  * queryCases asks it for the candidates of a word first (cases.repository.ts).
  */
-async function createSearchIndex(db: Kysely<unknown>): Promise<void> {
+export async function createSearchIndex(db: Kysely<unknown>): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    // The migration runs in a transaction: a savepoint keeps a refusal from aborting it, and a
-    // lock keeps two nodes migrating at once from both creating the extension.
-    await sql`SAVEPOINT cases_trgm`.execute(db);
-    try {
-      const installed = async () => (await sql<{ schema: string }>`SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`.execute(db)).rows[0]?.schema;
-      let schema = await installed();
-      if (!schema) {
-        await sql`SELECT pg_advisory_xact_lock(hashtext('accord:pg_trgm'))`.execute(db);
-        schema = await installed();
-        if (!schema) await sql`CREATE EXTENSION pg_trgm WITH SCHEMA public`.execute(db);
-        schema ??= 'public';
-      }
-      await sql`CREATE INDEX cases_search_trgm_idx ON cases USING gin (search_text ${sql.id(schema, 'gin_trgm_ops')})`.execute(db);
-      await sql`RELEASE SAVEPOINT cases_trgm`.execute(db);
-    } catch {
-      await sql`ROLLBACK TO SAVEPOINT cases_trgm`.execute(db);
-    }
+    await createTrigramIndex(db, 'cases_search_trgm_idx', 'cases', 'search_text');
     return;
   }
   await sql`CREATE VIRTUAL TABLE cases_search USING fts5(search_text, content='cases', content_rowid='rowid', tokenize='trigram', detail='none')`.execute(db);
