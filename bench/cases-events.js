@@ -21,7 +21,8 @@
 //      case after the opening, default 4), BENCH_CASES_CLIENTS (concurrent API clients, default
 //      8), BENCH_CASES_PER_CALL (cases a client works at once through the bulk routes, default
 //      20; 1: drafts and single actions, one call per step), BENCH_CASES_RUNS (default "live,backlog"),
-//      BENCH_FED_PIN=0 (do not pin A to CPU 0 and B to CPU 1).
+//      BENCH_FED_PIN=0 (do not pin A to CPU 0 and B to CPU 1), BENCH_CASES_WARMUP (events made and
+//      applied before each run, not reported, default 1000; 0: none).
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-cases-events.json.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -31,6 +32,10 @@ import { assertAlive, cliRun, dialectsFromEnv, hasTaskset, log, nCpu, OUT_DIR, p
 import { api, cpuCores, cpuOf, profDir, scalar, startPair } from './pair.js';
 
 const EVENTS = posInt(process.env.BENCH_CASES_EVENT_COUNT, 4000);
+// Events made and applied before the measured run, not reported: the nodes are new processes,
+// and V8 compiles their hot paths during the first thousand events or so (on a 2-core machine the
+// compiler threads took about a tenth of A's core then); a node in service is past that.
+const WARMUP = process.env.BENCH_CASES_WARMUP === '0' ? 0 : posInt(process.env.BENCH_CASES_WARMUP, 1000);
 const ACTIONS = posInt(process.env.BENCH_CASES_ACTIONS, 4);
 const CLIENTS = posInt(process.env.BENCH_CASES_CLIENTS, 8);
 const PER_CALL = posInt(process.env.BENCH_CASES_PER_CALL, 20);
@@ -45,7 +50,7 @@ const LOAD_AT_START = loadavg().map((x) => round(x, 2));
 
 /**
  * The generator: BENCH_CASES_CLIENTS clients of A's HTTP API at once, each opening cases and
- * taking their actions, then the next cases, until EVENTS events are queued. The routes do
+ * taking their actions, then the next cases, until `count` events are queued. The routes do
  * what a user's requests do: check the rules, sign, queue in A's outbox, refresh A's list row and
  * wake A's delivery. With BENCH_CASES_PER_CALL n > 1 (the default, 20), a client works n cases
  * at once through the bulk routes, as a system feeding the node would: one call opens n cases
@@ -53,21 +58,21 @@ const LOAD_AT_START = loadavg().map((x) => round(x, 2));
  * (`POST /api/v1/cases/actions`). With 1, as a user in the web app does: per case a draft, its
  * sending, then each action, one call each, every one answered with the whole case.
  */
-async function generate(a, catalogue) {
-  const r = rng(7);
+async function generate(a, catalogue, count = EVENTS, firstCase = 0) {
+  const r = rng(7 + firstCase);
   let made = 0;
-  let cases = 0;
+  let cases = firstCase;
   let calls = 0;
   const t0 = performance.now();
   const actionOf = (k, reference) => (k === ACTIONS - 1 ? { action: 'close', note: 'Closed by the requesting side.' } : k % 2 ? { action: 'add_information', text: 'All times in the logs are UTC+5.' } : { action: 'message', text: `Status enquiry ${k + 1} on ${reference}.` });
   const oneAtATime = async () => {
-    while (made < EVENTS) {
+    while (made < count) {
       const i = cases++;
       made++;
       const draft = await api(a, 'POST', '/api/v1/cases/drafts', { requested: B_ID, content: requestContent(r, r.pick(catalogue.requestTypes), catalogue, i) });
       const c = await api(a, 'POST', `/api/v1/cases/drafts/${draft.id}/send`);
       calls += 2;
-      for (let k = 0; k < ACTIONS && made < EVENTS; k++) {
+      for (let k = 0; k < ACTIONS && made < count; k++) {
         made++;
         calls++;
         await api(a, 'POST', `/api/v1/cases/${c.id}/actions`, actionOf(k, c.request.reference));
@@ -75,8 +80,8 @@ async function generate(a, catalogue) {
     }
   };
   const inBulk = async () => {
-    while (made < EVENTS) {
-      const n = Math.min(PER_CALL, Math.ceil((EVENTS - made) / (ACTIONS + 1)));
+    while (made < count) {
+      const n = Math.min(PER_CALL, Math.ceil((count - made) / (ACTIONS + 1)));
       const requests = Array.from({ length: n }, () => ({ requested: B_ID, content: requestContent(r, r.pick(catalogue.requestTypes), catalogue, cases++) }));
       made += n * (ACTIONS + 1);
       const opened = (await api(a, 'POST', '/api/v1/cases', { requests })).cases;
@@ -88,7 +93,7 @@ async function generate(a, catalogue) {
     }
   };
   await Promise.all(Array.from({ length: CLIENTS }, PER_CALL > 1 ? inBulk : oneAtATime));
-  return { events: made, cases, calls, seconds: (performance.now() - t0) / 1000 };
+  return { events: made, cases: cases - firstCase, calls, seconds: (performance.now() - t0) / 1000 };
 }
 
 const appliedOnB = (b) => scalar(b.reader, `SELECT COUNT(*) AS n FROM case_events WHERE author = '${A_ID}'`);
@@ -106,9 +111,19 @@ async function run(dialect, mode, catalogue) {
   const errors = [];
   for (const n of pair.nodes) n.server.child.stdout.on('data', (d) => { for (const line of String(d).split('\n')) if (/"level":(5|6)\d/.test(line) && errors.length < 5) errors.push(`${n.id}: ${line.slice(0, 1500)}`); });
   try {
+    // The warm-up: made, applied on B and receipted, before anything is measured.
+    const warm = WARMUP ? await generate(a, catalogue, WARMUP, 1_000_000) : { events: 0, cases: 0 };
+    if (WARMUP) {
+      const until = performance.now() + Math.max(120_000, WARMUP * 20);
+      while ((await appliedOnB(b)) < warm.events || (await pendingOnA(a))) {
+        if (performance.now() > until) throw new Error(`the warm-up's ${warm.events} events were not applied on B in time`);
+        await sleep(50);
+      }
+    }
     if (mode === 'backlog') cliRun(['peer', 'suspend', B_ID, '--data', a.dataDir]);
     const c0 = cpuOf(pair.nodes);
     const w0 = performance.now();
+    const startedAt = new Date().toISOString();
     let generated = null;
     let genError = null;
     const gen = generate(a, catalogue).then((g) => { generated = g; }, (e) => { genError = e; });
@@ -128,7 +143,7 @@ async function run(dialect, mode, catalogue) {
       assertAlive(a.server.child, A_ID);
       assertAlive(b.server.child, B_ID);
       if (genError) throw genError;
-      applied = await appliedOnB(b);
+      applied = (await appliedOnB(b)) - warm.events;
       if (generated && applied >= generated.events) break;
       if (performance.now() - t0 > timeoutMs) throw new Error(`only ${applied} events applied on B after ${timeoutMs / 1000} s`);
       if (performance.now() - progress > 5000) {
@@ -143,7 +158,7 @@ async function run(dialect, mode, catalogue) {
     // In the live run the clock starts with the first event queued on A (outbox.created_at).
     let wallS = (tEnd - t0) / 1000;
     if (mode === 'live') {
-      const first = (await a.reader.all(`SELECT MIN(created_at) AS t FROM outbox WHERE peer_id = '${B_ID}'`))[0].t;
+      const first = (await a.reader.all(`SELECT MIN(created_at) AS t FROM outbox WHERE peer_id = '${B_ID}' AND created_at >= '${startedAt}'`))[0].t;
       wallS = (Date.now() - (performance.now() - tEnd) - Date.parse(first)) / 1000;
     }
     // Correct as well as fast: B holds every case in its list, in the state A folded it to.
@@ -152,15 +167,17 @@ async function run(dialect, mode, catalogue) {
     const differ = [...onA].filter(([id, v]) => onB.get(id) !== v);
     const closedOnB = [...onB.values()].filter((v) => v.startsWith('closed/')).length;
     const rejected = await scalar(a.reader, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'rejected'`);
-    if (onA.size !== generated.cases || onB.size !== generated.cases || differ.length || rejected) {
+    const cases = warm.cases + generated.cases;
+    if (onA.size !== cases || onB.size !== cases || differ.length || rejected) {
       for (const [id, v] of differ.slice(0, 5)) log(`[${label}] case ${id}: on A ${v}, on B ${onB.get(id) ?? 'missing'} (status/events/ignored)`);
-      throw new Error(`A lists ${onA.size} and B ${onB.size} cases of ${generated.cases}; ${differ.length} differ; ${rejected} events rejected`);
+      throw new Error(`A lists ${onA.size} and B ${onB.size} cases of ${cases}; ${differ.length} differ; ${rejected} events rejected`);
     }
     while (await pendingOnA(a)) await sleep(50); // receipts of the last batches, before the nodes stop
     const cpu = cpuCores(c0, c1, (tEnd - w0) / 1000);
     const cpuWall = (tEnd - w0) / 1000;
     const row = {
       mode,
+      warmup_events: warm.events,
       events: generated.events,
       cases: generated.cases,
       api_calls: generated.calls,
@@ -207,7 +224,7 @@ async function main() {
     log('dist/server is missing: run `npm run build:server` first');
     process.exit(2);
   }
-  log(`Accord case events bench: ${EVENTS} events per run (an opening and ${ACTIONS} actions per case, ${PER_CALL > 1 ? `${PER_CALL} cases per call through the bulk routes` : 'one call per step'}), runs ${RUNS.join(', ')}, dialects ${dialectsFromEnv().join(', ')}, ${nCpu} CPUs, node ${process.version}, load ${LOAD_AT_START.join(' ')}${PIN ? '' : ' (nodes not pinned)'}`);
+  log(`Accord case events bench: ${EVENTS} events per run after ${WARMUP} not reported (an opening and ${ACTIONS} actions per case, ${PER_CALL > 1 ? `${PER_CALL} cases per call through the bulk routes` : 'one call per step'}), runs ${RUNS.join(', ')}, dialects ${dialectsFromEnv().join(', ')}, ${nCpu} CPUs, node ${process.version}, load ${LOAD_AT_START.join(' ')}${PIN ? '' : ' (nodes not pinned)'}`);
   const catalogue = await loadCatalogue();
   const results = [];
   const failures = [];
