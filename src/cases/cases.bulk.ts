@@ -4,7 +4,7 @@ import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId } from '../federation/protocol/envelope.js';
 import { insertRows } from '../store/insert-rows.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { loadCases, takeCaseTurn } from './cases.repository.js';
+import { loadCases, takeCaseTurns } from './cases.repository.js';
 import { draftProblems, type CaseStatus } from './cases.rules.js';
 import type { ActionInput, RequestContent } from './cases.schemas.js';
 import { emitMany, emptyCase, openingOf, planAction, requestedSideAndAgreements, rulesSide, verificationCode, withPending, type Emission } from './cases.service.js';
@@ -88,7 +88,7 @@ export async function actOnCases(ctx: NodeContext, actor: Actor, actions: readon
   const me = ctx.identity.node_id;
   const acted = await ctx.store.db.transaction().execute(async (trx) => {
     // In one order (PostgreSQL): two calls on the same cases take turns rather than wait for each other.
-    for (const id of [...ids].sort()) await takeCaseTurn(trx, id);
+    await takeCaseTurns(trx, ids);
     const loaded = await loadCases(trx, ids);
     // Each checked against the case with the actions before it (not signed yet) counted.
     const now = new Map(loaded);

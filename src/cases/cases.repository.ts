@@ -2,7 +2,7 @@ import { lockAuditChain } from '../audit/audit.repository.js';
 import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { compareEvents, defineEventLog, eventKey, eventRow, insertEvents, listEquivocationsOfLogs, listEventsOfLogs, storeEvent, storeEvents, type EquivocationColumns } from '../federation/event-log/event-log.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
-import { isSqlite, transactionLock, type DbOrTrx } from '../store/db.js';
+import { isSqlite, transactionLock, transactionLocks, type DbOrTrx } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { normaliseForSearch } from '../util/search-text.js';
 import { catalogue } from './catalogue/catalogue.js';
@@ -128,13 +128,14 @@ export function searchTextOf(s: CaseState): string | null {
 
 /**
  * Writes the search rows of cases that have none yet: a case's text is its request's, set by its
- * opening, so a case gets its row once (one read finds which of `loaded` lack one).
+ * opening, so a case gets its row once. `opening`: the cases of `loaded` that this write opens,
+ * when the caller knows (every other open case has its row); else one read finds which lack one.
  */
-async function writeSearchRows(db: DbOrTrx, loaded: ReadonlyMap<string, LoadedCase>): Promise<void> {
-  const open = [...loaded].filter(([, l]) => l.state.request);
+async function writeSearchRows(db: DbOrTrx, loaded: ReadonlyMap<string, LoadedCase>, opening?: ReadonlySet<string>): Promise<void> {
+  const open = [...loaded].filter(([id, l]) => l.state.request && (!opening || opening.has(id)));
   if (!open.length) return;
   const have = new Set<string>();
-  for (let i = 0; i < open.length; i += 500) {
+  for (let i = 0; i < open.length && !opening; i += 500) {
     const ids = open.slice(i, i + 500).map(([id]) => id);
     for (const r of await db.selectFrom('case_search').select('case_id').where('case_id', 'in', ids).execute()) have.add(r.case_id);
   }
@@ -174,12 +175,15 @@ export async function refreshProjections(db: DbOrTrx, caseIds: readonly string[]
   return loaded;
 }
 
-/** Writes the list rows of folded cases (the caller holds the list writers' turn: see refreshProjections). */
-export async function writeLoaded(db: DbOrTrx, loaded: ReadonlyMap<string, LoadedCase>, me: string): Promise<void> {
+/**
+ * Writes the list rows of folded cases (the caller holds the list writers' turn: see
+ * refreshProjections), and the search rows of those that have none (`opening`: writeSearchRows).
+ */
+export async function writeLoaded(db: DbOrTrx, loaded: ReadonlyMap<string, LoadedCase>, me: string, opening?: ReadonlySet<string>): Promise<void> {
   const now = new Date();
   const rows = [...loaded].flatMap(([id, l]) => projectionOf(id, me, l.state, l.rows.length, now) ?? []);
   await writeProjections(db, rows);
-  await writeSearchRows(db, loaded);
+  await writeSearchRows(db, loaded, opening);
 }
 
 /**
@@ -209,9 +213,10 @@ export async function storeOwnCaseEvents(db: DbOrTrx, me: string, loaded: Readon
   for (const e of es) added.set(e.body.case_id, (added.get(e.body.case_id) ?? 0) + 1);
   if (!isSqlite(db)) {
     const ids = [...added.keys()].filter((id) => !again.has(id));
-    const count = async (table: 'case_events' | 'case_event_equivocations') =>
-      new Map((ids.length ? await db.selectFrom(table).select(['case_id', (x) => x.fn.countAll<string | number>().as('n')]).where('case_id', 'in', ids).groupBy('case_id').execute() : []).map((r) => [r.case_id, Number(r.n)]));
-    const [events, equivocations] = [await count('case_events'), await count('case_event_equivocations')];
+    // Both counts in one round trip: the case's turn is held meanwhile.
+    const count = (table: 'case_events' | 'case_event_equivocations') => db.selectFrom(table).select([sql.lit(table).as('t'), 'case_id', (x) => x.fn.countAll<string | number>().as('n')]).where('case_id', 'in', ids).groupBy('case_id');
+    const counted = ids.length ? await count('case_events').unionAll(count('case_event_equivocations')).execute() : [];
+    const [events, equivocations] = (['case_events', 'case_event_equivocations'] as const).map((t) => new Map(counted.filter((r) => r.t === t).map((r) => [r.case_id, Number(r.n)])));
     for (const id of ids) {
       const l = loaded.get(id)!;
       if ((events.get(id) ?? 0) !== l.rows.length + added.get(id)! || (equivocations.get(id) ?? 0) !== l.equivocations.length) again.add(id);
@@ -227,7 +232,8 @@ export async function storeOwnCaseEvents(db: DbOrTrx, me: string, loaded: Readon
     const sorted = [...l.rows, row].sort((a, b) => compareEvents({ id: a.event_id, created_at: a.created_at, author: '' }, { id: b.event_id, created_at: b.created_at, author: '' }));
     out.set(caseId, { rows: sorted, equivocations: l.equivocations, events: [...l.events, event], state: foldAppended(l.state, l.events, event, catalogue) });
   });
-  await writeLoaded(db, out, me);
+  // The cases these events open: not open as loaded (every case open before has its search row).
+  await writeLoaded(db, out, me, new Set([...out.keys()].filter((id) => !loaded.get(id)!.state.request)));
   if (again.size) for (const [id, l] of await refreshProjections(db, [...again], me)) out.set(id, l);
   return out;
 }
@@ -242,6 +248,11 @@ export async function storeOwnCaseEvents(db: DbOrTrx, me: string, loaded: Readon
  */
 export async function takeCaseTurn(db: DbOrTrx, caseId: string): Promise<void> {
   await transactionLock(db, 'cases.case', caseId);
+}
+
+/** takeCaseTurn for many cases, in one statement (PostgreSQL) and in one order whoever takes them. */
+export async function takeCaseTurns(db: DbOrTrx, caseIds: readonly string[]): Promise<void> {
+  await transactionLocks(db, 'cases.case', caseIds);
 }
 
 /** Rewrites a case's row in the list from its log; removes nothing when the case is not open yet. */

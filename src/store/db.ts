@@ -26,6 +26,17 @@ export async function transactionLock(trx: DbOrTrx, name: string, key?: string):
   else await sql`select pg_advisory_xact_lock(hashtext(${name}), hashtext(${key}))`.execute(trx);
 }
 
+/**
+ * transactionLock for many keys of one name at once: one statement on PostgreSQL, taking the
+ * locks in the order of their own keys (the hashes), so that two transactions taking overlapping
+ * sets never wait for each other in a cycle.
+ */
+export async function transactionLocks(trx: DbOrTrx, name: string, keys: readonly string[]): Promise<void> {
+  if (isSqlite(trx) || !keys.length) return;
+  if (!trx.isTransaction) throw new Error(`the lock "${name}" guards nothing outside a transaction`);
+  await sql`select count(pg_advisory_xact_lock(hashtext(${name}), h)) from (select distinct hashtext(k) as h from unnest(${[...keys]}::text[]) as k order by h) as locks`.execute(trx);
+}
+
 export interface StoreHandle {
   db: Db;
   dialect: Dialect;

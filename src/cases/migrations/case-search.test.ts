@@ -57,7 +57,7 @@ describe.each(DIALECTS)('the search text in its own table: the migration (%s)', 
     const db = store.db as unknown as Kysely<Database>;
     const raw = store.db as unknown as Kysely<unknown>;
     for (const m of [cases, team, draftsIndex]) await run(raw, m.up);
-    await raw.insertInto('cases').values([row('case-a', 'phishing hospital kz-2026-000421'), row('case-b', 'вымогательство hospital')]).execute();
+    await db.insertInto('cases').values([row('case-a', 'phishing hospital kz-2026-000421'), row('case-b', 'вымогательство hospital')] as never).execute();
 
     await run(raw, caseSearch.up);
     expect(await columns(raw, dialect)).not.toContain('search_text');

@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transactionLock, transactionLocks } from '../../src/store/db.js';
+import { createTestNode, type TestNode } from '../_util/node.js';
+
+// Many advisory locks in one statement (a bulk call's case turns): held to the end of the
+// transaction, the same locks one at a time takes, and taken in one order whoever asks.
+describe('transactionLocks (postgres)', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await createTestNode('postgres');
+  });
+  afterAll(() => node?.close());
+
+  const tryLock = async (key: string) => {
+    const { db } = node.ctx.store;
+    return db.transaction().execute(async (trx) => (await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('test.lock'), hashtext(${key})) as ok`.execute(trx)).rows[0]!.ok);
+  };
+
+  it('holds every lock of the list until the transaction ends, as transactionLock does one', async () => {
+    const { db } = node.ctx.store;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let taken!: () => void;
+    const hasThem = new Promise<void>((r) => (taken = r));
+    const holder = db.transaction().execute(async (trx) => {
+      await transactionLocks(trx, 'test.lock', ['c', 'a', 'b', 'a']);
+      taken();
+      await held;
+    });
+    await hasThem;
+    expect(await Promise.all(['a', 'b', 'c', 'd'].map(tryLock))).toEqual([false, false, false, true]);
+    release();
+    await holder;
+    expect(await Promise.all(['a', 'b', 'c'].map(tryLock))).toEqual([true, true, true]);
+    // The same lock as one key at a time.
+    await db.transaction().execute(async (trx) => {
+      await transactionLock(trx, 'test.lock', 'b');
+      expect(await Promise.all(['a', 'b'].map(tryLock))).toEqual([true, false]);
+    });
+  });
+
+  it('lets transactions taking overlapping lists in opposite orders all finish (no cycle of waits)', async () => {
+    const { db } = node.ctx.store;
+    const keys = Array.from({ length: 40 }, (_, i) => `case-${i}`);
+    const lists = Array.from({ length: 12 }, (_, i) => (i % 2 ? [...keys].reverse() : keys).filter((_k, j) => (j + i) % 3 !== 0));
+    const done = await Promise.all(lists.map((l) => db.transaction().execute(async (trx) => {
+      await transactionLocks(trx, 'test.lock', l);
+      await sql`select pg_sleep(0.005)`.execute(trx);
+      return true;
+    })));
+    expect(done.every(Boolean)).toBe(true);
+  });
+
+  it('refuses outside a transaction, where the locks would guard nothing; an empty list takes none', async () => {
+    const { db } = node.ctx.store;
+    await expect(transactionLocks(db, 'test.lock', ['a'])).rejects.toThrow(/guards nothing outside a transaction/);
+    await db.transaction().execute((trx) => transactionLocks(trx, 'test.lock', []));
+  });
+});
