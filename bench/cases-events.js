@@ -96,6 +96,27 @@ async function generate(a, catalogue, count = EVENTS, firstCase = 0) {
   return { events: made, cases: cases - firstCase, calls, seconds: (performance.now() - t0) / 1000 };
 }
 
+/**
+ * PostgreSQL: what the database's busy sessions are doing, sampled with each poll (every 20 ms):
+ * running ("CPU"), or waiting and for what (a row lock held by another transaction shows as
+ * Lock:transactionid). Where the time goes when the nodes are not using their cores.
+ */
+function waitSampler(reader) {
+  const counts = new Map();
+  let samples = 0;
+  return {
+    async sample() {
+      const rows = await reader.all(`SELECT COALESCE(wait_event_type, 'CPU') || ':' || COALESCE(wait_event, '-') AS w, COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid() AND backend_type = 'client backend' GROUP BY 1`);
+      samples++;
+      for (const r of rows) counts.set(r.w, (counts.get(r.w) ?? 0) + Number(r.n));
+    },
+    /** The most frequent states: busy sessions in that state, on average over the samples. */
+    top(n = 5) {
+      return Object.fromEntries([...counts].sort((x, y) => y[1] - x[1]).slice(0, n).map(([w, c]) => [w, round(c / Math.max(1, samples), 2)]));
+    },
+  };
+}
+
 const appliedOnB = (b) => scalar(b.reader, `SELECT COUNT(*) AS n FROM case_events WHERE author = '${A_ID}'`);
 const pendingOnA = async (a) => (await scalar(a.reader, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE peer_id = '${B_ID}' AND state = 'pending' LIMIT 1) p`)) > 0;
 
@@ -122,6 +143,7 @@ async function run(dialect, mode, catalogue) {
     }
     if (mode === 'backlog') cliRun(['peer', 'suspend', B_ID, '--data', a.dataDir]);
     const c0 = cpuOf(pair.nodes);
+    const client0 = process.cpuUsage();
     const w0 = performance.now();
     const startedAt = new Date().toISOString();
     let generated = null;
@@ -139,6 +161,7 @@ async function run(dialect, mode, catalogue) {
     let progress = performance.now();
     const timeoutMs = Math.max(240_000, EVENTS * 20);
     let applied = 0;
+    const waits = dialect === 'postgres' ? waitSampler(a.reader) : null;
     for (;;) {
       assertAlive(a.server.child, A_ID);
       assertAlive(b.server.child, B_ID);
@@ -150,10 +173,12 @@ async function run(dialect, mode, catalogue) {
         progress = performance.now();
         log(`[${label}]   ... ${applied} events applied on B after ${round((performance.now() - t0) / 1000, 1)} s`);
       }
+      await waits?.sample();
       await sleep(20);
     }
     const tEnd = performance.now();
     const c1 = cpuOf(pair.nodes);
+    const client = process.cpuUsage(client0);
     if (mode === 'live') log(`[${label}] the generator queued ${generated.events} events on ${generated.cases} cases in ${round(generated.seconds, 1)} s (${round(generated.events / generated.seconds)} events/s on A)`);
     // In the live run the clock starts with the first event queued on A (outbox.created_at).
     let wallS = (tEnd - t0) / 1000;
@@ -173,7 +198,8 @@ async function run(dialect, mode, catalogue) {
       throw new Error(`A lists ${onA.size} and B ${onB.size} cases of ${cases}; ${differ.length} differ; ${rejected} events rejected`);
     }
     while (await pendingOnA(a)) await sleep(50); // receipts of the last batches, before the nodes stop
-    const cpu = cpuCores(c0, c1, (tEnd - w0) / 1000);
+    // The bench process itself (the API clients): on this machine it shares the nodes' cores.
+    const cpu = { ...cpuCores(c0, c1, (tEnd - w0) / 1000), client: round((client.user + client.system) / 1000 / (tEnd - w0), 2) };
     const cpuWall = (tEnd - w0) / 1000;
     const row = {
       mode,
@@ -189,10 +215,11 @@ async function run(dialect, mode, catalogue) {
       closed_on_b: closedOnB,
       rejected,
       cpu_cores: cpu,
+      ...(waits ? { postgres_sessions: waits.top() } : {}),
       cpu_us_per_event: { a: round((cpu.a * cpuWall * 1e6) / generated.events), b: round((cpu.b * cpuWall * 1e6) / generated.events) },
       loadavg_1m_after: round(loadavg()[0], 2),
     };
-    log(`[${label}] ${row.events_per_s} events/s (${row.events} events in ${row.wall_s} s${mode === 'live' ? ', first queued on A to last applied on B' : ', resume to last applied on B'}); CPU A ${cpu.a} B ${cpu.b}${cpu.postgres !== null ? ` postgres ${cpu.postgres}` : ''}, B ${row.cpu_us_per_event.b} us/event; run-queue wait A ${cpu.a_runq_wait} B ${cpu.b_runq_wait}; load ${row.loadavg_1m_after}`);
+    log(`[${label}] ${row.events_per_s} events/s (${row.events} events in ${row.wall_s} s${mode === 'live' ? ', first queued on A to last applied on B' : ', resume to last applied on B'}); CPU A ${cpu.a} B ${cpu.b}${cpu.postgres !== null ? ` postgres ${cpu.postgres}` : ''} client ${cpu.client}, B ${row.cpu_us_per_event.b} us/event; run-queue wait A ${cpu.a_runq_wait} B ${cpu.b_runq_wait}; load ${row.loadavg_1m_after}${waits ? `; PostgreSQL sessions ${Object.entries(row.postgres_sessions).map(([w, n]) => `${w} ${n}`).join(', ')}` : ''}`);
     return row;
   } catch (e) {
     for (const line of errors) log(`[${label}] ${line}`);
@@ -211,9 +238,10 @@ function report(results) {
       ['  events (cases), seconds', cell(mode, (x) => `${x.events} (${x.cases}), ${x.wall_s}`)],
       ['  API calls on A', cell(mode, (x) => x.api_calls)],
       ['  generator on A, events/s', cell(mode, (x) => x.generator_events_per_s)],
-      ['  CPU cores A / B / postgres', cell(mode, (x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'}`)],
+      ['  CPU cores A / B / postgres / clients', cell(mode, (x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'} / ${x.cpu_cores.client}`)],
       ['  CPU us per event A / B', cell(mode, (x) => `${x.cpu_us_per_event.a} / ${x.cpu_us_per_event.b}`)],
       ['  run-queue wait A / B', cell(mode, (x) => `${x.cpu_cores.a_runq_wait} / ${x.cpu_cores.b_runq_wait}`)],
+      ['  PostgreSQL sessions, top state', cell(mode, (x) => (x.postgres_sessions ? Object.entries(x.postgres_sessions).slice(0, 2).map(([w, n]) => `${w} ${n}`).join(', ') : '-'))],
     );
   }
   printTable(results.map((r) => r.dialect), results, rows);

@@ -1,5 +1,5 @@
 import { lockAuditChain } from '../audit/audit.repository.js';
-import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { compareEvents, defineEventLog, eventKey, eventRow, insertEvents, listEquivocationsOfLogs, listEventsOfLogs, storeEvent, storeEvents, type EquivocationColumns } from '../federation/event-log/event-log.js';
 import type { Envelope } from '../federation/protocol/envelope.js';
 import { isSqlite, transactionLock, transactionLocks, type DbOrTrx } from '../store/db.js';
@@ -146,16 +146,35 @@ async function writeSearchRows(db: DbOrTrx, loaded: ReadonlyMap<string, LoadedCa
 /** Writes list rows (insert, or replace every column of the row held), several per statement. */
 async function writeProjections(db: DbOrTrx, rows: CasesTable[]): Promise<void> {
   // Rows × columns stays under SQLite's bind-parameter limit.
-  if (!rows.length) return;
-  const columns = Object.keys(rows[0]!).filter((c) => c !== 'case_id') as (keyof CasesTable)[];
   const per = 60;
   for (let i = 0; i < rows.length; i += per) {
-    await db
-      .insertInto('cases')
-      .values(rows.slice(i, i + per))
-      .onConflict((oc) => oc.column('case_id').doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)]))))
-      .execute();
+    const part = rows.slice(i, i + per);
+    await db.executeQuery(CompiledQuery.raw(upsertText(isSqlite(db), part.length), part.flatMap((r) => PROJECTION_COLUMNS.map((c) => r[c]))));
   }
+}
+
+/** The list row's columns, in the order of the upsert's values (projectionOf writes every one). */
+const PROJECTION_COLUMNS = ['case_id', 'direction', 'peer', 'type', 'priority', 'status', 'subject', 'reference', 'offences', 'opened_at', 'updated_at', 'ack_due', 'acknowledged_at', 'executed_at', 'closed_at', 'preservation_until', 'target_date', 'next_due', 'refusal_grounds', 'events', 'ignored_events'] as const satisfies readonly (keyof CasesTable)[];
+// Every column of the table is written: the compiler refuses this line when one is left out.
+const everyColumn: Exclude<keyof CasesTable, (typeof PROJECTION_COLUMNS)[number]> extends never ? true : never = true;
+void everyColumn;
+
+/**
+ * The list's upsert for `n` rows, written once per dialect and size: the rows of every event
+ * go through it, and building it with the query builder cost more than SQLite's own work.
+ */
+const upsertTexts = new Map<string, string>();
+function upsertText(sqlite: boolean, n: number): string {
+  const key = `${sqlite ? 's' : 'p'}${n}`;
+  let text = upsertTexts.get(key);
+  if (text === undefined) {
+    const k = PROJECTION_COLUMNS.length;
+    const values = Array.from({ length: n }, (_, r) => `(${PROJECTION_COLUMNS.map((_c, j) => (sqlite ? '?' : `$${r * k + j + 1}`)).join(', ')})`).join(', ');
+    const set = PROJECTION_COLUMNS.filter((c) => c !== 'case_id').map((c) => `"${c}" = excluded."${c}"`).join(', ');
+    text = `insert into "cases" (${PROJECTION_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${values} on conflict ("case_id") do update set ${set}`;
+    upsertTexts.set(key, text);
+  }
+  return text;
 }
 
 /**

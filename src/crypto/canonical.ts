@@ -1,8 +1,16 @@
 import * as nodeCrypto from 'node:crypto';
 import canonicalizeImpl from 'canonicalize';
 
-/** RFC 8785 (JCS) canonical JSON: the only form Accord ever hashes or signs. */
+/**
+ * RFC 8785 (JCS) canonical JSON: the only form Accord ever hashes or signs. Plain JSON data
+ * (what JSON.parse makes) is written here, member by member; anything else goes to the library.
+ */
 export function canonicalJson(value: unknown): string {
+  return canonicalMember(value);
+}
+
+/** The RFC 8785 library, for what is not plain JSON data (toJSON, class instances, non-finite numbers, holes). */
+function libraryCanonical(value: unknown): string {
   const out = (canonicalizeImpl as unknown as (v: unknown) => string | undefined)(value);
   if (out === undefined) throw new TypeError('value cannot be canonicalised');
   return out;
@@ -11,7 +19,7 @@ export function canonicalJson(value: unknown): string {
 /**
  * RFC 8785 of an object, member by member: strings, finite numbers and arrays of strings are
  * written directly (RFC 8785 writes them exactly as JSON.stringify does), anything else goes
- * through canonicalJson; `preset` supplies members already in canonical form.
+ * to the library; `preset` supplies members already in canonical form.
  */
 export function canonicalMembers(obj: Record<string, unknown>, preset: Record<string, string> = {}, omit?: string): string {
   return joinMembers(writeMembers(obj, preset, omit));
@@ -38,12 +46,21 @@ function writeMembers(obj: Record<string, unknown>, preset: Record<string, strin
 const joinMembers = (members: { text: string }[]): string => `{${members.map((m) => m.text).join(',')}}`;
 
 // Plain JSON data (what JSON.parse gives) is written here; anything else (toJSON, class
-// instances, non-finite numbers) is left to the library, which knows every corner.
+// instances, non-finite numbers, array holes) is left to the library, which knows every corner.
 function canonicalMember(v: unknown): string {
   if (typeof v === 'string' || typeof v === 'boolean' || v === null || (typeof v === 'number' && Number.isFinite(v))) return JSON.stringify(v);
-  if (Array.isArray(v) && v.every((x) => x !== undefined && typeof x !== 'function' && typeof x !== 'symbol')) return `[${v.map(canonicalMember).join(',')}]`;
+  if (Array.isArray(v)) {
+    const items: string[] = [];
+    for (let i = 0; i < v.length; i++) {
+      // A hole reads as undefined: the library writes it (as null), like undefined itself.
+      const x: unknown = v[i];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') return libraryCanonical(v);
+      items.push(canonicalMember(x));
+    }
+    return `[${items.join(',')}]`;
+  }
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && !('toJSON' in v)) return canonicalMembers(v as Record<string, unknown>);
-  return canonicalJson(v);
+  return libraryCanonical(v);
 }
 
 // crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per digest.

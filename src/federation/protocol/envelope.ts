@@ -69,11 +69,13 @@ export function signEnvelope<B>(id: NodeIdentity, e: UnsignedEnvelope<B>): Envel
 
 /** Signs and returns the envelope with its canonical JSON, which is what the outbox stores and sends. */
 export function signEnvelopeCanonical<B>(id: NodeIdentity, e: UnsignedEnvelope<B>, canonicalBody?: string): { envelope: Envelope<B>; canonical: string } {
-  const { unsigned } = canonicalForms(e, canonicalBody);
+  // The body (most of an envelope) is written once, for the signed form and the stored one.
+  const body = canonicalBody ?? (e.body === undefined ? undefined : canonicalJson(e.body));
+  const { unsigned } = canonicalForms(e, body);
   const sig = signatureOver(id, unsigned);
   // `sig` sorts between `seq` and `to`; rebuilding from members keeps the order right.
   const envelope = { ...e, sig };
-  return { envelope, canonical: canonicalForms(envelope, canonicalBody).full };
+  return { envelope, canonical: canonicalForms(envelope, body).full };
 }
 
 function verifiable(e: Envelope): boolean {
