@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Insertable } from 'kysely';
 import type { DbOrTrx } from './db.js';
 import type { Database } from './schema.js';
 
@@ -27,14 +27,46 @@ export async function insertRows<T extends keyof Database & string>(db: DbOrTrx,
     const r = await sql<{ id: string }>`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(${shape}) ${conflict} RETURNING id`.execute(db);
     return r.rows.map((x) => x.id);
   }
-  // Rows × columns stays under SQLite's bind-parameter limit.
-  const perStatement = Math.max(1, Math.floor(1600 / columns.length));
-  const loose = db as unknown as Kysely<Record<string, { id: string }>>;
-  const ids: string[] = [];
-  for (let i = 0; i < rows.length; i += perStatement) {
-    let q = loose.insertInto(table).values(rows.slice(i, i + perStatement) as never[]);
-    if (opts.skipConflictsOn) q = q.onConflict((oc) => oc.column(opts.skipConflictsOn as 'id').doNothing());
-    for (const r of await q.returning('id').execute()) ids.push(r.id);
+  const rowsOut = await sqliteInsert<{ id: string }>(db, table, columns, rows as Record<string, unknown>[], { conflict: opts.skipConflictsOn ? [opts.skipConflictsOn] : undefined, returning: ['id'] });
+  return rowsOut.map((r) => r.id);
+}
+
+/** Bind parameters per SQLite statement at most: rows × columns stays well under its limit. */
+const SQLITE_PARAMS_PER_STATEMENT = 1600;
+
+/**
+ * SQLite: inserts rows with multi-row INSERT statements whose text is written once per table,
+ * columns, number of rows and clauses, then reused (and prepared once, store/db.ts): building
+ * the statement with the query builder for every call cost more than SQLite's own work for a
+ * few rows. `conflict`: skip rows that conflict on these columns. Returns the `returning`
+ * columns of the rows inserted.
+ */
+export async function sqliteInsert<R>(db: DbOrTrx, table: string, columns: readonly string[], rows: readonly Record<string, unknown>[], opts: { conflict?: readonly string[]; returning: readonly string[] }): Promise<R[]> {
+  const out: R[] = [];
+  const per = Math.max(1, Math.floor(SQLITE_PARAMS_PER_STATEMENT / columns.length));
+  for (let i = 0; i < rows.length; i += per) {
+    const part = rows.slice(i, i + per);
+    // As the query builder does: a column no row gives a value leaves the table's default, and a
+    // row without a value for a column another row gives gets null.
+    const given = columns.filter((c) => part.some((row) => row[c] !== undefined));
+    const r = await db.executeQuery<R>(CompiledQuery.raw(insertText(table, given, part.length, opts.conflict, opts.returning), part.flatMap((row) => given.map((c) => row[c] ?? null))));
+    out.push(...r.rows);
   }
-  return ids;
+  return out;
+}
+
+const insertTexts = new Map<string, string>();
+const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+function insertText(table: string, columns: readonly string[], n: number, conflict: readonly string[] | undefined, returning: readonly string[]): string {
+  const key = `${table}|${columns.join(',')}|${n}|${conflict?.join(',') ?? ''}|${returning.join(',')}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    text = `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values ${Array.from({ length: n }, () => row).join(', ')}${conflict ? ` on conflict (${conflict.map(quoted).join(', ')}) do nothing` : ''}${returning.length ? ` returning ${returning.map(quoted).join(', ')}` : ''}`;
+    // The keys come from code, a bounded set; the cap only guards against a mistake.
+    if (insertTexts.size >= 2000) insertTexts.clear();
+    insertTexts.set(key, text);
+  }
+  return text;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertRows } from '../../src/store/insert-rows.js';
+import { insertRows, sqliteInsert } from '../../src/store/insert-rows.js';
 import { DIALECTS } from '../_util/db.js';
 import { createTestNode, type TestNode } from '../_util/node.js';
 
@@ -49,5 +49,36 @@ describe.each(DIALECTS)('inserting many rows (%s)', (dialect) => {
     await expect(db.transaction().execute((trx) => insertRows(trx, 'notices', noticeTypes, [notice('n-2', 'b'), notice('n-1', 'c')]))).rejects.toThrow();
     const back = await db.selectFrom('notices').select('id').execute();
     expect(back.map((r) => r.id)).toEqual(['n-1']);
+  });
+});
+
+describe('SQLite inserts from statement texts kept per shape', () => {
+  let node: TestNode;
+  afterEach(() => node?.close());
+
+  it('leaves a column no row gives to its default, gives null where one row lacks a value, and returns only the rows inserted', async () => {
+    node = await createTestNode('sqlite');
+    const { db } = node.ctx.store;
+    const returned = await sqliteInsert<{ name: string }>(db, 'jobs', ['name', 'next_run_at', 'claimed_by', 'runs'], [{ name: 'a', next_run_at: 't1', claimed_by: 'x' }, { name: 'b', next_run_at: 't2' }], { conflict: ['name'], returning: ['name'] });
+    expect(returned.map((r) => r.name)).toEqual(['a', 'b']);
+    // The same shape again: one row held already, one new (the text for two rows is reused).
+    const again = await sqliteInsert<{ name: string }>(db, 'jobs', ['name', 'next_run_at'], [{ name: 'b', next_run_at: 't9' }, { name: 'c', next_run_at: 't3' }], { conflict: ['name'], returning: ['name'] });
+    expect(again.map((r) => r.name)).toEqual(['c']);
+    const back = await db.selectFrom('jobs').select(['name', 'next_run_at', 'claimed_by', 'runs', 'failures']).where('name', 'in', ['a', 'b', 'c']).orderBy('name').execute();
+    expect(back).toEqual([
+      { name: 'a', next_run_at: 't1', claimed_by: 'x', runs: 0, failures: 0 },
+      { name: 'b', next_run_at: 't2', claimed_by: null, runs: 0, failures: 0 },
+      { name: 'c', next_run_at: 't3', claimed_by: null, runs: 0, failures: 0 },
+    ]);
+  });
+
+  it('refuses a duplicate without a conflict clause, and splits many rows across statements', async () => {
+    node = await createTestNode('sqlite');
+    const { db } = node.ctx.store;
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ name: `job-${i}`, next_run_at: 't', claimed_by: null, claimed_until: null, last_started_at: null, last_finished_at: null, last_error: null }));
+    expect(await sqliteInsert(db, 'jobs', Object.keys(rows[0]!), rows, { returning: [] })).toEqual([]);
+    await expect(sqliteInsert(db, 'jobs', ['name', 'next_run_at'], [{ name: 'job-1', next_run_at: 't' }], { returning: [] })).rejects.toThrow(/UNIQUE/);
+    const n = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', 'job-%').executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1000);
   });
 });

@@ -1,5 +1,6 @@
 import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
-import type { DbOrTrx } from '../../store/db.js';
+import { isSqlite, type DbOrTrx } from '../../store/db.js';
+import { sqliteInsert } from '../../store/insert-rows.js';
 import type { Database } from '../../store/schema.js';
 import { keyringOf, type Keyring } from '../keyring.js';
 import { findPeer } from '../peers.repository.js';
@@ -27,14 +28,15 @@ export async function insertEvent<Tb extends string, L extends string, T extends
   return (await insertEvents(db, log, [row]))[0]!;
 }
 
-/** Rows per statement on SQLite: rows × columns stays well under its bind-parameter limit. */
-const SQLITE_PARAMS_PER_STATEMENT = 1600;
+/** Rows × columns per statement: well under the databases' bind-parameter limits. */
+const PARAMS_PER_STATEMENT = 1600;
 
 /**
  * Inserts rows into a table, skipping those whose (author, event_id) is held already, and
  * returns the keys (eventKey) of the rows inserted. On PostgreSQL rows made only of text (or
  * null) travel as one JSON parameter that the server turns back into rows (cheaper to parse
- * than thousands of parameters); otherwise multi-row VALUES statements.
+ * than thousands of parameters); otherwise multi-row VALUES statements (on SQLite written once
+ * per size: sqliteInsert).
  */
 async function insertSkippingHeld(db: DbOrTrx, table: string, rows: Record<string, unknown>[]): Promise<Set<string>> {
   const inserted = new Set<string>();
@@ -47,7 +49,11 @@ async function insertSkippingHeld(db: DbOrTrx, table: string, rows: Record<strin
     for (const x of r.rows) inserted.add(eventKey(x.author, x.event_id));
     return inserted;
   }
-  const per = Math.max(1, Math.floor(SQLITE_PARAMS_PER_STATEMENT / columns.length));
+  if (isSqlite(db)) {
+    for (const x of await sqliteInsert<{ author: string; event_id: string }>(db, table, columns, rows, { conflict: ['author', 'event_id'], returning: ['author', 'event_id'] })) inserted.add(eventKey(x.author, x.event_id));
+    return inserted;
+  }
+  const per = Math.max(1, Math.floor(PARAMS_PER_STATEMENT / columns.length));
   for (let i = 0; i < rows.length; i += per) {
     const r = await tableOf(db)
       .insertInto(table)
