@@ -74,6 +74,12 @@ describe('canonical JSON written member by member', () => {
     );
   });
 
+  it('writes bodies nested far deeper than any message may be (the federation refuses more than 64 levels)', () => {
+    let v: unknown = { a: 1 };
+    for (let i = 0; i < 1000; i++) v = i % 2 ? { k: v } : [v];
+    expect(canonicalJson(v)).toBe(reference(v));
+  });
+
   it('hashes text as its UTF-8 bytes', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(sha256Hex('é')).toBe(sha256Hex(Buffer.from('é', 'utf8')));
