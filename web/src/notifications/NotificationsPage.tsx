@@ -1,4 +1,3 @@
-import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSignedIn } from '../auth/useSession.js';
 import { ErrorAlert } from '../shared/ui/ErrorAlert.js';
@@ -14,7 +13,7 @@ import { NOTIFICATIONS_REFRESH_MS, useNotificationList, useNotificationPreferenc
 import { useEmailStatus, useSmtpSettings } from './useSmtpSettings.js';
 
 /** The mail server card, for administrators only (its API is theirs alone). */
-function AdminSmtp({ email, onChanged }: { email: string; onChanged: () => void }) {
+function AdminSmtp({ email, onChanged }: { email: string; onChanged: () => Promise<void> }) {
   const smtp = useSmtpSettings(onChanged);
   return (
     <>
@@ -36,8 +35,6 @@ export function NotificationsPage() {
   const list = useNotificationList();
   const emailStatus = useEmailStatus();
   const isAdmin = user.role === 'admin';
-  const { reload: reloadEmailStatus } = emailStatus;
-  const handleSmtpChanged = useCallback(() => void reloadEmailStatus(), [reloadEmailStatus]);
   const emailOff = emailStatus.data?.configured === false;
 
   return (
@@ -51,7 +48,7 @@ export function NotificationsPage() {
           <WebhookSettings preferences={preferences.data} onSave={preferences.save} onRotateSecret={preferences.rotateSecret} />
         </div>
       )}
-      {isAdmin && <AdminSmtp email={user.email} onChanged={handleSmtpChanged} />}
+      {isAdmin && <AdminSmtp email={user.email} onChanged={emailStatus.reload} />}
       <TestNotificationCard onSend={list.sendTest} />
       <ErrorAlert error={list.error} />
       {list.data && <NotificationList items={list.data.notifications} canShowMore={list.canShowMore} onShowMore={list.showMore} refreshSeconds={NOTIFICATIONS_REFRESH_MS / 1000} />}

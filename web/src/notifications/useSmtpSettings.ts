@@ -8,8 +8,12 @@ export function useEmailStatus() {
   return useResource(notifications.emailStatus);
 }
 
-/** The node's mail server for an administrator: save, remove, and send a test e-mail. */
-export function useSmtpSettings(onChanged: () => void) {
+/**
+ * The node's mail server for an administrator: save, remove, and send a test e-mail. A save
+ * or removal resolves only after `onChanged` (the page's e-mail status) has settled, so the
+ * confirmation never shows next to a stale "e-mail is not configured" notice.
+ */
+export function useSmtpSettings(onChanged: () => Promise<void>) {
   const resource = useResource(notifications.smtp);
   const { setData } = resource;
 
@@ -17,7 +21,7 @@ export function useSmtpSettings(onChanged: () => void) {
     async (change: SmtpSettingsChange): Promise<SmtpSettings> => {
       const saved = await notifications.setSmtp(change);
       setData(() => saved);
-      onChanged();
+      await onChanged();
       return saved;
     },
     [setData, onChanged],
@@ -26,7 +30,7 @@ export function useSmtpSettings(onChanged: () => void) {
   const remove = useCallback(async (): Promise<SmtpSettings> => {
     const removed = await notifications.removeSmtp();
     setData(() => removed);
-    onChanged();
+    await onChanged();
     return removed;
   }, [setData, onChanged]);
 
