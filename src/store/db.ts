@@ -18,12 +18,21 @@ export function isSqlite(db: DbOrTrx): boolean {
  * Takes a PostgreSQL advisory lock held until the transaction ends, keyed by a name and an
  * optional second key (nothing on SQLite, which has one writer). Outside a transaction such a
  * lock would end with its own statement and guard nothing, so that is refused at once.
+ *
+ * Advisory locks belong to the whole database, while a node's tables live in its schema: the
+ * name is taken within the node's schema (`current_schema()`), so that nodes sharing one
+ * database (`--db-schema`) never wait for each other's locks.
  */
 export async function transactionLock(trx: DbOrTrx, name: string, key?: string): Promise<void> {
   if (isSqlite(trx)) return;
   if (!trx.isTransaction) throw new Error(`the lock "${name}" guards nothing outside a transaction`);
-  if (key === undefined) await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
-  else await sql`select pg_advisory_xact_lock(hashtext(${name}), hashtext(${key}))`.execute(trx);
+  if (key === undefined) await sql`select pg_advisory_xact_lock(${lockName(name)})`.execute(trx);
+  else await sql`select pg_advisory_xact_lock(${lockName(name)}, hashtext(${key}))`.execute(trx);
+}
+
+/** The first key of a node's advisory lock `name`: its hash within the node's schema. */
+function lockName(name: string) {
+  return sql`hashtext(current_schema() || ':' || ${name})`;
 }
 
 /**
@@ -34,7 +43,7 @@ export async function transactionLock(trx: DbOrTrx, name: string, key?: string):
 export async function transactionLocks(trx: DbOrTrx, name: string, keys: readonly string[]): Promise<void> {
   if (isSqlite(trx) || !keys.length) return;
   if (!trx.isTransaction) throw new Error(`the lock "${name}" guards nothing outside a transaction`);
-  await sql`select count(pg_advisory_xact_lock(hashtext(${name}), h)) from (select distinct hashtext(k) as h from unnest(${[...keys]}::text[]) as k order by h) as locks`.execute(trx);
+  await sql`select count(pg_advisory_xact_lock(${lockName(name)}, h)) from (select distinct hashtext(k) as h from unnest(${[...keys]}::text[]) as k order by h) as locks`.execute(trx);
 }
 
 export interface StoreHandle {

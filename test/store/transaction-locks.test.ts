@@ -12,9 +12,10 @@ describe('transactionLocks (postgres)', () => {
   });
   afterAll(() => node?.close());
 
-  const tryLock = async (key: string) => {
-    const { db } = node.ctx.store;
-    return db.transaction().execute(async (trx) => (await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('test.lock'), hashtext(${key})) as ok`.execute(trx)).rows[0]!.ok);
+  // The lock's first key as the node takes it: the name within the node's schema.
+  const tryLock = async (key: string, on: TestNode = node) => {
+    const { db } = on.ctx.store;
+    return db.transaction().execute(async (trx) => (await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || ':test.lock'), hashtext(${key})) as ok`.execute(trx)).rows[0]!.ok);
   };
 
   it('holds every lock of the list until the transaction ends, as transactionLock does one', async () => {
@@ -29,15 +30,44 @@ describe('transactionLocks (postgres)', () => {
       await held;
     });
     await hasThem;
-    expect(await Promise.all(['a', 'b', 'c', 'd'].map(tryLock))).toEqual([false, false, false, true]);
+    expect(await Promise.all(['a', 'b', 'c', 'd'].map((k) => tryLock(k)))).toEqual([false, false, false, true]);
     release();
     await holder;
-    expect(await Promise.all(['a', 'b', 'c'].map(tryLock))).toEqual([true, true, true]);
+    expect(await Promise.all(['a', 'b', 'c'].map((k) => tryLock(k)))).toEqual([true, true, true]);
     // The same lock as one key at a time.
     await db.transaction().execute(async (trx) => {
       await transactionLock(trx, 'test.lock', 'b');
-      expect(await Promise.all(['a', 'b'].map(tryLock))).toEqual([true, false]);
+      expect(await Promise.all(['a', 'b'].map((k) => tryLock(k)))).toEqual([true, false]);
     });
+  });
+
+  it("is the node's own: a second node in another schema of the same database takes the same lock meanwhile", async () => {
+    const other = await createTestNode('postgres');
+    try {
+      const { db } = node.ctx.store;
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let taken!: () => void;
+      const hasThem = new Promise<void>((r) => (taken = r));
+      const holder = db.transaction().execute(async (trx) => {
+        await transactionLock(trx, 'test.lock', 'a');
+        await transactionLock(trx, 'test.lock');
+        taken();
+        await held;
+      });
+      await hasThem;
+      expect(await tryLock('a')).toBe(false);
+      expect(await tryLock('a', other)).toBe(true);
+      // The other node's own turn on the one-key lock does not wait for this one's.
+      await other.ctx.store.db.transaction().execute(async (trx) => {
+        await transactionLock(trx, 'test.lock');
+        await transactionLocks(trx, 'test.lock', ['a', 'b']);
+      });
+      release();
+      await holder;
+    } finally {
+      await other.close();
+    }
   });
 
   it('lets transactions taking overlapping lists in opposite orders all finish (no cycle of waits)', async () => {
