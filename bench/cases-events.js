@@ -22,7 +22,7 @@
 //      8), BENCH_CASES_PER_CALL (cases a client works at once through the bulk routes, default
 //      20; 1: drafts and single actions, one call per step), BENCH_CASES_RUNS (default "live,backlog"),
 //      BENCH_FED_PIN=0 (do not pin A to CPU 0 and B to CPU 1), BENCH_CASES_WARMUP (events made and
-//      applied before each run, not reported, default 1000; 0: none).
+//      applied before each run, not reported, default 5000; 0: none).
 // Progress and the table go to stderr; the JSON result goes to stdout and test-results/bench-cases-events.json.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -33,9 +33,10 @@ import { api, cpuCores, cpuOf, profDir, scalar, startPair } from './pair.js';
 
 const EVENTS = posInt(process.env.BENCH_CASES_EVENT_COUNT, 4000);
 // Events made and applied before the measured run, not reported: the nodes are new processes,
-// and V8 compiles their hot paths during the first thousand events or so (on a 2-core machine the
-// compiler threads took about a tenth of A's core then); a node in service is past that.
-const WARMUP = process.env.BENCH_CASES_WARMUP === '0' ? 0 : posInt(process.env.BENCH_CASES_WARMUP, 1000);
+// and V8 compiles their hot paths while they run; a node in service is past that. Through the
+// bulk routes 1,000 events are only 50 calls, and two seconds into a run after them V8's compiler
+// and GC threads still took a sixth of A's core (perf, 2-core machine); after 5,000 they are idle.
+const WARMUP = process.env.BENCH_CASES_WARMUP === '0' ? 0 : posInt(process.env.BENCH_CASES_WARMUP, 5000);
 const ACTIONS = posInt(process.env.BENCH_CASES_ACTIONS, 4);
 const CLIENTS = posInt(process.env.BENCH_CASES_CLIENTS, 8);
 const PER_CALL = posInt(process.env.BENCH_CASES_PER_CALL, 20);
