@@ -17,7 +17,7 @@
 //    to the last event applied on B (what B applies when events arrive faster than that).
 //
 // Env: BENCH_DIALECTS, BENCH_PG_URL, BENCH_ROOT, BENCH_STRICT=1, BENCH_CPU_PROF=1,
-//      BENCH_CASES_EVENT_COUNT (events per run, default 4000), BENCH_CASES_ACTIONS (actions per
+//      BENCH_CASES_EVENT_COUNT (events per run, default 10000), BENCH_CASES_ACTIONS (actions per
 //      case after the opening, default 4), BENCH_CASES_CLIENTS (concurrent API clients, default
 //      8), BENCH_CASES_PER_CALL (cases a client works at once through the bulk routes, default
 //      20; 1: drafts and single actions, one call per step), BENCH_CASES_RUNS (default "live,backlog"),
@@ -32,7 +32,8 @@ import { loadCatalogue, requestContent, rng } from './cases-data.js';
 import { assertAlive, cliRun, dialectsFromEnv, hasTaskset, log, nCpu, OUT_DIR, posInt, printTable, ROOT, round, sleep } from './lib.js';
 import { api, cpuCores, cpuOf, profDir, scalar, startPair } from './pair.js';
 
-const EVENTS = posInt(process.env.BENCH_CASES_EVENT_COUNT, 4000);
+// About five seconds on SQLite: the run's first calls and its last delivery weigh less than in two.
+const EVENTS = posInt(process.env.BENCH_CASES_EVENT_COUNT, 10000);
 // Events made and applied before the measured run, not reported: the nodes are new processes,
 // and V8 compiles their hot paths while they run; a node in service is past that. Through the
 // bulk routes 1,000 events are only 50 calls, and two seconds into a run after them V8's compiler
