@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../src/store/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transactionLock, transactionLocks } from '../../src/store/db.js';
 import { createTestNode, type TestNode } from '../_util/node.js';
@@ -18,21 +19,26 @@ describe('transactionLocks (postgres)', () => {
     return db.transaction().execute(async (trx) => (await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || ':test.lock'), hashtext(${key})) as ok`.execute(trx)).rows[0]!.ok);
   };
 
-  it('holds every lock of the list until the transaction ends, as transactionLock does one', async () => {
-    const { db } = node.ctx.store;
+  /** Opens a transaction on the node that takes locks (`take`) and holds them until `release`. */
+  const holdLocks = async (take: (trx: Transaction<Database>) => Promise<void>): Promise<{ release(): Promise<void> }> => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let taken!: () => void;
     const hasThem = new Promise<void>((r) => (taken = r));
-    const holder = db.transaction().execute(async (trx) => {
-      await transactionLocks(trx, 'test.lock', ['c', 'a', 'b', 'a']);
+    const holder = node.ctx.store.db.transaction().execute(async (trx) => {
+      await take(trx);
       taken();
       await held;
     });
-    await hasThem;
+    await Promise.race([hasThem, holder]);
+    return { release: () => (release(), holder) };
+  };
+
+  it('holds every lock of the list until the transaction ends, as transactionLock does one', async () => {
+    const { db } = node.ctx.store;
+    const holder = await holdLocks((trx) => transactionLocks(trx, 'test.lock', ['c', 'a', 'b', 'a']));
     expect(await Promise.all(['a', 'b', 'c', 'd'].map((k) => tryLock(k)))).toEqual([false, false, false, true]);
-    release();
-    await holder;
+    await holder.release();
     expect(await Promise.all(['a', 'b', 'c'].map((k) => tryLock(k)))).toEqual([true, true, true]);
     // The same lock as one key at a time.
     await db.transaction().execute(async (trx) => {
@@ -44,27 +50,19 @@ describe('transactionLocks (postgres)', () => {
   it("is the node's own: a second node in another schema of the same database takes the same lock meanwhile", async () => {
     const other = await createTestNode('postgres');
     try {
-      const { db } = node.ctx.store;
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      let taken!: () => void;
-      const hasThem = new Promise<void>((r) => (taken = r));
-      const holder = db.transaction().execute(async (trx) => {
+      const holder = await holdLocks(async (trx) => {
         await transactionLock(trx, 'test.lock', 'a');
         await transactionLock(trx, 'test.lock');
-        taken();
-        await held;
       });
-      await hasThem;
       expect(await tryLock('a')).toBe(false);
       expect(await tryLock('a', other)).toBe(true);
-      // The other node's own turn on the one-key lock does not wait for this one's.
+      // The other node's own turn on the one-key lock does not wait for this one's (a wait fails in 2 s).
       await other.ctx.store.db.transaction().execute(async (trx) => {
+        await sql`set local lock_timeout = '2s'`.execute(trx);
         await transactionLock(trx, 'test.lock');
         await transactionLocks(trx, 'test.lock', ['a', 'b']);
       });
-      release();
-      await holder;
+      await holder.release();
     } finally {
       await other.close();
     }
