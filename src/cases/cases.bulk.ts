@@ -4,7 +4,8 @@ import { findPeer } from '../federation/peers.repository.js';
 import { newMessageId } from '../federation/protocol/envelope.js';
 import { insertRows } from '../store/insert-rows.js';
 import { catalogue } from './catalogue/catalogue.js';
-import { loadCases, takeCaseTurns } from './cases.repository.js';
+import { takeCaseTurns } from './cases.repository.js';
+import { keepCases, loadCasesKept } from './cases.kept.js';
 import { draftProblems, type CaseStatus } from './cases.rules.js';
 import type { ActionInput, RequestContent } from './cases.schemas.js';
 import { emitMany, emptyCase, openingOf, planAction, requestedSideAndAgreements, rulesSide, verificationCode, withPending, type Emission } from './cases.service.js';
@@ -63,10 +64,11 @@ export async function openCases(ctx: NodeContext, actor: Actor, requests: readon
     const after = await emitMany(ctx, trx, openings, new Map(openings.map((o) => [o.body.case_id, emptyCase()])));
     drafts.forEach((d, i) => Object.assign(d, { created_at: openings[i]!.body.created_at, updated_at: openings[i]!.body.created_at, case_id: openings[i]!.body.case_id }));
     await insertRows(trx, 'case_drafts', DRAFT_COLUMNS, drafts);
-    return openings.map(({ body }, i): OpenedCase => ({ id: body.case_id, draft_id: drafts[i]!.id, event_id: body.event_id, requested: requests[i]!.requested, status: after.get(body.case_id)!.state.status, verification_code: verificationCode(body) }));
+    return { after, opened: openings.map(({ body }, i): OpenedCase => ({ id: body.case_id, draft_id: drafts[i]!.id, event_id: body.event_id, requested: requests[i]!.requested, status: after.get(body.case_id)!.state.status, verification_code: verificationCode(body) })) };
   });
+  keepCases(ctx.store, opened.after);
   ctx.events.publish({ type: 'desk.changed', source: 'cases' });
-  return opened;
+  return opened.opened;
 }
 
 const DRAFT_COLUMNS = { id: 'text', requested: 'text', content: 'text', status: 'text', created_by: 'text', created_at: 'text', updated_at: 'text', review_requested_by: 'text', approved_by: 'text', case_id: 'text' } as const;
@@ -89,7 +91,7 @@ export async function actOnCases(ctx: NodeContext, actor: Actor, actions: readon
   const acted = await ctx.store.db.transaction().execute(async (trx) => {
     // In one order (PostgreSQL): two calls on the same cases take turns rather than wait for each other.
     await takeCaseTurns(trx, ids);
-    const loaded = await loadCases(trx, ids);
+    const loaded = await loadCasesKept(ctx.store, trx, ids);
     // Each checked against the case with the actions before it (not signed yet) counted.
     const now = new Map(loaded);
     const planned: Emission[] = [];
@@ -101,9 +103,9 @@ export async function actOnCases(ctx: NodeContext, actor: Actor, actions: readon
       planned.push(x);
       out.push({ case_id, event_id: x.body.event_id, action: x.body.action, status: l.state.status });
     }
-    await emitMany(ctx, trx, planned, loaded);
-    return out;
+    return { out, after: await emitMany(ctx, trx, planned, loaded) };
   });
+  keepCases(ctx.store, acted.after);
   ctx.events.publish({ type: 'desk.changed', source: 'cases' });
-  return acted;
+  return acted.out;
 }

@@ -14,6 +14,7 @@ import { catalogue } from './catalogue/catalogue.js';
 import { actionProblem, agreedAckHoursFor, agreementProblems, allowedBases, availableActions, caseLogEvent, deadlinesOf, draftProblems, foldAppended, foldCase, partyOf, type CaseDeadlines, type CaseState, type DraftProblem, type Party, type RequestedSide } from './cases.rules.js';
 import { findCaseRow, loadCase, queryCases, storeOwnCaseEvents, takeCaseTurn, type CaseFilter, type CaseRow, type LoadedCase } from './cases.repository.js';
 import { CaseMessage, type ActionInput, type CaseEventBody, type RequestContent } from './cases.schemas.js';
+import { keepCases, loadCasesKept } from './cases.kept.js';
 import type { CaseDraftsTable } from './cases.tables.js';
 
 export interface CaseSummary extends CaseRow {
@@ -379,6 +380,7 @@ export async function sendDraft(ctx: NodeContext, actor: Actor, id: string): Pro
     await trx.updateTable('case_drafts').set({ status: 'sent', case_id: opened.caseId, updated_at: opening.body.created_at }).where('id', '=', id).execute();
     return opened;
   });
+  keepCases(ctx.store, new Map([[opened.caseId, opened.l]]));
   // The answer is read once the transaction has committed (PostgreSQL: not while it holds the
   // peer's sequence and the audit chain, which every sender waits for).
   return detailOfLoaded(ctx, ctx.store.db, opened.caseId, opened.l);
@@ -400,9 +402,10 @@ export function openingOf(actor: Actor, draftId: string, requested: string, cont
 export async function actOnCase(ctx: NodeContext, actor: Actor, caseId: string, input: ActionInput): Promise<CaseDetail> {
   const next = await ctx.store.db.transaction().execute(async (trx) => {
     await takeCaseTurn(trx, caseId);
-    const l = await loadCase(trx, caseId);
+    const l = (await loadCasesKept(ctx.store, trx, [caseId])).get(caseId)!;
     return emit(ctx, trx, planAction(ctx, actor, l, caseId, input), l);
   });
+  keepCases(ctx.store, new Map([[caseId, next]]));
   ctx.events.publish({ type: 'desk.changed', source: 'cases' });
   // Read once committed, as sendDraft's answer.
   return detailOfLoaded(ctx, ctx.store.db, caseId, next);

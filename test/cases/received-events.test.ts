@@ -135,4 +135,24 @@ describe.each(DIALECTS)('case events as the receiving node takes them (%s)', (di
     expect([detail.status, detail.history.length]).toEqual(['acknowledged', 11]);
     expect(detail).toEqual(await getCase(node.ctx, { ref: 'system' }, caseId, false));
   });
+
+  // Cases this node acted on are kept folded (src/cases/cases.kept.ts); an event received since
+  // changes the log's count, and the next action folds it in rather than the kept state.
+  it('acts on a case as its log stands, with the events received since its last action here', async () => {
+    const caseId = newId();
+    const open = envelope('kz-cert', me, { case_id: caseId, action: 'open', requested: me, request: PRESERVATION });
+    await receive([open]);
+    const acked = await actOnCase(node.ctx, { ref: 'system' }, caseId, { action: 'acknowledge' });
+    expect(acked.status).toBe('acknowledged');
+    const ack = acked.history.find((h: { action: string }) => h.action === 'acknowledge')!;
+    const withdraw = envelope('kz-cert', me, { case_id: caseId, action: 'withdraw', reasons: 'solved', seen: [{ author: me, event_id: ack.event_id }] });
+    await receive([withdraw]);
+    // Withdrawn here too: preserving now is refused, nothing signed.
+    await expect(actOnCase(node.ctx, { ref: 'system' }, caseId, { action: 'preserve', until: '2099-01-01' })).rejects.toThrow(/withdrawn|not allowed|closed/i);
+    const detail = await actOnCase(node.ctx, { ref: 'system' }, caseId, { action: 'message', text: 'noted' });
+    expect([detail.status, detail.history.length]).toEqual(['withdrawn', 4]);
+    const message = await node.ctx.store.db.selectFrom('case_events').select('envelope').where('case_id', '=', caseId).where('type', '=', 'message').executeTakeFirstOrThrow();
+    expect((JSON.parse(message.envelope) as Envelope<CaseEventBody>).body.seen).toEqual([{ author: 'kz-cert', event_id: withdraw.body.event_id }]);
+    expect(detail).toEqual(await getCase(node.ctx, { ref: 'system' }, caseId, false));
+  });
 });
