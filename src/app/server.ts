@@ -6,6 +6,7 @@ import { NotificationWorker } from '../notifications/notifications.worker.js';
 import type { Assembly } from './assembly.js';
 import { buildApp } from './build-app.js';
 import { settleWithin } from '../util/settle-within.js';
+import { startCheckpointer } from '../store/sqlite-checkpointer.js';
 import { JobRunner } from './job-runner.js';
 import { openNode } from './open-node.js';
 import { standardAssembly } from './standard.js';
@@ -24,6 +25,8 @@ const STOP_GRACE_MS = 5_000;
 export async function startServer(settings: Settings, opts: { handleSignals?: boolean; assembly?: Assembly } = {}): Promise<RunningNode> {
   const assembly = opts.assembly ?? standardAssembly();
   const ctx = await openNode(settings, assembly);
+  // SQLite: the WAL is checkpointed on a thread of its own, not inside the main thread's commits.
+  const checkpointer = ctx.store.sqlite && settings.db !== ':memory:' ? startCheckpointer(ctx.store.sqlite, settings.db) : null;
   // onQueued runs only once requests are served, after `worker` exists.
   const registry = assembly.createRegistry();
   const app = await buildApp(ctx, { assembly, registry, onQueued: () => worker.kick() });
@@ -46,6 +49,7 @@ export async function startServer(settings: Settings, opts: { handleSignals?: bo
     // notifications are durable and at-least-once, so an abandoned attempt is simply retried.
     await settleWithin([worker.stop(), notifier.stop(), jobs.stop()], STOP_GRACE_MS);
     await app.close();
+    await checkpointer?.stop();
     await ctx.store.close();
   })());
   if (opts.handleSignals) {
