@@ -32,7 +32,9 @@ export async function transactionLock(trx: DbOrTrx, name: string, key?: string):
 
 /** The first key of a node's advisory lock `name`: its hash within the node's schema. */
 function lockName(name: string) {
-  return sql`hashtext(current_schema() || ':' || ${name})`;
+  // current_schema() is null only when no schema of the search path exists (a node creates its
+  // own when it opens); the lock must still be taken, not become a lock on null that guards nothing.
+  return sql`hashtext(coalesce(current_schema(), '') || ':' || ${name})`;
 }
 
 /**

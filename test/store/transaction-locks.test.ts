@@ -68,6 +68,17 @@ describe('transactionLocks (postgres)', () => {
     }
   });
 
+  it('still takes the locks when no schema of the search path exists (current_schema() is null)', async () => {
+    const holder = await holdLocks(async (trx) => {
+      await sql`set local search_path = accord_no_such_schema`.execute(trx);
+      await transactionLock(trx, 'test.lock', 'a');
+      await transactionLocks(trx, 'test.lock', ['b']);
+    });
+    const free = (key: string) => node.ctx.store.db.transaction().execute(async (trx) => (await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(':test.lock'), hashtext(${key})) as ok`.execute(trx)).rows[0]!.ok);
+    expect([await free('a'), await free('b'), await free('c')]).toEqual([false, false, true]);
+    await holder.release();
+  });
+
   it('lets transactions taking overlapping lists in opposite orders all finish (no cycle of waits)', async () => {
     const { db } = node.ctx.store;
     const keys = Array.from({ length: 40 }, (_, i) => `case-${i}`);
