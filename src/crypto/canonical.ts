@@ -34,6 +34,24 @@ export function canonicalMembersWithAndWithout(obj: Record<string, unknown>, omi
   return { with: joinMembers(all), without: joinMembers(all.filter((m) => m.key !== omit)) };
 }
 
+/** An object's members written once in RFC 8785 form and key order, to join with or without one more (joinMembersAdding). */
+export interface CanonicalMember {
+  key: string;
+  text: string;
+}
+
+export function canonicalMemberList(obj: Record<string, unknown>, preset: Record<string, string> = {}, omit?: string): CanonicalMember[] {
+  return writeMembers(obj, preset, omit);
+}
+
+/** The object of `members`, with member `key` (its value in canonical form) added in its place by key order when given. */
+export function joinMembersAdding(members: CanonicalMember[], key?: string, canonicalValue?: string): string {
+  if (key === undefined) return joinMembers(members);
+  const added = { key, text: `${JSON.stringify(key)}:${canonicalValue}` };
+  const at = members.findIndex((m) => m.key > key);
+  return joinMembers(at < 0 ? [...members, added] : [...members.slice(0, at), added, ...members.slice(at)]);
+}
+
 /** Each defined member as `"key":value`, in key order (UTF-16 code units, as RFC 8785 sorts). */
 function writeMembers(obj: Record<string, unknown>, preset: Record<string, string>, omit?: string): { key: string; text: string }[] {
   // Own members of `preset` only: `preset.toString` must not find Object.prototype's.

@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { newId } from '../../util/ids.js';
-import { canonicalJson, canonicalMembers, canonicalMembersWithAndWithout, sha256Hex } from '../../crypto/canonical.js';
+import { canonicalJson, canonicalMemberList, canonicalMembers, canonicalMembersWithAndWithout, joinMembersAdding, sha256Hex } from '../../crypto/canonical.js';
 import type { NodeIdentity } from '../../node/identity.js';
 import { verifyEd25519 } from '../../crypto/ed25519.js';
 import { signEd25519 } from '../../crypto/ed25519.js';
@@ -71,11 +71,11 @@ export function signEnvelope<B>(id: NodeIdentity, e: UnsignedEnvelope<B>): Envel
 export function signEnvelopeCanonical<B>(id: NodeIdentity, e: UnsignedEnvelope<B>, canonicalBody?: string): { envelope: Envelope<B>; canonical: string } {
   // The body (most of an envelope) is written once, for the signed form and the stored one.
   const body = canonicalBody ?? (e.body === undefined ? undefined : canonicalJson(e.body));
-  const { unsigned } = canonicalForms(e, body);
-  const sig = signatureOver(id, unsigned);
-  // `sig` sorts between `seq` and `to`; rebuilding from members keeps the order right.
-  const envelope = { ...e, sig };
-  return { envelope, canonical: canonicalForms(envelope, body).full };
+  // Each member written once: joined, they are what is signed; with `sig` added in its place by
+  // key order (between `seq` and `to`), the envelope as stored and sent.
+  const members = canonicalMemberList(e as unknown as Record<string, unknown>, body === undefined ? {} : { body }, 'sig');
+  const sig = signatureOver(id, joinMembersAdding(members));
+  return { envelope: { ...e, sig }, canonical: joinMembersAdding(members, 'sig', canonicalMembers(sig as unknown as Record<string, unknown>)) };
 }
 
 function verifiable(e: Envelope): boolean {
