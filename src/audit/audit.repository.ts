@@ -1,4 +1,6 @@
+import { CompiledQuery } from 'kysely';
 import { type Db, type DbOrTrx, type Dialect, transactionLock } from '../store/db.js';
+import { sqliteInsert } from '../store/insert-rows.js';
 import { GENESIS_HASH, hashAuditEntry } from './audit.chain.js';
 import type { AuditEntry, AuditTable } from './audit.tables.js';
 
@@ -33,18 +35,17 @@ export async function auditHead(trx: DbOrTrx): Promise<{ seq: number; hash: stri
   return last ? { seq: Number(last.seq), hash: last.hash } : undefined;
 }
 
+const HEAD = CompiledQuery.raw('select "seq", "hash" from "audit_log" order by "seq" desc limit 1');
+const AUDIT_COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'ip', 'details', 'prev_hash', 'hash'] as const;
+
 /** Appends several entries, chained in the order given, with one lock and one read of the head. */
 export async function appendAuditMany(trx: DbOrTrx, dialect: Dialect, inputs: AuditInput[]): Promise<AuditEntry[]> {
   if (inputs.length === 0) return [];
   // The head is read and the entries written under one lock, which lasts as long as a transaction.
   if (!trx.isTransaction) return trx.transaction().execute((t) => appendAuditMany(t, dialect, inputs));
   await lockAuditChain(trx, dialect);
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  // Written out once rather than built for each of a busy node's actions (as the insert on SQLite).
+  const last = (await trx.executeQuery<{ seq: number | string; hash: string }>(HEAD)).rows[0];
   let seq = last ? Number(last.seq) : 0;
   let prev = last?.hash ?? GENESIS_HASH;
   const at = new Date().toISOString();
@@ -54,11 +55,16 @@ export async function appendAuditMany(trx: DbOrTrx, dialect: Dialect, inputs: Au
     prev = entry.hash;
     return entry;
   });
-  // 100 rows × 9 columns stays under SQLite's bind-parameter limit.
+  const rows = entries.map((e) => ({ ...e, details: JSON.stringify(e.details) }));
+  if (dialect === 'sqlite') {
+    await sqliteInsert(trx, 'audit_log', AUDIT_COLUMNS, rows, { returning: [] });
+    return entries;
+  }
+  // 100 rows × 9 columns stays well under PostgreSQL's bind-parameter limit.
   for (let i = 0; i < entries.length; i += 100) {
     await trx
       .insertInto('audit_log')
-      .values(entries.slice(i, i + 100).map((e) => ({ ...e, details: JSON.stringify(e.details) })))
+      .values(rows.slice(i, i + 100))
       .execute();
   }
   return entries;

@@ -262,14 +262,30 @@ export async function countLogged(db: DbOrTrx, caseIds: readonly string[]): Prom
   const out = new Map(caseIds.map((id) => [id, { events: 0, equivocations: 0 }]));
   for (let i = 0; i < caseIds.length; i += 500) {
     const ids = caseIds.slice(i, i + 500);
-    const count = (table: 'case_events' | 'case_event_equivocations') => db.selectFrom(table).select([sql.lit(table).as('t'), 'case_id', (x) => x.fn.countAll<string | number>().as('n')]).where('case_id', 'in', ids).groupBy('case_id');
-    for (const r of await count('case_events').unionAll(count('case_event_equivocations')).execute()) {
+    const sqlite = isSqlite(db);
+    const rows = await db.executeQuery<{ t: string; case_id: string; n: number | string }>(CompiledQuery.raw(countText(sqlite, ids.length), sqlite ? [...ids, ...ids] : ids));
+    for (const r of rows.rows) {
       const c = out.get(r.case_id)!;
-      if (r.t === 'case_events') c.events = Number(r.n);
+      if (r.t === 'e') c.events = Number(r.n);
       else c.equivocations = Number(r.n);
     }
   }
   return out;
+}
+
+/** countLogged's query for `n` cases, written once per dialect and size (an action on each case runs it). */
+const countTexts = new Map<string, string>();
+function countText(sqlite: boolean, n: number): string {
+  const key = `${sqlite ? 's' : 'p'}${n}`;
+  let text = countTexts.get(key);
+  if (text === undefined) {
+    // SQLite numbers `?` in order, so the ids are given twice; PostgreSQL reads $1… twice.
+    const list = Array.from({ length: n }, (_, j) => (sqlite ? '?' : `$${j + 1}`)).join(', ');
+    const count = (t: string, table: string) => `select '${t}' as "t", "case_id", count(*) as "n" from "${table}" where "case_id" in (${list}) group by "case_id"`;
+    text = `${count('e', 'case_events')} union all ${count('q', 'case_event_equivocations')}`;
+    countTexts.set(key, text);
+  }
+  return text;
 }
 
 /**
