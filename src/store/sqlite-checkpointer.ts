@@ -9,12 +9,14 @@ import type BetterSqlite3 from 'better-sqlite3';
  * that was a tenth of the main thread's time (measured: case events, two nodes).
  *
  * The thread opens its own connection to the file and runs a PASSIVE checkpoint every
- * `everyMs`: it copies what the WAL holds without waiting for the node's reads or writes, and
- * the node's next write starts the WAL over once all of it is copied. The node's own connection
- * stops checkpointing (wal_autocheckpoint 0) only once the thread has opened the file, and takes
- * it up again if the thread ends for any reason; closing it checkpoints once more.
+ * `everyMs`: it copies what the WAL holds without waiting for the node's reads or writes. The
+ * WAL starts over only when a write finds all of it copied, which a thread copying beside a
+ * writer that never pauses does not bring about: the node's own connection therefore still
+ * checkpoints, past `inlinePages` (four times SQLite's default), and then finds little left to
+ * copy; the next write starts the WAL over, so it stays near that size. Without the thread (it
+ * could not start, or ended) the node checkpoints at SQLite's default again; closing the
+ * connection checkpoints once more.
  */
-
 /** What a checkpoint thread runs (CommonJS, given as code: no file beside the compiled one to find). */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -42,7 +44,7 @@ parentPort.postMessage('ready');
 const INLINE_AUTOCHECKPOINT_PAGES = 1000;
 
 export interface Checkpointer {
-  /** Resolves once the thread has opened the file and the node's connection no longer checkpoints (false: the thread could not start). */
+  /** Resolves once the thread has opened the file and the node's connection checkpoints only past `inlinePages` (false: the thread could not start). */
   ready: Promise<boolean>;
   /** Checkpoints once more, ends the thread and gives checkpoints back to the node's connection. */
   stop(): Promise<void>;
@@ -50,7 +52,7 @@ export interface Checkpointer {
   readonly worker: Worker;
 }
 
-export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, everyMs = 200): Checkpointer {
+export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, { everyMs = 100, inlinePages = 4 * INLINE_AUTOCHECKPOINT_PAGES } = {}): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(THREAD, { eval: true, workerData: { driver, file, everyMs } });
   // A node whose other work has ended does not stay up for its checkpoints.
@@ -65,7 +67,7 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
     worker.once('message', (m) => {
       if (m !== 'ready') return;
       active = true;
-      sqlite.pragma('wal_autocheckpoint = 0');
+      sqlite.pragma(`wal_autocheckpoint = ${inlinePages}`);
       resolve(true);
     });
     worker.once('error', () => resolve(false));

@@ -36,19 +36,33 @@ describe('SQLite checkpoint thread', () => {
     }
   };
 
-  it('copies the WAL into the database file while the node itself no longer checkpoints', async () => {
-    cp = startCheckpointer(store.sqlite!, file, 50);
+  it('copies the WAL into the database file while the node itself checkpoints only past four times the default', async () => {
+    cp = startCheckpointer(store.sqlite!, file, { everyMs: 50 });
     expect(await cp.ready).toBe(true);
-    expect(autocheckpoint()).toBe(0);
+    expect(autocheckpoint()).toBe(4000);
     const before = statSync(file).size;
-    await write(1500); // about 1,500 pages: past SQLite's own threshold of 1,000
-    // Only the thread checkpoints now: the file grows as it copies the pages in.
+    await write(1500); // about 1,500 pages: past SQLite's default of 1,000, short of 4,000
+    // Only the thread checkpoints here: the file grows as it copies the pages in.
     await until('the database file holds the rows written', () => statSync(file).size > before + 1500 * 4000);
     expect((await sql<{ n: number }>`select count(*) as n from t`.execute(store.db)).rows[0]!.n).toBe(1500);
   });
 
+  it('keeps the WAL near its size while the node writes without a pause', async () => {
+    cp = startCheckpointer(store.sqlite!, file, { everyMs: 20, inlinePages: 500 });
+    await cp.ready;
+    // About 12,000 pages written, one transaction after another with no pause between them:
+    // the thread alone would never see the WAL all copied when a write begins.
+    for (let i = 0; i < 12; i++) {
+      await store.db.transaction().execute(async (trx) => {
+        for (let j = 0; j < 1000; j++) await sql`insert into t (id, v) values (${i * 1000 + j}, ${'x'.repeat(4000)})`.execute(trx);
+      });
+    }
+    // Each transaction adds about 1,000 pages past the 500 at which the node checkpoints.
+    expect(statSync(file + '-wal').size).toBeLessThan(3000 * 4120);
+  });
+
   it('gives checkpoints back to the node when stopped', async () => {
-    cp = startCheckpointer(store.sqlite!, file, 50);
+    cp = startCheckpointer(store.sqlite!, file, { everyMs: 50 });
     await cp.ready;
     await cp.stop();
     cp = undefined;
@@ -56,7 +70,7 @@ describe('SQLite checkpoint thread', () => {
   });
 
   it('gives checkpoints back to the node when the thread ends abruptly', async () => {
-    cp = startCheckpointer(store.sqlite!, file, 50);
+    cp = startCheckpointer(store.sqlite!, file, { everyMs: 50 });
     await cp.ready;
     await cp.worker.terminate();
     await until('the node checkpoints again', () => autocheckpoint() === 1000);
