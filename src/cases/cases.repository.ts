@@ -165,15 +165,19 @@ void everyColumn;
  */
 const upsertTexts = new Map<string, string>();
 function upsertText(sqlite: boolean, n: number): string {
-  const key = `${sqlite ? 's' : 'p'}${n}`;
-  let text = upsertTexts.get(key);
-  if (text === undefined) {
+  return textPerShape(upsertTexts, sqlite, n, () => {
     const k = PROJECTION_COLUMNS.length;
     const values = Array.from({ length: n }, (_, r) => `(${PROJECTION_COLUMNS.map((_c, j) => (sqlite ? '?' : `$${r * k + j + 1}`)).join(', ')})`).join(', ');
     const set = PROJECTION_COLUMNS.filter((c) => c !== 'case_id').map((c) => `"${c}" = excluded."${c}"`).join(', ');
-    text = `insert into "cases" (${PROJECTION_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${values} on conflict ("case_id") do update set ${set}`;
-    upsertTexts.set(key, text);
-  }
+    return `insert into "cases" (${PROJECTION_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${values} on conflict ("case_id") do update set ${set}`;
+  });
+}
+
+/** A statement's text for a dialect and a number of rows or ids, written the first time it is asked for. */
+function textPerShape(texts: Map<string, string>, sqlite: boolean, n: number, write: () => string): string {
+  const key = `${sqlite ? 's' : 'p'}${n}`;
+  let text = texts.get(key);
+  if (text === undefined) texts.set(key, (text = write()));
   return text;
 }
 
@@ -276,16 +280,12 @@ export async function countLogged(db: DbOrTrx, caseIds: readonly string[]): Prom
 /** countLogged's query for `n` cases, written once per dialect and size (an action on each case runs it). */
 const countTexts = new Map<string, string>();
 function countText(sqlite: boolean, n: number): string {
-  const key = `${sqlite ? 's' : 'p'}${n}`;
-  let text = countTexts.get(key);
-  if (text === undefined) {
+  return textPerShape(countTexts, sqlite, n, () => {
     // SQLite numbers `?` in order, so the ids are given twice; PostgreSQL reads $1… twice.
     const list = Array.from({ length: n }, (_, j) => (sqlite ? '?' : `$${j + 1}`)).join(', ');
     const count = (t: string, table: string) => `select '${t}' as "t", "case_id", count(*) as "n" from "${table}" where "case_id" in (${list}) group by "case_id"`;
-    text = `${count('e', 'case_events')} union all ${count('q', 'case_event_equivocations')}`;
-    countTexts.set(key, text);
-  }
-  return text;
+    return `${count('e', 'case_events')} union all ${count('q', 'case_event_equivocations')}`;
+  });
 }
 
 /**
