@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,15 +8,22 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_CASES } from '../../src/cli/commands/demo-cases.js';
 import { ACCORD_BIN } from '../_util/node-process.js';
 
-/** Three consecutive ports nobody listens on, for the demo's three nodes. */
+/**
+ * The first of n consecutive ports nobody listens on, for the demo's three nodes. They are taken
+ * below the kernel's ephemeral range: the other test files' servers (port 0) and every outgoing
+ * connection take ports from that range, and could take one of these between the check and the
+ * demo's listen (the second run must find the same ports, which its peers are recorded at).
+ */
 async function freeRange(n: number): Promise<number> {
   const free = (port: number) => new Promise<boolean>((res) => {
     const s = createServer();
     s.once('error', () => res(false));
     s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
   });
+  const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const top = Math.max(11_000, (ephemeralLow ?? 32_768) - n);
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 10_000 + Math.floor(Math.random() * (top - 10_000));
     let ok = true;
     for (let i = 0; i < n && ok; i++) ok = await free(base + i);
     if (ok) return base;
