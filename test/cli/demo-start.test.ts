@@ -1,34 +1,12 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_CASES } from '../../src/cli/commands/demo-cases.js';
 import { ACCORD_BIN } from '../_util/node-process.js';
-
-/**
- * The first of n consecutive ports nobody listens on, for the demo's three nodes. They are taken
- * below the kernel's ephemeral range: the other test files' servers (port 0) and every outgoing
- * connection take ports from that range, and could take one of these between the check and the
- * demo's listen (the second run must find the same ports, which its peers are recorded at).
- */
-async function freeRange(n: number): Promise<number> {
-  const free = (port: number) => new Promise<boolean>((res) => {
-    const s = createServer();
-    s.once('error', () => res(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-  });
-  const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-  const top = Math.max(11_000, (ephemeralLow ?? 32_768) - n);
-  for (;;) {
-    const base = 10_000 + Math.floor(Math.random() * (top - 10_000));
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) ok = await free(base + i);
-    if (ok) return base;
-  }
-}
+import { freePortRange } from '../_util/ports.js';
 
 /** Runs `accord start` until it says it is running; the lines it printed so far. */
 function startDemo(data: string, port: number): Promise<{ child: ChildProcess; out: string }> {
@@ -78,7 +56,7 @@ describe('accord start (the demo federation)', () => {
   afterAll(() => rmSync(data, { recursive: true, force: true }));
 
   it('opens its demo requests on the first run, each delivered to the node it asks, and not again on the next run', async () => {
-    const port = await freeRange(3);
+    const port = await freePortRange(3);
     const first = await startDemo(data, port);
     try {
       expect(first.out).toContain(`Opened ${DEMO_CASES.length} demo requests`);
