@@ -235,10 +235,13 @@ async function run(dialect, mode, catalogue) {
       rejected,
       cpu_cores: cpu,
       ...(waits ? { postgres_sessions: waits.top() } : {}),
-      cpu_us_per_event: { a: round((cpu.a * cpuWall * 1e6) / generated.events), b: round((cpu.b * cpuWall * 1e6) / generated.events) },
+      cpu_us_per_event: usPerEvent(cpu, cpuWall, generated.events),
+      // What the machine's cores allow at that cost, were every process busy all the time.
+      cpu_ceiling_events_per_s: null,
       loadavg_1m_after: round(loadavg()[0], 2),
     };
-    log(`[${label}] ${row.events_per_s} events/s (${row.events} events in ${row.wall_s} s${mode === 'live' ? ', first queued on A to last applied on B' : ', resume to last applied on B'}); CPU A ${cpu.a} B ${cpu.b}${cpu.postgres !== null ? ` postgres ${cpu.postgres}` : ''} client ${cpu.client}, B ${row.cpu_us_per_event.b} us/event; run-queue wait A ${cpu.a_runq_wait} B ${cpu.b_runq_wait}; load ${row.loadavg_1m_after}${waits ? `; PostgreSQL sessions ${Object.entries(row.postgres_sessions).map(([w, n]) => `${w} ${n}`).join(', ')}` : ''}`);
+    row.cpu_ceiling_events_per_s = round((nCpu * 1e6) / row.cpu_us_per_event.all);
+    log(`[${label}] ${row.events_per_s} events/s (${row.events} events in ${row.wall_s} s${mode === 'live' ? ', first queued on A to last applied on B' : ', resume to last applied on B'}); CPU A ${cpu.a} B ${cpu.b}${cpu.postgres !== null ? ` postgres ${cpu.postgres}` : ''} client ${cpu.client}, us/event A ${row.cpu_us_per_event.a} B ${row.cpu_us_per_event.b}${cpu.postgres !== null ? ` postgres ${row.cpu_us_per_event.postgres}` : ''} client ${row.cpu_us_per_event.client} (all ${row.cpu_us_per_event.all}: ${nCpu} cores allow ${row.cpu_ceiling_events_per_s}/s); run-queue wait A ${cpu.a_runq_wait} B ${cpu.b_runq_wait}; load ${row.loadavg_1m_after}${waits ? `; PostgreSQL sessions ${Object.entries(row.postgres_sessions).map(([w, n]) => `${w} ${n}`).join(', ')}` : ''}`);
     return row;
   } catch (e) {
     for (const line of errors) log(`[${label}] ${line}`);
@@ -246,6 +249,18 @@ async function run(dialect, mode, catalogue) {
   } finally {
     await pair.cleanup();
   }
+}
+
+/**
+ * CPU per event of each process that takes part (A, B, the PostgreSQL server's processes, the
+ * bench's API clients) and of all of them: on a machine where they share the cores, the sum
+ * bounds the rate (cores / all).
+ */
+function usPerEvent(cpu, wallS, events) {
+  const us = (cores) => (cores === null || cores === undefined ? null : round((cores * wallS * 1e6) / events));
+  const out = { a: us(cpu.a), b: us(cpu.b), postgres: us(cpu.postgres), client: us(cpu.client) };
+  out.all = out.a + out.b + (out.postgres ?? 0) + out.client;
+  return out;
 }
 
 function report(results) {
@@ -258,7 +273,8 @@ function report(results) {
       ['  API calls on A', cell(mode, (x) => x.api_calls)],
       ['  generator on A, events/s', cell(mode, (x) => x.generator_events_per_s)],
       ['  CPU cores A / B / postgres / clients', cell(mode, (x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'} / ${x.cpu_cores.client}`)],
-      ['  CPU us per event A / B', cell(mode, (x) => `${x.cpu_us_per_event.a} / ${x.cpu_us_per_event.b}`)],
+      ['  CPU us per event A / B / postgres / clients', cell(mode, (x) => `${x.cpu_us_per_event.a} / ${x.cpu_us_per_event.b} / ${x.cpu_us_per_event.postgres ?? '-'} / ${x.cpu_us_per_event.client}`)],
+      [`  all of them; ${nCpu} cores allow, events/s`, cell(mode, (x) => `${x.cpu_us_per_event.all}; ${x.cpu_ceiling_events_per_s}`)],
       ['  run-queue wait A / B', cell(mode, (x) => `${x.cpu_cores.a_runq_wait} / ${x.cpu_cores.b_runq_wait}`)],
       ['  PostgreSQL sessions, top state', cell(mode, (x) => (x.postgres_sessions ? Object.entries(x.postgres_sessions).slice(0, 2).map(([w, n]) => `${w} ${n}`).join(', ') : '-'))],
     );
