@@ -2,6 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './ports.js';
+
+export { freePort };
 
 export const ACCORD_BIN = resolve(import.meta.dirname, '../../bin/accord.js');
 
@@ -27,10 +30,6 @@ export function runCliJson<T = unknown>(args: string[]): T {
   if (r.status !== 0) throw new Error(`accord ${args.join(' ')} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
-
-import { freePort } from './ports.js';
-
-export { freePort };
 
 export interface NodeProcess {
   nodeId: string;
