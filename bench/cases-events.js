@@ -162,10 +162,16 @@ async function run(dialect, mode, catalogue) {
     let genError = null;
     const gen = generate(a, catalogue).then((g) => { generated = g; }, (e) => { genError = e; });
     let t0 = w0;
+    let generation = null;
     if (mode === 'backlog') {
       await gen;
       if (genError) throw genError;
-      log(`[${label}] queued ${generated.events} events on ${generated.cases} cases in ${round(generated.seconds, 1)} s (${round(generated.events / generated.seconds)} events/s on A, B suspended)`);
+      // A on its own: what its side uses while B is suspended (and its delivery idle).
+      const cg = cpuOf(pair.nodes);
+      const gw = (performance.now() - w0) / 1000;
+      const cl = process.cpuUsage(client0);
+      generation = { ...cpuCores(c0, cg, gw), client: round((cl.user + cl.system) / 1e6 / gw, 2) };
+      log(`[${label}] queued ${generated.events} events on ${generated.cases} cases in ${round(generated.seconds, 1)} s (${round(generated.events / generated.seconds)} events/s on A, B suspended); CPU A ${generation.a}${generation.postgres !== null ? ` postgres ${generation.postgres}` : ''} client ${generation.client}, run-queue wait A ${generation.a_runq_wait}`);
       t0 = performance.now();
       await api(a, 'POST', `/api/v1/peers/${B_ID}/resume`);
       await api(a, 'POST', `/api/v1/peers/${B_ID}/retry`);
@@ -234,6 +240,7 @@ async function run(dialect, mode, catalogue) {
       closed_on_b: closedOnB,
       rejected,
       cpu_cores: cpu,
+      ...(generation ? { cpu_cores_generating: generation } : {}),
       ...(waits ? { postgres_sessions: waits.top() } : {}),
       cpu_us_per_event: usPerEvent(cpu, cpuWall, generated.events),
       // What the machine's cores allow at that cost, were every process busy all the time.
@@ -272,6 +279,7 @@ function report(results) {
       ['  events (cases), seconds', cell(mode, (x) => `${x.events} (${x.cases}), ${x.wall_s}`)],
       ['  API calls on A', cell(mode, (x) => x.api_calls)],
       ['  generator on A, events/s', cell(mode, (x) => x.generator_events_per_s)],
+      ...(mode === 'backlog' ? [['  generating (B suspended): cores A / postgres / clients; A waits', cell(mode, (x) => `${x.cpu_cores_generating.a} / ${x.cpu_cores_generating.postgres ?? '-'} / ${x.cpu_cores_generating.client}; ${x.cpu_cores_generating.a_runq_wait}`)]] : []),
       ['  CPU cores A / B / postgres / clients', cell(mode, (x) => `${x.cpu_cores.a} / ${x.cpu_cores.b} / ${x.cpu_cores.postgres ?? '-'} / ${x.cpu_cores.client}`)],
       ['  CPU us per event A / B / postgres / clients', cell(mode, (x) => `${x.cpu_us_per_event.a} / ${x.cpu_us_per_event.b} / ${x.cpu_us_per_event.postgres ?? '-'} / ${x.cpu_us_per_event.client}`)],
       [`  all of them; ${nCpu} cores allow, events/s`, cell(mode, (x) => `${x.cpu_us_per_event.all}; ${x.cpu_ceiling_events_per_s}`)],
