@@ -167,10 +167,7 @@ async function run(dialect, mode, catalogue) {
       await gen;
       if (genError) throw genError;
       // A on its own: what its side uses while B is suspended (and its delivery idle).
-      const cg = cpuOf(pair.nodes);
-      const gw = (performance.now() - w0) / 1000;
-      const cl = process.cpuUsage(client0);
-      generation = { ...cpuCores(c0, cg, gw), client: round((cl.user + cl.system) / 1e6 / gw, 2) };
+      generation = coresSince(pair, c0, client0, w0);
       log(`[${label}] queued ${generated.events} events on ${generated.cases} cases in ${round(generated.seconds, 1)} s (${round(generated.events / generated.seconds)} events/s on A, B suspended); CPU A ${generation.a}${generation.postgres !== null ? ` postgres ${generation.postgres}` : ''} client ${generation.client}, run-queue wait A ${generation.a_runq_wait}`);
       t0 = performance.now();
       await api(a, 'POST', `/api/v1/peers/${B_ID}/resume`);
@@ -224,7 +221,7 @@ async function run(dialect, mode, catalogue) {
     }
     while (await pendingOnA(a)) await sleep(50); // receipts of the last batches, before the nodes stop
     // The bench process itself (the API clients): on this machine it shares the nodes' cores.
-    const cpu = { ...cpuCores(c0, c1, (tEnd - w0) / 1000), client: round((client.user + client.system) / 1000 / (tEnd - w0), 2) };
+    const cpu = coresSince(pair, c0, client0, w0, c1, client, tEnd);
     const cpuWall = (tEnd - w0) / 1000;
     const row = {
       mode,
@@ -256,6 +253,12 @@ async function run(dialect, mode, catalogue) {
   } finally {
     await pair.cleanup();
   }
+}
+
+/** Cores used by A, B, PostgreSQL and the bench process (the clients) since `c0`, `client0` and `w0` (until now, or the readings given). */
+function coresSince(pair, c0, client0, w0, c1 = cpuOf(pair.nodes), client = process.cpuUsage(client0), tEnd = performance.now()) {
+  const wallS = (tEnd - w0) / 1000;
+  return { ...cpuCores(c0, c1, wallS), client: round((client.user + client.system) / 1e6 / wallS, 2) };
 }
 
 /**
